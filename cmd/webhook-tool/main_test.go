@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/webhook-tool/webhook-tool/internal/cli"
+)
+
+// TestMain lets testscript run this test binary as the real webhook-tool
+// (and as a small test receiver), so the scripts exercise the real main.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"webhook-tool": func() { os.Exit(cli.Main()) },
+		"testserver":   func() { os.Exit(testServer(os.Args[1:])) },
+	})
+}
+
+// TestScripts runs one script per user story in testdata/script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/.config")
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("NO_COLOR", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"freeport":  cmdFreeport,
+			"waitport":  cmdWaitport,
+			"jsonfield": cmdJSONField,
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+// freeport VAR: set VAR to a TCP port on 127.0.0.1 that is free right now.
+func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := l.Addr().(*net.TCPAddr).Port
+	ts.Check(l.Close())
+	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// waitport HOST:PORT: wait until something accepts connections there
+// (a started listener), failing after 15s rather than sleeping blindly.
+func cmdWaitport(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: waitport HOST:PORT")
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", args[0], time.Second)
+		if err == nil {
+			c.Close()
+			if neg {
+				ts.Fatalf("%s accepts connections", args[0])
+			}
+			return
+		}
+		if neg {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("nothing listens on %s: %v", args[0], err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// jsonfield [-line N] stdout|stderr|FILE PATH WANT: every line (or line N,
+// 1-based) must be JSON, and the value at the dotted PATH must print as WANT
+// (strings bare, other values as JSON). PATH "." only checks the lines parse.
+func cmdJSONField(ts *testscript.TestScript, neg bool, args []string) {
+	line := 0
+	if len(args) > 1 && args[0] == "-line" {
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		line, args = n, args[2:]
+	}
+	if len(args) != 3 && !(len(args) == 2 && args[1] == ".") {
+		ts.Fatalf("usage: jsonfield [-line N] stdout|stderr|FILE PATH WANT")
+	}
+	var text string
+	switch args[0] {
+	case "stdout", "stderr":
+		text = ts.ReadFile(args[0])
+	default:
+		text = ts.ReadFile(args[0])
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if line > 0 {
+		if line > len(lines) {
+			ts.Fatalf("%s has %d lines, want line %d", args[0], len(lines), line)
+		}
+		lines = lines[line-1 : line]
+	}
+	for i, l := range lines {
+		var v any
+		dec := json.NewDecoder(strings.NewReader(l))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			ts.Fatalf("%s line %d is not JSON: %v\n%s", args[0], i+1, err, l)
+		}
+		if args[1] == "." {
+			continue
+		}
+		got, ok := dig(v, args[1])
+		match := ok && got == args[2]
+		if match == neg {
+			ts.Fatalf("%s line %d: %s is %q (present %v), want %s%q", args[0], i+1, args[1], got, ok, map[bool]string{true: "not ", false: ""}[neg], args[2])
+		}
+	}
+}
+
+func dig(v any, path string) (string, bool) {
+	for _, k := range strings.Split(path, ".") {
+		switch c := v.(type) {
+		case map[string]any:
+			x, ok := c[k]
+			if !ok {
+				return "", false
+			}
+			v = x
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(c) {
+				return "", false
+			}
+			v = c[i]
+		default:
+			return "", false
+		}
+	}
+	if s, ok := v.(string); ok {
+		return s, true
+	}
+	b, _ := json.Marshal(v)
+	return string(b), true
+}
+
+// testServer is a tiny receiver for scripts: it answers with the statuses
+// given in turn (the last repeats), and appends each request to -record as a
+// JSON line {method, path, headers, body}. It stops on SIGINT/SIGTERM.
+func testServer(args []string) int {
+	fs := flag.NewFlagSet("testserver", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	statuses := fs.String("status", "200", "comma-separated statuses to answer in turn")
+	body := fs.String("body", "ok", "response body")
+	retryAfter := fs.String("retry-after", "", "Retry-After header on non-2xx answers")
+	record := fs.String("record", "", "append each request as a JSON line here")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var codes []int
+	for _, s := range strings.Split(*statuses, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "testserver: bad -status:", err)
+			return 2
+		}
+		codes = append(codes, n)
+	}
+	var mu sync.Mutex
+	var out *bufio.Writer
+	var f *os.File
+	if *record != "" {
+		var err error
+		f, err = os.OpenFile(*record, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "testserver:", err)
+			return 2
+		}
+		defer f.Close()
+		out = bufio.NewWriter(f)
+	}
+	n := 0
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		code := codes[min(n, len(codes)-1)]
+		n++
+		if out != nil {
+			line, _ := json.Marshal(map[string]any{"method": r.Method, "path": r.URL.Path, "headers": r.Header, "body": string(b)})
+			out.Write(append(line, '\n'))
+			out.Flush()
+		}
+		mu.Unlock()
+		if code/100 != 2 && *retryAfter != "" {
+			w.Header().Set("Retry-After", *retryAfter)
+		}
+		w.WriteHeader(code)
+		io.Copy(w, bytes.NewBufferString(*body))
+	})
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testserver:", err)
+		return 2
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() { <-sig; srv.Close() }()
+	fmt.Fprintf(os.Stderr, "testserver listening on %s\n", l.Addr())
+	if err := srv.Serve(l); err != nil && err != http.ErrServerClosed {
+		fmt.Fprintln(os.Stderr, "testserver:", err)
+		return 1
+	}
+	return 0
+}

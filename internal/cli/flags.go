@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// addOutputFlag adds the shared --output flag with its allowed values, which
+// also feed shell completion.
+func addOutputFlag(cmd *cobra.Command, p *string, def string, allowed ...string) {
+	cmd.Flags().StringVarP(p, "output", "o", def, "output format: "+strings.Join(allowed, "|"))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(allowed, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// checkOutput rejects an --output value that is not one of allowed.
+func checkOutput(got string, allowed ...string) error {
+	if slices.Contains(allowed, got) {
+		return nil
+	}
+	return usageError(fmt.Errorf("unknown output format %q", got), "use one of: "+strings.Join(allowed, ", "))
+}
+
+// parseHeaders turns repeated -H 'Name: value' flags into a header set.
+func parseHeaders(raw []string) (http.Header, error) {
+	h := http.Header{}
+	for _, line := range raw {
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, usageError(fmt.Errorf("malformed header %q", line), "write headers as -H 'Name: value'")
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}

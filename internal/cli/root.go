@@ -1,0 +1,96 @@
+// Package cli wires the cobra commands: each command parses its flags into a
+// plain options struct and calls a domain package that knows nothing of cobra
+// or viper. Errors become exit codes in one place (errors.go).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/config"
+)
+
+// Main runs the tool with the process's arguments and streams and returns the
+// exit code.
+func Main() int { return Run(NewApp(), os.Args[1:]) }
+
+// Run executes one command line against app and returns its exit code.
+func Run(app *App, args []string) int {
+	root := NewRootCmd(app)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee *ExitError
+	if err != nil && !errors.As(err, &ee) {
+		// Everything cobra itself rejects (unknown command, bad arguments)
+		// is a usage error; point at --help.
+		err = usageError(err, "run `webhook-tool --help` to see the commands and their arguments")
+	}
+	return exitCode(err, app.Err)
+}
+
+// NewRootCmd builds the whole command tree over app.
+func NewRootCmd(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "webhook-tool",
+		Short: "Validate, send, receive and answer access-management webhooks",
+		Long: `webhook-tool is one binary for the receiving end of webhooks: Permit.io Elements
+webhooks, Sycorr Permission Assist catch hooks, and any other JSON webhook.
+
+It validates payload files against JSON Schemas, sends signed sample webhooks,
+runs a local listener that verifies, validates, records and prints deliveries,
+and posts plain-text callbacks. No account, no cloud.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyConfig(app, cmd)
+		},
+	}
+	root.SetIn(app.In)
+	root.SetOut(app.Out)
+	root.SetErr(app.Err)
+	root.PersistentFlags().StringVar(&app.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/webhook-tool/config.yaml)")
+	root.PersistentFlags().BoolVar(&app.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError(err, fmt.Sprintf("run `%s --help` to see its flags", cmd.CommandPath()))
+	})
+
+	root.AddCommand(
+		newValidateCmd(app),
+		newSchemasCmd(app),
+		newFixturesCmd(app),
+		newSendCmd(app),
+		newSignCmd(app),
+		newVerifyCmd(app),
+		newListenCmd(app),
+		newReplayCmd(app),
+		newCallbackCmd(app),
+		newVersionCmd(app),
+	)
+	return root
+}
+
+// applyConfig fills the flags the user did not set from the environment and
+// the config file (flag > WEBHOOK_TOOL_* > file > default).
+func applyConfig(app *App, cmd *cobra.Command) error {
+	path, explicit := app.configPath, app.configPath != ""
+	if !explicit {
+		if env := app.Getenv(config.EnvName("config")); env != "" {
+			path, explicit = env, true
+		} else {
+			path = config.DefaultPath(app.Getenv)
+		}
+	}
+	err := config.Apply(config.Options{
+		File:     path,
+		Explicit: explicit,
+		Getenv:   app.Getenv,
+		Skip:     []string{"config"},
+	}, cmd.Flags())
+	if err != nil {
+		return usageError(err, "fix the value, or run with --config pointing at another file")
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newSchemasCmd(app *App) *cobra.Command {
+	var dirs []string
+	cmd := &cobra.Command{
+		Use:   "schemas",
+		Short: "List the bundled schemas or print one",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.PersistentFlags().StringArrayVar(&dirs, "schema-dir", nil, "add the *.json schemas in `DIR` by file name (repeatable)")
+
+	var output string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the schemas: bundled ones and those from --schema-dir",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output, "text", "json"); err != nil {
+				return err
+			}
+			reg, _, err := openRegistry(dirs, "")
+			if err != nil {
+				return err
+			}
+			infos := reg.List()
+			if output == "json" {
+				enc := json.NewEncoder(app.Out)
+				enc.SetEscapeHTML(false)
+				for _, in := range infos {
+					if err := enc.Encode(in); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			for _, in := range infos {
+				src := ""
+				if in.Source != "bundled" {
+					src = "  (" + in.Source + ")"
+				}
+				fmt.Fprintf(tw, "%s\t%s%s\n", in.Name, in.Title, src)
+			}
+			return tw.Flush()
+		},
+	}
+	addOutputFlag(list, &output, "text", "text", "json")
+
+	show := &cobra.Command{
+		Use:   "show NAME",
+		Short: "Print a schema as JSON Schema, usable by any other validator",
+		Example: `  webhook-tool schemas show permission_assist.access_request > pa.schema.json
+  ajv validate --spec=draft2020 -c ajv-formats -s pa.schema.json -d delivery.json`,
+		Args: cobra.ExactArgs(1),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return schemaNames(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reg, _, err := openRegistry(dirs, "")
+			if err != nil {
+				return err
+			}
+			src, err := reg.Source(args[0])
+			if err != nil {
+				return usageError(err, "`webhook-tool schemas list` shows the names")
+			}
+			_, err = app.Out.Write(src)
+			return err
+		},
+	}
+	cmd.AddCommand(list, show)
+	return cmd
+}

@@ -1,0 +1,303 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+)
+
+// ValidateOptions is everything `validate` needs, filled from flags.
+type ValidateOptions struct {
+	Paths      []string
+	Schema     string
+	SchemaDirs []string
+	Output     string
+	Workers    int
+}
+
+func newValidateCmd(app *App) *cobra.Command {
+	opts := &ValidateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate [PATH|-]...",
+		Short: "Validate payload files against JSON Schemas",
+		Long: `Validate payload files against the bundled JSON Schemas (or your own).
+
+PATH may be a file, a directory (walked recursively for *.json), a glob, or -
+for standard input. The schema is detected from each payload (see
+` + "`webhook-tool schemas list`" + `); --schema NAME|PATH skips detection.
+
+Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
+		Example: `  webhook-tool validate delivery.json
+  webhook-tool validate ./payloads/ 'more/*.json'
+  curl -s https://example.com/hook.json | webhook-tool validate -
+  webhook-tool validate --schema permit.invite_user --output json invite.json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			return validateRun(app, opts)
+		},
+	}
+	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	return cmd
+}
+
+// addSchemaFlags adds --schema and --schema-dir, shared by every command that
+// validates payloads.
+func addSchemaFlags(cmd *cobra.Command, app *App, schema *string, dirs *[]string) {
+	cmd.Flags().StringVar(schema, "schema", "", "validate against this schema `NAME|PATH` instead of detecting it")
+	cmd.Flags().StringArrayVar(dirs, "schema-dir", nil, "add the *.json schemas in `DIR` by file name (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("schema", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return schemaNames(), cobra.ShellCompDirectiveDefault
+	})
+	_ = cmd.MarkFlagDirname("schema-dir")
+}
+
+// schemaNames lists the bundled schema names, for completion.
+func schemaNames() []string {
+	reg, err := payload.NewRegistry()
+	if err != nil {
+		return nil
+	}
+	return reg.Names()
+}
+
+// openRegistry loads the bundled schemas and the user's directories and
+// resolves --schema, so a typo fails before any payload is read.
+func openRegistry(dirs []string, schema string) (*payload.Registry, string, error) {
+	reg, err := payload.NewRegistry(dirs...)
+	if err != nil {
+		return nil, "", usageError(err, "check --schema-dir and the schema files in it")
+	}
+	if schema == "" {
+		return reg, "", nil
+	}
+	name, err := reg.Resolve(schema)
+	if err != nil {
+		var ue *payload.UnknownSchemaError
+		if errors.As(err, &ue) {
+			return nil, "", usageError(err, "use a schema file's path or one of: "+strings.Join(ue.Known, ", "))
+		}
+		return nil, "", usageError(err, "")
+	}
+	if err := reg.Compile(name); err != nil {
+		return nil, "", usageError(err, "fix the schema, or check it with `webhook-tool validate --schema` on a known-good payload")
+	}
+	return reg, name, nil
+}
+
+// fileReport is one line of `validate --output json`.
+type fileReport struct {
+	File   string          `json:"file"`
+	Schema string          `json:"schema"`
+	Valid  bool            `json:"valid"`
+	Errors []payload.Error `json:"errors"`
+}
+
+const stdinName = "<stdin>"
+
+func validateRun(app *App, opts *ValidateOptions) error {
+	if err := checkOutput(opts.Output, "text", "json"); err != nil {
+		return err
+	}
+	paths := opts.Paths
+	if len(paths) == 0 {
+		if app.InTTY {
+			return usageErrorf("nothing to validate: give a file, a directory, a glob or - for standard input")
+		}
+		paths = []string{"-"}
+	}
+	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	if err != nil {
+		return err
+	}
+	inputs, err := expandInputs(app, paths)
+	if err != nil {
+		return err
+	}
+
+	pal := render.NewPalette(app.ColorOut())
+	enc := json.NewEncoder(app.Out)
+	enc.SetEscapeHTML(false)
+	var nValid, nInvalid, nErr int
+	noMatch := false
+	reg.CheckAll(inputs, schema, opts.Workers, func(fr payload.FileResult) {
+		if fr.Err != nil {
+			nErr++
+			var nm payload.NoMatchError
+			if errors.As(fr.Err, &nm) {
+				noMatch = true
+			}
+			fmt.Fprintf(app.Err, "webhook-tool: %s: %s\n", fr.Name, oneLine(fr.Err.Error()))
+			if opts.Output == "json" {
+				_ = enc.Encode(fileReport{File: fr.Name, Schema: fr.Result.Schema, Errors: []payload.Error{{Message: oneLine(fr.Err.Error())}}})
+			}
+			return
+		}
+		res := fr.Result
+		if res.Valid {
+			nValid++
+		} else {
+			nInvalid++
+		}
+		if opts.Output == "json" {
+			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors})
+			return
+		}
+		writeFileResult(app.Out, pal, fr.Name, res)
+	})
+
+	if opts.Output == "text" && app.OutTTY && len(inputs) > 1 {
+		fmt.Fprintf(app.Out, "%d files: %s, %s", len(inputs), pal.Green(fmt.Sprintf("%d valid", nValid)), pal.Red(fmt.Sprintf("%d invalid", nInvalid)))
+		if nErr > 0 {
+			fmt.Fprintf(app.Out, ", %s", pal.Yellow(fmt.Sprintf("%d not checked", nErr)))
+		}
+		fmt.Fprintln(app.Out)
+	}
+	switch {
+	case nErr > 0:
+		hint := ""
+		if noMatch {
+			hint = "pass --schema NAME or a schema file's path; `webhook-tool schemas list` shows the names"
+		}
+		return usageError(fmt.Errorf("%d of %d files could not be checked", nErr, len(inputs)), hint)
+	case nInvalid > 0:
+		return silentFail()
+	}
+	return nil
+}
+
+// writeFileResult prints one file's verdict: a line, then one line per error
+// as file:line:col, pointer and message, the form editors jump to.
+func writeFileResult(w io.Writer, pal *render.Palette, name string, res payload.Result) {
+	if res.Valid {
+		fmt.Fprintf(w, "%s: %s (%s)\n", name, pal.Green("valid"), res.Schema)
+		return
+	}
+	if res.Schema == "" {
+		fmt.Fprintf(w, "%s: %s (not JSON)\n", name, pal.Red("invalid"))
+	} else {
+		n := len(res.Errors)
+		fmt.Fprintf(w, "%s: %s (%s, %d %s)\n", name, pal.Red("invalid"), res.Schema, n, plural(n, "error", "errors"))
+	}
+	for _, e := range res.Errors {
+		ptr := e.InstanceLocation
+		if res.Schema != "" && ptr == "" {
+			ptr = "/"
+		}
+		if ptr != "" {
+			ptr = pal.Cyan(ptr) + ": "
+		}
+		fmt.Fprintf(w, "  %s:%d:%d: %s%s\n", name, e.Line, e.Column, ptr, e.Message)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// expandInputs turns PATH arguments into inputs in the order given:
+// directories walked (sorted) for *.json, globs expanded, - read from stdin.
+// A path that does not exist or a glob that matches nothing is a usage error
+// up front; a file that cannot be read is reported in order with the rest.
+func expandInputs(app *App, paths []string) ([]payload.Input, error) {
+	var inputs []payload.Input
+	stdinUsed := false
+	fileInput := func(p string) payload.Input {
+		return payload.Input{Name: p, Read: func() ([]byte, error) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, fmt.Errorf("cannot read file: %w", unwrapPathErr(err))
+			}
+			return b, nil
+		}}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			if stdinUsed {
+				return nil, usageErrorf("- (standard input) given more than once")
+			}
+			stdinUsed = true
+			in := app.In
+			inputs = append(inputs, payload.Input{Name: stdinName, Read: func() ([]byte, error) {
+				b, err := io.ReadAll(in)
+				if err != nil {
+					return nil, fmt.Errorf("cannot read standard input: %w", err)
+				}
+				return b, nil
+			}})
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && strings.ContainsAny(p, "*?[") {
+				matches, gerr := filepath.Glob(p)
+				if gerr != nil {
+					return nil, usageError(fmt.Errorf("bad glob %q: %w", p, gerr), "quote globs so the shell passes them through, e.g. 'payloads/*.json'")
+				}
+				if len(matches) == 0 {
+					return nil, usageError(fmt.Errorf("no files match %s", p), "")
+				}
+				for _, m := range matches {
+					inputs = append(inputs, fileInput(m))
+				}
+				continue
+			}
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, usageError(fmt.Errorf("%s: no such file or directory", p), "")
+			}
+			return nil, usageError(fmt.Errorf("%s: %w", p, unwrapPathErr(err)), "")
+		}
+		if !st.IsDir() {
+			inputs = append(inputs, fileInput(p))
+			continue
+		}
+		var found []string
+		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				// An unreadable subdirectory: report it in order and go on.
+				found = append(found, path)
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if walkErr != nil {
+			return nil, usageError(fmt.Errorf("%s: %w", p, walkErr), "")
+		}
+		if len(found) == 0 {
+			return nil, usageError(fmt.Errorf("no *.json files in directory %s", p), "")
+		}
+		sort.Strings(found)
+		for _, f := range found {
+			inputs = append(inputs, fileInput(f))
+		}
+	}
+	return inputs, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,184 @@
+// Package config is the only user of viper: it fills every flag the user did
+// not set from the environment (WEBHOOK_TOOL_<FLAG>) or the config file, so
+// the precedence is flag > environment > config file > default. Commands read
+// their typed options from the flags and never see where a value came from.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cast"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix starts every environment variable the tool reads.
+const EnvPrefix = "WEBHOOK_TOOL_"
+
+// EnvName is the environment variable for a flag: max-body -> WEBHOOK_TOOL_MAX_BODY.
+func EnvName(flag string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// DefaultPath is $XDG_CONFIG_HOME/webhook-tool/config.yaml, falling back to
+// ~/.config when XDG_CONFIG_HOME is unset, as the XDG spec says.
+func DefaultPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			if h, err := os.UserHomeDir(); err == nil {
+				home = h
+			}
+		}
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "webhook-tool", "config.yaml")
+}
+
+// Error is a configuration problem: a config file that cannot be read or
+// parsed, or a value that does not fit its flag. It names where the value came from.
+type Error struct {
+	Source string // "config file /path" or "WEBHOOK_TOOL_X"
+	Err    error
+}
+
+func (e *Error) Error() string { return e.Source + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Options says where configuration comes from.
+type Options struct {
+	// File is the config file. Explicit files must exist; the default one is
+	// read only when it exists.
+	File     string
+	Explicit bool
+	Getenv   func(string) string
+	// Skip names flags that are never configured (config itself, help).
+	Skip []string
+}
+
+// Apply sets each flag in sets that the user did not set on the command line
+// from the environment, else from the config file. Keys in the file are flag
+// names (`secret`, `max-body`, `schema-dir`); list flags take YAML lists.
+func Apply(opts Options, sets ...*pflag.FlagSet) error {
+	v, err := readFile(opts)
+	if err != nil {
+		return err
+	}
+	skip := map[string]bool{"help": true}
+	for _, s := range opts.Skip {
+		skip[s] = true
+	}
+	var firstErr error
+	for _, fs := range sets {
+		fs.VisitAll(func(f *pflag.Flag) {
+			if firstErr != nil || f.Changed || skip[f.Name] {
+				return
+			}
+			if val := opts.Getenv(EnvName(f.Name)); val != "" {
+				if err := set(f, []string{val}); err != nil {
+					firstErr = &Error{Source: EnvName(f.Name), Err: err}
+				}
+				return
+			}
+			if v != nil && v.IsSet(f.Name) {
+				vals, err := fileValues(v.Get(f.Name))
+				if err == nil {
+					err = set(f, vals)
+				}
+				if err != nil {
+					firstErr = &Error{Source: "config file " + opts.File, Err: fmt.Errorf("%s: %w", f.Name, err)}
+				}
+			}
+		})
+	}
+	return firstErr
+}
+
+func readFile(opts Options) (*viper.Viper, error) {
+	if opts.File == "" {
+		return nil, nil
+	}
+	if _, err := os.Stat(opts.File); err != nil {
+		if !opts.Explicit && errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, &Error{Source: "config file " + opts.File, Err: cleanPathError(err)}
+	}
+	v := viper.New()
+	v.SetConfigFile(opts.File)
+	if filepath.Ext(opts.File) == "" {
+		v.SetConfigType("yaml")
+	}
+	if err := v.ReadInConfig(); err != nil {
+		var perr viper.ConfigParseError
+		if errors.As(err, &perr) {
+			if inner := errors.Unwrap(perr); inner != nil {
+				err = inner
+			}
+		}
+		return nil, &Error{Source: "config file " + opts.File, Err: cleanPathError(err)}
+	}
+	return v, nil
+}
+
+// cleanPathError drops the path from *os.PathError: our message already names it.
+func cleanPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileValues turns a YAML value into flag strings: a list gives one string per
+// element, a scalar one string.
+func fileValues(raw any) ([]string, error) {
+	switch x := raw.(type) {
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, err := cast.ToStringE(e)
+			if err != nil {
+				return nil, fmt.Errorf("list element %v is not a scalar", e)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	case map[string]any:
+		return nil, errors.New("expected a value or a list, got a mapping")
+	case nil:
+		return nil, nil
+	default:
+		s, err := cast.ToStringE(x)
+		if err != nil {
+			return nil, err
+		}
+		return []string{s}, nil
+	}
+}
+
+// set assigns vals to f as if given on the command line, replacing the
+// default of list flags rather than appending to it.
+func set(f *pflag.Flag, vals []string) error {
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		return sv.Replace(vals)
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	if len(vals) > 1 {
+		return fmt.Errorf("takes one value, got a list of %d", len(vals))
+	}
+	if err := f.Value.Set(vals[0]); err != nil {
+		return fmt.Errorf("invalid value %q: %w", vals[0], err)
+	}
+	return nil
+}

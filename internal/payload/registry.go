@@ -1,0 +1,252 @@
+// Package payload owns the JSON Schemas and everything about checking a
+// payload against one: the registry of bundled and user schemas, detection of
+// which schema applies, validation, and turning validator output into errors a
+// person can act on, each with its JSON Pointer and line:column in the file.
+package payload
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/webhook-tool/webhook-tool/schemas"
+)
+
+// Info describes one schema the registry knows.
+type Info struct {
+	Name   string `json:"name"`
+	Title  string `json:"title"`
+	Source string `json:"source"` // "bundled" or the file it came from
+}
+
+type entry struct {
+	Info
+	url   string
+	raw   []byte
+	adhoc bool // loaded from a --schema PATH: usable, but not listed
+
+	once     sync.Once
+	compiled *jsonschema.Schema
+	err      error
+}
+
+// Registry holds the schemas by name. It compiles each schema once, on first
+// use, and is safe for concurrent use.
+type Registry struct {
+	mu      sync.Mutex // guards compiler (not safe for concurrent use) and entries
+	comp    *jsonschema.Compiler
+	entries map[string]*entry
+	docs    map[string]any // decoded schema documents by URL, to explain errors
+}
+
+// UnknownSchemaError is returned for a --schema that is neither a known name
+// nor a readable file.
+type UnknownSchemaError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownSchemaError) Error() string { return fmt.Sprintf("unknown schema %q", e.Name) }
+
+// NewRegistry loads the bundled schemas, then every *.json file in dirs
+// (not recursively): a file's name without ".schema.json" or ".json" is its
+// schema name, and a directory schema replaces a bundled one of the same name.
+func NewRegistry(dirs ...string) (*Registry, error) {
+	r := &Registry{entries: map[string]*entry{}, docs: map[string]any{}}
+	r.comp = jsonschema.NewCompiler()
+	r.comp.Draft = jsonschema.Draft2020
+	r.comp.AssertFormat = true
+	r.comp.AssertContent = false
+
+	files, err := fs.Glob(schemas.FS, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		raw, err := schemas.FS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(f, ".json")
+		if err := r.add(name, schemas.BaseURL+f, "bundled", raw); err != nil {
+			return nil, err
+		}
+	}
+	for _, dir := range dirs {
+		matches, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		if st, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("schema directory %s: %w", dir, unwrapPath(err))
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("schema directory %s: not a directory", dir)
+		}
+		for _, path := range matches {
+			base := filepath.Base(path)
+			name := strings.TrimSuffix(strings.TrimSuffix(base, ".json"), ".schema")
+			if _, err := r.addFile(name, path); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// addFile loads a schema file under name and returns its entry.
+func (r *Registry) addFile(name, path string) (*entry, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read schema %s: %w", path, unwrapPath(err))
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	if err := r.add(name, u, path, raw); err != nil {
+		return nil, err
+	}
+	return r.entries[name], nil
+}
+
+func (r *Registry) add(name, u, source string, raw []byte) error {
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("schema %s is not valid JSON: %w", source, err)
+	}
+	title := ""
+	if m, ok := doc.(map[string]any); ok {
+		title, _ = m["title"].(string)
+		// A schema's own $id is where its $refs resolve from; register it
+		// there so the error explainer can find it by that URL too.
+		if id, ok := m["$id"].(string); ok && id != "" {
+			u = id
+		}
+	} else if _, ok := doc.(bool); !ok {
+		return fmt.Errorf("schema %s is not a JSON object", source)
+	}
+	if err := r.comp.AddResource(u, bytes.NewReader(raw)); err != nil {
+		return fmt.Errorf("schema %s: %w", source, err)
+	}
+	r.docs[strings.TrimSuffix(u, "#")] = doc
+	r.entries[name] = &entry{Info: Info{Name: name, Title: title, Source: source}, url: u, raw: raw}
+	return nil
+}
+
+// Names lists the schema names, sorted.
+func (r *Registry) Names() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	names := make([]string, 0, len(r.entries))
+	for n, e := range r.entries {
+		if !e.adhoc {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// List describes every named schema, sorted by name.
+func (r *Registry) List() []Info {
+	names := r.Names()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Info, 0, len(names))
+	for _, n := range names {
+		out = append(out, r.entries[n].Info)
+	}
+	return out
+}
+
+// Source returns a schema's text exactly as it is stored.
+func (r *Registry) Source(name string) ([]byte, error) {
+	e, err := r.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return e.raw, nil
+}
+
+// Resolve turns a --schema value into a schema name: a known name, or the path
+// of a schema file, which is loaded under its path.
+func (r *Registry) Resolve(nameOrPath string) (string, error) {
+	if _, err := r.lookup(nameOrPath); err == nil {
+		return nameOrPath, nil
+	}
+	if _, err := os.Stat(nameOrPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", &UnknownSchemaError{Name: nameOrPath, Known: r.Names()}
+		}
+		return "", fmt.Errorf("cannot read schema %s: %w", nameOrPath, unwrapPath(err))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, err := r.addFile(nameOrPath, nameOrPath)
+	if err != nil {
+		return "", err
+	}
+	e.adhoc = true
+	return nameOrPath, nil
+}
+
+func (r *Registry) lookup(name string) (*entry, error) {
+	r.mu.Lock()
+	e, ok := r.entries[name]
+	r.mu.Unlock()
+	if !ok {
+		return nil, &UnknownSchemaError{Name: name, Known: r.Names()}
+	}
+	return e, nil
+}
+
+// schema returns the compiled schema for name, compiling it on first use.
+func (r *Registry) schema(name string) (*jsonschema.Schema, error) {
+	e, err := r.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	e.once.Do(func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		e.compiled, e.err = r.comp.Compile(e.url)
+		if e.err != nil {
+			e.err = fmt.Errorf("schema %s does not compile: %w", e.Source, e.err)
+		}
+	})
+	return e.compiled, e.err
+}
+
+// Compile compiles the named schema now, so a broken user schema is reported
+// before any payload is read.
+func (r *Registry) Compile(name string) error {
+	_, err := r.schema(name)
+	return err
+}
+
+// schemaDoc returns the decoded schema document at an absolute URL.
+func (r *Registry) schemaDoc(u string) (any, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d, ok := r.docs[u]
+	return d, ok
+}
