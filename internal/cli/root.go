@@ -68,6 +68,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newReplayCmd(app),
 		newCallbackCmd(app),
 		newVersionCmd(app),
+		newDocsCmd(app),
 	)
 	return root
 }
