@@ -63,8 +63,10 @@ func exitCode(err error, stderr io.Writer) int {
 	if !errors.As(err, &ee) {
 		ee = &ExitError{Code: ExitUsage, Err: err}
 	}
-	if !ee.Silent && ee.Err != nil {
-		fmt.Fprintf(stderr, "webhook-tool: %s\n", oneLine(ee.Err.Error()))
+	if !ee.Silent {
+		if ee.Err != nil {
+			fmt.Fprintf(stderr, "webhook-tool: %s\n", oneLine(ee.Err.Error()))
+		}
 		if ee.Hint != "" {
 			fmt.Fprintf(stderr, "webhook-tool: hint: %s\n", ee.Hint)
 		}

@@ -170,6 +170,10 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		if noMatch {
 			hint = "pass --schema NAME or a schema file's path; `webhook-tool schemas list` shows the names"
 		}
+		if len(inputs) == 1 {
+			// The file's own line already said what is wrong.
+			return &ExitError{Code: ExitUsage, Hint: hint}
+		}
 		return usageError(fmt.Errorf("%d of %d files could not be checked", nErr, len(inputs)), hint)
 	case nInvalid > 0:
 		return silentFail()

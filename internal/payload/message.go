@@ -81,6 +81,7 @@ func (r *Registry) describe(l *jsonschema.ValidationError, doc any) []Error {
 }
 
 func withRule(msg, rule string) string {
+	rule = strings.TrimSuffix(strings.TrimSpace(rule), ".")
 	if rule == "" {
 		return msg
 	}

@@ -92,7 +92,8 @@ func Decode(raw []byte) (any, *Error) {
 			}
 			return nil, syntaxAt(raw, off, "invalid JSON: "+se.Error())
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-			return nil, syntaxAt(raw, len(raw), "invalid JSON: unexpected end of input (truncated?)")
+			// Point just past the last character, not at a trailing newline.
+			return nil, syntaxAt(raw, len(bytes.TrimRight(raw, " \t\r\n")), "invalid JSON: unexpected end of input (truncated?)")
 		default:
 			return nil, syntaxAt(raw, int(dec.InputOffset()), "invalid JSON: "+err.Error())
 		}
