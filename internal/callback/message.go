@@ -1,0 +1,169 @@
+// Package callback answers a Permission Assist delivery through its callback
+// URL: it assembles the plain-text message (words, standard input or a file,
+// bytes kept as they are), finds the URL in a delivery or a `listen --record`
+// line, checks both, and posts the message once — retrying only when the
+// request never reached the server, because Permission Assist logs every
+// callback in the access request's Activity and a duplicate would show twice.
+package callback
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultMaxSize is the largest message sent without --max-size: a callback
+// is a line or a paragraph for a person to read in an Activity log, so a
+// bigger one is almost always the wrong file.
+const DefaultMaxSize = 64 << 10
+
+// InputError is a problem with what the user gave (message, URL, payload):
+// the command exits 2 and shows Hint when there is one.
+type InputError struct {
+	Msg  string
+	Hint string
+}
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputErr(hint, format string, args ...any) *InputError {
+	return &InputError{Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// JoinWords makes a message from command-line words, joined by single spaces
+// as echo does; each word is kept as typed, including newlines inside quotes.
+func JoinWords(words []string) []byte {
+	return []byte(strings.Join(words, " "))
+}
+
+// ReadMessage reads a whole message from r, but never more than limit+1
+// bytes, so a runaway pipe fails fast with a size error instead of filling
+// memory. name says where it came from in errors ("standard input", a path).
+func ReadMessage(r io.Reader, limit int, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, inputErr("", "cannot read %s: %v", name, err)
+	}
+	if len(b) > limit {
+		return nil, sizeErr(name, -1, limit)
+	}
+	return b, nil
+}
+
+// CheckMessage refuses what must not be sent: nothing (or only whitespace,
+// which would log a blank Activity entry), more than limit bytes, or bytes
+// that are not UTF-8 (the body is declared charset=utf-8).
+func CheckMessage(msg []byte, limit int) error {
+	if len(bytes.TrimSpace(msg)) == 0 {
+		return inputErr("give the message as words, - to read it from standard input, or --file FILE", "the message is empty")
+	}
+	if len(msg) > limit {
+		return sizeErr("the message", len(msg), limit)
+	}
+	if !utf8.Valid(msg) {
+		off := 0
+		for off < len(msg) {
+			r, n := utf8.DecodeRune(msg[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return inputErr("the body is sent as text/plain; charset=utf-8: convert it first, e.g. iconv -f LATIN1 -t UTF-8",
+			"the message is not valid UTF-8 (bad byte at offset %d)", off)
+	}
+	return nil
+}
+
+func sizeErr(name string, size, limit int) error {
+	hint := fmt.Sprintf("raise the limit with --max-size (e.g. --max-size %s) if the receiver takes it", FormatSize(limit*2))
+	if size < 0 {
+		return inputErr(hint, "%s is over the %s message limit", name, FormatSize(limit))
+	}
+	return inputErr(hint, "%s is %d bytes, over the %s limit", name, size, FormatSize(limit))
+}
+
+// ParseSize reads a byte count: 65536, 64K, 64KB, 64KiB, 1M, 1MB, 1MiB
+// (K and M are 1024-based, as everywhere in this tool).
+func ParseSize(s string) (int, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := 1
+	for _, suf := range []struct {
+		s string
+		m int
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"K", 1 << 10}, {"M", 1 << 20}, {"B", 1}} {
+		if strings.HasSuffix(t, suf.s) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, suf.s)), suf.m
+			break
+		}
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n <= 0 || n > (1<<30)/mult {
+		return 0, inputErr("write a size like 65536, 64KB or 1MB", "invalid size %q", s)
+	}
+	return n * mult, nil
+}
+
+// FormatSize prints a byte count the way ParseSize reads it back.
+func FormatSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dKB", n>>10)
+	}
+	return strconv.Itoa(n) + "B"
+}
+
+// ParseURL accepts only absolute http and https URLs with a host: anything
+// else is a mistake (a missing scheme, a file path, a message in the URL's
+// place) that must not be "fixed" by guessing.
+func ParseURL(raw string) (*url.URL, error) {
+	hint := "the callback URL looks like https://pa.example.com/webhooks/callback/ID (it is the payload's callback field; --from-payload reads it for you)"
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, inputErr(hint, "invalid URL %q: %v", raw, unwrapURLErr(err))
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	case "":
+		return nil, inputErr(hint, "%q is not an http(s) URL: it has no scheme", raw)
+	default:
+		return nil, inputErr(hint, "%q is not an http(s) URL (scheme %q)", raw, u.Scheme)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, inputErr(hint, "%q has no host", raw)
+	}
+	return u, nil
+}
+
+func unwrapURLErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// PlainHTTPToRemote reports whether u sends the message unencrypted off this
+// machine: plain http to a host that is not loopback. "localhost" counts as
+// loopback (it resolves there by convention, RFC 6761).
+func PlainHTTPToRemote(u *url.URL) bool {
+	if !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return false
+	}
+	return true
+}
