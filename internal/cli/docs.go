@@ -33,8 +33,10 @@ func newDocsCmd(app *App) *cobra.Command {
   DIR/completions/          webhook-tool.bash, _webhook-tool (zsh),
                             webhook-tool.fish, webhook-tool.ps1
 
-The man pages are dated SOURCE_DATE_EPOCH when it is set (reproducible
-builds), else today. Used by the release (.goreleaser.yaml).`,
+Pages from an earlier run that no longer match a command are removed. The
+man pages are dated SOURCE_DATE_EPOCH when it is set, else the build date set
+by the release's ldflags, else today, so a release's pages are reproducible.
+Used by the release (.goreleaser.yaml).`,
 		Example: `  webhook-tool docs --dir ./dist-docs
   man ./dist-docs/man/webhook-tool-validate.1`,
 		Hidden: true,
@@ -71,6 +73,16 @@ func docsRun(app *App, root *cobra.Command, opts *DocsOptions) error {
 			return usageError(fmt.Errorf("cannot create %s: %w", d, unwrapPathErr(err)), "")
 		}
 	}
+	// A renamed or removed command must not leave its old page behind to be
+	// shipped. Only our own pages are removed: DIR may hold other files.
+	for _, pattern := range []string{filepath.Join(manDir, "webhook-tool*.1"), filepath.Join(mdDir, "webhook-tool*.md")} {
+		old, _ := filepath.Glob(pattern)
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("removing stale page: %w", err)
+			}
+		}
+	}
 
 	header := &doc.GenManHeader{
 		Title:   "WEBHOOK-TOOL",
@@ -92,8 +104,9 @@ func docsRun(app *App, root *cobra.Command, opts *DocsOptions) error {
 	return nil
 }
 
-// docsDate honours SOURCE_DATE_EPOCH (reproducible-builds.org) so a release
-// build's man pages are byte-for-byte the same from the same commit.
+// docsDate honours SOURCE_DATE_EPOCH (reproducible-builds.org), then the
+// build date the release stamps in with ldflags (the commit date), so a
+// release's man pages are byte-for-byte the same from the same commit.
 func docsDate(app *App) (time.Time, error) {
 	if s := app.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		sec, err := strconv.ParseInt(s, 10, 64)
@@ -101,6 +114,9 @@ func docsDate(app *App) (time.Time, error) {
 			return time.Time{}, usageError(fmt.Errorf("SOURCE_DATE_EPOCH %q is not a Unix time", s), "set it to seconds since 1970, e.g. $(git log -1 --format=%ct)")
 		}
 		return time.Unix(sec, 0).UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, date); err == nil {
+		return t.UTC(), nil
 	}
 	return app.Now().UTC(), nil
 }
