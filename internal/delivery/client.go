@@ -1,0 +1,28 @@
+package delivery
+
+import (
+	"net/http"
+	"time"
+)
+
+// NewClient returns a client for sending webhooks to one host from up to
+// conns goroutines at once: it keeps conns idle connections to the host (the
+// default transport keeps 2, so a load run would open and close connections
+// all the time) and does not follow redirects, because a webhook sender
+// reports a 3xx as the receiver's answer rather than re-sending the body
+// somewhere else, as Stripe and Svix do.
+func NewClient(conns int) *http.Client {
+	conns = max(conns, 1)
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = max(conns, 100)
+	t.MaxIdleConnsPerHost = conns
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{
+		Transport:     t,
+		CheckRedirect: NoRedirects,
+	}
+}
+
+// NoRedirects is an http.Client CheckRedirect that hands a 3xx back to the
+// caller as the response.
+func NoRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -1,0 +1,241 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func buildTo(url string) func(int) (Request, error) {
+	return func(i int) (Request, error) {
+		h := http.Header{}
+		h.Set("webhook-id", "msg_"+strconv.Itoa(i))
+		return Request{URL: url, Header: h, Body: []byte(`{"n":` + strconv.Itoa(i) + `}`)}, nil
+	}
+}
+
+func TestRunLoadEveryDeliveryItsOwn(t *testing.T) {
+	var mu sync.Mutex
+	ids := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		ids[r.Header.Get("webhook-id")]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+
+	var results atomic.Int64
+	sum, err := RunLoad(context.Background(), NewClient(8), Load{
+		Count: 200, Concurrency: 8, Build: buildTo(srv.URL),
+		OnResult: func(Result) { results.Add(1) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 200 || sum.OK != 200 || sum.Failed() != 0 || len(sum.Failures) != 0 || results.Load() != 200 {
+		t.Errorf("summary %+v, %d results", sum, results.Load())
+	}
+	if len(ids) != 200 {
+		t.Errorf("server saw %d distinct ids, want 200", len(ids))
+	}
+	for id, n := range ids {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", id, n)
+		}
+	}
+	l := sum.Latency
+	if l.P50 <= 0 || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.Max {
+		t.Errorf("percentiles out of order: %+v", l)
+	}
+	if sum.PerSecond() <= 0 {
+		t.Errorf("PerSecond = %v", sum.PerSecond())
+	}
+}
+
+func TestRunLoadReusesConnections(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	var fresh atomic.Int64
+	build := func(i int) (Request, error) { return Request{URL: srv.URL}, nil }
+	c := NewClient(4)
+	c.Transport = traced{c.Transport, &fresh}
+	if _, err := RunLoad(context.Background(), c, Load{Count: 400, Concurrency: 4, Build: build}); err != nil {
+		t.Fatal(err)
+	}
+	if n := fresh.Load(); n > 4 {
+		t.Errorf("opened %d connections for 4 workers", n)
+	}
+}
+
+// traced counts connections that were not reused.
+type traced struct {
+	rt    http.RoundTripper
+	fresh *atomic.Int64
+}
+
+func (t traced) RoundTrip(r *http.Request) (*http.Response, error) {
+	trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+		if !ci.Reused {
+			t.fresh.Add(1)
+		}
+	}}
+	return t.rt.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), trace)))
+}
+
+func TestRunLoadCountsFailuresByStatus(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.Header.Get("webhook-id")[len("msg_"):])
+		switch {
+		case n%10 == 0:
+			w.WriteHeader(500)
+		case n%10 == 1:
+			w.WriteHeader(503)
+		}
+	}))
+	defer srv.Close()
+	fs := &fakeSleep{}
+	sum, err := RunLoad(context.Background(), NewClient(3), Load{
+		Count: 100, Concurrency: 3, Build: buildTo(srv.URL),
+		Policy: Policy{Retries: 1, Sleep: fs.sleep},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 100 || sum.OK != 80 || sum.Failures["500"] != 10 || sum.Failures["503"] != 10 || len(sum.Failures) != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+	if len(fs.waits) != 10 {
+		t.Errorf("%d retries, want one for each 503", len(fs.waits))
+	}
+}
+
+func TestRunLoadDeadReceiver(t *testing.T) {
+	sum, err := RunLoad(context.Background(), NewClient(2), Load{
+		Count: 5, Concurrency: 2, Build: buildTo("http://" + deadAddr(t) + "/"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 5 || sum.OK != 0 || sum.Failures["connection refused"] != 5 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestRunLoadBuildErrorStops(t *testing.T) {
+	srv := newStatusServer(t, 200)
+	boom := errors.New("boom")
+	_, err := RunLoad(context.Background(), NewClient(2), Load{
+		Count: 50, Concurrency: 2,
+		Build: func(i int) (Request, error) {
+			if i == 3 {
+				return Request{}, boom
+			}
+			return Request{URL: srv.URL}, nil
+		},
+	})
+	if !errors.Is(err, ErrBuild) || !errors.Is(err, boom) {
+		t.Errorf("err = %v", err)
+	}
+	if n := len(srv.requests()); n >= 50 {
+		t.Errorf("kept sending after the build error: %d requests", n)
+	}
+}
+
+func TestRunLoadCanceled(t *testing.T) {
+	srv := newStatusServer(t, 200)
+	ctx, cancel := context.WithCancel(context.Background())
+	sum, err := RunLoad(ctx, NewClient(1), Load{
+		Count: 1000, Concurrency: 1, Build: buildTo(srv.URL),
+		OnResult: func(r Result) {
+			if r.Index == 9 {
+				cancel()
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 10 {
+		t.Errorf("sent %d after cancelling at the 10th", sum.Sent)
+	}
+}
+
+// TestPacer checks the token bucket against a fake clock: deliveries start
+// one interval apart, and a late start does not earn a burst.
+func TestPacer(t *testing.T) {
+	clock := time.Unix(0, 0)
+	var waits []time.Duration
+	p := &pacer{
+		interval: 100 * time.Millisecond,
+		now:      func() time.Time { return clock },
+		sleep: func(_ context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			clock = clock.Add(d)
+			return nil
+		},
+	}
+	ctx := context.Background()
+	for range 3 {
+		p.wait(ctx)
+	}
+	clock = clock.Add(time.Second) // a slow receiver
+	p.wait(ctx)
+	p.wait(ctx)
+	want := []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
+	if fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Errorf("waits %v, want %v", waits, want)
+	}
+}
+
+func TestRunLoadRateUsesSleep(t *testing.T) {
+	srv := newStatusServer(t, 200)
+	fs := &fakeSleep{}
+	clock := time.Unix(0, 0)
+	var mu sync.Mutex
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	sum, err := RunLoad(context.Background(), NewClient(2), Load{
+		Count: 10, Concurrency: 2, Rate: 50, Build: buildTo(srv.URL),
+		Policy: Policy{Sleep: fs.sleep, Now: now},
+	})
+	if err != nil || sum.Sent != 10 {
+		t.Fatalf("sent %d, err %v", sum.Sent, err)
+	}
+	// The clock stands still, so every start after the first waits a
+	// multiple of 20ms.
+	if len(fs.waits) != 9 {
+		t.Fatalf("paced %d starts, want 9: %v", len(fs.waits), fs.waits)
+	}
+	for _, w := range fs.waits {
+		if w%(20*time.Millisecond) != 0 || w == 0 {
+			t.Errorf("wait %v is not a multiple of the 20ms interval", w)
+		}
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	got := percentiles(ds)
+	want := Percentiles{P50: 50 * time.Millisecond, P90: 90 * time.Millisecond, P99: 99 * time.Millisecond, Max: 100 * time.Millisecond}
+	if got != want {
+		t.Errorf("percentiles = %+v, want %+v", got, want)
+	}
+	if (percentiles(nil) != Percentiles{}) {
+		t.Error("percentiles of nothing are not zero")
+	}
+	if one := percentiles([]time.Duration{time.Second}); one.P50 != time.Second || one.P99 != time.Second {
+		t.Errorf("percentiles of one = %+v", one)
+	}
+}

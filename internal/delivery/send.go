@@ -1,0 +1,296 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults used when a Policy leaves a delay at zero.
+const (
+	DefaultBaseDelay = 500 * time.Millisecond
+	DefaultMaxDelay  = 30 * time.Second
+)
+
+// MaxResponseBody is how much of a response body Send keeps. The rest is
+// read and discarded (up to drainLimit) so the connection can be reused.
+const MaxResponseBody = 64 << 10
+
+// drainLimit bounds how much of an oversized response is read only to keep
+// the connection alive; beyond it closing the connection is cheaper.
+const drainLimit = 256 << 10
+
+// Request is one HTTP request to deliver. Send never modifies it, so the same
+// Request can be sent again (replay) or from several goroutines.
+type Request struct {
+	Method string // "" means POST
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Policy says how hard Send tries.
+type Policy struct {
+	// Retries is how many times a retryable failure is retried: a transport
+	// error other than a TLS failure, or a 429, 502, 503 or 504. 0 sends once.
+	Retries int
+	// Timeout bounds each attempt, from dialling to the end of the response
+	// body. 0 means no limit beyond the context's.
+	Timeout time.Duration
+	// BaseDelay is the wait before the first retry; it doubles each retry,
+	// with jitter, up to MaxDelay. Zero values mean DefaultBaseDelay and
+	// DefaultMaxDelay. MaxDelay also caps a server's Retry-After.
+	BaseDelay, MaxDelay time.Duration
+	// Sleep waits d or until ctx is done; nil means a real timer. Tests
+	// inject one that records the waits and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock used for durations and Retry-After dates; nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Attempt describes a failed attempt that is about to be retried.
+type Attempt struct {
+	N          int           // 1-based number of the attempt that failed
+	Status     int           // its status, 0 for a transport error
+	Err        error         // its transport error, nil when there was a response
+	Wait       time.Duration // how long Send waits before the next attempt
+	RetryAfter time.Duration // what the server's Retry-After asked for (0 when absent); Wait is capped at MaxDelay
+}
+
+// Response is the outcome of the last attempt.
+type Response struct {
+	Status   int
+	Header   http.Header
+	Body     []byte        // the first MaxResponseBody bytes
+	Duration time.Duration // of the last attempt: request written to body read
+	Elapsed  time.Duration // from the first attempt to the end of the last, waits included
+	Attempts int
+}
+
+// OK reports a 2xx status.
+func (r Response) OK() bool { return r.Status >= 200 && r.Status < 300 }
+
+// TimeoutError is an attempt that ran out of Policy.Timeout. It unwraps to
+// the transport error, so Describe and NotSent still see what happened.
+type TimeoutError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *TimeoutError) Error() string { return Explain(e) }
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// Timeout reports true, as net.Error timeouts do.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Explain is Describe with the length of a Policy timeout added when Send
+// knows it: "timed out waiting for the response after 10s".
+func Explain(err error) string {
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return Describe(te.Err) + " after " + te.After.String()
+	}
+	return Describe(err)
+}
+
+// Retryable reports whether Send retries a response with this status.
+func Retryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableErr reports whether a transport error is worth retrying. A
+// webhook is delivered at least once, so an attempt that may have reached the
+// server (a timeout, a reset) is retried too; receivers deduplicate by id. A
+// TLS failure or a plain-HTTP answer is a configuration problem that the
+// same request will hit again.
+func retryableErr(err error) bool {
+	var re *requestError
+	if errors.As(err, &re) {
+		return false
+	}
+	d := Describe(err)
+	return !strings.HasPrefix(d, "TLS handshake failed") && !strings.HasPrefix(d, "server answered plain HTTP")
+}
+
+// Send delivers req with c, retrying per p. It returns the last attempt's
+// response with a nil error whenever the server answered, whatever the
+// status: the caller decides what a non-2xx means. The error is non-nil only
+// when the last attempt got no response (a transport error, a timeout) or ctx
+// was done; the Response then still carries Attempts and Elapsed.
+//
+// onRetry, when not nil, is called before each wait for a retry.
+func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt)) (Response, error) {
+	now := p.Now
+	if now == nil {
+		now = time.Now
+	}
+	sleep := p.Sleep
+	if sleep == nil {
+		sleep = realSleep
+	}
+	base, maxDelay := p.BaseDelay, p.MaxDelay
+	if base <= 0 {
+		base = DefaultBaseDelay
+	}
+	if maxDelay <= 0 {
+		maxDelay = DefaultMaxDelay
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+
+	start := now()
+	var resp Response
+	for n := 1; ; n++ {
+		var err error
+		resp, err = attempt(ctx, c, method, req, p.Timeout, now)
+		resp.Attempts = n
+		resp.Elapsed = now().Sub(start)
+		if ctx.Err() != nil {
+			return resp, ctx.Err()
+		}
+		retry := false
+		if err != nil {
+			retry = retryableErr(err)
+		} else {
+			retry = Retryable(resp.Status)
+		}
+		if !retry || n > p.Retries {
+			return resp, err
+		}
+
+		a := Attempt{N: n, Status: resp.Status, Err: err, Wait: backoff(base, maxDelay, n)}
+		if err == nil {
+			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), now()); ok {
+				a.RetryAfter = ra
+				a.Wait = min(ra, maxDelay)
+			}
+		}
+		if onRetry != nil {
+			onRetry(a)
+		}
+		if err := sleep(ctx, a.Wait); err != nil {
+			resp.Elapsed = now().Sub(start)
+			return resp, err
+		}
+	}
+}
+
+// attempt sends req once and reads up to MaxResponseBody of the answer.
+func attempt(ctx context.Context, c *http.Client, method string, req Request, timeout time.Duration, now func() time.Time) (Response, error) {
+	actx := ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	hr, err := http.NewRequestWithContext(actx, method, req.URL, bytes.NewReader(req.Body))
+	if err != nil {
+		return Response{}, &requestError{err}
+	}
+	if req.Header != nil {
+		hr.Header = req.Header.Clone()
+	}
+	t0 := now()
+	res, err := c.Do(hr)
+	if err != nil {
+		return Response{Duration: now().Sub(t0)}, wrapTimeout(ctx, actx, timeout, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBody))
+	out := Response{Status: res.StatusCode, Header: res.Header, Body: body}
+	if err == nil {
+		// Read on (bounded) so the connection goes back to the pool.
+		_, _ = io.CopyN(io.Discard, res.Body, drainLimit)
+	}
+	out.Duration = now().Sub(t0)
+	// A body cut short still came with a status: the server answered, and
+	// that answer is what counts.
+	return out, nil
+}
+
+// requestError is a request that could not be built (a malformed URL or
+// method): nothing was sent, and nothing will be on a retry.
+type requestError struct{ err error }
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
+
+// wrapTimeout marks an error caused by the per-attempt timeout, not by the
+// caller's context.
+func wrapTimeout(parent, actx context.Context, timeout time.Duration, err error) error {
+	if timeout > 0 && parent.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return &TimeoutError{After: timeout, Err: err}
+	}
+	return err
+}
+
+// backoff is the wait before retry n (1-based): base doubled per retry,
+// capped at maxDelay, with "equal jitter" (half fixed, half random), so
+// concurrent senders spread out yet none retries at once.
+func backoff(base, maxDelay time.Duration, n int) time.Duration {
+	d := base
+	for i := 1; i < n && d < maxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, maxDelay)
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func realSleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// StatusText is "503 Service Unavailable", or just the number for a code
+// net/http does not name.
+func StatusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return strconv.Itoa(code)
+}
