@@ -41,4 +41,3 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
-
