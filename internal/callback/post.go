@@ -147,7 +147,7 @@ func (s *Sender) once(ctx context.Context, rawURL string, msg []byte) Result {
 	if err != nil {
 		res.Duration = s.now().Sub(start)
 		res.Err = err
-		res.Sent = !delivery.NotSent(err)
+		res.Sent = !delivery.NotSent(err) && !delivery.HandshakeFailed(err)
 		return res
 	}
 	defer resp.Body.Close()

@@ -152,3 +152,14 @@ func innerMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// HandshakeFailed reports whether err is a failed TLS handshake (an untrusted
+// or wrong certificate, a port that does not speak TLS). Like NotSent, it
+// means no HTTP request reached the server; unlike NotSent, retrying does not
+// help, so senders report it rather than retry.
+func HandshakeFailed(err error) bool {
+	if err == nil {
+		return false
+	}
+	return describeTLS(err) != "" || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}

@@ -85,6 +85,9 @@ func TestTLSUnknownAuthority(t *testing.T) {
 	if NotSent(err) {
 		t.Errorf("NotSent(%v) = true: a TLS failure is not retried", err)
 	}
+	if !HandshakeFailed(err) {
+		t.Errorf("HandshakeFailed(%v) = false", err)
+	}
 	want := "TLS handshake failed: certificate signed by unknown authority"
 	if got := Describe(err); got != want {
 		t.Errorf("Describe = %q, want %q", got, want)
@@ -97,6 +100,9 @@ func TestTLSToPlainServer(t *testing.T) {
 	err := post(&http.Client{}, strings.Replace(srv.URL, "http://", "https://", 1))
 	if err == nil {
 		t.Fatal("want an error")
+	}
+	if !HandshakeFailed(err) {
+		t.Errorf("HandshakeFailed(%v) = false", err)
 	}
 	if got := Describe(err); got != "server answered plain HTTP to an HTTPS request" {
 		t.Errorf("Describe = %q", got)
@@ -125,6 +131,9 @@ func TestTimeoutAfterRequestWritten(t *testing.T) {
 	}
 	if NotSent(err) {
 		t.Errorf("NotSent(%v) = true after the server read the request", err)
+	}
+	if HandshakeFailed(err) {
+		t.Errorf("HandshakeFailed(%v) = true", err)
 	}
 	if got := Describe(err); got != "timed out waiting for the response" {
 		t.Errorf("Describe = %q", got)
