@@ -1,18 +1,402 @@
 package cli
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-// Placeholder until the listen command lands; the file is replaced whole.
+// ListenOptions is everything `listen` needs, filled from flags.
+type ListenOptions struct {
+	Addr       string
+	Path       string
+	Secrets    []string
+	Scheme     string
+	Tolerance  time.Duration
+	MaxBody    string
+	Status     int
+	Record     string
+	Output     string
+	Schema     string
+	SchemaDirs []string
+	ForwardTo  string
+	TLS        bool
+	Cert       string
+	Key        string
+}
+
+var listenOutputs = []string{"pretty", "json", "quiet"}
+
 func newListenCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:    "listen",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return usageError(errors.New("listen is not built yet"), "")
+	opts := &ListenOptions{}
+	cmd := &cobra.Command{
+		Use:   "listen",
+		Short: "Run a local receiver that verifies, validates, records and prints deliveries",
+		Long: `Run a local webhook receiver. For every request it reads the body (at most
+--max-body; larger gets 413), verifies the signature when a --secret is set
+(a bad one gets 401 with the reason), validates the payload against the
+detected schema, records it (--record), prints it, and answers --status.
+
+Every request that reaches the receiver is recorded, rejected ones too, and
+its record line is written before the answer is sent: if the record cannot be
+written the delivery is answered 500, so the sender retries.
+
+POST {path}webhooks/callback/{id} stands in for Permission Assist's callback
+endpoint: 200 the first time, 409 when a callback URL is reused.
+
+--output pretty (the default on a terminal) prints a coloured summary line per
+delivery, its indented body and any validation errors; json (the default
+otherwise) prints each record line; quiet prints nothing. Diagnostics and the
+summary at Ctrl-C go to stderr.`,
+		Example: `  webhook-tool listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
+  webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
+  webhook-tool listen --tls --output json | jq .schema`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return listenRun(app, opts)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+	f.StringVar(&opts.Path, "path", "/", "accept deliveries under this path `PREFIX`")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "verify signatures with this `SECRET` (repeatable, for rotation)")
+	f.StringVar(&opts.Scheme, "scheme", "auto", "signature `SCHEME`: auto|standard|github|stripe|bearer|none")
+	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far a signed timestamp may be from now, either way")
+	f.StringVar(&opts.MaxBody, "max-body", "1MiB", "largest body accepted (`SIZE`: bytes, or with KB, KiB, MB, MiB)")
+	f.IntVar(&opts.Status, "status", http.StatusOK, "answer valid deliveries with this HTTP `STATUS`")
+	f.StringVar(&opts.Record, "record", "", "append every request as an NDJSON line to `FILE`")
+	addOutputFlag(cmd, &opts.Output, "", listenOutputs...)
+	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL`; the sender gets its answer")
+	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
+	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
+	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
+	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
+		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func listenRun(app *App, opts *ListenOptions) error {
+	output := opts.Output
+	if output == "" {
+		output = "json"
+		if app.OutTTY {
+			output = "pretty"
+		}
+	}
+	if err := checkOutput(output, listenOutputs...); err != nil {
+		return err
+	}
+	scheme, err := signature.ParseScheme(opts.Scheme)
+	if err != nil {
+		return usageError(err, "")
+	}
+	if err := checkListenSecrets(scheme, opts.Secrets); err != nil {
+		return err
+	}
+	maxBody, err := parseByteSize(opts.MaxBody)
+	if err != nil {
+		return usageError(fmt.Errorf("bad --max-body %q: %w", opts.MaxBody, err), "write a size such as 1048576, 512KiB or 2MB")
+	}
+	if opts.Status < 100 || opts.Status > 599 {
+		return usageErrorf("bad --status %d: an HTTP status is 100 to 599", opts.Status)
+	}
+	if opts.Tolerance < 0 {
+		return usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)
+	}
+	if opts.ForwardTo != "" {
+		if err := checkForwardURL(opts.ForwardTo); err != nil {
+			return usageError(fmt.Errorf("bad --forward-to: %w", err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
+		}
+	}
+	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	if err != nil {
+		return err
+	}
+
+	var tlsConf *tls.Config
+	var fingerprint, certNote string
+	host, _, _ := net.SplitHostPort(opts.Addr)
+	if opts.TLS || opts.Cert != "" || opts.Key != "" {
+		var cert tls.Certificate
+		switch {
+		case opts.Cert == "" && opts.Key == "":
+			cert, fingerprint, err = listener.SelfSigned(host, app.Now())
+			if err != nil {
+				return failError(fmt.Errorf("cannot generate a certificate: %w", err), "")
+			}
+			certNote = "self-signed"
+		case opts.Cert == "" || opts.Key == "":
+			return usageErrorf("--cert and --key go together: give both, or neither for a self-signed certificate")
+		default:
+			cert, err = tls.LoadX509KeyPair(opts.Cert, opts.Key)
+			if err != nil {
+				return usageError(fmt.Errorf("cannot load --cert/--key: %w", err), "both files must be PEM, the key matching the certificate")
+			}
+			fingerprint = listener.Fingerprint(cert.Certificate[0])
+			certNote = opts.Cert
+			if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil && app.Now().After(leaf.NotAfter) {
+				fmt.Fprintf(app.Err, "webhook-tool: warning: %s expired on %s\n", opts.Cert, leaf.NotAfter.Format(time.DateOnly))
+			}
+		}
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+
+	// The record sink: the file, or nowhere; either way it numbers the
+	// records and, for --output json, mirrors them to stdout.
+	var dst io.Writer = io.Discard
+	if opts.Record != "" {
+		f, err := record.OpenFile(opts.Record)
+		if err != nil {
+			return usageError(err, "check that the directory exists and is writable")
+		}
+		defer f.Close()
+		dst = f
+	}
+	wopts := record.Options{}
+	if output == "json" {
+		wopts.Mirror = app.Out
+		wopts.OnMirrorError = func(err error) {
+			fmt.Fprintf(app.Err, "webhook-tool: error: cannot write to standard output, records are no longer shown: %v\n", err)
+		}
+	}
+	records := record.NewWriter(dst, wopts)
+	defer records.Close()
+
+	cfg := listener.Config{
+		PathPrefix: opts.Path,
+		Scheme:     scheme,
+		Secrets:    opts.Secrets,
+		Tolerance:  opts.Tolerance,
+		MaxBody:    maxBody,
+		Status:     opts.Status,
+		Registry:   reg,
+		Schema:     schema,
+		Records:    records,
+		Output:     listener.Output(output),
+		Out:        app.Out,
+		Err:        app.Err,
+		Palette:    render.NewPalette(app.ColorOut()),
+		Now:        app.Now,
+		ForwardTo:  opts.ForwardTo,
+		TLS:        tlsConf,
+	}
+	if opts.ForwardTo != "" {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 64
+		cfg.ForwardClient = &http.Client{
+			Transport: tr,
+			Timeout:   30 * time.Second,
+			// The sender should see the app's own answer, a redirect included.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	l, err := listener.New(cfg)
+	if err != nil {
+		return failError(err, "")
+	}
+
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return usageError(fmt.Errorf("cannot listen on %s: %w", opts.Addr, listenAddrErr(err)),
+			"choose another --addr; 127.0.0.1:0 picks a free port")
+	}
+
+	urlScheme := "http"
+	if tlsConf != nil {
+		urlScheme = "https"
+	}
+	base := urlScheme + "://" + ln.Addr().String()
+	pal := render.NewPalette(app.ColorErr())
+	fmt.Fprintf(app.Err, "listening on %s%s\n", pal.Bold(base), l.Prefix())
+	fmt.Fprintf(app.Err, "  signatures: %s\n", describeVerification(scheme, opts.Secrets))
+	if schema != "" {
+		fmt.Fprintf(app.Err, "  schema: %s\n", schema)
+	}
+	if opts.Record != "" {
+		fmt.Fprintf(app.Err, "  recording to %s\n", opts.Record)
+	}
+	if opts.ForwardTo != "" {
+		fmt.Fprintf(app.Err, "  forwarding to %s\n", opts.ForwardTo)
+	}
+	if tlsConf != nil {
+		fmt.Fprintf(app.Err, "  TLS certificate (%s) SHA-256 fingerprint %s\n", certNote, fingerprint)
+	}
+	fmt.Fprintf(app.Err, "  callbacks: POST %s%swebhooks/callback/{id}\n", base, l.Prefix())
+	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			// A second Ctrl-C now ends the process at once; what was
+			// answered is already recorded.
+			stop()
+			fmt.Fprintln(app.Err, "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
+		case <-served:
+		}
+	}()
+	serveErr := l.Serve(ctx, ln)
+	close(served)
+	records.Close()
+
+	st := l.Stats()
+	fmt.Fprintf(app.Err, "summary: %d %s, %d bad %s, %d invalid %s, %d %s, %d %s",
+		st.Deliveries, plural(int(st.Deliveries), "delivery", "deliveries"),
+		st.BadSignatures, plural(int(st.BadSignatures), "signature", "signatures"),
+		st.InvalidPayloads, plural(int(st.InvalidPayloads), "payload", "payloads"),
+		st.Callbacks, plural(int(st.Callbacks), "callback", "callbacks"),
+		st.Duplicates, plural(int(st.Duplicates), "duplicate", "duplicates"))
+	if st.Rejected > 0 {
+		fmt.Fprintf(app.Err, ", %d rejected", st.Rejected)
+	}
+	if opts.ForwardTo != "" {
+		fmt.Fprintf(app.Err, ", %d forwarded (%d failed)", st.Forwarded, st.ForwardFailures)
+	}
+	if st.RecordFailures > 0 {
+		fmt.Fprintf(app.Err, ", %s", pal.Red(fmt.Sprintf("%d NOT RECORDED", st.RecordFailures)))
+	}
+	fmt.Fprintln(app.Err)
+
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		if errors.Is(serveErr, context.DeadlineExceeded) {
+			return failError(errors.New("some deliveries were still in flight after 30s and were cut off"), "")
+		}
+		return failError(fmt.Errorf("listener stopped: %w", serveErr), "")
+	}
+	if st.RecordFailures > 0 {
+		return failError(fmt.Errorf("%d %s could not be recorded and were answered 500", st.RecordFailures,
+			plural(int(st.RecordFailures), "request", "requests")), "check the disk and the --record file")
+	}
+	return nil
+}
+
+// checkListenSecrets rejects combinations that could never verify anything,
+// and secrets the scheme cannot use, before the first delivery arrives.
+func checkListenSecrets(scheme signature.Scheme, secrets []string) error {
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	switch {
+	case scheme == signature.None && len(nonEmpty) > 0:
+		return usageErrorf("--scheme none checks no signature, yet a --secret is given: drop --secret, or choose the sender's scheme (or auto)")
+	case scheme != signature.None && scheme != signature.Auto && len(nonEmpty) == 0:
+		return usageError(fmt.Errorf("--scheme %s needs a --secret to verify with", scheme),
+			"pass --secret (or WEBHOOK_TOOL_SECRET), or use --scheme auto to only report signatures")
+	}
+	for i, s := range nonEmpty {
+		check := scheme
+		if scheme == signature.Auto {
+			if !strings.HasPrefix(s, "whsec_") {
+				continue
+			}
+			check = signature.Standard
+		}
+		if err := signature.CheckSecret(check, s); err != nil {
+			label := "--secret"
+			if len(nonEmpty) > 1 {
+				label = fmt.Sprintf("--secret %d of %d", i+1, len(nonEmpty))
+			}
+			return usageError(fmt.Errorf("%s: %w", label, err), "")
+		}
+	}
+	return nil
+}
+
+func describeVerification(scheme signature.Scheme, secrets []string) string {
+	n := 0
+	for _, s := range secrets {
+		if s != "" {
+			n++
+		}
+	}
+	switch {
+	case scheme == signature.None:
+		return "none expected (--scheme none)"
+	case n == 0:
+		return "reported, not checked (no --secret); scheme " + string(scheme)
+	}
+	return fmt.Sprintf("checked, scheme %s, %d %s", scheme, n, plural(n, "secret", "secrets"))
+}
+
+// parseByteSize reads a byte count: a number, optionally followed by B, KB, KiB,
+// MB, MiB, GB or GiB (case-insensitive).
+func parseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, errors.New("not a size")
+	}
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if err != nil {
+		return 0, errors.New("too large")
+	}
+	units := map[string]int64{"": 1, "b": 1, "kb": 1000, "kib": 1 << 10, "k": 1 << 10, "mb": 1000 * 1000,
+		"mib": 1 << 20, "m": 1 << 20, "gb": 1000 * 1000 * 1000, "gib": 1 << 30, "g": 1 << 30}
+	mult, ok := units[strings.ToLower(strings.TrimSpace(t[i:]))]
+	if !ok {
+		return 0, fmt.Errorf("unknown unit %q", strings.TrimSpace(t[i:]))
+	}
+	if n <= 0 {
+		return 0, errors.New("it must be more than 0")
+	}
+	if n > (1<<40)/mult {
+		return 0, errors.New("too large")
+	}
+	return n * mult, nil
+}
+
+// checkForwardURL accepts only absolute http(s) URLs with a host.
+func checkForwardURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q has no host", raw)
+	}
+	return nil
+}
+
+func listenAddrErr(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		var se *os.SyscallError
+		if errors.As(oe.Err, &se) {
+			return se.Err
+		}
+		return oe.Err
+	}
+	return err
 }

@@ -1,0 +1,484 @@
+// Package listener is the HTTP receiver behind `webhook-tool listen`: for
+// every request it reads the body (bounded), verifies the signature,
+// validates the payload, records it, prints it and answers. It also serves a
+// stand-in for Permission Assist's per-delivery callback endpoint and can
+// forward each delivery to the user's own app.
+//
+// It takes its writers, clock, schema registry and record sink as
+// parameters and knows nothing of flags, so tests drive it over loopback.
+//
+// The hot path holds no lock while it verifies, validates or marshals: the
+// only shared steps are the duplicate-id set (a map under a short lock) and
+// the record writer's group commit (see record.Writer).
+package listener
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// Output is how deliveries are shown on Config.Out.
+type Output string
+
+// The output formats.
+const (
+	Pretty Output = "pretty" // a summary line, the indented body, the errors
+	JSON   Output = "json"   // the record line, exactly as --record writes it
+	Quiet  Output = "quiet"  // nothing
+)
+
+// Defaults for the Config fields left zero.
+const (
+	DefaultMaxBody         = 1 << 20
+	DefaultStatus          = http.StatusOK
+	DefaultShutdownTimeout = 30 * time.Second
+)
+
+// Config is everything a Listener needs.
+type Config struct {
+	// PathPrefix is where deliveries are accepted ("/" for everywhere);
+	// other paths get 404 (and are recorded).
+	PathPrefix string
+	Scheme     signature.Scheme // auto detects per request
+	Secrets    []string         // none: signatures are reported, not checked
+	Tolerance  time.Duration    // 0: signature.DefaultTolerance
+	MaxBody    int64            // 0: DefaultMaxBody
+	Status     int              // 0: DefaultStatus
+
+	Registry *payload.Registry
+	Schema   string // "" detects per payload
+
+	// Records receives every request that reached the handler, before its
+	// response is written. Its Mirror shows JSON output.
+	Records *record.Writer
+
+	Output  Output
+	Out     io.Writer // deliveries (pretty output); JSON output goes through Records' mirror
+	Err     io.Writer // diagnostics
+	Palette *render.Palette
+	Now     func() time.Time
+
+	// ForwardTo, when set, receives each delivery; the sender gets its answer.
+	ForwardTo     string
+	ForwardClient *http.Client
+
+	TLS             *tls.Config // serve HTTPS
+	ShutdownTimeout time.Duration
+}
+
+// Stats counts what the listener saw, for the summary at shutdown.
+type Stats struct {
+	Deliveries      int64 // requests that were not callbacks
+	BadSignatures   int64
+	InvalidPayloads int64
+	Duplicates      int64
+	Callbacks       int64
+	Rejected        int64 // 404, 405, 413, unreadable bodies
+	RecordFailures  int64
+	Forwarded       int64
+	ForwardFailures int64
+}
+
+type counters struct {
+	deliveries, badSig, invalid, dups, callbacks, rejected, recFail, fwd, fwdFail atomic.Int64
+}
+
+// Listener handles deliveries. It is an http.Handler.
+type Listener struct {
+	cfg       Config
+	prefix    string
+	verify    signature.VerifyOptions
+	seen      *idSet
+	callbacks *idSet
+	outMu     sync.Mutex
+	n         counters
+}
+
+// New checks cfg and returns a Listener.
+func New(cfg Config) (*Listener, error) {
+	if cfg.Registry == nil {
+		return nil, errors.New("listener: no schema registry")
+	}
+	if cfg.Records == nil {
+		return nil, errors.New("listener: no record writer")
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Status == 0 {
+		cfg.Status = DefaultStatus
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	if cfg.Err == nil {
+		cfg.Err = io.Discard
+	}
+	if cfg.Palette == nil {
+		cfg.Palette = render.NewPalette(false)
+	}
+	if cfg.Output == "" {
+		cfg.Output = Quiet
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if cfg.ForwardTo != "" && cfg.ForwardClient == nil {
+		cfg.ForwardClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	secrets := make([]string, 0, len(cfg.Secrets))
+	for _, s := range cfg.Secrets {
+		if s != "" {
+			secrets = append(secrets, s)
+		}
+	}
+	cfg.Secrets = secrets
+	return &Listener{
+		cfg:       cfg,
+		prefix:    NormalizePrefix(cfg.PathPrefix),
+		verify:    signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
+		seen:      newIDSet(1 << 17),
+		callbacks: newIDSet(1 << 16),
+	}, nil
+}
+
+// NormalizePrefix turns a --path value into "/prefix/" form.
+func NormalizePrefix(p string) string {
+	p = strings.TrimSpace(p)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// Prefix is the normalised --path.
+func (l *Listener) Prefix() string { return l.prefix }
+
+// Stats returns the counts so far.
+func (l *Listener) Stats() Stats {
+	return Stats{
+		Deliveries:      l.n.deliveries.Load(),
+		BadSignatures:   l.n.badSig.Load(),
+		InvalidPayloads: l.n.invalid.Load(),
+		Duplicates:      l.n.dups.Load(),
+		Callbacks:       l.n.callbacks.Load(),
+		Rejected:        l.n.rejected.Load(),
+		RecordFailures:  l.n.recFail.Load(),
+		Forwarded:       l.n.fwd.Load(),
+		ForwardFailures: l.n.fwdFail.Load(),
+	}
+}
+
+// Serve answers on ln until ctx is cancelled, then stops accepting, waits for
+// the deliveries in flight (at most ShutdownTimeout) and returns.
+func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler: l,
+		// A client that trickles its headers or body, or sits idle, is cut
+		// off; each connection has its own goroutine, so until then it
+		// delays nobody else.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      90 * time.Second, // covers a slow --forward-to app
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          log.New(prefixWriter{l.cfg.Err}, "", 0),
+		TLSConfig:         l.cfg.TLS,
+	}
+	if l.cfg.TLS != nil {
+		ln = tls.NewListener(ln, l.cfg.TLS)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close()
+	}
+	<-errc
+	return err
+}
+
+// prefixWriter gives net/http's own complaints (TLS handshake errors from a
+// client speaking plain HTTP, say) the tool's prefix.
+type prefixWriter struct{ w io.Writer }
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	_, err := fmt.Fprintf(p.w, "webhook-tool: %s\n", bytes.TrimRight(b, "\n"))
+	return len(b), err
+}
+
+// callbackSegment is the path, under the prefix or at the root, of the
+// Permission Assist callback stand-in: {prefix}webhooks/callback/{id}.
+const callbackSegment = "webhooks/callback/"
+
+// ServeHTTP handles one request: every request that reaches it is recorded
+// before it is answered.
+func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d := &delivery{
+		rec: record.Record{
+			ReceivedAt: l.cfg.Now(),
+			Method:     r.Method,
+			Path:       r.URL.Path,
+			Query:      r.URL.RawQuery,
+			Headers:    record.FlattenHeaders(r.Header, signature.Redact),
+		},
+	}
+	if id, ok := l.callbackID(r.URL.Path); ok {
+		l.callback(w, r, d, id)
+		return
+	}
+	l.n.deliveries.Add(1)
+	switch {
+	case !l.underPrefix(r.URL.Path):
+		l.reject(w, d, http.StatusNotFound, fmt.Sprintf("no deliveries are taken at %s: listen --path is %s", r.URL.Path, l.prefix))
+		return
+	case r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch:
+		w.Header().Set("Allow", "POST, PUT, PATCH")
+		l.reject(w, d, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: webhook deliveries are POSTed", r.Method))
+		return
+	}
+	body, status, err := l.readBody(w, r)
+	if err != nil {
+		l.reject(w, d, status, err.Error())
+		return
+	}
+	d.body = body
+	d.rec.SetBody(body)
+
+	l.check(r, d)
+
+	status = l.cfg.Status
+	var respBody []byte
+	var respType string
+	if !d.rec.Signature.Valid && d.rec.Signature.Kind != record.Unchecked {
+		status = http.StatusUnauthorized
+		respBody = []byte(d.rec.Signature.Reason + "\n")
+	} else if l.cfg.ForwardTo != "" {
+		status, respBody, respType = l.forward(r, d)
+	}
+	d.rec.Status = status
+	if !l.write(d) {
+		status = http.StatusInternalServerError
+		respBody, respType = []byte("webhook-tool listen could not record this delivery; see its stderr\n"), ""
+	}
+	l.respond(w, status, respType, respBody)
+}
+
+func (l *Listener) underPrefix(p string) bool {
+	return l.prefix == "/" || strings.HasPrefix(p, l.prefix) || p == l.prefix[:len(l.prefix)-1]
+}
+
+// callbackID reports whether p is a callback URL, {prefix}webhooks/callback/{id}
+// or, since `send` builds callbacks from the origin alone,
+// /webhooks/callback/{id}.
+func (l *Listener) callbackID(p string) (string, bool) {
+	for _, base := range [2]string{l.prefix, "/"} {
+		if rest, ok := strings.CutPrefix(p, base+callbackSegment); ok && rest != "" && !strings.Contains(rest, "/") {
+			return rest, true
+		}
+	}
+	return "", false
+}
+
+// readBody reads at most MaxBody bytes. The status goes with the error.
+func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	max := l.cfg.MaxBody
+	if r.ContentLength > max {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, max)
+	}
+	size := 512
+	if r.ContentLength > 0 {
+		size = int(r.ContentLength) + 1 // +1 so ReadFrom sees EOF without growing
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", max)
+		}
+		return nil, http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", buf.Len(), err)
+	}
+	return buf.Bytes(), 0, nil
+}
+
+// delivery is one request on its way through the handler.
+type delivery struct {
+	rec       record.Record
+	body      []byte
+	isJSON    bool
+	eventName string
+}
+
+// check verifies the signature and validates the payload, filling the
+// record's verdicts, delivery id and duplicate flag.
+func (l *Listener) check(r *http.Request, d *delivery) {
+	rec := &d.rec
+	sch := l.cfg.Scheme
+	if sch == "" || sch == signature.Auto {
+		sch = signature.Detect(r.Header)
+	}
+	if len(l.cfg.Secrets) == 0 && sch != signature.None {
+		// Nothing to check with: say what was there, and let it through.
+		rec.Signature = &record.Signature{Scheme: string(sch), Reason: "not checked: listen has no --secret", Kind: record.Unchecked}
+	} else {
+		opts := l.verify
+		opts.Now = rec.ReceivedAt
+		v := signature.Verify(opts, r.Header, d.body)
+		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: v.Reason}
+		if !v.Valid {
+			rec.Signature.Kind = v.Kind.String()
+			l.n.badSig.Add(1)
+		}
+	}
+
+	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)
+	switch {
+	case err != nil:
+		// No schema matched (or a schema failed to compile): the body is
+		// JSON, but there is nothing to validate it against.
+		d.isJSON = true
+		rec.Schema = &record.Schema{Name: res.Schema, Errors: []payload.Error{{Message: err.Error()}}}
+	default:
+		d.isJSON = !res.SyntaxError()
+		errs := res.Errors
+		if errs == nil {
+			errs = []payload.Error{}
+		}
+		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: errs}
+	}
+	if !rec.Schema.Valid {
+		l.n.invalid.Add(1)
+	}
+
+	id := signature.MessageID(r.Header)
+	if id == "" && d.isJSON {
+		id, _ = topLevelString(d.body, "id")
+	}
+	rec.DeliveryID = id
+	if id != "" && l.seen.add(id) {
+		rec.Duplicate = true
+		l.n.dups.Add(1)
+	}
+	if d.isJSON {
+		switch rec.Schema.Name {
+		case "permit.invite_user":
+			rec.UserInviteID, _ = topLevelString(d.body, "user_invite_id")
+		case "permission_assist.access_request":
+			if l.cfg.Output == Pretty {
+				if ev, ok := topLevel(d.body, "event"); ok {
+					d.eventName, _ = topLevelString(ev, "name")
+				}
+			}
+		}
+	}
+}
+
+// callback handles the Permission Assist callback stand-in.
+func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery, id string) {
+	d.rec.Kind = record.KindCallback
+	d.rec.CallbackFor = id
+	l.n.callbacks.Add(1)
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		l.reject(w, d, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: callbacks are POSTed", r.Method))
+		return
+	}
+	body, status, err := l.readBody(w, r)
+	if err != nil {
+		l.reject(w, d, status, err.Error())
+		return
+	}
+	d.body = body
+	d.rec.SetBody(body)
+	status, msg := http.StatusOK, []byte("ok\n")
+	if l.callbacks.add(id) {
+		status = http.StatusConflict
+		d.rec.Error = "the callback URL for delivery " + id + " was already used; a callback URL must not be reused"
+		msg = []byte(d.rec.Error + "\n")
+	}
+	d.rec.Status = status
+	if !l.write(d) {
+		status, msg = http.StatusInternalServerError, []byte("webhook-tool listen could not record this callback; see its stderr\n")
+	}
+	l.respond(w, status, "", msg)
+}
+
+// reject records and answers a request refused before it could be checked.
+func (l *Listener) reject(w http.ResponseWriter, d *delivery, status int, reason string) {
+	l.n.rejected.Add(1)
+	d.rec.Status = status
+	d.rec.Error = reason
+	if !l.write(d) {
+		status = http.StatusInternalServerError
+	}
+	l.respond(w, status, "", []byte(reason+"\n"))
+}
+
+// write records d and shows it. It reports whether the record was written;
+// when it was not, it has said so loudly on stderr.
+func (l *Listener) write(d *delivery) bool {
+	line, err := record.Marshal(nil, &d.rec)
+	if err == nil {
+		d.rec.Seq, err = l.cfg.Records.Append(line)
+	}
+	if err != nil {
+		l.n.recFail.Add(1)
+		what := "delivery"
+		if d.rec.Kind == record.KindCallback {
+			what = "callback"
+		}
+		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %v\n", what, d.rec.Method, d.rec.Path, err)
+		return false
+	}
+	if l.cfg.Output == Pretty {
+		var b bytes.Buffer
+		l.pretty(&b, d)
+		l.outMu.Lock()
+		_, _ = l.cfg.Out.Write(b.Bytes())
+		l.outMu.Unlock()
+	}
+	return true
+}
+
+func (l *Listener) respond(w http.ResponseWriter, status int, contentType string, body []byte) {
+	if contentType == "" && len(body) > 0 {
+		contentType = "text/plain; charset=utf-8"
+	}
+	if contentType != "" {
+		w.Header().Set("Content-Type", contentType)
+	}
+	w.WriteHeader(status)
+	if len(body) > 0 {
+		_, _ = w.Write(body)
+	}
+}

@@ -1,0 +1,324 @@
+package listener
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+)
+
+// Limits that keep pretty output readable whatever arrives: a 6 KB
+// Permission Assist payload is shown whole (about 200 lines); a 10 MB body or
+// 10,000 nested arrays are cut short, and the record keeps every byte.
+const (
+	maxBodyLines   = 400
+	maxIndentDepth = 24
+	maxTextBytes   = 4 << 10
+	maxErrorsShown = 20
+)
+
+// pretty writes a delivery's block: the summary line, notes, the body and
+// the validation errors.
+func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
+	pal := l.cfg.Palette
+	rec := &d.rec
+	b.WriteString(pal.Dim(rec.ReceivedAt.Format("15:04:05.000")))
+	b.WriteByte(' ')
+	b.WriteString(pal.Dim("#" + strconv.FormatInt(rec.Seq, 10)))
+	b.WriteByte(' ')
+	b.WriteString(pal.Bold(rec.Method))
+	b.WriteByte(' ')
+	path := rec.Path
+	if rec.Query != "" {
+		path += "?" + rec.Query
+	}
+	b.WriteString(pal.Cyan(path))
+	b.WriteString("  ")
+
+	switch {
+	case rec.Kind == record.KindCallback:
+		b.WriteString(pal.Magenta("callback for " + rec.CallbackFor))
+	case rec.Signature == nil: // rejected before it could be checked
+		b.WriteString(pal.Red("rejected"))
+	default:
+		name := rec.Schema.Name
+		switch {
+		case d.eventName != "" && name != "":
+			name = d.eventName + " (" + name + ")"
+		case name == "" && !d.isJSON:
+			name = "not JSON"
+		case name == "":
+			name = "unknown payload"
+		}
+		b.WriteString(pal.Magenta(name))
+		b.WriteString("  ")
+		sig := rec.Signature
+		switch {
+		case sig.Kind == record.Unchecked:
+			b.WriteString(pal.Yellow("signature not checked (" + sig.Scheme + ")"))
+		case sig.Valid && sig.Scheme == "none":
+			b.WriteString(pal.Dim("unsigned"))
+		case sig.Valid:
+			b.WriteString(pal.Green("signature valid (" + sig.Scheme + ")"))
+		default:
+			b.WriteString(pal.Red("signature INVALID (" + sig.Scheme + ")"))
+		}
+		b.WriteString("  ")
+		sch := rec.Schema
+		switch {
+		case sch.Valid:
+			b.WriteString(pal.Green("schema valid"))
+		case sch.Name == "":
+			b.WriteString(pal.Red("schema not checked"))
+		default:
+			n := len(sch.Errors)
+			b.WriteString(pal.Red(fmt.Sprintf("schema INVALID (%d %s)", n, plural(n, "error", "errors"))))
+		}
+		if rec.Duplicate {
+			b.WriteString("  ")
+			b.WriteString(pal.Yellow("DUPLICATE"))
+		}
+	}
+	b.WriteString("  ")
+	b.WriteString(statusColor(pal, rec.Status)(strconv.Itoa(rec.Status)))
+	b.WriteByte('\n')
+
+	note := func(label, text string, paint func(string) string) {
+		b.WriteString("  ")
+		b.WriteString(paint(label))
+		b.WriteString(" ")
+		b.WriteString(text)
+		b.WriteByte('\n')
+	}
+	if rec.Error != "" {
+		note("error:", rec.Error, pal.Red)
+	}
+	if s := rec.Signature; s != nil && !s.Valid && s.Kind != record.Unchecked {
+		note("signature:", s.Reason, pal.Red)
+	}
+	if rec.UserInviteID != "" {
+		note("invite to approve:", "user_invite_id "+pal.Bold(rec.UserInviteID), pal.Yellow)
+	}
+	if rec.Duplicate {
+		note("duplicate:", "delivery id "+rec.DeliveryID+" was received before; answered as usual", pal.Yellow)
+	}
+	if f := rec.Forward; f != nil {
+		if f.Error != "" && f.Status == 0 {
+			note("forward:", f.URL+" failed after "+fmtMS(f.DurationMS)+": "+f.Error, pal.Red)
+		} else {
+			ex := strings.TrimSpace(f.Body)
+			if i := strings.IndexByte(ex, '\n'); i >= 0 {
+				ex = ex[:i] + " ..."
+			}
+			if ex != "" {
+				ex = ": " + ex
+			}
+			note("forward:", f.URL+" answered "+statusColor(pal, f.Status)(strconv.Itoa(f.Status))+" in "+fmtMS(f.DurationMS)+ex, pal.Blue)
+		}
+	}
+
+	switch {
+	case len(d.body) == 0:
+		if rec.Error == "" {
+			b.WriteString("  " + pal.Dim("(empty body)") + "\n")
+		}
+	case d.isJSON:
+		writeJSON(b, pal, d.body, "  ")
+	default:
+		writeText(b, pal, d.body, "  ")
+	}
+
+	if sch := rec.Schema; sch != nil && !sch.Valid {
+		for i, e := range sch.Errors {
+			if i == maxErrorsShown {
+				fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more errors (see the record)", len(sch.Errors)-i)))
+				break
+			}
+			b.WriteString("  ")
+			b.WriteString(pal.Red("✗"))
+			b.WriteByte(' ')
+			if e.InstanceLocation != "" || sch.Name != "" {
+				ptr := e.InstanceLocation
+				if ptr == "" {
+					ptr = "/"
+				}
+				b.WriteString(pal.Cyan(ptr))
+				b.WriteByte(' ')
+			}
+			if e.Line > 0 {
+				b.WriteString(pal.Dim(fmt.Sprintf("(line %d:%d)", e.Line, e.Column)))
+				b.WriteByte(' ')
+			}
+			b.WriteString(e.Message)
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteByte('\n')
+}
+
+func statusColor(pal *render.Palette, status int) func(string) string {
+	switch {
+	case status >= 200 && status < 300:
+		return pal.Green
+	case status >= 400 && status < 500:
+		return pal.Yellow
+	case status >= 500:
+		return pal.Red
+	}
+	return pal.Bold
+}
+
+func fmtMS(v float64) string {
+	return strconv.FormatFloat(v, 'f', 1, 64) + "ms"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// writeJSON writes valid JSON indented by two spaces per level under
+// prefix, keys, strings, numbers and literals coloured, in the order the
+// sender wrote them. It works on the bytes, not a decoded value, so key
+// order and number spelling are the sender's.
+func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string) {
+	lines := 0
+	depth := 0
+	newline := func() bool {
+		b.WriteByte('\n')
+		lines++
+		if lines >= maxBodyLines {
+			return false
+		}
+		b.WriteString(prefix)
+		for range min(depth, maxIndentDepth) {
+			b.WriteString("  ")
+		}
+		return true
+	}
+	b.WriteString(prefix)
+	i := 0
+	for i < len(raw) {
+		c := raw[i]
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			i++
+			continue
+		case '{', '[':
+			j := skipWS(raw, i+1)
+			if j < len(raw) && (raw[j] == '}' || raw[j] == ']') {
+				b.WriteByte(c)
+				b.WriteByte(raw[j])
+				i = j + 1
+				continue
+			}
+			b.WriteByte(c)
+			depth++
+			i++
+			if !newline() {
+				truncated(b, pal, len(raw)-i)
+				return
+			}
+			continue
+		case '}', ']':
+			depth--
+			if !newline() {
+				truncated(b, pal, len(raw)-i)
+				return
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		case ',':
+			b.WriteByte(',')
+			i++
+			if !newline() {
+				truncated(b, pal, len(raw)-i)
+				return
+			}
+			continue
+		case ':':
+			b.WriteString(": ")
+			i++
+			continue
+		case '"':
+			j := skipString(raw, i)
+			if j < 0 {
+				j = len(raw)
+			}
+			s := string(raw[i:j])
+			k := skipWS(raw, j)
+			if k < len(raw) && raw[k] == ':' {
+				b.WriteString(pal.Blue(s))
+			} else {
+				b.WriteString(pal.Green(s))
+			}
+			i = j
+			continue
+		}
+		j := skipValue(raw, i)
+		if j <= i {
+			j = len(raw)
+		}
+		s := string(raw[i:j])
+		switch s {
+		case "true", "false", "null":
+			b.WriteString(pal.Yellow(s))
+		default:
+			b.WriteString(pal.Cyan(s))
+		}
+		i = j
+	}
+	b.WriteByte('\n')
+}
+
+func truncated(b *bytes.Buffer, pal *render.Palette, rest int) {
+	fmt.Fprintf(b, "%s\n", pal.Dim(fmt.Sprintf("  ... %d more bytes not shown (the record has the whole body)", rest)))
+}
+
+// writeText shows a body that is not JSON: text line by line with control
+// characters escaped, or, for bytes that are not UTF-8, a quoted excerpt.
+func writeText(b *bytes.Buffer, pal *render.Palette, body []byte, prefix string) {
+	shown := body
+	if len(shown) > maxTextBytes {
+		shown = shown[:maxTextBytes]
+	}
+	if !utf8.Valid(body) {
+		fmt.Fprintf(b, "%s%s\n", prefix, pal.Dim(fmt.Sprintf("(%d bytes, not UTF-8; the record holds them base64)", len(body))))
+		if len(shown) > 256 {
+			shown = shown[:256]
+		}
+		fmt.Fprintf(b, "%s%s\n", prefix, strconv.Quote(string(shown)))
+		if len(shown) < len(body) {
+			truncated(b, pal, len(body)-len(shown))
+		}
+		return
+	}
+	for len(shown) > 0 && !utf8.Valid(shown) {
+		shown = shown[:len(shown)-1]
+	}
+	lines := 0
+	for line := range strings.SplitSeq(strings.TrimRight(string(shown), "\n"), "\n") {
+		if lines == maxBodyLines {
+			break
+		}
+		lines++
+		line = strings.TrimSuffix(line, "\r")
+		if strings.ContainsFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+			q := strconv.Quote(line)
+			line = q[1 : len(q)-1]
+		}
+		b.WriteString(prefix)
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	if len(shown) < len(body) {
+		truncated(b, pal, len(body)-len(shown))
+	}
+}

@@ -1,0 +1,95 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// File is a record file opened for appending that notices what a plain
+// *os.File does not: on Unix, writing to a file that was removed succeeds and
+// the lines vanish. Before each write File checks that its path still names
+// the file it holds; if not, the write fails (the caller answers 500, so
+// the sender retries) and the path is opened afresh for the next write.
+//
+// A write that fails part-way is cut back, so the file only ever holds whole
+// lines. File is used by one goroutine at a time (the Writer's).
+type File struct {
+	path string
+	f    *os.File
+	info os.FileInfo
+}
+
+// OpenFile opens path for appending, creating it when it does not exist.
+func OpenFile(path string) (*File, error) {
+	f := &File{path: path}
+	if err := f.open(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *File) open() error {
+	fh, err := os.OpenFile(f.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("cannot open record file: %w", err)
+	}
+	info, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return fmt.Errorf("cannot open record file: %w", err)
+	}
+	f.f, f.info = fh, info
+	return nil
+}
+
+// Path is the file's name as given.
+func (f *File) Path() string { return f.path }
+
+// Write appends p, all of it or none of it.
+func (f *File) Write(p []byte) (int, error) {
+	if f.f == nil {
+		if err := f.open(); err != nil {
+			return 0, err
+		}
+	}
+	st, err := os.Stat(f.path)
+	if err != nil || !os.SameFile(st, f.info) {
+		f.f.Close()
+		f.f = nil
+		what := "was replaced"
+		if errors.Is(err, fs.ErrNotExist) {
+			what = "was removed"
+		}
+		if oerr := f.open(); oerr != nil {
+			return 0, fmt.Errorf("record file %s %s and cannot be created again: %w", f.path, what, oerr)
+		}
+		return 0, fmt.Errorf("record file %s %s; started a new one, without these deliveries", f.path, what)
+	}
+	n, err := f.f.Write(p)
+	if err != nil {
+		if n > 0 && st.Mode().IsRegular() {
+			// Drop the torn line so the next batch does not start mid-line.
+			_ = f.f.Truncate(st.Size())
+		}
+		return 0, fmt.Errorf("cannot write record file %s: %w", f.path, unwrapPathError(err))
+	}
+	return n, nil
+}
+
+// Close closes the file.
+func (f *File) Close() error {
+	if f.f == nil {
+		return nil
+	}
+	return f.f.Close()
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

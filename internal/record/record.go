@@ -1,0 +1,135 @@
+// Package record owns the NDJSON delivery record that `listen --record`
+// writes and `replay` reads: the Record type, a Writer that many HTTP
+// handlers append to at once and that returns only when a line is written,
+// and a Reader.
+//
+// One record is one line, in the field order PRODUCT.md documents:
+//
+//	{"seq":1,"received_at":"...","method":"POST","path":"/","headers":{...},"body":"...",
+//	 "signature":{...},"schema":{...},"status":200}
+//
+// followed by optional fields (kind, delivery_id, duplicate, callback_for,
+// user_invite_id, forward, error). A body that is not UTF-8 is stored base64
+// with "body_encoding":"base64".
+package record
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+)
+
+// Kinds of record. A delivery is everything but a callback.
+const (
+	KindDelivery = ""         // a webhook delivery (the field is omitted)
+	KindCallback = "callback" // a POST to the callback stand-in, {path}webhooks/callback/{id}
+)
+
+// BodyBase64 is the body_encoding of a body that is not UTF-8.
+const BodyBase64 = "base64"
+
+// Record is one request that reached the listener's handler.
+type Record struct {
+	Seq          int64             `json:"seq"`
+	ReceivedAt   time.Time         `json:"received_at"`
+	Method       string            `json:"method"`
+	Path         string            `json:"path"`
+	Headers      map[string]string `json:"headers"`
+	Body         string            `json:"body"`
+	BodyEncoding string            `json:"body_encoding,omitempty"`
+	// Signature and Schema are set for every delivery and left out for a
+	// callback, which is plain text and carries no signature.
+	Signature *Signature `json:"signature,omitempty"`
+	Schema    *Schema    `json:"schema,omitempty"`
+	Status    int        `json:"status"`
+
+	Kind         string   `json:"kind,omitempty"`
+	Query        string   `json:"query,omitempty"`
+	DeliveryID   string   `json:"delivery_id,omitempty"`
+	Duplicate    bool     `json:"duplicate,omitempty"`
+	CallbackFor  string   `json:"callback_for,omitempty"`
+	UserInviteID string   `json:"user_invite_id,omitempty"`
+	Forward      *Forward `json:"forward,omitempty"`
+	// Error says why the request was refused before it could be checked
+	// (a body over --max-body, a body the client never finished, a path
+	// outside --path), or why the answer differs from --status.
+	Error string `json:"error,omitempty"`
+}
+
+// Signature is the verdict on a delivery's signature. Kind is the failure
+// kind as signature.FailureKind spells it ("no_match", "stale_timestamp"...),
+// or "unchecked" when no --secret was given, so nothing could be verified.
+type Signature struct {
+	Scheme string `json:"scheme"`
+	Valid  bool   `json:"valid"`
+	Reason string `json:"reason"`
+	Kind   string `json:"kind,omitempty"`
+}
+
+// Unchecked is Signature.Kind when the listener had no secret to check with.
+const Unchecked = "unchecked"
+
+// Schema is the verdict on a delivery's payload. Name is "" when the body is
+// not JSON or no schema matched; Errors then holds one error saying which.
+type Schema struct {
+	Name   string          `json:"name"`
+	Valid  bool            `json:"valid"`
+	Errors []payload.Error `json:"errors"`
+}
+
+// Forward is what the app behind --forward-to answered.
+type Forward struct {
+	URL        string  `json:"url"`
+	Status     int     `json:"status,omitempty"`
+	DurationMS float64 `json:"duration_ms"`
+	Body       string  `json:"body,omitempty"` // an excerpt
+	Error      string  `json:"error,omitempty"`
+}
+
+// SetBody stores body as text when it is UTF-8 and as base64 otherwise, so
+// the record stays valid JSON and the bytes survive exactly.
+func (r *Record) SetBody(body []byte) {
+	if utf8.Valid(body) {
+		r.Body, r.BodyEncoding = string(body), ""
+		return
+	}
+	r.Body, r.BodyEncoding = base64.StdEncoding.EncodeToString(body), BodyBase64
+}
+
+// RawBody returns the body's bytes as they were received.
+func (r *Record) RawBody() ([]byte, error) {
+	switch r.BodyEncoding {
+	case "":
+		return []byte(r.Body), nil
+	case BodyBase64:
+		b, err := base64.StdEncoding.DecodeString(r.Body)
+		if err != nil {
+			return nil, fmt.Errorf("record %d: body is not valid base64: %w", r.Seq, err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("record %d: unknown body_encoding %q", r.Seq, r.BodyEncoding)
+}
+
+// FlattenHeaders turns request headers into the record's one-value-per-name
+// form: repeated values joined with ", " (as HTTP allows), and every value
+// passed through redact so no secret is written.
+func FlattenHeaders(h http.Header, redact func(name, value string) string) map[string]string {
+	m := make(map[string]string, len(h))
+	for k, vs := range h {
+		v := vs[0]
+		if len(vs) > 1 {
+			v = strings.Join(vs, ", ")
+		}
+		if redact != nil {
+			v = redact(k, v)
+		}
+		m[k] = v
+	}
+	return m
+}

@@ -1,0 +1,202 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"sync"
+)
+
+// ErrClosed is returned by Append after Close.
+var ErrClosed = errors.New("record writer is closed")
+
+// Writer appends records to an io.Writer from many goroutines at once.
+//
+// Handlers marshal their record in parallel (Marshal); Append then holds a
+// lock only long enough to number the line and copy it into the pending
+// batch, and waits. One goroutine writes each batch with a single Write and
+// releases every handler whose line it held (group commit), so under load
+// many deliveries share one write(2), and each Append returns only when its
+// line has been handed to the operating system: a delivery is never answered
+// before it is recorded. No fsync: surviving a process crash is the goal,
+// not a power cut.
+type Writer struct {
+	dst    io.Writer
+	mirror io.Writer
+	onErr  func(error)
+
+	mu     sync.Mutex
+	seq    int64
+	buf    []byte
+	batch  *batch
+	closed bool
+
+	wake    chan struct{}
+	stopped chan struct{}
+}
+
+type batch struct {
+	done chan struct{}
+	err  error
+}
+
+// Options adjust a Writer.
+type Options struct {
+	// Mirror, when set, gets a copy of every batch written to the
+	// destination (listen's --output json on stdout). A failure there does
+	// not fail the deliveries: it is passed to OnMirrorError once.
+	Mirror        io.Writer
+	OnMirrorError func(error)
+}
+
+// NewWriter starts a Writer over dst. Close stops it.
+func NewWriter(dst io.Writer, opts Options) *Writer {
+	w := &Writer{
+		dst:     dst,
+		mirror:  opts.Mirror,
+		onErr:   opts.OnMirrorError,
+		wake:    make(chan struct{}, 1),
+		stopped: make(chan struct{}),
+	}
+	go w.loop()
+	return w
+}
+
+// seqPrefix is how every line Marshal produces starts; Append replaces the
+// 0 with the record's number.
+var seqPrefix = []byte(`{"seq":0`)
+
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	// Bodies are shown to people: keep <, > and & as they are.
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// Marshal appends rec as one JSON line (with a trailing newline) to dst, its
+// seq left 0 for Append to fill in. It is safe to call concurrently.
+func Marshal(dst []byte, rec *Record) ([]byte, error) {
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.buf.Reset()
+	r := *rec
+	r.Seq = 0
+	if err := e.enc.Encode(&r); err != nil {
+		return dst, err
+	}
+	dst = append(dst, e.buf.Bytes()...)
+	if e.buf.Cap() > 1<<20 {
+		e.buf = bytes.Buffer{} // don't pin a huge body's buffer in the pool
+	}
+	return dst, nil
+}
+
+// Append numbers a line made by Marshal, queues it, and waits until it is
+// written. It returns the line's seq, and the write error, if any, of the
+// batch that carried it.
+func (w *Writer) Append(line []byte) (int64, error) {
+	if !bytes.HasPrefix(line, seqPrefix) {
+		return 0, errors.New("record: line not made by Marshal")
+	}
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return 0, ErrClosed
+	}
+	w.seq++
+	seq := w.seq
+	w.buf = append(w.buf, `{"seq":`...)
+	w.buf = strconv.AppendInt(w.buf, seq, 10)
+	w.buf = append(w.buf, line[len(seqPrefix):]...)
+	if n := len(w.buf); n == 0 || w.buf[n-1] != '\n' {
+		w.buf = append(w.buf, '\n')
+	}
+	b := w.batch
+	if b == nil {
+		b = &batch{done: make(chan struct{})}
+		w.batch = b
+	}
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default: // the writer is already due to wake
+	}
+	<-b.done
+	return seq, b.err
+}
+
+// Write marshals rec, appends it, and sets rec.Seq.
+func (w *Writer) Write(rec *Record) error {
+	line, err := Marshal(nil, rec)
+	if err != nil {
+		return err
+	}
+	seq, err := w.Append(line)
+	rec.Seq = seq
+	return err
+}
+
+// Count returns how many lines have been numbered so far.
+func (w *Writer) Count() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.seq
+}
+
+func (w *Writer) loop() {
+	defer close(w.stopped)
+	var spare []byte
+	mirrorFailed := false
+	for range w.wake {
+		w.mu.Lock()
+		buf, b, closing := w.buf, w.batch, w.closed
+		w.buf, w.batch = spare[:0], nil
+		w.mu.Unlock()
+		if b != nil {
+			_, b.err = w.dst.Write(buf)
+			if b.err == nil && w.mirror != nil && !mirrorFailed {
+				if _, err := w.mirror.Write(buf); err != nil {
+					mirrorFailed = true
+					if w.onErr != nil {
+						w.onErr(err)
+					}
+				}
+			}
+			close(b.done)
+		}
+		spare = buf
+		if cap(spare) > 8<<20 {
+			spare = nil
+		}
+		if closing {
+			return
+		}
+	}
+}
+
+// Close writes what is pending and stops the writer. Appends after Close
+// fail with ErrClosed. Close does not close the destination.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		<-w.stopped
+		return nil
+	}
+	w.closed = true
+	w.mu.Unlock()
+	// The loop may be mid-batch with wake full; a blocking send would then
+	// wait for it to drain the channel, which it does: it only exits after
+	// seeing closed, and closed is set before this send.
+	w.wake <- struct{}{}
+	<-w.stopped
+	return nil
+}
