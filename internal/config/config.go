@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 )
 
 // EnvPrefix starts every environment variable the tool reads.
@@ -123,10 +125,56 @@ func readFile(opts Options) (*viper.Viper, error) {
 			if inner := errors.Unwrap(perr); inner != nil {
 				err = inner
 			}
+			if ext := strings.ToLower(filepath.Ext(opts.File)); ext == "" || ext == ".yaml" || ext == ".yml" {
+				err = yamlSyntaxError(opts.File, err)
+			}
 		}
 		return nil, &Error{Source: "config file " + opts.File, Err: cleanPathError(err)}
 	}
 	return v, nil
+}
+
+var (
+	yamlErrPrefix = regexp.MustCompile(`^yaml: (line \d+: )?`)
+	notAMapping   = regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: .*)? into map\[string\]interface \{\}$`)
+	yamlKinds     = map[string]string{"seq": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
+)
+
+// yamlSyntaxError restates a YAML parse error with the line where the file
+// stops being valid YAML. The YAML library's own line is unreliable for this:
+// parser errors give the 0-based line of the enclosing construct (an unclosed
+// `[` on line 2 is reported at "line 1") and errors on the first line carry
+// no line at all. The line reported is the one after the longest prefix of
+// the file that still parses, which is where a person has to look.
+func yamlSyntaxError(path string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// Well-formed YAML the library could not load (a repeated key):
+		// its messages carry correct lines.
+		msg := strings.Join(te.Errors, "; ")
+		if m := notAMapping.FindStringSubmatch(msg); m != nil {
+			return fmt.Errorf("%s: expected a mapping of flag names to values (to: URL, secret: ...), got a %s", m[1], yamlKinds[m[2]])
+		}
+		return fmt.Errorf("invalid YAML: %s", msg)
+	}
+	raw, rerr := os.ReadFile(path)
+	if rerr != nil {
+		return err
+	}
+	lines := strings.SplitAfter(string(raw), "\n")
+	if len(lines) > 5000 {
+		return err // not a hand-written config file; keep the library's word
+	}
+	line := 1
+	for n := len(lines) - 1; n > 0; n-- {
+		var doc any
+		if yaml.Unmarshal([]byte(strings.Join(lines[:n], "")), &doc) == nil {
+			line = n + 1
+			break
+		}
+	}
+	msg := yamlErrPrefix.ReplaceAllString(err.Error(), "")
+	return fmt.Errorf("line %d: invalid YAML: %s", line, msg)
 }
 
 // cleanPathError drops the path from *os.PathError: our message already names it.
@@ -178,7 +226,22 @@ func set(f *pflag.Flag, vals []string) error {
 		return fmt.Errorf("takes one value, got a list of %d", len(vals))
 	}
 	if err := f.Value.Set(vals[0]); err != nil {
+		if want, ok := flagTypeNames[f.Value.Type()]; ok {
+			// strconv's "parsing ...: invalid syntax" says less than this.
+			return fmt.Errorf("invalid value %q: want %s", vals[0], want)
+		}
 		return fmt.Errorf("invalid value %q: %w", vals[0], err)
 	}
 	return nil
+}
+
+// flagTypeNames says in words what a flag of each pflag type accepts.
+var flagTypeNames = map[string]string{
+	"bool":     "true or false",
+	"int":      "a whole number",
+	"int64":    "a whole number",
+	"uint":     "a whole number of 0 or more",
+	"uint64":   "a whole number of 0 or more",
+	"float64":  "a number",
+	"duration": "a duration such as 30s, 5m or 1h",
 }

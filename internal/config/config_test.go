@@ -1,0 +1,78 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+// TestMalformedFileNamesTheLine: the YAML library reports parser errors at
+// the 0-based line of the enclosing construct, and first-line errors with no
+// line; the message must carry the line a person has to fix.
+func TestMalformedFileNamesTheLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"unclosed flow list", "output: json\nschema: [\n  bad\nfoo: : :\n", "line 2: invalid YAML: did not find expected ',' or ']'"},
+		{"bad indentation", "output: json\n  schema: x\n", "line 2: invalid YAML: mapping values are not allowed"},
+		{"tab on first line", "\t- x\n", "line 1: invalid YAML:"},
+		{"closed list then error", "list: [a,\n  b]\nother: : bad\n", "line 3: invalid YAML:"},
+		{"unclosed quote", "a: \"unclosed\nb: c\n", "line 1: invalid YAML:"},
+		{"repeated key", "a: 1\na: 2\n", `invalid YAML: line 2: mapping key "a" already defined at line 1`},
+		{"not a mapping", "- a\n- b\n", "line 1: expected a mapping of flag names to values"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := Apply(Options{File: path, Getenv: func(string) string { return "" }}, pflag.NewFlagSet("x", pflag.ContinueOnError))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			want := "config file " + path + ": " + tc.want
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("got  %s\nwant %s...", err, want)
+			}
+		})
+	}
+}
+
+func TestWrongTypeNamesKeyAndWant(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("retries: lots\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.Int("retries", 3, "")
+	err := Apply(Options{File: path, Getenv: func(string) string { return "" }}, fs)
+	want := "config file " + path + `: retries: invalid value "lots": want a whole number`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("to: http://file\nscheme: github\nsecret: [a, b]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	to := fs.String("to", "http://default", "")
+	scheme := fs.String("scheme", "standard", "")
+	secret := fs.StringArray("secret", []string{"d"}, "")
+	addr := fs.String("addr", "127.0.0.1:8080", "")
+	if err := fs.Parse([]string{"--to", "http://flag"}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"WEBHOOK_TOOL_TO": "http://env", "WEBHOOK_TOOL_SCHEME": "stripe"}
+	if err := Apply(Options{File: path, Getenv: func(k string) string { return env[k] }}, fs); err != nil {
+		t.Fatal(err)
+	}
+	if *to != "http://flag" || *scheme != "stripe" || strings.Join(*secret, ",") != "a,b" || *addr != "127.0.0.1:8080" {
+		t.Errorf("to=%s scheme=%s secret=%v addr=%s; want flag, env, file list, default", *to, *scheme, *secret, *addr)
+	}
+}
