@@ -1,0 +1,200 @@
+package record_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// TestLineFormat pins the record line to PRODUCT.md: field names and order.
+func TestLineFormat(t *testing.T) {
+	rec := &record.Record{
+		ReceivedAt: time.Date(2025, 12, 1, 14, 30, 5, 123456789, time.UTC),
+		Method:     "POST",
+		Path:       "/",
+		Headers:    map[string]string{"Webhook-Id": "msg_1"},
+		Signature:  &record.Signature{Scheme: "standard", Valid: true},
+		Schema:     &record.Schema{Name: "permit.create_user", Valid: true, Errors: []payload.Error{}},
+		Status:     200,
+	}
+	rec.SetBody([]byte(`{"a":"<b>"}`))
+	var buf bytes.Buffer
+	w := record.NewWriter(&buf, record.Options{})
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	want := `{"seq":1,"received_at":"2025-12-01T14:30:05.123456789Z","method":"POST","path":"/","headers":{"Webhook-Id":"msg_1"},"body":"{\"a\":\"<b>\"}","signature":{"scheme":"standard","valid":true,"reason":""},"schema":{"name":"permit.create_user","valid":true,"errors":[]},"status":200}` + "\n"
+	if buf.String() != want {
+		t.Errorf("got  %s\nwant %s", buf.String(), want)
+	}
+	if rec.Seq != 1 {
+		t.Errorf("seq %d", rec.Seq)
+	}
+}
+
+func TestBodyEncodingRoundTrip(t *testing.T) {
+	for _, body := range [][]byte{[]byte("plain text ✓"), {0xff, 0x00, 0xfe}, {}} {
+		rec := &record.Record{Method: "POST"}
+		rec.SetBody(body)
+		line, err := record.Marshal(nil, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := record.NewReader(bytes.NewReader(line)).Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := back.RawBody()
+		if err != nil || !bytes.Equal(got, body) {
+			t.Errorf("%q came back as %q (%v)", body, got, err)
+		}
+	}
+}
+
+func TestFlattenHeadersRedacts(t *testing.T) {
+	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"k"}, "Accept": {"a", "b"}}
+	m := record.FlattenHeaders(h, signature.Redact)
+	if m["Authorization"] != "Bearer ****" || m["X-Api-Key"] != "****" || m["Accept"] != "a, b" {
+		t.Errorf("%v", m)
+	}
+}
+
+// TestConcurrentAppends checks that lines from many goroutines are whole,
+// numbered without gaps, and in seq order in the output.
+func TestConcurrentAppends(t *testing.T) {
+	var buf bytes.Buffer
+	w := record.NewWriter(&buf, record.Options{})
+	const n = 2000
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			rec := &record.Record{Method: "POST", Path: fmt.Sprintf("/%d", i)}
+			rec.SetBody(bytes.Repeat([]byte("x"), i%300))
+			if err := w.Write(rec); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	w.Close()
+	r := record.NewReader(&buf)
+	paths := map[string]bool{}
+	for i := 1; ; i++ {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			if i != n+1 {
+				t.Fatalf("%d records, want %d", i-1, n)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Seq != int64(i) {
+			t.Fatalf("line %d has seq %d", i, rec.Seq)
+		}
+		paths[rec.Path] = true
+	}
+	if len(paths) != n {
+		t.Fatalf("%d distinct records", len(paths))
+	}
+}
+
+type errWriter struct{ err error }
+
+func (e errWriter) Write([]byte) (int, error) { return 0, e.err }
+
+func TestWriteErrorReachesEveryWaiter(t *testing.T) {
+	w := record.NewWriter(errWriter{errors.New("disk full")}, record.Options{})
+	defer w.Close()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if err := w.Write(&record.Record{Method: "POST"}); err == nil || !strings.Contains(err.Error(), "disk full") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestMirrorFailureDoesNotFailRecords(t *testing.T) {
+	var buf bytes.Buffer
+	var reported error
+	w := record.NewWriter(&buf, record.Options{Mirror: errWriter{errors.New("broken pipe")}, OnMirrorError: func(err error) { reported = err }})
+	if err := w.Write(&record.Record{Method: "POST"}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if reported == nil || buf.Len() == 0 {
+		t.Errorf("reported %v, wrote %d bytes", reported, buf.Len())
+	}
+}
+
+func TestAppendAfterClose(t *testing.T) {
+	w := record.NewWriter(io.Discard, record.Options{})
+	w.Close()
+	if err := w.Write(&record.Record{Method: "POST"}); !errors.Is(err, record.ErrClosed) {
+		t.Errorf("err = %v", err)
+	}
+	w.Close() // twice is fine
+}
+
+func TestFileRemovedIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.ndjson")
+	f, err := record.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte("a\n")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+	if _, err := f.Write([]byte("b\n")); err == nil || !strings.Contains(err.Error(), "was removed") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := f.Write([]byte("c\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "c\n" {
+		t.Errorf("new file holds %q", b)
+	}
+}
+
+func TestFileDiskFull(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	f, err := record.OpenFile("/dev/full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte("a\n")); err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestReaderErrors(t *testing.T) {
+	r := record.NewReader(strings.NewReader("\n{\"seq\":1,\"method\":\"POST\"}\nnot json\n"))
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Next(); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("err = %v", err)
+	}
+}
