@@ -1,18 +1,709 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-// Placeholder until the send command lands; the file is replaced whole.
+// SendOptions is everything `send` needs, filled from flags.
+type SendOptions struct {
+	Source       string // FIXTURE, FILE or -
+	Data         string // --data: @FILE, @- or the body itself
+	To           string
+	Secrets      []string
+	Scheme       string
+	Sets         []string
+	Headers      []string
+	CallbackBase string
+	Schema       string
+	SchemaDirs   []string
+	NoValidate   bool
+	DryRun       bool
+	Retries      int
+	Timeout      time.Duration
+	Count        int
+	Concurrency  int
+	Rate         float64
+	Output       string
+}
+
 func newSendCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:    "send",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return usageError(errors.New("send is not built yet"), "")
+	opts := &SendOptions{}
+	cmd := &cobra.Command{
+		Use:   "send FIXTURE|FILE|- --to URL",
+		Short: "Send a signed sample webhook (a bundled fixture or your own payload) to a URL",
+		Long: `Send a webhook to --to: a bundled fixture (` + "`webhook-tool fixtures list`" + `), a JSON
+file, - for standard input, or --data. The payload is rendered for this delivery (a
+Permission Assist payload gets a fresh id, createdDate and a callback URL for that id
+under --callback-base; a Permit invite a fresh user_invite_id), --set overrides
+fields, and the result is validated before anything is sent (--no-validate skips
+that, and then a body that is not a JSON object is sent as it is).
+
+The request is signed with --secret under --scheme (standard by default; none sends
+no signature) and carries Content-Type: application/json and any -H headers. send
+prints the request line, the headers (secrets as ****) and the response: status,
+time and the start of its body.
+
+Connection errors and 429, 502, 503 and 504 answers are retried --retries times with
+exponential backoff and jitter, honouring Retry-After (up to 30s); other answers
+are final. Each attempt may take --timeout. Redirects are not followed.
+
+Load mode: --count N sends N deliveries, each with its own id, timestamp and
+signature, from --concurrency workers over reused connections, at most --rate per
+second; it prints a summary: sent, 2xx, failures by status, latency p50/p90/p99
+(retries included) and deliveries per second.
+
+Exit status: 0 when every delivery got a 2xx answer, 1 when one did not (or the
+receiver could not be reached), 2 for usage errors: an unknown fixture, a bad URL,
+an invalid payload (nothing is sent).`,
+		Example: `  webhook-tool send permission_assist.access_request_created --to http://127.0.0.1:8080/ --secret "$SECRET"
+  webhook-tool send permit.invite_user --to https://app.example.com/hooks/permit --scheme bearer --secret "$TOKEN"
+  webhook-tool send my-delivery.json --to http://127.0.0.1:3000/webhooks --set event.request.action=Remove
+  webhook-tool send permit.create_user --to http://127.0.0.1:8080/ --scheme none --dry-run
+  webhook-tool send permission_assist.access_request_approved --to http://127.0.0.1:8080/ \
+      --secret "$SECRET" --count 10000 --concurrency 32 --rate 500`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return fixture.Names(), cobra.ShellCompDirectiveDefault // fixture names, and files
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Source = args[0]
+			}
+			return sendRun(app, opts)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&opts.To, "to", "", "the receiver's `URL` (http or https)")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
+	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
+	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
+	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'` (repeatable; replaces a header of the same name)")
+	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
+	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` the callback is built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
+	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the payload even if it is invalid (or not JSON)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the exact request and send nothing")
+	f.IntVar(&opts.Retries, "retries", 3, "retries after a connection error or a 429, 502, 503 or 504")
+	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time limit for each attempt")
+	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
+	f.IntVarP(&opts.Concurrency, "concurrency", "c", 10, "load mode: `C` deliveries in flight at once")
+	f.Float64Var(&opts.Rate, "rate", 0, "load mode: start at most `R` deliveries per second (0 = no limit)")
+	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	return cmd
+}
+
+func sendRun(app *App, opts *SendOptions) error {
+	if err := checkOutput(opts.Output, "text", "json"); err != nil {
+		return err
+	}
+	if err := checkSendNumbers(opts); err != nil {
+		return err
+	}
+	target, err := parseTarget(opts.To)
+	if err != nil {
+		return err
+	}
+	scheme, err := parseSignScheme(opts.Scheme)
+	if err != nil {
+		return err
+	}
+	extra, err := orderedHeaders(opts.Headers)
+	if err != nil {
+		return err
+	}
+	raw, name, err := loadPayload(app, opts)
+	if err != nil {
+		return err
+	}
+	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+		return err
+	}
+	base := opts.CallbackBase
+	if base == "" {
+		base = target.Scheme + "://" + target.Host + "/webhooks/callback/"
+	}
+	tmpl, err := newPayloadTemplate(raw, name, app.Now(), base, opts)
+	if err != nil {
+		return notAnObject(app, name, raw, err)
+	}
+	if !opts.NoValidate {
+		if err := validateOutgoing(app, opts, tmpl); err != nil {
+			return err
+		}
+	}
+	build := &requestBuilder{
+		url: target.String(), scheme: scheme, secrets: opts.Secrets, extra: extra, tmpl: tmpl, now: app.Now,
+		userAgent: "webhook-tool/" + buildInfo().Version,
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	policy := delivery.Policy{Retries: opts.Retries, Timeout: opts.Timeout}
+	if opts.Count > 1 {
+		return sendLoad(ctx, app, opts, build, policy)
+	}
+	out, err := build.next()
+	if err != nil {
+		return usageError(err, "")
+	}
+	if opts.DryRun {
+		return printDryRun(app, opts.Output, out)
+	}
+	return sendOne(ctx, app, opts, out, policy)
+}
+
+func checkSendNumbers(opts *SendOptions) error {
+	switch {
+	case opts.Count < 1:
+		return usageErrorf("invalid --count %d: give the number of deliveries, 1 or more", opts.Count)
+	case opts.Concurrency < 1:
+		return usageErrorf("invalid --concurrency %d: give 1 or more", opts.Concurrency)
+	case opts.Rate < 0:
+		return usageErrorf("invalid --rate %g: give deliveries per second, or 0 for no limit", opts.Rate)
+	case opts.Retries < 0:
+		return usageErrorf("invalid --retries %d: give 0 (no retries) or more", opts.Retries)
+	case opts.Timeout <= 0:
+		return usageErrorf("invalid --timeout %s: give a duration like 10s", opts.Timeout)
+	case opts.DryRun && opts.Count > 1:
+		return usageError(errors.New("--dry-run prints one request and cannot be combined with --count"),
+			"drop --count to see the request a load run would send")
+	}
+	return nil
+}
+
+// parseTarget checks --to: an absolute http(s) URL with a host.
+func parseTarget(to string) (*url.URL, error) {
+	const hint = "give the receiver's http:// or https:// URL, e.g. --to http://127.0.0.1:8080/ (or set WEBHOOK_TOOL_TO)"
+	if to == "" {
+		return nil, usageError(errors.New("no --to URL: where should the webhook go?"), hint)
+	}
+	u, err := url.Parse(to)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, usageError(fmt.Errorf("invalid --to URL %q: %v", to, err), hint)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, usageError(fmt.Errorf("invalid --to URL %q: the scheme must be http or https", to), hint)
+	}
+	if u.Hostname() == "" {
+		return nil, usageError(fmt.Errorf("invalid --to URL %q: no host", to), hint)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, usageError(fmt.Errorf("invalid --to URL %q: port %s is out of range", to, p), hint)
+		}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u, nil
+}
+
+// orderedHeaders parses -H values keeping their order, for printing.
+func orderedHeaders(raw []string) ([]signature.Header, error) {
+	if _, err := parseHeaders(raw); err != nil {
+		return nil, err
+	}
+	var out []signature.Header
+	for _, line := range raw {
+		name, value, _ := strings.Cut(line, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if strings.ContainsAny(value, "\r\n\x00") {
+			return nil, usageError(fmt.Errorf("malformed header %q: the value contains a line break", name), "")
+		}
+		out = append(out, signature.Header{Name: name, Value: value})
+	}
+	return out, nil
+}
+
+// loadPayload reads the payload from the FIXTURE|FILE|- argument or --data,
+// and returns it with the name messages use for it.
+func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
+	switch {
+	case opts.Data != "" && opts.Source != "":
+		return nil, "", usageErrorf("two payloads: give a FIXTURE, FILE or - argument, or --data, not both")
+	case opts.Data != "":
+		if path, ok := strings.CutPrefix(opts.Data, "@"); ok {
+			b, err := readBody(app, path)
+			if path == "-" {
+				path = stdinName
+			}
+			return b, path, err
+		}
+		return []byte(opts.Data), "--data", nil
+	case opts.Source == "":
+		return nil, "", usageError(errors.New("nothing to send: name a fixture, a JSON file, or - for standard input"),
+			"`webhook-tool fixtures list` shows the bundled fixtures")
+	case opts.Source == "-":
+		b, err := readBody(app, "-")
+		return b, stdinName, err
+	}
+	if slices.Contains(fixture.Names(), opts.Source) {
+		b, err := fixture.Load(opts.Source)
+		return b, opts.Source, err
+	}
+	st, err := os.Stat(opts.Source)
+	switch {
+	case err == nil && st.IsDir():
+		return nil, "", usageErrorf("%s is a directory: send one file at a time", opts.Source)
+	case err == nil:
+		b, err := readBody(app, opts.Source)
+		return b, opts.Source, err
+	case strings.ContainsAny(opts.Source, `/\`):
+		return nil, "", usageError(fmt.Errorf("cannot read %s: %w", opts.Source, unwrapPathErr(err)), "")
+	}
+	_, lerr := fixture.Load(opts.Source)
+	err = unknownFixtureError(lerr)
+	var ee *ExitError
+	if errors.As(err, &ee) && ee.Hint != "" {
+		ee.Hint += "; or give a JSON file's path"
+	}
+	return nil, "", err
+}
+
+// payloadTemplate renders the payload once, with recognisable placeholder
+// ids and time, so each delivery of a load run gets fresh values by stamping
+// bytes rather than by decoding and encoding the JSON again.
+type payloadTemplate struct {
+	name    string
+	body    []byte // rendered with the placeholders, for validation
+	stamp   *delivery.Stamp
+	ids     []string // placeholder GUIDs, in the order Render asked for them
+	idSlot  int      // index in ids of the delivery id; -1 when the id is fixed
+	fixedID string
+	freshID bool // the id is not in the body: a fresh one per delivery
+	timeFmt bool // whether the placeholder time occurs (stamped with the send time)
+}
+
+func newPayloadTemplate(raw []byte, name string, now time.Time, callbackBase string, opts *SendOptions) (*payloadTemplate, error) {
+	t := &payloadTemplate{name: name, idSlot: -1}
+	// Placeholder GUIDs share a random prefix, so they cannot be mistaken
+	// for anything already in the payload.
+	prefix := fixture.NewGUID()[:24]
+	newID := func() string {
+		id := fmt.Sprintf("%s%012x", prefix, len(t.ids))
+		t.ids = append(t.ids, id)
+		return id
+	}
+	stampTime := now.UTC().Format(time.RFC3339)
+	r, err := fixture.Render(raw, fixture.RenderOptions{Now: now, NewID: newID, CallbackBase: callbackBase, Sets: opts.Sets})
+	var ie *fixture.InputError
+	switch {
+	case errors.As(err, &ie) && opts.NoValidate && len(opts.Sets) == 0:
+		// Sent as it is: testing how a receiver copes with a bad body is a
+		// reason to send one.
+		t.body, t.ids, t.freshID = raw, nil, true
+		t.stamp, _ = delivery.NewStamp(raw)
+		return t, nil
+	case errors.As(err, &ie):
+		return nil, err // the caller shows where
+	case err != nil:
+		return nil, renderError(err)
+	}
+	t.body = r.Body
+	placeholders := slices.Clone(t.ids)
+	if strings.Contains(string(r.Body), stampTime) {
+		placeholders = append(placeholders, stampTime)
+		t.timeFmt = true
+	}
+	t.stamp, err = delivery.NewStamp(r.Body, placeholders...)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.Index(t.ids, r.ID); i >= 0 {
+		t.idSlot = i
+	} else {
+		t.fixedID = r.ID // the user --set the id
+	}
+	return t, nil
+}
+
+// next renders one delivery: its body and its id.
+func (t *payloadTemplate) next(now time.Time) ([]byte, string, error) {
+	values := make([]string, 0, len(t.ids)+1)
+	for range t.ids {
+		values = append(values, fixture.NewGUID())
+	}
+	if t.timeFmt {
+		values = append(values, now.UTC().Format(time.RFC3339))
+	}
+	body, err := t.stamp.Fill(values...)
+	if err != nil {
+		return nil, "", err
+	}
+	id := t.fixedID
+	switch {
+	case t.idSlot >= 0:
+		id = values[t.idSlot]
+	case t.freshID:
+		id = fixture.NewGUID()
+	}
+	return body, id, nil
+}
+
+// notAnObject reports a payload that is not one JSON object: invalid JSON
+// gets its line and column as validate shows them. Other errors pass.
+func notAnObject(app *App, name string, raw []byte, err error) error {
+	var ie *fixture.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	const hint = "send one JSON object, or pass --no-validate to send the bytes as they are"
+	if _, serr := payload.Decode(raw); serr != nil {
+		writeFileResult(app.Err, render.NewPalette(app.ColorErr()), name, payload.Result{Errors: []payload.Error{*serr}})
+		return usageError(fmt.Errorf("%s is not JSON; nothing was sent", name), hint)
+	}
+	return usageError(fmt.Errorf("invalid payload %s: %w; nothing was sent", name, err), hint)
+}
+
+// validateOutgoing checks the rendered payload before anything is sent and
+// prints its errors as validate does.
+func validateOutgoing(app *App, opts *SendOptions, t *payloadTemplate) error {
+	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	if err != nil {
+		return err
+	}
+	res, err := reg.Check(t.body, schema)
+	if err != nil {
+		var nm payload.NoMatchError
+		if errors.As(err, &nm) {
+			fmt.Fprintf(app.Err, "webhook-tool: note: no bundled schema matches %s, so it is sent unvalidated (pass --schema to check it)\n", t.name)
+			return nil
+		}
+		return usageError(err, "")
+	}
+	if res.Valid {
+		return nil
+	}
+	writeFileResult(app.Err, render.NewPalette(app.ColorErr()), t.name, res)
+	hint := "fix the payload, or pass --no-validate to send it anyway"
+	if len(opts.Sets) > 0 {
+		hint = "fix the payload or the --set values, or pass --no-validate to send it anyway"
+	}
+	if res.Schema == "" {
+		return usageError(fmt.Errorf("%s is not JSON; nothing was sent", t.name), hint)
+	}
+	return usageError(fmt.Errorf("%s is invalid against %s; nothing was sent", t.name, res.Schema), hint)
+}
+
+// requestBuilder makes each delivery's request: body, id, timestamp and
+// signature fresh each time.
+type requestBuilder struct {
+	url       string
+	scheme    signature.Scheme
+	secrets   []string
+	extra     []signature.Header
+	tmpl      *payloadTemplate
+	now       func() time.Time
+	userAgent string
+}
+
+// outgoing is one built delivery: the request and its headers in the order
+// they are shown.
+type outgoing struct {
+	req     delivery.Request
+	id      string
+	headers []signature.Header
+}
+
+func (b *requestBuilder) next() (outgoing, error) {
+	now := b.now()
+	body, id, err := b.tmpl.next(now)
+	if err != nil {
+		return outgoing{}, err
+	}
+	sig, err := signHeaders(b.scheme, b.secrets, id, now, body)
+	if err != nil {
+		return outgoing{}, err
+	}
+	hs := make([]signature.Header, 0, 2+len(sig)+len(b.extra))
+	hs = append(hs, signature.Header{Name: "Content-Type", Value: "application/json"},
+		signature.Header{Name: "User-Agent", Value: b.userAgent})
+	hs = append(hs, sig...)
+	for _, e := range b.extra {
+		hs = slices.DeleteFunc(hs, func(h signature.Header) bool { return strings.EqualFold(h.Name, e.Name) })
+	}
+	hs = append(hs, b.extra...)
+	h := make(http.Header, len(hs))
+	for _, x := range hs {
+		// Keys as the scheme spells them (webhook-id, not Webhook-Id): that
+		// is how they go on the wire and how they are shown.
+		h[x.Name] = append(h[x.Name], x.Value)
+	}
+	return outgoing{req: delivery.Request{Method: http.MethodPost, URL: b.url, Header: h, Body: body}, id: id, headers: hs}, nil
+}
+
+// httpClient is the app's client, or one tuned for conns connections that
+// does not follow redirects when the app uses the default transport.
+func httpClient(app *App, conns int) *http.Client {
+	c := app.HTTPClient
+	if c == nil || c.Transport == nil {
+		return delivery.NewClient(conns)
+	}
+	cc := *c
+	if cc.CheckRedirect == nil {
+		cc.CheckRedirect = delivery.NoRedirects
+	}
+	return &cc
+}
+
+// --- one delivery ---------------------------------------------------------
+
+// sendReport is `send --output json` for one delivery (or a dry run).
+type sendReport struct {
+	Request  requestReport   `json:"request"`
+	DryRun   bool            `json:"dry_run,omitempty"`
+	Response *responseReport `json:"response,omitempty"`
+	Attempts int             `json:"attempts,omitempty"`
+	OK       bool            `json:"ok"`
+	Error    string          `json:"error,omitempty"`
+}
+
+type requestReport struct {
+	Method    string            `json:"method"`
+	URL       string            `json:"url"`
+	WebhookID string            `json:"webhook_id"`
+	Headers   map[string]string `json:"headers"`
+	Body      string            `json:"body,omitempty"`
+}
+
+type responseReport struct {
+	Status     int     `json:"status"`
+	DurationMS float64 `json:"duration_ms"`
+	Body       string  `json:"body"`
+}
+
+func newRequestReport(o outgoing, withBody bool) requestReport {
+	r := requestReport{Method: o.req.Method, URL: o.req.URL, WebhookID: o.id, Headers: map[string]string{}}
+	for _, h := range o.headers {
+		v := signature.Redact(h.Name, h.Value)
+		if prev, ok := r.Headers[h.Name]; ok {
+			v = prev + ", " + v
+		}
+		r.Headers[h.Name] = v
+	}
+	if withBody {
+		r.Body = string(o.req.Body)
+	}
+	return r
+}
+
+func writeJSON(app *App, v any) error {
+	enc := json.NewEncoder(app.Out)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeRequestHead prints the request as it goes on the wire: request line,
+// Host, the headers (secrets as ****) and, with a body, Content-Length.
+func writeRequestHead(app *App, pal *render.Palette, o outgoing, withLength bool) {
+	u, _ := url.Parse(o.req.URL)
+	fmt.Fprintf(app.Out, "%s %s HTTP/1.1\n", pal.Bold(o.req.Method), u.RequestURI())
+	fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim("Host"), u.Host)
+	for _, h := range o.headers {
+		fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim(h.Name), signature.Redact(h.Name, h.Value))
+	}
+	if withLength {
+		fmt.Fprintf(app.Out, "%s: %d\n", pal.Dim("Content-Length"), len(o.req.Body))
+	}
+}
+
+func printDryRun(app *App, output string, o outgoing) error {
+	if output == "json" {
+		return writeJSON(app, sendReport{Request: newRequestReport(o, true), DryRun: true, OK: true})
+	}
+	pal := render.NewPalette(app.ColorOut())
+	writeRequestHead(app, pal, o, true)
+	fmt.Fprintln(app.Out)
+	app.Out.Write(o.req.Body)
+	if n := len(o.req.Body); n > 0 && o.req.Body[n-1] != '\n' {
+		fmt.Fprintln(app.Out)
+	}
+	fmt.Fprintf(app.Err, "webhook-tool: dry run: nothing was sent to %s\n", hostOf(o.req.URL))
+	return nil
+}
+
+func sendOne(ctx context.Context, app *App, opts *SendOptions, o outgoing, p delivery.Policy) error {
+	pal := render.NewPalette(app.ColorOut())
+	epal := render.NewPalette(app.ColorErr())
+	if opts.Output == "text" {
+		writeRequestHead(app, pal, o, false)
+		fmt.Fprintln(app.Out)
+	}
+	onRetry := func(a delivery.Attempt) {
+		what := ""
+		if a.Err != nil {
+			what = delivery.Explain(a.Err)
+		} else {
+			what = delivery.StatusText(a.Status)
+		}
+		note := ""
+		switch {
+		case a.RetryAfter > 0 && a.RetryAfter > a.Wait:
+			note = fmt.Sprintf(" (Retry-After asked for %s; capped)", a.RetryAfter)
+		case a.Err == nil && a.RetryAfter == a.Wait:
+			note = " (as Retry-After asked)"
+		}
+		fmt.Fprintf(app.Err, "webhook-tool: attempt %d of %d: %s; retrying in %s%s\n",
+			a.N, opts.Retries+1, epal.Yellow(what), fmtDuration(a.Wait), note)
+	}
+	resp, err := delivery.Send(ctx, httpClient(app, 1), o.req, p, onRetry)
+
+	report := sendReport{Request: newRequestReport(o, false), Attempts: resp.Attempts, OK: err == nil && resp.OK()}
+	if err == nil {
+		report.Response = &responseReport{Status: resp.Status, DurationMS: ms(resp.Duration), Body: string(resp.Body)}
+	}
+	failure := deliveryFailure(o, resp, err, opts)
+	if failure != nil {
+		report.Error = oneLine(failure.Error())
+	}
+	if opts.Output == "json" {
+		if err := writeJSON(app, report); err != nil {
+			return err
+		}
+	} else if err == nil {
+		writeResponse(app, pal, resp)
+	}
+	return failure
+}
+
+// deliveryFailure is the error send exits with, or nil for a 2xx.
+func deliveryFailure(o outgoing, resp delivery.Response, err error, opts *SendOptions) error {
+	after := ""
+	if resp.Attempts > 1 {
+		after = fmt.Sprintf(" after %d attempts", resp.Attempts)
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return failError(errors.New("interrupted: the delivery may or may not have arrived"), "")
+		}
+		hint := ""
+		var te *delivery.TimeoutError
+		switch {
+		case delivery.NotSent(err):
+			hint = fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", hostOf(o.req.URL))
+		case errors.As(err, &te):
+			hint = "raise --timeout if the receiver is just slow"
+		}
+		return failError(fmt.Errorf("delivery to %s failed%s: %s", hostOf(o.req.URL), after, delivery.Explain(err)), hint)
+	}
+	if resp.OK() {
+		return nil
+	}
+	hint := ""
+	switch s := resp.Status; {
+	case s >= 300 && s < 400:
+		if loc := resp.Header.Get("Location"); loc != "" {
+			hint = "the receiver redirects to " + loc + "; send there instead (redirects are not followed)"
+		}
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		hint = "check that --secret and --scheme match what the receiver expects"
+	case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
+		hint = "check the path in --to"
+	case delivery.Retryable(s):
+		hint = "the receiver is busy or down; raise --retries to try longer"
+	}
+	return failError(fmt.Errorf("delivery failed%s: the receiver answered %s", after, delivery.StatusText(resp.Status)), hint)
+}
+
+// writeResponse prints the status line and the start of the body.
+func writeResponse(app *App, pal *render.Palette, resp delivery.Response) {
+	status := delivery.StatusText(resp.Status)
+	if resp.OK() {
+		status = pal.Green(status)
+	} else {
+		status = pal.Red(status)
+	}
+	attempts := ""
+	if resp.Attempts > 1 {
+		attempts = fmt.Sprintf(", %d attempts", resp.Attempts)
+	}
+	fmt.Fprintf(app.Out, "HTTP %s  %s\n", status, pal.Dim("("+fmtDuration(resp.Duration)+attempts+")"))
+	if ex := excerpt(resp.Body); ex != "" {
+		fmt.Fprintln(app.Out, ex)
+	}
+}
+
+// excerpt is the start of a response body: up to 20 lines or 2 KiB.
+func excerpt(b []byte) string {
+	const maxBytes, maxLines = 2048, 20
+	if len(b) == 0 {
+		return ""
+	}
+	if !isText(b) {
+		return fmt.Sprintf("(%d bytes of binary data)", len(b))
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	cut := false
+	if len(s) > maxBytes {
+		s, cut = s[:maxBytes], true
+		for len(s) > 0 && !isText([]byte(s)) { // do not split a character
+			s = s[:len(s)-1]
+		}
+	}
+	if lines := strings.SplitAfterN(s, "\n", maxLines+1); len(lines) > maxLines {
+		s, cut = strings.TrimRight(strings.Join(lines[:maxLines], ""), "\r\n"), true
+	}
+	if cut {
+		s += fmt.Sprintf("\n… (%d more bytes)", len(b)-len(s))
+	}
+	return s
+}
+
+func isText(b []byte) bool {
+	s := string(b)
+	for _, r := range s {
+		if r == '\uFFFD' || (r < 0x20 && r != '\n' && r != '\r' && r != '\t') {
+			return false
+		}
+	}
+	return true
+}
+
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
+	}
+	return raw
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// fmtDuration rounds a duration for people: 412ms, 3.21ms, 1.25s.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= 10*time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
 }

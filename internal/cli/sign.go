@@ -1,18 +1,98 @@
 package cli
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
 )
 
-// Placeholder until the sign command lands; the file is replaced whole.
+// SignOptions is everything `sign` needs.
+type SignOptions struct {
+	File      string
+	Secrets   []string
+	Scheme    string
+	ID        string
+	Timestamp int64
+	Output    string
+}
+
 func newSignCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:    "sign",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return usageError(errors.New("sign is not built yet"), "")
+	opts := &SignOptions{}
+	cmd := &cobra.Command{
+		Use:   "sign FILE|-",
+		Short: "Print the signature headers for a body",
+		Long: `Print the headers a sender attaches to FILE (or standard input) under a signing
+scheme, one "Name: value" line each, ready for curl -H. The body is signed byte for
+byte as it is in the file, trailing newline included.
+
+The standard scheme signs a message id and a timestamp: --id defaults to a fresh
+GUID and --timestamp to now. With several --secret values the standard and stripe
+schemes carry one signature per secret, as during a secret rotation.
+
+sign is the only command that prints a bearer secret: printing it is its job.`,
+		Example: `  webhook-tool sign body.json --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  webhook-tool sign body.json --scheme github --secret "$GITHUB_WEBHOOK_SECRET"
+  webhook-tool sign body.json --secret "$SECRET" > headers.txt
+  curl -H @headers.txt -H 'Content-Type: application/json' --data-binary @body.json http://127.0.0.1:8080/`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.File = args[0]
+			return signRun(app, opts)
 		},
 	}
+	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable; whsec_... for standard)")
+	addSchemeFlag(cmd, &opts.Scheme, "standard", false)
+	cmd.Flags().StringVar(&opts.ID, "id", "", "message `ID` for the standard scheme (default: a fresh GUID)")
+	cmd.Flags().Int64Var(&opts.Timestamp, "timestamp", 0, "signing time as `UNIX` seconds (default: now)")
+	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	return cmd
+}
+
+func signRun(app *App, opts *SignOptions) error {
+	if err := checkOutput(opts.Output, "text", "json"); err != nil {
+		return err
+	}
+	scheme, err := parseSignScheme(opts.Scheme)
+	if err != nil {
+		return err
+	}
+	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+		return err
+	}
+	ts := app.Now()
+	switch {
+	case opts.Timestamp < 0:
+		return usageErrorf("invalid --timestamp %d: give the signing time in Unix seconds, e.g. --timestamp %d", opts.Timestamp, ts.Unix())
+	case opts.Timestamp > 0:
+		ts = time.Unix(opts.Timestamp, 0)
+	}
+	id := opts.ID
+	if id == "" {
+		id = fixture.NewGUID()
+	}
+	body, err := readBody(app, opts.File)
+	if err != nil {
+		return err
+	}
+	headers, err := signHeaders(scheme, opts.Secrets, id, ts, body)
+	if err != nil {
+		return usageError(err, "")
+	}
+	if opts.Output == "json" {
+		obj := map[string]string{}
+		for _, h := range headers {
+			obj[h.Name] = h.Value
+		}
+		enc := json.NewEncoder(app.Out)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(obj)
+	}
+	for _, h := range headers {
+		fmt.Fprintf(app.Out, "%s: %s\n", h.Name, h.Value)
+	}
+	return nil
 }

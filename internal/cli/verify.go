@@ -1,18 +1,258 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-// Placeholder until the verify command lands; the file is replaced whole.
+// VerifyOptions is everything `verify` needs.
+type VerifyOptions struct {
+	File      string
+	Headers   []string
+	Secrets   []string
+	Scheme    string
+	Tolerance time.Duration
+	Recorded  string
+	Output    string
+}
+
 func newVerifyCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:    "verify",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return usageError(errors.New("verify is not built yet"), "")
+	opts := &VerifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify FILE|- -H 'Name: value'... | verify --recorded RECORD.ndjson",
+		Short: "Check signature headers against a body",
+		Long: `Check the signature headers a request came with (-H, repeatable) against its body
+(FILE, or - for standard input), as a receiver would: exit 0 when valid, 1 with the
+reason when not (missing header, malformed header, stale timestamp, no signature
+matched).
+
+--scheme auto (the default) detects the scheme from the headers. Several --secret
+values are tried in turn, as during a rotation. Timestamps may be --tolerance away
+from now in either direction (default 5m; 0 turns the check off, for old deliveries).
+
+--recorded FILE checks every delivery of an NDJSON record instead: the lines
+` + "`listen --record`" + ` writes ({"headers":{...},"body":"..."}); callbacks are skipped.
+A record holds no bearer secret (it is stored as ****), so bearer deliveries
+cannot be checked from a record.`,
+		Example: `  webhook-tool verify body.json --secret "$SECRET" \
+      -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' \
+      -H 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' --tolerance 0
+  webhook-tool verify --recorded deliveries.ndjson --secret "$SECRET" --tolerance 0`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
+			return verifyRun(app, opts)
 		},
 	}
+	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "a header the request came with, `'Name: value'` (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "`SECRET` to verify with (repeatable: any one may match)")
+	addSchemeFlag(cmd, &opts.Scheme, "auto", true)
+	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far the signed timestamp may be from now, either way (0 = no check)")
+	cmd.Flags().StringVar(&opts.Recorded, "recorded", "", "verify every delivery in this NDJSON `FILE` (as listen --record writes)")
+	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	return cmd
+}
+
+// verdict is one line of `verify --output json`.
+type verdict struct {
+	Line   int    `json:"line,omitempty"` // in --recorded
+	Scheme string `json:"scheme"`
+	Valid  bool   `json:"valid"`
+	Reason string `json:"reason"`
+	Kind   string `json:"kind"`
+	Header string `json:"header,omitempty"`
+	Secret int    `json:"secret,omitempty"` // 1-based index of the secret that matched
+}
+
+func verifyRun(app *App, opts *VerifyOptions) error {
+	if err := checkOutput(opts.Output, "text", "json"); err != nil {
+		return err
+	}
+	scheme, err := signature.ParseScheme(opts.Scheme)
+	if err != nil {
+		return usageError(fmt.Errorf("invalid --scheme: %w", err), "use one of: auto, standard, github, stripe, bearer, none")
+	}
+	if opts.Tolerance < 0 {
+		return usageErrorf("invalid --tolerance %s: give a duration like 5m, or 0 for no timestamp check", opts.Tolerance)
+	}
+	vo := signature.VerifyOptions{Scheme: scheme, Secrets: opts.Secrets, Tolerance: opts.Tolerance, Now: app.Now()}
+	if opts.Tolerance == 0 {
+		vo.Tolerance = -1 // the package's "no check"
+	}
+
+	if opts.Recorded != "" {
+		if opts.File != "" || len(opts.Headers) > 0 {
+			return usageErrorf("--recorded reads bodies and headers from the record: give no FILE or -H with it")
+		}
+		return verifyRecorded(app, opts, vo)
+	}
+	if opts.File == "" {
+		return usageError(errors.New("nothing to verify: give the body's FILE (or - for standard input) and its headers with -H"),
+			"or check a record of deliveries with --recorded FILE")
+	}
+	headers, err := parseHeaders(opts.Headers)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(app, opts.File)
+	if err != nil {
+		return err
+	}
+	v, err := verifyOne(vo, headers, body)
+	if err != nil {
+		return err
+	}
+	writeVerdict(app, opts.Output, v, "")
+	if !v.Valid {
+		if v.Scheme == string(signature.None) {
+			return failError(fmt.Errorf("not signed: %s", v.Reason), "")
+		}
+		return failError(fmt.Errorf("invalid %s signature: %s", v.Scheme, v.Reason), verifyHint(v))
+	}
+	return nil
+}
+
+// verifyOne checks one request. Problems of the configuration rather than of
+// the request (no secret, an unusable secret) are usage errors.
+func verifyOne(vo signature.VerifyOptions, h http.Header, body []byte) (verdict, error) {
+	res := signature.Verify(vo, h, body)
+	switch res.Kind {
+	case signature.NoSecret:
+		return verdict{}, usageError(errors.New(res.Reason), "pass --secret S (or set WEBHOOK_TOOL_SECRET)")
+	case signature.InvalidSecret, signature.UnknownScheme:
+		return verdict{}, usageError(errors.New(res.Reason), "")
+	}
+	v := verdict{Scheme: string(res.Scheme), Valid: res.Valid, Reason: res.Reason, Kind: res.Kind.String(), Header: res.Header}
+	if res.Valid && res.Scheme != signature.None {
+		v.Secret = res.SecretIndex + 1
+	}
+	return v, nil
+}
+
+func verifyHint(v verdict) string {
+	switch v.Kind {
+	case signature.StaleTimestamp.String(), signature.FutureTimestamp.String():
+		return "the signature itself matched; for an old delivery pass --tolerance 0"
+	case signature.NoMatch.String():
+		return "check the secret and that the body is byte for byte what was signed (a trailing newline counts)"
+	}
+	return ""
+}
+
+func writeVerdict(app *App, output string, v verdict, prefix string) {
+	if output == "json" {
+		enc := json.NewEncoder(app.Out)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v)
+		return
+	}
+	pal := render.NewPalette(app.ColorOut())
+	switch {
+	case v.Valid && v.Scheme == string(signature.None):
+		fmt.Fprintf(app.Out, "%s%s (unsigned, and no secret given)\n", prefix, pal.Green("valid"))
+	case v.Valid:
+		fmt.Fprintf(app.Out, "%s%s (%s signature, secret %d)\n", prefix, pal.Green("valid"), v.Scheme, v.Secret)
+	case prefix != "":
+		// In a record each line reports; a single request's reason is the error.
+		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Red("invalid"), v.Scheme, v.Reason)
+	}
+}
+
+// recordedRequest is the part of a record line verify needs. Header values
+// may be strings (listen --record) or lists of strings (a raw http.Header).
+type recordedRequest struct {
+	Headers      map[string]json.RawMessage `json:"headers"`
+	Body         string                     `json:"body"`
+	BodyEncoding string                     `json:"body_encoding"`
+	Kind         string                     `json:"kind"`
+}
+
+func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) error {
+	f, err := os.Open(opts.Recorded)
+	if err != nil {
+		return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, unwrapPathErr(err)), "")
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
+	var n, bad, line int
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		var rec recordedRequest
+		if err := json.Unmarshal(text, &rec); err != nil {
+			return usageError(fmt.Errorf("%s:%d: not a record line: %v", opts.Recorded, line, err), "give a file `listen --record` wrote")
+		}
+		if rec.Kind == "callback" {
+			continue
+		}
+		h, body, err := rec.request()
+		if err != nil {
+			return usageError(fmt.Errorf("%s:%d: %v", opts.Recorded, line, err), "")
+		}
+		v, err := verifyOne(vo, h, body)
+		if err != nil {
+			return err
+		}
+		v.Line = line
+		n++
+		if !v.Valid {
+			bad++
+		}
+		writeVerdict(app, opts.Output, v, fmt.Sprintf("%s:%d: ", opts.Recorded, line))
+	}
+	if err := sc.Err(); err != nil {
+		return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, err), "")
+	}
+	switch {
+	case n == 0:
+		return usageErrorf("%s holds no deliveries", opts.Recorded)
+	case bad > 0:
+		return failError(fmt.Errorf("%d of %d deliveries failed verification", bad, n), "")
+	}
+	return nil
+}
+
+func (r recordedRequest) request() (http.Header, []byte, error) {
+	h := http.Header{}
+	for k, raw := range r.Headers {
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			h.Add(k, one)
+			continue
+		}
+		var many []string
+		if err := json.Unmarshal(raw, &many); err != nil {
+			return nil, nil, fmt.Errorf("header %s is neither a string nor a list of strings", k)
+		}
+		for _, v := range many {
+			h.Add(k, v)
+		}
+	}
+	body := []byte(r.Body)
+	if r.BodyEncoding == "base64" {
+		b, err := base64.StdEncoding.DecodeString(r.Body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("body_encoding is base64 but the body is not: %v", err)
+		}
+		body = b
+	}
+	return h, body, nil
 }
