@@ -287,8 +287,9 @@ func listenRun(app *App, opts *ListenOptions) error {
 		return failError(fmt.Errorf("listener stopped: %w", serveErr), "")
 	}
 	if st.RecordFailures > 0 {
-		return failError(fmt.Errorf("%d %s could not be recorded and were answered 500", st.RecordFailures,
-			plural(int(st.RecordFailures), "request", "requests")), "check the disk and the --record file")
+		return failError(fmt.Errorf("%d %s could not be recorded and %s answered 500", st.RecordFailures,
+			plural(int(st.RecordFailures), "request", "requests"), plural(int(st.RecordFailures), "was", "were")),
+			"check the disk and the --record file")
 	}
 	return nil
 }
