@@ -38,6 +38,9 @@ type entry struct {
 	once     sync.Once
 	compiled *jsonschema.Schema
 	err      error
+
+	fastOnce sync.Once
+	fast     *fschema // nil: every payload goes through v5
 }
 
 // Registry holds the schemas by name. It compiles each schema once, on first
@@ -234,6 +237,26 @@ func (r *Registry) schema(name string) (*jsonschema.Schema, error) {
 		}
 	})
 	return e.compiled, e.err
+}
+
+// fastSchema returns the fast path's form of a bundled schema, compiling it
+// on first use, or nil when the schema is not bundled or uses a keyword the
+// fast path does not implement. Only bundled schemas take the fast path:
+// they are the ones its differential test covers.
+func (r *Registry) fastSchema(e *entry) *fschema {
+	e.fastOnce.Do(func() {
+		if e.Source != "bundled" {
+			return
+		}
+		doc, ok := r.schemaDoc(strings.TrimSuffix(e.url, "#"))
+		if !ok {
+			return
+		}
+		if fs, err := compileFast(doc); err == nil {
+			e.fast = fs
+		}
+	})
+	return e.fast
 }
 
 // Compile compiles the named schema now, so a broken user schema is reported

@@ -42,6 +42,44 @@ func (r Result) SyntaxError() bool {
 // payload's fault or need the user to choose: NoMatchError, a schema that
 // does not compile, an unknown name.
 func (r *Registry) Check(raw []byte, schema string) (Result, error) {
+	if name, ok := r.fastValid(raw, schema); ok {
+		return Result{Schema: name, Valid: true, Errors: []Error{}}, nil
+	}
+	return r.checkV5(raw, schema)
+}
+
+// fastValid reports whether the fast path can prove raw valid against the
+// named (or detected) bundled schema, and which schema that was.
+func (r *Registry) fastValid(raw []byte, schema string) (string, bool) {
+	d := jdocPool.Get().(*jdoc)
+	defer func() {
+		d.raw = nil
+		jdocPool.Put(d)
+	}()
+	if !d.parse(raw) {
+		return "", false
+	}
+	if schema == "" {
+		if schema = d.detect(); schema == "" {
+			return "", false
+		}
+	}
+	r.mu.Lock()
+	e := r.entries[schema]
+	r.mu.Unlock()
+	if e == nil {
+		return "", false
+	}
+	fs := r.fastSchema(e)
+	if fs == nil || fs.eval(d, 0) != vPass {
+		return "", false
+	}
+	return schema, true
+}
+
+// checkV5 is Check through encoding/json and jsonschema/v5: the reference,
+// and the only path that reports errors.
+func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 	doc, serr := Decode(raw)
 	if serr != nil {
 		return Result{Errors: []Error{*serr}}, nil

@@ -1,0 +1,239 @@
+// Package paygen makes varied, valid payloads for the bundled schemas from a
+// seeded random source: the benchmark script's inputs and the differential
+// test's starting points. Every value it makes is a decoded JSON tree
+// (map[string]any, []any, string, bool, nil, json.Number), so callers can
+// mutate it before encoding.
+package paygen
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Event is one Permission Assist event type: its name, UI label and description.
+type Event struct{ Name, Display, Description string }
+
+// Events are the eight Permission Assist event types.
+var Events = []Event{
+	{"AccessRequestCreated", "Access Request Created", "Occurs when an access request is created."},
+	{"AccessRequestAssigned", "Access Request Assigned", "Occurs when an access request is assigned to a person."},
+	{"AccessRequestApproved", "Access Request Approved", "Occurs when an access request is approved by all required reviewers."},
+	{"AccessRequestProvisioning", "Access Request Provisioning", "Occurs when a request to automate a provision step is made."},
+	{"AccessRequestResolved", "Access Request Resolved", "Occurs when an access request is resolved by a provision engineer."},
+	{"AccessRequestReopened", "Access Request Reopened", "Occurs when an access request is reopened for provisioning."},
+	{"AccessRequestCompleted", "Access Request Completed", "Occurs when an access request is successfully completed."},
+	{"AccessRequestCanceled", "Access Request Canceled", "Occurs when an access request is canceled."},
+}
+
+var (
+	firstNames = []string{"Marco", "Hannah", "Ravi", "Olga", "Kwame", "Li", "Sofia", "Tomás", "Aisha", "Jonas", "Mei", "Pierre"}
+	lastNames  = []string{"Alvarez", "Brooks", "Singh", "Petrova", "Mensah", "Wei", "Rossi", "García", "Khan", "Berg", "Tanaka", "Dubois"}
+	apps       = []string{"Jack Henry Symitar", "Salesforce", "Workday", "ServiceNow", "SAP S/4HANA", "Okta", "GitHub Enterprise"}
+	sections   = []string{"Debit Cards", "Disputes", "Limits", "Accounts", "Loans", "Reports", "Admin"}
+	perms      = []string{"Reissue Card", "Submit Chargeback", "Override Daily Limit", "Open Account", "Approve Loan", "Export Report"}
+	statuses   = []string{"Pending", "Open", "Resolved", "Completed", "Canceled", "Scheduled", "Snoozed"}
+	actions    = []string{"Add", "Change", "Remove", "Suspend", "Restore"}
+	levels     = []string{"None", "Unrestricted", "Grant", "Deny", "Modify"}
+	ratings    = []string{"None", "Low", "Moderate", "High", "Critical"}
+	idTypes    = []string{"Employee", "ServiceAccount", "Bot", "VendorAccount"}
+	idStatus   = []string{"Active", "Disabled", "Removed"}
+	responses  = []string{"Pending", "Approved", "Rejected"}
+)
+
+func pick(r *rand.Rand, s []string) string { return s[r.IntN(len(s))] }
+
+// GUID returns a random lower-case 8-4-4-4-12 GUID.
+func GUID(r *rand.Rand) string {
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = byte(r.UintN(256))
+	}
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func when(r *rand.Rand) string {
+	t := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Int64N(int64(365 * 24 * time.Hour))))
+	if r.IntN(4) == 0 {
+		return t.Format("2006-01-02T15:04:05.000-07:00")
+	}
+	return t.Format(time.RFC3339)
+}
+
+func maybeWhen(r *rand.Rand) any {
+	if r.IntN(2) == 0 {
+		return nil
+	}
+	return when(r)
+}
+
+func person(r *rand.Rand) (first, last string) { return pick(r, firstNames), pick(r, lastNames) }
+
+func identityRef(r *rand.Rand) map[string]any {
+	f, l := person(r)
+	return map[string]any{"id": GUID(r), "name": l + ", " + f}
+}
+
+func kv(k, v string) map[string]any { return map[string]any{"key": k, "value": v} }
+
+// PermissionAssist returns a valid Permission Assist access-request delivery
+// with varied ids, names, event, status, User or Group target and 1–3
+// privileges; pretty-printed it is about 4–7 KB.
+func PermissionAssist(r *rand.Rand) map[string]any {
+	ev := Events[r.IntN(len(Events))]
+	number := json.Number(fmt.Sprint(1000 + r.IntN(90000)))
+	id := GUID(r)
+	app := pick(r, apps)
+
+	var privs []any
+	for i, n := 0, 1+r.IntN(3); i < n; i++ {
+		privs = append(privs, map[string]any{
+			"initialAccess":   pick(r, levels),
+			"requestedAccess": pick(r, levels),
+			"approvedAccess":  pick(r, levels),
+			"permission": map[string]any{
+				"header":      app + " permissions",
+				"section":     pick(r, sections),
+				"permission":  pick(r, perms),
+				"description": "Allows the holder to " + pick(r, perms) + " in " + pick(r, sections) + " for members of the branch",
+				"riskRating":  pick(r, ratings),
+				"metadata":    []any{kv("Limit", fmt.Sprintf("$%d", 100*(1+r.IntN(90)))), kv("Reviewed", "yes")},
+				"value":       fmt.Sprintf("PERM_%d", r.IntN(100000)),
+			},
+			"sources": []any{"Group Membership", "Direct Assignment"},
+			"origins": []any{"Access Request #" + number.String()},
+		})
+	}
+
+	target := map[string]any{
+		"name": "",
+		"application": map[string]any{
+			"id": GUID(r), "kind": "Application", "name": app, "priority": pick(r, ratings),
+			"isArchived": r.IntN(10) == 0, "lastUpdated": when(r),
+		},
+		"privileges": privs,
+		"metadata":   []any{kv("Owner", pick(r, lastNames)), kv("Members", fmt.Sprint(r.IntN(200)))},
+	}
+	if r.IntN(2) == 0 {
+		f, l := person(r)
+		target["type"] = "User"
+		target["name"] = fmt.Sprintf("%c%s%d", f[0], l, r.IntN(100))
+		target["affectedIdentity"] = map[string]any{
+			"id": GUID(r), "kind": "Identity", "firstName": f, "lastName": l,
+			"emailAddress": fmt.Sprintf("%c.%s@example.com", f[0]|0x20, "user"+fmt.Sprint(r.IntN(1000))),
+			"type":         pick(r, idTypes), "title": "Member Services Representative", "company": "Example Credit Union",
+			"division": "Retail", "department": pick(r, sections), "office": "Branch " + fmt.Sprint(r.IntN(40)),
+			"supervisorName": pick(r, lastNames) + ", " + pick(r, firstNames),
+			"createdDate":    when(r), "updatedDate": when(r), "firstSeenDate": when(r),
+			"inactivatedDate": maybeWhen(r), "status": pick(r, idStatus),
+		}
+	} else {
+		target["type"] = "Group"
+		target["name"] = pick(r, sections) + " - Tier " + fmt.Sprint(1+r.IntN(3))
+		target["nomenclature"] = "Security Group"
+		target["affectedIdentity"] = nil
+	}
+
+	var assignee any
+	if r.IntN(3) > 0 {
+		assignee = identityRef(r)
+	}
+	var activity []any
+	for i, n := 0, 1+r.IntN(4); i < n; i++ {
+		var act any = pick(r, []string{"Created", "Approved", "Assigned", "Commented"})
+		if r.IntN(5) == 0 {
+			act = nil
+		}
+		f, l := person(r)
+		activity = append(activity, map[string]any{
+			"createdDate": when(r), "author": l + ", " + f, "action": act,
+			"content": "Step " + fmt.Sprint(i+1) + " recorded for request " + number.String(),
+		})
+	}
+	var comments []any
+	for i, n := 0, r.IntN(3); i < n; i++ {
+		f, l := person(r)
+		comments = append(comments, map[string]any{"createdDate": when(r), "author": l + ", " + f, "content": "Please review the requested access before Friday."})
+	}
+	related := []any{map[string]any{
+		"id": GUID(r), "kind": pick(r, []string{"Review Item", "Personnel Event"}),
+		"number": json.Number(fmt.Sprint(r.IntN(5000))), "status": pick(r, statuses),
+	}}
+	var respList []any
+	for i, n := 0, 1+r.IntN(2); i < n; i++ {
+		respList = append(respList, map[string]any{"reviewer": identityRef(r), "response": pick(r, responses)})
+	}
+	requirements := []any{map[string]any{
+		"type": "Approve", "description": "Approval by the application owner",
+		"rules": []any{map[string]any{"reason": "Owner approval required", "responses": respList}},
+	}}
+	models := []any{map[string]any{
+		"id": GUID(r), "name": app + " standard access", "description": "Baseline access for the role",
+		"willBeInEffect": r.IntN(2) == 0,
+	}}
+
+	return map[string]any{
+		"id":          id,
+		"createdDate": when(r),
+		"callback":    "https://pa.example.com/webhooks/callback/" + id,
+		"event": map[string]any{
+			"name": ev.Name, "display": ev.Display, "description": ev.Description,
+			"request": map[string]any{
+				"id": GUID(r), "kind": "Access Request", "number": number,
+				"action": pick(r, actions), "status": pick(r, statuses),
+				"reporter": identityRef(r), "assignee": assignee, "target": target,
+				"scheduledStart": maybeWhen(r), "startedOn": maybeWhen(r), "approvedOn": maybeWhen(r),
+				"resolvedOn": maybeWhen(r), "verifiedOn": maybeWhen(r), "completedOn": maybeWhen(r),
+				"canceledOn": maybeWhen(r), "activity": activity, "comments": orEmpty(comments),
+				"relatedItems": related, "requirements": requirements, "accessModels": models,
+			},
+		},
+	}
+}
+
+func orEmpty(a []any) []any {
+	if a == nil {
+		return []any{}
+	}
+	return a
+}
+
+// Permit returns a valid Permit.io Elements payload for the named bundled
+// schema (permit.create_user, permit.invite_user, permit.role_assignment,
+// permit.access_request, permit.operation_approval).
+func Permit(r *rand.Rand, schema string) map[string]any {
+	f, l := person(r)
+	email := fmt.Sprintf("%c.%s%d@example.com", f[0]|0x20, "user", r.IntN(1000))
+	orNull := func(s string) any {
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		return s
+	}
+	switch schema {
+	case "permit.create_user":
+		return map[string]any{"email": email, "tenant_key": "acme", "role": "viewer", "permission_level": "LEVEL_1", "type": "create_user"}
+	case "permit.invite_user":
+		m := map[string]any{"email": email, "role": "editor", "tenant_id": "acme", "user_invite_id": GUID(r), "type": "invite_user"}
+		if r.IntN(2) == 0 {
+			m["resource_instance_key"] = "doc:" + fmt.Sprint(r.IntN(100))
+		}
+		return m
+	case "permit.role_assignment":
+		return map[string]any{"user_id": l, "tenant_id": "acme", "role": "admin", "permission_level": "LEVEL_2", "type": "role_assignment"}
+	case "permit.access_request":
+		return map[string]any{
+			"requesting_user_id":     l,
+			"access_request_details": map[string]any{"tenant": "acme", "resource": "document", "resource_instance": "doc:1", "action": "read"},
+			"reason":                 orNull("need it"), "status": "pending", "reviewer_user_id": orNull("boss"), "reviewer_comment": orNull("ok"),
+		}
+	case "permit.operation_approval":
+		return map[string]any{
+			"requesting_user_id":         l,
+			"operation_approval_details": map[string]any{"tenant": "acme", "resource": "document", "resource_instance": "doc:1"},
+			"reason":                     orNull("need it"), "status": "pending", "reviewer_user_id": orNull("boss"), "reviewer_comment": orNull("ok"),
+		}
+	}
+	panic("paygen: unknown schema " + schema)
+}
