@@ -100,7 +100,7 @@ an invalid payload (nothing is sent).`,
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
-	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'` (repeatable; replaces a header of the same name)")
+	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)")
 	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
 	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` the callback is built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
@@ -130,7 +130,11 @@ func sendRun(app *App, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	extra, err := orderedHeaders(opts.Headers)
+	lines, err := expandHeaderFiles(opts.Headers)
+	if err != nil {
+		return err
+	}
+	extra, err := orderedHeaders(lines)
 	if err != nil {
 		return err
 	}
@@ -279,6 +283,11 @@ func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
 		return nil, "", usageError(fmt.Errorf("cannot read %s: %w", opts.Source, unwrapPathErr(err)), "")
 	}
 	_, lerr := fixture.Load(opts.Source)
+	var ue *fixture.UnknownError
+	if errors.As(lerr, &ue) && strings.HasSuffix(strings.ToLower(opts.Source), ".json") && !strings.HasPrefix(ue.Hint(), "did you mean") {
+		// Meant as a file, not a fixture.
+		return nil, "", usageError(fmt.Errorf("cannot read %s: %w", opts.Source, unwrapPathErr(err)), "")
+	}
 	err = unknownFixtureError(lerr)
 	var ee *ExitError
 	if errors.As(err, &ee) && ee.Hint != "" {
@@ -326,6 +335,18 @@ func newPayloadTemplate(raw []byte, name string, now time.Time, callbackBase str
 	case err != nil:
 		return nil, renderError(err)
 	}
+	if !slices.Contains(t.ids, r.ID) && callbackBase != "" && len(t.ids) > 0 && !setsField(opts.Sets, "callback") {
+		// The user --set the id: the callback Render built for the
+		// placeholder id must name that id instead.
+		if old := callbackFor(callbackBase, t.ids[0]); strings.Contains(string(r.Body), strconv.Quote(old)) {
+			cb, _ := json.Marshal(callbackFor(callbackBase, r.ID))
+			sets := append(slices.Clone(opts.Sets), "callback="+string(cb))
+			t.ids = nil
+			if r, err = fixture.Render(raw, fixture.RenderOptions{Now: now, NewID: newID, CallbackBase: callbackBase, Sets: sets}); err != nil {
+				return nil, renderError(err)
+			}
+		}
+	}
 	t.body = r.Body
 	placeholders := slices.Clone(t.ids)
 	if strings.Contains(string(r.Body), stampTime) {
@@ -342,6 +363,26 @@ func newPayloadTemplate(raw []byte, name string, now time.Time, callbackBase str
 		t.fixedID = r.ID // the user --set the id
 	}
 	return t, nil
+}
+
+// callbackFor is the callback URL for a delivery id, as fixture.Render
+// builds it: base + id, or base with {id} replaced.
+func callbackFor(base, id string) string {
+	if strings.Contains(base, "{id}") {
+		return strings.ReplaceAll(base, "{id}", id)
+	}
+	return base + id
+}
+
+// setsField reports whether a --set targets the top-level field name.
+func setsField(sets []string, name string) bool {
+	for _, s := range sets {
+		path, _, _ := strings.Cut(s, "=")
+		if path == name {
+			return true
+		}
+	}
+	return false
 }
 
 // next renders one delivery: its body and its id.

@@ -130,3 +130,27 @@ func signHeaders(scheme signature.Scheme, secrets []string, id string, ts time.T
 	}
 	return first, nil
 }
+
+// expandHeaderFiles replaces each -H @FILE with the header lines in FILE
+// (blank lines skipped), as curl does, so sign's output feeds verify and
+// send directly.
+func expandHeaderFiles(raw []string) ([]string, error) {
+	var out []string
+	for _, h := range raw {
+		path, ok := strings.CutPrefix(h, "@")
+		if !ok {
+			out = append(out, h)
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, usageError(fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err)), "")
+		}
+		for line := range strings.Lines(string(b)) {
+			if line = strings.TrimRight(line, "\r\n"); strings.TrimSpace(line) != "" {
+				out = append(out, line)
+			}
+		}
+	}
+	return out, nil
+}

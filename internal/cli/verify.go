@@ -58,7 +58,7 @@ cannot be checked from a record.`,
 			return verifyRun(app, opts)
 		},
 	}
-	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "a header the request came with, `'Name: value'` (repeatable)")
+	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "a header the request came with, `'Name: value'`, or @FILE of such lines (repeatable)")
 	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "`SECRET` to verify with (repeatable: any one may match)")
 	addSchemeFlag(cmd, &opts.Scheme, "auto", true)
 	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far the signed timestamp may be from now, either way (0 = no check)")
@@ -104,7 +104,11 @@ func verifyRun(app *App, opts *VerifyOptions) error {
 		return usageError(errors.New("nothing to verify: give the body's FILE (or - for standard input) and its headers with -H"),
 			"or check a record of deliveries with --recorded FILE")
 	}
-	headers, err := parseHeaders(opts.Headers)
+	lines, err := expandHeaderFiles(opts.Headers)
+	if err != nil {
+		return err
+	}
+	headers, err := parseHeaders(lines)
 	if err != nil {
 		return err
 	}
