@@ -15,26 +15,31 @@ var ErrClosed = errors.New("record writer is closed")
 // Writer appends records to an io.Writer from many goroutines at once.
 //
 // Handlers marshal their record in parallel (Marshal); Append then holds a
-// lock only long enough to number the line and copy it into the pending
-// batch, and waits. One goroutine writes each batch with a single Write and
-// releases every handler whose line it held (group commit), so under load
-// many deliveries share one write(2), and each Append returns only when its
-// line has been handed to the operating system: a delivery is never answered
-// before it is recorded. No fsync: surviving a process crash is the goal,
-// not a power cut.
+// lock only long enough to number the line and queue it, and waits. One
+// goroutine copies the queued lines into one buffer, writes it with a single
+// Write and releases every handler whose line it held (group commit), so
+// under load many deliveries share one write(2), and each Append returns
+// only when its line has been handed to the operating system: a delivery is
+// never answered before it is recorded. No fsync: surviving a process crash
+// is the goal, not a power cut.
 type Writer struct {
 	dst    io.Writer
 	mirror io.Writer
 	onErr  func(error)
 
-	mu     sync.Mutex
-	seq    int64
-	buf    []byte
-	batch  *batch
-	closed bool
+	mu      sync.Mutex
+	seq     int64
+	pending []pendingLine
+	batch   *batch
+	closed  bool
 
 	wake    chan struct{}
 	stopped chan struct{}
+}
+
+type pendingLine struct {
+	seq  int64
+	line []byte
 }
 
 type batch struct {
@@ -101,7 +106,7 @@ func Marshal(dst []byte, rec *Record) ([]byte, error) {
 
 // Append numbers a line made by Marshal, queues it, and waits until it is
 // written. It returns the line's seq, and the write error, if any, of the
-// batch that carried it.
+// batch that carried it. The caller may reuse line once Append returns.
 func (w *Writer) Append(line []byte) (int64, error) {
 	if !bytes.HasPrefix(line, seqPrefix) {
 		return 0, errors.New("record: line not made by Marshal")
@@ -113,12 +118,7 @@ func (w *Writer) Append(line []byte) (int64, error) {
 	}
 	w.seq++
 	seq := w.seq
-	w.buf = append(w.buf, `{"seq":`...)
-	w.buf = strconv.AppendInt(w.buf, seq, 10)
-	w.buf = append(w.buf, line[len(seqPrefix):]...)
-	if n := len(w.buf); n == 0 || w.buf[n-1] != '\n' {
-		w.buf = append(w.buf, '\n')
-	}
+	w.pending = append(w.pending, pendingLine{seq, line})
 	b := w.batch
 	if b == nil {
 		b = &batch{done: make(chan struct{})}
@@ -153,14 +153,24 @@ func (w *Writer) Count() int64 {
 
 func (w *Writer) loop() {
 	defer close(w.stopped)
-	var spare []byte
+	var buf []byte
+	var spare []pendingLine
 	mirrorFailed := false
 	for range w.wake {
 		w.mu.Lock()
-		buf, b, closing := w.buf, w.batch, w.closed
-		w.buf, w.batch = spare[:0], nil
+		lines, b, closing := w.pending, w.batch, w.closed
+		w.pending, w.batch = spare[:0], nil
 		w.mu.Unlock()
 		if b != nil {
+			buf = buf[:0]
+			for _, p := range lines {
+				buf = append(buf, `{"seq":`...)
+				buf = strconv.AppendInt(buf, p.seq, 10)
+				buf = append(buf, p.line[len(seqPrefix):]...)
+				if buf[len(buf)-1] != '\n' {
+					buf = append(buf, '\n')
+				}
+			}
 			_, b.err = w.dst.Write(buf)
 			if b.err == nil && w.mirror != nil && !mirrorFailed {
 				if _, err := w.mirror.Write(buf); err != nil {
@@ -172,9 +182,10 @@ func (w *Writer) loop() {
 			}
 			close(b.done)
 		}
-		spare = buf
-		if cap(spare) > 8<<20 {
-			spare = nil
+		clear(lines) // drop the references to the handlers' lines
+		spare = lines
+		if cap(buf) > 8<<20 {
+			buf = nil
 		}
 		if closing {
 			return
