@@ -247,8 +247,9 @@ func listenRun(app *App, opts *ListenOptions) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	served := make(chan struct{})
+	served, announced := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(announced)
 		select {
 		case <-ctx.Done():
 			// A second Ctrl-C now ends the process at once; what was
@@ -260,6 +261,7 @@ func listenRun(app *App, opts *ListenOptions) error {
 	}()
 	serveErr := l.Serve(ctx, ln)
 	close(served)
+	<-announced
 	records.Close()
 
 	st := l.Stats()

@@ -294,7 +294,7 @@ func writeText(b *bytes.Buffer, pal *render.Palette, body []byte, prefix string)
 		if len(shown) > 256 {
 			shown = shown[:256]
 		}
-		fmt.Fprintf(b, "%s%s\n", prefix, strconv.Quote(string(shown)))
+		fmt.Fprintf(b, "%s%s\n", prefix, strconv.QuoteToASCII(string(shown)))
 		if len(shown) < len(body) {
 			truncated(b, pal, len(body)-len(shown))
 		}
