@@ -50,6 +50,28 @@ type Registry struct {
 	comp    *jsonschema.Compiler
 	entries map[string]*entry
 	docs    map[string]any // decoded schema documents by URL, to explain errors
+	// pending are bundled schemas not yet given to comp: jsonschema/v5
+	// parses each again in AddResource, which start-up need not pay when
+	// the fast path proves every payload valid. They are added in order,
+	// before any user schema and before the first compile.
+	pending []resource
+}
+
+type resource struct {
+	url string
+	raw []byte
+}
+
+// flushPending adds the pending bundled schemas to the compiler; r.mu held.
+func (r *Registry) flushPending() error {
+	for len(r.pending) > 0 {
+		p := r.pending[0]
+		r.pending = r.pending[1:]
+		if err := r.comp.AddResource(p.url, bytes.NewReader(p.raw)); err != nil {
+			return fmt.Errorf("schema %s: %w", p.url, err)
+		}
+	}
+	return nil
 }
 
 // UnknownSchemaError is returned for a --schema that is neither a known name
@@ -147,8 +169,15 @@ func (r *Registry) add(name, u, source string, raw []byte) error {
 	} else if _, ok := doc.(bool); !ok {
 		return fmt.Errorf("schema %s is not a JSON object", source)
 	}
-	if err := r.comp.AddResource(u, bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("schema %s: %w", source, err)
+	if source == "bundled" {
+		r.pending = append(r.pending, resource{u, raw})
+	} else {
+		if err := r.flushPending(); err != nil {
+			return err
+		}
+		if err := r.comp.AddResource(u, bytes.NewReader(raw)); err != nil {
+			return fmt.Errorf("schema %s: %w", source, err)
+		}
 	}
 	r.docs[strings.TrimSuffix(u, "#")] = doc
 	r.entries[name] = &entry{Info: Info{Name: name, Title: title, Source: source}, url: u, raw: raw}
@@ -231,6 +260,9 @@ func (r *Registry) schema(name string) (*jsonschema.Schema, error) {
 	e.once.Do(func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if e.err = r.flushPending(); e.err != nil {
+			return
+		}
 		e.compiled, e.err = r.comp.Compile(e.url)
 		if e.err != nil {
 			e.err = fmt.Errorf("schema %s does not compile: %w", e.Source, e.err)
