@@ -20,6 +20,11 @@ import (
 // that name the file.
 func readBody(app *App, path string) ([]byte, error) {
 	if path == "-" {
+		if app.InTTY {
+			// Nobody knows to type a body: refuse rather than wait.
+			return nil, usageError(errors.New("standard input is a terminal, not a body"),
+				"pipe the body in, e.g. `< delivery.json`, or give a file's path")
+		}
 		b, err := io.ReadAll(app.In)
 		if err != nil {
 			return nil, usageError(fmt.Errorf("cannot read standard input: %w", err), "")
