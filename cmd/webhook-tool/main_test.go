@@ -29,7 +29,28 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"webhook-tool": func() { os.Exit(cli.Main()) },
 		"testserver":   func() { os.Exit(testServer(os.Args[1:])) },
+		"exitcode":     func() { os.Exit(expectExit(os.Args[1:])) },
 	})
+}
+
+// expectExit backs the script program `exitcode N ARGS...`: it runs
+// webhook-tool ARGS... and succeeds only when the exit code is exactly N,
+// since testscript itself only tells zero from non-zero.
+func expectExit(args []string) int {
+	if len(args) < 1 {
+		fmt.Fprintln(os.Stderr, "usage: exitcode N ARGS...")
+		return 2
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "exitcode: bad N:", err)
+		return 2
+	}
+	if got := cli.Run(cli.NewApp(), args[1:]); got != want {
+		fmt.Fprintf(os.Stderr, "exitcode: webhook-tool exited %d, want %d\n", got, want)
+		return 1
+	}
+	return 0
 }
 
 // TestScripts runs one script per user story in testdata/script.

@@ -6,6 +6,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -70,12 +71,29 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newVersionCmd(app),
 		newDocsCmd(app),
 	)
+	// Cobra adds `completion` lazily; add it now so it takes exactly one
+	// known shell instead of printing help for anything else.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs)
+			c.ValidArgs = []string{"bash", "zsh", "fish", "powershell"}
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				return usageError(fmt.Errorf("unknown shell %q", args[0]), "use one of: bash, zsh, fish, powershell")
+			}
+		}
+	}
 	return root
 }
 
 // applyConfig fills the flags the user did not set from the environment and
 // the config file (flag > WEBHOOK_TOOL_* > file > default).
 func applyConfig(app *App, cmd *cobra.Command) error {
+	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+		// Completion must keep working with a broken config file: shells
+		// hide its errors, and a user fixing the file wants completion.
+		return nil
+	}
 	path, explicit := app.configPath, app.configPath != ""
 	if !explicit {
 		if env := app.Getenv(config.EnvName("config")); env != "" {
@@ -91,7 +109,11 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Skip:     []string{"config"},
 	}, cmd.Flags())
 	if err != nil {
-		return usageError(err, "fix the value, or run with --config pointing at another file")
+		hint := "fix the value, or point --config at another file"
+		if errors.Is(err, fs.ErrNotExist) {
+			hint = "create the file, or leave out --config to use " + config.DefaultPath(app.Getenv)
+		}
+		return usageError(err, hint)
 	}
 	return nil
 }
