@@ -20,6 +20,9 @@ func NewClient(conns int) *http.Client {
 	// Ask for the body as it is: webhook senders do not negotiate gzip,
 	// and a dry run should show the headers that really go out.
 	t.DisableCompression = true
+	// Room for the headers and a typical payload, so a request goes out in
+	// one write rather than a header write and body writes.
+	t.WriteBufferSize = 64 << 10
 	return &http.Client{
 		Transport:     t,
 		CheckRedirect: NoRedirects,
