@@ -335,18 +335,6 @@ func newPayloadTemplate(raw []byte, name string, now time.Time, callbackBase str
 	case err != nil:
 		return nil, renderError(err)
 	}
-	if !slices.Contains(t.ids, r.ID) && callbackBase != "" && len(t.ids) > 0 && !setsField(opts.Sets, "callback") {
-		// The user --set the id: the callback Render built for the
-		// placeholder id must name that id instead.
-		if old := callbackFor(callbackBase, t.ids[0]); strings.Contains(string(r.Body), strconv.Quote(old)) {
-			cb, _ := json.Marshal(callbackFor(callbackBase, r.ID))
-			sets := append(slices.Clone(opts.Sets), "callback="+string(cb))
-			t.ids = nil
-			if r, err = fixture.Render(raw, fixture.RenderOptions{Now: now, NewID: newID, CallbackBase: callbackBase, Sets: sets}); err != nil {
-				return nil, renderError(err)
-			}
-		}
-	}
 	t.body = r.Body
 	placeholders := slices.Clone(t.ids)
 	if strings.Contains(string(r.Body), stampTime) {
@@ -363,26 +351,6 @@ func newPayloadTemplate(raw []byte, name string, now time.Time, callbackBase str
 		t.fixedID = r.ID // the user --set the id
 	}
 	return t, nil
-}
-
-// callbackFor is the callback URL for a delivery id, as fixture.Render
-// builds it: base + id, or base with {id} replaced.
-func callbackFor(base, id string) string {
-	if strings.Contains(base, "{id}") {
-		return strings.ReplaceAll(base, "{id}", id)
-	}
-	return base + id
-}
-
-// setsField reports whether a --set targets the top-level field name.
-func setsField(sets []string, name string) bool {
-	for _, s := range sets {
-		path, _, _ := strings.Cut(s, "=")
-		if path == name {
-			return true
-		}
-	}
-	return false
 }
 
 // next renders one delivery: its body and its id.
