@@ -22,12 +22,16 @@ func Main() int { return Run(NewApp(), os.Args[1:]) }
 func Run(app *App, args []string) int {
 	root := NewRootCmd(app)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	var ee *ExitError
 	if err != nil && !errors.As(err, &ee) {
 		// Everything cobra itself rejects (unknown command, bad arguments)
-		// is a usage error; point at --help.
-		err = usageError(err, "run `webhook-tool --help` to see the commands and their arguments")
+		// is a usage error; point at the help of the command concerned.
+		path := "webhook-tool"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		err = usageError(err, fmt.Sprintf("run `%s --help` to see its usage", path))
 	}
 	return exitCode(err, app.Err)
 }

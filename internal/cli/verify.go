@@ -130,9 +130,22 @@ func verifyRun(app *App, opts *VerifyOptions) error {
 	return nil
 }
 
+// needSecret refuses to verify without a secret: nothing could be checked,
+// and "valid" would be a lie.
+func needSecret(secrets []string) error {
+	if len(secrets) == 0 {
+		return usageError(errors.New("no --secret: verify needs the secret the sender signs with"),
+			"pass --secret S (repeatable during a rotation) or set WEBHOOK_TOOL_SECRET")
+	}
+	return nil
+}
+
 // verifyOne checks one request. Problems of the configuration rather than of
 // the request (no secret, an unusable secret) are usage errors.
 func verifyOne(vo signature.VerifyOptions, h http.Header, body []byte) (verdict, error) {
+	if err := needSecret(vo.Secrets); err != nil {
+		return verdict{}, err
+	}
 	res := signature.Verify(vo, h, body)
 	switch res.Kind {
 	case signature.NoSecret:
@@ -166,8 +179,6 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 	}
 	pal := render.NewPalette(app.ColorOut())
 	switch {
-	case v.Valid && v.Scheme == string(signature.None):
-		fmt.Fprintf(app.Out, "%s%s (unsigned, and no secret given)\n", prefix, pal.Green("valid"))
 	case v.Valid:
 		fmt.Fprintf(app.Out, "%s%s (%s signature, secret %d)\n", prefix, pal.Green("valid"), v.Scheme, v.Secret)
 	case prefix != "":
