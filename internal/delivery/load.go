@@ -78,7 +78,7 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 	}
 	sleep := l.Policy.Sleep
 	if sleep == nil {
-		sleep = realSleep
+		sleep = Sleep
 	}
 	workers := min(max(l.Concurrency, 1), max(l.Count, 1))
 	var pace *pacer

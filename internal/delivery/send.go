@@ -138,7 +138,7 @@ func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry fu
 	}
 	sleep := p.Sleep
 	if sleep == nil {
-		sleep = realSleep
+		sleep = Sleep
 	}
 	base, maxDelay := p.BaseDelay, p.MaxDelay
 	if base <= 0 {
@@ -272,7 +272,9 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-func realSleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx is done, whichever is first: the real
+// sleep behind every injectable one (retries, pacing, callback backoff).
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
