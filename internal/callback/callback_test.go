@@ -339,23 +339,6 @@ func TestPostTimeoutAfterSendIsFinal(t *testing.T) {
 	}
 }
 
-func TestExcerpt(t *testing.T) {
-	long := strings.Repeat("é", 250)
-	cases := map[string]string{
-		"":                        "",
-		"ok\n":                    "ok",
-		"a\r\nb\r\n":              "a\nb",
-		"1\n2\n3\n4\n5\n6\n7":     "1\n2\n3\n4\n5\n…",
-		"\x1b[31mred\x1b[0m \xff": " [31mred [0m \uFFFD",
-		long:                      strings.Repeat("é", 200) + "…",
-	}
-	for in, want := range cases {
-		if got := Excerpt([]byte(in)); got != want {
-			t.Errorf("Excerpt(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestBackoffIsBounded(t *testing.T) {
 	for n := 1; n < 100; n++ {
 		if d := Backoff(n); d <= 0 || d > 2*time.Second {

@@ -8,10 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // ContentType is what Permission Assist expects on a callback.
@@ -107,7 +106,6 @@ func (s *Sender) now() time.Time {
 const (
 	excerptBytes = 4 << 10
 	excerptLines = 5
-	lineRunes    = 200
 )
 
 func (s *Sender) once(ctx context.Context, rawURL string, msg []byte) Result {
@@ -154,45 +152,8 @@ func (s *Sender) once(ctx context.Context, rawURL string, msg []byte) Result {
 	res.Location = resp.Header.Get("Location")
 	// The status is the verdict; a body cut short (timeout, reset) still
 	// gives what arrived.
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, excerptBytes))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, excerptBytes+1))
 	res.Duration = s.now().Sub(start)
-	res.Excerpt = Excerpt(body)
+	res.Excerpt = render.Excerpt(body, excerptLines, excerptBytes)
 	return res
-}
-
-// Excerpt keeps the first lines of a response body, safe to print: control
-// characters (a hostile server's escape sequences) become spaces, invalid
-// UTF-8 is replaced, long lines and the whole are cut with "…".
-func Excerpt(body []byte) string {
-	text := strings.ToValidUTF8(string(body), "\uFFFD")
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	lines := strings.Split(strings.TrimSpace(text), "\n")
-	cut := false
-	if len(lines) > excerptLines {
-		lines, cut = lines[:excerptLines], true
-	}
-	if len(body) >= excerptBytes {
-		cut = true
-	}
-	for i, l := range lines {
-		l = strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) && r != '\t' {
-				return ' '
-			}
-			return r
-		}, l)
-		l = strings.TrimRight(l, " \t")
-		if utf8.RuneCountInString(l) > lineRunes {
-			l = string([]rune(l)[:lineRunes]) + "…"
-		}
-		lines[i] = l
-	}
-	out := strings.Join(lines, "\n")
-	if out == "" {
-		return ""
-	}
-	if cut {
-		out += "\n…"
-	}
-	return out
 }

@@ -289,7 +289,7 @@ func reportCallback(app *App, opts *CallbackOptions, res callback.Result, size i
 	}
 
 	pal := render.NewPalette(app.ColorOut())
-	took := formatDuration(res.Duration)
+	took := render.Duration(res.Duration)
 	if res.Attempts > 1 {
 		took += fmt.Sprintf(", %d attempts", res.Attempts)
 	}
@@ -355,14 +355,4 @@ func statusHint(status int) string {
 		return "the server failed after receiving the callback; it was not retried, since it may have been logged"
 	}
 	return ""
-}
-
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.2fs", d.Seconds())
 }

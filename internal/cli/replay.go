@@ -232,7 +232,7 @@ func replayRun(app *App, opts *ReplayOptions) error {
 		rep.Attempts = resp.Attempts
 		rep.Status = resp.Status
 		rep.DurationMS = float64(resp.Duration.Microseconds()) / 1000
-		rep.Body = replayExcerpt(resp.Body)
+		rep.Body = render.Excerpt(resp.Body, 5, 512)
 		rep.OK = err == nil && resp.OK()
 		if err != nil {
 			rep.Error = delivery.Explain(err)
@@ -358,16 +358,6 @@ func writeReplayLine(w io.Writer, pal *render.Palette, rep replayReport) {
 	}
 	b.WriteByte('\n')
 	io.WriteString(w, b.String())
-}
-
-// replayExcerpt is the first 512 bytes of a response body as valid UTF-8.
-func replayExcerpt(b []byte) string {
-	const n = 512
-	s := strings.ToValidUTF8(string(b[:min(len(b), n)]), "\uFFFD")
-	if len(b) > n {
-		s += "..."
-	}
-	return s
 }
 
 // newMessageID is a fresh Standard Webhooks message id.

@@ -580,7 +580,7 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o outgoing, p del
 			note = " (as Retry-After asked)"
 		}
 		fmt.Fprintf(app.Err, "webhook-tool: attempt %d of %d: %s; retrying in %s%s\n",
-			a.N, opts.Retries+1, epal.Yellow(what), fmtDuration(a.Wait), note)
+			a.N, opts.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
 	}
 	resp, err := delivery.Send(ctx, httpClient(app, 1), o.req, p, onRetry)
 
@@ -653,46 +653,10 @@ func writeResponse(app *App, pal *render.Palette, resp delivery.Response) {
 	if resp.Attempts > 1 {
 		attempts = fmt.Sprintf(", %d attempts", resp.Attempts)
 	}
-	fmt.Fprintf(app.Out, "HTTP %s  %s\n", status, pal.Dim("("+fmtDuration(resp.Duration)+attempts+")"))
-	if ex := excerpt(resp.Body); ex != "" {
+	fmt.Fprintf(app.Out, "HTTP %s  %s\n", status, pal.Dim("("+render.Duration(resp.Duration)+attempts+")"))
+	if ex := render.Excerpt(resp.Body, 20, 2048); ex != "" {
 		fmt.Fprintln(app.Out, ex)
 	}
-}
-
-// excerpt is the start of a response body: up to 20 lines or 2 KiB.
-func excerpt(b []byte) string {
-	const maxBytes, maxLines = 2048, 20
-	if len(b) == 0 {
-		return ""
-	}
-	if !isText(b) {
-		return fmt.Sprintf("(%d bytes of binary data)", len(b))
-	}
-	s := strings.TrimRight(string(b), "\r\n")
-	cut := false
-	if len(s) > maxBytes {
-		s, cut = s[:maxBytes], true
-		for len(s) > 0 && !isText([]byte(s)) { // do not split a character
-			s = s[:len(s)-1]
-		}
-	}
-	if lines := strings.SplitAfterN(s, "\n", maxLines+1); len(lines) > maxLines {
-		s, cut = strings.TrimRight(strings.Join(lines[:maxLines], ""), "\r\n"), true
-	}
-	if cut {
-		s += fmt.Sprintf("\n… (%d more bytes)", len(b)-len(s))
-	}
-	return s
-}
-
-func isText(b []byte) bool {
-	s := string(b)
-	for _, r := range s {
-		if r == '\uFFFD' || (r < 0x20 && r != '\n' && r != '\r' && r != '\t') {
-			return false
-		}
-	}
-	return true
 }
 
 func hostOf(raw string) string {
@@ -703,16 +667,3 @@ func hostOf(raw string) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// fmtDuration rounds a duration for people: 412ms, 3.21ms, 1.25s.
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= 10*time.Millisecond:
-		return d.Round(time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond).String()
-	}
-	return d.Round(time.Microsecond).String()
-}

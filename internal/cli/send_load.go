@@ -102,7 +102,7 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 func writeLoadSummary(app *App, rep loadReport, sum delivery.Summary) {
 	pal := render.NewPalette(app.ColorOut())
 	fmt.Fprintf(app.Out, "sent %d deliveries to %s in %s: %s deliveries/s\n",
-		rep.Sent, rep.URL, fmtDuration(sum.Elapsed), strconv.FormatFloat(rep.PerSecond, 'f', 1, 64))
+		rep.Sent, rep.URL, render.Duration(sum.Elapsed), strconv.FormatFloat(rep.PerSecond, 'f', 1, 64))
 	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  %s\t%d\n", pal.Green("2xx"), rep.OK)
 	keys := make([]string, 0, len(rep.Failures))
@@ -136,7 +136,7 @@ func writeLoadSummary(app *App, rep loadReport, sum delivery.Summary) {
 	tw.Flush()
 	l := sum.Latency
 	fmt.Fprintf(app.Out, "latency p50 %s  p90 %s  p99 %s  max %s\n",
-		fmtDuration(l.P50), fmtDuration(l.P90), fmtDuration(l.P99), fmtDuration(l.Max))
+		render.Duration(l.P50), render.Duration(l.P90), render.Duration(l.P99), render.Duration(l.Max))
 }
 
 func round1(f float64) float64 {

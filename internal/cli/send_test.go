@@ -182,17 +182,3 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
-
-func TestExcerpt(t *testing.T) {
-	long := strings.Repeat("line\n", 30)
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"ok\n", "ok"},
-		{"\x00\x01\x02", "(3 bytes of binary data)"},
-		{long, strings.TrimSuffix(strings.Repeat("line\n", 20), "\n") + "\n… (51 more bytes)"},
-	} {
-		if got := excerpt([]byte(tc.in)); got != tc.want {
-			t.Errorf("excerpt(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
