@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,7 +128,15 @@ func validateRun(app *App, opts *ValidateOptions) error {
 	}
 
 	pal := render.NewPalette(app.ColorOut())
-	enc := json.NewEncoder(app.Out)
+	out := app.Out
+	if !app.OutTTY {
+		// Piped output of thousands of files: one write per 64 KiB, not
+		// one per line. A terminal sees each line as it is decided.
+		bw := bufio.NewWriterSize(app.Out, 64<<10)
+		defer bw.Flush()
+		out = bw
+	}
+	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	var nValid, nInvalid, nErr int
 	noMatch := false
@@ -154,15 +163,15 @@ func validateRun(app *App, opts *ValidateOptions) error {
 			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors})
 			return
 		}
-		writeFileResult(app.Out, pal, fr.Name, res)
+		writeFileResult(out, pal, fr.Name, res)
 	})
 
 	if opts.Output == "text" && app.OutTTY && len(inputs) > 1 {
-		fmt.Fprintf(app.Out, "%d files: %s, %s", len(inputs), pal.Green(fmt.Sprintf("%d valid", nValid)), pal.Red(fmt.Sprintf("%d invalid", nInvalid)))
+		fmt.Fprintf(out, "%d files: %s, %s", len(inputs), pal.Green(fmt.Sprintf("%d valid", nValid)), pal.Red(fmt.Sprintf("%d invalid", nInvalid)))
 		if nErr > 0 {
-			fmt.Fprintf(app.Out, ", %s", pal.Yellow(fmt.Sprintf("%d not checked", nErr)))
+			fmt.Fprintf(out, ", %s", pal.Yellow(fmt.Sprintf("%d not checked", nErr)))
 		}
-		fmt.Fprintln(app.Out)
+		fmt.Fprintln(out)
 	}
 	switch {
 	case nErr > 0:
