@@ -270,13 +270,19 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.reject(w, d, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: webhook deliveries are POSTed", r.Method))
 		return
 	}
-	body, status, err := l.readBody(w, r)
+	bp, status, err := l.readBody(w, r)
 	if err != nil {
 		l.reject(w, d, status, err.Error())
 		return
 	}
-	d.body = body
-	d.rec.SetBody(body)
+	if l.cfg.ForwardTo == "" {
+		// After the answer: the record line and pretty output read it. A
+		// forwarded body is left to the collector, as net/http may still be
+		// sending it to the app when the app's answer is already back.
+		defer putBody(bp)
+	}
+	d.body = *bp
+	d.rec.SetBodyRef(d.body)
 
 	l.check(r, d)
 
@@ -313,26 +319,64 @@ func (l *Listener) callbackID(p string) (string, bool) {
 	return "", false
 }
 
-// readBody reads at most MaxBody bytes. The status goes with the error.
-func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+// bodyPool recycles request-body buffers: the body is read once into a
+// pooled buffer, verified, validated and escaped into the record line from
+// there, and the buffer goes back when the answer is written.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// maxPooledBody is the largest buffer kept for reuse; a rare huge body is
+// left to the collector rather than pinned in the pool.
+const maxPooledBody = 256 << 10
+
+// putBody returns a buffer from readBody to the pool.
+func putBody(bp *[]byte) {
+	if bp != nil && cap(*bp) <= maxPooledBody {
+		*bp = (*bp)[:0]
+		bodyPool.Put(bp)
+	}
+}
+
+// readBody reads at most MaxBody bytes into a pooled buffer, which the
+// caller gives back with putBody once nothing refers to the body. The status
+// goes with the error.
+func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (*[]byte, int, error) {
 	max := l.cfg.MaxBody
 	if r.ContentLength > max {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, max)
 	}
-	size := 512
-	if r.ContentLength > 0 {
-		size = int(r.ContentLength) + 1 // +1 so ReadFrom sees EOF without growing
+	rd := r.Body
+	if r.ContentLength < 0 {
+		// Chunked: only MaxBytesReader knows where to stop. With a
+		// Content-Length, net/http already stops the body there.
+		rd = http.MaxBytesReader(w, r.Body, max)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", max)
+	bp := bodyPool.Get().(*[]byte)
+	b := (*bp)[:0]
+	if need := int(r.ContentLength) + 1; r.ContentLength > 0 && cap(b) < need {
+		// +1 so the read that sees EOF needs no growth
+		b = make([]byte, 0, need)
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
 		}
-		return nil, http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", buf.Len(), err)
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			*bp = b
+			putBody(bp)
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", max)
+			}
+			return nil, http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", len(b), err)
+		}
 	}
-	return buf.Bytes(), 0, nil
+	*bp = b
+	return bp, 0, nil
 }
 
 // delivery is one request on its way through the handler.
@@ -417,13 +461,14 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 		l.reject(w, d, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: callbacks are POSTed", r.Method))
 		return
 	}
-	body, status, err := l.readBody(w, r)
+	bp, status, err := l.readBody(w, r)
 	if err != nil {
 		l.reject(w, d, status, err.Error())
 		return
 	}
-	d.body = body
-	d.rec.SetBody(body)
+	defer putBody(bp)
+	d.body = *bp
+	d.rec.SetBodyRef(d.body)
 	status, msg := http.StatusOK, []byte("ok\n")
 	if l.callbacks.add(id) {
 		status = http.StatusConflict

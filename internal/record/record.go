@@ -59,6 +59,10 @@ type Record struct {
 	// (a body over --max-body, a body the client never finished, a path
 	// outside --path), or why the answer differs from --status.
 	Error string `json:"error,omitempty"`
+
+	// bodyRef, when set, is the body Marshal writes instead of Body (see
+	// SetBodyRef).
+	bodyRef []byte
 }
 
 // Signature is the verdict on a delivery's signature. Kind is the failure
@@ -94,11 +98,25 @@ type Forward struct {
 // SetBody stores body as text when it is UTF-8 and as base64 otherwise, so
 // the record stays valid JSON and the bytes survive exactly.
 func (r *Record) SetBody(body []byte) {
+	r.bodyRef = nil
 	if utf8.Valid(body) {
 		r.Body, r.BodyEncoding = string(body), ""
 		return
 	}
 	r.Body, r.BodyEncoding = base64.StdEncoding.EncodeToString(body), BodyBase64
+}
+
+// SetBodyRef is SetBody for a record that is only marshalled: a UTF-8 body
+// is not copied into Body (which stays empty) but referred to, so body must
+// not change until Marshal has written the line. The listener records every
+// delivery this way from a pooled buffer; a body that is not UTF-8 is stored
+// base64 in Body, as SetBody does.
+func (r *Record) SetBodyRef(body []byte) {
+	if utf8.Valid(body) {
+		r.Body, r.BodyEncoding, r.bodyRef = "", "", body
+		return
+	}
+	r.SetBody(body)
 }
 
 // RawBody returns the body's bytes as they were received.

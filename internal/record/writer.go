@@ -88,12 +88,29 @@ var encoders = sync.Pool{New: func() any {
 
 // Marshal appends rec as one JSON line (with a trailing newline) to dst, its
 // seq left 0 for Append to fill in. It is safe to call concurrently.
+//
+// The line is what encoding/json (HTML escaping off) makes of rec, written by
+// hand: at thousands of deliveries a second, reflection and escaping the body
+// through encoding/json were a fifth of the listener's CPU.
 func Marshal(dst []byte, rec *Record) ([]byte, error) {
+	n := len(dst)
+	if out, ok := appendLine(dst, rec); ok {
+		return out, nil
+	}
+	// A value encoding/json refuses: let it say why.
+	return marshalStd(dst[:n], rec)
+}
+
+// marshalStd is Marshal through encoding/json.
+func marshalStd(dst []byte, rec *Record) ([]byte, error) {
 	e := encoders.Get().(*encoder)
 	defer encoders.Put(e)
 	e.buf.Reset()
 	r := *rec
 	r.Seq = 0
+	if r.bodyRef != nil {
+		r.Body, r.bodyRef = string(r.bodyRef), nil
+	}
 	if err := e.enc.Encode(&r); err != nil {
 		return dst, err
 	}
