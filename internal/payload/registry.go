@@ -46,7 +46,7 @@ type entry struct {
 // Registry holds the schemas by name. It compiles each schema once, on first
 // use, and is safe for concurrent use.
 type Registry struct {
-	mu      sync.Mutex // guards compiler (not safe for concurrent use) and entries
+	mu      sync.RWMutex // guards compiler (not safe for concurrent use) and entries; reads share it
 	comp    *jsonschema.Compiler
 	entries map[string]*entry
 	docs    map[string]any // decoded schema documents by URL, to explain errors
@@ -186,8 +186,8 @@ func (r *Registry) add(name, u, source string, raw []byte) error {
 
 // Names lists the schema names, sorted.
 func (r *Registry) Names() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	names := make([]string, 0, len(r.entries))
 	for n, e := range r.entries {
 		if !e.adhoc {
@@ -201,8 +201,8 @@ func (r *Registry) Names() []string {
 // List describes every named schema, sorted by name.
 func (r *Registry) List() []Info {
 	names := r.Names()
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	out := make([]Info, 0, len(names))
 	for _, n := range names {
 		out = append(out, r.entries[n].Info)
@@ -242,9 +242,9 @@ func (r *Registry) Resolve(nameOrPath string) (string, error) {
 }
 
 func (r *Registry) lookup(name string) (*entry, error) {
-	r.mu.Lock()
+	r.mu.RLock()
 	e, ok := r.entries[name]
-	r.mu.Unlock()
+	r.mu.RUnlock()
 	if !ok {
 		return nil, &UnknownSchemaError{Name: name, Known: r.Names()}
 	}
@@ -300,8 +300,8 @@ func (r *Registry) Compile(name string) error {
 
 // schemaDoc returns the decoded schema document at an absolute URL.
 func (r *Registry) schemaDoc(u string) (any, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	d, ok := r.docs[u]
 	return d, ok
 }

@@ -64,9 +64,9 @@ func (r *Registry) fastValid(raw []byte, schema string) (string, bool) {
 			return "", false
 		}
 	}
-	r.mu.Lock()
+	r.mu.RLock()
 	e := r.entries[schema]
-	r.mu.Unlock()
+	r.mu.RUnlock()
 	if e == nil {
 		return "", false
 	}
