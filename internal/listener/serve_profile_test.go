@@ -2,6 +2,7 @@ package listener_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -44,7 +45,8 @@ func TestServeForProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	w := record.NewWriter(f, record.Options{Mirror: out})
+	cf := &countingWriter{w: f}
+	w := record.NewWriter(cf, record.Options{Mirror: out})
 	l, err := listener.New(listener.Config{
 		Scheme: signature.Auto, Secrets: []string{os.Getenv("WEBHOOK_TOOL_PROFILE_SECRET")}, Registry: registry,
 		Records: w, Output: listener.JSON, Out: out,
@@ -62,5 +64,17 @@ func TestServeForProfile(t *testing.T) {
 		t.Log(err)
 	}
 	w.Close()
-	t.Logf("recorded %d", w.Count())
+	t.Logf("recorded %d in %d writes of the record file (%.1f lines a write)", w.Count(), cf.writes, float64(w.Count())/float64(max(cf.writes, 1)))
+}
+
+// countingWriter counts the writes that reach the record file, to show how
+// well the group commit batches.
+type countingWriter struct {
+	w      io.Writer
+	writes int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.w.Write(p)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
 	"strconv"
 	"sync"
 )
@@ -174,6 +175,11 @@ func (w *Writer) loop() {
 	var spare []pendingLine
 	mirrorFailed := false
 	for range w.wake {
+		// Let the handlers that can run now queue their lines first, so
+		// one write carries many (on 2 cores under load, taking the first
+		// line alone gave 1.1 lines a write). With nothing else runnable
+		// this returns at once.
+		runtime.Gosched()
 		w.mu.Lock()
 		lines, b, closing := w.pending, w.batch, w.closed
 		w.pending, w.batch = spare[:0], nil
