@@ -51,8 +51,10 @@ type batch struct {
 // Options adjust a Writer.
 type Options struct {
 	// Mirror, when set, gets a copy of every batch written to the
-	// destination (listen's --output json on stdout). A failure there does
-	// not fail the deliveries: it is passed to OnMirrorError once.
+	// destination (listen's --output json on stdout), right after the
+	// batch's Appends have been released: showing a delivery does not hold
+	// up its answer, recording it does. A failure there does not fail the
+	// deliveries: it is passed to OnMirrorError once.
 	Mirror        io.Writer
 	OnMirrorError func(error)
 }
@@ -195,6 +197,9 @@ func (w *Writer) loop() {
 				}
 			}
 			_, b.err = w.dst.Write(buf)
+			// The lines are recorded: release their handlers now, and
+			// show the batch while they write their answers.
+			close(b.done)
 			if b.err == nil && w.mirror != nil && !mirrorFailed {
 				if _, err := w.mirror.Write(buf); err != nil {
 					mirrorFailed = true
@@ -203,7 +208,6 @@ func (w *Writer) loop() {
 					}
 				}
 			}
-			close(b.done)
 		}
 		clear(lines) // drop the references to the handlers' lines
 		spare = lines
