@@ -106,7 +106,7 @@ type Listener struct {
 	verify    signature.VerifyOptions
 	seen      *idSet
 	callbacks *idSet
-	outMu     sync.Mutex
+	out       *outBatcher // pretty output
 	n         counters
 }
 
@@ -158,6 +158,7 @@ func New(cfg Config) (*Listener, error) {
 		verify:    signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
 		seen:      newIDSet(1 << 17),
 		callbacks: newIDSet(1 << 16),
+		out:       &outBatcher{w: cfg.Out},
 	}, nil
 }
 
@@ -239,6 +240,10 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 // linePool recycles record-line buffers: at thousands of deliveries a
 // second, a fresh 7 KB line each is garbage the collector must chase.
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// prettyPool recycles the buffers deliveries are rendered into for pretty
+// output.
+var prettyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // callbackSegment is the path, under the prefix or at the root, of the
 // Permission Assist callback stand-in: {prefix}webhooks/callback/{id}.
@@ -515,11 +520,13 @@ func (l *Listener) write(d *delivery) bool {
 		return false
 	}
 	if l.cfg.Output == Pretty {
-		var b bytes.Buffer
-		l.pretty(&b, d)
-		l.outMu.Lock()
-		_, _ = l.cfg.Out.Write(b.Bytes())
-		l.outMu.Unlock()
+		b := prettyPool.Get().(*bytes.Buffer)
+		b.Reset()
+		l.pretty(b, d)
+		l.out.write(b.Bytes())
+		if b.Cap() <= 256<<10 {
+			prettyPool.Put(b)
+		}
 	}
 	return true
 }
