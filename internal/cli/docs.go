@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 )
 
 // DocsOptions is everything the hidden `docs` command needs.
@@ -58,9 +57,6 @@ func docsRun(app *App, root *cobra.Command, opts *DocsOptions) error {
 	if err != nil {
 		return err
 	}
-	// The generated pages must not carry "Auto generated ... on <date>"
-	// footers: they would change on every build.
-	root.DisableAutoGenTag = true
 	// The default completion command is added lazily on Execute; make sure it
 	// is in the tree so it gets a page too.
 	root.InitDefaultCompletionCmd()
@@ -84,17 +80,10 @@ func docsRun(app *App, root *cobra.Command, opts *DocsOptions) error {
 		}
 	}
 
-	header := &doc.GenManHeader{
-		Title:   "WEBHOOK-TOOL",
-		Section: "1",
-		Date:    &when,
-		Source:  "webhook-tool " + buildInfo().Version,
-		Manual:  "webhook-tool manual",
-	}
-	if err := doc.GenManTree(root, header, manDir); err != nil {
+	if err := writeManPages(root, manDir, "webhook-tool "+buildInfo().Version, when); err != nil {
 		return fmt.Errorf("writing man pages: %w", err)
 	}
-	if err := doc.GenMarkdownTree(root, mdDir); err != nil {
+	if err := writeMarkdownPages(root, mdDir); err != nil {
 		return fmt.Errorf("writing markdown: %w", err)
 	}
 	if err := writeCompletions(root, compDir); err != nil {

@@ -41,6 +41,29 @@ type entry struct {
 
 	fastOnce sync.Once
 	fast     *fschema // nil: every payload goes through v5
+
+	doc *lazyDoc
+}
+
+// lazyDoc is a schema document decoded on first use: start-up need not
+// decode six schemas to validate one small file, and the fast path and the
+// error explainer only need the ones they touch.
+type lazyDoc struct {
+	raw  []byte
+	once sync.Once
+	doc  any
+}
+
+func (d *lazyDoc) get() any {
+	d.once.Do(func() { _ = json.Unmarshal(d.raw, &d.doc) })
+	return d.doc
+}
+
+// decoded returns a lazyDoc that already holds doc.
+func decoded(raw []byte, doc any) *lazyDoc {
+	d := &lazyDoc{raw: raw, doc: doc}
+	d.once.Do(func() {})
+	return d
 }
 
 // Registry holds the schemas by name. It compiles each schema once, on first
@@ -49,7 +72,7 @@ type Registry struct {
 	mu      sync.RWMutex // guards compiler (not safe for concurrent use) and entries; reads share it
 	comp    *jsonschema.Compiler
 	entries map[string]*entry
-	docs    map[string]any // decoded schema documents by URL, to explain errors
+	docs    map[string]*lazyDoc // schema documents by URL, to explain errors
 	// pending are bundled schemas not yet given to comp: jsonschema/v5
 	// parses each again in AddResource, which start-up need not pay when
 	// the fast path proves every payload valid. They are added in order,
@@ -87,7 +110,7 @@ func (e *UnknownSchemaError) Error() string { return fmt.Sprintf("unknown schema
 // (not recursively): a file's name without ".schema.json" or ".json" is its
 // schema name, and a directory schema replaces a bundled one of the same name.
 func NewRegistry(dirs ...string) (*Registry, error) {
-	r := &Registry{entries: map[string]*entry{}, docs: map[string]any{}}
+	r := &Registry{entries: map[string]*entry{}, docs: map[string]*lazyDoc{}}
 	r.comp = jsonschema.NewCompiler()
 	r.comp.Draft = jsonschema.Draft2020
 	r.comp.AssertFormat = true
@@ -154,6 +177,15 @@ func (r *Registry) addFile(name, path string) (*entry, error) {
 }
 
 func (r *Registry) add(name, u, source string, raw []byte) error {
+	if source == "bundled" {
+		// Bundled schemas are known good (a test checks each) and their
+		// $id is u; decode and hand them to v5 only when needed.
+		d := &lazyDoc{raw: raw}
+		r.pending = append(r.pending, resource{u, raw})
+		r.docs[u] = d
+		r.entries[name] = &entry{Info: Info{Name: name, Source: source}, url: u, raw: raw, doc: d}
+		return nil
+	}
 	var doc any
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return fmt.Errorf("schema %s is not valid JSON: %w", source, err)
@@ -169,18 +201,15 @@ func (r *Registry) add(name, u, source string, raw []byte) error {
 	} else if _, ok := doc.(bool); !ok {
 		return fmt.Errorf("schema %s is not a JSON object", source)
 	}
-	if source == "bundled" {
-		r.pending = append(r.pending, resource{u, raw})
-	} else {
-		if err := r.flushPending(); err != nil {
-			return err
-		}
-		if err := r.comp.AddResource(u, bytes.NewReader(raw)); err != nil {
-			return fmt.Errorf("schema %s: %w", source, err)
-		}
+	if err := r.flushPending(); err != nil {
+		return err
 	}
-	r.docs[strings.TrimSuffix(u, "#")] = doc
-	r.entries[name] = &entry{Info: Info{Name: name, Title: title, Source: source}, url: u, raw: raw}
+	if err := r.comp.AddResource(u, bytes.NewReader(raw)); err != nil {
+		return fmt.Errorf("schema %s: %w", source, err)
+	}
+	d := decoded(raw, doc)
+	r.docs[strings.TrimSuffix(u, "#")] = d
+	r.entries[name] = &entry{Info: Info{Name: name, Title: title, Source: source}, url: u, raw: raw, doc: d}
 	return nil
 }
 
@@ -205,7 +234,14 @@ func (r *Registry) List() []Info {
 	defer r.mu.RUnlock()
 	out := make([]Info, 0, len(names))
 	for _, n := range names {
-		out = append(out, r.entries[n].Info)
+		e := r.entries[n]
+		in := e.Info
+		if in.Title == "" {
+			if m, ok := e.doc.get().(map[string]any); ok {
+				in.Title, _ = m["title"].(string)
+			}
+		}
+		out = append(out, in)
 	}
 	return out
 }
@@ -303,5 +339,8 @@ func (r *Registry) schemaDoc(u string) (any, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	d, ok := r.docs[u]
-	return d, ok
+	if !ok {
+		return nil, false
+	}
+	return d.get(), true
 }
