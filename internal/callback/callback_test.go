@@ -94,11 +94,11 @@ func TestParseURL(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"pa.example.com/webhooks/callback/abc": "it has no scheme",
-		"ftp://example.com/x":                  `(scheme "ftp")`,
-		"file:///etc/passwd":                   `(scheme "file")`,
+		"ftp://example.com/x":                  `invalid callback URL "ftp://example.com/x": the scheme must be http or https`,
+		"file:///etc/passwd":                   `not "file"`,
 		"https://":                             "has no host",
 		"Provisioning complete.":               "it has no scheme",
-		"http://bad host/":                     "invalid URL",
+		"http://bad host/":                     "it is not a URL",
 	} {
 		_, err := ParseURL(in)
 		if err == nil || !strings.Contains(err.Error(), want) {

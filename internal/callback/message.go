@@ -8,7 +8,6 @@ package callback
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 )
 
 // DefaultMaxSize is the largest message sent without --max-size: a callback
@@ -125,30 +126,12 @@ func FormatSize(n int) string {
 // else is a mistake (a missing scheme, a file path, a message in the URL's
 // place) that must not be "fixed" by guessing.
 func ParseURL(raw string) (*url.URL, error) {
-	hint := "the callback URL looks like https://pa.example.com/webhooks/callback/ID (it is the payload's callback field; --from-payload reads it for you)"
-	u, err := url.Parse(raw)
+	u, err := delivery.CheckURL(raw)
 	if err != nil {
-		return nil, inputErr(hint, "invalid URL %q: %v", raw, unwrapURLErr(err))
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-	case "":
-		return nil, inputErr(hint, "%q is not an http(s) URL: it has no scheme", raw)
-	default:
-		return nil, inputErr(hint, "%q is not an http(s) URL (scheme %q)", raw, u.Scheme)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, inputErr(hint, "%q has no host", raw)
+		return nil, inputErr("the callback URL looks like https://pa.example.com/webhooks/callback/ID (it is the payload's callback field; --from-payload reads it for you)",
+			"invalid callback URL %q: %v", raw, err)
 	}
 	return u, nil
-}
-
-func unwrapURLErr(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 // PlainHTTPToRemote reports whether u sends the message unencrypted off this

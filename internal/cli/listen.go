@@ -6,10 +6,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -126,8 +126,8 @@ func listenRun(app *App, opts *ListenOptions) error {
 		return usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)
 	}
 	if opts.ForwardTo != "" {
-		if err := checkForwardURL(opts.ForwardTo); err != nil {
-			return usageError(fmt.Errorf("bad --forward-to: %w", err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
+		if _, err := delivery.CheckURL(opts.ForwardTo); err != nil {
+			return usageError(fmt.Errorf("invalid --forward-to URL %q: %w", opts.ForwardTo, err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
 		}
 	}
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
@@ -397,21 +397,6 @@ func parseByteSize(s string) (int64, error) {
 		return 0, errors.New("too large")
 	}
 	return n * mult, nil
-}
-
-// checkForwardURL accepts only absolute http(s) URLs with a host.
-func checkForwardURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return err
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q is not an http(s) URL", raw)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("%q has no host", raw)
-	}
-	return nil
 }
 
 func listenAddrErr(err error) error {

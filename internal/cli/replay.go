@@ -109,8 +109,8 @@ func replayRun(app *App, opts *ReplayOptions) error {
 	if opts.To == "" {
 		return usageError(errors.New("no --to URL"), "say where to send the deliveries: --to http://localhost:3000/webhooks")
 	}
-	if err := checkForwardURL(opts.To); err != nil {
-		return usageError(fmt.Errorf("bad --to: %w", err), "give a full http(s) URL, e.g. http://localhost:3000/webhooks")
+	if _, err := delivery.CheckURL(opts.To); err != nil {
+		return usageError(fmt.Errorf("invalid --to URL %q: %w", opts.To, err), "give a full http(s) URL, e.g. http://localhost:3000/webhooks")
 	}
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {

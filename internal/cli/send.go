@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -204,24 +203,9 @@ func parseTarget(to string) (*url.URL, error) {
 	if to == "" {
 		return nil, usageError(errors.New("no --to URL: where should the webhook go?"), hint)
 	}
-	u, err := url.Parse(to)
+	u, err := delivery.CheckURL(to)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
 		return nil, usageError(fmt.Errorf("invalid --to URL %q: %v", to, err), hint)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, usageError(fmt.Errorf("invalid --to URL %q: the scheme must be http or https", to), hint)
-	}
-	if u.Hostname() == "" {
-		return nil, usageError(fmt.Errorf("invalid --to URL %q: no host", to), hint)
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, usageError(fmt.Errorf("invalid --to URL %q: port %s is out of range", to, p), hint)
-		}
 	}
 	if u.Path == "" {
 		u.Path = "/"
