@@ -70,22 +70,6 @@ func (endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int{"65536": 65536, "64K": 65536, "64kb": 65536, "64KiB": 65536, "1M": 1 << 20, "1 MB": 1 << 20, "10B": 10} {
-		if got, err := ParseSize(in); err != nil || got != want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "-1", "lots", "1GB", "99999999M"} {
-		if _, err := ParseSize(in); err == nil {
-			t.Errorf("ParseSize(%q) succeeded", in)
-		}
-	}
-	if FormatSize(DefaultMaxSize) != "64KB" || FormatSize(1<<20) != "1MB" || FormatSize(1000) != "1000B" {
-		t.Error("FormatSize does not round-trip ParseSize's units")
-	}
-}
-
 func TestParseURL(t *testing.T) {
 	for _, ok := range []string{"https://pa.example.com/webhooks/callback/abc", "http://127.0.0.1:8080/x", "HTTP://[::1]:9/"} {
 		if _, err := ParseURL(ok); err != nil {

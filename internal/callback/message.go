@@ -12,11 +12,11 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // DefaultMaxSize is the largest message sent without --max-size: a callback
@@ -83,43 +83,11 @@ func CheckMessage(msg []byte, limit int) error {
 }
 
 func sizeErr(name string, size, limit int) error {
-	hint := fmt.Sprintf("raise the limit with --max-size (e.g. --max-size %s) if the receiver takes it", FormatSize(limit*2))
+	hint := fmt.Sprintf("raise the limit with --max-size (e.g. --max-size %s) if the receiver takes it", render.FormatSize(int64(limit)*2))
 	if size < 0 {
-		return inputErr(hint, "%s is over the %s message limit", name, FormatSize(limit))
+		return inputErr(hint, "%s is over the %s message limit", name, render.FormatSize(int64(limit)))
 	}
-	return inputErr(hint, "%s is %d bytes, over the %s limit", name, size, FormatSize(limit))
-}
-
-// ParseSize reads a byte count: 65536, 64K, 64KB, 64KiB, 1M, 1MB, 1MiB
-// (K and M are 1024-based, as everywhere in this tool).
-func ParseSize(s string) (int, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := 1
-	for _, suf := range []struct {
-		s string
-		m int
-	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"K", 1 << 10}, {"M", 1 << 20}, {"B", 1}} {
-		if strings.HasSuffix(t, suf.s) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, suf.s)), suf.m
-			break
-		}
-	}
-	n, err := strconv.Atoi(t)
-	if err != nil || n <= 0 || n > (1<<30)/mult {
-		return 0, inputErr("write a size like 65536, 64KB or 1MB", "invalid size %q", s)
-	}
-	return n * mult, nil
-}
-
-// FormatSize prints a byte count the way ParseSize reads it back.
-func FormatSize(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%dMB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%dKB", n>>10)
-	}
-	return strconv.Itoa(n) + "B"
+	return inputErr(hint, "%s is %d bytes, over the %s limit", name, size, render.FormatSize(int64(limit)))
 }
 
 // ParseURL accepts only absolute http and https URLs with a host: anything

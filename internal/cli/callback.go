@@ -65,7 +65,7 @@ usage or input error (no URL, bad URL, empty message, unreadable file).`,
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a request header `'Name: value'` (repeatable)")
 	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "give up on an attempt after `DURATION`")
 	f.IntVar(&opts.Retries, "retries", 3, "retry a failed connect up to `N` times (never a request that was sent)")
-	f.StringVar(&opts.MaxSize, "max-size", callback.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
+	f.StringVar(&opts.MaxSize, "max-size", render.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	_ = cmd.MarkFlagFilename("file")
 	_ = cmd.MarkFlagFilename("from-payload", "json", "ndjson")
@@ -92,9 +92,9 @@ func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
-	limit, err := callback.ParseSize(opts.MaxSize)
+	limit, err := render.ParseSize(opts.MaxSize)
 	if err != nil {
-		return inputError(fmt.Errorf("--max-size: %w", err))
+		return usageError(fmt.Errorf("invalid --max-size %q: %w", opts.MaxSize, err), "")
 	}
 	if opts.Retries < 0 {
 		return usageError(fmt.Errorf("--retries must be 0 or more, got %d", opts.Retries), "")
@@ -118,7 +118,7 @@ func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
 	if err != nil {
 		return inputError(err)
 	}
-	msg, err := callbackMessage(app, opts, words, limit)
+	msg, err := callbackMessage(app, opts, words, int(limit))
 	if err != nil {
 		return err
 	}

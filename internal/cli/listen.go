@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -115,9 +114,9 @@ func listenRun(app *App, opts *ListenOptions) error {
 	if err := checkListenSecrets(scheme, opts.Secrets); err != nil {
 		return err
 	}
-	maxBody, err := parseByteSize(opts.MaxBody)
+	maxBody, err := render.ParseSize(opts.MaxBody)
 	if err != nil {
-		return usageError(fmt.Errorf("bad --max-body %q: %w", opts.MaxBody, err), "write a size such as 1048576, 512KiB or 2MB")
+		return usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
 	}
 	if opts.Status < 100 || opts.Status > 599 {
 		return usageErrorf("bad --status %d: an HTTP status is 100 to 599", opts.Status)
@@ -367,36 +366,6 @@ func describeVerification(scheme signature.Scheme, secrets []string) string {
 		return "reported, not checked (no --secret); scheme " + string(scheme)
 	}
 	return fmt.Sprintf("checked, scheme %s, %d %s", scheme, n, plural(n, "secret", "secrets"))
-}
-
-// parseByteSize reads a byte count: a number, optionally followed by B, KB, KiB,
-// MB, MiB, GB or GiB (case-insensitive).
-func parseByteSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	if i == 0 {
-		return 0, errors.New("not a size")
-	}
-	n, err := strconv.ParseInt(t[:i], 10, 64)
-	if err != nil {
-		return 0, errors.New("too large")
-	}
-	units := map[string]int64{"": 1, "b": 1, "kb": 1000, "kib": 1 << 10, "k": 1 << 10, "mb": 1000 * 1000,
-		"mib": 1 << 20, "m": 1 << 20, "gb": 1000 * 1000 * 1000, "gib": 1 << 30, "g": 1 << 30}
-	mult, ok := units[strings.ToLower(strings.TrimSpace(t[i:]))]
-	if !ok {
-		return 0, fmt.Errorf("unknown unit %q", strings.TrimSpace(t[i:]))
-	}
-	if n <= 0 {
-		return 0, errors.New("it must be more than 0")
-	}
-	if n > (1<<40)/mult {
-		return 0, errors.New("too large")
-	}
-	return n * mult, nil
 }
 
 func listenAddrErr(err error) error {
