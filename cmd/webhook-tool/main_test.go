@@ -67,6 +67,7 @@ func TestScripts(t *testing.T) {
 			"freeport":  cmdFreeport,
 			"waitport":  cmdWaitport,
 			"jsonfield": cmdJSONField,
+			"jsonget":   cmdJSONGet,
 		},
 		RequireExplicitExec: true,
 	})
@@ -153,6 +154,29 @@ func cmdJSONField(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s line %d: %s is %q (present %v), want %s%q", args[0], i+1, args[1], got, ok, map[bool]string{true: "not ", false: ""}[neg], args[2])
 		}
 	}
+}
+
+// jsonget FILE LINE PATH VAR: set VAR to the value at dotted PATH in line
+// LINE (1-based) of FILE, so a script can compare fields across lines.
+func cmdJSONGet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: jsonget FILE LINE PATH VAR")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	lines := strings.Split(strings.TrimRight(ts.ReadFile(args[0]), "\n"), "\n")
+	if n < 1 || n > len(lines) {
+		ts.Fatalf("%s has %d lines, want line %d", args[0], len(lines), n)
+	}
+	var v any
+	dec := json.NewDecoder(strings.NewReader(lines[n-1]))
+	dec.UseNumber()
+	ts.Check(dec.Decode(&v))
+	got, ok := dig(v, args[2])
+	if !ok {
+		ts.Fatalf("%s line %d has no %s", args[0], n, args[2])
+	}
+	ts.Setenv(args[3], got)
 }
 
 func dig(v any, path string) (string, bool) {
