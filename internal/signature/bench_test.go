@@ -42,3 +42,18 @@ func BenchmarkVerifyStandard(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkSignerStandard(b *testing.B) {
+	ts := time.Unix(stdTS, 0)
+	s, err := signature.NewSigner(signature.Standard, stdSecret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(benchBody)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Sign(stdID, ts, benchBody); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
