@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -415,7 +416,13 @@ type requestBuilder struct {
 	tmpl      *payloadTemplate
 	now       func() time.Time
 	userAgent string
+
+	// signers holds *signerSet for load runs: keyed HMACs kept from one
+	// delivery to the next, one set per worker in flight.
+	signers sync.Pool
 }
+
+type signerSet struct{ s []*signature.Signer }
 
 // outgoing is one built delivery: the request and its headers in the order
 // they are shown.
@@ -435,6 +442,38 @@ func (b *requestBuilder) next() (outgoing, error) {
 	if err != nil {
 		return outgoing{}, err
 	}
+	hs := b.headers(sig)
+	return outgoing{req: delivery.Request{Method: http.MethodPost, URL: b.url, Header: headerMap(hs), Body: body}, id: id, headers: hs}, nil
+}
+
+// loadRequest is next for a load run: the same request, signed with
+// Signers kept between deliveries, its header handed over to Send.
+func (b *requestBuilder) loadRequest() (delivery.Request, error) {
+	now := b.now()
+	body, id, err := b.tmpl.next(now)
+	if err != nil {
+		return delivery.Request{}, err
+	}
+	set, _ := b.signers.Get().(*signerSet)
+	if set == nil {
+		ss, err := newSigners(b.scheme, b.secrets)
+		if err != nil {
+			return delivery.Request{}, err
+		}
+		set = &signerSet{ss}
+	}
+	sig, err := signWith(set.s, id, now, body)
+	b.signers.Put(set)
+	if err != nil {
+		return delivery.Request{}, err
+	}
+	return delivery.Request{Method: http.MethodPost, URL: b.url, Header: headerMap(b.headers(sig)), Body: body, HandOver: true}, nil
+}
+
+// headers lists a delivery's headers in the order they are shown:
+// Content-Type, User-Agent, the signature, then -H headers, which replace
+// any of the others with the same name.
+func (b *requestBuilder) headers(sig []signature.Header) []signature.Header {
 	hs := make([]signature.Header, 0, 2+len(sig)+len(b.extra))
 	hs = append(hs, signature.Header{Name: "Content-Type", Value: "application/json"},
 		signature.Header{Name: "User-Agent", Value: b.userAgent})
@@ -442,14 +481,24 @@ func (b *requestBuilder) next() (outgoing, error) {
 	for _, e := range b.extra {
 		hs = slices.DeleteFunc(hs, func(h signature.Header) bool { return strings.EqualFold(h.Name, e.Name) })
 	}
-	hs = append(hs, b.extra...)
+	return append(hs, b.extra...)
+}
+
+// headerMap is hs as an http.Header. Keys stay as the scheme spells them
+// (webhook-id, not Webhook-Id): that is how they go on the wire. The
+// values share one backing array, as http.Header.Clone lays them out.
+func headerMap(hs []signature.Header) http.Header {
 	h := make(http.Header, len(hs))
-	for _, x := range hs {
-		// Keys as the scheme spells them (webhook-id, not Webhook-Id): that
-		// is how they go on the wire and how they are shown.
-		h[x.Name] = append(h[x.Name], x.Value)
+	vals := make([]string, len(hs))
+	for i, x := range hs {
+		vals[i] = x.Value
+		if prev, ok := h[x.Name]; ok {
+			h[x.Name] = append(prev[:len(prev):len(prev)], x.Value) // a repeated -H name: its own array
+			continue
+		}
+		h[x.Name] = vals[i : i+1 : i+1]
 	}
-	return outgoing{req: delivery.Request{Method: http.MethodPost, URL: b.url, Header: h, Body: body}, id: id, headers: hs}, nil
+	return h
 }
 
 // httpClient is the app's client, or one tuned for conns connections that

@@ -53,10 +53,7 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 	}
 	l := delivery.Load{
 		Count: opts.Count, Concurrency: opts.Concurrency, Rate: opts.Rate, Policy: p,
-		Build: func(int) (delivery.Request, error) {
-			o, err := b.next()
-			return o.req, err
-		},
+		Build: func(int) (delivery.Request, error) { return b.loadRequest() },
 	}
 	if bar != nil {
 		l.OnResult = func(delivery.Result) { _ = bar.Add(1) }

@@ -107,19 +107,42 @@ func nonEmpty(ss []string) []string {
 // one v1= per secret), so a receiver rotating secrets accepts either. GitHub
 // and bearer carry one, made with the first secret.
 func signHeaders(scheme signature.Scheme, secrets []string, id string, ts time.Time, body []byte) ([]signature.Header, error) {
+	signers, err := newSigners(scheme, secrets)
+	if err != nil {
+		return nil, err
+	}
+	return signWith(signers, id, ts, body)
+}
+
+// newSigners returns a Signer per secret that goes into the headers (see
+// signHeaders): all of them for standard and stripe, the first otherwise.
+func newSigners(scheme signature.Scheme, secrets []string) ([]*signature.Signer, error) {
 	secrets = nonEmpty(secrets)
 	if len(secrets) == 0 {
 		secrets = []string{""}
 	}
-	first, err := signature.Sign(scheme, secrets[0], id, ts, body)
+	if scheme != signature.Standard && scheme != signature.Stripe {
+		secrets = secrets[:1]
+	}
+	out := make([]*signature.Signer, len(secrets))
+	for i, s := range secrets {
+		var err error
+		if out[i], err = signature.NewSigner(scheme, s); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// signWith is signHeaders with Signers from newSigners, which a load run
+// keeps from one delivery to the next.
+func signWith(signers []*signature.Signer, id string, ts time.Time, body []byte) ([]signature.Header, error) {
+	first, err := signers[0].Sign(id, ts, body)
 	if err != nil {
 		return nil, err
 	}
-	if len(secrets) == 1 || (scheme != signature.Standard && scheme != signature.Stripe) {
-		return first, nil
-	}
-	for _, s := range secrets[1:] {
-		more, err := signature.Sign(scheme, s, id, ts, body)
+	for _, s := range signers[1:] {
+		more, err := s.Sign(id, ts, body)
 		if err != nil {
 			return nil, err
 		}

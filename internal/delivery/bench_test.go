@@ -15,7 +15,17 @@ import (
 // body, so ns/op is the inverse of deliveries per second.
 func BenchmarkLoad(b *testing.B) {
 	for _, conc := range []int{1, 16, 64} {
-		b.Run("concurrency="+strconv.Itoa(conc), func(b *testing.B) {
+		b.Run("concurrency="+strconv.Itoa(conc), func(b *testing.B) { benchLoad(b, conc, false) })
+	}
+	b.Run("concurrency=64/handover", func(b *testing.B) { benchLoad(b, 64, true) })
+}
+
+// benchLoad runs b.N deliveries, each with its own body and header as
+// send's load mode builds them; with handOver the header is handed over
+// (Request.HandOver), as send's load mode does.
+func benchLoad(b *testing.B, conc int, handOver bool) {
+	{
+		{
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.Copy(io.Discard, r.Body)
 				w.WriteHeader(http.StatusNoContent)
@@ -25,7 +35,7 @@ func BenchmarkLoad(b *testing.B) {
 			build := func(int) (Request, error) {
 				h := http.Header{}
 				h.Set("Content-Type", "application/json")
-				return Request{URL: srv.URL, Header: h, Body: body}, nil
+				return Request{URL: srv.URL, Header: h, Body: bytes.Clone(body), HandOver: handOver}, nil
 			}
 			c := NewClient(conc)
 			b.ReportAllocs()
@@ -38,6 +48,6 @@ func BenchmarkLoad(b *testing.B) {
 			}
 			b.ReportMetric(sum.PerSecond(), "deliveries/s")
 			b.ReportMetric(float64(sum.Latency.P99.Microseconds()), "p99-µs")
-		})
+		}
 	}
 }

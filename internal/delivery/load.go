@@ -21,7 +21,8 @@ type Load struct {
 	Policy      Policy  // for each delivery, retries included
 	// Build returns delivery i (0-based). It is called from the workers,
 	// concurrently, right before the delivery is sent, so each one carries
-	// its own id, timestamp and signature.
+	// its own id, timestamp and signature. Response bodies are drained, not
+	// kept: a load run looks only at statuses.
 	Build func(i int) (Request, error)
 	// OnResult, when not nil, is called after each delivery, concurrently
 	// from the workers (progress bars, logs).
@@ -119,7 +120,7 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 					cancel()
 					return
 				}
-				resp, err := Send(ctx, c, req, l.Policy, nil)
+				resp, err := send(ctx, c, req, l.Policy, nil, true)
 				if err != nil && ctx.Err() != nil {
 					return // interrupted: not a failure of the receiver
 				}

@@ -34,6 +34,12 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// HandOver says the caller gives Header to Send for good and will not
+	// read or change it again, so Send passes it to the transport as it is
+	// instead of copying it for each attempt. (With a cookie jar, which adds
+	// to the header of each attempt, Send copies it all the same.) A load
+	// run builds a fresh header per delivery and hands it over.
+	HandOver bool
 }
 
 // Policy says how hard Send tries.
@@ -132,6 +138,12 @@ func retryableErr(err error) bool {
 //
 // onRetry, when not nil, is called before each wait for a retry.
 func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt)) (Response, error) {
+	return send(ctx, c, req, p, onRetry, false)
+}
+
+// send is Send; with statusOnly the response body is drained, not kept
+// (Response.Body is nil), for callers that look only at the status.
+func send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt), statusOnly bool) (Response, error) {
 	now := p.Now
 	if now == nil {
 		now = time.Now
@@ -156,7 +168,7 @@ func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry fu
 	var resp Response
 	for n := 1; ; n++ {
 		var err error
-		resp, err = attempt(ctx, c, method, req, p.Timeout, now)
+		resp, err = attempt(ctx, c, method, req, p.Timeout, now, statusOnly)
 		resp.Attempts = n
 		resp.Elapsed = now().Sub(start)
 		if ctx.Err() != nil {
@@ -189,19 +201,26 @@ func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry fu
 	}
 }
 
-// attempt sends req once and reads up to MaxResponseBody of the answer.
-func attempt(ctx context.Context, c *http.Client, method string, req Request, timeout time.Duration, now func() time.Time) (Response, error) {
+// attempt sends req once and reads up to MaxResponseBody of the answer
+// (with statusOnly, reads and drops it).
+func attempt(ctx context.Context, c *http.Client, method string, req Request, timeout time.Duration, now func() time.Time, statusOnly bool) (Response, error) {
 	actx := ctx
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	// A *bytes.Reader body matters: the transport writes the headers and a
+	// body it knows to be in memory in one write, where any other reader
+	// (one that reports its Close, say) costs a separate header write.
 	hr, err := http.NewRequestWithContext(actx, method, req.URL, bytes.NewReader(req.Body))
 	if err != nil {
 		return Response{}, &requestError{err}
 	}
-	if req.Header != nil {
+	switch {
+	case req.Header != nil && req.HandOver && c.Jar == nil:
+		hr.Header = req.Header
+	case req.Header != nil:
 		hr.Header = req.Header.Clone()
 	}
 	t0 := now()
@@ -210,8 +229,17 @@ func attempt(ctx context.Context, c *http.Client, method string, req Request, ti
 		return Response{Duration: now().Sub(t0)}, wrapTimeout(ctx, actx, timeout, err)
 	}
 	defer res.Body.Close()
+	out := Response{Status: res.StatusCode, Header: res.Header}
+	if statusOnly {
+		// Read (bounded) and drop, so the connection goes back to the pool.
+		if res.Body != http.NoBody {
+			_, _ = io.CopyN(io.Discard, res.Body, MaxResponseBody+drainLimit)
+		}
+		out.Duration = now().Sub(t0)
+		return out, nil
+	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBody))
-	out := Response{Status: res.StatusCode, Header: res.Header, Body: body}
+	out.Body = body
 	if err == nil {
 		// Read on (bounded) so the connection goes back to the pool.
 		_, _ = io.CopyN(io.Discard, res.Body, drainLimit)

@@ -60,6 +60,12 @@ func (s *Stamp) Count(i int) int {
 // Fill returns a new body with values[i] written over every occurrence of
 // placeholder i. Each value must have its placeholder's length.
 func (s *Stamp) Fill(values ...string) ([]byte, error) {
+	return s.AppendFill(make([]byte, 0, len(s.body)), values...)
+}
+
+// AppendFill is Fill appending the body to dst, so a caller can reuse one
+// buffer for many bodies: AppendFill(buf[:0], ...).
+func (s *Stamp) AppendFill(dst []byte, values ...string) ([]byte, error) {
 	if len(values) != len(s.sizes) {
 		return nil, fmt.Errorf("%d values for %d placeholders", len(values), len(s.sizes))
 	}
@@ -68,9 +74,11 @@ func (s *Stamp) Fill(values ...string) ([]byte, error) {
 			return nil, fmt.Errorf("value %d is %d bytes, its placeholder %d", i, len(v), s.sizes[i])
 		}
 	}
-	out := bytes.Clone(s.body)
+	n := len(dst)
+	dst = append(dst, s.body...)
+	out := dst[n:]
 	for _, h := range s.holes {
 		copy(out[h.off:], values[h.field])
 	}
-	return out, nil
+	return dst, nil
 }

@@ -31,3 +31,30 @@ func TestStamp(t *testing.T) {
 		t.Error("overlapping placeholders were accepted")
 	}
 }
+
+func TestStampAppendFillReusesBuffer(t *testing.T) {
+	s, err := NewStamp([]byte(`{"id":"AAAA","n":"AAAA"}`), "AAAA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 0, 64)
+	for _, v := range []string{"1111", "2222"} {
+		got, err := s.AppendFill(buf[:0], v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `{"id":"` + v + `","n":"` + v + `"}`; string(got) != want {
+			t.Errorf("AppendFill = %s, want %s", got, want)
+		}
+		if &got[0] != &buf[:1][0] {
+			t.Error("AppendFill did not fill the buffer it was given")
+		}
+	}
+	got, _ := s.AppendFill([]byte("prefix:"), "3333")
+	if want := `prefix:{"id":"3333","n":"3333"}`; string(got) != want {
+		t.Errorf("AppendFill = %s, want %s", got, want)
+	}
+	if _, err := s.AppendFill(buf[:0], "toolong"); err == nil {
+		t.Error("a value of the wrong length was accepted")
+	}
+}
