@@ -1,14 +1,7 @@
 package signature
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"errors"
-	"fmt"
 	"hash"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -24,53 +17,12 @@ import (
 // None, which returns no headers. Auto is an error: it names a way of
 // verifying, not of signing.
 func Sign(scheme Scheme, secret, id string, ts time.Time, body []byte) ([]Header, error) {
-	if scheme == Auto {
-		return nil, fmt.Errorf("the auto scheme only detects schemes when verifying; sign with one of: %s",
-			joinSchemes(Schemes()))
-	}
-	if err := CheckSecret(scheme, secret); err != nil {
+	// One code path: a Signer used once. Load runs keep theirs.
+	sg, err := NewSigner(scheme, secret)
+	if err != nil {
 		return nil, err
 	}
-	switch scheme {
-	case None:
-		return nil, nil
-
-	case Standard:
-		if id == "" {
-			return nil, errors.New("the standard scheme signs a message id, and none was given")
-		}
-		if strings.ContainsAny(id, "\r\n\x00") {
-			return nil, errors.New("the message id contains a line break or NUL byte, which cannot be sent in the webhook-id header")
-		}
-		if ts.IsZero() {
-			return nil, errors.New("the standard scheme signs a timestamp, and none was given")
-		}
-		key, _ := standardKey(secret) // CheckSecret has vetted it
-		t := strconv.FormatInt(ts.Unix(), 10)
-		sig := standardMAC(hmac.New(sha256.New, key), id, t, body)
-		return []Header{
-			{HeaderWebhookID, id},
-			{HeaderWebhookTimestamp, t},
-			{HeaderWebhookSignature, "v1," + base64.StdEncoding.EncodeToString(sig)},
-		}, nil
-
-	case GitHub:
-		sig := githubMAC(hmac.New(sha256.New, []byte(secret)), body)
-		return []Header{{HeaderGitHubSignature, "sha256=" + hex.EncodeToString(sig)}}, nil
-
-	case Stripe:
-		if ts.IsZero() {
-			return nil, errors.New("the stripe scheme signs a timestamp, and none was given")
-		}
-		t := strconv.FormatInt(ts.Unix(), 10)
-		sig := stripeMAC(hmac.New(sha256.New, []byte(secret)), t, body)
-		return []Header{{HeaderStripeSignature, "t=" + t + ",v1=" + hex.EncodeToString(sig)}}, nil
-
-	case Bearer:
-		return []Header{{HeaderAuthorization, "Bearer " + secret}}, nil
-	}
-	// CheckSecret rejects unknown schemes; this is for the compiler.
-	return nil, fmt.Errorf("unknown signature scheme %q", string(scheme))
+	return sg.Sign(id, ts, body)
 }
 
 func joinSchemes(ss []Scheme) string {
