@@ -20,7 +20,15 @@ func Detect(doc any) string {
 	if !ok {
 		return ""
 	}
-	switch m["type"] {
+	typ, _ := m["type"].(string)
+	return detectBy(typ, func(key string) bool { _, ok := m[key]; return ok })
+}
+
+// detectBy applies the rules of DetectRules to an object's "type" string
+// ("" when absent or not a string) and its keys: the one copy of the rules,
+// shared by Detect and the fast path's parsed form.
+func detectBy(typ string, has func(key string) bool) string {
+	switch typ {
 	case "create_user":
 		return "permit.create_user"
 	case "invite_user":
@@ -28,15 +36,12 @@ func Detect(doc any) string {
 	case "role_assignment":
 		return "permit.role_assignment"
 	}
-	if _, ok := m["access_request_details"]; ok {
+	switch {
+	case has("access_request_details"):
 		return "permit.access_request"
-	}
-	if _, ok := m["operation_approval_details"]; ok {
+	case has("operation_approval_details"):
 		return "permit.operation_approval"
-	}
-	_, ev := m["event"]
-	_, cb := m["callback"]
-	if ev && cb {
+	case has("event") && has("callback"):
 		return "permission_assist.access_request"
 	}
 	return ""

@@ -354,33 +354,18 @@ func (d *jdoc) strEquals(idx int, s string) (bool, bool) {
 	return v == s, ok
 }
 
-// detect mirrors Detect on the parsed tree.
+// detect applies Detect's rules to the parsed tree.
 func (d *jdoc) detect() string {
 	if d.nodes[0].kind != kObject {
 		return ""
 	}
+	typ := ""
 	if t := d.member(0, "type"); t >= 0 && d.nodes[t].kind == kString {
 		v, ok := d.str(t)
 		if !ok {
 			return ""
 		}
-		switch v {
-		case "create_user":
-			return "permit.create_user"
-		case "invite_user":
-			return "permit.invite_user"
-		case "role_assignment":
-			return "permit.role_assignment"
-		}
+		typ = v
 	}
-	if d.member(0, "access_request_details") >= 0 {
-		return "permit.access_request"
-	}
-	if d.member(0, "operation_approval_details") >= 0 {
-		return "permit.operation_approval"
-	}
-	if d.member(0, "event") >= 0 && d.member(0, "callback") >= 0 {
-		return "permission_assist.access_request"
-	}
-	return ""
+	return detectBy(typ, func(key string) bool { return d.member(0, key) >= 0 })
 }
