@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
@@ -134,10 +135,14 @@ func readFile(opts Options) (*viper.Viper, error) {
 	return v, nil
 }
 
+// The patterns are compiled on first use: only a broken config file needs
+// them, and every run would otherwise pay for them at start-up.
 var (
-	yamlErrPrefix = regexp.MustCompile(`^yaml: (line \d+: )?`)
-	notAMapping   = regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: .*)? into map\[string\]interface \{\}$`)
-	yamlKinds     = map[string]string{"seq": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
+	yamlErrPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (line \d+: )?`) })
+	notAMapping   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: .*)? into map\[string\]interface \{\}$`)
+	})
+	yamlKinds = map[string]string{"seq": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
 )
 
 // yamlSyntaxError restates a YAML parse error with the line where the file
@@ -152,7 +157,7 @@ func yamlSyntaxError(path string, err error) error {
 		// Well-formed YAML the library could not load (a repeated key):
 		// its messages carry correct lines.
 		msg := strings.Join(te.Errors, "; ")
-		if m := notAMapping.FindStringSubmatch(msg); m != nil {
+		if m := notAMapping().FindStringSubmatch(msg); m != nil {
 			return fmt.Errorf("%s: expected a mapping of flag names to values (to: URL, secret: ...), got a %s", m[1], yamlKinds[m[2]])
 		}
 		return fmt.Errorf("invalid YAML: %s", msg)
@@ -173,7 +178,7 @@ func yamlSyntaxError(path string, err error) error {
 			break
 		}
 	}
-	msg := yamlErrPrefix.ReplaceAllString(err.Error(), "")
+	msg := yamlErrPrefix().ReplaceAllString(err.Error(), "")
 	return fmt.Errorf("line %d: invalid YAML: %s", line, msg)
 }
 
