@@ -102,6 +102,8 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			s := newSender(ctx, c, l.Policy.Timeout)
+			defer s.close()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= l.Count || ctx.Err() != nil {
@@ -120,7 +122,7 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 					cancel()
 					return
 				}
-				resp, err := send(ctx, c, req, l.Policy, nil, true)
+				resp, err := s.send(req, l.Policy, nil, true)
 				if err != nil && ctx.Err() != nil {
 					return // interrupted: not a failure of the receiver
 				}

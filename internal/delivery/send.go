@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -138,12 +137,14 @@ func retryableErr(err error) bool {
 //
 // onRetry, when not nil, is called before each wait for a retry.
 func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt)) (Response, error) {
-	return send(ctx, c, req, p, onRetry, false)
+	s := newSender(ctx, c, p.Timeout)
+	defer s.close()
+	return s.send(req, p, onRetry, false)
 }
 
 // send is Send; with statusOnly the response body is drained, not kept
 // (Response.Body is nil), for callers that look only at the status.
-func send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt), statusOnly bool) (Response, error) {
+func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly bool) (Response, error) {
 	now := p.Now
 	if now == nil {
 		now = time.Now
@@ -164,11 +165,12 @@ func send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry fu
 		method = http.MethodPost
 	}
 
+	ctx := s.parent
 	start := now()
 	var resp Response
 	for n := 1; ; n++ {
 		var err error
-		resp, err = attempt(ctx, c, method, req, p.Timeout, now, statusOnly)
+		resp, err = s.attempt(method, req, now, statusOnly)
 		resp.Attempts = n
 		resp.Elapsed = now().Sub(start)
 		if ctx.Err() != nil {
@@ -203,30 +205,17 @@ func send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry fu
 
 // attempt sends req once and reads up to MaxResponseBody of the answer
 // (with statusOnly, reads and drops it).
-func attempt(ctx context.Context, c *http.Client, method string, req Request, timeout time.Duration, now func() time.Time, statusOnly bool) (Response, error) {
-	actx := ctx
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	// A *bytes.Reader body matters: the transport writes the headers and a
-	// body it knows to be in memory in one write, where any other reader
-	// (one that reports its Close, say) costs a separate header write.
-	hr, err := http.NewRequestWithContext(actx, method, req.URL, bytes.NewReader(req.Body))
+func (s *sender) attempt(method string, req Request, now func() time.Time, statusOnly bool) (Response, error) {
+	s.begin()
+	defer s.end()
+	hr, err := s.request(method, req)
 	if err != nil {
 		return Response{}, &requestError{err}
 	}
-	switch {
-	case req.Header != nil && req.HandOver && c.Jar == nil:
-		hr.Header = req.Header
-	case req.Header != nil:
-		hr.Header = req.Header.Clone()
-	}
 	t0 := now()
-	res, err := c.Do(hr)
+	res, err := s.c.Do(hr)
 	if err != nil {
-		return Response{Duration: now().Sub(t0)}, wrapTimeout(ctx, actx, timeout, err)
+		return Response{Duration: now().Sub(t0)}, s.timedOut(err)
 	}
 	defer res.Body.Close()
 	out := Response{Status: res.StatusCode, Header: res.Header}
@@ -256,15 +245,6 @@ type requestError struct{ err error }
 
 func (e *requestError) Error() string { return e.err.Error() }
 func (e *requestError) Unwrap() error { return e.err }
-
-// wrapTimeout marks an error caused by the per-attempt timeout, not by the
-// caller's context.
-func wrapTimeout(parent, actx context.Context, timeout time.Duration, err error) error {
-	if timeout > 0 && parent.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return &TimeoutError{After: timeout, Err: err}
-	}
-	return err
-}
 
 // backoff is the wait before retry n (1-based): base doubled per retry,
 // capped at maxDelay, with "equal jitter" (half fixed, half random), so

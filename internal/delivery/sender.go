@@ -1,0 +1,117 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"time"
+)
+
+// sender sends attempts one after another from one goroutine and keeps what
+// can be kept between them: the context that bounds an attempt, with its
+// timer, and the parsed request line. Send uses one for its attempts; a load
+// run keeps one per worker, so a delivery costs no new context, timer or URL
+// parse, and the workers do not all register and unregister their attempt
+// contexts with one shared parent under its lock.
+type sender struct {
+	c       *http.Client
+	parent  context.Context
+	timeout time.Duration // per attempt; 0 means none
+
+	// actx bounds the current attempt: a child of parent, cancelled with
+	// cause context.DeadlineExceeded when timer fires. It is reused until
+	// that happens. Without a timeout it is parent.
+	actx   context.Context
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+
+	// tmpl is a request for url built on actx, copied for each attempt.
+	tmpl *http.Request
+	url  string
+}
+
+func newSender(ctx context.Context, c *http.Client, timeout time.Duration) *sender {
+	return &sender{c: c, parent: ctx, timeout: timeout, actx: ctx}
+}
+
+// begin starts the clock of an attempt.
+func (s *sender) begin() {
+	if s.timeout <= 0 {
+		return
+	}
+	if s.timer != nil {
+		s.timer.Reset(s.timeout)
+		return
+	}
+	s.actx, s.cancel = context.WithCancelCause(s.parent)
+	s.tmpl = nil // built on the context that is gone
+	cancel := s.cancel
+	s.timer = time.AfterFunc(s.timeout, func() { cancel(context.DeadlineExceeded) })
+}
+
+// end stops the clock. A timer that has fired has cancelled (or is about to
+// cancel) the attempt context, so the next attempt gets a new one.
+func (s *sender) end() {
+	if s.timer != nil && !s.timer.Stop() {
+		s.cancel(nil)
+		s.timer = nil
+	}
+}
+
+// close releases the timer and the context.
+func (s *sender) close() {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	if s.cancel != nil {
+		s.cancel(nil)
+	}
+}
+
+// timedOut wraps err in a TimeoutError when the attempt's own timeout, not
+// the caller's context, ended it.
+func (s *sender) timedOut(err error) error {
+	if s.timeout > 0 && s.parent.Err() == nil && s.cancel != nil && context.Cause(s.actx) == context.DeadlineExceeded {
+		return &TimeoutError{After: s.timeout, Err: err}
+	}
+	return err
+}
+
+// request builds the http.Request for one attempt of req: a copy of the
+// template, parsed once per URL and method, with req's header and body.
+//
+// The body is an in-memory reader behind a NopCloser, as http.NewRequest
+// makes it: the transport writes the headers and a body it knows to be in
+// memory in one write, and can rewind it (GetBody) to retry on a kept-alive
+// connection that turned out to be closed.
+func (s *sender) request(method string, req Request) (*http.Request, error) {
+	if s.tmpl == nil || s.tmpl.Method != method || s.url != req.URL {
+		t, err := http.NewRequestWithContext(s.actx, method, req.URL, nil)
+		if err != nil {
+			return nil, err
+		}
+		s.tmpl, s.url = t, req.URL
+	}
+	hr := new(http.Request)
+	*hr = *s.tmpl
+	switch {
+	case req.Header != nil && req.HandOver && s.c.Jar == nil:
+		hr.Header = req.Header
+	case req.Header != nil:
+		hr.Header = req.Header.Clone()
+	default:
+		hr.Header = make(http.Header)
+	}
+	if body := req.Body; len(body) > 0 {
+		hr.Body = io.NopCloser(bytes.NewReader(body))
+		hr.ContentLength = int64(len(body))
+		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	} else {
+		hr.Body = http.NoBody
+		hr.GetBody = noBody
+	}
+	return hr, nil
+}
+
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }

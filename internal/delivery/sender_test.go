@@ -1,0 +1,141 @@
+package delivery
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// A load worker keeps one attempt context and timer between deliveries: the
+// timer must restart with each attempt, so deliveries that each finish
+// within the timeout never time out however long the run lasts.
+func TestRunLoadTimeoutIsPerAttempt(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if n.Add(1) == 8 {
+			// The last delivery gets no answer (for long enough to time out).
+			select {
+			case <-r.Context().Done():
+			case <-time.After(3 * time.Second):
+			}
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}))
+	defer srv.Close()
+	// One worker: 7 deliveries of ~30 ms against a 100 ms timeout, 210 ms in
+	// all, so a clock that kept running from the first attempt would fire;
+	// then one that hangs, which a clock that was not restarted would miss.
+	sum, err := RunLoad(context.Background(), NewClient(1), Load{
+		Count: 8, Concurrency: 1, Build: buildTo(srv.URL),
+		Policy: Policy{Timeout: 100 * time.Millisecond},
+	})
+	want := "timed out waiting for the response after 100ms"
+	if err != nil || sum.OK != 7 || sum.Failures[want] != 1 {
+		t.Fatalf("%d of 8 ok (failures %v), err %v; want 7 ok and 1 %q", sum.OK, sum.Failures, err, want)
+	}
+}
+
+// After an attempt times out, the worker's next delivery runs on a fresh
+// context: the spent one would cancel it at once.
+func TestRunLoadRecoversAfterTimeout(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if n.Add(1) == 1 {
+			<-r.Context().Done() // the first delivery never gets an answer
+		}
+	}))
+	defer srv.Close()
+	sum, err := RunLoad(context.Background(), NewClient(1), Load{
+		Count: 4, Concurrency: 1, Build: buildTo(srv.URL),
+		Policy: Policy{Timeout: 50 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "timed out waiting for the response after 50ms"
+	if sum.Sent != 4 || sum.OK != 3 || sum.Failures[want] != 1 {
+		t.Errorf("sent %d, ok %d, failures %v; want 4 sent, 3 ok, 1 %q", sum.Sent, sum.OK, sum.Failures, want)
+	}
+}
+
+// A retry after a timed-out attempt gets its own full timeout.
+func TestSendRetryAfterTimeoutSucceeds(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // the server notices the client hanging up only after the body
+		if n.Add(1) == 1 {
+			<-r.Context().Done()
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	resp, err := Send(context.Background(), srv.Client(), Request{URL: srv.URL, Body: []byte(`{}`)},
+		Policy{Retries: 2, Timeout: 50 * time.Millisecond, Sleep: (&fakeSleep{}).sleep}, nil)
+	if err != nil || resp.Status != http.StatusAccepted || resp.Attempts != 2 {
+		t.Fatalf("status %d after %d attempts, err %v; want 202 after 2", resp.Status, resp.Attempts, err)
+	}
+}
+
+// Each attempt's request is its own: the whole body, rewindable (GetBody,
+// which the transport needs to re-send on a kept-alive connection that turned
+// out to be closed), an in-memory reader (headers and body in one write), its
+// own header map, and the attempt's context.
+func TestSenderRequestIsFreshEachAttempt(t *testing.T) {
+	s := newSender(context.Background(), NewClient(1), time.Second)
+	defer s.close()
+	var prev *http.Request
+	for i := range 3 {
+		body := []byte(`{"n":` + strconv.Itoa(i) + `}`)
+		s.begin()
+		hr, err := s.request(http.MethodPost, Request{URL: "http://127.0.0.1:9/hook?x=1", Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hr.Method != http.MethodPost || hr.URL.String() != "http://127.0.0.1:9/hook?x=1" || hr.Host != "127.0.0.1:9" {
+			t.Errorf("request line %s %s (host %s)", hr.Method, hr.URL, hr.Host)
+		}
+		if hr.Context() != s.actx {
+			t.Error("request not bound to the attempt's context")
+		}
+		if hr.ContentLength != int64(len(body)) {
+			t.Errorf("ContentLength %d, want %d", hr.ContentLength, len(body))
+		}
+		for range 2 {
+			if hr.GetBody == nil {
+				t.Fatal("no GetBody: the transport cannot re-send the body")
+			}
+			rc, _ := hr.GetBody()
+			if got, _ := io.ReadAll(rc); string(got) != string(body) {
+				t.Errorf("GetBody gave %q, want %q", got, body)
+			}
+		}
+		if got, _ := io.ReadAll(hr.Body); string(got) != string(body) {
+			t.Errorf("Body %q, want %q", got, body)
+		}
+		hr.Header.Set("X-Seen", "1")
+		if prev != nil && prev.Header.Get("X-Seen") != "1" || s.tmpl.Header.Get("X-Seen") != "" {
+			t.Error("requests share a header map")
+		}
+		prev = hr
+		s.end()
+	}
+	hr, err := s.request(http.MethodPost, Request{URL: "http://127.0.0.1:9/"})
+	if err != nil || hr.Body != http.NoBody || hr.ContentLength != 0 {
+		t.Errorf("empty body: %v, %v, %d", err, hr.Body, hr.ContentLength)
+	}
+	if hr.URL.Path != "/" {
+		t.Errorf("a new URL kept the old one: %s", hr.URL)
+	}
+	if _, err := s.request(http.MethodPost, Request{URL: "http://[::1"}); err == nil {
+		t.Error("a malformed URL gave no error")
+	}
+}
