@@ -213,7 +213,7 @@ func (s *sender) attempt(method string, req Request, now func() time.Time, statu
 		return Response{}, &requestError{err}
 	}
 	t0 := now()
-	res, err := s.c.Do(hr)
+	res, err := s.do(hr)
 	if err != nil {
 		return Response{Duration: now().Sub(t0)}, s.timedOut(err)
 	}

@@ -3,8 +3,13 @@ package delivery
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
 	"time"
 )
 
@@ -16,6 +21,7 @@ import (
 // contexts with one shared parent under its lock.
 type sender struct {
 	c       *http.Client
+	rt      http.RoundTripper // c's transport, when c.Do would add nothing to it (direct)
 	parent  context.Context
 	timeout time.Duration // per attempt; 0 means none
 
@@ -32,7 +38,44 @@ type sender struct {
 }
 
 func newSender(ctx context.Context, c *http.Client, timeout time.Duration) *sender {
-	return &sender{c: c, parent: ctx, timeout: timeout, actx: ctx}
+	return &sender{c: c, rt: direct(c), parent: ctx, timeout: timeout, actx: ctx}
+}
+
+// direct returns c's transport when c.Do would pass a delivery to it
+// unchanged: no cookie jar, no client timeout (a sender bounds attempts
+// itself) and redirects handed back as answers (NoRedirects, as NewClient
+// sets). Otherwise it returns nil and requests go through c.Do.
+//
+// Going to the transport directly matters in load mode: c.Do copies every
+// request's header map in case it has to follow a redirect, which a sender
+// never does.
+func direct(c *http.Client) http.RoundTripper {
+	if c.Transport == nil || c.Jar != nil || c.Timeout != 0 ||
+		reflect.ValueOf(c.CheckRedirect).Pointer() != reflect.ValueOf(NoRedirects).Pointer() {
+		return nil
+	}
+	return c.Transport
+}
+
+// do sends hr as c.Do would, errors included: a *url.Error naming the
+// method and URL, and a TLS client talking to a plain-HTTP server reported
+// as http.ErrSchemeMismatch.
+func (s *sender) do(hr *http.Request) (*http.Response, error) {
+	if s.rt == nil || hr.URL.User != nil { // credentials in the URL: c.Do turns them into Basic auth
+		return s.c.Do(hr)
+	}
+	res, err := s.rt.RoundTrip(hr)
+	if err != nil {
+		if res != nil && res.Body != nil {
+			res.Body.Close()
+		}
+		var rh tls.RecordHeaderError
+		if errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/" {
+			err = http.ErrSchemeMismatch
+		}
+		return nil, &url.Error{Op: hr.Method[:1] + strings.ToLower(hr.Method[1:]), URL: hr.URL.String(), Err: err}
+	}
+	return res, nil
 }
 
 // begin starts the clock of an attempt.

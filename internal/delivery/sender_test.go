@@ -2,10 +2,14 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -137,5 +141,62 @@ func TestSenderRequestIsFreshEachAttempt(t *testing.T) {
 	}
 	if _, err := s.request(http.MethodPost, Request{URL: "http://[::1"}); err == nil {
 		t.Error("a malformed URL gave no error")
+	}
+}
+
+// A sender goes to the transport directly only when c.Do would add nothing.
+func TestDirectOnlyWhenTheClientAddsNothing(t *testing.T) {
+	jar, _ := cookiejar.New(nil)
+	tr := http.DefaultTransport
+	for _, tc := range []struct {
+		name string
+		c    *http.Client
+		want bool
+	}{
+		{"NewClient", NewClient(4), true},
+		{"no redirects", &http.Client{Transport: tr, CheckRedirect: NoRedirects}, true},
+		{"follows redirects", &http.Client{Transport: tr}, false},
+		{"own redirect policy", &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}, false},
+		{"cookie jar", &http.Client{Transport: tr, CheckRedirect: NoRedirects, Jar: jar}, false},
+		{"client timeout", &http.Client{Transport: tr, CheckRedirect: NoRedirects, Timeout: time.Second}, false},
+		{"default transport", &http.Client{CheckRedirect: NoRedirects}, false},
+	} {
+		if got := direct(tc.c) != nil; got != tc.want {
+			t.Errorf("%s: direct = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Going to the transport directly keeps c.Do's errors and its Basic auth
+// from credentials in the URL.
+func TestDirectSendsAsClientDoWould(t *testing.T) {
+	var auth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		auth.Store(r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	c := NewClient(1)
+
+	withUser := strings.Replace(srv.URL, "http://", "http://hook:s3cret@", 1)
+	sum, err := RunLoad(context.Background(), c, Load{Count: 1, Build: buildTo(withUser)})
+	if err != nil || sum.OK != 1 {
+		t.Fatalf("%d ok, failures %v, err %v", sum.OK, sum.Failures, err)
+	}
+	if got, _ := auth.Load().(string); got != "Basic aG9vazpzM2NyZXQ=" {
+		t.Errorf("Authorization %q, want Basic auth from the URL", got)
+	}
+
+	tlsURL := strings.Replace(srv.URL, "http://", "https://", 1)
+	sum, err = RunLoad(context.Background(), c, Load{Count: 2, Build: buildTo(tlsURL)})
+	want := "server answered plain HTTP to an HTTPS request"
+	if err != nil || sum.Failures[want] != 2 {
+		t.Errorf("failures %v, want 2 %q", sum.Failures, want)
+	}
+
+	_, err = Send(context.Background(), c, Request{URL: tlsURL}, Policy{}, nil)
+	var ue *url.Error
+	if !errors.As(err, &ue) || ue.Op != "Post" || ue.URL != tlsURL || !errors.Is(err, http.ErrSchemeMismatch) {
+		t.Errorf("err = %#v, want a *url.Error for Post %s wrapping ErrSchemeMismatch", err, tlsURL)
 	}
 }
