@@ -87,7 +87,7 @@ summary at Ctrl-C go to stderr.`,
 	f.StringVar(&opts.Record, "record", "", "append every request as an NDJSON line to `FILE`")
 	addOutputFlag(cmd, &opts.Output, "", listenOutputs...)
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
-	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL`; the sender gets its answer")
+	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,9 +27,10 @@ const excerptSize = 1024
 // when the app could not be reached.
 func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 	l.n.fwd.Add(1)
-	fw := &record.Forward{URL: l.cfg.ForwardTo}
+	target := ForwardURL(l.cfg.ForwardTo, l.prefix, r.URL)
+	fw := &record.Forward{URL: target}
 	d.rec.Forward = fw
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, l.cfg.ForwardTo, bytes.NewReader(d.body))
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(d.body))
 	if err != nil {
 		return l.forwardFailed(fw, err)
 	}
@@ -57,10 +59,44 @@ func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 	return resp.StatusCode, body, resp.Header.Get("Content-Type")
 }
 
+// ForwardURL is where a request for u, taken under the listen prefix, is
+// forwarded, as a reverse proxy maps it: the part of u's path below the
+// prefix is added to the path of base, and u's query to base's. A delivery
+// to the prefix itself goes to base exactly. A base that does not parse is
+// returned as it is, for the request to fail on it.
+//
+//	base http://127.0.0.1:3000/webhooks, prefix /:
+//	  /            -> http://127.0.0.1:3000/webhooks
+//	  /permit?v=2  -> http://127.0.0.1:3000/webhooks/permit?v=2
+func ForwardURL(base, prefix string, u *url.URL) string {
+	rest := strings.TrimPrefix(u.EscapedPath(), strings.TrimSuffix(prefix, "/"))
+	rest = strings.TrimPrefix(rest, "/")
+	if rest == "" && u.RawQuery == "" {
+		return base
+	}
+	b, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	if rest != "" {
+		joined := strings.TrimSuffix(b.EscapedPath(), "/") + "/" + rest
+		if p, err := url.PathUnescape(joined); err == nil {
+			b.Path, b.RawPath = p, joined
+		}
+	}
+	switch {
+	case b.RawQuery == "":
+		b.RawQuery = u.RawQuery
+	case u.RawQuery != "":
+		b.RawQuery += "&" + u.RawQuery
+	}
+	return b.String()
+}
+
 func (l *Listener) forwardFailed(fw *record.Forward, err error) (int, []byte, string) {
 	l.n.fwdFail.Add(1)
 	fw.Error = err.Error()
-	return http.StatusBadGateway, []byte("webhook-tool listen could not reach --forward-to " + l.cfg.ForwardTo + ": " + err.Error() + "\n"), ""
+	return http.StatusBadGateway, []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + err.Error() + "\n"), ""
 }
 
 func ms(d time.Duration) float64 {
