@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // Main runs the tool with the process's arguments and streams and returns the
@@ -111,6 +114,10 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Explicit: explicit,
 		Getenv:   app.Getenv,
 		Skip:     []string{"config"},
+		Known:    func() []string { return allFlagNames(cmd.Root()) },
+		Warn: func(msg string) {
+			fmt.Fprintf(app.Err, "webhook-tool: %s %s\n", render.NewPalette(app.ColorErr()).Yellow("warning:"), msg)
+		},
 	}, cmd.Flags())
 	if err != nil {
 		hint := "fix the value, or point --config at another file"
@@ -120,4 +127,22 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		return usageError(err, hint)
 	}
 	return nil
+}
+
+// allFlagNames lists the flags of every command under root: the keys a
+// config file may hold.
+func allFlagNames(root *cobra.Command) []string {
+	var names []string
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, fs := range []*pflag.FlagSet{c.PersistentFlags(), c.LocalFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	slices.Sort(names)
+	return slices.Compact(names)
 }

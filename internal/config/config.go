@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -65,6 +66,12 @@ type Options struct {
 	Getenv   func(string) string
 	// Skip names flags that are never configured (config itself, help).
 	Skip []string
+	// Known lists every flag of every command (called only when there is a
+	// file): a file key that is none of them is a typo or a leftover,
+	// reported through Warn and otherwise ignored. The file is shared by all
+	// commands, so a key another command takes is not reported.
+	Known func() []string
+	Warn  func(msg string)
 }
 
 // Apply sets each flag in sets that the user did not set on the command line
@@ -74,6 +81,11 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 	v, err := readFile(opts)
 	if err != nil {
 		return err
+	}
+	if v != nil && opts.Warn != nil && opts.Known != nil {
+		for _, msg := range unknownKeys(v, opts.Known()) {
+			opts.Warn("config file " + opts.File + ": " + msg)
+		}
 	}
 	skip := map[string]bool{"help": true}
 	for _, s := range opts.Skip {
@@ -249,4 +261,74 @@ var flagTypeNames = map[string]string{
 	"uint64":   "a whole number of 0 or more",
 	"float64":  "a number",
 	"duration": "a duration such as 30s, 5m or 1h",
+}
+
+// unknownKeys describes each top-level key of the file that names no flag,
+// in sorted order, with the flag it was probably meant to be.
+func unknownKeys(v *viper.Viper, known []string) []string {
+	isKnown := make(map[string]bool, len(known))
+	for _, k := range known {
+		isKnown[k] = true
+	}
+	keys := make([]string, 0)
+	for k := range v.AllSettings() {
+		if !isKnown[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var msgs []string
+	for _, k := range keys {
+		msg := fmt.Sprintf("%q is not a flag of any command; ignored", k)
+		if m := nearest(k, known); m != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", m)
+		}
+		msgs = append(msgs, msg)
+	}
+	return msgs
+}
+
+// nearest is the flag name key was probably meant to be: the same with
+// dashes for underscores or spaces, or else the one closest in spelling
+// (at most two edits, and nearer than any other).
+func nearest(key string, known []string) string {
+	norm := strings.NewReplacer("_", "-", " ", "-").Replace(key)
+	best, bestD, tie := "", 3, false
+	for _, k := range known {
+		if k == norm {
+			return k
+		}
+		switch d := editDistance(norm, k); {
+		case d < bestD:
+			best, bestD, tie = k, d, false
+		case d == bestD:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes
+// (flag names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

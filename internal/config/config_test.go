@@ -76,3 +76,58 @@ func TestPrecedence(t *testing.T) {
 		t.Errorf("to=%s scheme=%s secret=%v addr=%s; want flag, env, file list, default", *to, *scheme, *secret, *addr)
 	}
 }
+
+// Keys that no command takes are reported, each once and in order, with
+// the flag they were probably meant to be; keys some other command takes are
+// not, and the rest of the file still applies.
+func TestUnknownKeysWarn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	text := "secrets: [a]\nmax_body: 2MiB\nschme: github\nzzz: 1\nto: http://file\naddr: 127.0.0.1:9\nRetries: 5\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("send", pflag.ContinueOnError)
+	to := fs.String("to", "", "")
+	retries := fs.Int("retries", 3, "")
+	known := []string{"addr", "max-body", "retries", "scheme", "secret", "to"}
+	var warned []string
+	err := Apply(Options{
+		File: path, Getenv: func(string) string { return "" },
+		Known: func() []string { return known },
+		Warn:  func(msg string) { warned = append(warned, msg) },
+	}, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pre := "config file " + path + ": "
+	want := []string{
+		pre + `"max_body" is not a flag of any command; ignored (did you mean "max-body"?)`,
+		pre + `"schme" is not a flag of any command; ignored (did you mean "scheme"?)`,
+		pre + `"secrets" is not a flag of any command; ignored (did you mean "secret"?)`,
+		pre + `"zzz" is not a flag of any command; ignored`,
+	}
+	if strings.Join(warned, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warned, "\n"), strings.Join(want, "\n"))
+	}
+	if *to != "http://file" || *retries != 5 {
+		t.Errorf("the known keys were not applied: to %q, retries %d", *to, *retries)
+	}
+}
+
+func TestNearest(t *testing.T) {
+	known := []string{"schema", "schema-dir", "scheme", "secret", "status", "to"}
+	for key, want := range map[string]string{
+		"schema_dir": "schema-dir", // separator
+		"secrt":      "secret",     // one edit
+		"stauts":     "status",     // two edits
+		"schem":      "",           // schema and scheme are both one edit away
+		"timeout":    "",           // nothing close
+	} {
+		if got := nearest(key, known); got != want {
+			t.Errorf("nearest(%q) = %q, want %q", key, got, want)
+		}
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	}
+}
