@@ -182,6 +182,7 @@ func (r *Registry) explain(ve *jsonschema.ValidationError, doc any, raw []byte) 
 
 	seen := map[string]bool{}
 	out := make([]Error, 0, len(leaves))
+	offs := make([]int, 0, len(leaves))
 	loc := newLocator(raw)
 	for _, l := range leaves {
 		for _, e := range r.describe(l, doc) {
@@ -190,9 +191,12 @@ func (r *Registry) explain(ve *jsonschema.ValidationError, doc any, raw []byte) 
 				continue
 			}
 			seen[key] = true
-			e.Line, e.Column = loc.find(e.InstanceLocation)
 			out = append(out, e)
+			offs = append(offs, loc.offset(e.InstanceLocation))
 		}
+	}
+	for i, lc := range lineCols(raw, offs) {
+		out[i].Line, out[i].Column = lc[0], lc[1]
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
