@@ -224,11 +224,18 @@ func plural(n int, one, many string) string {
 
 // expandInputs turns PATH arguments into inputs in the order given:
 // directories walked (sorted) for *.json, globs expanded, - read from stdin.
-// A path that does not exist or a glob that matches nothing is a usage error
-// up front; a file that cannot be read is reported in order with the rest.
+// Only a malformed argument (a bad glob, - twice) is a usage error up front.
+// A path that is missing or cannot be read, a glob that matches nothing and a
+// directory with no *.json are inputs whose Read fails, so they are reported
+// in their place like any unreadable file and the other inputs still checked.
 func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 	var inputs []payload.Input
 	stdinUsed := false
+	failedInput := func(name, msg string) payload.Input {
+		return payload.Input{Name: name, Read: func() ([]byte, error) {
+			return nil, errors.New(msg)
+		}}
+	}
 	fileInput := func(p string) payload.Input {
 		return payload.Input{Name: p, Read: func() ([]byte, error) {
 			b, err := os.ReadFile(p)
@@ -262,17 +269,18 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 					return nil, usageError(fmt.Errorf("bad glob %q: %w", p, gerr), "quote globs so the shell passes them through, e.g. 'payloads/*.json'")
 				}
 				if len(matches) == 0 {
-					return nil, usageError(fmt.Errorf("no files match %s", p), "")
+					inputs = append(inputs, failedInput(p, "no files match"))
+					continue
 				}
 				for _, m := range matches {
 					inputs = append(inputs, fileInput(m))
 				}
 				continue
 			}
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, usageError(fmt.Errorf("%s: no such file or directory", p), "")
-			}
-			return nil, usageError(fmt.Errorf("%s: %w", p, unwrapPathErr(err)), "")
+			// Missing or not stat-able: reading it fails the same way,
+			// and is reported like any other unreadable file.
+			inputs = append(inputs, fileInput(p))
+			continue
 		}
 		if !st.IsDir() {
 			inputs = append(inputs, fileInput(p))
@@ -294,10 +302,12 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 			return nil
 		})
 		if walkErr != nil {
-			return nil, usageError(fmt.Errorf("%s: %w", p, walkErr), "")
+			inputs = append(inputs, failedInput(p, "cannot read directory: "+unwrapPathErr(walkErr).Error()))
+			continue
 		}
 		if len(found) == 0 {
-			return nil, usageError(fmt.Errorf("no *.json files in directory %s", p), "")
+			inputs = append(inputs, failedInput(p, "no *.json files in this directory"))
+			continue
 		}
 		sort.Strings(found)
 		for _, f := range found {
