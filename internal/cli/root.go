@@ -83,10 +83,17 @@ and posts plain-text callbacks. No account, no cloud.`,
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
-			c.Args = cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs)
+			const shells = "use one of: bash, zsh, fish, powershell"
 			c.ValidArgs = []string{"bash", "zsh", "fish", "powershell"}
+			// The shells are subcommands; anything that reaches here is not one.
+			c.Args = func(_ *cobra.Command, args []string) error {
+				if len(args) != 1 {
+					return usageError(fmt.Errorf("completion takes one shell name, got %d arguments", len(args)), shells)
+				}
+				return nil
+			}
 			c.RunE = func(cmd *cobra.Command, args []string) error {
-				return usageError(fmt.Errorf("unknown shell %q", args[0]), "use one of: bash, zsh, fish, powershell")
+				return usageError(fmt.Errorf("unknown shell %q", args[0]), shells)
 			}
 		}
 	}
