@@ -178,7 +178,7 @@ func replayRun(app *App, opts *ReplayOptions) error {
 		}
 		if why := unreplayable(rec); why != "" {
 			skipped++
-			fmt.Fprintf(app.Err, "skipping #%d: %s\n", rec.Seq, why)
+			fmt.Fprintf(app.Err, "webhook-tool: skipping #%d: %s\n", rec.Seq, why)
 			continue
 		}
 		body, err := rec.RawBody()
@@ -226,7 +226,7 @@ func replayRun(app *App, opts *ReplayOptions) error {
 			if a.Err == nil {
 				what = delivery.StatusText(a.Status)
 			}
-			fmt.Fprintf(app.Err, "#%d: %s; retrying in %s\n", seq, what, a.Wait.Round(time.Millisecond))
+			fmt.Fprintf(app.Err, "webhook-tool: #%d: %s; retrying in %s\n", seq, what, a.Wait.Round(time.Millisecond))
 		})
 		sent++
 		rep.Attempts = resp.Attempts
@@ -263,7 +263,7 @@ func replayRun(app *App, opts *ReplayOptions) error {
 		return usageError(errors.New(what), "")
 	}
 	if opts.Output == "text" {
-		fmt.Fprintf(app.Err, "replayed %d %s: %d ok, %d failed", sent, plural(sent, "delivery", "deliveries"), sent-failed, failed)
+		fmt.Fprintf(app.Err, "webhook-tool: replayed %d %s: %d ok, %d failed", sent, plural(sent, "delivery", "deliveries"), sent-failed, failed)
 		if skipped > 0 {
 			fmt.Fprintf(app.Err, ", %d skipped", skipped)
 		}
