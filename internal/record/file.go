@@ -16,19 +16,54 @@ import (
 // A write that fails part-way is cut back, so the file only ever holds whole
 // lines. File is used by one goroutine at a time (the Writer's).
 type File struct {
-	path string
-	f    *os.File
-	info os.FileInfo
+	path    string
+	f       *os.File
+	info    os.FileInfo
+	lastSeq int64
 }
 
 // OpenFile opens path for appending, creating it when it does not exist.
+// When the file already holds records, it finds the last one's seq (reading
+// only the end of the file, see LastSeq), and a Writer over the File numbers
+// on from there: restarting listen on the same file does not repeat seqs.
 func OpenFile(path string) (*File, error) {
 	f := &File{path: path}
 	if err := f.open(); err != nil {
 		return nil, err
 	}
+	if f.info.Mode().IsRegular() && f.info.Size() > 0 {
+		seq, err := lastSeqOf(path, f.info)
+		if err != nil {
+			f.f.Close()
+			return nil, err
+		}
+		f.lastSeq = seq
+	}
 	return f, nil
 }
+
+// lastSeqOf reads the last seq of the file at path, which must still be the
+// file info describes.
+func lastSeqOf(path string, info os.FileInfo) (int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil || !os.SameFile(st, info) {
+		return 0, fmt.Errorf("record file %s was replaced while being opened", path)
+	}
+	seq, err := LastSeq(fh, st.Size())
+	if err != nil {
+		return 0, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
+	}
+	return seq, nil
+}
+
+// LastSeq is the seq of the last record the file held when it was opened,
+// 0 when it was new or held none. A Writer over the File starts after it.
+func (f *File) LastSeq() int64 { return f.lastSeq }
 
 func (f *File) open() error {
 	fh, err := os.OpenFile(f.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)

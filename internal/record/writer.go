@@ -29,7 +29,8 @@ type Writer struct {
 	onErr  func(error)
 
 	mu      sync.Mutex
-	seq     int64
+	seq     int64 // the last seq handed out
+	first   int64 // seq before the first Append (Count is seq - first)
 	pending []pendingLine
 	batch   *batch
 	closed  bool
@@ -59,7 +60,15 @@ type Options struct {
 	OnMirrorError func(error)
 }
 
-// NewWriter starts a Writer over dst. Close stops it.
+// seqContinuer is a destination that already holds numbered records (a
+// File opened on an existing record): the Writer numbers on after them.
+type seqContinuer interface {
+	LastSeq() int64
+}
+
+// NewWriter starts a Writer over dst. Close stops it. Records are numbered
+// from 1, or, when dst is a File that already held records, from the seq
+// after its last one.
 func NewWriter(dst io.Writer, opts Options) *Writer {
 	w := &Writer{
 		dst:     dst,
@@ -67,6 +76,10 @@ func NewWriter(dst io.Writer, opts Options) *Writer {
 		onErr:   opts.OnMirrorError,
 		wake:    make(chan struct{}, 1),
 		stopped: make(chan struct{}),
+	}
+	if c, ok := dst.(seqContinuer); ok {
+		w.seq = max(c.LastSeq(), 0)
+		w.first = w.seq
 	}
 	go w.loop()
 	return w
@@ -164,11 +177,11 @@ func (w *Writer) Write(rec *Record) error {
 	return err
 }
 
-// Count returns how many lines have been numbered so far.
+// Count returns how many lines this Writer has numbered so far.
 func (w *Writer) Count() int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.seq
+	return w.seq - w.first
 }
 
 func (w *Writer) loop() {
