@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -128,8 +129,12 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 	}, cmd.Flags())
 	if err != nil {
 		hint := "fix the value, or point --config at another file"
-		if errors.Is(err, fs.ErrNotExist) {
+		var ce *config.Error
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			hint = "create the file, or leave out --config to use " + config.DefaultPath(app.Getenv)
+		case errors.As(err, &ce) && strings.HasPrefix(ce.Source, config.EnvPrefix):
+			hint = "fix or unset " + ce.Source
 		}
 		return usageError(err, hint)
 	}

@@ -39,8 +39,12 @@ sign is the only command that prints a bearer secret: printing it is its job.`,
   webhook-tool sign body.json --secret "$SECRET" > headers.txt
   curl -H @headers.txt -H 'Content-Type: application/json' --data-binary @body.json http://127.0.0.1:8080/`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
+			if cmd.Flags().Changed("timestamp") && opts.Timestamp <= 0 {
+				// 0 is the flag's "now"; given explicitly it would mean 1970.
+				return usageErrorf("invalid --timestamp %d: give the signing time in Unix seconds, e.g. --timestamp %d", opts.Timestamp, app.Now().Unix())
+			}
 			return signRun(app, opts)
 		},
 	}

@@ -60,7 +60,10 @@ func schemeNames(withAuto bool) []string {
 // to sign.
 func parseSignScheme(s string) (signature.Scheme, error) {
 	scheme, err := signature.ParseScheme(s)
-	if err == nil && scheme == signature.Auto {
+	switch {
+	case err != nil:
+		err = fmt.Errorf("unknown scheme %q", s) // the hint lists the ones that sign
+	case scheme == signature.Auto:
 		err = errors.New("the auto scheme only detects schemes when verifying")
 	}
 	if err != nil {

@@ -257,6 +257,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad token", "{\n  \"a\": tru }", "invalid character", 2, 11},
 		{"trailing data", "{}\n{}", "unexpected data after the top-level value", 2, 1},
 		{"invalid utf-8", "{\"a\": \"x\xff\"}", "invalid UTF-8 byte 0xff", 1, 9},
+		{"byte order mark", "\xef\xbb\xbf{\"a\": 1}", "byte order mark (BOM)", 1, 1},
 		{"too deep", deep, "exceeded max depth", 1, 10001},
 	}
 	for _, c := range cases {

@@ -117,6 +117,10 @@ func Decode(raw []byte) (any, *Error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, &Error{Message: "empty file: expected a JSON value", Line: 1, Column: 1}
 	}
+	if bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+		// Editors on Windows add it; JSON (RFC 8259 8.1) does not allow it.
+		return nil, &Error{Message: "invalid JSON: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM", Line: 1, Column: 1}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var doc any
