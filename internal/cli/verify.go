@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -44,8 +46,10 @@ from now in either direction (default 5m; 0 turns the check off, for old deliver
 
 --recorded FILE checks every delivery of an NDJSON record instead: the lines
 ` + "`listen --record`" + ` writes ({"headers":{...},"body":"..."}); callbacks are skipped.
-A record holds no bearer secret (it is stored as ****), so bearer deliveries
-cannot be checked from a record.`,
+A record holds no bearer secret (it is stored as Bearer ****), so a bearer
+delivery is reported "not checked", with the listener's verdict, and is not
+counted as a failure: exit 0 when every delivery that could be checked is
+valid, 1 when one is not, 2 when none could be checked.`,
 		Example: `  webhook-tool verify body.json --secret "$SECRET" \
       -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' \
       -H 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' --tolerance 0
@@ -179,6 +183,8 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 	}
 	pal := render.NewPalette(app.ColorOut())
 	switch {
+	case v.Kind == record.Unchecked:
+		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Yellow("not checked"), v.Scheme, v.Reason)
 	case v.Valid:
 		fmt.Fprintf(app.Out, "%s%s (%s signature, secret %d)\n", prefix, pal.Green("valid"), v.Scheme, v.Secret)
 	case prefix != "":
@@ -194,6 +200,7 @@ type recordedRequest struct {
 	Body         string                     `json:"body"`
 	BodyEncoding string                     `json:"body_encoding"`
 	Kind         string                     `json:"kind"`
+	Signature    *record.Signature          `json:"signature"`
 }
 
 func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) error {
@@ -204,7 +211,7 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	var n, bad, line int
+	var n, bad, unchecked, line int
 	for sc.Scan() {
 		line++
 		text := bytes.TrimSpace(sc.Bytes())
@@ -222,27 +229,88 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 		if err != nil {
 			return usageError(fmt.Errorf("%s:%d: %v", opts.Recorded, line, err), "")
 		}
-		v, err := verifyOne(vo, h, body)
-		if err != nil {
+		if err := needSecret(vo.Secrets); err != nil {
 			return err
 		}
-		v.Line = line
-		n++
-		if !v.Valid {
-			bad++
+		v, ok := redactedVerdict(vo.Scheme, h, rec.Signature)
+		if ok {
+			unchecked++
+		} else {
+			if v, err = verifyOne(vo, h, body); err != nil {
+				return err
+			}
+			n++
+			if !v.Valid {
+				bad++
+			}
 		}
+		v.Line = line
 		writeVerdict(app, opts.Output, v, fmt.Sprintf("%s:%d: ", opts.Recorded, line))
 	}
 	if err := sc.Err(); err != nil {
 		return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, err), "")
 	}
+	// A delivery that could not be checked is neither valid nor a failure:
+	// with nothing checked at all, "valid" would be a lie, as without a
+	// secret.
 	switch {
-	case n == 0:
+	case n == 0 && unchecked == 0:
 		return usageErrorf("%s holds no deliveries", opts.Recorded)
+	case n == 0:
+		return usageError(fmt.Errorf("none of the %d deliveries in %s could be checked: their bearer tokens were redacted when recorded", unchecked, opts.Recorded),
+			"a record never holds a bearer token; check bearer deliveries as they arrive, with listen --secret")
+	case bad > 0 && unchecked > 0:
+		return failError(fmt.Errorf("%d of %d checked deliveries failed verification; %d more could not be checked", bad, n, unchecked), "")
 	case bad > 0:
 		return failError(fmt.Errorf("%d of %d deliveries failed verification", bad, n), "")
+	case unchecked > 0:
+		fmt.Fprintf(app.Err, "webhook-tool: %s %d of %d deliveries could not be checked: their bearer tokens were redacted when recorded\n",
+			render.NewPalette(app.ColorErr()).Yellow("warning:"), unchecked, n+unchecked)
 	}
 	return nil
+}
+
+// redactedVerdict reports a bearer delivery whose token listen redacted when
+// it recorded it ("Bearer ****"): the secret is not in the record, so the
+// delivery cannot be checked, and comparing the mask with the secret would
+// call a delivery the listener accepted invalid. The verdict says so, with
+// the listener's own (sig, from the record). ok is false for any other
+// delivery, which verify checks as usual.
+func redactedVerdict(scheme signature.Scheme, h http.Header, sig *record.Signature) (v verdict, ok bool) {
+	if scheme == signature.Auto {
+		scheme = signature.Detect(h)
+	}
+	if scheme != signature.Bearer {
+		return verdict{}, false
+	}
+	values := h.Values(signature.HeaderAuthorization)
+	if len(values) == 0 {
+		return verdict{}, false
+	}
+	shown := strings.TrimSpace(values[0])
+	what := "the bearer token"
+	if shown != signature.Mask {
+		word, rest, found := strings.Cut(shown, " ")
+		if !found || !strings.EqualFold(word, "Bearer") || strings.TrimSpace(rest) != signature.Mask {
+			return verdict{}, false
+		}
+	} else {
+		what = "the " + signature.HeaderAuthorization + " header"
+	}
+	reason := fmt.Sprintf("%s was redacted when recorded (%s), so it cannot be checked; ", what, shown)
+	switch {
+	case sig == nil:
+		reason += "the record holds no verdict of the listener"
+	case sig.Kind == record.Unchecked:
+		reason += "the listener did not check it (no --secret)"
+	case sig.Valid:
+		reason += "the listener's verdict was: valid"
+	case sig.Reason != "":
+		reason += "the listener's verdict was: invalid (" + sig.Reason + ")"
+	default:
+		reason += "the listener's verdict was: invalid"
+	}
+	return verdict{Scheme: string(signature.Bearer), Reason: reason, Kind: record.Unchecked}, true
 }
 
 func (r recordedRequest) request() (http.Header, []byte, error) {
