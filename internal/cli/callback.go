@@ -27,6 +27,7 @@ type CallbackOptions struct {
 	Retries     int
 	MaxSize     string
 	Output      string
+	TLS         ClientTLS
 }
 
 func newCallbackCmd(app *App) *cobra.Command {
@@ -67,6 +68,7 @@ usage or input error (no URL, bad URL, empty message, unreadable file).`,
 	f.IntVar(&opts.Retries, "retries", 3, "retry a failed connect up to `N` times (never a request that was sent)")
 	f.StringVar(&opts.MaxSize, "max-size", render.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	addClientTLSFlags(cmd, &opts.TLS)
 	_ = cmd.MarkFlagFilename("file")
 	_ = cmd.MarkFlagFilename("from-payload", "json", "ndjson")
 	return cmd
@@ -127,8 +129,12 @@ func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
 		fmt.Fprintf(app.Err, "webhook-tool: %s plain http to %s: the message and headers travel unencrypted\n", pal.Yellow("warning:"), u.Host)
 	}
 
+	tlsConf, err := opts.TLS.config()
+	if err != nil {
+		return err
+	}
 	s := &callback.Sender{
-		Client:  app.HTTPClient,
+		Client:  withTLS(app.HTTPClient, tlsConf),
 		Timeout: opts.Timeout,
 		Retries: opts.Retries,
 		Header:  header,
@@ -302,8 +308,8 @@ func reportCallback(app *App, opts *CallbackOptions, res callback.Result, size i
 
 	case res.Err != nil && !res.Sent:
 		hint := "nothing reached the server, so running the command again cannot duplicate the callback"
-		if delivery.HandshakeFailed(res.Err) {
-			hint = "nothing was sent; check the URL's scheme and port, and that the server's certificate is trusted"
+		if h := tlsHint(res.Err); h != "" {
+			hint = h
 		}
 		msg := "callback not sent: " + desc
 		if res.Attempts > 1 {

@@ -36,6 +36,7 @@ type ReplayOptions struct {
 	Retries int
 	Timeout time.Duration
 	Output  string
+	TLS     ClientTLS
 }
 
 var replayOutputs = []string{"text", "json"}
@@ -79,6 +80,7 @@ Exit status: 0 every delivery got a 2xx, 1 any did not, 2 usage or unreadable re
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add or replace a header, `'Name: value'` (repeatable)")
 	f.IntVar(&opts.Retries, "retries", 3, "retry each delivery up to `N` times on connection errors, 429, 502, 503, 504")
 	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "give up on an attempt after this long")
+	addClientTLSFlags(cmd, &opts.TLS)
 	addOutputFlag(cmd, &opts.Output, "text", replayOutputs...)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -157,7 +159,11 @@ func replayRun(app *App, opts *ReplayOptions) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	client := delivery.NewClient(1)
+	tlsConf, err := opts.TLS.config()
+	if err != nil {
+		return err
+	}
+	client := withTLS(delivery.NewClient(1), tlsConf)
 	policy := delivery.Policy{Retries: opts.Retries, Timeout: opts.Timeout, Now: app.Now}
 	pal := render.NewPalette(app.ColorOut())
 	enc := json.NewEncoder(app.Out)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,6 +45,9 @@ type SendOptions struct {
 	Concurrency  int
 	Rate         float64
 	Output       string
+	TLS          ClientTLS
+
+	tlsConf *tls.Config // from TLS, once the flags are checked
 }
 
 func newSendCmd(app *App) *cobra.Command {
@@ -108,6 +112,7 @@ an invalid payload (nothing is sent).`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the exact request and send nothing")
 	f.IntVar(&opts.Retries, "retries", 3, "retries after a connection error or a 429, 502, 503 or 504")
 	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time limit for each attempt")
+	addClientTLSFlags(cmd, &opts.TLS)
 	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
 	f.IntVarP(&opts.Concurrency, "concurrency", "c", 10, "load mode: `C` deliveries in flight at once")
 	f.Float64Var(&opts.Rate, "rate", 0, "load mode: start at most `R` deliveries per second (0 = no limit)")
@@ -163,6 +168,9 @@ func sendRun(app *App, opts *SendOptions) error {
 		userAgent: "webhook-tool/" + buildInfo().Version,
 	}
 
+	if opts.tlsConf, err = opts.TLS.config(); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	policy := delivery.Policy{Retries: opts.Retries, Timeout: opts.Timeout}
@@ -502,17 +510,18 @@ func headerMap(hs []signature.Header) http.Header {
 }
 
 // httpClient is the app's client, or one tuned for conns connections that
-// does not follow redirects when the app uses the default transport.
-func httpClient(app *App, conns int) *http.Client {
+// does not follow redirects when the app uses the default transport, with
+// the TLS configuration of --cacert/--insecure when there is one.
+func httpClient(app *App, conns int, conf *tls.Config) *http.Client {
 	c := app.HTTPClient
 	if c == nil || c.Transport == nil {
-		return delivery.NewClient(conns)
+		return withTLS(delivery.NewClient(conns), conf)
 	}
 	cc := *c
 	if cc.CheckRedirect == nil {
 		cc.CheckRedirect = delivery.NoRedirects
 	}
-	return &cc
+	return withTLS(&cc, conf)
 }
 
 // --- one delivery ---------------------------------------------------------
@@ -615,7 +624,7 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o outgoing, p del
 		fmt.Fprintf(app.Err, "webhook-tool: attempt %d of %d: %s; retrying in %s%s\n",
 			a.N, opts.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
 	}
-	resp, err := delivery.Send(ctx, httpClient(app, 1), o.req, p, onRetry)
+	resp, err := delivery.Send(ctx, httpClient(app, 1, opts.tlsConf), o.req, p, onRetry)
 
 	report := sendReport{Request: newRequestReport(o, false), Attempts: resp.Attempts, OK: err == nil && resp.OK()}
 	if err == nil {
@@ -652,6 +661,8 @@ func deliveryFailure(o outgoing, resp delivery.Response, err error, opts *SendOp
 			hint = fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", hostOf(o.req.URL))
 		case errors.As(err, &te):
 			hint = "raise --timeout if the receiver is just slow"
+		default:
+			hint = tlsHint(err)
 		}
 		return failError(fmt.Errorf("delivery to %s failed%s: %s", hostOf(o.req.URL), after, delivery.Explain(err)), hint)
 	}

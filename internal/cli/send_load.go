@@ -64,7 +64,7 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 		// throughput for little memory.
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	sum, err := delivery.RunLoad(ctx, httpClient(app, opts.Concurrency), l)
+	sum, err := delivery.RunLoad(ctx, httpClient(app, opts.Concurrency, opts.tlsConf), l)
 	if bar != nil {
 		_ = bar.Finish()
 	}

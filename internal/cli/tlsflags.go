@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+)
+
+// ClientTLS is --cacert and --insecure, for the commands that send: how to
+// trust a server whose certificate is not in the system's roots, such as
+// `listen --tls` on this machine.
+type ClientTLS struct {
+	CACert   string
+	Insecure bool
+}
+
+func addClientTLSFlags(cmd *cobra.Command, o *ClientTLS) {
+	f := cmd.Flags()
+	f.StringVar(&o.CACert, "cacert", "", "also trust the certificates in PEM `FILE` (e.g. the one listen --cert serves)")
+	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate (a local test server only)")
+	_ = cmd.MarkFlagFilename("cacert", "pem", "crt")
+}
+
+// config is the TLS client configuration the flags ask for, or nil for the
+// default (the system's roots).
+func (o ClientTLS) config() (*tls.Config, error) {
+	if o.CACert == "" && !o.Insecure {
+		return nil, nil
+	}
+	conf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure}
+	if o.CACert != "" {
+		pem, err := os.ReadFile(o.CACert)
+		if err != nil {
+			return nil, usageError(fmt.Errorf("cannot read --cacert %s: %w", o.CACert, unwrapPathErr(err)), "")
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usageError(fmt.Errorf("--cacert %s holds no PEM certificate", o.CACert), "give a file with -----BEGIN CERTIFICATE----- blocks")
+		}
+		conf.RootCAs = pool
+	}
+	return conf, nil
+}
+
+// tlsHint is the hint for a failed TLS handshake, naming the flags that fix
+// an untrusted certificate.
+func tlsHint(err error) string {
+	if !delivery.HandshakeFailed(err) {
+		return ""
+	}
+	var uae x509.UnknownAuthorityError
+	var cie x509.CertificateInvalidError
+	var hne x509.HostnameError
+	if errors.As(err, &uae) || errors.As(err, &cie) || errors.As(err, &hne) {
+		return "to trust a test server's certificate (listen --tls), pass --cacert FILE, or --insecure to skip the check"
+	}
+	return "nothing was sent; check the URL's scheme and port"
+}
+
+// withTLS returns c with conf applied to its transport (a copy: c is not
+// changed), or c itself when conf is nil.
+func withTLS(c *http.Client, conf *tls.Config) *http.Client {
+	if conf == nil {
+		return c
+	}
+	cc := *c
+	t, ok := cc.Transport.(*http.Transport)
+	if !ok && cc.Transport == nil {
+		t, ok = http.DefaultTransport.(*http.Transport), true
+	}
+	if ok {
+		t = t.Clone()
+		t.TLSClientConfig = conf
+		cc.Transport = t
+	}
+	return &cc
+}
