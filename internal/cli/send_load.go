@@ -28,6 +28,7 @@ type loadReport struct {
 	ElapsedS    float64        `json:"elapsed_s"`
 	PerSecond   float64        `json:"per_second"`
 	Interrupted bool           `json:"interrupted,omitempty"`
+	InFlight    int            `json:"in_flight,omitempty"` // cut short by the interrupt; may have arrived
 }
 
 type latencyMS struct {
@@ -78,7 +79,7 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 		Sent: sum.Sent, OK: sum.OK, Failed: sum.Failed(), Failures: sum.Failures,
 		LatencyMS: latencyMS{ms(sum.Latency.P50), ms(sum.Latency.P90), ms(sum.Latency.P99), ms(sum.Latency.Max)},
 		ElapsedS:  float64(sum.Elapsed.Milliseconds()) / 1000, PerSecond: round1(sum.PerSecond()),
-		Interrupted: interrupted,
+		Interrupted: interrupted, InFlight: sum.InFlight,
 	}
 	if opts.Output == "json" {
 		if err := writeJSON(app, rep); err != nil {
@@ -89,7 +90,11 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 	}
 	switch {
 	case interrupted:
-		return failError(fmt.Errorf("interrupted after %d of %d deliveries", sum.Sent, opts.Count), "")
+		more := ""
+		if sum.InFlight > 0 {
+			more = fmt.Sprintf("; %d more were in flight and may have arrived", sum.InFlight)
+		}
+		return failError(fmt.Errorf("interrupted after %d of %d deliveries%s", sum.Sent, opts.Count, more), "")
 	case sum.Failed() > 0:
 		return failError(fmt.Errorf("%d of %d deliveries failed", sum.Failed(), sum.Sent), "")
 	}

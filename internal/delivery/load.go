@@ -45,6 +45,9 @@ type Summary struct {
 	Failures map[string]int // failed deliveries by status ("503") or error ("connection refused")
 	Latency  Percentiles    // per delivery, first attempt to final answer, retries included
 	Elapsed  time.Duration  // wall time of the run
+	// InFlight counts deliveries cut short when ctx was cancelled: not in
+	// Sent, and they may or may not have reached the receiver.
+	InFlight int
 }
 
 // Failed is the number of deliveries that did not get a 2xx.
@@ -124,7 +127,12 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 				}
 				resp, err := s.send(req, l.Policy, nil, true)
 				if err != nil && ctx.Err() != nil {
-					return // interrupted: not a failure of the receiver
+					// Interrupted: not a failure of the receiver, which may
+					// still have got it.
+					mu.Lock()
+					sum.InFlight++
+					mu.Unlock()
+					return
 				}
 				r := Result{Index: i, Status: resp.Status, Err: err, Latency: resp.Elapsed, Attempts: resp.Attempts}
 				mu.Lock()

@@ -239,3 +239,29 @@ func TestPercentiles(t *testing.T) {
 		t.Errorf("percentiles of one = %+v", one)
 	}
 }
+
+// Deliveries cut short by the interrupt are counted apart: they are not
+// failures, and the receiver may have got them.
+func TestRunLoadCountsInFlightOnCancel(t *testing.T) {
+	arrived := make(chan struct{}, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		arrived <- struct{}{}
+		<-r.Context().Done() // never answers
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for range 4 {
+			<-arrived
+		}
+		cancel() // all four workers are waiting for an answer
+	}()
+	sum, err := RunLoad(ctx, NewClient(4), Load{Count: 100, Concurrency: 4, Build: buildTo(srv.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 0 || sum.InFlight != 4 || len(sum.Failures) != 0 {
+		t.Errorf("sent %d, in flight %d, failures %v; want 0, 4, none", sum.Sent, sum.InFlight, sum.Failures)
+	}
+}
