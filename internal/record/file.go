@@ -32,7 +32,13 @@ func OpenFile(path string) (*File, error) {
 		return nil, err
 	}
 	if f.info.Mode().IsRegular() && f.info.Size() > 0 {
-		seq, err := lastSeqOf(path, f.info)
+		seq, cut, err := lastSeqOf(path, f.info)
+		if err == nil && cut {
+			// A crash left the last line without its newline: end it, so
+			// the next record starts a line of its own instead of being
+			// glued to the broken one.
+			_, err = f.f.Write([]byte{'\n'})
+		}
 		if err != nil {
 			f.f.Close()
 			return nil, err
@@ -43,22 +49,27 @@ func OpenFile(path string) (*File, error) {
 }
 
 // lastSeqOf reads the last seq of the file at path, which must still be the
-// file info describes.
-func lastSeqOf(path string, info os.FileInfo) (int64, error) {
+// file info describes, and whether the file ends in a cut-off line (no final
+// newline).
+func lastSeqOf(path string, info os.FileInfo) (int64, bool, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
+		return 0, false, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil || !os.SameFile(st, info) {
-		return 0, fmt.Errorf("record file %s was replaced while being opened", path)
+		return 0, false, fmt.Errorf("record file %s was replaced while being opened", path)
 	}
 	seq, err := LastSeq(fh, st.Size())
 	if err != nil {
-		return 0, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
+		return 0, false, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
 	}
-	return seq, nil
+	last := make([]byte, 1)
+	if _, err := fh.ReadAt(last, st.Size()-1); err != nil {
+		return 0, false, fmt.Errorf("cannot read record file to number on from its last record: %w", err)
+	}
+	return seq, last[0] != '\n', nil
 }
 
 // LastSeq is the seq of the last record the file held when it was opened,

@@ -156,3 +156,22 @@ func TestLastSeqReadsOnlyTheEnd(t *testing.T) {
 		t.Errorf("read %d bytes of %d to find the last seq", cr.read, buf.Len())
 	}
 }
+
+// A torn last line is ended before the next record, which gets a line of its
+// own that a reader can parse.
+func TestReopenEndsATornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.ndjson")
+	torn := "{\"seq\":1,\"method\":\"POST\",\"body\":\"x\"}\n{\"seq\":2,\"method\":\"PO"
+	if err := os.WriteFile(path, []byte(torn), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	appendRecords(t, path, 1, "after the crash")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	if len(lines) != 3 || lines[1] != `{"seq":2,"method":"PO` || !strings.HasPrefix(lines[2], `{"seq":2,`) {
+		t.Errorf("file after reopening:\n%s", raw)
+	}
+}
