@@ -28,7 +28,9 @@ const excerptSize = 1024
 func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 	l.n.fwd.Add(1)
 	target := ForwardURL(l.cfg.ForwardTo, l.prefix, r.URL)
-	fw := &record.Forward{URL: target}
+	// The record shows the URL with any secret the client put in the
+	// query or path masked; the app gets the request as it was sent.
+	fw := &record.Forward{URL: l.masker.maskQuery(target)}
 	d.rec.Forward = fw
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(d.body))
 	if err != nil {
@@ -95,7 +97,7 @@ func ForwardURL(base, prefix string, u *url.URL) string {
 
 func (l *Listener) forwardFailed(fw *record.Forward, err error) (int, []byte, string) {
 	l.n.fwdFail.Add(1)
-	fw.Error = err.Error()
+	fw.Error = l.masker.maskQuery(err.Error()) // a *url.Error names the URL
 	return http.StatusBadGateway, []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + err.Error() + "\n"), ""
 }
 

@@ -93,10 +93,14 @@ type Stats struct {
 	RecordFailures  int64
 	Forwarded       int64
 	ForwardFailures int64
+	// CutOff counts requests still in the handler when the drain limit
+	// (ShutdownTimeout) was reached: their connections were closed, and
+	// they are recorded (503, with the reason) like any other.
+	CutOff int64
 }
 
 type counters struct {
-	deliveries, badSig, invalid, dups, callbacks, rejected, recFail, fwd, fwdFail atomic.Int64
+	deliveries, badSig, invalid, dups, callbacks, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
 }
 
 // Listener handles deliveries. It is an http.Handler.
@@ -108,6 +112,18 @@ type Listener struct {
 	callbacks *idSet
 	out       *outBatcher // pretty output
 	n         counters
+
+	// busy counts open connections and running handlers; Serve returns
+	// only once it is back to zero, so the caller may close Records.
+	busy busyCount
+	// cutting is set when the drain limit is reached and the remaining
+	// connections are closed under the handlers still reading them.
+	cutting atomic.Bool
+
+	// masker hides the configured secrets' text wherever the record shows
+	// what the client sent (path, query, header values).
+	masker       secretMasker
+	redactHeader func(name, value string) string
 }
 
 // New checks cfg and returns a Listener.
@@ -152,14 +168,22 @@ func New(cfg Config) (*Listener, error) {
 		}
 	}
 	cfg.Secrets = secrets
-	return &Listener{
+	l := &Listener{
 		cfg:       cfg,
 		prefix:    NormalizePrefix(cfg.PathPrefix),
 		verify:    signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
 		seen:      newIDSet(1 << 17),
 		callbacks: newIDSet(1 << 16),
 		out:       &outBatcher{w: cfg.Out},
-	}, nil
+		masker:    newSecretMasker(secrets),
+	}
+	l.redactHeader = signature.Redact
+	if l.masker.active() {
+		l.redactHeader = func(name, value string) string {
+			return l.masker.mask(signature.Redact(name, value))
+		}
+	}
+	return l, nil
 }
 
 // NormalizePrefix turns a --path value into "/prefix/" form.
@@ -189,11 +213,15 @@ func (l *Listener) Stats() Stats {
 		RecordFailures:  l.n.recFail.Load(),
 		Forwarded:       l.n.fwd.Load(),
 		ForwardFailures: l.n.fwdFail.Load(),
+		CutOff:          l.n.cutOff.Load(),
 	}
 }
 
-// Serve answers on ln until ctx is cancelled, then stops accepting, waits for
-// the deliveries in flight (at most ShutdownTimeout) and returns.
+// Serve answers on ln until ctx is cancelled, then stops accepting and waits
+// for the deliveries in flight. After ShutdownTimeout it closes the
+// connections still open, which ends the handlers reading them, and returns
+// context.DeadlineExceeded. Either way it returns only after every handler
+// has finished, its request recorded: the caller may close Records then.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler: l,
@@ -207,25 +235,75 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          log.New(prefixWriter{l.cfg.Err}, "", 0),
 		TLSConfig:         l.cfg.TLS,
+		// Counting connections as well as handlers covers a request that
+		// was read just as the server closed, whose handler has yet to
+		// start: its connection is counted until its goroutine ends.
+		ConnState: l.connState,
 	}
 	if l.cfg.TLS != nil {
 		ln = tls.NewListener(ln, l.cfg.TLS)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var err error
 	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
+	case err = <-errc:
 		srv.Close()
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+		if err != nil {
+			l.cutting.Store(true)
+			srv.Close()
+		}
+		<-errc
 	}
-	<-errc
+	// srv.Serve has returned, so every accepted connection has been
+	// counted; wait for them and their handlers to finish.
+	l.busy.wait()
 	return err
+}
+
+// connState counts a connection from its first state to its last.
+func (l *Listener) connState(_ net.Conn, s http.ConnState) {
+	switch s {
+	case http.StateNew:
+		l.busy.add(1)
+	case http.StateClosed, http.StateHijacked:
+		l.busy.add(-1)
+	}
+}
+
+// busyCount is a count that can be waited on until it is zero. add costs one
+// atomic operation (and a load) while nobody waits.
+type busyCount struct {
+	n       atomic.Int64
+	waiting atomic.Bool
+	zero    chan struct{}
+	once    sync.Once
+}
+
+func (b *busyCount) init() { b.once.Do(func() { b.zero = make(chan struct{}, 1) }) }
+
+func (b *busyCount) add(d int64) {
+	if b.n.Add(d) == 0 && b.waiting.Load() {
+		b.init()
+		select {
+		case b.zero <- struct{}{}:
+		default: // a wake-up is already due
+		}
+	}
+}
+
+// wait returns once the count is zero. There is one waiter at a time.
+func (b *busyCount) wait() {
+	b.init()
+	b.waiting.Store(true)
+	defer b.waiting.Store(false)
+	for b.n.Load() != 0 {
+		<-b.zero
+	}
 }
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a
@@ -251,14 +329,20 @@ const callbackSegment = "webhooks/callback/"
 
 // ServeHTTP handles one request: every request that reaches it is recorded
 // before it is answered.
+//
+// The configured secrets' text is masked in the record's path, query and
+// header values here, where the record is built, so every output shows the
+// masked form.
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.busy.add(1)
+	defer l.busy.add(-1)
 	d := &delivery{
 		rec: record.Record{
 			ReceivedAt: l.cfg.Now(),
 			Method:     r.Method,
-			Path:       r.URL.Path,
-			Query:      r.URL.RawQuery,
-			Headers:    record.FlattenHeaders(r.Header, signature.Redact),
+			Path:       l.masker.mask(r.URL.Path),
+			Query:      l.masker.maskQuery(r.URL.RawQuery),
+			Headers:    record.FlattenHeaders(r.Header, l.redactHeader),
 		},
 	}
 	if id, ok := l.callbackID(r.URL.Path); ok {
@@ -268,7 +352,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.n.deliveries.Add(1)
 	switch {
 	case !l.underPrefix(r.URL.Path):
-		l.reject(w, d, http.StatusNotFound, fmt.Sprintf("no deliveries are taken at %s: listen --path is %s", r.URL.Path, l.prefix))
+		l.reject(w, d, http.StatusNotFound, fmt.Sprintf("no deliveries are taken at %s: listen --path is %s", d.rec.Path, l.prefix))
 		return
 	case r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch:
 		w.Header().Set("Allow", "POST, PUT, PATCH")
@@ -377,6 +461,13 @@ func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (*[]byte, in
 			if errors.As(err, &mbe) {
 				return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", max)
 			}
+			if l.cutting.Load() {
+				// The drain limit was reached and Serve closed this
+				// connection: the request is recorded like any other,
+				// as refused for the shutdown.
+				l.n.cutOff.Add(1)
+				return nil, http.StatusServiceUnavailable, fmt.Errorf("listen shut down before the whole body arrived (%d bytes read): the connection was closed after waiting %s for it", len(b), l.cfg.ShutdownTimeout)
+			}
 			return nil, http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", len(b), err)
 		}
 	}
@@ -407,7 +498,7 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		opts := l.verify
 		opts.Now = rec.ReceivedAt
 		v := signature.Verify(opts, r.Header, d.body)
-		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: v.Reason}
+		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: l.masker.mask(v.Reason)}
 		if !v.Valid {
 			rec.Signature.Kind = v.Kind.String()
 			l.n.badSig.Add(1)

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestListenCtrlCWithSlowClient: Ctrl-C while a client is still sending its
+// body. After the drain limit listen closes the connection, waits for the
+// handler, and only then closes the record: the request is in the file
+// (503, why), the summary counts what the file holds, and listen exits 0,
+// as nothing was lost. Before, the record writer was closed under the
+// handler: the request was NOT RECORDED or silently missing, and exit 1.
+func TestListenCtrlCWithSlowClient(t *testing.T) {
+	defer func(d time.Duration) { listenDrain = d }(listenDrain)
+	listenDrain = 100 * time.Millisecond
+	// Keep SIGINT from ending the test process whatever listen has
+	// registered at the moment it arrives.
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+
+	recPath := filepath.Join(t.TempDir(), "rec.ndjson")
+	var out, errb lockedBuffer
+	app := &App{
+		Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb},
+		Getenv: func(k string) string {
+			if k == "GOGC" || k == "GOMEMLIMIT" {
+				return "set" // leave the test process's GC alone
+			}
+			return ""
+		},
+		Now: time.Now,
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- listenRun(app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "auto",
+			MaxBody: "1MiB", Status: 200, Record: recPath, Output: "json", Tolerance: 5 * time.Minute})
+	}()
+
+	addrRE := regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)/`)
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(5 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(errb.String()); m != nil {
+			addr = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("listen did not start:\n%s", errb.String())
+		}
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// The 100 Continue shows the handler has started reading the body.
+	if _, err := c.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	cont, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.Contains(cont, "100 Continue") {
+		t.Fatalf("got %q, %v; want 100 Continue", cont, err)
+	}
+	if _, err := c.Write([]byte("{")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Ctrl-C, repeated until listen has seen one (it may not have
+	// registered for it yet); later ones only reach sigs.
+	var runErr error
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(30 * time.Second)
+wait:
+	for {
+		if !strings.Contains(errb.String(), "shutting down") {
+			if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case runErr = <-done:
+			break wait
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("listen did not stop:\n%s", errb.String())
+		}
+	}
+
+	stderr := errb.String()
+	if runErr != nil {
+		t.Errorf("listen returned %v, want success: nothing was lost\n%s", runErr, stderr)
+	}
+	raw, err := os.ReadFile(recPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	if len(raw) == 0 || len(lines) != 1 || !strings.Contains(lines[0], `"status":503`) {
+		t.Fatalf("record file holds %d lines, want the cut-off request (503):\n%s\nstderr:\n%s", len(lines), raw, stderr)
+	}
+	if out.String() != string(raw) {
+		t.Errorf("stdout (json) %q, want the record %q", out.String(), raw)
+	}
+	for _, want := range []string{"summary: 1 delivery,", ", 1 rejected, 1 cut off at shutdown", "requests were still in flight after 100ms"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "NOT RECORDED") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
