@@ -248,6 +248,11 @@ func listenRun(app *App, opts *ListenOptions) error {
 	}
 	if tlsConf != nil {
 		fmt.Fprintf(app.Err, "  TLS certificate (%s) SHA-256 fingerprint %s\n", certNote, fingerprint)
+		trust := "--insecure (the certificate is generated anew each run)"
+		if opts.Cert != "" {
+			trust = "--cacert " + opts.Cert
+		}
+		fmt.Fprintf(app.Err, "  to send to it: webhook-tool send ... %s\n", trust)
 	}
 	fmt.Fprintf(app.Err, "  callbacks: POST %s%swebhooks/callback/{id}\n", base, l.Prefix())
 	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
