@@ -165,10 +165,14 @@ func verifyOne(vo signature.VerifyOptions, h http.Header, body []byte) (verdict,
 }
 
 func verifyHint(v verdict) string {
-	switch v.Kind {
-	case signature.StaleTimestamp.String(), signature.FutureTimestamp.String():
+	switch {
+	case v.Kind == signature.StaleTimestamp.String():
 		return "the signature itself matched; for an old delivery pass --tolerance 0"
-	case signature.NoMatch.String():
+	case v.Kind == signature.FutureTimestamp.String():
+		return "the signature itself matched; the sender's clock is ahead of this one (check both clocks, or pass --tolerance 0)"
+	case v.Kind == signature.NoMatch.String() && v.Scheme == string(signature.Bearer):
+		return "check that the token the sender puts in Authorization is one of the --secret values"
+	case v.Kind == signature.NoMatch.String():
 		return "check the secret and that the body is byte for byte what was signed (a trailing newline counts)"
 	}
 	return ""
