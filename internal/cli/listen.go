@@ -280,11 +280,15 @@ func listenRun(app *App, opts *ListenOptions) error {
 	records.Close()
 
 	st := l.Stats()
-	fmt.Fprintf(app.Err, "summary: %d %s, %d bad %s, %d invalid %s, %d %s, %d %s",
+	reused := ""
+	if st.ReusedCallbacks > 0 {
+		reused = fmt.Sprintf(" (%d to a used URL, refused)", st.ReusedCallbacks)
+	}
+	fmt.Fprintf(app.Err, "summary: %d %s, %d bad %s, %d invalid %s, %d %s%s, %d %s",
 		st.Deliveries, plural(int(st.Deliveries), "delivery", "deliveries"),
 		st.BadSignatures, plural(int(st.BadSignatures), "signature", "signatures"),
 		st.InvalidPayloads, plural(int(st.InvalidPayloads), "payload", "payloads"),
-		st.Callbacks, plural(int(st.Callbacks), "callback", "callbacks"),
+		st.Callbacks, plural(int(st.Callbacks), "callback", "callbacks"), reused,
 		st.Duplicates, plural(int(st.Duplicates), "duplicate", "duplicates"))
 	if st.Rejected > 0 {
 		fmt.Fprintf(app.Err, ", %d rejected", st.Rejected)

@@ -89,6 +89,7 @@ type Stats struct {
 	InvalidPayloads int64
 	Duplicates      int64
 	Callbacks       int64
+	ReusedCallbacks int64 // of Callbacks, those to a URL already used (answered 409)
 	Rejected        int64 // 404, 405, 413, unreadable bodies
 	RecordFailures  int64
 	Forwarded       int64
@@ -100,7 +101,7 @@ type Stats struct {
 }
 
 type counters struct {
-	deliveries, badSig, invalid, dups, callbacks, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
+	deliveries, badSig, invalid, dups, callbacks, reused, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
 }
 
 // Listener handles deliveries. It is an http.Handler.
@@ -209,6 +210,7 @@ func (l *Listener) Stats() Stats {
 		InvalidPayloads: l.n.invalid.Load(),
 		Duplicates:      l.n.dups.Load(),
 		Callbacks:       l.n.callbacks.Load(),
+		ReusedCallbacks: l.n.reused.Load(),
 		Rejected:        l.n.rejected.Load(),
 		RecordFailures:  l.n.recFail.Load(),
 		Forwarded:       l.n.fwd.Load(),
@@ -567,6 +569,7 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 	d.rec.SetBodyRef(d.body)
 	status, msg := http.StatusOK, []byte("ok\n")
 	if l.callbacks.add(id) {
+		l.n.reused.Add(1)
 		status = http.StatusConflict
 		d.rec.Error = "the callback URL for delivery " + id + " was already used; a callback URL must not be reused"
 		msg = []byte(d.rec.Error + "\n")

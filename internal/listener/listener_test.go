@@ -448,7 +448,7 @@ func TestCallbackStandIn(t *testing.T) {
 	if recs[0]["signature"] != nil || recs[0]["schema"] != nil {
 		t.Errorf("a callback has no verdicts: %v", recs[0])
 	}
-	if st := e.l.Stats(); st.Callbacks != 3 || st.Deliveries != 1 {
+	if st := e.l.Stats(); st.Callbacks != 3 || st.ReusedCallbacks != 1 || st.Deliveries != 1 {
 		t.Errorf("stats %+v", st)
 	}
 }
