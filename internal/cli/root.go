@@ -37,7 +37,43 @@ func Run(app *App, args []string) int {
 		}
 		err = usageError(err, fmt.Sprintf("run `%s --help` to see its usage", path))
 	}
+	if errors.As(err, &ee) && ee.Code == ExitUsage && ee.Err != nil && cmd != nil {
+		if src := configuredFlagIn(cmd, ee.Err); src != "" {
+			ee.Err = fmt.Errorf("%w (the value is from %s)", ee.Err, src)
+		}
+	}
 	return exitCode(err, app.Err)
+}
+
+// configuredFlagIn returns where the value came from when err complains
+// about a --flag that the environment or the config file set, so "invalid
+// --count -5" says where the -5 is; "" otherwise.
+func configuredFlagIn(cmd *cobra.Command, err error) string {
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		return "" // names its source already
+	}
+	msg, src := err.Error(), ""
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		s := config.Source(f)
+		if s == "" || src != "" {
+			return
+		}
+		name := "--" + f.Name
+		for i := strings.Index(msg, name); i >= 0; {
+			end := i + len(name)
+			if end == len(msg) || !(msg[end] == '-' || msg[end] >= 'a' && msg[end] <= 'z') {
+				src = s
+				return
+			}
+			next := strings.Index(msg[end:], name)
+			if next < 0 {
+				break
+			}
+			i = end + next
+		}
+	})
+	return src
 }
 
 // NewRootCmd builds the whole command tree over app.

@@ -101,6 +101,7 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 				if err := set(f, []string{val}); err != nil {
 					firstErr = &Error{Source: EnvName(f.Name), Err: err}
 				}
+				markSource(f, EnvName(f.Name))
 				return
 			}
 			if v != nil && v.IsSet(f.Name) {
@@ -111,10 +112,32 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 				if err != nil {
 					firstErr = &Error{Source: "config file " + opts.File, Err: fmt.Errorf("%s: %w", f.Name, err)}
 				}
+				markSource(f, "config file "+opts.File)
 			}
 		})
 	}
 	return firstErr
+}
+
+// SourceAnnotation is the pflag annotation Apply puts on each flag it sets:
+// where the value came from ("WEBHOOK_TOOL_COUNT", "config file PATH"), so a
+// command that rejects the value can say where to fix it.
+const SourceAnnotation = "webhook-tool/source"
+
+func markSource(f *pflag.Flag, source string) {
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[SourceAnnotation] = []string{source}
+}
+
+// Source returns where Apply took f's value from, or "" when it did not set
+// it (a default, or the command line).
+func Source(f *pflag.Flag) string {
+	if src := f.Annotations[SourceAnnotation]; len(src) == 1 {
+		return src[0]
+	}
+	return ""
 }
 
 func readFile(opts Options) (*viper.Viper, error) {
