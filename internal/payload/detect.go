@@ -1,6 +1,9 @@
 package payload
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // DetectRules lists the detection rules in the order they are tried, as
 // PRODUCT.md defines them; used in the error when nothing matches.
@@ -47,10 +50,14 @@ func detectBy(typ string, has func(key string) bool) string {
 	return ""
 }
 
-// NoMatchError says no detection rule matched a payload.
-type NoMatchError struct{}
+// NoMatchError says no detection rule matched a payload. Closest, when
+// set, is the bundled schema the payload looks meant for, and Why says what
+// keeps it from being detected as that.
+type NoMatchError struct {
+	Closest, Why string
+}
 
-func (NoMatchError) Error() string {
+func (e NoMatchError) Error() string {
 	s := "no schema matches this payload (tried"
 	for i, r := range DetectRules {
 		sep := ","
@@ -59,5 +66,36 @@ func (NoMatchError) Error() string {
 		}
 		s += fmt.Sprintf("%s %s", sep, r.Schema)
 	}
-	return s + ")"
+	s += ")"
+	if e.Closest != "" {
+		s += fmt.Sprintf("; it looks like %s, but %s: --schema %s shows what is wrong", e.Closest, e.Why, e.Closest)
+	}
+	return s
+}
+
+// noMatch is the NoMatchError for a decoded payload that no rule matched,
+// naming the schema it comes closest to: a Permit "type" in the wrong case
+// or spelling, or half of the Permission Assist rule.
+func noMatch(doc any) NoMatchError {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return NoMatchError{}
+	}
+	if typ, ok := m["type"].(string); ok {
+		norm := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(typ)))
+		for _, t := range []string{"create_user", "invite_user", "role_assignment"} {
+			if norm == t {
+				return NoMatchError{Closest: "permit." + t, Why: fmt.Sprintf("its \"type\" is %q, not %q", typ, t)}
+			}
+		}
+	}
+	_, ev := m["event"]
+	_, cb := m["callback"]
+	switch {
+	case ev && !cb:
+		return NoMatchError{Closest: "permission_assist.access_request", Why: `it has "event" and no "callback"`}
+	case cb && !ev:
+		return NoMatchError{Closest: "permission_assist.access_request", Why: `it has "callback" and no "event"`}
+	}
+	return NoMatchError{}
 }

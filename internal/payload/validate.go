@@ -87,7 +87,7 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 	if schema == "" {
 		schema = Detect(doc)
 		if schema == "" {
-			return Result{}, NoMatchError{}
+			return Result{}, noMatch(doc)
 		}
 	}
 	s, err := r.schema(schema)
