@@ -80,9 +80,10 @@ signature, from --concurrency workers over reused connections, at most --rate pe
 second; it prints a summary: sent, 2xx, failures by status, latency p50/p90/p99
 (retries included) and deliveries per second.
 
-Exit status: 0 when every delivery got a 2xx answer, 1 when one did not (or the
-receiver could not be reached), 2 for usage errors: an unknown fixture, a bad URL,
-an invalid payload (nothing is sent).`,
+Exit status: 0 when every delivery got a 2xx answer; 1 when one did not (or the
+receiver could not be reached), or the payload is invalid against its schema
+(nothing is sent); 2 for usage errors: an unknown fixture, a bad URL, a file
+that is not JSON.`,
 		Example: `  webhook-tool send permission_assist.access_request_created --to http://127.0.0.1:8080/ --secret "$SECRET"
   webhook-tool send permit.invite_user --to https://app.example.com/hooks/permit --scheme bearer --secret "$TOKEN"
   webhook-tool send my-delivery.json --to http://127.0.0.1:3000/webhooks --set event.request.action=Remove
@@ -418,7 +419,8 @@ func validateOutgoing(app *App, opts *SendOptions, t *payloadTemplate) error {
 	if res.Schema == "" {
 		return usageError(fmt.Errorf("%s is not JSON; nothing was sent", t.name), hint)
 	}
-	return usageError(fmt.Errorf("%s is invalid against %s; nothing was sent", t.name, res.Schema), hint)
+	// Exit 1, not 2: an invalid payload is "the thing checked failed" (PRODUCT.md).
+	return failError(fmt.Errorf("%s is invalid against %s; nothing was sent", t.name, res.Schema), hint)
 }
 
 // requestBuilder makes each delivery's request: body, id, timestamp and
