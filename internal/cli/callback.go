@@ -308,7 +308,7 @@ func reportCallback(app *App, opts *CallbackOptions, res callback.Result, size i
 
 	case res.Err != nil && !res.Sent:
 		hint := "nothing reached the server, so running the command again cannot duplicate the callback"
-		if h := tlsHint(res.Err); h != "" {
+		if h := opts.TLS.handshakeHint(res.Err); h != "" {
 			hint = h
 		}
 		msg := "callback not sent: " + desc

@@ -21,7 +21,7 @@ func checkOutput(got string, allowed ...string) error {
 	if slices.Contains(allowed, got) {
 		return nil
 	}
-	return usageError(fmt.Errorf("unknown output format %q", got), "use one of: "+strings.Join(allowed, ", "))
+	return usageError(fmt.Errorf("unknown --output format %q", got), "use one of: "+strings.Join(allowed, ", "))
 }
 
 // parseHeaders turns repeated -H 'Name: value' flags into a header set.

@@ -99,6 +99,14 @@ and posts plain-text callbacks. No account, no cloud.`,
 	root.PersistentFlags().StringVar(&app.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/webhook-tool/config.yaml)")
 	root.PersistentFlags().BoolVar(&app.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		var ive *pflag.InvalidValueError
+		if errors.As(err, &ive) {
+			// pflag's own text ends in strconv's ("strconv.ParseInt:
+			// parsing "abc": invalid syntax"); say what the flag takes.
+			if want := config.Want(ive.GetFlag().Value.Type()); want != "" {
+				err = fmt.Errorf("invalid value %q for --%s: want %s", ive.GetValue(), ive.GetFlag().Name, want)
+			}
+		}
 		return usageError(err, fmt.Sprintf("run `%s --help` to see its flags", cmd.CommandPath()))
 	})
 
@@ -167,6 +175,8 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		hint := "fix the value, or point --config at another file"
 		var ce *config.Error
 		switch {
+		case errors.Is(err, fs.ErrNotExist) && app.configPath == "":
+			hint = "create the file, or unset " + config.EnvName("config") + " to use " + config.DefaultPath(app.Getenv)
 		case errors.Is(err, fs.ErrNotExist):
 			hint = "create the file, or leave out --config to use " + config.DefaultPath(app.Getenv)
 		case errors.As(err, &ce) && strings.HasPrefix(ce.Source, config.EnvPrefix):

@@ -671,7 +671,7 @@ func deliveryFailure(o outgoing, resp delivery.Response, err error, opts *SendOp
 		case errors.As(err, &te):
 			hint = "raise --timeout if the receiver is just slow"
 		default:
-			hint = tlsHint(err)
+			hint = opts.TLS.handshakeHint(err)
 		}
 		return failError(fmt.Errorf("delivery to %s failed%s: %s", hostOf(o.req.URL), after, delivery.Explain(err)), hint)
 	}

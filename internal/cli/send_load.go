@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -96,7 +97,13 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 		}
 		return failError(fmt.Errorf("interrupted after %d of %d deliveries%s", sum.Sent, opts.Count, more), "")
 	case sum.Failed() > 0:
-		return failError(fmt.Errorf("%d of %d deliveries failed", sum.Failed(), sum.Sent), "")
+		hint := ""
+		for k := range sum.Failures {
+			if strings.HasPrefix(k, "TLS handshake failed") && strings.Contains(k, "certificate") {
+				hint = opts.TLS.untrustedHint()
+			}
+		}
+		return failError(fmt.Errorf("%d of %d deliveries failed", sum.Failed(), sum.Sent), hint)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -45,6 +46,10 @@ func (o ClientTLS) config() (*tls.Config, error) {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
+			if bytes.Contains(pem, []byte("PRIVATE KEY-----")) {
+				return nil, usageError(fmt.Errorf("--cacert %s holds a private key, not a certificate", o.CACert),
+					"give the certificate file (listen --cert), not the key")
+			}
 			return nil, usageError(fmt.Errorf("--cacert %s holds no PEM certificate", o.CACert), "give a file with -----BEGIN CERTIFICATE----- blocks")
 		}
 		conf.RootCAs = pool
@@ -53,8 +58,12 @@ func (o ClientTLS) config() (*tls.Config, error) {
 }
 
 // tlsHint is the hint for a failed TLS handshake, naming the flags that fix
-// an untrusted certificate.
-func tlsHint(err error) string {
+// an untrusted certificate, for a command run without either of them.
+func tlsHint(err error) string { return ClientTLS{}.handshakeHint(err) }
+
+// handshakeHint is the hint for err when it is a failed TLS handshake, ""
+// otherwise.
+func (o ClientTLS) handshakeHint(err error) string {
 	if !delivery.HandshakeFailed(err) {
 		return ""
 	}
@@ -62,9 +71,18 @@ func tlsHint(err error) string {
 	var cie x509.CertificateInvalidError
 	var hne x509.HostnameError
 	if errors.As(err, &uae) || errors.As(err, &cie) || errors.As(err, &hne) {
-		return "to trust a test server's certificate (listen --tls), pass --cacert FILE, or --insecure to skip the check"
+		return o.untrustedHint()
 	}
 	return "nothing was sent; check the URL's scheme and port"
+}
+
+// untrustedHint says how to trust the server's certificate, given what the
+// user already passed.
+func (o ClientTLS) untrustedHint() string {
+	if o.CACert != "" {
+		return fmt.Sprintf("the server's certificate is not one --cacert %s vouches for: give the certificate it serves (listen --cert) or its CA", o.CACert)
+	}
+	return "to trust a test server's certificate (listen --tls), pass --cacert FILE, or --insecure to skip the check"
 }
 
 // withTLS returns c with conf applied to its transport (a copy: c is not

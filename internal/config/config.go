@@ -275,6 +275,10 @@ func set(f *pflag.Flag, vals []string) error {
 	return nil
 }
 
+// Want says in words what a flag of pflag type typ accepts ("a whole
+// number"), or "" for types whose own errors say it.
+func Want(typ string) string { return flagTypeNames[typ] }
+
 // flagTypeNames says in words what a flag of each pflag type accepts.
 var flagTypeNames = map[string]string{
 	"bool":     "true or false",
@@ -303,7 +307,9 @@ func unknownKeys(v *viper.Viper, known []string) []string {
 	var msgs []string
 	for _, k := range keys {
 		msg := fmt.Sprintf("%q is not a flag of any command; ignored", k)
-		if m := nearest(k, known); m != "" {
+		if _, section := v.Get(k).(map[string]any); section {
+			msg += " (keys are flag names at the top level of the file; sections are not read)"
+		} else if m := nearest(k, known); m != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", m)
 		}
 		msgs = append(msgs, msg)

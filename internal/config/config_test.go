@@ -82,7 +82,7 @@ func TestPrecedence(t *testing.T) {
 // not, and the rest of the file still applies.
 func TestUnknownKeysWarn(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	text := "secrets: [a]\nmax_body: 2MiB\nschme: github\nzzz: 1\nto: http://file\naddr: 127.0.0.1:9\nRetries: 5\n"
+	text := "secrets: [a]\nmax_body: 2MiB\nschme: github\nzzz: 1\nto: http://file\naddr: 127.0.0.1:9\nRetries: 5\nlisten:\n  addr: x\n"
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +101,7 @@ func TestUnknownKeysWarn(t *testing.T) {
 	}
 	pre := "config file " + path + ": "
 	want := []string{
+		pre + `"listen" is not a flag of any command; ignored (keys are flag names at the top level of the file; sections are not read)`,
 		pre + `"max_body" is not a flag of any command; ignored (did you mean "max-body"?)`,
 		pre + `"schme" is not a flag of any command; ignored (did you mean "scheme"?)`,
 		pre + `"secrets" is not a flag of any command; ignored (did you mean "secret"?)`,

@@ -74,8 +74,9 @@ func (e NoMatchError) Error() string {
 }
 
 // noMatch is the NoMatchError for a decoded payload that no rule matched,
-// naming the schema it comes closest to: a Permit "type" in the wrong case
-// or spelling, or half of the Permission Assist rule.
+// naming the schema it comes closest to: a Permit "type" in another case or
+// with other separators ("Create-User"), or half of the Permission Assist
+// rule.
 func noMatch(doc any) NoMatchError {
 	m, ok := doc.(map[string]any)
 	if !ok {
