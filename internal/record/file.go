@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // File is a record file opened for appending that notices what a plain
@@ -77,7 +78,17 @@ func lastSeqOf(path string, info os.FileInfo) (int64, bool, error) {
 func (f *File) LastSeq() int64 { return f.lastSeq }
 
 func (f *File) open() error {
-	fh, err := os.OpenFile(f.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	flags := os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	fifo := false
+	if st, err := os.Stat(f.path); err == nil && st.Mode()&os.ModeNamedPipe != 0 {
+		// Opening a FIFO for writing blocks until something reads it, and
+		// listen would hang before it starts; fail at once instead.
+		flags, fifo = flags|syscall.O_NONBLOCK, true
+	}
+	fh, err := os.OpenFile(f.path, flags, 0o644)
+	if fifo && errors.Is(err, syscall.ENXIO) {
+		return fmt.Errorf("cannot open record file: nothing is reading the FIFO %s; start its reader first", f.path)
+	}
 	if err != nil {
 		return fmt.Errorf("cannot open record file: %w", err)
 	}
