@@ -52,7 +52,8 @@ response.
 
 --seq picks records by number (3, 5-9, or several; repeatable) and --path by
 the recorded path prefix. Callbacks and requests listen refused before reading
-their body (413, 404, 405) are skipped.
+their body (413, 404, 405) are skipped, and so is a line that is not a record
+(one a crash cut short), with a warning naming it.
 
 With --secret the deliveries are re-signed, with a fresh webhook id and the
 current time, in --scheme (default: the scheme each delivery was recorded
@@ -169,8 +170,9 @@ func replayRun(app *App, opts *ReplayOptions) error {
 	enc := json.NewEncoder(app.Out)
 	enc.SetEscapeHTML(false)
 
-	r := record.NewReader(in)
+	r := newRecordReader(app, in, opts.File)
 	var sent, failed, skipped int
+	var handshakeErr error // the first failed TLS handshake, for the hint
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -242,6 +244,9 @@ func replayRun(app *App, opts *ReplayOptions) error {
 		rep.OK = err == nil && resp.OK()
 		if err != nil {
 			rep.Error = delivery.Explain(err)
+			if handshakeErr == nil && tlsHint(err) != "" {
+				handshakeErr = err
+			}
 		}
 		if !rep.OK {
 			failed++
@@ -266,19 +271,51 @@ func replayRun(app *App, opts *ReplayOptions) error {
 		if skipped > 0 {
 			what += fmt.Sprintf(" (%d skipped)", skipped)
 		}
+		what += notRecordsNote(r.Skipped())
 		return usageError(errors.New(what), "")
 	}
+	hint := ""
+	if handshakeErr != nil {
+		hint = tlsHint(handshakeErr)
+	}
 	if opts.Output == "text" {
-		fmt.Fprintf(app.Err, "webhook-tool: replayed %d %s: %d ok, %d failed", sent, plural(sent, "delivery", "deliveries"), sent-failed, failed)
+		summary := fmt.Sprintf("replayed %d %s: %d ok, %d failed", sent, plural(sent, "delivery", "deliveries"), sent-failed, failed)
 		if skipped > 0 {
-			fmt.Fprintf(app.Err, ", %d skipped", skipped)
+			summary += fmt.Sprintf(", %d skipped", skipped)
 		}
-		fmt.Fprintln(app.Err)
+		summary += notRecordsNote(r.Skipped())
+		if failed > 0 {
+			return failError(errors.New(summary), hint)
+		}
+		fmt.Fprintf(app.Err, "webhook-tool: %s\n", summary)
 	}
 	if failed > 0 {
-		return silentFail()
+		// JSON output has no summary line; a hint still says how to fix a
+		// failed handshake.
+		return &ExitError{Code: ExitFail, Hint: hint, Silent: hint == ""}
 	}
 	return nil
+}
+
+// newRecordReader reads the records of the file named name from in, for
+// replay and verify --recorded: a line that is not a record, such as one a
+// crash cut short, is skipped with a warning naming it.
+func newRecordReader(app *App, in io.Reader, name string) *record.Reader {
+	r := record.NewReader(in)
+	pal := render.NewPalette(app.ColorErr())
+	r.Skip = func(line int) {
+		fmt.Fprintf(app.Err, "webhook-tool: %s %s:%d: not a record (a line cut short by a crash?); skipped\n", pal.Yellow("warning:"), name, line)
+	}
+	return r
+}
+
+// notRecordsNote is the part of a summary that counts the lines skipped as
+// not records, "" when there were none.
+func notRecordsNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d %s skipped as not records", n, plural(n, "line", "lines"))
 }
 
 // unreplayable says why a record is not re-sent, or "" when it is.

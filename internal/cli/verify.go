@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -45,7 +44,8 @@ values are tried in turn, as during a rotation. Timestamps may be --tolerance aw
 from now in either direction (default 5m; 0 turns the check off, for old deliveries).
 
 --recorded FILE checks every delivery of an NDJSON record instead: the lines
-` + "`listen --record`" + ` writes ({"headers":{...},"body":"..."}); callbacks are skipped.
+` + "`listen --record`" + ` writes ({"headers":{...},"body":"..."}); callbacks are skipped, and
+so is a line that is not a record (one a crash cut short), with a warning.
 A record holds no bearer secret (it is stored as Bearer ****), so a bearer
 delivery is reported "not checked", with the listener's verdict, and is not
 counted as a failure: exit 0 when every delivery that could be checked is
@@ -213,19 +213,25 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 		return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, unwrapPathErr(err)), "")
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	var n, bad, unchecked, line int
-	for sc.Scan() {
-		line++
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 {
-			continue
-		}
+	r := newRecordReader(app, f, opts.Recorded)
+	var n, bad, unchecked int
+	for {
 		var rec recordedRequest
-		if err := json.Unmarshal(text, &rec); err != nil {
-			return usageError(fmt.Errorf("%s:%d: not a record line: %v", opts.Recorded, line, err), "give a file `listen --record` wrote")
+		err := r.NextFunc(func(line []byte) error {
+			rec = recordedRequest{}
+			return json.Unmarshal(line, &rec)
+		})
+		if errors.Is(err, io.EOF) {
+			break
 		}
+		var nre *record.NotRecordError
+		if errors.As(err, &nre) {
+			return usageError(fmt.Errorf("%s:%d: not a record line: %v", opts.Recorded, nre.Line, nre.Err), "give a file `listen --record` wrote")
+		}
+		if err != nil {
+			return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, err), "")
+		}
+		line := r.Line()
 		if rec.Kind == "callback" {
 			continue
 		}
@@ -251,25 +257,29 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 		v.Line = line
 		writeVerdict(app, opts.Output, v, fmt.Sprintf("%s:%d: ", opts.Recorded, line))
 	}
-	if err := sc.Err(); err != nil {
-		return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, err), "")
-	}
 	// A delivery that could not be checked is neither valid nor a failure:
 	// with nothing checked at all, "valid" would be a lie, as without a
 	// secret.
+	torn := notRecordsNote(r.Skipped())
 	switch {
 	case n == 0 && unchecked == 0:
-		return usageErrorf("%s holds no deliveries", opts.Recorded)
+		return usageErrorf("%s holds no deliveries%s", opts.Recorded, torn)
 	case n == 0:
-		return usageError(fmt.Errorf("none of the %d deliveries in %s could be checked: their bearer tokens were redacted when recorded", unchecked, opts.Recorded),
+		return usageError(fmt.Errorf("none of the %d deliveries in %s could be checked: their bearer tokens were redacted when recorded%s", unchecked, opts.Recorded, torn),
 			"a record never holds a bearer token; check bearer deliveries as they arrive, with listen --secret")
 	case bad > 0 && unchecked > 0:
-		return failError(fmt.Errorf("%d of %d checked deliveries failed verification; %d more could not be checked", bad, n, unchecked), "")
+		return failError(fmt.Errorf("%d of %d checked deliveries failed verification; %d more could not be checked%s", bad, n, unchecked, torn), "")
 	case bad > 0:
-		return failError(fmt.Errorf("%d of %d deliveries failed verification", bad, n), "")
-	case unchecked > 0:
+		return failError(fmt.Errorf("%d of %d deliveries failed verification%s", bad, n, torn), "")
+	}
+	warn := render.NewPalette(app.ColorErr()).Yellow("warning:")
+	if unchecked > 0 {
 		fmt.Fprintf(app.Err, "webhook-tool: %s %d of %d deliveries could not be checked: their bearer tokens were redacted when recorded\n",
-			render.NewPalette(app.ColorErr()).Yellow("warning:"), unchecked, n+unchecked)
+			warn, unchecked, n+unchecked)
+	}
+	if k := r.Skipped(); k > 0 {
+		fmt.Fprintf(app.Err, "webhook-tool: %s %d %s valid; %d %s of %s skipped as not records\n",
+			warn, n, plural(n, "delivery", "deliveries"), k, plural(k, "line", "lines"), opts.Recorded)
 	}
 	return nil
 }

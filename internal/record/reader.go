@@ -9,46 +9,151 @@ import (
 	"io"
 )
 
-// Reader reads records one line at a time. Blank lines are skipped; a line
-// that is not a record is an error naming its line number.
+// Reader reads a record file one line at a time, for every command that
+// reads what `listen --record` wrote (replay, verify --recorded).
+//
+// A line that is not a record (one cut short by a crash, garbage) does not
+// stop it: the line is passed over and reported to Skip, and reading goes on.
+// Blank lines are passed over without a report: they hold nothing. Only a
+// file in which no line is a record is an error: Next then returns a
+// *NotRecordError for its first such line instead of io.EOF, and Skip hears
+// of none of them (the file as a whole is the problem).
 type Reader struct {
-	br   *bufio.Reader
-	line int
+	// Skip, when set, hears of each line that is not a record, by its
+	// 1-based number. Lines before the first record are reported when that
+	// record is read, so for a file without records it is never called.
+	Skip func(line int)
+
+	br      *bufio.Reader
+	line    int
+	records int
+	skipped int
+	first   *NotRecordError // the first line that was not a record
+	// pending are the lines passed over before the first record, as runs
+	// of consecutive numbers: a long file that is not a record file costs
+	// no memory per line.
+	pending [][2]int
 }
+
+// NotRecordError is a line that is not a record.
+type NotRecordError struct {
+	Line int
+	Err  error
+}
+
+func (e *NotRecordError) Error() string {
+	return fmt.Sprintf("line %d is not a record: %v", e.Line, e.Err)
+}
+
+func (e *NotRecordError) Unwrap() error { return e.Err }
+
+// errNoMethod is why a JSON object without a method is not a record.
+var errNoMethod = errors.New("no method")
 
 // NewReader reads records from r.
 func NewReader(r io.Reader) *Reader {
 	return &Reader{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// Next returns the next record, or io.EOF after the last.
+// Next returns the next record, or io.EOF after the last. A record is a
+// JSON object with a method.
 func (r *Reader) Next() (*Record, error) {
+	var rec Record
+	err := r.NextFunc(func(line []byte) error {
+		rec = Record{}
+		if err := json.Unmarshal(line, &rec); err != nil {
+			return err
+		}
+		if rec.Method == "" {
+			return errNoMethod
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// NextFunc reads lines until decode accepts one, for a caller that reads
+// record lines into a type of its own. decode gets the line without its
+// surrounding space and returns an error when it is not a record; such a
+// line is passed over as Next passes one over. NextFunc returns io.EOF
+// after the last record, or a *NotRecordError when the file held lines but
+// no record.
+func (r *Reader) NextFunc(decode func(line []byte) error) error {
 	for {
 		b, err := r.br.ReadBytes('\n')
 		if len(b) == 0 && err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, io.EOF
+			if !errors.Is(err, io.EOF) {
+				return err
 			}
-			return nil, err
+			if r.records == 0 && r.first != nil {
+				return r.first
+			}
+			return io.EOF
 		}
 		r.line++
 		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
-			if err != nil {
-				return nil, io.EOF
-			}
 			continue
 		}
-		var rec Record
-		if jerr := json.Unmarshal(b, &rec); jerr != nil {
-			return nil, fmt.Errorf("line %d is not a record: %w", r.line, jerr)
+		if derr := notRecord(b, decode); derr != nil {
+			r.skip(derr)
+			continue
 		}
-		if rec.Method == "" {
-			return nil, fmt.Errorf("line %d is not a record: no method", r.line)
+		if r.records == 0 {
+			r.flush()
 		}
-		return &rec, nil
+		r.records++
+		return nil
 	}
+}
+
+// notRecord is why line is not a record, or nil when decode took it.
+func notRecord(line []byte, decode func([]byte) error) error {
+	if line[0] != '{' {
+		// Not even the start of a JSON object: say so rather than what
+		// encoding/json makes of, say, a line of prose.
+		if !json.Valid(line) {
+			return errors.New("not JSON")
+		}
+		return errors.New("not a JSON object")
+	}
+	return decode(line)
+}
+
+func (r *Reader) skip(err error) {
+	r.skipped++
+	if r.first == nil {
+		r.first = &NotRecordError{Line: r.line, Err: err}
+	}
+	switch n := len(r.pending); {
+	case r.records > 0:
+		if r.Skip != nil {
+			r.Skip(r.line)
+		}
+	case n > 0 && r.pending[n-1][1] == r.line-1:
+		r.pending[n-1][1] = r.line
+	default:
+		r.pending = append(r.pending, [2]int{r.line, r.line})
+	}
+}
+
+// flush reports the lines passed over before the first record.
+func (r *Reader) flush() {
+	if r.Skip != nil {
+		for _, run := range r.pending {
+			for line := run[0]; line <= run[1]; line++ {
+				r.Skip(line)
+			}
+		}
+	}
+	r.pending = nil
 }
 
 // Line is the number of the line Next last read.
 func (r *Reader) Line() int { return r.line }
+
+// Skipped is how many lines so far were not records (blank lines aside).
+func (r *Reader) Skipped() int { return r.skipped }

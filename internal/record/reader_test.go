@@ -1,0 +1,125 @@
+package record_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// readAll reads every record of text and returns their seqs, the lines
+// Skip heard of, and the error that ended the reading (nil for io.EOF).
+func readAll(t *testing.T, text string) (seqs []int64, skipped []int, err error) {
+	t.Helper()
+	r := record.NewReader(strings.NewReader(text))
+	r.Skip = func(line int) { skipped = append(skipped, line) }
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			if r.Skipped() != len(skipped) {
+				t.Errorf("Skipped() = %d, Skip heard of %d lines", r.Skipped(), len(skipped))
+			}
+			return seqs, skipped, nil
+		}
+		if err != nil {
+			return seqs, skipped, err
+		}
+		seqs = append(seqs, rec.Seq)
+	}
+}
+
+func TestReaderSkipsLinesThatAreNotRecords(t *testing.T) {
+	const (
+		rec1 = `{"seq":1,"method":"POST","path":"/","headers":{},"body":""}`
+		rec2 = `{"seq":2,"method":"POST","path":"/","headers":{},"body":""}`
+		rec3 = `{"seq":3,"method":"POST","path":"/","headers":{},"body":""}`
+	)
+	for _, tc := range []struct {
+		name    string
+		text    string
+		seqs    string
+		skipped string
+	}{
+		{"whole", rec1 + "\n" + rec2 + "\n", "[1 2]", "[]"},
+		{"torn in the middle, ended by listen", rec1 + "\n" + `{"seq":2,"meth` + "\n" + rec3 + "\n", "[1 3]", "[2]"},
+		{"torn at the end, no newline", rec1 + "\n" + rec2 + "\n" + `{"seq":3,"rec`, "[1 2]", "[3]"},
+		{"torn at the end, with newline", rec1 + "\n" + `{"seq":2,"rec` + "\n", "[1]", "[2]"},
+		{"blank lines are no news", "\n" + rec1 + "\n\n  \n" + rec2 + "\n\n", "[1 2]", "[]"},
+		{"garbage, a JSON value, an object without method", rec1 + "\nhello\n42\n{\"seq\":2}\n" + rec3 + "\n", "[1 3]", "[2 3 4]"},
+		// Lines before the first record are reported once it is read.
+		{"before the first record", "hello\n\nworld\n" + rec1 + "\n", "[1]", "[1 3]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seqs, skipped, err := readAll(t, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(seqs); got != tc.seqs {
+				t.Errorf("seqs = %s, want %s", got, tc.seqs)
+			}
+			if got := fmt.Sprint(skipped); got != tc.skipped {
+				t.Errorf("skipped lines = %s, want %s", got, tc.skipped)
+			}
+		})
+	}
+}
+
+func TestReaderRefusesAFileWithoutRecords(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		line       int
+	}{
+		{"prose", "hello\nworld\n", 1},
+		{"torn only", "\n" + `{"seq":1,"method":"PO`, 2},
+		{"JSON but no records", "[1,2]\n{\"a\":1}\n", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seqs, skipped, err := readAll(t, tc.text)
+			var nre *record.NotRecordError
+			if !errors.As(err, &nre) {
+				t.Fatalf("err = %v, want a NotRecordError", err)
+			}
+			if nre.Line != tc.line {
+				t.Errorf("NotRecordError names line %d, want %d", nre.Line, tc.line)
+			}
+			if want := fmt.Sprintf("line %d is not a record: ", tc.line); !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("err = %q, want it to start %q", err, want)
+			}
+			if len(seqs) != 0 || len(skipped) != 0 {
+				t.Errorf("read %v and reported %v, want neither", seqs, skipped)
+			}
+		})
+	}
+	// An empty file (or only blank lines) is not refused here: it holds no
+	// records, and each command says so in its own words.
+	if _, _, err := readAll(t, "\n\n"); err != nil {
+		t.Errorf("blank file: err = %v, want io.EOF", err)
+	}
+}
+
+// TestReaderNextFunc: a caller with its own idea of a record line (verify
+// reads header values that may be lists) gets the same skipping.
+func TestReaderNextFunc(t *testing.T) {
+	r := record.NewReader(strings.NewReader("{\"a\":1}\n{\"a\":\"x\"}\n{\"a\":\n{\"a\":2}\n"))
+	var skipped []int
+	r.Skip = func(line int) { skipped = append(skipped, line) }
+	var got []string
+	for {
+		var v struct{ A int }
+		err := r.NextFunc(func(line []byte) error { return json.Unmarshal(line, &v) })
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d@%d", v.A, r.Line()))
+	}
+	if fmt.Sprint(got) != "[1@1 2@4]" || fmt.Sprint(skipped) != "[2 3]" {
+		t.Errorf("read %v, skipped %v; want [1@1 2@4], [2 3]", got, skipped)
+	}
+}
