@@ -244,7 +244,7 @@ func replayRun(app *App, opts *ReplayOptions) error {
 		rep.OK = err == nil && resp.OK()
 		if err != nil {
 			rep.Error = delivery.Explain(err)
-			if handshakeErr == nil && tlsHint(err) != "" {
+			if handshakeErr == nil && opts.TLS.handshakeHint(err) != "" {
 				handshakeErr = err
 			}
 		}
@@ -276,7 +276,7 @@ func replayRun(app *App, opts *ReplayOptions) error {
 	}
 	hint := ""
 	if handshakeErr != nil {
-		hint = tlsHint(handshakeErr)
+		hint = opts.TLS.handshakeHint(handshakeErr)
 	}
 	if opts.Output == "text" {
 		summary := fmt.Sprintf("replayed %d %s: %d ok, %d failed", sent, plural(sent, "delivery", "deliveries"), sent-failed, failed)
