@@ -57,10 +57,6 @@ func (o ClientTLS) config() (*tls.Config, error) {
 	return conf, nil
 }
 
-// tlsHint is the hint for a failed TLS handshake, naming the flags that fix
-// an untrusted certificate, for a command run without either of them.
-func tlsHint(err error) string { return ClientTLS{}.handshakeHint(err) }
-
 // handshakeHint is the hint for err when it is a failed TLS handshake, ""
 // otherwise.
 func (o ClientTLS) handshakeHint(err error) string {
