@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -130,7 +131,11 @@ func listenRun(app *App, opts *ListenOptions) error {
 	}
 	if opts.ForwardTo != "" {
 		if _, err := delivery.CheckURL(opts.ForwardTo); err != nil {
-			return usageError(fmt.Errorf("invalid --forward-to URL %q: %w", opts.ForwardTo, err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
+			shown := opts.ForwardTo // as typed, unless it parses: then without its password
+			if u, perr := url.Parse(shown); perr == nil {
+				shown = u.Redacted()
+			}
+			return usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
 		}
 	}
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
@@ -244,7 +249,8 @@ func listenRun(app *App, opts *ListenOptions) error {
 		fmt.Fprintf(app.Err, "  recording to %s\n", opts.Record)
 	}
 	if opts.ForwardTo != "" {
-		fmt.Fprintf(app.Err, "  forwarding to %s\n", opts.ForwardTo)
+		// Shown without its password; the app still gets it.
+		fmt.Fprintf(app.Err, "  forwarding to %s\n", listener.ForwardShown(opts.ForwardTo))
 	}
 	if tlsConf != nil {
 		fmt.Fprintf(app.Err, "  TLS certificate (%s) SHA-256 fingerprint %s\n", certNote, fingerprint)

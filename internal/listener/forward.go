@@ -27,14 +27,23 @@ const excerptSize = 1024
 // when the app could not be reached.
 func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 	l.n.fwd.Add(1)
-	target := ForwardURL(l.cfg.ForwardTo, l.prefix, r.URL)
+	target := l.cfg.ForwardTo
+	shown := target
+	if l.fwdBase != nil {
+		t := forwardURL(l.fwdBase, l.prefix, r.URL)
+		target = t.String()
+		shown = target
+		if _, ok := t.User.Password(); ok {
+			shown = t.Redacted() // the app gets the password; the record does not
+		}
+	}
 	// The record shows the URL with any secret the client put in the
 	// query or path masked; the app gets the request as it was sent.
-	fw := &record.Forward{URL: l.masker.maskQuery(target)}
+	fw := &record.Forward{URL: l.masker.maskURL(shown)}
 	d.rec.Forward = fw
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(d.body))
 	if err != nil {
-		return l.forwardFailed(fw, err)
+		return l.forwardFailed(fw, target, err)
 	}
 	req.Header = r.Header.Clone()
 	for _, h := range hopByHop {
@@ -45,15 +54,15 @@ func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 	resp, err := l.cfg.ForwardClient.Do(req)
 	if err != nil {
 		fw.DurationMS = ms(time.Since(start))
-		return l.forwardFailed(fw, err)
+		return l.forwardFailed(fw, target, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, l.cfg.MaxBody))
 	fw.DurationMS = ms(time.Since(start))
 	fw.Status = resp.StatusCode
-	fw.Body = excerpt(body, excerptSize)
+	fw.Body = l.maskedExcerpt(body, excerptSize)
 	if err != nil {
-		fw.Error = "reading the app's answer: " + err.Error()
+		fw.Error = l.forwardError("reading the app's answer: ", target, fw.URL, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		l.n.fwdFail.Add(1)
@@ -70,16 +79,45 @@ func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 //	base http://127.0.0.1:3000/webhooks, prefix /:
 //	  /            -> http://127.0.0.1:3000/webhooks
 //	  /permit?v=2  -> http://127.0.0.1:3000/webhooks/permit?v=2
+//	  /a/../../x   -> http://127.0.0.1:3000/webhooks/x
+//
+// Dot segments below the prefix (. and .., escaped or not) are resolved
+// and never climb above base's path. base's fragment is dropped: it is never
+// sent over HTTP.
 func ForwardURL(base, prefix string, u *url.URL) string {
-	rest := strings.TrimPrefix(u.EscapedPath(), strings.TrimSuffix(prefix, "/"))
-	rest = strings.TrimPrefix(rest, "/")
-	if rest == "" && u.RawQuery == "" {
-		return base
-	}
-	b, err := url.Parse(base)
+	b, err := parseForwardTo(base)
 	if err != nil {
 		return base
 	}
+	return forwardURL(b, prefix, u).String()
+}
+
+// ForwardShown is how a --forward-to URL is shown: its password, if it has
+// one, replaced (user:xxxxx@) and its fragment dropped. A URL that does not
+// parse is shown as "(invalid URL)", as it may hold a password.
+func ForwardShown(raw string) string {
+	b, err := parseForwardTo(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return b.Redacted()
+}
+
+// parseForwardTo parses a --forward-to URL, without its fragment.
+func parseForwardTo(raw string) (*url.URL, error) {
+	b, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	b.Fragment, b.RawFragment = "", ""
+	return b, nil
+}
+
+// forwardURL is ForwardURL for a parsed base, which it leaves as it is.
+func forwardURL(base *url.URL, prefix string, u *url.URL) *url.URL {
+	b := *base
+	rest := strings.TrimPrefix(u.EscapedPath(), strings.TrimSuffix(prefix, "/"))
+	rest = cleanBelow(strings.TrimPrefix(rest, "/"))
 	if rest != "" {
 		joined := strings.TrimSuffix(b.EscapedPath(), "/") + "/" + rest
 		if p, err := url.PathUnescape(joined); err == nil {
@@ -92,13 +130,110 @@ func ForwardURL(base, prefix string, u *url.URL) string {
 	case u.RawQuery != "":
 		b.RawQuery += "&" + u.RawQuery
 	}
-	return b.String()
+	return &b
 }
 
-func (l *Listener) forwardFailed(fw *record.Forward, err error) (int, []byte, string) {
+// cleanBelow resolves the dot segments (".", "..", escaped or not) of the
+// escaped relative path rest, dropping any ".." that would climb above it.
+// Other segments, escapes included (%2F), are kept as they are. It returns
+// rest itself when it has no dot segment.
+func cleanBelow(rest string) string {
+	if !strings.Contains(rest, ".") && !strings.Contains(rest, "%2") {
+		return rest
+	}
+	segs := strings.Split(rest, "/")
+	out := segs[:0]
+	dots := false
+	for i, seg := range segs {
+		switch dotSegment(seg) {
+		case 1:
+			dots = true
+		case 2:
+			dots = true
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, seg)
+			continue
+		}
+		if i == len(segs)-1 {
+			out = append(out, "") // a/.. names the directory a/ was in
+		}
+	}
+	if !dots {
+		return rest
+	}
+	if len(out) == 1 && out[0] == "" {
+		return ""
+	}
+	return strings.Join(out, "/")
+}
+
+// dotSegment is 1 for a "." segment, 2 for "..", each dot possibly escaped
+// (%2e or %2E), and 0 for any other.
+func dotSegment(seg string) int {
+	n := 0
+	for seg != "" {
+		switch {
+		case seg[0] == '.':
+			seg = seg[1:]
+		case len(seg) >= 3 && seg[0] == '%' && seg[1] == '2' && (seg[2] == 'e' || seg[2] == 'E'):
+			seg = seg[3:]
+		default:
+			return 0
+		}
+		n++
+	}
+	if n > 2 {
+		return 0
+	}
+	return n
+}
+
+// forwardFailed answers 502 for an app that could not be reached. The
+// error, recorded and sent back, names the URL as the record shows it.
+func (l *Listener) forwardFailed(fw *record.Forward, target string, err error) (int, []byte, string) {
 	l.n.fwdFail.Add(1)
-	fw.Error = l.masker.maskQuery(err.Error()) // a *url.Error names the URL
-	return http.StatusBadGateway, []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + err.Error() + "\n"), ""
+	fw.Error = l.forwardError("", target, fw.URL, err)
+	return http.StatusBadGateway, []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + fw.Error + "\n"), ""
+}
+
+// forwardError is err's text after what, with the forward URL as shown and
+// the secrets masked: a *url.Error names the URL (net/http hides only its
+// password, as user:***@).
+func (l *Listener) forwardError(what, target, shown string, err error) string {
+	var msg string
+	if ue, ok := err.(*url.Error); ok {
+		c := *ue
+		c.URL = shown
+		msg = c.Error()
+	} else {
+		msg = strings.ReplaceAll(err.Error(), target, shown)
+	}
+	return l.masker.maskText(what + msg)
+}
+
+// maskedExcerpt is the start of the app's answer b, at most n bytes, with
+// the secrets masked. A secret that straddles the cut is masked too: enough
+// of b is masked for the cut to fall before any secret left whole.
+func (l *Listener) maskedExcerpt(b []byte, n int) string {
+	if !l.masker.active() {
+		return excerpt(b, n)
+	}
+	margin := 1 // so that a longer b is seen to be cut
+	for _, g := range l.masker.plain {
+		margin = max(margin, len(g.forms[0]))
+	}
+	end := min(len(b), n+margin)
+	s := l.masker.mask(string(b[:end]))
+	for end < len(b) && len(s) < n+margin {
+		// Masking shortened the text: mask more, so that what is cut
+		// to n bytes holds no part of an unmasked secret.
+		end = min(len(b), end+n+margin)
+		s = l.masker.mask(string(b[:end]))
+	}
+	return excerpt([]byte(s), n)
 }
 
 func ms(d time.Duration) float64 {

@@ -22,6 +22,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -125,6 +126,10 @@ type Listener struct {
 	// what the client sent (path, query, header values).
 	masker       secretMasker
 	redactHeader func(name, value string) string
+
+	// fwdBase is ForwardTo parsed, without its fragment; nil when it does
+	// not parse, and the forward then fails on it.
+	fwdBase *url.URL
 }
 
 // New checks cfg and returns a Listener.
@@ -177,6 +182,9 @@ func New(cfg Config) (*Listener, error) {
 		callbacks: newIDSet(1 << 16),
 		out:       &outBatcher{w: cfg.Out},
 		masker:    newSecretMasker(secrets),
+	}
+	if cfg.ForwardTo != "" {
+		l.fwdBase, _ = parseForwardTo(cfg.ForwardTo)
 	}
 	l.redactHeader = signature.Redact
 	if l.masker.active() {
@@ -334,7 +342,7 @@ const callbackSegment = "webhooks/callback/"
 //
 // The configured secrets' text is masked in the record's path, query and
 // header values here, where the record is built, so every output shows the
-// masked form.
+// masked form (and in callback_for and forward, where they are filled).
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.busy.add(1)
 	defer l.busy.add(-1)
@@ -342,7 +350,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec: record.Record{
 			ReceivedAt: l.cfg.Now(),
 			Method:     r.Method,
-			Path:       l.masker.mask(r.URL.Path),
+			Path:       l.masker.maskPath(r.URL.Path),
 			Query:      l.masker.maskQuery(r.URL.RawQuery),
 			Headers:    record.FlattenHeaders(r.Header, l.redactHeader),
 		},
@@ -552,7 +560,8 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 // callback handles the Permission Assist callback stand-in.
 func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery, id string) {
 	d.rec.Kind = record.KindCallback
-	d.rec.CallbackFor = id
+	// id is a path segment: it is recorded masked, like the path.
+	d.rec.CallbackFor = l.masker.mask(id)
 	l.n.callbacks.Add(1)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
@@ -571,7 +580,7 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 	if l.callbacks.add(id) {
 		l.n.reused.Add(1)
 		status = http.StatusConflict
-		d.rec.Error = "the callback URL for delivery " + id + " was already used; a callback URL must not be reused"
+		d.rec.Error = "the callback URL for delivery " + d.rec.CallbackFor + " was already used; a callback URL must not be reused"
 		msg = []byte(d.rec.Error + "\n")
 	}
 	d.rec.Status = status
