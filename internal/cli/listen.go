@@ -109,6 +109,11 @@ func listenRun(app *App, opts *ListenOptions) error {
 			output = "pretty"
 		}
 	}
+	if output == "text" {
+		// What the other commands call their human output, so one
+		// "output: text" in a shared config file works here too.
+		output = "pretty"
+	}
 	if err := checkOutput(output, listenOutputs...); err != nil {
 		return err
 	}
@@ -177,7 +182,11 @@ func listenRun(app *App, opts *ListenOptions) error {
 	if opts.Record != "" {
 		f, err := record.OpenFile(opts.Record)
 		if err != nil {
-			return usageError(err, "check that the directory exists and is writable")
+			hint := "check that the directory exists and is writable"
+			if strings.Contains(err.Error(), "FIFO") {
+				hint = "" // the message says what to do
+			}
+			return usageError(err, hint)
 		}
 		defer f.Close()
 		dst = f
