@@ -183,7 +183,7 @@ func listenRun(app *App, opts *ListenOptions) error {
 		f, err := record.OpenFile(opts.Record)
 		if err != nil {
 			hint := "check that the directory exists and is writable"
-			if strings.Contains(err.Error(), "FIFO") {
+			if errors.Is(err, record.ErrNoFIFOReader) {
 				hint = "" // the message says what to do
 			}
 			return usageError(err, hint)

@@ -55,25 +55,27 @@ func configuredFlagIn(cmd *cobra.Command, err error) string {
 	}
 	msg, src := err.Error(), ""
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		s := config.Source(f)
-		if s == "" || src != "" {
-			return
-		}
-		name := "--" + f.Name
-		for i := strings.Index(msg, name); i >= 0; {
-			end := i + len(name)
-			if end == len(msg) || !(msg[end] == '-' || msg[end] >= 'a' && msg[end] <= 'z') {
-				src = s
-				return
-			}
-			next := strings.Index(msg[end:], name)
-			if next < 0 {
-				break
-			}
-			i = end + next
+		if s := config.Source(f); s != "" && src == "" && mentionsFlag(msg, f.Name) {
+			src = s
 		}
 	})
 	return src
+}
+
+// mentionsFlag reports whether msg names --name as a whole flag (not
+// --schema inside --schema-dir).
+func mentionsFlag(msg, name string) bool {
+	name = "--" + name
+	for rest := msg; ; {
+		i := strings.Index(rest, name)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(name):]
+		if rest == "" || !(rest[0] == '-' || rest[0] >= 'a' && rest[0] <= 'z') {
+			return true
+		}
+	}
 }
 
 // NewRootCmd builds the whole command tree over app.

@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
-	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -57,8 +57,18 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 		Count: opts.Count, Concurrency: opts.Concurrency, Rate: opts.Rate, Policy: p,
 		Build: func(int) (delivery.Request, error) { return b.loadRequest() },
 	}
-	if bar != nil {
-		l.OnResult = func(delivery.Result) { _ = bar.Add(1) }
+	// The first failed TLS handshake, kept for the hint: the summary only
+	// has failures in words.
+	var handshake atomic.Pointer[string]
+	l.OnResult = func(r delivery.Result) {
+		if r.Err != nil && handshake.Load() == nil {
+			if h := opts.TLS.handshakeHint(r.Err); h != "" {
+				handshake.CompareAndSwap(nil, &h)
+			}
+		}
+		if bar != nil {
+			_ = bar.Add(1)
+		}
 	}
 	if app.Getenv("GOGC") == "" {
 		// Each delivery allocates its own body and headers; the live heap
@@ -98,10 +108,8 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 		return failError(fmt.Errorf("interrupted after %d of %d deliveries%s", sum.Sent, opts.Count, more), "")
 	case sum.Failed() > 0:
 		hint := ""
-		for k := range sum.Failures {
-			if strings.HasPrefix(k, "TLS handshake failed") && strings.Contains(k, "certificate") {
-				hint = opts.TLS.untrustedHint()
-			}
+		if h := handshake.Load(); h != nil {
+			hint = *h
 		}
 		return failError(fmt.Errorf("%d of %d deliveries failed", sum.Failed(), sum.Sent), hint)
 	}

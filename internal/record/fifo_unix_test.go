@@ -3,6 +3,7 @@
 package record_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ func TestOpenFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := record.OpenFile(path); err == nil || !strings.Contains(err.Error(), "nothing is reading the FIFO") {
+	if _, err := record.OpenFile(path); !errors.Is(err, record.ErrNoFIFOReader) || !strings.Contains(err.Error(), "nothing is reading this FIFO") {
 		t.Fatalf("err = %v, want one about the missing reader", err)
 	}
 	r, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)

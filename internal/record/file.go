@@ -77,6 +77,9 @@ func lastSeqOf(path string, info os.FileInfo) (int64, bool, error) {
 // 0 when it was new or held none. A Writer over the File starts after it.
 func (f *File) LastSeq() int64 { return f.lastSeq }
 
+// ErrNoFIFOReader is a record FIFO that nothing reads yet.
+var ErrNoFIFOReader = errors.New("nothing is reading this FIFO; start its reader first")
+
 func (f *File) open() error {
 	flags := os.O_CREATE | os.O_WRONLY | os.O_APPEND
 	fifo := false
@@ -87,7 +90,7 @@ func (f *File) open() error {
 	}
 	fh, err := os.OpenFile(f.path, flags, 0o644)
 	if fifo && errors.Is(err, syscall.ENXIO) {
-		return fmt.Errorf("cannot open record file: nothing is reading the FIFO %s; start its reader first", f.path)
+		return fmt.Errorf("cannot open record file %s: %w", f.path, ErrNoFIFOReader)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot open record file: %w", err)
