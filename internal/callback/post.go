@@ -1,10 +1,8 @@
 package callback
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -38,7 +36,8 @@ type Sender struct {
 	Timeout time.Duration // per attempt; 0 means none
 	Retries int           // extra attempts, only after a not-sent error
 	Header  http.Header   // extra headers; Content-Type here overrides the default
-	// Sleep waits between attempts; tests inject one that returns at once.
+	// Sleep waits between attempts (nil: a real timer); tests inject one
+	// that returns at once.
 	Sleep func(context.Context, time.Duration) error
 	// Now is the clock for durations.
 	Now func() time.Time
@@ -65,95 +64,54 @@ type Result struct {
 func (r Result) OK() bool { return r.Err == nil && r.Status/100 == 2 }
 
 // Post sends msg to rawURL once, retrying only after errors that prove the
-// request never left (delivery.NotSent). A timeout, a reset or a bad status
-// after the request was written is final: the receiver may already have
-// logged it.
+// request never left (delivery.RetryNotSent). A timeout, a reset or a bad
+// status after the request was written is final: the receiver may already
+// have logged it.
 func (s *Sender) Post(ctx context.Context, rawURL string, msg []byte) Result {
-	attempts := 1 + max(s.Retries, 0)
-	res := Result{URL: rawURL}
-	for n := 1; ; n++ {
-		res = s.once(ctx, rawURL, msg)
-		res.Attempts = n
-		if res.Err == nil || !delivery.NotSent(res.Err) || n == attempts || ctx.Err() != nil {
-			return res
-		}
-		wait := Backoff(n)
-		if s.OnRetry != nil {
-			s.OnRetry(Retry{Attempt: n, Of: attempts, Err: res.Err, Wait: wait})
-		}
-		if err := s.sleep(ctx, wait); err != nil {
-			return res
+	header := make(http.Header, len(s.Header)+1)
+	for k, vs := range s.Header {
+		header[k] = append([]string(nil), vs...)
+	}
+	if header.Get("Content-Type") == "" {
+		header.Set("Content-Type", ContentType)
+	}
+	p := delivery.Policy{
+		Retries: max(s.Retries, 0), Timeout: s.Timeout,
+		RetryOn: delivery.RetryNotSent, Backoff: Backoff,
+		Sleep: s.Sleep, Now: s.Now,
+	}
+	var onRetry func(delivery.Attempt)
+	if s.OnRetry != nil {
+		onRetry = func(a delivery.Attempt) {
+			s.OnRetry(Retry{Attempt: a.N, Of: 1 + p.Retries, Err: a.Err, Wait: a.Wait})
 		}
 	}
-}
+	client := *s.Client
+	client.CheckRedirect = delivery.NoRedirects
+	req := delivery.Request{Method: http.MethodPost, URL: rawURL, Header: header, Body: msg}
+	resp, err := delivery.Send(ctx, &client, req, p, onRetry)
 
-func (s *Sender) sleep(ctx context.Context, d time.Duration) error {
-	if s.Sleep != nil {
-		return s.Sleep(ctx, d)
+	res := Result{URL: rawURL, Duration: resp.Duration, Attempts: max(resp.Attempts, 1), Err: err}
+	if err != nil {
+		res.Sent = !delivery.NotSent(err) && !delivery.HandshakeFailed(err)
+		return res
 	}
-	return delivery.Sleep(ctx, d)
-}
-
-func (s *Sender) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
+	res.Sent = true
+	res.Status = resp.Status
+	res.Reason = strings.TrimSpace(resp.Reason)
+	if res.Reason == "" || !strings.HasPrefix(res.Reason, fmt.Sprint(resp.Status)) {
+		res.Reason = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
 	}
-	return time.Now()
+	res.Location = resp.Header.Get("Location")
+	// The status is the verdict; a body cut short (timeout, reset) still
+	// gives what arrived.
+	res.Excerpt = render.Excerpt(resp.Body[:min(len(resp.Body), excerptBytes+1)], excerptLines, excerptBytes)
+	return res
 }
 
-// excerptLimit bounds how much of a response is read: enough for a few lines
-// of an error page, never a whole download.
+// excerptLimit bounds how much of a response is shown: enough for a few
+// lines of an error page.
 const (
 	excerptBytes = 4 << 10
 	excerptLines = 5
 )
-
-func (s *Sender) once(ctx context.Context, rawURL string, msg []byte) Result {
-	res := Result{URL: rawURL}
-	if s.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
-		defer cancel()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(msg))
-	if err != nil {
-		res.Err = err
-		return res
-	}
-	for k, vs := range s.Header {
-		req.Header[k] = append([]string(nil), vs...)
-	}
-	if req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", ContentType)
-	}
-	if h := req.Header.Get("Host"); h != "" {
-		req.Host = h
-		req.Header.Del("Host")
-	}
-
-	client := *s.Client
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	start := s.now()
-	resp, err := client.Do(req)
-	if err != nil {
-		res.Duration = s.now().Sub(start)
-		res.Err = err
-		res.Sent = !delivery.NotSent(err) && !delivery.HandshakeFailed(err)
-		return res
-	}
-	defer resp.Body.Close()
-	res.Sent = true
-	res.Status = resp.StatusCode
-	res.Reason = resp.Status
-	if res.Reason == "" || !strings.HasPrefix(res.Reason, fmt.Sprint(resp.StatusCode)) {
-		res.Reason = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-	}
-	res.Reason = strings.TrimSpace(res.Reason)
-	res.Location = resp.Header.Get("Location")
-	// The status is the verdict; a body cut short (timeout, reset) still
-	// gives what arrived.
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, excerptBytes+1))
-	res.Duration = s.now().Sub(start)
-	res.Excerpt = render.Excerpt(body, excerptLines, excerptBytes)
-	return res
-}

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -32,3 +33,14 @@ func NewClient(conns int) *http.Client {
 // NoRedirects is an http.Client CheckRedirect that hands a 3xx back to the
 // caller as the response.
 func NoRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// HopByHop are the headers that describe one connection, not the message
+// (RFC 9110 7.6.1): a proxy does not pass them on, and a replay does not
+// re-send them. Canonical spelling.
+var HopByHop = []string{
+	"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
+	"Te", "Trailer", "Transfer-Encoding", "Upgrade",
+}
+
+// IsHopByHop reports whether the canonical header name is in HopByHop.
+func IsHopByHop(name string) bool { return slices.Contains(HopByHop, name) }

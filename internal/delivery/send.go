@@ -59,7 +59,32 @@ type Policy struct {
 	// Now is the clock used for durations and Retry-After dates; nil means
 	// time.Now.
 	Now func() time.Time
+	// RetryOn decides whether a failed attempt (a response's status, or the
+	// transport error when there was none) is retried; nil means
+	// RetryDelivery. A callback, which must never arrive twice, uses
+	// RetryNotSent.
+	RetryOn func(status int, err error) bool
+	// Backoff, when set, is the wait before retry n (1-based) instead of
+	// the jittered doubling of BaseDelay. MaxDelay still caps Retry-After.
+	Backoff func(n int) time.Duration
 }
+
+// RetryDelivery is the retry rule of a webhook sender: a transport error
+// other than a TLS failure, or a 429, 502, 503 or 504. A webhook is
+// delivered at least once, so an attempt that may have reached the server is
+// retried too; receivers deduplicate by id.
+func RetryDelivery(status int, err error) bool {
+	if err != nil {
+		return retryableErr(err)
+	}
+	return Retryable(status)
+}
+
+// RetryNotSent retries only an attempt that provably never reached the
+// server (NotSent: refused, DNS, no route, a connect timeout). Anything
+// after the request was written is final, whatever the status: the server
+// may already have acted on it.
+func RetryNotSent(_ int, err error) bool { return err != nil && NotSent(err) }
 
 // Attempt describes a failed attempt that is about to be retried.
 type Attempt struct {
@@ -73,6 +98,7 @@ type Attempt struct {
 // Response is the outcome of the last attempt.
 type Response struct {
 	Status   int
+	Reason   string // the status line as the server sent it: "409 Conflict"
 	Header   http.Header
 	Body     []byte        // the first MaxResponseBody bytes
 	Duration time.Duration // of the last attempt: request written to body read
@@ -160,6 +186,10 @@ func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly b
 	if maxDelay <= 0 {
 		maxDelay = DefaultMaxDelay
 	}
+	retryOn := p.RetryOn
+	if retryOn == nil {
+		retryOn = RetryDelivery
+	}
 	method := req.Method
 	if method == "" {
 		method = http.MethodPost
@@ -176,17 +206,16 @@ func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly b
 		if ctx.Err() != nil {
 			return resp, ctx.Err()
 		}
-		retry := false
-		if err != nil {
-			retry = retryableErr(err)
-		} else {
-			retry = Retryable(resp.Status)
-		}
-		if !retry || n > p.Retries {
+		if !retryOn(resp.Status, err) || n > p.Retries {
 			return resp, err
 		}
 
-		a := Attempt{N: n, Status: resp.Status, Err: err, Wait: backoff(base, maxDelay, n)}
+		a := Attempt{N: n, Status: resp.Status, Err: err}
+		if p.Backoff != nil {
+			a.Wait = p.Backoff(n)
+		} else {
+			a.Wait = backoff(base, maxDelay, n)
+		}
 		if err == nil {
 			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), now()); ok {
 				a.RetryAfter = ra
@@ -218,7 +247,7 @@ func (s *sender) attempt(method string, req Request, now func() time.Time, statu
 		return Response{Duration: now().Sub(t0)}, s.timedOut(err)
 	}
 	defer res.Body.Close()
-	out := Response{Status: res.StatusCode, Header: res.Header}
+	out := Response{Status: res.StatusCode, Reason: res.Status, Header: res.Header}
 	if statusOnly {
 		// Read (bounded) and drop, so the connection goes back to the pool.
 		if res.Body != http.NoBody {

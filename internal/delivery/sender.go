@@ -146,6 +146,11 @@ func (s *sender) request(method string, req Request) (*http.Request, error) {
 	default:
 		hr.Header = make(http.Header)
 	}
+	if hs := hr.Header["Host"]; len(hs) > 0 {
+		// -H 'Host: ...' names the virtual host; the transport writes
+		// Request.Host and never the header.
+		hr.Host = hs[0]
+	}
 	if body := req.Body; len(body) > 0 {
 		hr.Body = io.NopCloser(bytes.NewReader(body))
 		hr.ContentLength = int64(len(body))

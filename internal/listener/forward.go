@@ -9,15 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	outbound "github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 )
-
-// hopByHop are headers that describe one connection, not the message; a
-// proxy does not pass them on (RFC 9110 7.6.1).
-var hopByHop = []string{
-	"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-	"Te", "Trailer", "Transfer-Encoding", "Upgrade",
-}
 
 // excerptSize is how much of the app's answer goes in the record and output.
 const excerptSize = 1024
@@ -46,7 +40,7 @@ func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 		return l.forwardFailed(fw, target, err)
 	}
 	req.Header = r.Header.Clone()
-	for _, h := range hopByHop {
+	for _, h := range outbound.HopByHop {
 		req.Header.Del(h)
 	}
 	req.ContentLength = int64(len(d.body))

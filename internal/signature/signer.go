@@ -13,10 +13,16 @@ import (
 	"time"
 )
 
-// Signer signs many bodies with one scheme and one secret, as Sign does,
-// but keeps the keyed HMAC between calls: a load run signs every delivery
-// with the same secret, and keying a fresh HMAC (two SHA-256 blocks over the
+// Signer signs many bodies with one scheme and its secrets, as Sign does,
+// but keeps the keyed HMACs between calls: a load run signs every delivery
+// with the same secrets, and keying a fresh HMAC (two SHA-256 blocks over the
 // padded key, plus its allocations) each time is work thrown away.
+//
+// With several secrets, as during a rotation, the schemes that can carry
+// several signatures carry one per secret, so a receiver that knows either
+// secret accepts the delivery: standard space-separates them in
+// webhook-signature, stripe adds a v1= per secret to Stripe-Signature.
+// GitHub and bearer carry one, made with the first secret.
 //
 // A Signer is not safe for concurrent use; give each goroutine its own.
 type Signer struct {
@@ -25,11 +31,40 @@ type Signer struct {
 	mac    hash.Hash // nil for Bearer and None
 	sum    []byte    // MAC output, reused
 	enc    []byte    // encoded signature, reused
+	more   []*Signer // one per further secret (standard and stripe)
 }
 
-// NewSigner checks scheme and secret as Sign does and returns a Signer for
-// them. Its errors are Sign's for the same scheme and secret.
-func NewSigner(scheme Scheme, secret string) (*Signer, error) {
+// NewSigner checks scheme and secrets as Sign does and returns a Signer for
+// them. Empty secrets are ignored; with none, the scheme must need none
+// (None). Its errors are Sign's for the same scheme and secret.
+func NewSigner(scheme Scheme, secrets ...string) (*Signer, error) {
+	var keep []string
+	for _, s := range secrets {
+		if s != "" {
+			keep = append(keep, s)
+		}
+	}
+	if len(keep) == 0 {
+		keep = []string{""}
+	}
+	if scheme != Standard && scheme != Stripe {
+		keep = keep[:1]
+	}
+	first, err := newSigner(scheme, keep[0])
+	if err != nil {
+		return nil, err
+	}
+	for _, secret := range keep[1:] {
+		s, err := newSigner(scheme, secret)
+		if err != nil {
+			return nil, err
+		}
+		first.more = append(first.more, s)
+	}
+	return first, nil
+}
+
+func newSigner(scheme Scheme, secret string) (*Signer, error) {
 	if scheme == Auto {
 		return nil, fmt.Errorf("the auto scheme only detects schemes when verifying; sign with one of: %s",
 			joinSchemes(Schemes()))
@@ -52,8 +87,32 @@ func NewSigner(scheme Scheme, secret string) (*Signer, error) {
 func (s *Signer) Scheme() Scheme { return s.scheme }
 
 // Sign returns exactly what Sign(scheme, secret, id, ts, body) returns for
-// the Signer's scheme and secret.
+// the Signer's scheme and its one secret; with several secrets, the
+// signatures of each merged into the same headers.
 func (s *Signer) Sign(id string, ts time.Time, body []byte) ([]Header, error) {
+	first, err := s.sign(id, ts, body)
+	if err != nil || len(s.more) == 0 {
+		return first, err
+	}
+	for _, m := range s.more {
+		more, err := m.sign(id, ts, body)
+		if err != nil {
+			return nil, err
+		}
+		for i := range first {
+			switch first[i].Name {
+			case HeaderWebhookSignature:
+				first[i].Value += " " + more[i].Value
+			case HeaderStripeSignature:
+				_, v1, _ := strings.Cut(more[i].Value, ",")
+				first[i].Value += "," + v1
+			}
+		}
+	}
+	return first, nil
+}
+
+func (s *Signer) sign(id string, ts time.Time, body []byte) ([]Header, error) {
 	switch s.scheme {
 	case None:
 		return nil, nil

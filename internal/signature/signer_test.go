@@ -2,7 +2,9 @@ package signature_test
 
 import (
 	"bytes"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +127,70 @@ func TestSignerErrorsMatchSign(t *testing.T) {
 		if werr == nil || gerr == nil || werr.Error() != gerr.Error() {
 			t.Errorf("%s %q %v: Signer %v, Sign %v", c.scheme, c.id, c.ts, gerr, werr)
 		}
+	}
+}
+
+// Several secrets: standard and stripe carry a signature per secret in one
+// header, each verifying alone; github and bearer carry the first secret's.
+func TestSignerMergesSecrets(t *testing.T) {
+	const second = "whsec_c2Vjb25kIGtleQ=="
+	ts := time.Unix(stdTS, 0)
+	body := []byte(stdBody)
+	sig := func(scheme signature.Scheme, secret string) []signature.Header {
+		t.Helper()
+		hs, err := signature.Sign(scheme, secret, stdID, ts, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hs
+	}
+	tests := []struct {
+		scheme  signature.Scheme
+		secrets []string
+		want    []signature.Header
+	}{
+		{signature.Standard, []string{stdSecret, second}, []signature.Header{
+			{Name: signature.HeaderWebhookID, Value: stdID},
+			{Name: signature.HeaderWebhookTimestamp, Value: "1614265330"},
+			{Name: signature.HeaderWebhookSignature, Value: stdSig + " " + sig(signature.Standard, second)[2].Value},
+		}},
+		{signature.Standard, []string{"", stdSecret, ""}, sig(signature.Standard, stdSecret)},
+		{signature.Stripe, []string{"sk_one", "sk_two"}, []signature.Header{{Name: signature.HeaderStripeSignature,
+			Value: sig(signature.Stripe, "sk_one")[0].Value + "," + strings.SplitN(sig(signature.Stripe, "sk_two")[0].Value, ",", 2)[1]}}},
+		{signature.GitHub, []string{ghSecret, "other"}, sig(signature.GitHub, ghSecret)},
+		{signature.Bearer, []string{"tok-1", "tok-2"}, []signature.Header{{Name: signature.HeaderAuthorization, Value: "Bearer tok-1"}}},
+		{signature.None, nil, nil},
+	}
+	for _, tt := range tests {
+		s, err := signature.NewSigner(tt.scheme, tt.secrets...)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tt.scheme, tt.secrets, err)
+		}
+		for range 2 { // reused HMACs give the same again
+			got, err := s.Sign(stdID, ts, body)
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("%s %q: got %v, %v; want %v", tt.scheme, tt.secrets, got, err, tt.want)
+			}
+		}
+		if len(tt.secrets) < 2 || (tt.scheme != signature.Standard && tt.scheme != signature.Stripe) {
+			continue
+		}
+		got, _ := s.Sign(stdID, ts, body)
+		h := http.Header{}
+		for _, x := range got {
+			h.Set(x.Name, x.Value)
+		}
+		for i, secret := range tt.secrets {
+			if secret == "" {
+				continue
+			}
+			res := signature.Verify(signature.VerifyOptions{Scheme: tt.scheme, Secrets: []string{secret}, Tolerance: -1}, h, body)
+			if !res.Valid {
+				t.Errorf("%s: secret %d alone does not verify the merged header: %s", tt.scheme, i+1, res.Reason)
+			}
+		}
+	}
+	if _, err := signature.NewSigner(signature.Standard, stdSecret, "whsec_!!"); err == nil {
+		t.Error("a bad second secret was accepted")
 	}
 }
