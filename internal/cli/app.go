@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
 )
 
 // Streams are the process's standard streams and what we know about them.
@@ -26,6 +28,7 @@ type App struct {
 	Streams
 	Getenv     func(string) string
 	Now        func() time.Time
+	NewID      func() string // fresh GUIDs: delivery ids, message ids
 	HTTPClient *http.Client
 
 	noColor    bool   // --no-color
@@ -43,6 +46,7 @@ func NewApp() *App {
 		},
 		Getenv:     os.Getenv,
 		Now:        time.Now,
+		NewID:      fixture.NewGUID,
 		HTTPClient: http.DefaultClient,
 	}
 }
@@ -66,4 +70,12 @@ func (a *App) colorAllowed() bool {
 		return false
 	}
 	return a.Getenv("TERM") != "dumb"
+}
+
+// newID is a fresh GUID from the injected generator.
+func (a *App) newID() string {
+	if a.NewID != nil {
+		return a.NewID()
+	}
+	return fixture.NewGUID()
 }

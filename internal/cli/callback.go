@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,15 +22,12 @@ type CallbackOptions struct {
 	Args        []string // URL then message words; only words with --from-payload
 	File        string
 	FromPayload string
-	Headers     []string
-	Timeout     time.Duration
-	Retries     int
+	Client      clientFlags // no --to: the URL is an argument
 	MaxSize     string
 	Output      string
-	TLS         ClientTLS
 }
 
-func newCallbackCmd(app *App) *cobra.Command {
+func newCallbackCmd(app *App, runF func(*CallbackOptions) error) *cobra.Command {
 	opts := &CallbackOptions{}
 	cmd := &cobra.Command{
 		Use:   "callback URL [MESSAGE...|-]",
@@ -57,18 +54,23 @@ usage or input error (no URL, bad URL, empty message, unreadable file).`,
   webhook-tool callback URL --file note.txt --output json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
-			return callbackRun(cmd, app, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return callbackRun(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.File, "file", "f", "", "read the message from `FILE` (- for standard input), bytes as they are")
 	f.StringVar(&opts.FromPayload, "from-payload", "", "take the URL from the callback field of `DELIVERY.json` or a listen --record line (- for stdin)")
-	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a request header `'Name: value'` (repeatable)")
-	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "give up on an attempt after `DURATION`")
-	f.IntVar(&opts.Retries, "retries", 3, "retry a failed connect up to `N` times (never a request that was sent)")
+	opts.Client.Register(f, clientDefaults{
+		NoTo:         true,
+		Retries:      3,
+		RetriesUsage: "retry a failed connect up to `N` times (never a request that was sent)",
+		HeaderUsage:  "add a request header `'Name: value'`, or @FILE of such lines (repeatable)",
+	})
 	f.StringVar(&opts.MaxSize, "max-size", render.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
-	addClientTLSFlags(cmd, &opts.TLS)
 	_ = cmd.MarkFlagFilename("file")
 	_ = cmd.MarkFlagFilename("from-payload", "json", "ndjson")
 	return cmd
@@ -90,7 +92,7 @@ type callbackReport struct {
 	Error      string  `json:"error,omitempty"`
 }
 
-func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
+func callbackRun(ctx context.Context, app *App, opts *CallbackOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
@@ -98,18 +100,13 @@ func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
 	if err != nil {
 		return usageError(fmt.Errorf("invalid --max-size %q: %w", opts.MaxSize, err), "")
 	}
-	if opts.Retries < 0 {
-		return usageError(fmt.Errorf("--retries must be 0 or more, got %d", opts.Retries), "")
-	}
-	if opts.Timeout < 0 {
-		return usageError(fmt.Errorf("--timeout must be positive, got %s", opts.Timeout), "use 0 for no timeout")
-	}
-	header, err := parseHeaders(opts.Headers)
+	c, err := opts.Client.Resolve(app, 1)
 	if err != nil {
 		return err
 	}
+	header := c.Header()
 	if header.Get("User-Agent") == "" {
-		header.Set("User-Agent", "webhook-tool/"+buildInfo().Version)
+		header.Set("User-Agent", userAgent())
 	}
 
 	rawURL, words, err := callbackURL(app, opts)
@@ -129,14 +126,10 @@ func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
 		fmt.Fprintf(app.Err, "webhook-tool: %s plain http to %s: the message and headers travel unencrypted\n", pal.Yellow("warning:"), u.Host)
 	}
 
-	tlsConf, err := opts.TLS.config()
-	if err != nil {
-		return err
-	}
 	s := &callback.Sender{
-		Client:  withTLS(app.HTTPClient, tlsConf),
-		Timeout: opts.Timeout,
-		Retries: opts.Retries,
+		Client:  c.HTTP,
+		Timeout: c.Policy.Timeout,
+		Retries: c.Policy.Retries,
 		Header:  header,
 		Now:     app.Now,
 		OnRetry: func(r callback.Retry) {
@@ -144,8 +137,8 @@ func callbackRun(cmd *cobra.Command, app *App, opts *CallbackOptions) error {
 				delivery.Describe(r.Err), r.Wait, r.Attempt+1, r.Of)
 		},
 	}
-	res := s.Post(cmd.Context(), rawURL, msg)
-	return reportCallback(app, opts, res, len(msg))
+	res := s.Post(ctx, rawURL, msg)
+	return reportCallback(app, opts, c, res, len(msg))
 }
 
 // callbackURL splits the arguments into the URL and the message words.
@@ -276,12 +269,12 @@ func inputError(err error) error {
 	return usageError(err, "")
 }
 
-func reportCallback(app *App, opts *CallbackOptions, res callback.Result, size int) error {
+func reportCallback(app *App, opts *CallbackOptions, c *client, res callback.Result, size int) error {
 	desc := ""
 	if res.Err != nil {
 		desc = delivery.Describe(res.Err)
-		if strings.HasPrefix(desc, "timed out") && opts.Timeout > 0 && !strings.Contains(desc, "connecting") {
-			desc += " after " + opts.Timeout.String()
+		if strings.HasPrefix(desc, "timed out") && c.Policy.Timeout > 0 && !strings.Contains(desc, "connecting") {
+			desc += " after " + c.Policy.Timeout.String()
 		}
 	}
 	if opts.Output == "json" {
@@ -308,7 +301,7 @@ func reportCallback(app *App, opts *CallbackOptions, res callback.Result, size i
 
 	case res.Err != nil && !res.Sent:
 		hint := "nothing reached the server, so running the command again cannot duplicate the callback"
-		if h := opts.TLS.handshakeHint(res.Err); h != "" {
+		if h := c.TLS.handshakeHint(res.Err); h != "" {
 			hint = h
 		}
 		msg := "callback not sent: " + desc

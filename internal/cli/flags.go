@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -22,18 +21,4 @@ func checkOutput(got string, allowed ...string) error {
 		return nil
 	}
 	return usageError(fmt.Errorf("unknown --output format %q", got), "use one of: "+strings.Join(allowed, ", "))
-}
-
-// parseHeaders turns repeated -H 'Name: value' flags into a header set.
-func parseHeaders(raw []string) (http.Header, error) {
-	h := http.Header{}
-	for _, line := range raw {
-		name, value, ok := strings.Cut(line, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return nil, usageError(fmt.Errorf("malformed header %q", line), "write headers as -H 'Name: value'")
-		}
-		h.Add(name, strings.TrimSpace(value))
-	}
-	return h, nil
 }

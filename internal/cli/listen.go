@@ -12,10 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
-	"runtime/debug"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,7 +75,7 @@ summary at Ctrl-C go to stderr.`,
   webhook-tool listen --tls --output json | jq .schema`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return listenRun(app, opts)
+			return listenRun(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -101,7 +98,7 @@ summary at Ctrl-C go to stderr.`,
 	return cmd
 }
 
-func listenRun(app *App, opts *ListenOptions) error {
+func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	output := opts.Output
 	if output == "" {
 		output = "json"
@@ -235,7 +232,7 @@ func listenRun(app *App, opts *ListenOptions) error {
 	if err != nil {
 		return failError(err, "")
 	}
-	tuneListenGC(app.Getenv)
+	defer tuneGC(app.Getenv, listenGC)()
 
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
@@ -272,16 +269,13 @@ func listenRun(app *App, opts *ListenOptions) error {
 	fmt.Fprintf(app.Err, "  callbacks: POST %s%swebhooks/callback/{id}\n", base, l.Prefix())
 	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	served, announced := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(announced)
 		select {
 		case <-ctx.Done():
-			// A second Ctrl-C now ends the process at once; what was
-			// answered is already recorded.
-			stop()
+			// A second Ctrl-C now ends the process at once (Main); what
+			// was answered is already recorded.
 			fmt.Fprintln(app.Err, "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
 		case <-served:
 		}
@@ -335,26 +329,6 @@ func listenRun(app *App, opts *ListenOptions) error {
 			"check the disk and the --record file")
 	}
 	return nil
-}
-
-// Garbage collector settings for listen, unless the user chose their own
-// with GOGC or GOMEMLIMIT. Each delivery allocates a few KB that die when it
-// is answered, over a live heap of a few MB: at the default GOGC=100 that
-// means a collection every few hundred deliveries. GOGC=400 collects a
-// quarter as often; the soft limit keeps a burst of large bodies from
-// growing the heap to five times what is live.
-const (
-	listenGCPercent   = 400
-	listenMemoryLimit = 80 << 20
-)
-
-func tuneListenGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(listenGCPercent)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(listenMemoryLimit)
-	}
 }
 
 // checkListenSecrets rejects combinations that could never verify anything,

@@ -3,14 +3,13 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -41,12 +40,6 @@ func (l *lockedBuffer) String() string {
 func TestListenCtrlCWithSlowClient(t *testing.T) {
 	defer func(d time.Duration) { listenDrain = d }(listenDrain)
 	listenDrain = 100 * time.Millisecond
-	// Keep SIGINT from ending the test process whatever listen has
-	// registered at the moment it arrives.
-	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
-
 	recPath := filepath.Join(t.TempDir(), "rec.ndjson")
 	var out, errb lockedBuffer
 	app := &App{
@@ -59,9 +52,11 @@ func TestListenCtrlCWithSlowClient(t *testing.T) {
 		},
 		Now: time.Now,
 	}
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
 	done := make(chan error, 1)
 	go func() {
-		done <- listenRun(app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "auto",
+		done <- listenRun(ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "auto",
 			MaxBody: "1MiB", Status: 200, Record: recPath, Output: "json", Tolerance: 5 * time.Minute})
 	}()
 
@@ -92,26 +87,13 @@ func TestListenCtrlCWithSlowClient(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Ctrl-C, repeated until listen has seen one (it may not have
-	// registered for it yet); later ones only reach sigs.
+	// Ctrl-C: Main cancels the context every command runs under.
+	interrupt()
 	var runErr error
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(30 * time.Second)
-wait:
-	for {
-		if !strings.Contains(errb.String(), "shutting down") {
-			if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-				t.Fatal(err)
-			}
-		}
-		select {
-		case runErr = <-done:
-			break wait
-		case <-tick.C:
-		case <-deadline:
-			t.Fatalf("listen did not stop:\n%s", errb.String())
-		}
+	select {
+	case runErr = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("listen did not stop:\n%s", errb.String())
 	}
 
 	stderr := errb.String()

@@ -4,12 +4,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -19,14 +22,26 @@ import (
 )
 
 // Main runs the tool with the process's arguments and streams and returns the
-// exit code.
-func Main() int { return Run(NewApp(), os.Args[1:]) }
+// exit code. It owns the process's one signal context: the first Ctrl-C (or
+// SIGTERM) cancels the context every command runs under, so a command stops
+// cleanly and reports; after it the default handling is back, and a second
+// Ctrl-C ends the process at once.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+	return RunContext(ctx, NewApp(), os.Args[1:])
+}
 
 // Run executes one command line against app and returns its exit code.
-func Run(app *App, args []string) int {
+func Run(app *App, args []string) int { return RunContext(context.Background(), app, args) }
+
+// RunContext is Run under ctx: cancelling it stops the command as Ctrl-C
+// does (a listener shuts down gracefully, a load run stops and reports).
+func RunContext(ctx context.Context, app *App, args []string) int {
 	root := NewRootCmd(app)
 	root.SetArgs(args)
-	cmd, err := root.ExecuteC()
+	cmd, err := root.ExecuteContextC(ctx)
 	var ee *ExitError
 	if err != nil && !errors.As(err, &ee) {
 		// Everything cobra itself rejects (unknown command, bad arguments)
@@ -116,12 +131,12 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newValidateCmd(app),
 		newSchemasCmd(app),
 		newFixturesCmd(app),
-		newSendCmd(app),
+		newSendCmd(app, nil),
 		newSignCmd(app),
 		newVerifyCmd(app),
 		newListenCmd(app),
-		newReplayCmd(app),
-		newCallbackCmd(app),
+		newReplayCmd(app, nil),
+		newCallbackCmd(app, nil),
 		newVersionCmd(app),
 		newDocsCmd(app),
 	)

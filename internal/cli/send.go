@@ -2,18 +2,14 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,32 +25,26 @@ import (
 type SendOptions struct {
 	Source       string // FIXTURE, FILE or -
 	Data         string // --data: @FILE, @- or the body itself
-	To           string
+	Client       clientFlags
 	Secrets      []string
 	Scheme       string
 	Sets         []string
-	Headers      []string
 	CallbackBase string
 	Schema       string
 	SchemaDirs   []string
 	NoValidate   bool
 	DryRun       bool
-	Retries      int
-	Timeout      time.Duration
 	Count        int
 	Concurrency  int
 	Rate         float64
 	Output       string
-	TLS          ClientTLS
-
-	tlsConf *tls.Config // from TLS, once the flags are checked
 }
 
 // maxConcurrency bounds --concurrency: a million workers once took 834 MB
 // and six seconds to stop, and no single sender needs more than this.
 const maxConcurrency = 10000
 
-func newSendCmd(app *App) *cobra.Command {
+func newSendCmd(app *App, runF func(*SendOptions) error) *cobra.Command {
 	opts := &SendOptions{}
 	cmd := &cobra.Command{
 		Use:   "send FIXTURE|FILE|- --to URL",
@@ -97,27 +87,26 @@ that is not JSON.`,
 			}
 			return fixture.Names(), cobra.ShellCompDirectiveDefault // fixture names, and files
 		},
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Source = args[0]
 			}
-			return sendRun(app, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return sendRun(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.To, "to", "", "the receiver's `URL` (http or https)")
+	opts.Client.Register(f, clientDefaults{Retries: 3})
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
-	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)")
 	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
 	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` the callback is built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the payload even if it is invalid (or not JSON)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the exact request and send nothing")
-	f.IntVar(&opts.Retries, "retries", 3, "retries after a connection error or a 429, 502, 503 or 504")
-	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time limit for each attempt")
-	addClientTLSFlags(cmd, &opts.TLS)
 	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
 	f.IntVarP(&opts.Concurrency, "concurrency", "c", 10, "load mode: `C` deliveries in flight at once")
 	f.Float64Var(&opts.Rate, "rate", 0, "load mode: start at most `R` deliveries per second (0 = no limit)")
@@ -125,26 +114,18 @@ that is not JSON.`,
 	return cmd
 }
 
-func sendRun(app *App, opts *SendOptions) error {
+func sendRun(ctx context.Context, app *App, opts *SendOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
 	if err := checkSendNumbers(opts); err != nil {
 		return err
 	}
-	target, err := parseTarget(opts.To)
+	c, err := opts.Client.Resolve(app, opts.Concurrency)
 	if err != nil {
 		return err
 	}
 	scheme, err := parseSignScheme(opts.Scheme)
-	if err != nil {
-		return err
-	}
-	lines, err := expandHeaderFiles(opts.Headers)
-	if err != nil {
-		return err
-	}
-	extra, err := orderedHeaders(lines)
 	if err != nil {
 		return err
 	}
@@ -157,40 +138,38 @@ func sendRun(app *App, opts *SendOptions) error {
 	}
 	base := opts.CallbackBase
 	if base == "" {
-		base = target.Scheme + "://" + target.Host + "/webhooks/callback/"
+		base = c.URL.Scheme + "://" + c.URL.Host + "/webhooks/callback/"
 	}
-	tmpl, err := newPayloadTemplate(raw, name, app.Now(), base, opts)
+	tmpl, err := delivery.NewTemplate(raw, delivery.TemplateOptions{
+		Now: app.Now(), CallbackBase: base, Sets: opts.Sets, AsIs: opts.NoValidate, NewID: app.newID,
+	})
 	if err != nil {
 		return notAnObject(app, name, raw, err)
 	}
 	if !opts.NoValidate {
-		if err := validateOutgoing(app, opts, tmpl); err != nil {
+		if err := validateOutgoing(app, opts, name, tmpl.Body()); err != nil {
 			return err
 		}
 	}
-	build := &requestBuilder{
-		url: target.String(), scheme: scheme, secrets: opts.Secrets, extra: extra, tmpl: tmpl, now: app.Now,
-		userAgent: "webhook-tool/" + buildInfo().Version,
+	build := &delivery.Builder{
+		URL: c.URL.String(), Scheme: scheme, Secrets: opts.Secrets, Extra: c.Headers, Template: tmpl, Now: app.Now,
+		UserAgent: userAgent(),
 	}
-
-	if opts.tlsConf, err = opts.TLS.config(); err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	policy := delivery.Policy{Retries: opts.Retries, Timeout: opts.Timeout}
 	if opts.Count > 1 {
-		return sendLoad(ctx, app, opts, build, policy)
+		return sendLoad(ctx, app, opts, build, c)
 	}
-	out, err := build.next()
+	out, err := build.Next()
 	if err != nil {
 		return usageError(err, "")
 	}
 	if opts.DryRun {
 		return printDryRun(app, opts.Output, out)
 	}
-	return sendOne(ctx, app, opts, out, policy)
+	return sendOne(ctx, app, opts, out, c)
 }
+
+// userAgent is what every request webhook-tool sends says it is.
+func userAgent() string { return "webhook-tool/" + buildInfo().Version }
 
 func checkSendNumbers(opts *SendOptions) error {
 	switch {
@@ -203,48 +182,11 @@ func checkSendNumbers(opts *SendOptions) error {
 			"each one holds a connection and a goroutine; a receiver that needs more is better tested from several machines")
 	case opts.Rate < 0:
 		return usageErrorf("invalid --rate %g: give deliveries per second, or 0 for no limit", opts.Rate)
-	case opts.Retries < 0:
-		return usageErrorf("invalid --retries %d: give 0 (no retries) or more", opts.Retries)
-	case opts.Timeout <= 0:
-		return usageErrorf("invalid --timeout %s: give a duration like 10s", opts.Timeout)
 	case opts.DryRun && opts.Count > 1:
 		return usageError(errors.New("--dry-run prints one request and cannot be combined with --count"),
 			"drop --count to see the request a load run would send")
 	}
 	return nil
-}
-
-// parseTarget checks --to: an absolute http(s) URL with a host.
-func parseTarget(to string) (*url.URL, error) {
-	const hint = "give the receiver's http:// or https:// URL, e.g. --to http://127.0.0.1:8080/ (or set WEBHOOK_TOOL_TO)"
-	if to == "" {
-		return nil, usageError(errors.New("no --to URL: where should the webhook go?"), hint)
-	}
-	u, err := delivery.CheckURL(to)
-	if err != nil {
-		return nil, usageError(fmt.Errorf("invalid --to URL %q: %v", to, err), hint)
-	}
-	if u.Path == "" {
-		u.Path = "/"
-	}
-	return u, nil
-}
-
-// orderedHeaders parses -H values keeping their order, for printing.
-func orderedHeaders(raw []string) ([]signature.Header, error) {
-	if _, err := parseHeaders(raw); err != nil {
-		return nil, err
-	}
-	var out []signature.Header
-	for _, line := range raw {
-		name, value, _ := strings.Cut(line, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if strings.ContainsAny(value, "\r\n\x00") {
-			return nil, usageError(fmt.Errorf("malformed header %q: the value contains a line break", name), "")
-		}
-		out = append(out, signature.Header{Name: name, Value: value})
-	}
-	return out, nil
 }
 
 // loadPayload reads the payload from the FIXTURE|FILE|- argument or --data,
@@ -297,92 +239,12 @@ func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
 	return nil, "", err
 }
 
-// payloadTemplate renders the payload once, with recognisable placeholder
-// ids and time, so each delivery of a load run gets fresh values by stamping
-// bytes rather than by decoding and encoding the JSON again.
-type payloadTemplate struct {
-	name    string
-	body    []byte // rendered with the placeholders, for validation
-	stamp   *delivery.Stamp
-	ids     []string // placeholder GUIDs, in the order Render asked for them
-	idSlot  int      // index in ids of the delivery id; -1 when the id is fixed
-	fixedID string
-	freshID bool // the id is not in the body: a fresh one per delivery
-	timeFmt bool // whether the placeholder time occurs (stamped with the send time)
-}
-
-func newPayloadTemplate(raw []byte, name string, now time.Time, callbackBase string, opts *SendOptions) (*payloadTemplate, error) {
-	t := &payloadTemplate{name: name, idSlot: -1}
-	// Placeholder GUIDs share a random prefix, so they cannot be mistaken
-	// for anything already in the payload.
-	prefix := fixture.NewGUID()[:24]
-	newID := func() string {
-		id := fmt.Sprintf("%s%012x", prefix, len(t.ids))
-		t.ids = append(t.ids, id)
-		return id
-	}
-	stampTime := now.UTC().Format(time.RFC3339)
-	r, err := fixture.Render(raw, fixture.RenderOptions{Now: now, NewID: newID, CallbackBase: callbackBase, Sets: opts.Sets})
-	var ie *fixture.InputError
-	switch {
-	case errors.As(err, &ie) && opts.NoValidate && len(opts.Sets) == 0:
-		// Sent as it is: testing how a receiver copes with a bad body is a
-		// reason to send one.
-		t.body, t.ids, t.freshID = raw, nil, true
-		t.stamp, _ = delivery.NewStamp(raw)
-		return t, nil
-	case errors.As(err, &ie):
-		return nil, err // the caller shows where
-	case err != nil:
-		return nil, renderError(err)
-	}
-	t.body = r.Body
-	placeholders := slices.Clone(t.ids)
-	if strings.Contains(string(r.Body), stampTime) {
-		placeholders = append(placeholders, stampTime)
-		t.timeFmt = true
-	}
-	t.stamp, err = delivery.NewStamp(r.Body, placeholders...)
-	if err != nil {
-		return nil, err
-	}
-	if i := slices.Index(t.ids, r.ID); i >= 0 {
-		t.idSlot = i
-	} else {
-		t.fixedID = r.ID // the user --set the id
-	}
-	return t, nil
-}
-
-// next renders one delivery: its body and its id.
-func (t *payloadTemplate) next(now time.Time) ([]byte, string, error) {
-	values := make([]string, 0, len(t.ids)+1)
-	for range t.ids {
-		values = append(values, fixture.NewGUID())
-	}
-	if t.timeFmt {
-		values = append(values, now.UTC().Format(time.RFC3339))
-	}
-	body, err := t.stamp.Fill(values...)
-	if err != nil {
-		return nil, "", err
-	}
-	id := t.fixedID
-	switch {
-	case t.idSlot >= 0:
-		id = values[t.idSlot]
-	case t.freshID:
-		id = fixture.NewGUID()
-	}
-	return body, id, nil
-}
-
 // notAnObject reports a payload that is not one JSON object: invalid JSON
 // gets its line and column as validate shows them. Other errors pass.
 func notAnObject(app *App, name string, raw []byte, err error) error {
 	var ie *fixture.InputError
 	if !errors.As(err, &ie) {
-		return err
+		return renderError(err)
 	}
 	const hint = "send one JSON object, or pass --no-validate to send the bytes as they are"
 	if _, serr := payload.Decode(raw); serr != nil {
@@ -394,16 +256,16 @@ func notAnObject(app *App, name string, raw []byte, err error) error {
 
 // validateOutgoing checks the rendered payload before anything is sent and
 // prints its errors as validate does.
-func validateOutgoing(app *App, opts *SendOptions, t *payloadTemplate) error {
+func validateOutgoing(app *App, opts *SendOptions, name string, body []byte) error {
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return err
 	}
-	res, err := reg.Check(t.body, schema)
+	res, err := reg.Check(body, schema)
 	if err != nil {
 		var nm payload.NoMatchError
 		if errors.As(err, &nm) {
-			fmt.Fprintf(app.Err, "webhook-tool: note: no bundled schema matches %s, so it is sent unvalidated (pass --schema to check it)\n", t.name)
+			fmt.Fprintf(app.Err, "webhook-tool: note: no bundled schema matches %s, so it is sent unvalidated (pass --schema to check it)\n", name)
 			return nil
 		}
 		return usageError(err, "")
@@ -411,126 +273,16 @@ func validateOutgoing(app *App, opts *SendOptions, t *payloadTemplate) error {
 	if res.Valid {
 		return nil
 	}
-	writeFileResult(app.Err, render.NewPalette(app.ColorErr()), t.name, res)
+	writeFileResult(app.Err, render.NewPalette(app.ColorErr()), name, res)
 	hint := "fix the payload, or pass --no-validate to send it anyway"
 	if len(opts.Sets) > 0 {
 		hint = "fix the payload or the --set values, or pass --no-validate to send it anyway"
 	}
 	if res.Schema == "" {
-		return usageError(fmt.Errorf("%s is not JSON; nothing was sent", t.name), hint)
+		return usageError(fmt.Errorf("%s is not JSON; nothing was sent", name), hint)
 	}
 	// Exit 1, not 2: an invalid payload is "the thing checked failed" (PRODUCT.md).
-	return failError(fmt.Errorf("%s is invalid against %s; nothing was sent", t.name, res.Schema), hint)
-}
-
-// requestBuilder makes each delivery's request: body, id, timestamp and
-// signature fresh each time.
-type requestBuilder struct {
-	url       string
-	scheme    signature.Scheme
-	secrets   []string
-	extra     []signature.Header
-	tmpl      *payloadTemplate
-	now       func() time.Time
-	userAgent string
-
-	// signers holds *signerSet for load runs: keyed HMACs kept from one
-	// delivery to the next, one set per worker in flight.
-	signers sync.Pool
-}
-
-type signerSet struct{ s []*signature.Signer }
-
-// outgoing is one built delivery: the request and its headers in the order
-// they are shown.
-type outgoing struct {
-	req     delivery.Request
-	id      string
-	headers []signature.Header
-}
-
-func (b *requestBuilder) next() (outgoing, error) {
-	now := b.now()
-	body, id, err := b.tmpl.next(now)
-	if err != nil {
-		return outgoing{}, err
-	}
-	sig, err := signHeaders(b.scheme, b.secrets, id, now, body)
-	if err != nil {
-		return outgoing{}, err
-	}
-	hs := b.headers(sig)
-	return outgoing{req: delivery.Request{Method: http.MethodPost, URL: b.url, Header: headerMap(hs), Body: body}, id: id, headers: hs}, nil
-}
-
-// loadRequest is next for a load run: the same request, signed with
-// Signers kept between deliveries, its header handed over to Send.
-func (b *requestBuilder) loadRequest() (delivery.Request, error) {
-	now := b.now()
-	body, id, err := b.tmpl.next(now)
-	if err != nil {
-		return delivery.Request{}, err
-	}
-	set, _ := b.signers.Get().(*signerSet)
-	if set == nil {
-		ss, err := newSigners(b.scheme, b.secrets)
-		if err != nil {
-			return delivery.Request{}, err
-		}
-		set = &signerSet{ss}
-	}
-	sig, err := signWith(set.s, id, now, body)
-	b.signers.Put(set)
-	if err != nil {
-		return delivery.Request{}, err
-	}
-	return delivery.Request{Method: http.MethodPost, URL: b.url, Header: headerMap(b.headers(sig)), Body: body, HandOver: true}, nil
-}
-
-// headers lists a delivery's headers in the order they are shown:
-// Content-Type, User-Agent, the signature, then -H headers, which replace
-// any of the others with the same name.
-func (b *requestBuilder) headers(sig []signature.Header) []signature.Header {
-	hs := make([]signature.Header, 0, 2+len(sig)+len(b.extra))
-	hs = append(hs, signature.Header{Name: "Content-Type", Value: "application/json"},
-		signature.Header{Name: "User-Agent", Value: b.userAgent})
-	hs = append(hs, sig...)
-	for _, e := range b.extra {
-		hs = slices.DeleteFunc(hs, func(h signature.Header) bool { return strings.EqualFold(h.Name, e.Name) })
-	}
-	return append(hs, b.extra...)
-}
-
-// headerMap is hs as an http.Header. Keys stay as the scheme spells them
-// (webhook-id, not Webhook-Id): that is how they go on the wire. The
-// values share one backing array, as http.Header.Clone lays them out.
-func headerMap(hs []signature.Header) http.Header {
-	h := make(http.Header, len(hs))
-	vals := make([]string, len(hs))
-	for i, x := range hs {
-		vals[i] = x.Value
-		if prev, ok := h[x.Name]; ok {
-			h[x.Name] = append(prev[:len(prev):len(prev)], x.Value) // a repeated -H name: its own array
-			continue
-		}
-		h[x.Name] = vals[i : i+1 : i+1]
-	}
-	return h
-}
-
-// httpClient is the app's client, or one tuned for conns connections that
-// does not follow redirects when the app uses the default transport, with
-// the TLS configuration of --cacert/--insecure when there is one.
-func httpClient(app *App, conns int, conf *tls.Config) *http.Client {
-	c := app.HTTPClient
-	if c == nil || c.Transport == nil {
-		return withTLS(delivery.NewClient(conns), conf)
-	}
-	cc := *c
-	if cc.CheckRedirect == nil {
-		cc.CheckRedirect = delivery.NoRedirects
-	}
-	return withTLS(&cc, conf)
+	return failError(fmt.Errorf("%s is invalid against %s; nothing was sent", name, res.Schema), hint)
 }
 
 // --- one delivery ---------------------------------------------------------
@@ -559,9 +311,9 @@ type responseReport struct {
 	Body       string  `json:"body"`
 }
 
-func newRequestReport(o outgoing, withBody bool) requestReport {
-	r := requestReport{Method: o.req.Method, URL: o.req.URL, WebhookID: o.id, Headers: map[string]string{}}
-	for _, h := range o.headers {
+func newRequestReport(o delivery.Outgoing, withBody bool) requestReport {
+	r := requestReport{Method: o.Req.Method, URL: o.Req.URL, WebhookID: o.ID, Headers: map[string]string{}}
+	for _, h := range o.Headers {
 		v := signature.Redact(h.Name, h.Value)
 		if prev, ok := r.Headers[h.Name]; ok {
 			v = prev + ", " + v
@@ -569,7 +321,7 @@ func newRequestReport(o outgoing, withBody bool) requestReport {
 		r.Headers[h.Name] = v
 	}
 	if withBody {
-		r.Body = string(o.req.Body)
+		r.Body = string(o.Req.Body)
 	}
 	return r
 }
@@ -582,34 +334,34 @@ func writeJSON(app *App, v any) error {
 
 // writeRequestHead prints the request as it goes on the wire: request line,
 // Host, the headers (secrets as ****) and, with a body, Content-Length.
-func writeRequestHead(app *App, pal *render.Palette, o outgoing, withLength bool) {
-	u, _ := url.Parse(o.req.URL)
-	fmt.Fprintf(app.Out, "%s %s HTTP/1.1\n", pal.Bold(o.req.Method), u.RequestURI())
+func writeRequestHead(app *App, pal *render.Palette, o delivery.Outgoing, withLength bool) {
+	u, _ := url.Parse(o.Req.URL)
+	fmt.Fprintf(app.Out, "%s %s HTTP/1.1\n", pal.Bold(o.Req.Method), u.RequestURI())
 	fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim("Host"), u.Host)
-	for _, h := range o.headers {
+	for _, h := range o.Headers {
 		fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim(h.Name), signature.Redact(h.Name, h.Value))
 	}
 	if withLength {
-		fmt.Fprintf(app.Out, "%s: %d\n", pal.Dim("Content-Length"), len(o.req.Body))
+		fmt.Fprintf(app.Out, "%s: %d\n", pal.Dim("Content-Length"), len(o.Req.Body))
 	}
 }
 
-func printDryRun(app *App, output string, o outgoing) error {
+func printDryRun(app *App, output string, o delivery.Outgoing) error {
 	if output == "json" {
 		return writeJSON(app, sendReport{Request: newRequestReport(o, true), DryRun: true, OK: true})
 	}
 	pal := render.NewPalette(app.ColorOut())
 	writeRequestHead(app, pal, o, true)
 	fmt.Fprintln(app.Out)
-	app.Out.Write(o.req.Body)
-	if n := len(o.req.Body); n > 0 && o.req.Body[n-1] != '\n' {
+	app.Out.Write(o.Req.Body)
+	if n := len(o.Req.Body); n > 0 && o.Req.Body[n-1] != '\n' {
 		fmt.Fprintln(app.Out)
 	}
-	fmt.Fprintf(app.Err, "webhook-tool: dry run: nothing was sent to %s\n", hostOf(o.req.URL))
+	fmt.Fprintf(app.Err, "webhook-tool: dry run: nothing was sent to %s\n", hostOf(o.Req.URL))
 	return nil
 }
 
-func sendOne(ctx context.Context, app *App, opts *SendOptions, o outgoing, p delivery.Policy) error {
+func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoing, c *client) error {
 	pal := render.NewPalette(app.ColorOut())
 	epal := render.NewPalette(app.ColorErr())
 	if opts.Output == "text" {
@@ -631,15 +383,15 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o outgoing, p del
 			note = " (as Retry-After asked)"
 		}
 		fmt.Fprintf(app.Err, "webhook-tool: attempt %d of %d: %s; retrying in %s%s\n",
-			a.N, opts.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
+			a.N, c.Policy.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
 	}
-	resp, err := delivery.Send(ctx, httpClient(app, 1, opts.tlsConf), o.req, p, onRetry)
+	resp, err := delivery.Send(ctx, c.HTTP, o.Req, c.Policy, onRetry)
 
 	report := sendReport{Request: newRequestReport(o, false), Attempts: resp.Attempts, OK: err == nil && resp.OK()}
 	if err == nil {
 		report.Response = &responseReport{Status: resp.Status, DurationMS: ms(resp.Duration), Body: string(resp.Body)}
 	}
-	failure := deliveryFailure(o, resp, err, opts)
+	failure := deliveryFailure(o, resp, err, c.TLS)
 	if failure != nil {
 		report.Error = oneLine(failure.Error())
 	}
@@ -654,7 +406,7 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o outgoing, p del
 }
 
 // deliveryFailure is the error send exits with, or nil for a 2xx.
-func deliveryFailure(o outgoing, resp delivery.Response, err error, opts *SendOptions) error {
+func deliveryFailure(o delivery.Outgoing, resp delivery.Response, err error, tlsFlags ClientTLS) error {
 	after := ""
 	if resp.Attempts > 1 {
 		after = fmt.Sprintf(" after %d attempts", resp.Attempts)
@@ -667,13 +419,13 @@ func deliveryFailure(o outgoing, resp delivery.Response, err error, opts *SendOp
 		var te *delivery.TimeoutError
 		switch {
 		case delivery.NotSent(err):
-			hint = fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", hostOf(o.req.URL))
+			hint = fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", hostOf(o.Req.URL))
 		case errors.As(err, &te):
 			hint = "raise --timeout if the receiver is just slow"
 		default:
-			hint = opts.TLS.handshakeHint(err)
+			hint = tlsFlags.handshakeHint(err)
 		}
-		return failError(fmt.Errorf("delivery to %s failed%s: %s", hostOf(o.req.URL), after, delivery.Explain(err)), hint)
+		return failError(fmt.Errorf("delivery to %s failed%s: %s", hostOf(o.Req.URL), after, delivery.Explain(err)), hint)
 	}
 	if resp.OK() {
 		return nil

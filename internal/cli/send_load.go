@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -39,7 +38,7 @@ type latencyMS struct {
 	Max float64 `json:"max"`
 }
 
-func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilder, p delivery.Policy) error {
+func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *delivery.Builder, c *client) error {
 	var bar *progressbar.ProgressBar
 	if app.ErrTTY {
 		bar = progressbar.NewOptions(opts.Count,
@@ -54,15 +53,15 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 		)
 	}
 	l := delivery.Load{
-		Count: opts.Count, Concurrency: opts.Concurrency, Rate: opts.Rate, Policy: p,
-		Build: func(int) (delivery.Request, error) { return b.loadRequest() },
+		Count: opts.Count, Concurrency: opts.Concurrency, Rate: opts.Rate, Policy: c.Policy,
+		Build: func(int) (delivery.Request, error) { return b.LoadRequest() },
 	}
 	// The first failed TLS handshake, kept for the hint: the summary only
 	// has failures in words.
 	var handshake atomic.Pointer[string]
 	l.OnResult = func(r delivery.Result) {
 		if r.Err != nil && handshake.Load() == nil {
-			if h := opts.TLS.handshakeHint(r.Err); h != "" {
+			if h := c.TLS.handshakeHint(r.Err); h != "" {
 				handshake.CompareAndSwap(nil, &h)
 			}
 		}
@@ -70,13 +69,8 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 			_ = bar.Add(1)
 		}
 	}
-	if app.Getenv("GOGC") == "" {
-		// Each delivery allocates its own body and headers; the live heap
-		// stays small (one body per worker), so collecting less often buys
-		// throughput for little memory.
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-	}
-	sum, err := delivery.RunLoad(ctx, httpClient(app, opts.Concurrency, opts.tlsConf), l)
+	defer tuneGC(app.Getenv, loadGC)()
+	sum, err := delivery.RunLoad(ctx, c.HTTP, l)
 	if bar != nil {
 		_ = bar.Finish()
 	}
@@ -86,7 +80,7 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *requestBuilde
 	interrupted := ctx.Err() != nil
 
 	rep := loadReport{
-		URL: b.url, Count: opts.Count, Concurrency: opts.Concurrency,
+		URL: b.URL, Count: opts.Count, Concurrency: opts.Concurrency,
 		Sent: sum.Sent, OK: sum.OK, Failed: sum.Failed(), Failures: sum.Failures,
 		LatencyMS: latencyMS{ms(sum.Latency.P50), ms(sum.Latency.P90), ms(sum.Latency.P99), ms(sum.Latency.Max)},
 		ElapsedS:  float64(sum.Elapsed.Milliseconds()) / 1000, PerSecond: round1(sum.PerSecond()),

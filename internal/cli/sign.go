@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // SignOptions is everything `sign` needs.
@@ -76,13 +76,17 @@ func signRun(app *App, opts *SignOptions) error {
 	}
 	id := opts.ID
 	if id == "" {
-		id = fixture.NewGUID()
+		id = app.newID()
 	}
 	body, err := readBody(app, opts.File)
 	if err != nil {
 		return err
 	}
-	headers, err := signHeaders(scheme, opts.Secrets, id, ts, body)
+	signer, err := signature.NewSigner(scheme, opts.Secrets...)
+	if err != nil {
+		return usageError(err, "")
+	}
+	headers, err := signer.Sign(id, ts, body)
 	if err != nil {
 		return usageError(err, "")
 	}

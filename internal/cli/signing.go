@@ -6,15 +6,14 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-// Helpers shared by send, sign and verify: reading a body argument, the
-// --scheme and --secret flags, and signing with several secrets.
+// Helpers shared by send, sign and verify: reading a body argument and the
+// --scheme and --secret flags.
 
 // readBody reads FILE, or standard input for "-". Errors are usage errors
 // that name the file.
@@ -103,85 +102,4 @@ func nonEmpty(ss []string) []string {
 		}
 	}
 	return out
-}
-
-// signHeaders signs body with every secret where the scheme can carry
-// several signatures (standard: space-separated in webhook-signature; stripe:
-// one v1= per secret), so a receiver rotating secrets accepts either. GitHub
-// and bearer carry one, made with the first secret.
-func signHeaders(scheme signature.Scheme, secrets []string, id string, ts time.Time, body []byte) ([]signature.Header, error) {
-	signers, err := newSigners(scheme, secrets)
-	if err != nil {
-		return nil, err
-	}
-	return signWith(signers, id, ts, body)
-}
-
-// newSigners returns a Signer per secret that goes into the headers (see
-// signHeaders): all of them for standard and stripe, the first otherwise.
-func newSigners(scheme signature.Scheme, secrets []string) ([]*signature.Signer, error) {
-	secrets = nonEmpty(secrets)
-	if len(secrets) == 0 {
-		secrets = []string{""}
-	}
-	if scheme != signature.Standard && scheme != signature.Stripe {
-		secrets = secrets[:1]
-	}
-	out := make([]*signature.Signer, len(secrets))
-	for i, s := range secrets {
-		var err error
-		if out[i], err = signature.NewSigner(scheme, s); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// signWith is signHeaders with Signers from newSigners, which a load run
-// keeps from one delivery to the next.
-func signWith(signers []*signature.Signer, id string, ts time.Time, body []byte) ([]signature.Header, error) {
-	first, err := signers[0].Sign(id, ts, body)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range signers[1:] {
-		more, err := s.Sign(id, ts, body)
-		if err != nil {
-			return nil, err
-		}
-		for i := range first {
-			switch first[i].Name {
-			case signature.HeaderWebhookSignature:
-				first[i].Value += " " + more[i].Value
-			case signature.HeaderStripeSignature:
-				_, v1, _ := strings.Cut(more[i].Value, ",")
-				first[i].Value += "," + v1
-			}
-		}
-	}
-	return first, nil
-}
-
-// expandHeaderFiles replaces each -H @FILE with the header lines in FILE
-// (blank lines skipped), as curl does, so sign's output feeds verify and
-// send directly.
-func expandHeaderFiles(raw []string) ([]string, error) {
-	var out []string
-	for _, h := range raw {
-		path, ok := strings.CutPrefix(h, "@")
-		if !ok {
-			out = append(out, h)
-			continue
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, usageError(fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err)), "")
-		}
-		for line := range strings.Lines(string(b)) {
-			if line = strings.TrimRight(line, "\r\n"); strings.TrimSpace(line) != "" {
-				out = append(out, line)
-			}
-		}
-	}
-	return out, nil
 }

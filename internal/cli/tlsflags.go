@@ -9,24 +9,15 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/spf13/cobra"
-
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 )
 
-// ClientTLS is --cacert and --insecure, for the commands that send: how to
+// ClientTLS is --cacert and --insecure (registered by clientFlags): how to
 // trust a server whose certificate is not in the system's roots, such as
 // `listen --tls` on this machine.
 type ClientTLS struct {
 	CACert   string
 	Insecure bool
-}
-
-func addClientTLSFlags(cmd *cobra.Command, o *ClientTLS) {
-	f := cmd.Flags()
-	f.StringVar(&o.CACert, "cacert", "", "also trust the certificates in PEM `FILE` (e.g. the one listen --cert serves)")
-	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate (a local test server only)")
-	_ = cmd.MarkFlagFilename("cacert", "pem", "crt")
 }
 
 // config is the TLS client configuration the flags ask for, or nil for the

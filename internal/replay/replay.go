@@ -1,0 +1,165 @@
+// Package replay plans the re-sending of recorded deliveries: which records
+// are sent again (Selection, Skip), with which headers (hop-by-hop and
+// redacted values dropped, the signature headers too when re-signing), and
+// in which scheme a delivery is re-signed with a fresh message id and the
+// current time (Plan). `webhook-tool replay` and the web inspector's Replay
+// button both call Plan; sending is delivery.Send's job.
+package replay
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// Options say how a record is replayed.
+type Options struct {
+	URL string // where the delivery goes
+	// Secret re-signs the delivery when set; "" sends the recorded headers.
+	Secret string
+	// Scheme re-signs in this scheme; Auto (or "") means the scheme the
+	// delivery was recorded with, else standard.
+	Scheme signature.Scheme
+	// Extra headers add to or replace the recorded ones.
+	Extra http.Header
+	// Now and NewID give the signing time and the fresh message id
+	// (msg_<id>); nil means time.Now and a random id.
+	Now   func() time.Time
+	NewID func() string
+}
+
+// Planned is one delivery ready to send, and what to say about it.
+type Planned struct {
+	Request   delivery.Request
+	Scheme    string // the scheme re-signed with, or "<scheme> (as recorded)"
+	Resigned  bool
+	WebhookID string // the new standard message id, or the recorded webhook-id
+}
+
+// Plan builds the request that replays rec. It fails only when rec cannot
+// be replayed at all (see Skip) or its body or the new signature cannot be
+// made.
+func Plan(rec *record.Record, o Options) (Planned, error) {
+	if why := Skip(rec); why != "" {
+		return Planned{}, fmt.Errorf("#%d cannot be replayed: %s", rec.Seq, why)
+	}
+	body, err := rec.RawBody()
+	if err != nil {
+		return Planned{}, err
+	}
+	resign := o.Secret != ""
+	p := Planned{Request: delivery.Request{Method: rec.Method, URL: o.URL, Header: Headers(rec, resign), Body: body}}
+	if resign {
+		s := ResignScheme(rec, o.Scheme)
+		now, id := time.Now, "msg_"+strings.ReplaceAll(newID(o.NewID), "-", "")
+		if o.Now != nil {
+			now = o.Now
+		}
+		hs, err := signature.Sign(s, o.Secret, id, now(), body)
+		if err != nil {
+			return Planned{}, fmt.Errorf("cannot re-sign #%d: %w", rec.Seq, err)
+		}
+		for _, h := range hs {
+			p.Request.Header.Set(h.Name, h.Value)
+		}
+		p.Scheme, p.Resigned = string(s), true
+		if s == signature.Standard {
+			p.WebhookID = id
+		}
+	} else {
+		p.Scheme = "as recorded"
+		if rec.Signature != nil {
+			p.Scheme = rec.Signature.Scheme + " (as recorded)"
+		}
+		p.WebhookID = signature.MessageID(p.Request.Header)
+	}
+	for k, vs := range o.Extra {
+		p.Request.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	return p, nil
+}
+
+func newID(f func() string) string {
+	if f != nil {
+		return f()
+	}
+	return randomID()
+}
+
+// ResignScheme is the scheme a re-signed delivery uses: want, unless it is
+// Auto or empty; then the scheme rec was recorded with, else standard.
+func ResignScheme(rec *record.Record, want signature.Scheme) signature.Scheme {
+	if want != "" && want != signature.Auto {
+		return want
+	}
+	if rec.Signature != nil {
+		if rs, err := signature.ParseScheme(rec.Signature.Scheme); err == nil && rs != signature.Auto && rs != signature.None {
+			return rs
+		}
+	}
+	return signature.Standard
+}
+
+// Skip says why rec is not re-sent, or "" when it is: a callback, a kind it
+// does not know, or a request listen refused before reading its body.
+func Skip(rec *record.Record) string {
+	switch {
+	case rec.Kind == record.KindCallback:
+		return "a callback, not a delivery"
+	case rec.Kind != record.KindDelivery:
+		return "unknown kind " + strconv.Quote(rec.Kind)
+	case rec.Signature == nil:
+		why := "listen refused it before reading the body"
+		if rec.Error != "" {
+			why += " (" + rec.Error + ")"
+		}
+		return why
+	}
+	return ""
+}
+
+// notResent are the recorded headers, besides delivery.HopByHop, that are
+// never re-sent: the transport sets them for the new connection.
+var notResent = []string{"Content-Length", "Host", "Accept-Encoding"}
+
+// signatureHeaders are dropped when a delivery is re-signed.
+var signatureHeaders = []string{
+	signature.HeaderWebhookID, signature.HeaderWebhookTimestamp, signature.HeaderWebhookSignature,
+	signature.HeaderSvixID, signature.HeaderSvixTimestamp, signature.HeaderSvixSignature,
+	signature.HeaderGitHubSignature, signature.HeaderGitHubSHA1, signature.HeaderStripeSignature,
+	signature.HeaderAuthorization,
+}
+
+// Headers rebuilds a request's headers from the record: hop-by-hop and
+// redacted values left out, and the signature headers too when resigning.
+func Headers(rec *record.Record, resigning bool) http.Header {
+	h := make(http.Header, len(rec.Headers))
+	for k, v := range rec.Headers {
+		ck := http.CanonicalHeaderKey(k)
+		if delivery.IsHopByHop(ck) || contains(notResent, ck) || v == signature.Mask || strings.HasSuffix(v, " "+signature.Mask) {
+			continue
+		}
+		h.Set(ck, v)
+	}
+	if resigning {
+		for _, k := range signatureHeaders {
+			h.Del(k)
+		}
+	}
+	return h
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
