@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -99,135 +97,23 @@ summary at Ctrl-C go to stderr.`,
 }
 
 func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
-	output := opts.Output
-	if output == "" {
-		output = "json"
-		if app.OutTTY {
-			output = "pretty"
-		}
-	}
-	if output == "text" {
-		// What the other commands call their human output, so one
-		// "output: text" in a shared config file works here too.
-		output = "pretty"
-	}
-	if err := checkOutput(output, listenOutputs...); err != nil {
-		return err
-	}
-	scheme, err := signature.ParseScheme(opts.Scheme)
-	if err != nil {
-		return usageError(err, "")
-	}
-	if err := checkListenSecrets(scheme, opts.Secrets); err != nil {
-		return err
-	}
-	maxBody, err := render.ParseSize(opts.MaxBody)
-	if err != nil {
-		return usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
-	}
-	if opts.Status < 100 || opts.Status > 599 {
-		return usageErrorf("bad --status %d: an HTTP status is 100 to 599", opts.Status)
-	}
-	if opts.Tolerance < 0 {
-		return usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)
-	}
-	if opts.ForwardTo != "" {
-		if _, err := delivery.CheckURL(opts.ForwardTo); err != nil {
-			shown := opts.ForwardTo // as typed, unless it parses: then without its password
-			if u, perr := url.Parse(shown); perr == nil {
-				shown = u.Redacted()
-			}
-			return usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
-		}
-	}
-	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	cfg, err := listenConfig(app, opts)
 	if err != nil {
 		return err
 	}
-
-	var tlsConf *tls.Config
-	var fingerprint, certNote string
-	host, _, _ := net.SplitHostPort(opts.Addr)
-	if opts.TLS || opts.Cert != "" || opts.Key != "" {
-		var cert tls.Certificate
-		switch {
-		case opts.Cert == "" && opts.Key == "":
-			cert, fingerprint, err = listener.SelfSigned(host, app.Now())
-			if err != nil {
-				return failError(fmt.Errorf("cannot generate a certificate: %w", err), "")
-			}
-			certNote = "self-signed"
-		case opts.Cert == "" || opts.Key == "":
-			return usageErrorf("--cert and --key go together: give both, or neither for a self-signed certificate")
-		default:
-			cert, err = tls.LoadX509KeyPair(opts.Cert, opts.Key)
-			if err != nil {
-				return usageError(fmt.Errorf("cannot load --cert/--key: %w", err), "both files must be PEM, the key matching the certificate")
-			}
-			fingerprint = listener.Fingerprint(cert.Certificate[0])
-			certNote = opts.Cert
-			if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil && app.Now().After(leaf.NotAfter) {
-				fmt.Fprintf(app.Err, "webhook-tool: warning: %s expired on %s\n", opts.Cert, leaf.NotAfter.Format(time.DateOnly))
-			}
-		}
-		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	cert, err := listenCert(app, opts)
+	if err != nil {
+		return err
 	}
-
-	// The record sink: the file, or nowhere; either way it numbers the
-	// records and, for --output json, mirrors them to stdout.
-	var dst io.Writer = io.Discard
-	if opts.Record != "" {
-		f, err := record.OpenFile(opts.Record)
-		if err != nil {
-			hint := "check that the directory exists and is writable"
-			if errors.Is(err, record.ErrNoFIFOReader) {
-				hint = "" // the message says what to do
-			}
-			return usageError(err, hint)
-		}
-		defer f.Close()
-		dst = f
+	if cert != nil {
+		cfg.TLS = cert.Config
 	}
-	wopts := record.Options{}
-	if output == "json" {
-		wopts.Mirror = app.Out
-		wopts.OnMirrorError = func(err error) {
-			fmt.Fprintf(app.Err, "webhook-tool: error: cannot write to standard output, records are no longer shown: %v\n", err)
-		}
+	records, closeRecords, err := openRecords(app, opts, cfg.Output)
+	if err != nil {
+		return err
 	}
-	records := record.NewWriter(dst, wopts)
-	defer records.Close()
-
-	cfg := listener.Config{
-		PathPrefix: opts.Path,
-		Scheme:     scheme,
-		Secrets:    opts.Secrets,
-		Tolerance:  opts.Tolerance,
-		MaxBody:    maxBody,
-		Status:     opts.Status,
-		Registry:   reg,
-		Schema:     schema,
-		Records:    records,
-		Output:     listener.Output(output),
-		Out:        app.Out,
-		Err:        app.Err,
-		Palette:    render.NewPalette(app.ColorOut()),
-		Now:        app.Now,
-		ForwardTo:  opts.ForwardTo,
-		TLS:        tlsConf,
-
-		ShutdownTimeout: listenDrain,
-	}
-	if opts.ForwardTo != "" {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 64
-		cfg.ForwardClient = &http.Client{
-			Transport: tr,
-			Timeout:   30 * time.Second,
-			// The sender should see the app's own answer, a redirect included.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	defer closeRecords()
+	cfg.Records = records
 	l, err := listener.New(cfg)
 	if err != nil {
 		return failError(err, "")
@@ -239,35 +125,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 		return usageError(fmt.Errorf("cannot listen on %s: %w", opts.Addr, listenAddrErr(err)),
 			"choose another --addr; 127.0.0.1:0 picks a free port")
 	}
-
-	urlScheme := "http"
-	if tlsConf != nil {
-		urlScheme = "https"
-	}
-	base := urlScheme + "://" + ln.Addr().String()
-	pal := render.NewPalette(app.ColorErr())
-	fmt.Fprintf(app.Err, "listening on %s%s\n", pal.Bold(base), l.Prefix())
-	fmt.Fprintf(app.Err, "  signatures: %s\n", describeVerification(scheme, opts.Secrets))
-	if schema != "" {
-		fmt.Fprintf(app.Err, "  schema: %s\n", schema)
-	}
-	if opts.Record != "" {
-		fmt.Fprintf(app.Err, "  recording to %s\n", opts.Record)
-	}
-	if opts.ForwardTo != "" {
-		// Shown without its password; the app still gets it.
-		fmt.Fprintf(app.Err, "  forwarding to %s\n", listener.ForwardShown(opts.ForwardTo))
-	}
-	if tlsConf != nil {
-		fmt.Fprintf(app.Err, "  TLS certificate (%s) SHA-256 fingerprint %s\n", certNote, fingerprint)
-		trust := "--insecure (the certificate is generated anew each run)"
-		if opts.Cert != "" {
-			trust = "--cacert " + opts.Cert
-		}
-		fmt.Fprintf(app.Err, "  to send to it: webhook-tool send ... %s\n", trust)
-	}
-	fmt.Fprintf(app.Err, "  callbacks: POST %s%swebhooks/callback/{id}\n", base, l.Prefix())
-	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
+	printListenBanner(app, opts, cfg, l.Prefix(), ln.Addr().String(), cert)
 
 	served, announced := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -287,32 +145,131 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	close(served)
 	<-announced
 	records.Close()
-
 	st := l.Stats()
-	reused := ""
-	if st.ReusedCallbacks > 0 {
-		reused = fmt.Sprintf(" (%d to a used URL, refused)", st.ReusedCallbacks)
+	printListenSummary(app, opts, st)
+	return listenExit(app, serveErr, st)
+}
+
+// listenConfig checks listen's flags and turns them into the listener's
+// configuration (all but TLS and the record writer).
+func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
+	output := opts.Output
+	if output == "" {
+		output = "json"
+		if app.OutTTY {
+			output = "pretty"
+		}
 	}
-	fmt.Fprintf(app.Err, "summary: %d %s, %d bad %s, %d invalid %s, %d %s%s, %d %s",
-		st.Deliveries, plural(int(st.Deliveries), "delivery", "deliveries"),
-		st.BadSignatures, plural(int(st.BadSignatures), "signature", "signatures"),
-		st.InvalidPayloads, plural(int(st.InvalidPayloads), "payload", "payloads"),
-		st.Callbacks, plural(int(st.Callbacks), "callback", "callbacks"), reused,
-		st.Duplicates, plural(int(st.Duplicates), "duplicate", "duplicates"))
-	if st.Rejected > 0 {
-		fmt.Fprintf(app.Err, ", %d rejected", st.Rejected)
+	if output == "text" {
+		// What the other commands call their human output, so one
+		// "output: text" in a shared config file works here too.
+		output = "pretty"
+	}
+	if err := checkOutput(output, listenOutputs...); err != nil {
+		return listener.Config{}, err
+	}
+	scheme, err := signature.ParseScheme(opts.Scheme)
+	if err != nil {
+		return listener.Config{}, usageError(err, "")
+	}
+	if err := checkListenSecrets(scheme, opts.Secrets); err != nil {
+		return listener.Config{}, err
+	}
+	maxBody, err := render.ParseSize(opts.MaxBody)
+	if err != nil {
+		return listener.Config{}, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
+	}
+	if opts.Status < 100 || opts.Status > 599 {
+		return listener.Config{}, usageErrorf("bad --status %d: an HTTP status is 100 to 599", opts.Status)
+	}
+	if opts.Tolerance < 0 {
+		return listener.Config{}, usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)
 	}
 	if opts.ForwardTo != "" {
-		fmt.Fprintf(app.Err, ", %d forwarded (%d failed)", st.Forwarded, st.ForwardFailures)
+		if _, err := delivery.CheckURL(opts.ForwardTo); err != nil {
+			shown := opts.ForwardTo // as typed, unless it parses: then without its password
+			if u, perr := url.Parse(shown); perr == nil {
+				shown = u.Redacted()
+			}
+			return listener.Config{}, usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
+		}
 	}
-	if st.CutOff > 0 {
-		fmt.Fprintf(app.Err, ", %d cut off at shutdown", st.CutOff)
+	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	if err != nil {
+		return listener.Config{}, err
 	}
-	if st.RecordFailures > 0 {
-		fmt.Fprintf(app.Err, ", %s", pal.Red(fmt.Sprintf("%d NOT RECORDED", st.RecordFailures)))
-	}
-	fmt.Fprintln(app.Err)
+	return listener.Config{
+		PathPrefix: opts.Path,
+		Scheme:     scheme,
+		Secrets:    opts.Secrets,
+		Tolerance:  opts.Tolerance,
+		MaxBody:    maxBody,
+		Status:     opts.Status,
+		Registry:   reg,
+		Schema:     schema,
+		Output:     listener.Output(output),
+		Out:        app.Out,
+		Err:        app.Err,
+		Palette:    render.NewPalette(app.ColorOut()),
+		Now:        app.Now,
+		ForwardTo:  opts.ForwardTo,
 
+		ShutdownTimeout: listenDrain,
+	}, nil
+}
+
+// listenCert is the certificate --tls, --cert and --key ask for, or nil.
+func listenCert(app *App, opts *ListenOptions) (*listener.ServerCert, error) {
+	if !opts.TLS && opts.Cert == "" && opts.Key == "" {
+		return nil, nil
+	}
+	if (opts.Cert == "") != (opts.Key == "") {
+		return nil, usageErrorf("--cert and --key go together: give both, or neither for a self-signed certificate")
+	}
+	host, _, _ := net.SplitHostPort(opts.Addr)
+	cert, err := listener.LoadServerCert(opts.Cert, opts.Key, host, app.Now())
+	var le *listener.CertLoadError
+	switch {
+	case errors.As(err, &le):
+		return nil, usageError(err, "both files must be PEM, the key matching the certificate")
+	case err != nil:
+		return nil, failError(err, "")
+	}
+	if opts.Cert != "" && app.Now().After(cert.NotAfter) {
+		fmt.Fprintf(app.Err, "webhook-tool: warning: %s expired on %s\n", opts.Cert, cert.NotAfter.Format(time.DateOnly))
+	}
+	return cert, nil
+}
+
+// openRecords is the record sink: the --record file, or nowhere; either way
+// it numbers the records and, for --output json, mirrors them to stdout.
+func openRecords(app *App, opts *ListenOptions, output listener.Output) (*record.Writer, func(), error) {
+	var dst io.Writer = io.Discard
+	closeFile := func() {}
+	if opts.Record != "" {
+		f, err := record.OpenFile(opts.Record)
+		if err != nil {
+			hint := "check that the directory exists and is writable"
+			if errors.Is(err, record.ErrNoFIFOReader) {
+				hint = "" // the message says what to do
+			}
+			return nil, nil, usageError(err, hint)
+		}
+		dst, closeFile = f, func() { f.Close() }
+	}
+	wopts := record.Options{}
+	if output == "json" {
+		wopts.Mirror = app.Out
+		wopts.OnMirrorError = func(err error) {
+			fmt.Fprintf(app.Err, "webhook-tool: error: cannot write to standard output, records are no longer shown: %v\n", err)
+		}
+	}
+	w := record.NewWriter(dst, wopts)
+	return w, func() { w.Close(); closeFile() }, nil
+}
+
+// listenExit is listen's exit status once the listener has stopped.
+func listenExit(app *App, serveErr error, st listener.Stats) error {
 	if errors.Is(serveErr, context.DeadlineExceeded) {
 		// Not a failure of listen's: the connections still open after the
 		// drain limit were closed, and every request that had reached the

@@ -13,6 +13,19 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
+// NewForwardClient is the client --forward-to passes deliveries with: a
+// pool of connections to the app as wide as a load run, a 30s limit, and
+// redirects handed back, so the sender sees the app's own answer.
+func NewForwardClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &http.Client{
+		Transport:     tr,
+		Timeout:       30 * time.Second,
+		CheckRedirect: outbound.NoRedirects,
+	}
+}
+
 // excerptSize is how much of the app's answer goes in the record and output.
 const excerptSize = 1024
 

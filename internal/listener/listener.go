@@ -165,7 +165,7 @@ func New(cfg Config) (*Listener, error) {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	if cfg.ForwardTo != "" && cfg.ForwardClient == nil {
-		cfg.ForwardClient = &http.Client{Timeout: 30 * time.Second}
+		cfg.ForwardClient = NewForwardClient()
 	}
 	secrets := make([]string, 0, len(cfg.Secrets))
 	for _, s := range cfg.Secrets {

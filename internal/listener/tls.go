@@ -62,3 +62,45 @@ func Fingerprint(der []byte) string {
 	}
 	return strings.Join(parts, ":")
 }
+
+// ServerCert is the certificate listen serves and what to say about it.
+type ServerCert struct {
+	Config      *tls.Config
+	Fingerprint string    // SHA-256, colon-separated
+	Note        string    // "self-signed", or the --cert file
+	NotAfter    time.Time // the leaf's expiry
+}
+
+// CertLoadError is a --cert/--key pair that cannot be used: the user's
+// input, not a failure of the listener.
+type CertLoadError struct{ Err error }
+
+func (e *CertLoadError) Error() string { return "cannot load --cert/--key: " + e.Err.Error() }
+func (e *CertLoadError) Unwrap() error { return e.Err }
+
+// LoadServerCert chooses listen's certificate: the PEM pair certFile and
+// keyFile when given, else a fresh self-signed one for host (SelfSigned).
+// A pair that does not load is a *CertLoadError.
+func LoadServerCert(certFile, keyFile, host string, now time.Time) (*ServerCert, error) {
+	sc := &ServerCert{}
+	var cert tls.Certificate
+	var err error
+	if certFile == "" && keyFile == "" {
+		cert, sc.Fingerprint, err = SelfSigned(host, now)
+		if err != nil {
+			return nil, fmt.Errorf("cannot generate a certificate: %w", err)
+		}
+		sc.Note = "self-signed"
+	} else {
+		if cert, err = tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+			return nil, &CertLoadError{err}
+		}
+		sc.Fingerprint = Fingerprint(cert.Certificate[0])
+		sc.Note = certFile
+	}
+	if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
+		sc.NotAfter = leaf.NotAfter
+	}
+	sc.Config = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	return sc, nil
+}

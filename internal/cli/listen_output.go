@@ -1,0 +1,69 @@
+package cli
+
+// What listen prints on stderr around the deliveries: the banner and the
+// summary at Ctrl-C.
+
+import (
+	"fmt"
+
+	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+)
+
+func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefix, addr string, cert *listener.ServerCert) {
+	urlScheme := "http"
+	if cert != nil {
+		urlScheme = "https"
+	}
+	base := urlScheme + "://" + addr
+	pal := render.NewPalette(app.ColorErr())
+	fmt.Fprintf(app.Err, "listening on %s%s\n", pal.Bold(base), prefix)
+	fmt.Fprintf(app.Err, "  signatures: %s\n", describeVerification(cfg.Scheme, opts.Secrets))
+	if cfg.Schema != "" {
+		fmt.Fprintf(app.Err, "  schema: %s\n", cfg.Schema)
+	}
+	if opts.Record != "" {
+		fmt.Fprintf(app.Err, "  recording to %s\n", opts.Record)
+	}
+	if opts.ForwardTo != "" {
+		// Shown without its password; the app still gets it.
+		fmt.Fprintf(app.Err, "  forwarding to %s\n", listener.ForwardShown(opts.ForwardTo))
+	}
+	if cert != nil {
+		fmt.Fprintf(app.Err, "  TLS certificate (%s) SHA-256 fingerprint %s\n", cert.Note, cert.Fingerprint)
+		trust := "--insecure (the certificate is generated anew each run)"
+		if opts.Cert != "" {
+			trust = "--cacert " + opts.Cert
+		}
+		fmt.Fprintf(app.Err, "  to send to it: webhook-tool send ... %s\n", trust)
+	}
+	fmt.Fprintf(app.Err, "  callbacks: POST %s%swebhooks/callback/{id}\n", base, prefix)
+	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
+}
+
+func printListenSummary(app *App, opts *ListenOptions, st listener.Stats) {
+	pal := render.NewPalette(app.ColorErr())
+	reused := ""
+	if st.ReusedCallbacks > 0 {
+		reused = fmt.Sprintf(" (%d to a used URL, refused)", st.ReusedCallbacks)
+	}
+	fmt.Fprintf(app.Err, "summary: %d %s, %d bad %s, %d invalid %s, %d %s%s, %d %s",
+		st.Deliveries, plural(int(st.Deliveries), "delivery", "deliveries"),
+		st.BadSignatures, plural(int(st.BadSignatures), "signature", "signatures"),
+		st.InvalidPayloads, plural(int(st.InvalidPayloads), "payload", "payloads"),
+		st.Callbacks, plural(int(st.Callbacks), "callback", "callbacks"), reused,
+		st.Duplicates, plural(int(st.Duplicates), "duplicate", "duplicates"))
+	if st.Rejected > 0 {
+		fmt.Fprintf(app.Err, ", %d rejected", st.Rejected)
+	}
+	if opts.ForwardTo != "" {
+		fmt.Fprintf(app.Err, ", %d forwarded (%d failed)", st.Forwarded, st.ForwardFailures)
+	}
+	if st.CutOff > 0 {
+		fmt.Fprintf(app.Err, ", %d cut off at shutdown", st.CutOff)
+	}
+	if st.RecordFailures > 0 {
+		fmt.Fprintf(app.Err, ", %s", pal.Red(fmt.Sprintf("%d NOT RECORDED", st.RecordFailures)))
+	}
+	fmt.Fprintln(app.Err)
+}
