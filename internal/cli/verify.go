@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -197,16 +196,6 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 	}
 }
 
-// recordedRequest is the part of a record line verify needs. Header values
-// may be strings (listen --record) or lists of strings (a raw http.Header).
-type recordedRequest struct {
-	Headers      map[string]json.RawMessage `json:"headers"`
-	Body         string                     `json:"body"`
-	BodyEncoding string                     `json:"body_encoding"`
-	Kind         string                     `json:"kind"`
-	Signature    *record.Signature          `json:"signature"`
-}
-
 func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) error {
 	f, err := os.Open(opts.Recorded)
 	if err != nil {
@@ -216,11 +205,7 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 	r := newRecordReader(app, f, opts.Recorded)
 	var n, bad, unchecked int
 	for {
-		var rec recordedRequest
-		err := r.NextFunc(func(line []byte) error {
-			rec = recordedRequest{}
-			return json.Unmarshal(line, &rec)
-		})
+		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -232,10 +217,11 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 			return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, err), "")
 		}
 		line := r.Line()
-		if rec.Kind == "callback" {
+		if rec.Kind == record.KindCallback {
 			continue
 		}
-		h, body, err := rec.request()
+		h := rec.HTTPHeader()
+		body, err := rec.RawBody()
 		if err != nil {
 			return usageError(fmt.Errorf("%s:%d: %v", opts.Recorded, line, err), "")
 		}
@@ -325,31 +311,4 @@ func redactedVerdict(scheme signature.Scheme, h http.Header, sig *record.Signatu
 		reason += "the listener's verdict was: invalid"
 	}
 	return verdict{Scheme: string(signature.Bearer), Reason: reason, Kind: record.Unchecked}, true
-}
-
-func (r recordedRequest) request() (http.Header, []byte, error) {
-	h := http.Header{}
-	for k, raw := range r.Headers {
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			h.Add(k, one)
-			continue
-		}
-		var many []string
-		if err := json.Unmarshal(raw, &many); err != nil {
-			return nil, nil, fmt.Errorf("header %s is neither a string nor a list of strings", k)
-		}
-		for _, v := range many {
-			h.Add(k, v)
-		}
-	}
-	body := []byte(r.Body)
-	if r.BodyEncoding == "base64" {
-		b, err := base64.StdEncoding.DecodeString(r.Body)
-		if err != nil {
-			return nil, nil, fmt.Errorf("body_encoding is base64 but the body is not: %v", err)
-		}
-		body = b
-	}
-	return h, body, nil
 }

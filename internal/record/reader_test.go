@@ -123,3 +123,44 @@ func TestReaderNextFunc(t *testing.T) {
 		t.Errorf("read %v, skipped %v; want [1@1 2@4], [2 3]", got, skipped)
 	}
 }
+
+// Header values may be strings (listen --record) or lists of strings (an
+// http.Header as another receiver marshals it); both read into one value
+// per name, and HTTPHeader gives them back for a verifier.
+func TestReaderHeaderForms(t *testing.T) {
+	in := `{"method":"POST","headers":{"Webhook-Id":"msg_1","X-Many":["a","b"],"X-One":["c"]},"body":"{}"}
+{"method":"POST","headers":{"X-Bad":5}}
+{"method":"POST","headers":null}
+`
+	r := record.NewReader(strings.NewReader(in))
+	var skipped []int
+	r.Skip = func(line int) { skipped = append(skipped, line) }
+	rec, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := record.Headers{"Webhook-Id": "msg_1", "X-Many": "a, b", "X-One": "c"}
+	if len(rec.Headers) != len(want) {
+		t.Fatalf("headers %v", rec.Headers)
+	}
+	for k, v := range want {
+		if rec.Headers[k] != v {
+			t.Errorf("%s = %q, want %q", k, rec.Headers[k], v)
+		}
+	}
+	if h := rec.HTTPHeader(); h.Get("webhook-id") != "msg_1" || h.Get("X-Many") != "a, b" {
+		t.Errorf("HTTPHeader %v", h)
+	}
+	rec, err = r.Next()
+	if err != nil || rec.Headers != nil || len(skipped) != 1 || skipped[0] != 2 {
+		t.Errorf("null headers: %v, %v; skipped %v (want line 2: a header that is neither)", rec, err, skipped)
+	}
+}
+
+func TestRedacted(t *testing.T) {
+	for v, want := range map[string]bool{"****": true, "Bearer ****": true, "Basic ****": true, "tok-****x": false, "Bearer tok": false, "": false} {
+		if record.Redacted(v) != want {
+			t.Errorf("Redacted(%q) = %v", v, !want)
+		}
+	}
+}

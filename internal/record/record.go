@@ -15,6 +15,7 @@ package record
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // Kinds of record. A delivery is everything but a callback.
@@ -35,13 +37,13 @@ const BodyBase64 = "base64"
 
 // Record is one request that reached the listener's handler.
 type Record struct {
-	Seq          int64             `json:"seq"`
-	ReceivedAt   time.Time         `json:"received_at"`
-	Method       string            `json:"method"`
-	Path         string            `json:"path"`
-	Headers      map[string]string `json:"headers"`
-	Body         string            `json:"body"`
-	BodyEncoding string            `json:"body_encoding,omitempty"`
+	Seq          int64     `json:"seq"`
+	ReceivedAt   time.Time `json:"received_at"`
+	Method       string    `json:"method"`
+	Path         string    `json:"path"`
+	Headers      Headers   `json:"headers"`
+	Body         string    `json:"body"`
+	BodyEncoding string    `json:"body_encoding,omitempty"`
 	// Signature and Schema are set for every delivery and left out for a
 	// callback, which is plain text and carries no signature.
 	Signature *Signature `json:"signature,omitempty"`
@@ -150,4 +152,53 @@ func FlattenHeaders(h http.Header, redact func(name, value string) string) map[s
 		m[k] = v
 	}
 	return m
+}
+
+// Headers are a record's request headers, one value per name (repeated
+// values joined with ", ", as FlattenHeaders writes them). Reading also
+// takes a list of values per name, as an http.Header marshals, so a file
+// another receiver wrote that way reads too.
+type Headers map[string]string
+
+// UnmarshalJSON reads {"Name":"value"} and {"Name":["v1","v2"]}.
+func (h *Headers) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*h = nil
+		return nil
+	}
+	m := make(Headers, len(raw))
+	for k, v := range raw {
+		var one string
+		if json.Unmarshal(v, &one) == nil {
+			m[k] = one
+			continue
+		}
+		var many []string
+		if err := json.Unmarshal(v, &many); err != nil {
+			return fmt.Errorf("header %s is neither a string nor a list of strings", k)
+		}
+		m[k] = strings.Join(many, ", ")
+	}
+	*h = m
+	return nil
+}
+
+// HTTPHeader is the record's headers as an http.Header, names as recorded.
+func (r *Record) HTTPHeader() http.Header {
+	h := make(http.Header, len(r.Headers))
+	for k, v := range r.Headers {
+		h.Add(k, v)
+	}
+	return h
+}
+
+// Redacted reports whether a recorded header value is a secret the
+// listener masked when it recorded it ("****", or "Bearer ****"): the
+// value in the record is not the one that was sent.
+func Redacted(value string) bool {
+	return value == signature.Mask || strings.HasSuffix(value, " "+signature.Mask)
 }

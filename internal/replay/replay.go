@@ -142,7 +142,7 @@ func Headers(rec *record.Record, resigning bool) http.Header {
 	h := make(http.Header, len(rec.Headers))
 	for k, v := range rec.Headers {
 		ck := http.CanonicalHeaderKey(k)
-		if delivery.IsHopByHop(ck) || contains(notResent, ck) || v == signature.Mask || strings.HasSuffix(v, " "+signature.Mask) {
+		if delivery.IsHopByHop(ck) || contains(notResent, ck) || record.Redacted(v) {
 			continue
 		}
 		h.Set(ck, v)
