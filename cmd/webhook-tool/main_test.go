@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,9 +29,38 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"webhook-tool": func() { os.Exit(cli.Main()) },
-		"testserver":   func() { os.Exit(testServer(os.Args[1:])) },
+		"testserver":   func() { os.Exit(testServer(os.Args[1:], os.Stderr)) },
 		"exitcode":     func() { os.Exit(expectExit(os.Args[1:])) },
+		"logged":       func() { os.Exit(runLogged(os.Args[1:])) },
 	})
+}
+
+// runLogged backs the script program `logged LOG PROGRAM ARGS...`: it runs
+// webhook-tool or testserver with its stderr also copied to the file LOG,
+// so a script can read a background server's banner (waitbanner) while it
+// runs; testscript shows a background program's output only once it ends.
+func runLogged(args []string) int {
+	if len(args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: logged LOG webhook-tool|testserver ARGS...")
+		return 2
+	}
+	f, err := os.Create(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "logged:", err)
+		return 2
+	}
+	defer f.Close()
+	stderr := io.MultiWriter(os.Stderr, f)
+	switch args[1] {
+	case "webhook-tool":
+		app := cli.NewApp()
+		app.Err = stderr
+		return cli.MainApp(app, args[2:])
+	case "testserver":
+		return testServer(args[2:], stderr)
+	}
+	fmt.Fprintln(os.Stderr, "logged: unknown program", args[1])
+	return 2
 }
 
 // expectExit backs the script program `exitcode N ARGS...`: it runs
@@ -64,25 +94,54 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"freeport":  cmdFreeport,
-			"waitport":  cmdWaitport,
-			"jsonfield": cmdJSONField,
-			"jsonget":   cmdJSONGet,
+			"deadport":   cmdDeadport,
+			"waitbanner": cmdWaitbanner,
+			"waitport":   cmdWaitport,
+			"jsonfield":  cmdJSONField,
+			"jsonget":    cmdJSONGet,
 		},
 		RequireExplicitExec: true,
 	})
 }
 
-// freeport VAR: set VAR to a TCP port on 127.0.0.1 that is free right now.
-func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
+// deadport VAR: set VAR to a TCP port on 127.0.0.1 that nothing listens
+// on, for a script to see a refused connection. Servers never use it: they
+// bind port 0 and say where they are in their banner (waitbanner).
+func cmdDeadport(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
-		ts.Fatalf("usage: freeport VAR")
+		ts.Fatalf("usage: deadport VAR")
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
 	port := l.Addr().(*net.TCPAddr).Port
 	ts.Check(l.Close())
 	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// bannerRE finds the address in the first line a server prints once it
+// accepts connections: listen's "listening on http://127.0.0.1:PORT/..."
+// and testserver's "testserver listening on 127.0.0.1:PORT".
+var bannerRE = regexp.MustCompile(`listening on (?:https?://)?[^\s/]+:(\d+)`)
+
+// waitbanner LOG VAR: wait until the server started with `logged LOG` has
+// printed its banner, and set VAR to the port it listens on (it was started
+// with port 0, so the system picked a free one). Fails after 15s.
+func cmdWaitbanner(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: waitbanner LOG VAR")
+	}
+	path := ts.MkAbs(args[0])
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		b, _ := os.ReadFile(path)
+		if m := bannerRE.FindSubmatch(b); m != nil {
+			ts.Setenv(args[1], string(m[1]))
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no banner in %s after 15s:\n%s", args[0], b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // waitport HOST:PORT: wait until something accepts connections there
@@ -208,7 +267,7 @@ func dig(v any, path string) (string, bool) {
 // testServer is a tiny receiver for scripts: it answers with the statuses
 // given in turn (the last repeats), and appends each request to -record as a
 // JSON line {method, path, headers, body}. It stops on SIGINT/SIGTERM.
-func testServer(args []string) int {
+func testServer(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("testserver", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	statuses := fs.String("status", "200", "comma-separated statuses to answer in turn")
@@ -267,7 +326,7 @@ func testServer(args []string) int {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() { <-sig; srv.Close() }()
-	fmt.Fprintf(os.Stderr, "testserver listening on %s\n", l.Addr())
+	fmt.Fprintf(stderr, "testserver listening on %s\n", l.Addr())
 	if err := srv.Serve(l); err != nil && err != http.ErrServerClosed {
 		fmt.Fprintln(os.Stderr, "testserver:", err)
 		return 1

@@ -26,11 +26,15 @@ import (
 // SIGTERM) cancels the context every command runs under, so a command stops
 // cleanly and reports; after it the default handling is back, and a second
 // Ctrl-C ends the process at once.
-func Main() int {
+func Main() int { return MainApp(NewApp(), os.Args[1:]) }
+
+// MainApp is Main with the app and arguments given, for a test harness
+// that runs the real entry point over streams of its own.
+func MainApp(app *App, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop)
-	return RunContext(ctx, NewApp(), os.Args[1:])
+	return RunContext(ctx, app, args)
 }
 
 // Run executes one command line against app and returns its exit code.
