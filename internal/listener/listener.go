@@ -535,26 +535,16 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 	}
 
 	id := signature.MessageID(r.Header)
-	if id == "" && d.isJSON {
-		id, _ = topLevelString(d.body, "id")
+	if id == "" {
+		id = res.Fields.ID
 	}
 	rec.DeliveryID = id
 	if id != "" && l.seen.add(id) {
 		rec.Duplicate = true
 		l.n.dups.Add(1)
 	}
-	if d.isJSON {
-		switch rec.Schema.Name {
-		case "permit.invite_user":
-			rec.UserInviteID, _ = topLevelString(d.body, "user_invite_id")
-		case "permission_assist.access_request":
-			if l.cfg.Output == Pretty {
-				if ev, ok := topLevel(d.body, "event"); ok {
-					d.eventName, _ = topLevelString(ev, "name")
-				}
-			}
-		}
-	}
+	rec.UserInviteID = res.Fields.UserInviteID
+	d.eventName = res.Fields.EventName
 }
 
 // callback handles the Permission Assist callback stand-in.

@@ -39,6 +39,57 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 	b.WriteString(pal.Cyan(path))
 	b.WriteString("  ")
 
+	l.prettyVerdicts(b, d)
+	b.WriteString("  ")
+	b.WriteString(statusColor(pal, rec.Status)(strconv.Itoa(rec.Status)))
+	b.WriteByte('\n')
+
+	l.prettyNotes(b, d)
+
+	switch {
+	case len(d.body) == 0:
+		if rec.Error == "" {
+			b.WriteString("  " + pal.Dim("(empty body)") + "\n")
+		}
+	case d.isJSON:
+		writeJSON(b, pal, d.body, "  ")
+	default:
+		writeText(b, pal, d.body, "  ")
+	}
+
+	if sch := rec.Schema; sch != nil && !sch.Valid {
+		for i, e := range sch.Errors {
+			if i == maxErrorsShown {
+				fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more errors (see the record)", len(sch.Errors)-i)))
+				break
+			}
+			b.WriteString("  ")
+			b.WriteString(pal.Red("✗"))
+			b.WriteByte(' ')
+			if e.InstanceLocation != "" || sch.Name != "" {
+				ptr := e.InstanceLocation
+				if ptr == "" {
+					ptr = "/"
+				}
+				b.WriteString(pal.Cyan(ptr))
+				b.WriteByte(' ')
+			}
+			if e.Line > 0 {
+				b.WriteString(pal.Dim(fmt.Sprintf("(line %d:%d)", e.Line, e.Column)))
+				b.WriteByte(' ')
+			}
+			b.WriteString(e.Message)
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteByte('\n')
+}
+
+// prettyVerdicts is the middle of the summary line: what arrived and
+// what was found.
+func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
+	pal := l.cfg.Palette
+	rec := &d.rec
 	switch {
 	case rec.Kind == record.KindCallback:
 		b.WriteString(pal.Magenta("callback for " + rec.CallbackFor))
@@ -83,10 +134,13 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 			b.WriteString(pal.Yellow("DUPLICATE"))
 		}
 	}
-	b.WriteString("  ")
-	b.WriteString(statusColor(pal, rec.Status)(strconv.Itoa(rec.Status)))
-	b.WriteByte('\n')
+}
 
+// prettyNotes are the lines under the summary: errors, the invite to
+// approve, duplicates, the app's answer to a forward.
+func (l *Listener) prettyNotes(b *bytes.Buffer, d *delivery) {
+	pal := l.cfg.Palette
+	rec := &d.rec
 	note := func(label, text string, paint func(string) string) {
 		b.WriteString("  ")
 		b.WriteString(paint(label))
@@ -121,43 +175,6 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 		}
 	}
 
-	switch {
-	case len(d.body) == 0:
-		if rec.Error == "" {
-			b.WriteString("  " + pal.Dim("(empty body)") + "\n")
-		}
-	case d.isJSON:
-		writeJSON(b, pal, d.body, "  ")
-	default:
-		writeText(b, pal, d.body, "  ")
-	}
-
-	if sch := rec.Schema; sch != nil && !sch.Valid {
-		for i, e := range sch.Errors {
-			if i == maxErrorsShown {
-				fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more errors (see the record)", len(sch.Errors)-i)))
-				break
-			}
-			b.WriteString("  ")
-			b.WriteString(pal.Red("✗"))
-			b.WriteByte(' ')
-			if e.InstanceLocation != "" || sch.Name != "" {
-				ptr := e.InstanceLocation
-				if ptr == "" {
-					ptr = "/"
-				}
-				b.WriteString(pal.Cyan(ptr))
-				b.WriteByte(' ')
-			}
-			if e.Line > 0 {
-				b.WriteString(pal.Dim(fmt.Sprintf("(line %d:%d)", e.Line, e.Column)))
-				b.WriteByte(' ')
-			}
-			b.WriteString(e.Message)
-			b.WriteByte('\n')
-		}
-	}
-	b.WriteByte('\n')
 }
 
 func statusColor(pal *render.Palette, status int) func(string) string {
@@ -181,101 +198,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// writeJSON writes valid JSON indented by two spaces per level under
-// prefix, keys, strings, numbers and literals coloured, in the order the
-// sender wrote them. It works on the bytes, not a decoded value, so key
-// order and number spelling are the sender's.
-func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string) {
-	lines := 0
-	depth := 0
-	newline := func() bool {
-		b.WriteByte('\n')
-		lines++
-		if lines >= maxBodyLines {
-			return false
-		}
-		b.WriteString(prefix)
-		for range min(depth, maxIndentDepth) {
-			b.WriteString("  ")
-		}
-		return true
-	}
-	b.WriteString(prefix)
-	i := 0
-	for i < len(raw) {
-		c := raw[i]
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			i++
-			continue
-		case '{', '[':
-			j := skipWS(raw, i+1)
-			if j < len(raw) && (raw[j] == '}' || raw[j] == ']') {
-				b.WriteByte(c)
-				b.WriteByte(raw[j])
-				i = j + 1
-				continue
-			}
-			b.WriteByte(c)
-			depth++
-			i++
-			if !newline() {
-				truncated(b, pal, len(raw)-i)
-				return
-			}
-			continue
-		case '}', ']':
-			depth--
-			if !newline() {
-				truncated(b, pal, len(raw)-i)
-				return
-			}
-			b.WriteByte(c)
-			i++
-			continue
-		case ',':
-			b.WriteByte(',')
-			i++
-			if !newline() {
-				truncated(b, pal, len(raw)-i)
-				return
-			}
-			continue
-		case ':':
-			b.WriteString(": ")
-			i++
-			continue
-		case '"':
-			j := skipString(raw, i)
-			if j < 0 {
-				j = len(raw)
-			}
-			s := string(raw[i:j])
-			k := skipWS(raw, j)
-			if k < len(raw) && raw[k] == ':' {
-				b.WriteString(pal.Blue(s))
-			} else {
-				b.WriteString(pal.Green(s))
-			}
-			i = j
-			continue
-		}
-		j := skipValue(raw, i)
-		if j <= i {
-			j = len(raw)
-		}
-		s := string(raw[i:j])
-		switch s {
-		case "true", "false", "null":
-			b.WriteString(pal.Yellow(s))
-		default:
-			b.WriteString(pal.Cyan(s))
-		}
-		i = j
-	}
-	b.WriteByte('\n')
 }
 
 func truncated(b *bytes.Buffer, pal *render.Palette, rest int) {

@@ -29,6 +29,10 @@ type Result struct {
 	Schema string  `json:"schema"`
 	Valid  bool    `json:"valid"`
 	Errors []Error `json:"errors"`
+	// Fields are the payload's id, invite and event name (see Fields),
+	// set whenever the body is JSON, even when it is invalid or matches no
+	// schema (then only ID).
+	Fields Fields `json:"-"`
 }
 
 // SyntaxError reports whether the result is for a body that is not JSON.
@@ -42,8 +46,8 @@ func (r Result) SyntaxError() bool {
 // payload's fault or need the user to choose: NoMatchError, a schema that
 // does not compile, an unknown name.
 func (r *Registry) Check(raw []byte, schema string) (Result, error) {
-	if name, ok := r.fastValid(raw, schema); ok {
-		return Result{Schema: name, Valid: true, Errors: []Error{}}, nil
+	if name, f, ok := r.fastCheck(raw, schema); ok {
+		return Result{Schema: name, Valid: true, Errors: []Error{}, Fields: f}, nil
 	}
 	return r.checkV5(raw, schema)
 }
@@ -51,30 +55,37 @@ func (r *Registry) Check(raw []byte, schema string) (Result, error) {
 // fastValid reports whether the fast path can prove raw valid against the
 // named (or detected) bundled schema, and which schema that was.
 func (r *Registry) fastValid(raw []byte, schema string) (string, bool) {
+	name, _, ok := r.fastCheck(raw, schema)
+	return name, ok
+}
+
+// fastCheck is fastValid that also reads the payload's Fields from the
+// tree it parsed.
+func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
 	d := jdocPool.Get().(*jdoc)
 	defer func() {
 		d.raw = nil
 		jdocPool.Put(d)
 	}()
 	if !d.parse(raw) {
-		return "", false
+		return "", Fields{}, false
 	}
 	if schema == "" {
 		if schema = d.detect(); schema == "" {
-			return "", false
+			return "", Fields{}, false
 		}
 	}
 	r.mu.RLock()
 	e := r.entries[schema]
 	r.mu.RUnlock()
 	if e == nil {
-		return "", false
+		return "", Fields{}, false
 	}
 	fs := r.fastSchema(e)
 	if fs == nil || fs.eval(d, 0) != vPass {
-		return "", false
+		return "", Fields{}, false
 	}
-	return schema, true
+	return schema, d.fields(schema), true
 }
 
 // checkV5 is Check through encoding/json and jsonschema/v5: the reference,
@@ -87,14 +98,15 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 	if schema == "" {
 		schema = Detect(doc)
 		if schema == "" {
-			return Result{}, noMatch(doc)
+			return Result{Fields: docFields("", doc)}, noMatch(doc)
 		}
 	}
+	fields := docFields(schema, doc)
 	s, err := r.schema(schema)
 	if err != nil {
-		return Result{Schema: schema}, err
+		return Result{Schema: schema, Fields: fields}, err
 	}
-	res := Result{Schema: schema, Valid: true, Errors: []Error{}}
+	res := Result{Schema: schema, Valid: true, Errors: []Error{}, Fields: fields}
 	if err := s.Validate(doc); err != nil {
 		var ve *jsonschema.ValidationError
 		if !errors.As(err, &ve) {

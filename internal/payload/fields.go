@@ -1,0 +1,63 @@
+package payload
+
+// Fields is what a receiver needs from a payload besides its verdict, by
+// the rules of the formats this package owns.
+type Fields struct {
+	// ID is the payload's top-level "id": a Permission Assist delivery id,
+	// for payloads that carry no webhook-id header.
+	ID string
+	// UserInviteID is a Permit invite's user_invite_id: the invite to
+	// approve, since the user exists only after that approval.
+	UserInviteID string
+	// EventName is a Permission Assist catch hook's event.name.
+	EventName string
+}
+
+// fieldsOf applies the rules to a payload detected (or named) as schema;
+// str returns the string at a path of object keys, "" when there is none.
+func fieldsOf(schema string, str func(path ...string) string) Fields {
+	f := Fields{ID: str("id")}
+	switch schema {
+	case "permit.invite_user":
+		f.UserInviteID = str("user_invite_id")
+	case "permission_assist.access_request":
+		f.EventName = str("event", "name")
+	}
+	return f
+}
+
+// fields is fieldsOf over the fast path's parsed tree.
+func (d *jdoc) fields(schema string) Fields {
+	return fieldsOf(schema, func(path ...string) string {
+		idx := 0
+		for _, key := range path {
+			if d.nodes[idx].kind != kObject {
+				return ""
+			}
+			if idx = d.member(idx, key); idx < 0 {
+				return ""
+			}
+		}
+		if d.nodes[idx].kind != kString {
+			return ""
+		}
+		s, _ := d.str(idx)
+		return s
+	})
+}
+
+// docFields is fieldsOf over a decoded document.
+func docFields(schema string, doc any) Fields {
+	return fieldsOf(schema, func(path ...string) string {
+		v := doc
+		for _, key := range path {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return ""
+			}
+			v = m[key]
+		}
+		s, _ := v.(string)
+		return s
+	})
+}

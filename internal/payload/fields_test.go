@@ -1,0 +1,71 @@
+package payload
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Check carries the fields a receiver needs, by the formats' rules, on the
+// fast path and on the slow one alike, valid or not.
+func TestCheckFields(t *testing.T) {
+	reg := mustRegistry(t)
+	invite := fixture(t, "permit.invite_user")
+	pa := fixture(t, "permission_assist.access_request_created")
+	tests := []struct {
+		name   string
+		raw    []byte
+		schema string
+		want   Fields
+		fast   bool // proved valid on the fast path
+	}{
+		{"invite", invite, "", Fields{UserInviteID: inviteID(t, reg, invite)}, true},
+		{"invite, invalid", bytes.Replace(invite, []byte(`"email"`), []byte(`"e"`), 1), "", Fields{UserInviteID: inviteID(t, reg, invite)}, false},
+		{"permission assist", pa, "", Fields{ID: paID(t, reg, pa), EventName: "AccessRequestCreated"}, true},
+		{"no schema matches: only the id", []byte(`{"id":"x-1","user_invite_id":"no","event":{"name":"n"}}`), "", Fields{ID: "x-1"}, false},
+		{"escaped id", []byte(`{"id":"a\u002db","user_invite_id":"u"}`), "", Fields{ID: "a-b"}, false},
+		{"not strings", []byte(`{"id":5,"type":"invite_user","user_invite_id":null}`), "", Fields{}, false},
+		{"not JSON", []byte(`{"id":`), "", Fields{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := reg.Check(tt.raw, tt.schema)
+			if res.Fields != tt.want {
+				t.Errorf("fields %+v, want %+v", res.Fields, tt.want)
+			}
+			if _, ok := reg.fastValid(tt.raw, tt.schema); ok != tt.fast {
+				t.Errorf("fast path %v, want %v", ok, tt.fast)
+			}
+			if tt.fast {
+				// The slow path reads the same fields.
+				slow, _ := reg.checkV5(tt.raw, tt.schema)
+				if slow.Fields != res.Fields {
+					t.Errorf("slow path %+v, fast %+v", slow.Fields, res.Fields)
+				}
+			}
+		})
+	}
+}
+
+func inviteID(t *testing.T, reg *Registry, raw []byte) string {
+	doc, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := doc.(map[string]any)["user_invite_id"].(string)
+	if s == "" {
+		t.Fatal("fixture has no user_invite_id")
+	}
+	return s
+}
+
+func paID(t *testing.T, reg *Registry, raw []byte) string {
+	doc, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := doc.(map[string]any)["id"].(string)
+	if s == "" {
+		t.Fatal("fixture has no id")
+	}
+	return s
+}
