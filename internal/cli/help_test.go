@@ -132,7 +132,7 @@ func TestHelpWalkCoversTheTree(t *testing.T) {
 	for _, p := range commandPaths(t) {
 		seen[strings.Join(p, " ")] = true
 	}
-	for _, want := range []string{"", "validate", "schemas list", "schemas show", "version", "docs", "completion bash", "completion zsh", "completion fish", "completion powershell", "help"} {
+	for _, want := range []string{"", "validate", "schemas list", "schemas show", "version", "completion bash", "completion zsh", "completion fish", "completion powershell", "help"} {
 		if !seen[want] {
 			t.Errorf("help walk missed %q", want)
 		}

@@ -234,13 +234,13 @@ func TestGoreleaserArchivesPackagesAndChangelog(t *testing.T) {
 	}
 }
 
-// docsHookDir finds the before hook that runs the docs command and returns its
+// docsHookDir finds the before hook that runs the docs generator and returns its
 // --dir. It must sit under the git-ignored dist/, so a release never sees a
 // dirty tree, yet outside goreleaser's own dist directory, which goreleaser
 // requires to be empty after the hooks have run.
 func docsHookDir(t *testing.T, c goreleaserConfig) string {
 	t.Helper()
-	re := regexp.MustCompile(`go run .*\./cmd/webhook-tool docs --dir (\S+)`)
+	re := regexp.MustCompile(`go run .*\./internal/cmd/gendocs --dir (\S+)`)
 	for _, h := range c.Before.Hooks {
 		if m := re.FindStringSubmatch(strings.Join(strings.Fields(h), " ")); m != nil {
 			dir := strings.TrimPrefix(m[1], "./")
@@ -253,7 +253,7 @@ func docsHookDir(t *testing.T, c goreleaserConfig) string {
 			return dir
 		}
 	}
-	t.Fatalf("no before hook runs `go run ./cmd/webhook-tool docs --dir DIR`: %q", c.Before.Hooks)
+	t.Fatalf("no before hook runs `go run ./internal/cmd/gendocs --dir DIR`: %q", c.Before.Hooks)
 	return ""
 }
 
@@ -262,7 +262,7 @@ func docsHookDir(t *testing.T, c goreleaserConfig) string {
 func TestGoreleaserHookLdflagsMatchBuild(t *testing.T) {
 	c := loadGoreleaser(t)
 	for _, h := range c.Before.Hooks {
-		if strings.Contains(h, " docs ") && !strings.Contains(h, "-X "+cliPkg+".version={{ .Version }}") {
+		if strings.Contains(h, "gendocs") && !strings.Contains(h, "-X "+cliPkg+".version={{ .Version }}") {
 			t.Errorf("docs hook does not stamp the version: %q", h)
 		}
 	}

@@ -142,7 +142,6 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newReplayCmd(app, nil),
 		newCallbackCmd(app, nil),
 		newVersionCmd(app),
-		newDocsCmd(app),
 	)
 	// Cobra adds `completion` lazily; add it now so it takes exactly one
 	// known shell instead of printing help for anything else.

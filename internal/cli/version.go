@@ -24,6 +24,10 @@ type BuildInfo struct {
 	GoVersion string `json:"go"`
 }
 
+// CurrentBuildInfo is what `webhook-tool version` reports, for the
+// release's documentation generator.
+func CurrentBuildInfo() BuildInfo { return buildInfo() }
+
 // buildInfo prefers the ldflags values and falls back to what the Go
 // toolchain recorded (module version, VCS revision) for `go install` builds.
 func buildInfo() BuildInfo {
