@@ -46,7 +46,7 @@ var listenOutputs = []string{"pretty", "json", "quiet"}
 // before it closes their connections (tests shorten it).
 var listenDrain = listener.DefaultShutdownTimeout
 
-func newListenCmd(app *App) *cobra.Command {
+func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	opts := &ListenOptions{}
 	cmd := &cobra.Command{
 		Use:   "listen",
@@ -73,6 +73,9 @@ summary at Ctrl-C go to stderr.`,
   webhook-tool listen --tls --output json | jq .schema`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
 			return listenRun(cmd.Context(), app, opts)
 		},
 	}

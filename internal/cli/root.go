@@ -132,13 +132,13 @@ and posts plain-text callbacks. No account, no cloud.`,
 	})
 
 	root.AddCommand(
-		newValidateCmd(app),
+		newValidateCmd(app, nil),
 		newSchemasCmd(app),
 		newFixturesCmd(app),
 		newSendCmd(app, nil),
-		newSignCmd(app),
-		newVerifyCmd(app),
-		newListenCmd(app),
+		newSignCmd(app, nil),
+		newVerifyCmd(app, nil),
+		newListenCmd(app, nil),
 		newReplayCmd(app, nil),
 		newCallbackCmd(app, nil),
 		newVersionCmd(app),

@@ -20,7 +20,7 @@ type SignOptions struct {
 	Output    string
 }
 
-func newSignCmd(app *App) *cobra.Command {
+func newSignCmd(app *App, runF func(*SignOptions) error) *cobra.Command {
 	opts := &SignOptions{}
 	cmd := &cobra.Command{
 		Use:   "sign FILE|-",
@@ -44,6 +44,9 @@ sign is the only command that prints a bearer secret: printing it is its job.`,
 			if cmd.Flags().Changed("timestamp") && opts.Timestamp <= 0 {
 				// 0 is the flag's "now"; given explicitly it would mean 1970.
 				return usageErrorf("invalid --timestamp %d: give the signing time in Unix seconds, e.g. --timestamp %d", opts.Timestamp, app.Now().Unix())
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return signRun(app, opts)
 		},

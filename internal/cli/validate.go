@@ -27,7 +27,7 @@ type ValidateOptions struct {
 	Workers    int
 }
 
-func newValidateCmd(app *App) *cobra.Command {
+func newValidateCmd(app *App, runF func(*ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate [PATH|-]...",
@@ -45,6 +45,9 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
   webhook-tool validate --schema permit.invite_user --output json invite.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			if runF != nil {
+				return runF(opts)
+			}
 			return validateRun(app, opts)
 		},
 	}

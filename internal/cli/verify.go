@@ -28,7 +28,7 @@ type VerifyOptions struct {
 	Output    string
 }
 
-func newVerifyCmd(app *App) *cobra.Command {
+func newVerifyCmd(app *App, runF func(*VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{}
 	cmd := &cobra.Command{
 		Use:   "verify FILE|- -H 'Name: value'... | verify --recorded RECORD.ndjson",
@@ -57,6 +57,9 @@ valid, 1 when one is not, 2 when none could be checked.`,
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.File = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return verifyRun(app, opts)
 		},

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Each command's flags can be tested alone: runF receives the options the
+// flags filled and nothing runs (gh's NewCmdX(f, runF)).
+func TestFlagsParseAlone(t *testing.T) {
+	app := testApp(&bytes.Buffer{}, &bytes.Buffer{})
+	tests := []struct {
+		name string
+		cmd  func(ran *bool) *cobra.Command
+		args []string
+	}{
+		{"replay", func(ran *bool) *cobra.Command {
+			return newReplayCmd(app, func(o *ReplayOptions) error {
+				*ran = o.File == "rec.ndjson" && o.Client.To == "http://h/" && o.Client.Retries == 0 && o.Client.Timeout == time.Second &&
+					len(o.Seqs) == 2 && o.Client.TLS.CACert == "ca.pem" && o.Scheme == "auto"
+				return nil
+			})
+		}, []string{"rec.ndjson", "--to", "http://h/", "--retries", "0", "--timeout", "1s", "--seq", "1", "--seq", "3-4", "--cacert", "ca.pem"}},
+		{"callback", func(ran *bool) *cobra.Command {
+			return newCallbackCmd(app, func(o *CallbackOptions) error {
+				*ran = len(o.Args) == 2 && o.Client.Retries == 3 && o.Client.Timeout == 10*time.Second && len(o.Client.Headers) == 1 && o.Client.To == ""
+				return nil
+			})
+		}, []string{"http://h/cb", "done", "-H", "X-A: 1"}},
+		{"listen", func(ran *bool) *cobra.Command {
+			return newListenCmd(app, func(o *ListenOptions) error {
+				*ran = o.Addr == "127.0.0.1:0" && len(o.Secrets) == 2 && o.TLS && o.MaxBody == "2MiB"
+				return nil
+			})
+		}, []string{"--addr", "127.0.0.1:0", "--secret", "a", "--secret", "b", "--tls", "--max-body", "2MiB"}},
+		{"verify", func(ran *bool) *cobra.Command {
+			return newVerifyCmd(app, func(o *VerifyOptions) error {
+				*ran = o.File == "body.json" && len(o.Headers) == 2 && o.Tolerance == 0 && o.Scheme == "auto"
+				return nil
+			})
+		}, []string{"body.json", "-H", "a: 1", "-H", "@h.txt", "--tolerance", "0"}},
+		{"sign", func(ran *bool) *cobra.Command {
+			return newSignCmd(app, func(o *SignOptions) error {
+				*ran = o.File == "-" && o.ID == "msg_1" && o.Timestamp == 1614265330 && o.Scheme == "standard"
+				return nil
+			})
+		}, []string{"-", "--id", "msg_1", "--timestamp", "1614265330"}},
+		{"validate", func(ran *bool) *cobra.Command {
+			return newValidateCmd(app, func(o *ValidateOptions) error {
+				*ran = len(o.Paths) == 2 && o.Schema == "permit.create_user" && o.Output == "json"
+				return nil
+			})
+		}, []string{"a.json", "dir", "--schema", "permit.create_user", "-o", "json"}},
+	}
+	for _, tt := range tests {
+		var ran bool
+		cmd := tt.cmd(&ran)
+		cmd.SetArgs(tt.args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.Execute(); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if !ran {
+			t.Errorf("%s: runF did not get the options the flags say", tt.name)
+		}
+	}
+}
