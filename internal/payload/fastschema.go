@@ -145,39 +145,11 @@ func (c *fastCompiler) compile(v any, root bool) (*fschema, error) {
 		case k == "required":
 			s.required, err = stringList(val)
 		case k == "properties":
-			props, ok := val.(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("properties is %T", val)
-			}
-			for name, sub := range props {
-				fs, err := c.compile(sub, false)
-				if err != nil {
-					return nil, err
-				}
-				if s.keys == nil {
-					s.keys = map[string]fkey{}
-				}
-				k, ok := s.keys[name]
-				if !ok {
-					k.req = -1
-				}
-				k.s = fs
-				s.keys[name] = k
-			}
+			err = c.compileProperties(s, val)
 		case k == "items":
 			s.items, err = c.compile(val, false)
 		case k == "allOf":
-			list, ok := val.([]any)
-			if !ok {
-				return nil, fmt.Errorf("allOf is %T", val)
-			}
-			for _, sub := range list {
-				fs, err := c.compile(sub, false)
-				if err != nil {
-					return nil, err
-				}
-				s.allOf = append(s.allOf, fs)
-			}
+			s.allOf, err = c.compileAll(val)
 		case k == "if":
 			s.ifS, err = c.compile(val, false)
 		case k == "then":
@@ -205,8 +177,61 @@ func (c *fastCompiler) compile(v any, root bool) (*fschema, error) {
 			return nil, err
 		}
 	}
+	if err := s.indexRequired(); err != nil {
+		return nil, err
+	}
+	// then and else mean nothing without if (v5 ignores them too).
+	if s.ifS == nil {
+		s.thenS, s.elseS = nil, nil
+	}
+	return s, nil
+}
+
+// compileProperties compiles a properties keyword into s.keys.
+func (c *fastCompiler) compileProperties(s *fschema, val any) error {
+	props, ok := val.(map[string]any)
+	if !ok {
+		return fmt.Errorf("properties is %T", val)
+	}
+	for name, sub := range props {
+		fs, err := c.compile(sub, false)
+		if err != nil {
+			return err
+		}
+		if s.keys == nil {
+			s.keys = map[string]fkey{}
+		}
+		k, ok := s.keys[name]
+		if !ok {
+			k.req = -1
+		}
+		k.s = fs
+		s.keys[name] = k
+	}
+	return nil
+}
+
+// compileAll compiles an allOf list.
+func (c *fastCompiler) compileAll(val any) ([]*fschema, error) {
+	list, ok := val.([]any)
+	if !ok {
+		return nil, fmt.Errorf("allOf is %T", val)
+	}
+	var out []*fschema
+	for _, sub := range list {
+		fs, err := c.compile(sub, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// indexRequired gives each required name its bit in reqMask.
+func (s *fschema) indexRequired() error {
 	if len(s.required) > 64 {
-		return nil, fmt.Errorf("more than 64 required properties")
+		return fmt.Errorf("more than 64 required properties")
 	}
 	for i, name := range s.required {
 		if s.keys == nil {
@@ -222,11 +247,7 @@ func (c *fastCompiler) compile(v any, root bool) (*fschema, error) {
 		}
 		s.keys[name] = k
 	}
-	// then and else mean nothing without if (v5 ignores them too).
-	if s.ifS == nil {
-		s.thenS, s.elseS = nil, nil
-	}
-	return s, nil
+	return nil
 }
 
 // resolve compiles a $ref to a JSON Pointer in the same document, once,

@@ -86,76 +86,13 @@ func PermissionAssist(r *rand.Rand) map[string]any {
 	id := GUID(r)
 	app := pick(r, apps)
 
-	var privs []any
-	for i, n := 0, 1+r.IntN(3); i < n; i++ {
-		privs = append(privs, map[string]any{
-			"initialAccess":   pick(r, levels),
-			"requestedAccess": pick(r, levels),
-			"approvedAccess":  pick(r, levels),
-			"permission": map[string]any{
-				"header":      app + " permissions",
-				"section":     pick(r, sections),
-				"permission":  pick(r, perms),
-				"description": "Allows the holder to " + pick(r, perms) + " in " + pick(r, sections) + " for members of the branch",
-				"riskRating":  pick(r, ratings),
-				"metadata":    []any{kv("Limit", fmt.Sprintf("$%d", 100*(1+r.IntN(90)))), kv("Reviewed", "yes")},
-				"value":       fmt.Sprintf("PERM_%d", r.IntN(100000)),
-			},
-			"sources": []any{"Group Membership", "Direct Assignment"},
-			"origins": []any{"Access Request #" + number.String()},
-		})
-	}
-
-	target := map[string]any{
-		"name": "",
-		"application": map[string]any{
-			"id": GUID(r), "kind": "Application", "name": app, "priority": pick(r, ratings),
-			"isArchived": r.IntN(10) == 0, "lastUpdated": when(r),
-		},
-		"privileges": privs,
-		"metadata":   []any{kv("Owner", pick(r, lastNames)), kv("Members", fmt.Sprint(r.IntN(200)))},
-	}
-	if r.IntN(2) == 0 {
-		f, l := person(r)
-		target["type"] = "User"
-		target["name"] = fmt.Sprintf("%c%s%d", f[0], l, r.IntN(100))
-		target["affectedIdentity"] = map[string]any{
-			"id": GUID(r), "kind": "Identity", "firstName": f, "lastName": l,
-			"emailAddress": fmt.Sprintf("%c.%s@example.com", f[0]|0x20, "user"+fmt.Sprint(r.IntN(1000))),
-			"type":         pick(r, idTypes), "title": "Member Services Representative", "company": "Example Credit Union",
-			"division": "Retail", "department": pick(r, sections), "office": "Branch " + fmt.Sprint(r.IntN(40)),
-			"supervisorName": pick(r, lastNames) + ", " + pick(r, firstNames),
-			"createdDate":    when(r), "updatedDate": when(r), "firstSeenDate": when(r),
-			"inactivatedDate": maybeWhen(r), "status": pick(r, idStatus),
-		}
-	} else {
-		target["type"] = "Group"
-		target["name"] = pick(r, sections) + " - Tier " + fmt.Sprint(1+r.IntN(3))
-		target["nomenclature"] = "Security Group"
-		target["affectedIdentity"] = nil
-	}
+	target := paTarget(r, app, paPrivileges(r, app, number))
 
 	var assignee any
 	if r.IntN(3) > 0 {
 		assignee = identityRef(r)
 	}
-	var activity []any
-	for i, n := 0, 1+r.IntN(4); i < n; i++ {
-		var act any = pick(r, []string{"Created", "Approved", "Assigned", "Commented"})
-		if r.IntN(5) == 0 {
-			act = nil
-		}
-		f, l := person(r)
-		activity = append(activity, map[string]any{
-			"createdDate": when(r), "author": l + ", " + f, "action": act,
-			"content": "Step " + fmt.Sprint(i+1) + " recorded for request " + number.String(),
-		})
-	}
-	var comments []any
-	for i, n := 0, r.IntN(3); i < n; i++ {
-		f, l := person(r)
-		comments = append(comments, map[string]any{"createdDate": when(r), "author": l + ", " + f, "content": "Please review the requested access before Friday."})
-	}
+	activity, comments := paActivity(r, number), paComments(r)
 	related := []any{map[string]any{
 		"id": GUID(r), "kind": pick(r, []string{"Review Item", "Personnel Event"}),
 		"number": json.Number(fmt.Sprint(r.IntN(5000))), "status": pick(r, statuses),
@@ -236,4 +173,90 @@ func Permit(r *rand.Rand, schema string) map[string]any {
 		}
 	}
 	panic("paygen: unknown schema " + schema)
+}
+
+// paPrivileges are a target's privileges, one to three.
+func paPrivileges(r *rand.Rand, app string, number json.Number) []any {
+	var privs []any
+	for i, n := 0, 1+r.IntN(3); i < n; i++ {
+		privs = append(privs, map[string]any{
+			"initialAccess":   pick(r, levels),
+			"requestedAccess": pick(r, levels),
+			"approvedAccess":  pick(r, levels),
+			"permission": map[string]any{
+				"header":      app + " permissions",
+				"section":     pick(r, sections),
+				"permission":  pick(r, perms),
+				"description": "Allows the holder to " + pick(r, perms) + " in " + pick(r, sections) + " for members of the branch",
+				"riskRating":  pick(r, ratings),
+				"metadata":    []any{kv("Limit", fmt.Sprintf("$%d", 100*(1+r.IntN(90)))), kv("Reviewed", "yes")},
+				"value":       fmt.Sprintf("PERM_%d", r.IntN(100000)),
+			},
+			"sources": []any{"Group Membership", "Direct Assignment"},
+			"origins": []any{"Access Request #" + number.String()},
+		})
+	}
+
+	return privs
+}
+
+// paTarget is the request's target: a user with an affected identity, or
+// a group.
+func paTarget(r *rand.Rand, app string, privs []any) map[string]any {
+	target := map[string]any{
+		"name": "",
+		"application": map[string]any{
+			"id": GUID(r), "kind": "Application", "name": app, "priority": pick(r, ratings),
+			"isArchived": r.IntN(10) == 0, "lastUpdated": when(r),
+		},
+		"privileges": privs,
+		"metadata":   []any{kv("Owner", pick(r, lastNames)), kv("Members", fmt.Sprint(r.IntN(200)))},
+	}
+	if r.IntN(2) == 0 {
+		f, l := person(r)
+		target["type"] = "User"
+		target["name"] = fmt.Sprintf("%c%s%d", f[0], l, r.IntN(100))
+		target["affectedIdentity"] = map[string]any{
+			"id": GUID(r), "kind": "Identity", "firstName": f, "lastName": l,
+			"emailAddress": fmt.Sprintf("%c.%s@example.com", f[0]|0x20, "user"+fmt.Sprint(r.IntN(1000))),
+			"type":         pick(r, idTypes), "title": "Member Services Representative", "company": "Example Credit Union",
+			"division": "Retail", "department": pick(r, sections), "office": "Branch " + fmt.Sprint(r.IntN(40)),
+			"supervisorName": pick(r, lastNames) + ", " + pick(r, firstNames),
+			"createdDate":    when(r), "updatedDate": when(r), "firstSeenDate": when(r),
+			"inactivatedDate": maybeWhen(r), "status": pick(r, idStatus),
+		}
+	} else {
+		target["type"] = "Group"
+		target["name"] = pick(r, sections) + " - Tier " + fmt.Sprint(1+r.IntN(3))
+		target["nomenclature"] = "Security Group"
+		target["affectedIdentity"] = nil
+	}
+
+	return target
+}
+
+// paActivity is a request's activity log.
+func paActivity(r *rand.Rand, number json.Number) []any {
+	var activity []any
+	for i, n := 0, 1+r.IntN(4); i < n; i++ {
+		var act any = pick(r, []string{"Created", "Approved", "Assigned", "Commented"})
+		if r.IntN(5) == 0 {
+			act = nil
+		}
+		f, l := person(r)
+		activity = append(activity, map[string]any{
+			"createdDate": when(r), "author": l + ", " + f, "action": act,
+			"content": "Step " + fmt.Sprint(i+1) + " recorded for request " + number.String(),
+		})
+	}
+	return activity
+}
+
+func paComments(r *rand.Rand) []any {
+	var comments []any
+	for i, n := 0, r.IntN(3); i < n; i++ {
+		f, l := person(r)
+		comments = append(comments, map[string]any{"createdDate": when(r), "author": l + ", " + f, "content": "Please review the requested access before Friday."})
+	}
+	return comments
 }
