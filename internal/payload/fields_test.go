@@ -18,9 +18,9 @@ func TestCheckFields(t *testing.T) {
 		want   Fields
 		fast   bool // proved valid on the fast path
 	}{
-		{"invite", invite, "", Fields{UserInviteID: inviteID(t, reg, invite)}, true},
-		{"invite, invalid", bytes.Replace(invite, []byte(`"email"`), []byte(`"e"`), 1), "", Fields{UserInviteID: inviteID(t, reg, invite)}, false},
-		{"permission assist", pa, "", Fields{ID: paID(t, reg, pa), EventName: "AccessRequestCreated"}, true},
+		{"invite", invite, "", Fields{UserInviteID: topString(t, invite, "user_invite_id")}, true},
+		{"invite, invalid", bytes.Replace(invite, []byte(`"email"`), []byte(`"e"`), 1), "", Fields{UserInviteID: topString(t, invite, "user_invite_id")}, false},
+		{"permission assist", pa, "", Fields{ID: topString(t, pa, "id"), EventName: "AccessRequestCreated"}, true},
 		{"no schema matches: only the id", []byte(`{"id":"x-1","user_invite_id":"no","event":{"name":"n"}}`), "", Fields{ID: "x-1"}, false},
 		{"escaped id", []byte(`{"id":"a\u002db","user_invite_id":"u"}`), "", Fields{ID: "a-b"}, false},
 		{"not strings", []byte(`{"id":5,"type":"invite_user","user_invite_id":null}`), "", Fields{}, false},
@@ -46,26 +46,16 @@ func TestCheckFields(t *testing.T) {
 	}
 }
 
-func inviteID(t *testing.T, reg *Registry, raw []byte) string {
+// topString is the top-level string key of the JSON object raw.
+func topString(t *testing.T, raw []byte, key string) string {
+	t.Helper()
 	doc, err := Decode(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := doc.(map[string]any)["user_invite_id"].(string)
+	s, _ := doc.(map[string]any)[key].(string)
 	if s == "" {
-		t.Fatal("fixture has no user_invite_id")
-	}
-	return s
-}
-
-func paID(t *testing.T, reg *Registry, raw []byte) string {
-	doc, err := Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := doc.(map[string]any)["id"].(string)
-	if s == "" {
-		t.Fatal("fixture has no id")
+		t.Fatalf("fixture has no %s", key)
 	}
 	return s
 }
