@@ -110,7 +110,7 @@ func fixturesShowRun(app *App, opts *FixturesShowOptions) error {
 	if base == "" {
 		base = callbackBaseOf(raw)
 	}
-	r, err := fixture.Render(raw, fixture.RenderOptions{Now: app.Now(), CallbackBase: base, Sets: opts.Sets})
+	r, err := fixture.Render(raw, fixture.RenderOptions{Now: app.Now(), NewID: app.newID, CallbackBase: base, Sets: opts.Sets})
 	if err != nil {
 		return renderError(err)
 	}

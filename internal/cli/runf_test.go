@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,34 @@ func TestFlagsParseAlone(t *testing.T) {
 		}
 		if !ran {
 			t.Errorf("%s: runF did not get the options the flags say", tt.name)
+		}
+	}
+}
+
+// The clock and the id generator come from App: the same App gives the
+// same request, byte for byte, and the ids are the generator's.
+func TestSendDryRunUsesTheAppsClockAndIDs(t *testing.T) {
+	run := func() string {
+		var out, errb bytes.Buffer
+		app := testApp(&out, &errb)
+		code := Run(app, []string{"send", "permission_assist.access_request_created", "--to", "http://127.0.0.1:9/",
+			"--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--dry-run", "--output", "json"})
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		return out.String()
+	}
+	first := run()
+	if second := run(); second != first {
+		t.Errorf("two dry runs differ:\n%s\n%s", first, second)
+	}
+	for _, want := range []string{
+		`"webhook_id":"0a2f4d8e-1111-4222-8333-944455556666"`,
+		`"webhook-timestamp":"1700000000"`,
+		`/webhooks/callback/0a2f4d8e-1111-4222-8333-944455556666`,
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("dry run lacks %s:\n%s", want, first)
 		}
 	}
 }
