@@ -3,7 +3,8 @@
 // bytes kept as they are), finds the URL in a delivery or a `listen --record`
 // line, checks both, and posts the message once — retrying only when the
 // request never reached the server, because Permission Assist logs every
-// callback in the access request's Activity and a duplicate would show twice.
+// callback in the access request's Activity and a duplicate would show twice
+// (delivery.Send with the delivery.RetryNotSent policy).
 package callback
 
 import (

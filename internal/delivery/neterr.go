@@ -1,6 +1,9 @@
-// Package delivery sends HTTP requests: webhook deliveries with retries and
-// backoff, load mode, and the classification of transport errors that every
-// sender needs (was the request sent at all? what went wrong, in words?).
+// Package delivery sends HTTP requests: it builds signed, stamped webhook
+// requests from a rendered payload (Template, Builder), sends them with one
+// retry engine whose rule is a Policy (RetryDelivery for webhooks,
+// RetryNotSent for callbacks) and backoff, runs load mode, and classifies the
+// transport errors every sender needs (was the request sent at all? what
+// went wrong, in words?).
 package delivery
 
 import (
