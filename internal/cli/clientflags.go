@@ -49,7 +49,7 @@ type clientDefaults struct {
 	NoTo    bool
 	ToUsage string
 
-	Retries      int // default 0 sends once
+	Retries      int // the --retries default (send, replay and callback: 3)
 	RetriesUsage string
 	Timeout      time.Duration // default 0 means defaultTimeout
 	HeaderUsage  string
@@ -65,23 +65,23 @@ const toHint = "give the receiver's http:// or https:// URL, e.g. --to http://12
 func (c *clientFlags) Register(fs *pflag.FlagSet, d clientDefaults) {
 	c.noTo = d.NoTo
 	if !d.NoTo {
-		fs.StringVar(&c.To, "to", "", or(d.ToUsage, "the receiver's `URL` (http or https)"))
+		fs.StringVar(&c.To, "to", "", usageOr(d.ToUsage, "the receiver's `URL` (http or https)"))
 	}
 	fs.IntVar(&c.Retries, "retries", d.Retries,
-		or(d.RetriesUsage, "retry up to `N` times after a connection error or a 429, 502, 503 or 504"))
+		usageOr(d.RetriesUsage, "retry up to `N` times after a connection error or a 429, 502, 503 or 504"))
 	timeout := d.Timeout
 	if timeout == 0 {
 		timeout = defaultTimeout
 	}
 	fs.DurationVar(&c.Timeout, "timeout", timeout, "time limit for each attempt (0 = no limit)")
 	fs.StringArrayVarP(&c.Headers, "header", "H", nil,
-		or(d.HeaderUsage, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)"))
+		usageOr(d.HeaderUsage, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)"))
 	fs.StringVar(&c.TLS.CACert, "cacert", "", "also trust the certificates in PEM `FILE` (e.g. the one listen --cert serves)")
 	fs.BoolVarP(&c.TLS.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate (a local test server only)")
 	_ = cobra.MarkFlagFilename(fs, "cacert", "pem", "crt")
 }
 
-func or(s, def string) string {
+func usageOr(s, def string) string {
 	if s != "" {
 		return s
 	}
@@ -189,11 +189,7 @@ func parseHeaders(raw []string) (http.Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := make(http.Header, len(hs))
-	for _, x := range hs {
-		h.Add(x.Name, x.Value)
-	}
-	return h, nil
+	return (&client{Headers: hs}).Header(), nil
 }
 
 // expandHeaderFiles replaces each -H @FILE with the header lines in FILE
