@@ -72,8 +72,8 @@ func docsDate(getenv func(string) string, buildDate string) (time.Time, error) {
 		}
 		return time.Unix(sec, 0).UTC(), nil
 	}
-	if t, err := time.Parse(time.RFC3339, buildDate); err == nil {
-		return t.UTC(), nil
+	if t, err := time.Parse(time.RFC3339, buildDate); err == nil && t.Year() > 1970 {
+		return t.UTC(), nil // a zero date (a snapshot without commit metadata) is no date
 	}
 	return time.Now().UTC(), nil
 }
