@@ -1,0 +1,144 @@
+// Package report writes the machine-readable reports CI systems read: JUnit
+// XML (probe's checks, validate's files) and GitHub Actions workflow
+// commands (validate's errors as annotations on their lines). It knows
+// nothing of what was checked: callers turn their results into Suites and
+// Annotations, so every command shares one writer and one escaping.
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Suite is one JUnit testsuite: what a command checked in one run.
+type Suite struct {
+	Name      string // e.g. "webhook-tool probe"
+	Timestamp time.Time
+	Time      time.Duration // the whole run
+	Cases     []Case
+}
+
+// Case is one testcase: a check, a file.
+type Case struct {
+	Name      string
+	Classname string
+	Time      time.Duration
+	// At most one of Failure, Error and Skipped is set; none means passed.
+	Failure *Message // the thing checked failed
+	Error   *Message // it could not be checked at all
+	Skipped *Message
+	// SystemOut is shown beside a passing case, e.g. a warning.
+	SystemOut string
+}
+
+// Message is a failure, error or skip: a one-line message and a longer text.
+type Message struct {
+	Message string
+	Type    string
+	Text    string
+}
+
+// Counts returns how many cases failed, errored and were skipped.
+func (s Suite) Counts() (failures, errors, skipped int) {
+	for _, c := range s.Cases {
+		switch {
+		case c.Failure != nil:
+			failures++
+		case c.Error != nil:
+			errors++
+		case c.Skipped != nil:
+			skipped++
+		}
+	}
+	return failures, errors, skipped
+}
+
+// The XML shapes: <testsuites> around one <testsuite>, which is what Jenkins,
+// GitLab, Azure DevOps and the GitHub JUnit report actions all read.
+type xmlSuites struct {
+	XMLName  xml.Name `xml:"testsuites"`
+	Name     string   `xml:"name,attr"`
+	Tests    int      `xml:"tests,attr"`
+	Failures int      `xml:"failures,attr"`
+	Errors   int      `xml:"errors,attr"`
+	Skipped  int      `xml:"skipped,attr"`
+	Time     string   `xml:"time,attr"`
+	Suite    xmlSuite `xml:"testsuite"`
+}
+
+type xmlSuite struct {
+	Name      string    `xml:"name,attr"`
+	Tests     int       `xml:"tests,attr"`
+	Failures  int       `xml:"failures,attr"`
+	Errors    int       `xml:"errors,attr"`
+	Skipped   int       `xml:"skipped,attr"`
+	Time      string    `xml:"time,attr"`
+	Timestamp string    `xml:"timestamp,attr,omitempty"`
+	Cases     []xmlCase `xml:"testcase"`
+}
+
+type xmlCase struct {
+	Name      string      `xml:"name,attr"`
+	Classname string      `xml:"classname,attr"`
+	Time      string      `xml:"time,attr"`
+	Failure   *xmlMessage `xml:"failure,omitempty"`
+	Error     *xmlMessage `xml:"error,omitempty"`
+	Skipped   *xmlMessage `xml:"skipped,omitempty"`
+	SystemOut string      `xml:"system-out,omitempty"`
+}
+
+type xmlMessage struct {
+	Message string `xml:"message,attr,omitempty"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+func toXML(m *Message) *xmlMessage {
+	if m == nil {
+		return nil
+	}
+	return &xmlMessage{Message: m.Message, Type: m.Type, Text: m.Text}
+}
+
+// seconds is a JUnit time attribute: seconds with millisecond precision.
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+// WriteJUnit writes s as a JUnit XML document. encoding/xml escapes the
+// text, and replaces characters XML 1.0 cannot hold (a hostile receiver's
+// control bytes in a response excerpt), so the document always parses.
+func WriteJUnit(w io.Writer, s Suite) error {
+	failures, errs, skipped := s.Counts()
+	suite := xmlSuite{
+		Name: s.Name, Tests: len(s.Cases), Failures: failures, Errors: errs, Skipped: skipped,
+		Time: seconds(s.Time),
+	}
+	if !s.Timestamp.IsZero() {
+		suite.Timestamp = s.Timestamp.UTC().Format("2006-01-02T15:04:05")
+	}
+	suite.Cases = make([]xmlCase, len(s.Cases))
+	for i, c := range s.Cases {
+		suite.Cases[i] = xmlCase{
+			Name: c.Name, Classname: c.Classname, Time: seconds(c.Time),
+			Failure: toXML(c.Failure), Error: toXML(c.Error), Skipped: toXML(c.Skipped),
+			SystemOut: c.SystemOut,
+		}
+	}
+	doc := xmlSuites{
+		Name: s.Name, Tests: suite.Tests, Failures: failures, Errors: errs, Skipped: skipped,
+		Time: suite.Time, Suite: suite,
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
