@@ -178,14 +178,21 @@ func (b *Builder) LoadRequest() (Request, error) {
 }
 
 func (b *Builder) headers(sig []signature.Header) []signature.Header {
-	hs := make([]signature.Header, 0, 2+len(sig)+len(b.Extra))
+	return Headers(b.UserAgent, sig, b.Extra)
+}
+
+// Headers lists a delivery's headers in the order they are shown:
+// Content-Type, User-Agent, the signature sig, then extra (-H), which
+// replace any of the others with the same name.
+func Headers(userAgent string, sig, extra []signature.Header) []signature.Header {
+	hs := make([]signature.Header, 0, 2+len(sig)+len(extra))
 	hs = append(hs, signature.Header{Name: "Content-Type", Value: "application/json"},
-		signature.Header{Name: "User-Agent", Value: b.UserAgent})
+		signature.Header{Name: "User-Agent", Value: userAgent})
 	hs = append(hs, sig...)
-	for _, e := range b.Extra {
+	for _, e := range extra {
 		hs = slices.DeleteFunc(hs, func(h signature.Header) bool { return strings.EqualFold(h.Name, e.Name) })
 	}
-	return append(hs, b.Extra...)
+	return append(hs, extra...)
 }
 
 // HeaderMap is hs as an http.Header. Keys stay as the scheme spells them

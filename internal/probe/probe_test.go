@@ -1,0 +1,316 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+func family(name string) []string {
+	var out []string
+	for _, n := range fixture.Names() {
+		if strings.HasPrefix(n, name+".") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// probeReceiver runs probe against rc, served on loopback, and returns the
+// checks by id. mod adjusts the options (fixtures, durations).
+func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Check {
+	t.Helper()
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	defer rc.jobs.Wait()
+	opts := Options{
+		URL:            srv.URL + "/hooks/",
+		Fixtures:       family(fixture.FamilyPermissionAssist),
+		Scheme:         rc.scheme,
+		Secret:         rc.secret,
+		Policy:         delivery.Policy{Timeout: 30 * time.Second},
+		AckWithin:      30 * time.Second, // the timeout: only a slow receiver's own test can fail ack-time
+		CallbackWithin: 30 * time.Second, // ends early once every callback is in
+		settle:         20 * time.Millisecond,
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(rep.Checks) != len(CheckIDs()) {
+		t.Fatalf("got %d checks, want %d", len(rep.Checks), len(CheckIDs()))
+	}
+	got := map[string]Check{}
+	for i, c := range rep.Checks {
+		if c.ID != CheckIDs()[i] {
+			t.Errorf("check %d is %q, want %q", i, c.ID, CheckIDs()[i])
+		}
+		got[c.ID] = c
+	}
+	return got
+}
+
+// skipsFor is what a scheme cannot express, and the callback checks for a
+// run without Permission Assist fixtures.
+func skipsFor(scheme signature.Scheme, pa bool) map[string]Result {
+	want := map[string]Result{}
+	switch scheme {
+	case signature.None:
+		for _, id := range []string{CheckUnsigned, CheckTampered, CheckWrongSecret, CheckStale, CheckFuture} {
+			want[id] = Skip
+		}
+	case signature.GitHub:
+		want[CheckStale], want[CheckFuture] = Skip, Skip
+	case signature.Bearer:
+		want[CheckStale], want[CheckFuture], want[CheckTampered] = Skip, Skip, Skip
+	}
+	if !pa {
+		want[CheckCallback], want[CheckCallbackOnce] = Skip, Skip
+	}
+	return want
+}
+
+// expectOnly checks that every check is as want says, and pass otherwise.
+func expectOnly(t *testing.T, got map[string]Check, want map[string]Result) {
+	t.Helper()
+	for _, id := range CheckIDs() {
+		w, ok := want[id]
+		if !ok {
+			w = Pass
+		}
+		c := got[id]
+		if c.Result != w {
+			t.Errorf("%s: %s, want %s\n  detail: %s\n  hint: %s", id, c.Result, w, c.Detail, c.Hint)
+		}
+		if c.Detail == "" {
+			t.Errorf("%s: no detail", id)
+		}
+		if (c.Result == Fail || c.Result == Warn) && c.Hint == "" && !strings.Contains(c.Detail, "no answer") {
+			t.Errorf("%s: %s without a hint: %s", id, c.Result, c.Detail)
+		}
+		if c.Result == Skip && len(c.Requests) > 0 && id != CheckAckTime {
+			t.Errorf("%s: skipped, yet %d requests were sent", id, len(c.Requests))
+		}
+	}
+}
+
+func TestCorrectReceiversPassEverything(t *testing.T) {
+	tests := []struct {
+		name   string
+		rc     *receiver
+		family string
+	}{
+		{"standard, Permission Assist", &receiver{scheme: signature.Standard, secret: testSecret}, fixture.FamilyPermissionAssist},
+		{"standard, Permission Assist, callbacks from a background job", &receiver{scheme: signature.Standard, secret: testSecret, asyncCallback: true}, fixture.FamilyPermissionAssist},
+		{"standard, Permit", &receiver{scheme: signature.Standard, secret: testSecret}, fixture.FamilyPermit},
+		{"github, Permission Assist", &receiver{scheme: signature.GitHub, secret: "It's a Secret to Everybody"}, fixture.FamilyPermissionAssist},
+		{"stripe, Permission Assist", &receiver{scheme: signature.Stripe, secret: "sk_test_probe"}, fixture.FamilyPermissionAssist},
+		{"bearer, Permit", &receiver{scheme: signature.Bearer, secret: "permit-token"}, fixture.FamilyPermit},
+		{"none, Permission Assist", &receiver{scheme: signature.None}, fixture.FamilyPermissionAssist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := probeReceiver(t, tt.rc, func(o *Options) { o.Fixtures = family(tt.family) })
+			expectOnly(t, got, skipsFor(tt.rc.scheme, tt.family == fixture.FamilyPermissionAssist))
+			if n := len(got[CheckValid].Requests); n != len(family(tt.family)) {
+				t.Errorf("valid sent %d deliveries, want one per fixture (%d)", n, len(family(tt.family)))
+			}
+			if n := len(got[CheckDuplicate].Requests); n != 2 {
+				t.Errorf("duplicate sent %d deliveries, want 2", n)
+			}
+		})
+	}
+}
+
+func TestEachBrokenReceiverFailsItsCheckOnly(t *testing.T) {
+	std := func(rc *receiver) *receiver {
+		rc.scheme, rc.secret = signature.Standard, testSecret
+		return rc
+	}
+	tests := []struct {
+		name   string
+		rc     *receiver
+		mod    func(*Options)
+		broken map[string]Result
+	}{
+		{"accepts unsigned", std(&receiver{acceptUnsigned: true}), nil, map[string]Result{CheckUnsigned: Fail}},
+		{"ignores timestamps (stripe)", &receiver{scheme: signature.Stripe, secret: "sk_test_probe", ignoreStale: true}, nil,
+			map[string]Result{CheckStale: Fail}},
+		{"ignores timestamps (standard)", std(&receiver{ignoreStale: true}), nil, map[string]Result{CheckStale: Fail}},
+		{"accepts future timestamps", std(&receiver{acceptFuture: true}), nil, map[string]Result{CheckFuture: Fail}},
+		{"accepts a tampered body", std(&receiver{acceptTampered: true}), func(o *Options) { o.Fixtures = []string{"permit.create_user"} },
+			map[string]Result{CheckTampered: Fail, CheckCallback: Skip, CheckCallbackOnce: Skip}},
+		{"accepts a wrong secret (bearer)", &receiver{scheme: signature.Bearer, secret: "permit-token", acceptWrongSecret: true},
+			func(o *Options) { o.Fixtures = family(fixture.FamilyPermit) },
+			map[string]Result{CheckWrongSecret: Fail, CheckTampered: Skip, CheckStale: Skip, CheckFuture: Skip, CheckCallback: Skip, CheckCallbackOnce: Skip}},
+		{"500 on unknown fields", std(&receiver{strictFields: true}), nil, map[string]Result{CheckUnknownFields: Fail}},
+		{"500 on bad JSON", &receiver{scheme: signature.GitHub, secret: "gh", badJSON500: true}, nil,
+			map[string]Result{CheckMalformedJSON: Fail, CheckStale: Skip, CheckFuture: Skip}},
+		{"200 on bad JSON", std(&receiver{badJSON200: true}), nil, map[string]Result{CheckMalformedJSON: Warn}},
+		{"slow to answer", std(&receiver{slow: 20 * time.Millisecond}), func(o *Options) { o.AckWithin = time.Millisecond },
+			map[string]Result{CheckAckTime: Fail}},
+		{"rejects a redelivery", std(&receiver{rejectDuplicates: true}), nil, map[string]Result{CheckDuplicate: Fail}},
+		{"processes a redelivery again", std(&receiver{processDuplicates: true}), nil, map[string]Result{CheckCallbackOnce: Fail}},
+		{"never calls back", std(&receiver{neverCallBack: true}), func(o *Options) { o.CallbackWithin = 100 * time.Millisecond },
+			map[string]Result{CheckCallback: Warn}},
+		{"never calls back, --expect-callback", std(&receiver{neverCallBack: true}),
+			func(o *Options) { o.CallbackWithin = 100 * time.Millisecond; o.ExpectCallback = true },
+			map[string]Result{CheckCallback: Fail}},
+		{"calls back with JSON", std(&receiver{callbackType: "application/json"}), nil, map[string]Result{CheckCallback: Fail}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := probeReceiver(t, tt.rc, tt.mod)
+			want := skipsFor(tt.rc.scheme, true)
+			for id, r := range tt.broken {
+				want[id] = r
+			}
+			expectOnly(t, got, want)
+		})
+	}
+}
+
+func TestWrongSecretOnTheReceiver(t *testing.T) {
+	// The receiver verifies with another secret: probe's correct deliveries
+	// are refused, and it says to check --secret.
+	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U="}
+	got := probeReceiver(t, rc, func(o *Options) { o.Secret = testSecret })
+	c := got[CheckValid]
+	if c.Result != Fail || !strings.Contains(c.Detail, "401 Unauthorized") || !strings.Contains(c.Hint, "--secret") {
+		t.Errorf("valid: %+v", c)
+	}
+	if got[CheckAckTime].Result != Skip {
+		t.Errorf("ack-time: %+v", got[CheckAckTime])
+	}
+	if got[CheckCallback].Result != Skip {
+		t.Errorf("callback: %+v", got[CheckCallback])
+	}
+}
+
+func TestDetailsSayWhatWasSentAndWhatCameBack(t *testing.T) {
+	got := probeReceiver(t, &receiver{scheme: signature.Standard, secret: testSecret, acceptUnsigned: true, badJSON500: true}, nil)
+	u := got[CheckUnsigned]
+	for _, want := range []string{"with no signature header", "200 OK", `"ok"`} {
+		if !strings.Contains(u.Detail, want) {
+			t.Errorf("unsigned detail %q lacks %q", u.Detail, want)
+		}
+	}
+	if want := "your endpoint accepted a delivery with no signature: verify webhook-signature before processing the body"; u.Hint != want {
+		t.Errorf("unsigned hint %q, want %q", u.Hint, want)
+	}
+	m := got[CheckMalformedJSON]
+	if !strings.Contains(m.Detail, "500 Internal Server Error") || !strings.Contains(m.Hint, "retry") {
+		t.Errorf("malformed-json: %+v", m)
+	}
+	if m.Requests[0].Status != 500 {
+		t.Errorf("malformed-json requests: %+v", m.Requests)
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	_, err = Run(context.Background(), Options{URL: "http://" + addr + "/", Fixtures: []string{"permit.create_user"}, Scheme: signature.None})
+	var ue *UnreachableError
+	if !errors.As(err, &ue) || ue.Host != addr || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("err = %v, want an UnreachableError for %s", err, addr)
+	}
+}
+
+// A certificate probe does not trust is a receiver it cannot reach: every
+// request fails in the handshake, before anything is sent.
+func TestUntrustedCertificateIsUnreachable(t *testing.T) {
+	srv := httptest.NewTLSServer(&receiver{scheme: signature.None})
+	defer srv.Close()
+	_, err := Run(context.Background(), Options{URL: srv.URL, Fixtures: []string{"permit.create_user"}, Scheme: signature.None})
+	var ue *UnreachableError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "TLS handshake failed") {
+		t.Fatalf("err = %v, want an UnreachableError for the handshake", err)
+	}
+	// Trusted, it is graded.
+	rep, err := Run(context.Background(), Options{URL: srv.URL, Fixtures: []string{"permit.create_user"}, Scheme: signature.None, Client: srv.Client()})
+	if err != nil || rep.Failed() != nil {
+		t.Fatalf("err %v, failed %v", err, rep.Failed())
+	}
+}
+
+func TestCallbackAddrInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, err = Run(context.Background(), Options{URL: "http://127.0.0.1:1/", Fixtures: []string{"permit.create_user"},
+		Scheme: signature.None, CallbackAddr: ln.Addr().String()})
+	var ae *CallbackAddrError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want a CallbackAddrError", err)
+	}
+}
+
+func TestUnknownFixture(t *testing.T) {
+	_, err := Run(context.Background(), Options{URL: "http://127.0.0.1:1/", Fixtures: []string{"created"}})
+	var ue *fixture.UnknownError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a fixture.UnknownError", err)
+	}
+	if _, err := Run(context.Background(), Options{URL: "http://127.0.0.1:1/"}); !errors.Is(err, ErrNoFixtures) {
+		t.Fatalf("err = %v, want ErrNoFixtures", err)
+	}
+}
+
+// A receiver that echoes what it got, the bearer token included: the
+// report shows **** in its place. One that redirects everything is told so.
+func TestEchoedSecretIsMaskedAndRedirectsExplained(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, "bad token: "+r.Header.Get("Authorization"))
+	}))
+	defer echo.Close()
+	rep, err := Run(context.Background(), Options{URL: echo.URL, Fixtures: []string{"permit.create_user"},
+		Scheme: signature.Bearer, Secret: "s3cr3t-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	WriteJSON(&buf, rep)
+	if strings.Contains(buf.String(), "s3cr3t-token") || !strings.Contains(buf.String(), "bad token: Bearer ****") {
+		t.Errorf("the secret is not masked:\n%s", buf.String())
+	}
+
+	redirect := httptest.NewServer(http.RedirectHandler("/login", http.StatusFound))
+	defer redirect.Close()
+	rep, err = Run(context.Background(), Options{URL: redirect.URL, Fixtures: []string{"permit.create_user"},
+		Scheme: signature.Standard, Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Checks {
+		if c.ID == CheckUnsigned && (c.Result != Fail || !strings.Contains(c.Hint, "redirect")) {
+			t.Errorf("unsigned: %+v", c)
+		}
+		if c.ID == CheckValid && (c.Result != Fail || !strings.Contains(c.Hint, "redirects")) {
+			t.Errorf("valid: %+v", c)
+		}
+	}
+}

@@ -1,0 +1,280 @@
+package probe
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// loaded is one selected fixture.
+type loaded struct {
+	name string
+	raw  []byte
+	pa   bool // a Permission Assist delivery: it carries a callback URL
+}
+
+// sent is one request probe sent and what came of it.
+type sent struct {
+	fixture    string
+	id         string // the delivery id
+	status     int
+	excerpt    string // the first line of the response body
+	duration   time.Duration
+	answeredAt time.Time
+	err        error
+}
+
+func (s sent) ok() bool { return s.err == nil && s.status >= 200 && s.status < 300 }
+
+// answer says what came back: `answered 401 Unauthorized "no signature
+// matched"`, or `no answer: ` and the transport error.
+func (s sent) answer() string {
+	if s.err != nil {
+		return "no answer: " + delivery.Explain(s.err)
+	}
+	a := "answered " + delivery.StatusText(s.status)
+	if s.excerpt != "" {
+		a += " " + quote(s.excerpt)
+	}
+	return a
+}
+
+func (s sent) exchange() Exchange {
+	e := Exchange{Status: s.status, DurationMS: float64(s.duration.Microseconds()) / 1000}
+	if s.err != nil {
+		e.Error = delivery.Explain(s.err)
+	}
+	return e
+}
+
+// prober holds one run's state.
+type prober struct {
+	opts    Options
+	now     func() time.Time
+	newID   func() string
+	client  *http.Client
+	standin *standIn
+	host    string
+
+	fixtures []loaded
+	base     *loaded // the delivery the single-delivery checks send
+	dupBase  *loaded // the delivery sent twice: a Permission Assist one when there is one
+
+	valid []sent // one per fixture, in order
+
+	mu     sync.Mutex
+	others map[string][]sent // the other checks' requests, by check id
+	notes  map[string]string // what a check sent, for its detail
+}
+
+func newProber(opts Options) (*prober, error) {
+	if len(opts.Fixtures) == 0 {
+		return nil, ErrNoFixtures
+	}
+	if opts.Scheme == "" {
+		opts.Scheme = signature.Standard
+	}
+	if opts.Tolerance <= 0 {
+		opts.Tolerance = signature.DefaultTolerance
+	}
+	if opts.AckWithin <= 0 {
+		opts.AckWithin = DefaultAckWithin
+	}
+	if opts.CallbackWithin <= 0 {
+		opts.CallbackWithin = DefaultCallbackWithin
+	}
+	if opts.Policy.Timeout <= 0 {
+		opts.Policy.Timeout = DefaultTimeout
+	}
+	if opts.CallbackAddr == "" {
+		opts.CallbackAddr = DefaultCallbackAddr
+	}
+	if opts.parallel <= 0 {
+		opts.parallel = defaultParallel
+	}
+	if opts.settle <= 0 {
+		opts.settle = defaultSettle
+	}
+	p := &prober{opts: opts, now: opts.Now, newID: opts.NewID, client: opts.Client,
+		others: map[string][]sent{}, notes: map[string]string{}}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	p.opts.Policy.Now = p.now
+	if p.newID == nil {
+		p.newID = fixture.NewGUID
+	}
+	if p.client == nil {
+		p.client = delivery.NewClient(opts.parallel)
+	}
+	p.host = opts.URL
+	if u, err := url.Parse(opts.URL); err == nil && u.Host != "" {
+		p.host = u.Host
+	}
+	for _, name := range opts.Fixtures {
+		raw, err := fixture.Load(name)
+		if err != nil {
+			return nil, err
+		}
+		family, _, _ := strings.Cut(name, ".")
+		p.fixtures = append(p.fixtures, loaded{name: name, raw: raw, pa: family == fixture.FamilyPermissionAssist})
+	}
+	p.base, p.dupBase = &p.fixtures[0], &p.fixtures[0]
+	for i := range p.fixtures {
+		if p.fixtures[i].pa {
+			p.dupBase = &p.fixtures[i]
+			break
+		}
+	}
+	return p, nil
+}
+
+// render makes a fresh delivery of f: fresh ids and time, and for
+// Permission Assist a callback URL on the stand-in, which is told to expect it.
+func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
+	r, err := fixture.Render(f.raw, fixture.RenderOptions{
+		Now: p.now(), NewID: p.newID, CallbackBase: p.standin.base, Sets: sets,
+	})
+	if err == nil && f.pa {
+		p.standin.expect(r.ID)
+	}
+	return r, err
+}
+
+// sign signs body under the run's scheme with secret at ts.
+func (p *prober) sign(secret, id string, ts time.Time, body []byte) ([]signature.Header, error) {
+	if p.opts.Scheme == signature.None {
+		return nil, nil
+	}
+	return signature.Sign(p.opts.Scheme, secret, id, ts, body)
+}
+
+// headers is a delivery's header as send builds it (delivery.Headers):
+// the -H headers replace any of the others with the same name, and keys
+// keep the spelling the scheme documents.
+func (p *prober) headers(sig []signature.Header) http.Header {
+	return delivery.HeaderMap(delivery.Headers(p.opts.UserAgent, sig, p.opts.Header))
+}
+
+// send posts one delivery under opts.Policy: once, unless --retries asks
+// for more (the report shows the last attempt).
+func (p *prober) send(ctx context.Context, f *loaded, id string, h http.Header, body []byte) sent {
+	resp, err := delivery.Send(ctx, p.client, delivery.Request{Method: http.MethodPost, URL: p.opts.URL, Header: h, Body: body},
+		p.opts.Policy, nil)
+	s := sent{fixture: f.name, id: id, status: resp.Status, duration: resp.Duration, answeredAt: p.now(), err: err}
+	if err == nil {
+		s.excerpt = p.mask(firstLine(resp.Body))
+	}
+	return s
+}
+
+// mask hides the secret in text the receiver sent back (one that echoes
+// the Authorization header, say): reports never show it.
+func (p *prober) mask(text string) string {
+	if p.opts.Secret == "" || p.opts.Scheme == signature.None {
+		return text
+	}
+	return strings.ReplaceAll(text, p.opts.Secret, "****")
+}
+
+// signed sends f as a correct delivery goes.
+func (p *prober) signed(ctx context.Context, f *loaded) (sent, error) {
+	d, err := p.prepare(f, spec{})
+	if err != nil {
+		return sent{}, err
+	}
+	return p.send(ctx, f, d.id, d.header, d.body), nil
+}
+
+// sendValid sends every fixture correctly signed, in parallel. When none of
+// them reached the receiver, the run stops there.
+func (p *prober) sendValid(ctx context.Context) error {
+	p.valid = make([]sent, len(p.fixtures))
+	errs := make([]error, len(p.fixtures))
+	p.parallel(len(p.fixtures), func(i int) {
+		p.valid[i], errs[i] = p.signed(ctx, &p.fixtures[i])
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, s := range p.valid {
+		if s.err == nil || !delivery.NotSent(s.err) && !delivery.HandshakeFailed(s.err) {
+			return nil
+		}
+	}
+	return &UnreachableError{Host: p.host, Err: p.valid[0].err}
+}
+
+// parallel runs fn(0..n-1) on up to opts.parallel goroutines and waits.
+func (p *prober) parallel(n int, fn func(i int)) {
+	sem := make(chan struct{}, p.opts.parallel)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+}
+
+func (p *prober) record(check, note string, s ...sent) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.others[check] = append(p.others[check], s...)
+	if note != "" {
+		p.notes[check] = note
+	}
+}
+
+// randomSecret is a secret that is not the user's, in the form the scheme
+// takes (a whsec_ key for standard).
+func (p *prober) randomSecret() string {
+	for {
+		var b [24]byte
+		rand.Read(b[:])
+		s := "probe-" + hex.EncodeToString(b[:])
+		if p.opts.Scheme == signature.Standard {
+			s = "whsec_" + base64.StdEncoding.EncodeToString(b[:])
+		}
+		if s != p.opts.Secret {
+			return s
+		}
+	}
+}
+
+// excerptRunes caps the response excerpt in a detail: enough to recognise
+// the receiver's message, short enough for a table row.
+const excerptRunes = 120
+
+// firstLine is the start of a response body's first line, safe to print.
+func firstLine(b []byte) string {
+	ex, cut := strings.CutSuffix(render.Excerpt(b, 1, 1024), "\n…")
+	if r := []rune(ex); len(r) > excerptRunes {
+		ex, cut = strings.TrimSuffix(string(r[:excerptRunes]), "…"), true
+	}
+	if cut && !strings.HasSuffix(ex, "…") {
+		ex += "…"
+	}
+	return ex
+}
+
+func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
