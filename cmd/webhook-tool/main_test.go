@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -99,6 +100,7 @@ func TestScripts(t *testing.T) {
 			"waitport":   cmdWaitport,
 			"jsonfield":  cmdJSONField,
 			"jsonget":    cmdJSONGet,
+			"junit":      cmdJUnit,
 		},
 		RequireExplicitExec: true,
 	})
@@ -236,6 +238,107 @@ func cmdJSONGet(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s line %d has no %s", args[0], n, args[2])
 	}
 	ts.Setenv(args[3], got)
+}
+
+// junitDoc is a JUnit report as CI systems read it.
+type junitDoc struct {
+	XMLName xml.Name `xml:"testsuites"`
+	Suites  []struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Cases    []struct {
+			Name    string        `xml:"name,attr"`
+			Failure *junitMessage `xml:"failure"`
+			Error   *junitMessage `xml:"error"`
+			Skipped *junitMessage `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// junit FILE counts TESTS FAILURES ERRORS SKIPPED: FILE (or stdout) parses
+// as a JUnit report with one testsuite and these counts, which agree with
+// its testcases.
+// junit FILE case NAME pass|failure|error|skipped [REGEXP]: the testcase
+// NAME has that outcome, its message or its text matching REGEXP.
+func cmdJUnit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("junit does not support !")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: junit FILE counts T F E S | junit FILE case NAME OUTCOME [REGEXP]")
+	}
+	var doc junitDoc
+	if err := xml.Unmarshal([]byte(ts.ReadFile(args[0])), &doc); err != nil {
+		ts.Fatalf("%s is not a JUnit report: %v", args[0], err)
+	}
+	if len(doc.Suites) != 1 {
+		ts.Fatalf("%s has %d testsuites, want 1", args[0], len(doc.Suites))
+	}
+	su := doc.Suites[0]
+	switch args[1] {
+	case "counts":
+		if len(args) != 6 {
+			ts.Fatalf("usage: junit FILE counts TESTS FAILURES ERRORS SKIPPED")
+		}
+		var f, e, s int
+		for _, c := range su.Cases {
+			switch {
+			case c.Failure != nil:
+				f++
+			case c.Error != nil:
+				e++
+			case c.Skipped != nil:
+				s++
+			}
+		}
+		if su.Tests != len(su.Cases) || su.Failures != f || su.Errors != e || su.Skipped != s {
+			ts.Fatalf("attributes tests=%d failures=%d errors=%d skipped=%d disagree with the testcases (%d, %d, %d, %d)",
+				su.Tests, su.Failures, su.Errors, su.Skipped, len(su.Cases), f, e, s)
+		}
+		got := fmt.Sprint(su.Tests, su.Failures, su.Errors, su.Skipped)
+		if want := strings.Join(args[2:], " "); got != want {
+			ts.Fatalf("counts (tests failures errors skipped) are %s, want %s", got, want)
+		}
+	case "case":
+		if len(args) < 4 || len(args) > 5 {
+			ts.Fatalf("usage: junit FILE case NAME OUTCOME [REGEXP]")
+		}
+		for _, c := range su.Cases {
+			if c.Name != args[2] {
+				continue
+			}
+			outcome, msg := "pass", (*junitMessage)(nil)
+			switch {
+			case c.Failure != nil:
+				outcome, msg = "failure", c.Failure
+			case c.Error != nil:
+				outcome, msg = "error", c.Error
+			case c.Skipped != nil:
+				outcome, msg = "skipped", c.Skipped
+			}
+			if outcome != args[3] {
+				ts.Fatalf("testcase %s is %s, want %s", args[2], outcome, args[3])
+			}
+			if len(args) == 5 {
+				re, err := regexp.Compile(args[4])
+				ts.Check(err)
+				if msg == nil || !re.MatchString(msg.Message) && !re.MatchString(msg.Text) {
+					ts.Fatalf("testcase %s: message %+v does not match %q", args[2], msg, args[4])
+				}
+			}
+			return
+		}
+		ts.Fatalf("no testcase named %s", args[2])
+	default:
+		ts.Fatalf("junit: unknown mode %q", args[1])
+	}
 }
 
 func dig(v any, path string) (string, bool) {

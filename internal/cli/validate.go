@@ -38,11 +38,16 @@ PATH may be a file, a directory (walked recursively for *.json), a glob, or -
 for standard input. The schema is detected from each payload (see
 ` + "`webhook-tool schemas list`" + `); --schema NAME|PATH skips detection.
 
+--output github prints a GitHub Actions annotation per error, which marks the
+line in the workflow run and the pull request; --output junit a JUnit XML report
+with a testcase per file.
+
 Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 		Example: `  webhook-tool validate delivery.json
   webhook-tool validate ./payloads/ 'more/*.json'
   curl -s https://example.com/hook.json | webhook-tool validate -
-  webhook-tool validate --schema permit.invite_user --output json invite.json`,
+  webhook-tool validate --schema permit.invite_user --output json invite.json
+  webhook-tool validate --output github payloads/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if runF != nil {
@@ -52,9 +57,11 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 		},
 	}
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
-	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	addOutputFlag(cmd, &opts.Output, "text", validateOutputs...)
 	return cmd
 }
+
+var validateOutputs = []string{"text", "json", "github", "junit"}
 
 // addSchemaFlags adds --schema and --schema-dir, shared by every command that
 // validates payloads.
@@ -111,7 +118,7 @@ type fileReport struct {
 const stdinName = "<stdin>"
 
 func validateRun(app *App, opts *ValidateOptions) error {
-	if err := checkOutput(opts.Output, "text", "json"); err != nil {
+	if err := checkOutput(opts.Output, validateOutputs...); err != nil {
 		return err
 	}
 	paths := opts.Paths
@@ -143,7 +150,9 @@ func validateRun(app *App, opts *ValidateOptions) error {
 	enc.SetEscapeHTML(false)
 	var nValid, nInvalid, nErr int
 	noMatch := false
+	ci := payload.NewCIWriter(opts.Output, out, app.Now) // github, junit
 	reg.CheckAll(inputs, schema, opts.Workers, func(fr payload.FileResult) {
+		ci.Add(fr)
 		if fr.Err != nil {
 			nErr++
 			var nm payload.NoMatchError
@@ -162,12 +171,16 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		} else {
 			nInvalid++
 		}
-		if opts.Output == "json" {
+		switch opts.Output {
+		case "json":
 			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors})
-			return
+		case "text":
+			writeFileResult(out, pal, fr.Name, res)
 		}
-		writeFileResult(out, pal, fr.Name, res)
 	})
+	if err := ci.Close(); err != nil {
+		return failError(fmt.Errorf("cannot write the report: %w", err), "")
+	}
 
 	if opts.Output == "text" && app.OutTTY && len(inputs) > 1 {
 		fmt.Fprintf(out, "%d files: %s, %s", len(inputs), pal.Green(fmt.Sprintf("%d valid", nValid)), pal.Red(fmt.Sprintf("%d invalid", nInvalid)))
