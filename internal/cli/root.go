@@ -141,6 +141,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newListenCmd(app, nil),
 		newReplayCmd(app, nil),
 		newCallbackCmd(app, nil),
+		newProbeCmd(app, nil),
 		newVersionCmd(app),
 	)
 	// Cobra adds `completion` lazily; add it now so it takes exactly one
