@@ -142,6 +142,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newReplayCmd(app, nil),
 		newCallbackCmd(app, nil),
 		newProbeCmd(app, nil),
+		newScenarioCmd(app, nil),
 		newVersionCmd(app),
 	)
 	// Cobra adds `completion` lazily; add it now so it takes exactly one

@@ -1,0 +1,353 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/scenario"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// ScenarioRunOptions is everything `scenario run` needs, filled from flags.
+type ScenarioRunOptions struct {
+	Source          string // NAME or FILE
+	To              string
+	Secrets         []string
+	Scheme          string
+	Headers         []string
+	CallbackBase    string
+	CallbackAddr    string
+	CallbackTimeout time.Duration
+	NoValidate      bool
+	Delay           time.Duration
+	Duplicate       bool
+	Shuffle         bool
+	Seed            uint64
+	SeedSet         bool
+	KeepGoing       bool
+	Retries         int
+	Timeout         time.Duration
+	Output          string
+	TLS             ClientTLS
+}
+
+func newScenarioCmd(app *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scenario",
+		Short: "Send a whole flow: one access request (or invite) from its first event to its last",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var output string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the bundled scenarios with a one-line description each",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return scenarioListRun(app, output) },
+	}
+	addOutputFlag(list, &output, "text", "text", "json")
+	show := &cobra.Command{
+		Use:   "show NAME",
+		Short: "Print a bundled scenario file, a starting point for your own",
+		Args:  cobra.ExactArgs(1),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return scenario.Names(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			src, err := scenario.BundledSource(args[0])
+			if err != nil {
+				return scenarioError(err)
+			}
+			_, err = app.Out.Write(src)
+			return err
+		},
+	}
+	cmd.AddCommand(list, show, newScenarioRunCmd(app))
+	return cmd
+}
+
+func newScenarioRunCmd(app *App) *cobra.Command {
+	opts := &ScenarioRunOptions{}
+	cmd := &cobra.Command{
+		Use:   "run NAME|FILE --to URL",
+		Short: "Send a scenario's steps as one consistent story, in order, repeated or shuffled",
+		Long: `Send every step of a bundled scenario (` + "`webhook-tool scenario list`" + `) or of your own
+scenario file to --to, as one story: in a Permission Assist scenario every step is
+the same access request (same id, number, target, reporter, privileges), each
+delivery with its own id and callback, createdDate advancing, status, dates and
+reviews fitting each event, and the activity log growing by one entry a step.
+A step's set lines override fields as send --set does; a value may refer to an
+earlier step's payload as ${STEP:PATH}.
+
+Every step is rendered and validated before anything is sent (--no-validate skips
+validation); a file problem is reported with its line. Steps are then signed and
+sent in order, --delay apart. A step passes when its answer is 2xx (or the
+expect.status it names) and, with expect.callback, when the receiver POSTs the
+delivery's callback URL, which then points at scenario's own stand-in
+(--callback-addr). A failed step stops the run unless --keep-going.
+
+--duplicate sends each delivery twice, identical bytes and headers, as an
+at-least-once sender does; --shuffle sends the steps in a random order, printed,
+which --seed repeats.
+
+Exit status: 0 when every step passed; 1 when one failed or a payload is invalid;
+2 for usage errors and scenario file errors.`,
+		Example: `  webhook-tool scenario run permission_assist.lifecycle --to http://127.0.0.1:8080/ --secret "$SECRET"
+  webhook-tool scenario run permission_assist.reopened --to http://127.0.0.1:3000/hooks --duplicate --shuffle --seed 7
+  webhook-tool scenario run my-flow.yaml --to http://127.0.0.1:3000/hooks --scheme bearer --secret "$TOKEN" --output json`,
+		Args: cobra.ExactArgs(1),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return scenario.Names(), cobra.ShellCompDirectiveDefault // names, and files
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Source, opts.SeedSet = args[0], cmd.Flags().Changed("seed")
+			return scenarioRun(app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.To, "to", "", "the receiver's `URL` (http or https)")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
+	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
+	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'`, or @FILE of such lines (repeatable)")
+	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` callbacks are built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
+	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "where the callback stand-in listens when a step expects a callback (`HOST:PORT`)")
+	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "how long a step waits for its callback")
+	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the steps even if one is invalid")
+	f.DurationVar(&opts.Delay, "delay", 0, "wait `D` between steps (a step's own delay wins)")
+	f.BoolVar(&opts.Duplicate, "duplicate", false, "send each delivery twice, identical bytes and headers")
+	f.BoolVar(&opts.Shuffle, "shuffle", false, "send the steps in a random order (printed; --seed repeats it)")
+	f.Uint64Var(&opts.Seed, "seed", 0, "the `N` that makes --shuffle's order repeatable")
+	f.BoolVar(&opts.KeepGoing, "keep-going", false, "send the remaining steps after one fails")
+	f.IntVar(&opts.Retries, "retries", 3, "retries after a connection error or a 429, 502, 503 or 504")
+	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time limit for each attempt")
+	addClientTLSFlags(cmd, &opts.TLS)
+	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	return cmd
+}
+
+// scenarioInfo is one line of `scenario list --output json`.
+type scenarioInfo struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Steps       []string `json:"steps"`
+}
+
+func scenarioListRun(app *App, output string) error {
+	if err := checkOutput(output, "text", "json"); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	for _, s := range scenario.List() {
+		if output == "json" {
+			if err := writeJSON(app, scenarioInfo{s.Name, s.Description, s.Steps}); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Description)
+	}
+	return tw.Flush()
+}
+
+// scenarioError turns the scenario package's errors into usage errors
+// with their hints.
+func scenarioError(err error) error {
+	var se *scenario.Error
+	var ue *scenario.UnknownError
+	switch {
+	case errors.As(err, &se):
+		return usageError(err, se.Hint)
+	case errors.As(err, &ue):
+		return usageError(err, ue.Hint())
+	}
+	return usageError(err, "")
+}
+
+func checkScenarioFlags(opts *ScenarioRunOptions) error {
+	switch {
+	case opts.Retries < 0:
+		return usageErrorf("invalid --retries %d: give 0 (no retries) or more", opts.Retries)
+	case opts.Timeout <= 0:
+		return usageErrorf("invalid --timeout %s: give a duration like 10s", opts.Timeout)
+	case opts.Delay < 0:
+		return usageErrorf("invalid --delay %s: give a duration like 500ms, or 0", opts.Delay)
+	case opts.CallbackTimeout <= 0:
+		return usageErrorf("invalid --callback-timeout %s: give a duration like 10s", opts.CallbackTimeout)
+	case opts.SeedSet && !opts.Shuffle:
+		return usageError(errors.New("--seed orders a shuffled run, and --shuffle is not set"), "add --shuffle, or drop --seed")
+	}
+	return checkOutput(opts.Output, "text", "json")
+}
+
+func scenarioRun(app *App, opts *ScenarioRunOptions) error {
+	if err := checkScenarioFlags(opts); err != nil {
+		return err
+	}
+	target, err := parseTarget(opts.To)
+	if err != nil {
+		return err
+	}
+	scheme, err := parseSignScheme(opts.Scheme)
+	if err != nil {
+		return err
+	}
+	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+		return err
+	}
+	lines, err := expandHeaderFiles(opts.Headers)
+	if err != nil {
+		return err
+	}
+	extra, err := orderedHeaders(lines)
+	if err != nil {
+		return err
+	}
+	tlsConf, err := opts.TLS.config()
+	if err != nil {
+		return err
+	}
+	sc, err := scenario.Open(opts.Source)
+	if err != nil {
+		return scenarioError(err)
+	}
+	standIn, base, err := callbackStandIn(sc, opts, target.Scheme+"://"+target.Host+"/webhooks/callback/")
+	if err != nil {
+		return err
+	}
+	if standIn != nil {
+		defer standIn.Close()
+	}
+	ds, err := scenario.Prepare(sc, scenario.PrepareOptions{Start: app.Now(), CallbackBase: base, Delay: opts.Delay})
+	if err != nil {
+		return scenarioError(err)
+	}
+	if !opts.NoValidate {
+		if err := validateSteps(app, ds); err != nil {
+			return err
+		}
+	}
+	if opts.Shuffle && !opts.SeedSet {
+		opts.Seed = rand.Uint64() >> 1 // small enough to type back
+	}
+
+	b := &requestBuilder{extra: extra, userAgent: "webhook-tool/" + buildInfo().Version}
+	run := scenario.RunOptions{
+		URL: target.String(), Client: httpClient(app, 1, tlsConf),
+		Policy: delivery.Policy{Retries: opts.Retries, Timeout: opts.Timeout},
+		Sign: func(id string, ts time.Time, body []byte) ([]signature.Header, error) {
+			return signHeaders(scheme, opts.Secrets, id, ts, body)
+		},
+		Header: func(sig []signature.Header) http.Header { return headerMap(b.headers(sig)) },
+		Delay:  opts.Delay, Duplicate: opts.Duplicate, Shuffle: opts.Shuffle, Seed: opts.Seed,
+		KeepGoing: opts.KeepGoing, CallbackTimeout: opts.CallbackTimeout, Now: app.Now,
+		OnRetry: func(d scenario.Delivery, a delivery.Attempt) {
+			fmt.Fprintf(app.Err, "webhook-tool: step %s: attempt %d of %d: %s; retrying in %s\n",
+				d.Step, a.N, opts.Retries+1, attemptText(a), render.Duration(a.Wait))
+		},
+	}
+	if standIn != nil {
+		run.Callbacks = standIn.Callbacks
+	}
+	out := scenario.NewPrinter(app.Out, app.Err, opts.Output == "json", render.NewPalette(app.ColorOut()), ds)
+	if opts.Shuffle {
+		out.Order(scenario.Order(len(ds), opts.Seed), opts.Seed)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := scenario.Run(ctx, ds, run, out.Step)
+	if errors.Is(err, context.Canceled) {
+		return failError(errors.New("interrupted: the step in flight may or may not have arrived"), "")
+	} else if err != nil {
+		return failError(err, "")
+	}
+	out.Summary(sc.Name, sum, len(ds), hostOf(target.String()))
+	if sum.Failed > 0 {
+		return failError(fmt.Errorf("%d of %d %s failed", sum.Failed, len(ds), plural(len(ds), "step", "steps")), failHint(sum))
+	}
+	return nil
+}
+
+func failHint(sum scenario.Summary) string {
+	if sum.Skipped > 0 {
+		return fmt.Sprintf("%d later %s not sent; --keep-going sends them all the same", sum.Skipped, plural(sum.Skipped, "step was", "steps were"))
+	}
+	return ""
+}
+
+func attemptText(a delivery.Attempt) string {
+	if a.Err != nil {
+		return delivery.Explain(a.Err)
+	}
+	return delivery.StatusText(a.Status)
+}
+
+// callbackStandIn starts scenario's own callback stand-in when a step
+// expects a callback, and returns the callback base the payloads get.
+func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, def string) (*scenario.Server, string, error) {
+	var waits []string
+	for _, s := range sc.Steps {
+		if s.Expect.Callback {
+			waits = append(waits, s.Name)
+		}
+	}
+	if len(waits) == 0 {
+		if opts.CallbackBase != "" {
+			return nil, opts.CallbackBase, nil
+		}
+		return nil, def, nil
+	}
+	if opts.CallbackBase != "" {
+		return nil, "", usageError(fmt.Errorf("step %s expects a callback, which scenario only sees on its own stand-in, and --callback-base points elsewhere", waits[0]),
+			"drop --callback-base; --callback-addr says where the stand-in listens")
+	}
+	srv, err := scenario.ServeCallbacks(opts.CallbackAddr)
+	if err != nil {
+		return nil, "", usageError(fmt.Errorf("cannot start the callback stand-in on --callback-addr %s: %w", opts.CallbackAddr, err), "")
+	}
+	return srv, srv.URL, nil
+}
+
+// validateSteps checks every rendered step before anything is sent, and
+// prints the errors of the invalid ones as validate does.
+func validateSteps(app *App, ds []scenario.Delivery) error {
+	reg, err := payload.NewRegistry()
+	if err != nil {
+		return usageError(err, "")
+	}
+	checked, err := scenario.Validate(reg, ds)
+	if err != nil {
+		return usageError(err, "")
+	}
+	pal, bad := render.NewPalette(app.ColorErr()), 0
+	for _, c := range checked {
+		if c.NoSchema || c.Result.Valid {
+			continue
+		}
+		bad++
+		writeFileResult(app.Err, pal, fmt.Sprintf("step %s (%s)", c.Step, c.Source), c.Result)
+	}
+	if bad > 0 {
+		return failError(fmt.Errorf("%d %s invalid against %s schema; nothing was sent", bad, plural(bad, "step is", "steps are"), plural(bad, "its", "their")),
+			"fix the step's set lines or file, or pass --no-validate to send anyway")
+	}
+	return nil
+}

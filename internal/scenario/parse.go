@@ -1,0 +1,212 @@
+package scenario
+
+import (
+	"errors"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
+)
+
+var (
+	stepKeys   = []string{"name", "fixture", "file", "set", "delay", "expect"}
+	topKeys    = []string{"name", "description", "steps"}
+	expectKeys = []string{"status", "callback"}
+	stepName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+// Parse reads a scenario file. source names it in messages; dir is where
+// its steps' files are, "" for a bundled scenario. Every problem the file
+// alone shows (a key that means nothing, a step without a payload, a
+// reference to a step that does not exist or comes later) is an *Error with
+// its line; a step's payload is loaded by Prepare.
+func Parse(data []byte, source, dir string) (*Scenario, error) {
+	sc := &Scenario{Source: source, Dir: dir}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, sc.yamlError(err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, sc.errorf(0, "a scenario has `name`, `description` and `steps`, each step a `name` and a `fixture` or `file`", "the file is empty")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, sc.errorf(root.Line, "", "a scenario file is a mapping with `name`, `description` and `steps`")
+	}
+	var steps *yaml.Node
+	err := eachPair(sc, root, "the scenario", topKeys, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "name":
+			return sc.scalar(v, "name", &sc.Name)
+		case "description":
+			return sc.scalar(v, "description", &sc.Description)
+		}
+		steps = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if steps == nil {
+		return nil, sc.errorf(root.Line, "list the deliveries under `steps:`, each with a `name` and a `fixture`", "the scenario has no steps")
+	}
+	if steps.Kind != yaml.SequenceNode || len(steps.Content) == 0 {
+		return nil, sc.errorf(steps.Line, "list the deliveries under `steps:`, each with a `name` and a `fixture`", "steps must be a list of one or more steps")
+	}
+	for _, n := range steps.Content {
+		st, err := sc.parseStep(n)
+		if err != nil {
+			return nil, err
+		}
+		if sc.step(st.Name) >= 0 {
+			return nil, sc.errorf(st.Line, "give every step its own name", "a second step called %q", st.Name)
+		}
+		sc.Steps = append(sc.Steps, st)
+	}
+	if sc.Name == "" {
+		sc.Name = strings.TrimSuffix(filepath.Base(source), filepath.Ext(source))
+	}
+	if err := sc.checkRefs(); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+func (sc *Scenario) yamlError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return sc.errorf(line, "", "not a YAML scenario: %s", msg)
+}
+
+// eachPair calls f for each key of mapping m, rejecting keys not in known.
+func eachPair(sc *Scenario, m *yaml.Node, what string, known []string, f func(k, v *yaml.Node) error) error {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if !slices.Contains(known, k.Value) {
+			return sc.errorf(k.Line, "the keys are: "+strings.Join(known, ", "), "unknown key %q in %s", k.Value, what)
+		}
+		if err := f(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sc *Scenario) scalar(v *yaml.Node, key string, dst *string) error {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!null" {
+		return sc.errorf(v.Line, "", "%s must be a single value", key)
+	}
+	*dst = v.Value
+	return nil
+}
+
+func (sc *Scenario) parseStep(n *yaml.Node) (Step, error) {
+	st := Step{Line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return st, sc.errorf(n.Line, "write a step as `- name: created` with `fixture: permission_assist.access_request_created` under it", "a step must be a mapping")
+	}
+	var nameNode *yaml.Node
+	err := eachPair(sc, n, "a step", stepKeys, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "name":
+			nameNode = v
+			return sc.scalar(v, "a step's name", &st.Name)
+		case "fixture":
+			st.sourceLine = v.Line
+			return sc.scalar(v, "fixture", &st.Fixture)
+		case "file":
+			st.sourceLine = v.Line
+			return sc.scalar(v, "file", &st.File)
+		case "set":
+			return sc.parseSets(&st, v)
+		case "delay":
+			return sc.parseDelay(&st, v)
+		}
+		return sc.parseExpect(&st, v)
+	})
+	switch {
+	case err != nil:
+		return st, err
+	case nameNode == nil:
+		return st, sc.errorf(n.Line, "later steps refer to it as ${NAME:path}", "a step without a name")
+	case !stepName.MatchString(st.Name):
+		return st, sc.errorf(nameNode.Line, "use letters, digits, _, - and .", "invalid step name %q", st.Name)
+	case st.Fixture == "" && st.File == "":
+		return st, sc.errorf(n.Line, "give `fixture: NAME` (see `webhook-tool fixtures list`) or `file: PATH`", "step %q has no fixture or file", st.Name)
+	case st.Fixture != "" && st.File != "":
+		return st, sc.errorf(st.sourceLine, "keep one of them", "step %q has both a fixture and a file", st.Name)
+	}
+	if st.Fixture != "" && !slices.Contains(fixture.Names(), st.Fixture) {
+		_, err := fixture.Load(st.Fixture)
+		hint := "`webhook-tool fixtures list` shows the bundled fixtures"
+		var ue *fixture.UnknownError
+		if errors.As(err, &ue) {
+			hint = ue.Hint()
+		}
+		return st, sc.errorf(st.sourceLine, hint, "step %q: unknown fixture %q", st.Name, st.Fixture)
+	}
+	return st, nil
+}
+
+func (sc *Scenario) parseSets(st *Step, v *yaml.Node) error {
+	if v.Kind != yaml.MappingNode {
+		return sc.errorf(v.Line, "write overrides as `set:` with `PATH: VALUE` lines under it, e.g. `event.request.action: Remove`", "set must be a mapping of PATH: VALUE")
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Value == "" {
+			return sc.errorf(k.Line, "", "a set PATH must be a plain key such as event.request.number")
+		}
+		refs, err := sc.collectRefs(val)
+		if err != nil {
+			return err
+		}
+		st.Sets = append(st.Sets, Set{Path: k.Value, Value: value{val}, Line: k.Line, refs: refs})
+	}
+	return nil
+}
+
+func (sc *Scenario) parseDelay(st *Step, v *yaml.Node) error {
+	d, err := time.ParseDuration(v.Value)
+	if v.Kind != yaml.ScalarNode || err != nil || d < 0 {
+		return sc.errorf(v.Line, "write a duration such as 500ms or 2s", "invalid delay %q", v.Value)
+	}
+	st.Delay, st.HasDelay = d, true
+	return nil
+}
+
+func (sc *Scenario) parseExpect(st *Step, v *yaml.Node) error {
+	if v.Kind != yaml.MappingNode {
+		return sc.errorf(v.Line, "write `expect:` with `status: 2xx` or `callback: true` under it", "expect must be a mapping")
+	}
+	return eachPair(sc, v, "expect", expectKeys, func(k, v *yaml.Node) error {
+		if k.Value == "callback" {
+			if v.ShortTag() != "!!bool" {
+				return sc.errorf(v.Line, "", "expect.callback must be true or false")
+			}
+			st.Expect.Callback = v.Value == "true"
+			return nil
+		}
+		s := strings.ToLower(v.Value)
+		if n, err := strconv.Atoi(s); err == nil && n >= 100 && n <= 599 {
+			st.Expect.Status = n
+			return nil
+		}
+		if len(s) == 3 && s[0] >= '1' && s[0] <= '5' && s[1:] == "xx" {
+			st.Expect.StatusClass = int(s[0] - '0')
+			return nil
+		}
+		return sc.errorf(v.Line, "give a status code such as 202, or a class such as 2xx", "invalid expect.status %q", v.Value)
+	})
+}

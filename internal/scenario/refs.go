@@ -1,0 +1,237 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// refPattern is a reference to an earlier step's rendered payload,
+// ${STEP:PATH}, the syntax Stripe's fixtures use; PATH is written as for
+// --set.
+var refPattern = regexp.MustCompile(`\$\{([^{}:]*):([^{}]*)\}`)
+
+// ref is one ${STEP:PATH} in a set value.
+type ref struct {
+	Step, Path string
+	Text       string // as written
+	Line       int
+}
+
+// value is a set value as the YAML file has it, references unresolved.
+type value struct{ n *yaml.Node }
+
+// maxValueDepth bounds how deep a set value may nest (YAML aliases can make
+// a small file describe a huge value).
+const maxValueDepth = 64
+
+func (sc *Scenario) collectRefs(n *yaml.Node) ([]ref, error) {
+	var refs []ref
+	var walk func(n *yaml.Node, depth int) error
+	walk = func(n *yaml.Node, depth int) error {
+		if depth > maxValueDepth {
+			return sc.errorf(n.Line, "", "a set value nested more than %d levels deep", maxValueDepth)
+		}
+		switch n.Kind {
+		case yaml.AliasNode:
+			return walk(n.Alias, depth+1)
+		case yaml.ScalarNode:
+			if n.ShortTag() != "!!str" {
+				return nil
+			}
+			for _, m := range refPattern.FindAllStringSubmatch(n.Value, -1) {
+				r := ref{Step: strings.TrimSpace(m[1]), Path: strings.TrimSpace(m[2]), Text: m[0], Line: n.Line}
+				if r.Step == "" || r.Path == "" {
+					return sc.errorf(n.Line, "write ${STEP:PATH}, e.g. ${invite:email}", "incomplete reference %s", m[0])
+				}
+				refs = append(refs, r)
+			}
+		}
+		for _, c := range n.Content {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return refs, walk(n, 0)
+}
+
+// checkRefs makes sure every reference names a step that comes earlier: an
+// unknown step, the step itself or a later one is an error at the
+// reference's line, a cycle shown as such.
+func (sc *Scenario) checkRefs() error {
+	for i, st := range sc.Steps {
+		for _, set := range st.Sets {
+			for _, r := range set.refs {
+				j := sc.step(r.Step)
+				switch {
+				case j < 0:
+					return sc.errorf(r.Line, "the steps are: "+strings.Join(sc.stepNames(), ", "),
+						"%s refers to step %q, which the scenario does not have", r.Text, r.Step)
+				case j == i:
+					return sc.errorf(r.Line, "a step can only use an earlier step's payload",
+						"reference cycle: step %q refers to itself in %s", st.Name, r.Text)
+				case j > i:
+					if path := sc.cycle(j, i); path != nil {
+						return sc.errorf(r.Line, "a step can only use an earlier step's payload",
+							"reference cycle: %s", strings.Join(append([]string{st.Name}, path...), " -> "))
+					}
+					return sc.errorf(r.Line, "a step can only use an earlier step's payload; move it below "+r.Step,
+						"%s refers to step %q, which comes later", r.Text, r.Step)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// cycle returns the step names on a chain of references from step from to
+// step to (both included), or nil when there is none.
+func (sc *Scenario) cycle(from, to int) []string {
+	seen := map[int]bool{}
+	var walk func(i int) []string
+	walk = func(i int) []string {
+		if i == to {
+			return []string{sc.Steps[i].Name}
+		}
+		if seen[i] {
+			return nil
+		}
+		seen[i] = true
+		for _, set := range sc.Steps[i].Sets {
+			for _, r := range set.refs {
+				if j := sc.step(r.Step); j >= 0 {
+					if rest := walk(j); rest != nil {
+						return append([]string{sc.Steps[i].Name}, rest...)
+					}
+				}
+			}
+		}
+		return nil
+	}
+	return walk(from)
+}
+
+// toJSON renders v as JSON text, each reference replaced by what resolve
+// returns for it (compact JSON). A string that is a single reference takes
+// the referenced value as it is, number or object alike; a reference inside
+// a longer string is spliced in as text.
+func (v value) toJSON(resolve func(ref) ([]byte, error)) ([]byte, error) {
+	var buf bytes.Buffer
+	err := appendNode(&buf, v.n, resolve, 0)
+	return buf.Bytes(), err
+}
+
+func appendNode(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, error), depth int) error {
+	if depth > maxValueDepth {
+		return fmt.Errorf("a value nested more than %d levels deep", maxValueDepth)
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		return appendNode(buf, n.Alias, resolve, depth+1)
+	case yaml.MappingNode:
+		buf.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			writeString(buf, n.Content[i].Value)
+			buf.WriteByte(':')
+			if err := appendNode(buf, n.Content[i+1], resolve, depth+1); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte('}')
+		return nil
+	case yaml.SequenceNode:
+		buf.WriteByte('[')
+		for i, c := range n.Content {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := appendNode(buf, c, resolve, depth+1); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+		return nil
+	}
+	return appendScalar(buf, n, resolve)
+}
+
+func appendScalar(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, error)) error {
+	switch n.ShortTag() {
+	case "!!null":
+		buf.WriteString("null")
+		return nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return err
+		}
+		buf.WriteString(strconv.FormatBool(b))
+		return nil
+	case "!!int":
+		var i int64
+		if err := n.Decode(&i); err != nil {
+			return fmt.Errorf("%s is out of range for a JSON integer", n.Value)
+		}
+		buf.WriteString(strconv.FormatInt(i, 10))
+		return nil
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("%s is not a number JSON can carry", n.Value)
+		}
+		buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
+		return nil
+	case "!!str":
+		return appendString(buf, n.Value, resolve)
+	}
+	writeString(buf, n.Value) // timestamps and the like stay text
+	return nil
+}
+
+func appendString(buf *bytes.Buffer, s string, resolve func(ref) ([]byte, error)) error {
+	locs := refPattern.FindAllStringSubmatchIndex(s, -1)
+	if len(locs) == 1 && locs[0][0] == 0 && locs[0][1] == len(s) {
+		raw, err := resolve(refAt(s, locs[0]))
+		buf.Write(raw)
+		return err
+	}
+	var out strings.Builder
+	last := 0
+	for _, l := range locs {
+		out.WriteString(s[last:l[0]])
+		raw, err := resolve(refAt(s, l))
+		if err != nil {
+			return err
+		}
+		var str string
+		if json.Unmarshal(raw, &str) == nil {
+			out.WriteString(str)
+		} else {
+			out.Write(raw)
+		}
+		last = l[1]
+	}
+	out.WriteString(s[last:])
+	writeString(buf, out.String())
+	return nil
+}
+
+func refAt(s string, loc []int) ref {
+	return ref{Step: strings.TrimSpace(s[loc[2]:loc[3]]), Path: strings.TrimSpace(s[loc[4]:loc[5]]), Text: s[loc[0]:loc[1]]}
+}
+
+func writeString(buf *bytes.Buffer, s string) {
+	b, _ := json.Marshal(s) // a string always marshals
+	buf.Write(b)
+}
