@@ -31,7 +31,7 @@ func Parse(data []byte, source, dir string) (*Scenario, error) {
 	sc := &Scenario{Source: source, Dir: dir}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, sc.yamlError(err)
+		return nil, sc.yamlError(data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, sc.errorf(0, "a scenario has `name`, `description` and `steps`, each step a `name` and a `fixture` or `file`", "the file is empty")
@@ -79,23 +79,47 @@ func Parse(data []byte, source, dir string) (*Scenario, error) {
 	return sc, nil
 }
 
-func (sc *Scenario) yamlError(err error) error {
+func (sc *Scenario) yamlError(data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
-	return sc.errorf(line, "", "not a YAML scenario: %s", msg)
+	return sc.errorf(syntaxLine(data), "", "not a YAML scenario: %s", msg)
+}
+
+// maxSyntaxScan bounds the lines syntaxLine re-parses.
+const maxSyntaxScan = 2000
+
+// syntaxLine finds the line of a YAML syntax error: the last line whose
+// addition turns a document that parses into one that does not. The YAML
+// library reports the line where the enclosing construct began, counted
+// from 0 or 1 depending on the error, or no line at all.
+func syntaxLine(data []byte) int {
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) > maxSyntaxScan {
+		return 0
+	}
+	var n yaml.Node
+	for k := len(lines); k >= 1; k-- {
+		if yaml.Unmarshal([]byte(strings.Join(lines[:k-1], "")), &n) == nil {
+			return k
+		}
+	}
+	return 0
 }
 
 // eachPair calls f for each key of mapping m, rejecting keys not in known.
 func eachPair(sc *Scenario, m *yaml.Node, what string, known []string, f func(k, v *yaml.Node) error) error {
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if !slices.Contains(known, k.Value) {
 			return sc.errorf(k.Line, "the keys are: "+strings.Join(known, ", "), "unknown key %q in %s", k.Value, what)
 		}
+		if seen[k.Value] {
+			return sc.errorf(k.Line, "", "a second %q in %s", k.Value, what)
+		}
+		seen[k.Value] = true
 		if err := f(k, v); err != nil {
 			return err
 		}
@@ -167,6 +191,9 @@ func (sc *Scenario) parseSets(st *Step, v *yaml.Node) error {
 		k, val := v.Content[i], v.Content[i+1]
 		if k.Kind != yaml.ScalarNode || k.Value == "" {
 			return sc.errorf(k.Line, "", "a set PATH must be a plain key such as event.request.number")
+		}
+		if slices.ContainsFunc(st.Sets, func(s Set) bool { return s.Path == k.Value }) {
+			return sc.errorf(k.Line, "", "step %q sets %s twice", st.Name, k.Value)
 		}
 		refs, err := sc.collectRefs(val)
 		if err != nil {

@@ -39,11 +39,11 @@ func (p *Printer) Order(order []int, seed uint64) {
 	for i, o := range order {
 		names[i] = p.steps[o]
 	}
-	w := p.Out
+	w, prefix := p.Out, ""
 	if p.JSON {
-		w = p.Err
+		w, prefix = p.Err, "webhook-tool: "
 	}
-	fmt.Fprintf(w, "shuffled with --seed %d: %s\n", seed, strings.Join(names, ", "))
+	fmt.Fprintf(w, "%sshuffled with --seed %d: %s\n", prefix, seed, strings.Join(names, ", "))
 }
 
 // StepReport is one line of `scenario run --output json`.
