@@ -279,15 +279,21 @@ func scenarioRun(app *App, opts *ScenarioRunOptions) error {
 	} else if err != nil {
 		return failError(err, "")
 	}
-	out.Summary(sc.Name, sum, len(ds), hostOf(target.String()))
+	out.Summary(sc.Name, sum, len(ds), target.Host)
 	if sum.Failed > 0 {
-		return failError(fmt.Errorf("%d of %d %s failed", sum.Failed, len(ds), plural(len(ds), "step", "steps")), failHint(sum))
+		return failError(fmt.Errorf("%d of %d %s failed", sum.Failed, len(ds), plural(len(ds), "step", "steps")), failHint(sum, target.Host, opts.TLS))
 	}
 	return nil
 }
 
-func failHint(sum scenario.Summary) string {
-	if sum.Skipped > 0 {
+func failHint(sum scenario.Summary, host string, tls ClientTLS) string {
+	var na *scenario.NoAnswerError
+	switch {
+	case errors.As(sum.FirstFailure, &na) && delivery.NotSent(na.Err):
+		return fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", host)
+	case na != nil && tls.handshakeHint(na.Err) != "":
+		return tls.handshakeHint(na.Err)
+	case sum.Skipped > 0:
 		return fmt.Sprintf("%d later %s not sent; --keep-going sends them all the same", sum.Skipped, plural(sum.Skipped, "step was", "steps were"))
 	}
 	return ""

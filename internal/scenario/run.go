@@ -70,7 +70,16 @@ type Summary struct {
 	// Skipped is how many steps were not sent because an earlier one
 	// failed (and KeepGoing was off).
 	Skipped int
+	// FirstFailure is the Err of the first delivery that failed its step.
+	FirstFailure error
 }
+
+// NoAnswerError is a delivery that got no answer: Err is the transport
+// error, which delivery.NotSent and friends understand.
+type NoAnswerError struct{ Err error }
+
+func (e *NoAnswerError) Error() string { return delivery.Explain(e.Err) }
+func (e *NoAnswerError) Unwrap() error { return e.Err }
 
 // Order returns the order in which --shuffle --seed sends n steps: a
 // permutation of 0..n-1 that depends only on n and seed.
@@ -158,13 +167,16 @@ func runStep(ctx context.Context, d Delivery, opts RunOptions, now func() time.T
 		r := Result{Delivery: d, Copy: c, Status: resp.Status, Duration: resp.Duration, Attempts: resp.Attempts}
 		switch {
 		case err != nil:
-			r.Err = errors.New(delivery.Explain(err))
+			r.Err = &NoAnswerError{Err: err}
 		case !d.Expect.Matches(resp.Status):
 			r.Err = fmt.Errorf("the receiver answered %s, want %s", delivery.StatusText(resp.Status), d.Expect)
 		case d.Expect.Callback && c == 1:
 			r.Callback, r.Err = waitCallback(ctx, d, opts)
 		}
 		passed = passed && r.Err == nil
+		if r.Err != nil && sum.FirstFailure == nil {
+			sum.FirstFailure = r.Err
+		}
 		report(r)
 		if ctx.Err() != nil {
 			return false, ctx.Err()
