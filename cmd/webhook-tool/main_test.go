@@ -368,8 +368,9 @@ func dig(v any, path string) (string, bool) {
 }
 
 // testServer is a tiny receiver for scripts: it answers with the statuses
-// given in turn (the last repeats), and appends each request to -record as a
-// JSON line {method, path, headers, body}. It stops on SIGINT/SIGTERM.
+// given in turn (the last repeats), appends each request to -record as a
+// JSON line {method, path, headers, body} and, with -callback, answers a
+// delivery's callback URL. It stops on SIGINT/SIGTERM.
 func testServer(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("testserver", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
@@ -377,6 +378,7 @@ func testServer(args []string, stderr io.Writer) int {
 	body := fs.String("body", "ok", "response body")
 	retryAfter := fs.String("retry-after", "", "Retry-After header on non-2xx answers")
 	record := fs.String("record", "", "append each request as a JSON line here")
+	answer := fs.String("callback", "", "POST this message to a JSON body's callback URL before answering, as a Permission Assist receiver does")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -414,6 +416,14 @@ func testServer(args []string, stderr io.Writer) int {
 			out.Flush()
 		}
 		mu.Unlock()
+		var payload struct {
+			Callback string `json:"callback"`
+		}
+		if *answer != "" && json.Unmarshal(b, &payload) == nil && payload.Callback != "" {
+			if resp, err := http.Post(payload.Callback, "text/plain", strings.NewReader(*answer)); err == nil {
+				resp.Body.Close()
+			}
+		}
 		if code/100 != 2 && *retryAfter != "" {
 			w.Header().Set("Retry-After", *retryAfter)
 		}

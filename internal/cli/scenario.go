@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/scenario"
@@ -100,7 +103,9 @@ validation); a file problem is reported with its line. Steps are then signed and
 sent in order, --delay apart. A step passes when its answer is 2xx (or the
 expect.status it names) and, with expect.callback, when the receiver POSTs the
 delivery's callback URL, which then points at scenario's own stand-in
-(--callback-addr). A failed step stops the run unless --keep-going.
+(--callback-addr); with --callback-base too, the stand-in passes each callback on
+there (a running listen, say) and answers with what that answers. A failed step
+stops the run unless --keep-going.
 
 --duplicate sends each delivery twice, identical bytes and headers, as an
 at-least-once sender does; --shuffle sends the steps in a random order, printed,
@@ -229,7 +234,7 @@ func scenarioRun(app *App, opts *ScenarioRunOptions) error {
 	if err != nil {
 		return scenarioError(err)
 	}
-	standIn, base, err := callbackStandIn(sc, opts, target.Scheme+"://"+target.Host+"/webhooks/callback/")
+	standIn, base, err := callbackStandIn(app, sc, opts, tlsConf, target.Scheme+"://"+target.Host+"/webhooks/callback/")
 	if err != nil {
 		return err
 	}
@@ -307,8 +312,9 @@ func attemptText(a delivery.Attempt) string {
 }
 
 // callbackStandIn starts scenario's own callback stand-in when a step
-// expects a callback, and returns the callback base the payloads get.
-func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, def string) (*scenario.Server, string, error) {
+// expects a callback (relaying to --callback-base when there is one), and
+// returns the callback base the payloads get.
+func callbackStandIn(app *App, sc *scenario.Scenario, opts *ScenarioRunOptions, tlsConf *tls.Config, def string) (*scenario.Server, string, error) {
 	var waits []string
 	for _, s := range sc.Steps {
 		if s.Expect.Callback {
@@ -321,13 +327,18 @@ func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, def string
 		}
 		return nil, def, nil
 	}
-	if opts.CallbackBase != "" {
-		return nil, "", usageError(fmt.Errorf("step %s expects a callback, which scenario only sees on its own stand-in, and --callback-base points elsewhere", waits[0]),
-			"drop --callback-base; --callback-addr says where the stand-in listens")
-	}
 	srv, err := scenario.ServeCallbacks(opts.CallbackAddr)
 	if err != nil {
 		return nil, "", usageError(fmt.Errorf("cannot start the callback stand-in on --callback-addr %s: %w", opts.CallbackAddr, err), "")
+	}
+	if base := opts.CallbackBase; base != "" {
+		// The stand-in sees each callback and passes it on to --callback-base
+		// (a running listen, say), answering with what that answers.
+		post := &callback.Sender{Client: httpClient(app, 1, tlsConf), Timeout: opts.Timeout}
+		srv.Relay = func(ctx context.Context, id string, msg []byte) (int, string, error) {
+			res := post.Post(ctx, fixture.CallbackURL(base, id), msg)
+			return res.Status, res.Excerpt, res.Err
+		}
 	}
 	return srv, srv.URL, nil
 }

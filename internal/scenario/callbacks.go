@@ -22,6 +22,11 @@ const maxCallback = 64 << 10
 // 409, as the vendor requires a callback URL never be reused) and lets a run
 // wait for the callback of a delivery it sent.
 type Callbacks struct {
+	// Relay, when set, passes each callback on (to the --callback-base a
+	// user gave, such as a running listen) and answers the receiver with
+	// what came back; only a callback the relay got a 2xx for counts.
+	Relay func(ctx context.Context, id string, msg []byte) (status int, body string, err error)
+
 	mu     sync.Mutex
 	got    map[string]string
 	notify map[string]chan struct{}
@@ -53,6 +58,27 @@ func (c *Callbacks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.mu.Lock()
 	_, reused := c.got[id]
+	c.mu.Unlock()
+	if reused {
+		http.Error(w, "this callback URL was already used; a callback URL must not be reused", http.StatusConflict)
+		return
+	}
+	answer := "callback received\n"
+	if c.Relay != nil {
+		status, relayed, err := c.Relay(r.Context(), id, body)
+		switch {
+		case err != nil:
+			http.Error(w, "webhook-tool scenario could not pass the callback on: "+err.Error(), http.StatusBadGateway)
+			return
+		case status/100 != 2:
+			w.WriteHeader(status)
+			io.WriteString(w, relayed)
+			return
+		}
+		answer = relayed
+	}
+	c.mu.Lock()
+	_, reused = c.got[id]
 	if !reused {
 		c.got[id] = string(body)
 		if ch, ok := c.notify[id]; ok {
@@ -66,7 +92,7 @@ func (c *Callbacks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	io.WriteString(w, "callback received\n")
+	io.WriteString(w, answer)
 }
 
 // Wait returns the callback message for delivery id, waiting until it

@@ -414,3 +414,41 @@ func TestCallbacksStandIn(t *testing.T) {
 		}
 	}
 }
+
+func TestCallbacksRelay(t *testing.T) {
+	cbs := NewCallbacks()
+	var relayed []string
+	cbs.Relay = func(_ context.Context, id string, msg []byte) (int, string, error) {
+		relayed = append(relayed, id+": "+string(msg))
+		if id == "refused" {
+			return http.StatusConflict, "already used", nil
+		}
+		return http.StatusOK, "logged", nil
+	}
+	srv := httptest.NewServer(cbs)
+	defer srv.Close()
+	post := func(id string) (int, string) {
+		resp, err := http.Post(srv.URL+CallbackPath+id, "text/plain", strings.NewReader("done"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post("ok"); code != 200 || body != "logged" {
+		t.Errorf("relayed callback answered %d %q, want the relay's 200 \"logged\"", code, body)
+	}
+	if msg, ok := cbs.Wait(context.Background(), "ok", time.Millisecond); !ok || msg != "done" {
+		t.Errorf("Wait(ok) = %q, %v", msg, ok)
+	}
+	if code, body := post("refused"); code != 409 || body != "already used" {
+		t.Errorf("refused callback answered %d %q, want the relay's 409", code, body)
+	}
+	if _, ok := cbs.Wait(context.Background(), "refused", time.Millisecond); ok {
+		t.Error("a callback the relay refused counts as received")
+	}
+	if code, _ := post("ok"); code != 409 || len(relayed) != 2 {
+		t.Errorf("a reused callback URL: %d, relayed %q; want 409 without passing it on", code, relayed)
+	}
+}
