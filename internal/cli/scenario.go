@@ -116,7 +116,13 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 		Example: `  webhook-tool scenario run permission_assist.lifecycle --to http://127.0.0.1:8080/ --secret "$SECRET"
   webhook-tool scenario run permission_assist.reopened --to http://127.0.0.1:3000/hooks --duplicate --shuffle --seed 7
   webhook-tool scenario run my-flow.yaml --to http://127.0.0.1:3000/hooks --scheme bearer --secret "$TOKEN" --output json`,
-		Args: cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError(fmt.Errorf("scenario run takes one scenario, a bundled name or a file; got %d arguments", len(args)),
+					"`webhook-tool scenario list` shows the bundled scenarios")
+			}
+			return nil
+		},
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp

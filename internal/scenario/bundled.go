@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func Open(nameOrPath string) (*Scenario, error) {
 	if slices.Contains(Names(), nameOrPath) {
 		return Bundled(nameOrPath)
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := readLimited(nameOrPath, MaxFileSize)
 	if err == nil {
 		return Parse(data, nameOrPath, filepath.Dir(nameOrPath))
 	}
@@ -104,4 +105,18 @@ func (e *UnknownError) Hint() string {
 		}
 	}
 	return "give a scenario file's path or one of: " + strings.Join(e.Known, ", ")
+}
+
+// readLimited reads the file at path, but no more than one byte over limit
+// (Parse refuses that), so a huge file or a device is never read whole.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	return io.ReadAll(io.LimitReader(f, limit+1))
 }

@@ -22,6 +22,14 @@ var (
 	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
+// Limits on a scenario file: each Permission Assist step carries the whole
+// activity log before it, so the rendered payloads grow with the square of
+// the steps.
+const (
+	MaxSteps    = 500
+	MaxFileSize = 1 << 20
+)
+
 // Parse reads a scenario file. source names it in messages; dir is where
 // its steps' files are, "" for a bundled scenario. Every problem the file
 // alone shows (a key that means nothing, a step without a payload, a
@@ -29,6 +37,9 @@ var (
 // its line; a step's payload is loaded by Prepare.
 func Parse(data []byte, source, dir string) (*Scenario, error) {
 	sc := &Scenario{Source: source, Dir: dir}
+	if len(data) > MaxFileSize {
+		return nil, sc.errorf(0, "", "the file is larger than a scenario file may be (%d KiB)", MaxFileSize>>10)
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, sc.yamlError(data, err)
@@ -59,6 +70,9 @@ func Parse(data []byte, source, dir string) (*Scenario, error) {
 	}
 	if steps.Kind != yaml.SequenceNode || len(steps.Content) == 0 {
 		return nil, sc.errorf(steps.Line, "list the deliveries under `steps:`, each with a `name` and a `fixture`", "steps must be a list of one or more steps")
+	}
+	if len(steps.Content) > MaxSteps {
+		return nil, sc.errorf(steps.Content[MaxSteps].Line, "split the flow into several scenarios", "more than %d steps", MaxSteps)
 	}
 	for _, n := range steps.Content {
 		st, err := sc.parseStep(n)

@@ -276,3 +276,41 @@ func TestOpen(t *testing.T) {
 		t.Errorf("BundledSource(nope) = %v", err)
 	}
 }
+
+func TestParseLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("steps:\n")
+	for i := range MaxSteps + 1 {
+		b.WriteString("  - name: s" + strconv.Itoa(i) + "\n    fixture: permit.create_user\n")
+	}
+	var se *Error
+	if _, err := Parse([]byte(b.String()), "f.yaml", ""); !errors.As(err, &se) || se.Msg != "more than 500 steps" || se.Line != 2+2*MaxSteps {
+		t.Errorf("too many steps: %v", err)
+	}
+	if _, err := Parse(make([]byte, MaxFileSize+1), "f.yaml", ""); !errors.As(err, &se) || !strings.Contains(se.Msg, "larger than a scenario file may be") {
+		t.Errorf("too large: %v", err)
+	}
+	// Aliases of aliases: a few lines that would expand to 10^9 values.
+	bomb := `a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+steps:
+  - name: s
+    fixture: permit.create_user
+    set:
+      email: *h
+`
+	bomb = "steps:\n  - name: s\n    fixture: permit.create_user\n    set:\n" + indent(strings.TrimSuffix(bomb[:strings.Index(bomb, "steps:")], "\n"), "      ") + "\n      email: *h\n"
+	if _, err := Parse([]byte(bomb), "f.yaml", ""); !errors.As(err, &se) || !strings.Contains(se.Msg, "a set value of more than 10000 values") {
+		t.Errorf("alias bomb: %v", err)
+	}
+}
+
+func indent(s, pre string) string {
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
+}

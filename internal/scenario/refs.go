@@ -27,14 +27,22 @@ type ref struct {
 // value is a set value as the YAML file has it, references unresolved.
 type value struct{ n *yaml.Node }
 
-// maxValueDepth bounds how deep a set value may nest (YAML aliases can make
-// a small file describe a huge value).
-const maxValueDepth = 64
+// Set values are bounded: YAML aliases let a small file describe a huge
+// value (each alias of an alias doubles it), so both the depth and the
+// number of values a set expands to are capped.
+const (
+	maxValueDepth = 64
+	maxValueNodes = 10000
+)
 
 func (sc *Scenario) collectRefs(n *yaml.Node) ([]ref, error) {
 	var refs []ref
+	nodes := 0
 	var walk func(n *yaml.Node, depth int) error
 	walk = func(n *yaml.Node, depth int) error {
+		if nodes++; nodes > maxValueNodes {
+			return sc.errorf(n.Line, "", "a set value of more than %d values", maxValueNodes)
+		}
 		if depth > maxValueDepth {
 			return sc.errorf(n.Line, "", "a set value nested more than %d levels deep", maxValueDepth)
 		}
