@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -26,7 +25,8 @@ type PrepareOptions struct {
 	// Delay is the run's wait between steps; the story's clock advances by
 	// each step's wait, and by at least a second, so createdDate grows.
 	Delay time.Duration
-	// ReadFile reads a step's file; nil means os.ReadFile.
+	// ReadFile reads a step's file; nil means reading it from disk, up to
+	// MaxPayloadSize.
 	ReadFile func(string) ([]byte, error)
 }
 
@@ -57,7 +57,7 @@ func Prepare(sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
 	}
 	readFile := opts.ReadFile
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = readPayload
 	}
 	at := opts.Start.UTC().Truncate(time.Second)
 	var st story
@@ -120,11 +120,15 @@ func (sc *Scenario) load(step Step, readFile func(string) ([]byte, error)) ([]by
 	}
 	raw, err := readFile(path)
 	if err != nil {
+		hint := ""
+		if errors.Is(err, fs.ErrNotExist) {
+			hint = "a step's file is found relative to the scenario file"
+		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, sc.errorf(step.sourceLine, "a step's file is found relative to the scenario file", "step %q: cannot read %s: %v", step.Name, path, err)
+		return nil, sc.errorf(step.sourceLine, hint, "step %q: cannot read %s: %v", step.Name, path, err)
 	}
 	return raw, nil
 }
@@ -206,4 +210,15 @@ func permitKind(body []byte) string {
 		}
 	}
 	return ""
+}
+
+// MaxPayloadSize bounds a step's file.
+const MaxPayloadSize = 16 << 20
+
+func readPayload(path string) ([]byte, error) {
+	b, err := readLimited(path, MaxPayloadSize)
+	if err == nil && len(b) > MaxPayloadSize {
+		return nil, fmt.Errorf("larger than %d MiB", MaxPayloadSize>>20)
+	}
+	return b, err
 }
