@@ -313,3 +313,61 @@ func TestDelayAdvancesTheStoryClock(t *testing.T) {
 		t.Errorf("first step at %s, want the start %s", ds[0].At, testStart)
 	}
 }
+
+// TestStoryCarriesTheUsersOverrides: a set line on one step is part of the
+// story from then on, and a step's own set lines win over the story's.
+func TestStoryCarriesTheUsersOverrides(t *testing.T) {
+	ds := parsePrepare(t, `steps:
+  - name: created
+    fixture: permission_assist.access_request_created
+    set:
+      event.request.number: 7
+      event.request.target.name: ada
+  - name: approved
+    fixture: permission_assist.access_request_approved
+  - name: completed
+    fixture: permission_assist.access_request_completed
+    set:
+      event.request.status: Resolved
+`, testBase)
+	for i, d := range ds {
+		m := decodeBody(t, d.Body)
+		if at(m, "event.request.number") != float64(7) || at(m, "event.request.target.name") != "ada" {
+			t.Errorf("step %d: number %v, target %v; want the first step's overrides", i+1, at(m, "event.request.number"), at(m, "event.request.target.name"))
+		}
+	}
+	if got := at(decodeBody(t, ds[2].Body), "event.request.status"); got != "Resolved" {
+		t.Errorf("a step's own set line lost to the story: status %v", got)
+	}
+	if got := at(decodeBody(t, ds[1].Body), "event.request.status"); got != "Open" {
+		t.Errorf("approved: status %v, want Open", got)
+	}
+}
+
+// TestStoryStartingLater: a story may begin at any event; the milestones
+// the first event implies are set, and nothing before it is made up.
+func TestStoryStartingLater(t *testing.T) {
+	ds := parsePrepare(t, `steps:
+  - name: resolved
+    fixture: permission_assist.access_request_resolved
+  - name: completed
+    fixture: permission_assist.access_request_completed
+`, testBase)
+	m := decodeBody(t, ds[0].Body)
+	req := at(m, "event.request").(map[string]any)
+	for _, k := range []string{"approvedOn", "startedOn", "resolvedOn"} {
+		if req[k] != m["createdDate"] {
+			t.Errorf("%s = %v, want the delivery time %v", k, req[k], m["createdDate"])
+		}
+	}
+	if act := req["activity"].([]any); len(act) != 1 {
+		t.Errorf("activity has %d entries, want the one for this step", len(act))
+	}
+	if req["number"] != float64(1058) || req["id"] != "00000000-0000-4000-8000-000000000001" {
+		t.Errorf("the story is the first fixture's request under a fresh id: number %v id %v", req["number"], req["id"])
+	}
+	last := at(decodeBody(t, ds[1].Body), "event.request").(map[string]any)
+	if last["resolvedOn"] != req["resolvedOn"] || last["status"] != "Completed" || last["completedOn"] == nil {
+		t.Errorf("completed after resolved: %v %v %v", last["resolvedOn"], last["status"], last["completedOn"])
+	}
+}
