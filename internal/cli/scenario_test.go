@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestScenarioRunFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--delay", "-1s"}, "invalid --delay -1s"},
+		{[]string{"--timeout", "0s"}, "invalid --timeout 0s"},
+		{[]string{"--retries", "-1"}, "invalid --retries -1"},
+		{[]string{"--callback-timeout", "0s"}, "invalid --callback-timeout 0s"},
+		{[]string{"--seed", "4"}, "--seed orders a shuffled run, and --shuffle is not set"},
+		{[]string{"--output", "yaml"}, `unknown --output format "yaml"`},
+		{[]string{"--scheme", "auto"}, "invalid --scheme: the auto scheme only detects schemes when verifying"},
+		{[]string{"--to", "ftp://x/"}, `invalid --to URL "ftp://x/"`},
+		{[]string{"--scheme", "standard", "--secret", ""}, "the standard scheme signs with a secret, and none was given"},
+		{[]string{"-H", "no colon"}, `malformed header "no colon"`},
+	} {
+		args := append([]string{"scenario", "run", "permission_assist.canceled", "--to", "http://127.0.0.1:1/", "--scheme", "none"}, tc.args...)
+		out, errOut, code := runCLI(t, &App{}, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "webhook-tool: "+tc.msg) || out != "" {
+			t.Errorf("%q: exit %d, stderr %q, stdout %q; want 2 and %q", tc.args, code, errOut, out, tc.msg)
+		}
+	}
+}
+
+func TestScenarioRunAgainstAReceiver(t *testing.T) {
+	srv, got := recorder(t)
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	out, errOut, code := runCLI(t, &App{Now: func() time.Time { return now }},
+		"scenario", "run", "permission_assist.lifecycle", "--to", srv.URL+"/hooks", "--secret", testSecret, "--output", "json")
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	deliveries := got()
+	if len(lines) != 6 || len(deliveries) != 6 {
+		t.Fatalf("%d lines, %d deliveries; want 6 of each", len(lines), len(deliveries))
+	}
+	for i, l := range lines {
+		var rep struct {
+			Step, Fixture, ID string
+			Status            int
+			OK                bool
+		}
+		if err := json.Unmarshal([]byte(l), &rep); err != nil || !rep.OK || rep.Status != 200 || rep.ID == "" {
+			t.Errorf("line %d: %s (%v)", i+1, l, err)
+		}
+		h := deliveries[i].header
+		if h.Get("webhook-id") != rep.ID || h.Get("webhook-timestamp") != "1777636800" || h.Get("Content-Type") != "application/json" {
+			t.Errorf("delivery %d headers %v, want webhook-id %s and the app clock's timestamp", i+1, h, rep.ID)
+		}
+		var body struct {
+			CreatedDate string `json:"createdDate"`
+			Callback    string `json:"callback"`
+		}
+		json.Unmarshal(deliveries[i].body, &body)
+		if want := srv.URL + "/webhooks/callback/" + rep.ID; body.Callback != want {
+			t.Errorf("delivery %d callback %s, want %s (the --to origin)", i+1, body.Callback, want)
+		}
+		if want := now.Add(time.Duration(i) * time.Second).Format(time.RFC3339); body.CreatedDate != want {
+			t.Errorf("delivery %d createdDate %s, want %s", i+1, body.CreatedDate, want)
+		}
+	}
+}
