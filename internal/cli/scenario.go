@@ -140,7 +140,7 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'`, or @FILE of such lines (repeatable)")
 	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` callbacks are built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
-	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "where the callback stand-in listens when a step expects a callback (`HOST:PORT`)")
+	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "`HOST:PORT` the callback stand-in listens on when a step expects a callback")
 	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "how long a step waits for its callback")
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the steps even if one is invalid")
 	f.DurationVar(&opts.Delay, "delay", 0, "wait `D` between steps (a step's own delay wins)")
