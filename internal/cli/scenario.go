@@ -333,18 +333,19 @@ func callbackStandIn(app *App, sc *scenario.Scenario, opts *ScenarioRunOptions, 
 		}
 		return nil, def, nil
 	}
-	srv, err := scenario.ServeCallbacks(opts.CallbackAddr)
-	if err != nil {
-		return nil, "", usageError(fmt.Errorf("cannot start the callback stand-in on --callback-addr %s: %w", opts.CallbackAddr, err), "")
-	}
+	var relay func(ctx context.Context, id string, msg []byte) (int, string, error)
 	if base := opts.CallbackBase; base != "" {
 		// The stand-in sees each callback and passes it on to --callback-base
 		// (a running listen, say), answering with what that answers.
 		post := &callback.Sender{Client: httpClient(app, 1, tlsConf), Timeout: opts.Timeout}
-		srv.Relay = func(ctx context.Context, id string, msg []byte) (int, string, error) {
+		relay = func(ctx context.Context, id string, msg []byte) (int, string, error) {
 			res := post.Post(ctx, fixture.CallbackURL(base, id), msg)
 			return res.Status, res.Excerpt, res.Err
 		}
+	}
+	srv, err := scenario.ServeCallbacks(opts.CallbackAddr, relay)
+	if err != nil {
+		return nil, "", usageError(fmt.Errorf("cannot start the callback stand-in on --callback-addr %s: %w", opts.CallbackAddr, err), "")
 	}
 	return srv, srv.URL, nil
 }

@@ -130,13 +130,16 @@ type Server struct {
 }
 
 // ServeCallbacks starts the stand-in on addr (HOST:PORT; port 0 picks a
-// free one). Close stops it.
-func ServeCallbacks(addr string) (*Server, error) {
+// free one), passing callbacks on with relay when it is not nil. Close
+// stops it.
+func ServeCallbacks(addr string, relay func(ctx context.Context, id string, msg []byte) (int, string, error)) (*Server, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Callbacks: NewCallbacks(), URL: "http://" + l.Addr().String() + CallbackPath}
+	cbs := NewCallbacks()
+	cbs.Relay = relay
+	s := &Server{Callbacks: cbs, URL: "http://" + l.Addr().String() + CallbackPath}
 	s.srv = &http.Server{Handler: s.Callbacks, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second}
 	go s.srv.Serve(l) // returns ErrServerClosed on Close
 	return s, nil

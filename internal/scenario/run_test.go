@@ -378,7 +378,7 @@ func TestRunWaitsForTheCallback(t *testing.T) {
 }
 
 func TestCallbacksStandIn(t *testing.T) {
-	srv, err := ServeCallbacks("127.0.0.1:0")
+	srv, err := ServeCallbacks("127.0.0.1:0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
