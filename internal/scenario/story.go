@@ -54,7 +54,8 @@ type requirement struct {
 	Type  string `json:"type"`
 	Rules []struct {
 		Responses []struct {
-			Response string `json:"response"`
+			Reviewer *identityRef `json:"reviewer"`
+			Response string       `json:"response"`
 		} `json:"responses"`
 	} `json:"rules"`
 }
@@ -191,7 +192,7 @@ func (r *paRequest) advance(event, t string, assignee *identityRef) (activityEnt
 		r.ensureVerify()
 		responses = append(responses, r.respond("Verify", "Rejected")...)
 		r.Status = "Open"
-		entry.Author, entry.Content = r.reporterName(), "Reopened for provisioning: verification rejected"
+		entry.Author, entry.Content = r.verifier().Name, "Reopened for provisioning: verification rejected"
 	case eventCompleted:
 		approve()
 		r.setDate("startedOn", t, false)
@@ -260,19 +261,13 @@ func (r *paRequest) respond(typ, response string) []string {
 	return sets
 }
 
-// ensureVerify adds the reporter's verification to a request that has no
-// Verify requirement: a resolved request waits for it before completing.
+// ensureVerify adds a verification to a request that has no Verify
+// requirement: a resolved request waits for it before completing.
 func (r *paRequest) ensureVerify() {
-	for _, raw := range r.Requirements {
-		var req requirement
-		if json.Unmarshal(raw, &req) == nil && req.Type == "Verify" {
-			return
-		}
+	if r.reviewer("Verify") != nil {
+		return
 	}
-	reviewer := identityRef{Name: r.reporterName()}
-	if r.Reporter != nil {
-		reviewer = *r.Reporter
-	}
+	reviewer := r.verifier()
 	type response struct {
 		Reviewer identityRef `json:"reviewer"`
 		Response string      `json:"response"`
@@ -286,8 +281,43 @@ func (r *paRequest) ensureVerify() {
 		Description string `json:"description"`
 		Rules       []rule `json:"rules"`
 	}{"Verify", "Verification is required before the request is completed",
-		[]rule{{"Reporter verification required", []response{{reviewer, "Pending"}}}}})
+		[]rule{{"Verification that the access is in place", []response{{reviewer, "Pending"}}}}})
 	r.Requirements = append(r.Requirements, v)
+}
+
+// reviewer returns the first reviewer of the requirements of type typ, or
+// nil when there is none.
+func (r *paRequest) reviewer(typ string) *identityRef {
+	for _, raw := range r.Requirements {
+		var req requirement
+		if json.Unmarshal(raw, &req) != nil || req.Type != typ {
+			continue
+		}
+		for _, rule := range req.Rules {
+			for _, resp := range rule.Responses {
+				if resp.Reviewer != nil {
+					return resp.Reviewer
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// verifier is who verifies the work: the Verify reviewer when there is one,
+// else the reporter, unless Permission Assist itself reported the request,
+// in which case the approver verifies.
+func (r *paRequest) verifier() identityRef {
+	if v := r.reviewer("Verify"); v != nil {
+		return *v
+	}
+	if r.Reporter != nil && r.Reporter.Name != systemAuthor {
+		return *r.Reporter
+	}
+	if a := r.reviewer("Approve"); a != nil {
+		return *a
+	}
+	return identityRef{Name: r.reporterName()}
 }
 
 // setJSON is a PATH=VALUE override with v as JSON.
