@@ -2,14 +2,9 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -27,10 +22,9 @@ import (
 // ScenarioRunOptions is everything `scenario run` needs, filled from flags.
 type ScenarioRunOptions struct {
 	Source          string // NAME or FILE
-	To              string
+	Client          clientFlags
 	Secrets         []string
 	Scheme          string
-	Headers         []string
 	CallbackBase    string
 	CallbackAddr    string
 	CallbackTimeout time.Duration
@@ -41,13 +35,10 @@ type ScenarioRunOptions struct {
 	Seed            uint64
 	SeedSet         bool
 	KeepGoing       bool
-	Retries         int
-	Timeout         time.Duration
 	Output          string
-	TLS             ClientTLS
 }
 
-func newScenarioCmd(app *App) *cobra.Command {
+func newScenarioCmd(app *App, runF func(*ScenarioRunOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenario",
 		Short: "Send a whole flow: one access request (or invite) from its first event to its last",
@@ -81,11 +72,11 @@ func newScenarioCmd(app *App) *cobra.Command {
 			return err
 		},
 	}
-	cmd.AddCommand(list, show, newScenarioRunCmd(app))
+	cmd.AddCommand(list, show, newScenarioRunCmd(app, runF))
 	return cmd
 }
 
-func newScenarioRunCmd(app *App) *cobra.Command {
+func newScenarioRunCmd(app *App, runF func(*ScenarioRunOptions) error) *cobra.Command {
 	opts := &ScenarioRunOptions{}
 	cmd := &cobra.Command{
 		Use:   "run NAME|FILE --to URL",
@@ -131,14 +122,16 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Source, opts.SeedSet = args[0], cmd.Flags().Changed("seed")
-			return scenarioRun(app, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return scenarioRun(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.To, "to", "", "the receiver's `URL` (http or https)")
+	opts.Client.Register(f, clientDefaults{Retries: 3})
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
-	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header, `'Name: value'`, or @FILE of such lines (repeatable)")
 	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` callbacks are built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
 	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "`HOST:PORT` the callback stand-in listens on when a step expects a callback")
 	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "how long a step waits for its callback")
@@ -148,9 +141,6 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 	f.BoolVar(&opts.Shuffle, "shuffle", false, "send the steps in a random order (printed; --seed repeats it)")
 	f.Uint64Var(&opts.Seed, "seed", 0, "the `N` that makes --shuffle's order repeatable")
 	f.BoolVar(&opts.KeepGoing, "keep-going", false, "send the remaining steps after one fails")
-	f.IntVar(&opts.Retries, "retries", 3, "retries after a connection error or a 429, 502, 503 or 504")
-	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time limit for each attempt")
-	addClientTLSFlags(cmd, &opts.TLS)
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	return cmd
 }
@@ -195,10 +185,6 @@ func scenarioError(err error) error {
 
 func checkScenarioFlags(opts *ScenarioRunOptions) error {
 	switch {
-	case opts.Retries < 0:
-		return usageErrorf("invalid --retries %d: give 0 (no retries) or more", opts.Retries)
-	case opts.Timeout <= 0:
-		return usageErrorf("invalid --timeout %s: give a duration like 10s", opts.Timeout)
 	case opts.Delay < 0:
 		return usageErrorf("invalid --delay %s: give a duration like 500ms, or 0", opts.Delay)
 	case opts.CallbackTimeout <= 0:
@@ -209,11 +195,11 @@ func checkScenarioFlags(opts *ScenarioRunOptions) error {
 	return checkOutput(opts.Output, "text", "json")
 }
 
-func scenarioRun(app *App, opts *ScenarioRunOptions) error {
+func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error {
 	if err := checkScenarioFlags(opts); err != nil {
 		return err
 	}
-	target, err := parseTarget(opts.To)
+	c, err := opts.Client.Resolve(app, 1)
 	if err != nil {
 		return err
 	}
@@ -224,30 +210,22 @@ func scenarioRun(app *App, opts *ScenarioRunOptions) error {
 	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
 		return err
 	}
-	lines, err := expandHeaderFiles(opts.Headers)
+	signer, err := signature.NewSigner(scheme, opts.Secrets...)
 	if err != nil {
-		return err
-	}
-	extra, err := orderedHeaders(lines)
-	if err != nil {
-		return err
-	}
-	tlsConf, err := opts.TLS.config()
-	if err != nil {
-		return err
+		return usageError(err, "")
 	}
 	sc, err := scenario.Open(opts.Source)
 	if err != nil {
 		return scenarioError(err)
 	}
-	standIn, base, err := callbackStandIn(app, sc, opts, tlsConf, target.Scheme+"://"+target.Host+"/webhooks/callback/")
+	standIn, base, err := callbackStandIn(sc, opts, c)
 	if err != nil {
 		return err
 	}
 	if standIn != nil {
 		defer standIn.Close()
 	}
-	ds, err := scenario.Prepare(sc, scenario.PrepareOptions{Start: app.Now(), CallbackBase: base, Delay: opts.Delay})
+	ds, err := scenario.Prepare(sc, scenario.PrepareOptions{Start: app.Now(), NewID: app.newID, CallbackBase: base, Delay: opts.Delay})
 	if err != nil {
 		return scenarioError(err)
 	}
@@ -260,19 +238,13 @@ func scenarioRun(app *App, opts *ScenarioRunOptions) error {
 		opts.Seed = rand.Uint64() >> 1 // small enough to type back
 	}
 
-	b := &requestBuilder{extra: extra, userAgent: "webhook-tool/" + buildInfo().Version}
 	run := scenario.RunOptions{
-		URL: target.String(), Client: httpClient(app, 1, tlsConf),
-		Policy: delivery.Policy{Retries: opts.Retries, Timeout: opts.Timeout},
-		Sign: func(id string, ts time.Time, body []byte) ([]signature.Header, error) {
-			return signHeaders(scheme, opts.Secrets, id, ts, body)
-		},
-		Header: func(sig []signature.Header) http.Header { return headerMap(b.headers(sig)) },
-		Delay:  opts.Delay, Duplicate: opts.Duplicate, Shuffle: opts.Shuffle, Seed: opts.Seed,
+		URL: c.URL.String(), Client: c.HTTP, Policy: c.Policy, Signer: signer, Extra: c.Headers, UserAgent: userAgent(),
+		Delay: opts.Delay, Duplicate: opts.Duplicate, Shuffle: opts.Shuffle, Seed: opts.Seed,
 		KeepGoing: opts.KeepGoing, CallbackTimeout: opts.CallbackTimeout, Now: app.Now,
 		OnRetry: func(d scenario.Delivery, a delivery.Attempt) {
 			fmt.Fprintf(app.Err, "webhook-tool: step %s: attempt %d of %d: %s; retrying in %s\n",
-				d.Step, a.N, opts.Retries+1, attemptText(a), render.Duration(a.Wait))
+				d.Step, a.N, opts.Client.Retries+1, attemptText(a), render.Duration(a.Wait))
 		},
 	}
 	if standIn != nil {
@@ -282,17 +254,15 @@ func scenarioRun(app *App, opts *ScenarioRunOptions) error {
 	if opts.Shuffle {
 		out.Order(scenario.Order(len(ds), opts.Seed), opts.Seed)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	sum, err := scenario.Run(ctx, ds, run, out.Step)
 	if errors.Is(err, context.Canceled) {
 		return failError(errors.New("interrupted: the step in flight may or may not have arrived"), "")
 	} else if err != nil {
 		return failError(err, "")
 	}
-	out.Summary(sc.Name, sum, len(ds), target.Host)
+	out.Summary(sc.Name, sum, len(ds), c.URL.Host)
 	if sum.Failed > 0 {
-		return failError(fmt.Errorf("%d of %d %s failed", sum.Failed, len(ds), plural(len(ds), "step", "steps")), failHint(sum, target.Host, opts.TLS))
+		return failError(fmt.Errorf("%d of %d %s failed", sum.Failed, len(ds), plural(len(ds), "step", "steps")), failHint(sum, c.URL.Host, c.TLS))
 	}
 	return nil
 }
@@ -320,7 +290,8 @@ func attemptText(a delivery.Attempt) string {
 // callbackStandIn starts scenario's own callback stand-in when a step
 // expects a callback (relaying to --callback-base when there is one), and
 // returns the callback base the payloads get.
-func callbackStandIn(app *App, sc *scenario.Scenario, opts *ScenarioRunOptions, tlsConf *tls.Config, def string) (*scenario.Server, string, error) {
+func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client) (*scenario.Server, string, error) {
+	def := c.URL.Scheme + "://" + c.URL.Host + "/webhooks/callback/"
 	var waits []string
 	for _, s := range sc.Steps {
 		if s.Expect.Callback {
@@ -337,7 +308,7 @@ func callbackStandIn(app *App, sc *scenario.Scenario, opts *ScenarioRunOptions, 
 	if base := opts.CallbackBase; base != "" {
 		// The stand-in sees each callback and passes it on to --callback-base
 		// (a running listen, say), answering with what that answers.
-		post := &callback.Sender{Client: httpClient(app, 1, tlsConf), Timeout: opts.Timeout}
+		post := &callback.Sender{Client: c.HTTP, Timeout: c.Policy.Timeout}
 		relay = func(ctx context.Context, id string, msg []byte) (int, string, error) {
 			res := post.Post(ctx, fixture.CallbackURL(base, id), msg)
 			return res.Status, res.Excerpt, res.Err

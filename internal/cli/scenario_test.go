@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ func TestScenarioRunFlagErrors(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--delay", "-1s"}, "invalid --delay -1s"},
-		{[]string{"--timeout", "0s"}, "invalid --timeout 0s"},
+		{[]string{"--timeout", "-1s"}, "invalid --timeout -1s"},
 		{[]string{"--retries", "-1"}, "invalid --retries -1"},
 		{[]string{"--callback-timeout", "0s"}, "invalid --callback-timeout 0s"},
 		{[]string{"--seed", "4"}, "--seed orders a shuffled run, and --shuffle is not set"},
@@ -68,5 +69,28 @@ func TestScenarioRunAgainstAReceiver(t *testing.T) {
 		if want := now.Add(time.Duration(i) * time.Second).Format(time.RFC3339); body.CreatedDate != want {
 			t.Errorf("delivery %d createdDate %s, want %s", i+1, body.CreatedDate, want)
 		}
+	}
+}
+
+// The flags alone: runF gets the options they fill, nothing runs.
+func TestScenarioRunFlagsParseAlone(t *testing.T) {
+	var got *ScenarioRunOptions
+	cmd := newScenarioCmd(&App{}, func(o *ScenarioRunOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"run", "flow.yaml", "--to", "http://h/", "--retries", "0", "--timeout", "2s", "-H", "X-A: 1", "--cacert", "ca.pem",
+		"--secret", "s1", "--scheme", "github", "--delay", "250ms", "--duplicate", "--shuffle", "--seed", "9", "--keep-going",
+		"--callback-base", "http://l/webhooks/callback/", "--callback-addr", "127.0.0.1:7", "--callback-timeout", "3s", "--no-validate", "-o", "json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := ScenarioRunOptions{Source: "flow.yaml", Secrets: []string{"s1"}, Scheme: "github", CallbackBase: "http://l/webhooks/callback/",
+		CallbackAddr: "127.0.0.1:7", CallbackTimeout: 3 * time.Second, NoValidate: true, Delay: 250 * time.Millisecond, Duplicate: true,
+		Shuffle: true, Seed: 9, SeedSet: true, KeepGoing: true, Output: "json"}
+	c := got.Client
+	got.Client = clientFlags{}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("options\n got %+v\nwant %+v", *got, want)
+	}
+	if c.To != "http://h/" || c.Retries != 0 || c.Timeout != 2*time.Second || len(c.Headers) != 1 || c.TLS.CACert != "ca.pem" {
+		t.Errorf("client flags %+v", c)
 	}
 }

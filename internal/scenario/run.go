@@ -21,10 +21,12 @@ type RunOptions struct {
 	URL    string
 	Client *http.Client
 	Policy delivery.Policy
-	// Sign returns the signature headers of a delivery sent at ts.
-	Sign func(id string, ts time.Time, body []byte) ([]signature.Header, error)
-	// Header builds a delivery's whole header from its signature headers.
-	Header func(sig []signature.Header) http.Header
+	// Signer signs each delivery when it is sent.
+	Signer *signature.Signer
+	// Extra headers (-H) go after the signature and replace any header of
+	// the same name; UserAgent is the User-Agent.
+	Extra     []signature.Header
+	UserAgent string
 	// Delay is the wait before each step after the first, unless the step
 	// sets its own.
 	Delay time.Duration
@@ -144,11 +146,12 @@ func Run(ctx context.Context, ds []Delivery, opts RunOptions, report func(Result
 // runStep sends one step (twice with Duplicate) and reports whether it met
 // its expectations.
 func runStep(ctx context.Context, d Delivery, opts RunOptions, now func() time.Time, sum *Summary, report func(Result)) (bool, error) {
-	sig, err := opts.Sign(d.ID, now(), d.Body)
+	sig, err := opts.Signer.Sign(d.ID, now(), d.Body)
 	if err != nil {
 		return false, fmt.Errorf("step %q: signing: %w", d.Step, err)
 	}
-	req := delivery.Request{Method: http.MethodPost, URL: opts.URL, Header: opts.Header(sig), Body: d.Body}
+	header := delivery.HeaderMap(delivery.Headers(opts.UserAgent, sig, opts.Extra))
+	req := delivery.Request{Method: http.MethodPost, URL: opts.URL, Header: header, Body: d.Body}
 	var onRetry func(delivery.Attempt)
 	if opts.OnRetry != nil {
 		onRetry = func(a delivery.Attempt) { opts.OnRetry(d, a) }

@@ -61,22 +61,19 @@ func (r *receiver) got() ([][]byte, []http.Header) {
 }
 
 func runOptions(url string) RunOptions {
+	signer, err := signature.NewSigner(signature.Standard, testSecret)
+	if err != nil {
+		panic(err)
+	}
 	return RunOptions{
-		URL:    url,
-		Client: delivery.NewClient(1),
-		Policy: delivery.Policy{Retries: 0, Timeout: 5 * time.Second},
-		Sign: func(id string, ts time.Time, body []byte) ([]signature.Header, error) {
-			return signature.Sign(signature.Standard, testSecret, id, ts, body)
-		},
-		Header: func(sig []signature.Header) http.Header {
-			h := http.Header{"Content-Type": {"application/json"}}
-			for _, s := range sig {
-				h[s.Name] = []string{s.Value}
-			}
-			return h
-		},
-		Now:   func() time.Time { return testStart },
-		Sleep: func(context.Context, time.Duration) error { return nil },
+		URL:       url,
+		Client:    delivery.NewClient(1),
+		Policy:    delivery.Policy{Retries: 0, Timeout: 5 * time.Second},
+		Signer:    signer,
+		Extra:     []signature.Header{{Name: "X-Test", Value: "1"}},
+		UserAgent: "scenario-test",
+		Now:       func() time.Time { return testStart },
+		Sleep:     func(context.Context, time.Duration) error { return nil },
 	}
 }
 
@@ -100,7 +97,8 @@ func TestRunSendsEveryStepInOrderSigned(t *testing.T) {
 		t.Fatalf("receiver got %d deliveries, want %d", len(bodies), len(ds))
 	}
 	for i, d := range ds {
-		if !bytes.Equal(bodies[i], d.Body) || heads[i].Get("webhook-id") != d.ID {
+		if !bytes.Equal(bodies[i], d.Body) || heads[i].Get("webhook-id") != d.ID || heads[i].Get("X-Test") != "1" ||
+			heads[i].Get("User-Agent") != "scenario-test" || heads[i].Get("Content-Type") != "application/json" {
 			t.Errorf("delivery %d is not step %s as rendered", i+1, d.Step)
 		}
 		v := signature.Verify(signature.VerifyOptions{Scheme: signature.Standard, Secrets: []string{testSecret}, Now: testStart}, heads[i], bodies[i])
