@@ -3,6 +3,7 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -216,8 +217,8 @@ func (r *paRequest) advance(event, t string, assignee *identityRef) (activityEnt
 // actionOf is the activity action for an event: "Approved" for
 // AccessRequestApproved.
 func actionOf(event string) string {
-	if len(event) > len("AccessRequest") && event[:len("AccessRequest")] == "AccessRequest" {
-		return event[len("AccessRequest"):]
+	if a, ok := strings.CutPrefix(event, "AccessRequest"); ok && a != "" {
+		return a
 	}
 	return event
 }
