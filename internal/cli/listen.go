@@ -38,6 +38,7 @@ type ListenOptions struct {
 	TLS        bool
 	Cert       string
 	Key        string
+	Exec       ExecOptions
 }
 
 var listenOutputs = []string{"pretty", "json", "quiet"}
@@ -66,11 +67,12 @@ endpoint: 200 the first time, 409 when a callback URL is reused.
 --output pretty (the default on a terminal) prints a coloured summary line per
 delivery, its indented body and any validation errors; json (the default
 otherwise) prints each record line; quiet prints nothing. Diagnostics and the
-summary at Ctrl-C go to stderr.`,
+summary at Ctrl-C go to stderr.` + execHelp,
 		Example: `  webhook-tool listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
-  webhook-tool listen --tls --output json | jq .schema`,
+  webhook-tool listen --tls --output json | jq .schema
+  webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -94,6 +96,7 @@ summary at Ctrl-C go to stderr.`,
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
+	addExecFlags(cmd, &opts.Exec)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -201,6 +204,10 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err != nil {
 		return listener.Config{}, err
 	}
+	execCfg, err := execConfig(app, &opts.Exec, reg, scheme, opts.Secrets)
+	if err != nil {
+		return listener.Config{}, err
+	}
 	return listener.Config{
 		PathPrefix: opts.Path,
 		Scheme:     scheme,
@@ -218,6 +225,7 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 		ForwardTo:  opts.ForwardTo,
 
 		ShutdownTimeout: listenDrain,
+		Exec:            execCfg,
 	}, nil
 }
 

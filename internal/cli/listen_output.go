@@ -38,6 +38,9 @@ func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefi
 		fmt.Fprintf(app.Err, "  to send to it: webhook-tool send ... %s\n", trust)
 	}
 	fmt.Fprintf(app.Err, "  callbacks: POST %s%swebhooks/callback/{id}\n", base, prefix)
+	if cfg.Exec != nil {
+		fmt.Fprintf(app.Err, "  exec: %s\n", describeExec(cfg.Exec))
+	}
 	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
 }
 
@@ -64,6 +67,9 @@ func printListenSummary(app *App, opts *ListenOptions, st listener.Stats) {
 	}
 	if st.RecordFailures > 0 {
 		fmt.Fprintf(app.Err, ", %s", pal.Red(fmt.Sprintf("%d NOT RECORDED", st.RecordFailures)))
+	}
+	if st.Exec != nil {
+		fmt.Fprintf(app.Err, "; exec: %s", execSummary(st.Exec))
 	}
 	fmt.Fprintln(app.Err)
 }

@@ -220,7 +220,7 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) e
 			return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, err), "")
 		}
 		line := r.Line()
-		if rec.Kind == record.KindCallback {
+		if rec.Kind == record.KindCallback || rec.Kind == record.KindExec {
 			continue
 		}
 		h := rec.HTTPHeader()

@@ -7,13 +7,13 @@ import "sync"
 // original, not millions of deliveries later.
 type idSet struct {
 	mu   sync.Mutex
-	m    map[string]struct{}
+	m    map[string]int // id -> its place in ring
 	ring []string
 	next int
 }
 
 func newIDSet(n int) *idSet {
-	return &idSet{m: make(map[string]struct{}), ring: make([]string, n)}
+	return &idSet{m: make(map[string]int), ring: make([]string, n)}
 }
 
 // add records id and reports whether it was already there.
@@ -27,7 +27,17 @@ func (s *idSet) add(id string) bool {
 		delete(s.m, old)
 	}
 	s.ring[s.next] = id
+	s.m[id] = s.next
 	s.next = (s.next + 1) % len(s.ring)
-	s.m[id] = struct{}{}
 	return false
+}
+
+// remove forgets id, so that it is new again.
+func (s *idSet) remove(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i, ok := s.m[id]; ok {
+		delete(s.m, id)
+		s.ring[i] = ""
+	}
 }

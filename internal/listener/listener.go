@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -81,6 +82,9 @@ type Config struct {
 
 	TLS             *tls.Config // serve HTTPS
 	ShutdownTimeout time.Duration
+
+	// Exec, when set, runs a command for each accepted delivery (exec.go).
+	Exec *ExecConfig
 }
 
 // Stats counts what the listener saw, for the summary at shutdown.
@@ -99,6 +103,8 @@ type Stats struct {
 	// (ShutdownTimeout) was reached: their connections were closed, and
 	// they are recorded (503, with the reason) like any other.
 	CutOff int64
+	// Exec counts the runs of Config.Exec's command; nil without one.
+	Exec *hookexec.Stats
 }
 
 type counters struct {
@@ -130,6 +136,8 @@ type Listener struct {
 	// fwdBase is ForwardTo parsed, without its fragment; nil when it does
 	// not parse, and the forward then fails on it.
 	fwdBase *url.URL
+
+	exec *hookexec.Runner // nil without Config.Exec
 }
 
 // New checks cfg and returns a Listener.
@@ -192,6 +200,11 @@ func New(cfg Config) (*Listener, error) {
 			return l.masker.mask(signature.Redact(name, value))
 		}
 	}
+	if cfg.Exec != nil {
+		if err := l.newExec(); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
 }
 
@@ -212,7 +225,13 @@ func (l *Listener) Prefix() string { return l.prefix }
 
 // Stats returns the counts so far.
 func (l *Listener) Stats() Stats {
+	var ex *hookexec.Stats
+	if l.exec != nil {
+		st := l.exec.Stats()
+		ex = &st
+	}
 	return Stats{
+		Exec:            ex,
 		Deliveries:      l.n.deliveries.Load(),
 		BadSignatures:   l.n.badSig.Load(),
 		InvalidPayloads: l.n.invalid.Load(),
@@ -232,6 +251,11 @@ func (l *Listener) Stats() Stats {
 // connections still open, which ends the handlers reading them, and returns
 // context.DeadlineExceeded. Either way it returns only after every handler
 // has finished, its request recorded: the caller may close Records then.
+//
+// With Config.Exec, ctx being done also stops taking commands (a delivery
+// that would run one is answered 503), and Serve waits for the running ones
+// within the same ShutdownTimeout, then kills them; every run is recorded
+// before it returns.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler: l,
@@ -260,18 +284,26 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	case err = <-errc:
 		srv.Close()
 	case <-ctx.Done():
+		l.stopExec()
 		sctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+		defer cancel() // the --exec commands share the drain limit
 		err = srv.Shutdown(sctx)
-		cancel()
 		if err != nil {
 			l.cutting.Store(true)
 			srv.Close()
 		}
 		<-errc
+		ctx = sctx
 	}
 	// srv.Serve has returned, so every accepted connection has been
 	// counted; wait for them and their handlers to finish.
 	l.busy.wait()
+	if ctx.Err() == nil { // Serve failed: the commands still get the drain limit
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+		defer cancel()
+	}
+	l.waitExec(ctx)
 	return err
 }
 
@@ -388,17 +420,22 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status = l.cfg.Status
 	var respBody []byte
 	var respType string
+	job, refused := l.admit(d) // --exec
 	if !d.rec.Signature.Valid && d.rec.Signature.Kind != record.Unchecked {
 		status = http.StatusUnauthorized
 		respBody = []byte(d.rec.Signature.Reason + "\n")
+	} else if refused != nil {
+		status, respBody = l.refuseExec(w, d, refused)
 	} else if l.cfg.ForwardTo != "" {
 		status, respBody, respType = l.forward(r, d)
 	}
 	d.rec.Status = status
-	if !l.write(d) {
+	recorded := l.write(d)
+	if !recorded {
 		status = http.StatusInternalServerError
 		respBody, respType = []byte("webhook-tool listen could not record this delivery; see its stderr\n"), ""
 	}
+	l.submit(job, refused, d, recorded)
 	l.respond(w, status, respType, respBody)
 }
 
@@ -491,6 +528,7 @@ type delivery struct {
 	body      []byte
 	isJSON    bool
 	eventName string
+	fields    payload.Fields // for --exec
 }
 
 // check verifies the signature and validates the payload, filling the
@@ -545,6 +583,7 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 	}
 	rec.UserInviteID = res.Fields.UserInviteID
 	d.eventName = res.Fields.EventName
+	d.fields = res.Fields
 }
 
 // callback handles the Permission Assist callback stand-in.

@@ -1,5 +1,7 @@
 package payload
 
+import "strings"
+
 // Fields is what a receiver needs from a payload besides its verdict, by
 // the rules of the formats this package owns.
 type Fields struct {
@@ -11,6 +13,10 @@ type Fields struct {
 	UserInviteID string
 	// EventName is a Permission Assist catch hook's event.name.
 	EventName string
+	// Callback is a Permission Assist catch hook's callback URL.
+	Callback string
+	// Type is a Permit webhook's type (create_user, invite_user...).
+	Type string
 }
 
 // fieldsOf applies the rules to a payload detected (or named) as schema;
@@ -22,6 +28,10 @@ func fieldsOf(schema string, str func(path ...string) string) Fields {
 		f.UserInviteID = str("user_invite_id")
 	case "permission_assist.access_request":
 		f.EventName = str("event", "name")
+		f.Callback = str("callback")
+	}
+	if strings.HasPrefix(schema, "permit.") {
+		f.Type = str("type")
 	}
 	return f
 }

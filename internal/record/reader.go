@@ -56,7 +56,8 @@ func NewReader(r io.Reader) *Reader {
 }
 
 // Next returns the next record, or io.EOF after the last. A record is a
-// JSON object with a method.
+// JSON object with a method, or a `listen --exec` run (Kind KindExec, which
+// has none: a caller that wants requests passes it over).
 func (r *Reader) Next() (*Record, error) {
 	var rec Record
 	err := r.NextFunc(func(line []byte) error {
@@ -64,7 +65,7 @@ func (r *Reader) Next() (*Record, error) {
 		if err := json.Unmarshal(line, &rec); err != nil {
 			return err
 		}
-		if rec.Method == "" {
+		if rec.Method == "" && rec.Kind != KindExec {
 			return errNoMethod
 		}
 		return nil

@@ -30,6 +30,7 @@ import (
 const (
 	KindDelivery = ""         // a webhook delivery (the field is omitted)
 	KindCallback = "callback" // a POST to the callback stand-in, {path}webhooks/callback/{id}
+	KindExec     = "exec"     // a run of listen --exec's command (an Exec line, not a request)
 )
 
 // BodyBase64 is the body_encoding of a body that is not UTF-8.

@@ -17,9 +17,11 @@ type Selection struct {
 	Path string
 }
 
-// Match reports whether rec is selected.
+// Match reports whether rec is selected. A run of listen --exec's command
+// (an exec line) never is: it is not a request, and there is nothing to say
+// about passing it over.
 func (s Selection) Match(rec *record.Record) bool {
-	return s.Seqs.Has(rec.Seq) && strings.HasPrefix(rec.Path, s.Path)
+	return rec.Kind != record.KindExec && s.Seqs.Has(rec.Seq) && strings.HasPrefix(rec.Path, s.Path)
 }
 
 // Seqs is a set of record numbers as closed ranges; empty means every

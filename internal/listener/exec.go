@@ -1,0 +1,290 @@
+package listener
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/webhook-tool/webhook-tool/internal/callback"
+	sender "github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// ExecConfig turns on `listen --exec`: a command for each accepted
+// delivery, run by hookexec after the delivery is answered, each run
+// recorded as its own record.Exec line.
+type ExecConfig struct {
+	// Config is the runner's; its Done, Stderr and OnCallbackRetry are the
+	// listener's own, and whatever is set there is replaced.
+	hookexec.Config
+	// On are the --exec-on filters (see hookexec.Matches).
+	On []string
+}
+
+// RetryAfter is the Retry-After, in seconds, of the 503 a delivery gets
+// when its command finds the queue full: long enough for a few commands to
+// finish, short enough that the sender's retries (send's default three)
+// find room.
+const RetryAfter = 5
+
+// execExcerpt is how much of a command's output a record line keeps.
+const execExcerpt = 2 << 10
+
+// newExec starts the runner of cfg.Exec.
+func (l *Listener) newExec() error {
+	ec := l.cfg.Exec
+	hc := ec.Config
+	hc.Done = l.execDone
+	hc.Stderr = l.execStderr
+	hc.OnCallbackRetry = l.execRetry
+	if hc.Now == nil {
+		hc.Now = l.cfg.Now
+	}
+	r, err := hookexec.New(hc)
+	if err != nil {
+		return err
+	}
+	l.exec = r
+	return nil
+}
+
+// admit decides whether delivery d runs the command: it is signed and the
+// signature verified (or the listener checks none, --scheme none), its
+// payload valid, it is no duplicate and it passes the filters. A job is
+// returned with its place in the queue reserved; refused says why a
+// delivery that would run the command finds no place.
+func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
+	rec := &d.rec
+	if l.exec == nil || rec.Duplicate || rec.Signature == nil || !rec.Signature.Valid ||
+		rec.Schema == nil || !rec.Schema.Valid {
+		return nil, nil
+	}
+	if rec.Signature.Scheme == string(signature.None) && l.cfg.Scheme != signature.None {
+		// Unsigned, and only reported so: the command has side effects.
+		return nil, nil
+	}
+	j := &hookexec.Job{ID: rec.DeliveryID, Schema: rec.Schema.Name, Path: rec.Path}
+	j.Event, j.Callback = d.fields.EventName, d.fields.Callback
+	if j.Event == "" {
+		j.Event = d.fields.Type
+	}
+	if !hookexec.Matches(l.cfg.Exec.On, j.Schema, j.Event) {
+		return nil, nil
+	}
+	if err := l.exec.Reserve(); err != nil {
+		if rec.DeliveryID != "" {
+			// The sender will retry: its retry must not count as a
+			// duplicate and run nothing.
+			l.seen.remove(rec.DeliveryID)
+		}
+		return nil, err
+	}
+	j.Body = bytes.Clone(d.body) // d.body goes back to a pool once answered
+	return j, nil
+}
+
+// refuseExec answers a delivery whose command found no place: 503 with
+// Retry-After, so the sender tries again, and the reason in the record.
+func (l *Listener) refuseExec(w http.ResponseWriter, d *delivery, why error) (int, []byte) {
+	w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+	if errors.Is(why, hookexec.ErrQueueFull) {
+		d.rec.Error = fmt.Sprintf("%s (%d running, %d waiting): answered 503 with Retry-After: %d, so the sender retries",
+			why, l.exec.Concurrency(), l.exec.Queue(), RetryAfter)
+	} else {
+		d.rec.Error = fmt.Sprintf("%s: the command was not run; answered 503 with Retry-After: %d, so the sender retries", why, RetryAfter)
+	}
+	return http.StatusServiceUnavailable, []byte(d.rec.Error + "\n")
+}
+
+// submit queues job once d is recorded (its seq is WEBHOOK_SEQ), or gives
+// its place back when d could not be recorded (answered 500: the sender
+// retries). refused is reported here, where the delivery's seq is known.
+func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorded bool) {
+	if refused != nil && recorded {
+		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d answered 503: %s\n", d.rec.Seq, d.rec.Error)
+	}
+	if job == nil {
+		return
+	}
+	if !recorded {
+		l.exec.Release()
+		return
+	}
+	job.DeliverySeq = d.rec.Seq
+	l.exec.Submit(job)
+}
+
+// stopExec takes no more commands: deliveries that would run one are
+// answered 503 from now on, and queued ones will not start.
+func (l *Listener) stopExec() {
+	if l.exec != nil {
+		l.exec.Stop()
+	}
+}
+
+// waitExec lets the running commands finish until ctx is done, then kills
+// them; every run is recorded when it returns.
+func (l *Listener) waitExec(ctx context.Context) {
+	if l.exec != nil {
+		l.exec.Wait(ctx)
+	}
+}
+
+// execStderr streams a line of a command's standard error to stderr,
+// prefixed with its delivery's seq.
+func (l *Listener) execStderr(j *hookexec.Job, line []byte) {
+	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.mask(string(line)) + "\n"
+	_, _ = l.cfg.Err.Write([]byte(msg))
+}
+
+func (l *Listener) execRetry(j *hookexec.Job, r callback.Retry) {
+	fmt.Fprintf(l.cfg.Err, "webhook-tool: #%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)\n",
+		j.DeliverySeq, l.masker.maskText(sender.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
+}
+
+// execDone records a finished run, shows it, and says loudly on stderr
+// when it failed.
+func (l *Listener) execDone(res *hookexec.Result) {
+	e := l.execRecord(res)
+	line, err := record.MarshalExec(nil, e)
+	if err == nil {
+		e.Seq, err = l.cfg.Records.Append(line)
+	}
+	if err != nil {
+		l.n.recFail.Add(1)
+		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: the run of the command for #%d NOT RECORDED: %v\n", e.DeliverySeq, err)
+	}
+	if msg := execProblem(e); msg != "" {
+		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: #%d: %s\n", e.DeliverySeq, msg)
+	}
+	if l.cfg.Output == Pretty {
+		var b bytes.Buffer
+		l.prettyExec(&b, e)
+		l.out.write(b.Bytes())
+	}
+}
+
+// execRecord is res as a record line, the secrets masked.
+func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
+	j := res.Job
+	e := &record.Exec{
+		DeliverySeq:   j.DeliverySeq,
+		DeliveryID:    j.ID,
+		StartedAt:     res.StartedAt,
+		ExitCode:      res.ExitCode,
+		TimedOut:      res.TimedOut,
+		Killed:        res.Killed,
+		NotRun:        res.NotRun,
+		DurationMS:    ms(res.Duration),
+		StdoutExcerpt: l.maskedExcerpt(res.Stdout, execExcerpt),
+		StderrExcerpt: l.maskedExcerpt(res.Stderr, execExcerpt),
+	}
+	switch {
+	case res.NotRun:
+		e.Error = fmt.Sprintf("not run: listen was stopped before its turn; to run it, replay delivery #%d (webhook-tool replay --seq %d)", j.DeliverySeq, j.DeliverySeq)
+	case res.Err != nil:
+		e.Error = "could not start: " + l.masker.maskText(res.Err.Error())
+	case res.TimedOut:
+		e.Error = fmt.Sprintf("timed out after %s: killed with its process group", l.cfg.Exec.Timeout)
+	case res.Killed:
+		e.Error = fmt.Sprintf("was still running after the %s drain limit at shutdown: killed with its process group", l.cfg.ShutdownTimeout)
+	case res.ExitCode != 0:
+		e.Error = fmt.Sprintf("exited %d", res.ExitCode)
+	}
+	if j.Callback == "" {
+		return e
+	}
+	cb := &record.ExecCallback{URL: l.masker.maskURL(j.Callback), Skipped: res.CallbackSkipped}
+	if c := res.Callback; c != nil {
+		cb.Status = c.Status
+		switch {
+		case c.Err != nil:
+			cb.Error = l.masker.maskText(sender.Describe(c.Err))
+			if !c.Sent {
+				cb.Error += " (nothing reached the server)"
+			}
+		case !c.OK():
+			cb.Error = "answered " + c.Reason
+			if c.Excerpt != "" {
+				cb.Error += ": " + l.maskedExcerpt([]byte(c.Excerpt), 512)
+			}
+		}
+	}
+	e.Callback = cb
+	return e
+}
+
+// execProblem is what went wrong in a run, "" when nothing did.
+func execProblem(e *record.Exec) string {
+	var parts []string
+	switch {
+	case e.NotRun:
+		parts = append(parts, e.Error)
+	case e.Error != "":
+		parts = append(parts, "the command "+e.Error)
+	}
+	if cb := e.Callback; cb != nil {
+		switch {
+		case cb.Error != "":
+			parts = append(parts, "callback to "+cb.URL+" failed: "+cb.Error)
+		case len(parts) > 0 && cb.Status == 0:
+			parts = append(parts, "no callback posted")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// prettyExec writes a run's block: a summary line and its output.
+func (l *Listener) prettyExec(b *bytes.Buffer, e *record.Exec) {
+	pal := l.cfg.Palette
+	b.WriteString(pal.Dim(e.StartedAt.Format("15:04:05.000")))
+	b.WriteString(" " + pal.Dim("#"+strconv.FormatInt(e.Seq, 10)) + " ")
+	b.WriteString(pal.Bold("exec") + " for #" + strconv.FormatInt(e.DeliverySeq, 10) + "  ")
+	switch {
+	case e.NotRun:
+		b.WriteString(pal.Red("NOT RUN"))
+	case e.TimedOut:
+		b.WriteString(pal.Red("TIMED OUT"))
+	case e.Killed:
+		b.WriteString(pal.Red("KILLED"))
+	case e.ExitCode == 0 && e.Error == "":
+		b.WriteString(pal.Green("exit 0"))
+	default:
+		b.WriteString(pal.Red("FAILED exit " + strconv.Itoa(e.ExitCode)))
+	}
+	if !e.NotRun {
+		b.WriteString("  " + fmtMS(e.DurationMS))
+	}
+	if cb := e.Callback; cb != nil {
+		b.WriteString("  ")
+		switch {
+		case cb.Status != 0:
+			b.WriteString("callback " + statusColor(pal, cb.Status)(strconv.Itoa(cb.Status)))
+		case cb.Error != "":
+			b.WriteString(pal.Red("callback FAILED"))
+		default:
+			b.WriteString(pal.Dim("no callback (" + cb.Skipped + ")"))
+		}
+	}
+	b.WriteByte('\n')
+	note := func(label, text string, paint func(string) string) {
+		if text == "" {
+			return
+		}
+		text = strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n"+strings.Repeat(" ", len(label)+3))
+		b.WriteString("  " + paint(label) + " " + text + "\n")
+	}
+	note("error:", e.Error, pal.Red)
+	if cb := e.Callback; cb != nil && cb.Error != "" {
+		note("callback:", cb.URL+": "+cb.Error, pal.Red)
+	}
+	note("stdout:", e.StdoutExcerpt, pal.Blue)
+	note("stderr:", e.StderrExcerpt, pal.Yellow)
+	b.WriteByte('\n')
+}
