@@ -27,7 +27,7 @@ type ExecOptions struct {
 	Callback    bool
 }
 
-// execCommand is --exec's value, which remembers being given: `--exec ”`
+// execCommand is --exec's value, which remembers being given: an empty --exec
 // is a mistake to report, not a listener without a command.
 type execCommand struct {
 	value string

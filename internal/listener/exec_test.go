@@ -1,0 +1,381 @@
+//go:build unix
+
+package listener_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/callback"
+	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// hookScript writes a shell script and returns the command line running it.
+func hookScript(t *testing.T, dir, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, "hook.sh")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+text), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return "'" + p + "'"
+}
+
+// startExec runs a listener with --exec command; edit adjusts the rest.
+func startExec(t *testing.T, command string, edit func(*listener.Config)) *env {
+	t.Helper()
+	return start(t, func(c *listener.Config) {
+		c.Exec = &listener.ExecConfig{Config: hookexec.Config{
+			Command: command,
+			Env:     []string{"PATH=" + os.Getenv("PATH")},
+		}}
+		if edit != nil {
+			edit(c)
+		}
+	})
+}
+
+// paDelivery is a Permission Assist fixture with delivery id id and its
+// callback URL under cbBase.
+func paDelivery(t *testing.T, name, id, cbBase string) []byte {
+	t.Helper()
+	b := fixture(t, name)
+	var old struct{ ID string }
+	if i := bytes.Index(b, []byte(`"id": "`)); i >= 0 {
+		rest := b[i+7:]
+		old.ID = string(rest[:bytes.IndexByte(rest, '"')])
+	}
+	b = bytes.ReplaceAll(b, []byte(old.ID), []byte(id))
+	return bytes.Replace(b, []byte("https://pa.example.com/webhooks/callback/"), []byte(cbBase), 1)
+}
+
+func signed(t *testing.T, id string, body []byte) []signature.Header {
+	return sign(t, signature.Standard, secret, id, clock, body)
+}
+
+// execLines are the exec record lines of recs.
+func execLines(recs []map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, r := range recs {
+		if r["kind"] == "exec" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestExecRunsOnlyForAcceptedDeliveries(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "log")
+	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_SEQ $WEBHOOK_SCHEMA $WEBHOOK_EVENT $WEBHOOK_ID" >> '`+log+"'\n"),
+		func(c *listener.Config) { c.Exec.On = []string{"AccessRequestProvisioning", "invite_user"} })
+
+	prov := paDelivery(t, "permission_assist.access_request_provisioning", "aaaaaaaa-0000-4000-8000-000000000001", "https://pa.example.com/webhooks/callback/")
+	created := paDelivery(t, "permission_assist.access_request_created", "bbbbbbbb-0000-4000-8000-000000000002", "https://pa.example.com/webhooks/callback/")
+	tampered := bytes.Replace(prov, []byte(`"number": `), []byte(`"number": 1`), 1)
+	invalid := bytes.Replace(prov, []byte(`"action": "Remove"`), []byte(`"action": "Delete"`), 1)
+	invite, createUser := fixture(t, "permit.invite_user"), fixture(t, "permit.create_user")
+
+	for _, tc := range []struct {
+		what   string
+		body   []byte
+		hdr    []signature.Header
+		status int
+	}{
+		{"provisioning (runs)", prov, signed(t, "msg_1", prov), 200},
+		{"the same delivery again", prov, signed(t, "msg_1", prov), 200},
+		{"another event", created, signed(t, "msg_2", created), 200},
+		{"a bad signature", tampered, signed(t, "msg_3", prov), 401},
+		{"an invalid payload", invalid, signed(t, "msg_4", invalid), 200},
+		{"invite_user (runs)", invite, signed(t, "msg_5", invite), 200},
+		{"create_user", createUser, signed(t, "msg_6", createUser), 200},
+		{"unsigned", prov, nil, 401},
+	} {
+		if status, answer := e.post("/", tc.body, tc.hdr...); status != tc.status {
+			t.Fatalf("%s: %d %s", tc.what, status, answer)
+		}
+	}
+	if status, _ := e.post("/webhooks/callback/aaaaaaaa-0000-4000-8000-000000000001", []byte("done")); status != 200 {
+		t.Fatalf("callback: %d", status)
+	}
+	recs := e.records()
+	runs := execLines(recs)
+	if len(recs) != 9+2 || len(runs) != 2 {
+		t.Fatalf("%d records, %d exec lines; want 9 deliveries and 2 runs", len(recs), len(runs))
+	}
+	// The runs' lines come between the deliveries', so find the seqs.
+	seqOf := map[string]float64{}
+	for _, r := range recs {
+		if id, _ := r["delivery_id"].(string); r["kind"] == nil && seqOf[id] == 0 {
+			seqOf[id] = r["seq"].(float64)
+		}
+	}
+	// Both may run at once: order by the delivery.
+	slices.SortFunc(runs, func(a, b map[string]any) int { return int(a["delivery_seq"].(float64) - b["delivery_seq"].(float64)) })
+	for i, id := range []string{"msg_1", "msg_5"} {
+		if runs[i]["delivery_seq"] != seqOf[id] || runs[i]["delivery_id"] != id || runs[i]["exit_code"] != 0.0 || runs[i]["timed_out"] != false {
+			t.Errorf("exec line %d: %v", i, runs[i])
+		}
+	}
+	raw, _ := os.ReadFile(log)
+	lines := strings.SplitAfter(string(raw), "\n")
+	slices.Sort(lines)
+	raw = []byte(strings.Join(lines, ""))
+	want := fmt.Sprintf("%v permission_assist.access_request AccessRequestProvisioning msg_1\n%v permit.invite_user invite_user msg_5\n", seqOf["msg_1"], seqOf["msg_5"])
+	if string(raw) != want {
+		t.Errorf("the command ran for:\n%s\nwant:\n%s", raw, want)
+	}
+	st := e.l.Stats().Exec
+	if st == nil || st.Runs != 2 || st.OK != 2 {
+		t.Errorf("exec stats = %+v", st)
+	}
+}
+
+func TestExecNeedsAVerifiedSignatureUnlessSchemeNone(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "log")
+	command := hookScript(t, dir, `echo "$WEBHOOK_SEQ" >> '`+log+"'\n")
+	body := fixture(t, "permit.create_user")
+
+	// No secret: an unsigned delivery is valid as far as the listener
+	// reports, and a signed one unchecked; neither runs the command.
+	e := startExec(t, command, func(c *listener.Config) { c.Secrets = nil })
+	e.post("/", body)
+	e.post("/", body, sign(t, signature.GitHub, "whoever", "", clock, body)...)
+	if runs := execLines(e.records()); len(runs) != 0 {
+		t.Fatalf("without a secret the command ran: %v", runs)
+	}
+
+	// --scheme none: checking is off, and every delivery runs it.
+	e = startExec(t, command, func(c *listener.Config) { c.Secrets = nil; c.Scheme = signature.None })
+	e.post("/", body)
+	if runs := execLines(e.records()); len(runs) != 1 {
+		t.Fatalf("with --scheme none %d runs, want 1", len(runs))
+	}
+	if raw, _ := os.ReadFile(log); string(raw) != "1\n" {
+		t.Errorf("log = %q", raw)
+	}
+}
+
+type cbServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies []string
+}
+
+func newCBServer(t *testing.T) *cbServer {
+	s := &cbServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.bodies = append(s.bodies, r.URL.Path+" "+r.Header.Get("Content-Type")+" "+string(b))
+		s.mu.Unlock()
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *cbServer) got() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.bodies...)
+}
+
+func withSender(s *cbServer) func(*listener.Config) {
+	return func(c *listener.Config) {
+		c.Exec.Sender = &callback.Sender{Client: s.Client(), Timeout: 10 * time.Second, Retries: 3}
+	}
+}
+
+func TestExecPostsTheCallbackAndRecordsTheRun(t *testing.T) {
+	cb := newCBServer(t)
+	dir := t.TempDir()
+	e := startExec(t, hookScript(t, dir, `cat > /dev/null
+echo "using key `+secret+`" >&2
+echo "Provisioning complete for $WEBHOOK_ID."
+echo
+`), withSender(cb))
+	const id = "cccccccc-0000-4000-8000-000000000003"
+	body := paDelivery(t, "permission_assist.access_request_provisioning", id, cb.URL+"/webhooks/callback/")
+	if status, _ := e.post("/", body, signed(t, id, body)...); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	recs := e.records()
+	if got, want := cb.got(), []string{"/webhooks/callback/" + id + " text/plain; charset=utf-8 Provisioning complete for " + id + "."}; len(got) != 1 || got[0] != want[0] {
+		t.Fatalf("callbacks = %q, want %q", got, want)
+	}
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want the delivery and its run", len(recs))
+	}
+	run := recs[1]
+	for k, want := range map[string]any{
+		"seq": 2.0, "kind": "exec", "delivery_seq": 1.0, "delivery_id": id, "exit_code": 0.0, "timed_out": false,
+		"stdout_excerpt": "Provisioning complete for " + id + ".\n\n",
+		"stderr_excerpt": "using key ****\n",
+		"callback.url":   cb.URL + "/webhooks/callback/" + id, "callback.status": 200.0,
+	} {
+		if got := dig(run, k); got != want {
+			t.Errorf("%s = %#v, want %#v", k, got, want)
+		}
+	}
+	if _, ok := run["duration_ms"].(float64); !ok {
+		t.Errorf("duration_ms = %#v", run["duration_ms"])
+	}
+	if s := e.errOut.String(); !strings.Contains(s, "[#1] using key ****\n") || strings.Contains(s, secret) {
+		t.Errorf("stderr stream:\n%s", s)
+	}
+	if s := e.out.String(); !strings.Contains(s, "#2 exec for #1  exit 0  ") || !strings.Contains(s, "callback 200") || strings.Contains(s, secret) {
+		t.Errorf("pretty output:\n%s", s)
+	}
+}
+
+func TestExecNonZeroExitPostsNothingAndSaysSo(t *testing.T) {
+	cb := newCBServer(t)
+	dir := t.TempDir()
+	e := startExec(t, hookScript(t, dir, "echo 'half done'\necho 'ldap: connection refused' >&2\nexit 2\n"), withSender(cb))
+	const id = "dddddddd-0000-4000-8000-000000000004"
+	body := paDelivery(t, "permission_assist.access_request_provisioning", id, cb.URL+"/webhooks/callback/")
+	e.post("/", body, signed(t, id, body)...)
+	recs := e.records()
+	if got := cb.got(); len(got) != 0 {
+		t.Fatalf("a failed run posted %q", got)
+	}
+	run := recs[1]
+	if dig(run, "exit_code") != 2.0 || dig(run, "error") != "exited 2" || dig(run, "callback.skipped") != "the command exited 2" {
+		t.Errorf("run = %v", run)
+	}
+	if s := e.errOut.String(); !strings.Contains(s, "webhook-tool: error: #1: the command exited 2; no callback posted\n") {
+		t.Errorf("stderr:\n%s", s)
+	}
+	if s := e.out.String(); !strings.Contains(s, "FAILED exit 2") || !strings.Contains(s, "ldap: connection refused") {
+		t.Errorf("pretty output:\n%s", s)
+	}
+	if st := e.l.Stats().Exec; st.Failed != 1 || st.Callbacks != 0 {
+		t.Errorf("stats = %+v", st)
+	}
+}
+
+// waitFor polls cond, for a state reached by processes the test started.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not happen within 30s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestExecFullQueueAnswers503AndTheRetryRuns(t *testing.T) {
+	dir := t.TempDir()
+	gate := filepath.Join(dir, "gate")
+	e := startExec(t, hookScript(t, dir, "while [ ! -e '"+gate+"' ]; do sleep 0.05; done\n"), func(c *listener.Config) {
+		c.Exec.Concurrency, c.Exec.Queue = 1, 1
+	})
+	body := fixture(t, "permit.create_user")
+	for _, id := range []string{"msg_a", "msg_b"} {
+		if status, _ := e.post("/", body, signed(t, id, body)...); status != 200 {
+			t.Fatalf("%s: %d", id, status)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/", bytes.NewReader(body))
+	for _, h := range signed(t, "msg_c", body) {
+		req.Header.Set(h.Name, h.Value)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "5" || !strings.Contains(string(answer), "the --exec queue is full (1 running, 1 waiting)") {
+		t.Fatalf("third delivery: %d, Retry-After %q, %s", resp.StatusCode, resp.Header.Get("Retry-After"), answer)
+	}
+	if err := os.WriteFile(gate, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the two runs", func() bool { return e.l.Stats().Exec.OK == 2 })
+	// The sender's retry is no duplicate: it runs.
+	if status, _ := e.post("/", body, signed(t, "msg_c", body)...); status != 200 {
+		t.Fatalf("retry: %d", status)
+	}
+	recs := e.records()
+	if dig(recs[2], "status") != 503.0 || !strings.Contains(dig(recs[2], "error").(string), "Retry-After: 5") {
+		t.Errorf("refused delivery's record: %v", recs[2])
+	}
+	var retry map[string]any
+	for _, r := range recs {
+		if r["delivery_id"] == "msg_c" && r["status"] == 200.0 && r["kind"] == nil {
+			retry = r
+		}
+	}
+	if retry == nil || retry["duplicate"] != nil {
+		t.Errorf("the retry's record: %v", retry)
+	}
+	if runs := execLines(recs); len(runs) != 3 {
+		t.Errorf("%d runs, want 3", len(runs))
+	}
+	if !strings.Contains(e.errOut.String(), "webhook-tool: warning: #3 answered 503: the --exec queue is full") {
+		t.Errorf("stderr:\n%s", e.errOut)
+	}
+	if st := e.l.Stats().Exec; st.Refused != 1 || st.OK != 3 {
+		t.Errorf("stats = %+v", st)
+	}
+}
+
+func TestExecCtrlCKillsWhatOutlastsTheDrainAndRunsNoQueuedCommand(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	e := startExec(t, hookScript(t, dir, "sleep 300 &\necho $! > '"+pidFile+".tmp'\nmv '"+pidFile+".tmp' '"+pidFile+"'\nwait\n"),
+		func(c *listener.Config) {
+			c.Exec.Concurrency = 1
+			c.ShutdownTimeout = 200 * time.Millisecond // the drain limit, reached on purpose
+		})
+	body := fixture(t, "permit.create_user")
+	e.post("/", body, signed(t, "msg_1", body)...)
+	e.post("/", body, signed(t, "msg_2", body)...)
+	waitFor(t, "the first command's start", func() bool { _, err := os.Stat(pidFile); return err == nil })
+	raw, _ := os.ReadFile(pidFile)
+	var pid int
+	for _, c := range strings.TrimSpace(string(raw)) {
+		pid = pid*10 + int(c-'0')
+	}
+	recs := e.records() // Ctrl-C: Serve returns once both runs are recorded
+	runs := execLines(recs)
+	if len(runs) != 2 {
+		t.Fatalf("%d runs recorded, want 2", len(runs))
+	}
+	if runs[0]["killed"] != true || runs[0]["exit_code"] != -1.0 || !strings.Contains(runs[0]["error"].(string), "200ms drain limit") {
+		t.Errorf("running command: %v", runs[0])
+	}
+	if runs[1]["not_run"] != true || runs[1]["delivery_seq"] != 2.0 {
+		t.Errorf("queued command: %v", runs[1])
+	}
+	waitFor(t, "the grandchild's end", func() bool {
+		if syscall.Kill(pid, 0) != nil {
+			return true
+		}
+		// A zombie has ended too; in a container nobody may reap it.
+		stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(raw)) + "/stat")
+		return err == nil && bytes.Contains(stat, []byte(") Z"))
+	})
+	if st := e.l.Stats().Exec; st.Killed != 1 || st.NotRun != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	if s := e.errOut.String(); !strings.Contains(s, "#2: not run: listen was stopped before its turn") {
+		t.Errorf("stderr:\n%s", s)
+	}
+}
