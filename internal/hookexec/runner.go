@@ -110,12 +110,6 @@ type Result struct {
 	CallbackSkipped string
 }
 
-// OK reports a run that exited 0 and, when it posted a callback, had it
-// accepted.
-func (r *Result) OK() bool {
-	return r.Started && r.ExitCode == 0 && r.Err == nil && (r.Callback == nil || r.Callback.OK())
-}
-
 // Errors from Reserve.
 var (
 	ErrQueueFull = errors.New("the --exec queue is full")

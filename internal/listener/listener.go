@@ -280,30 +280,31 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error
+	var drain context.Context // the --exec commands share the drain limit
 	select {
 	case err = <-errc:
 		srv.Close()
 	case <-ctx.Done():
 		l.stopExec()
 		sctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
-		defer cancel() // the --exec commands share the drain limit
+		defer cancel()
 		err = srv.Shutdown(sctx)
 		if err != nil {
 			l.cutting.Store(true)
 			srv.Close()
 		}
 		<-errc
-		ctx = sctx
+		drain = sctx
 	}
 	// srv.Serve has returned, so every accepted connection has been
 	// counted; wait for them and their handlers to finish.
 	l.busy.wait()
-	if ctx.Err() == nil { // Serve failed: the commands still get the drain limit
+	if drain == nil {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+		drain, cancel = context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
 		defer cancel()
 	}
-	l.waitExec(ctx)
+	l.waitExec(drain)
 	return err
 }
 
