@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	sender "github.com/webhook-tool/webhook-tool/internal/delivery"
@@ -107,7 +109,7 @@ func (l *Listener) refuseExec(w http.ResponseWriter, d *delivery, why error) (in
 // retries). refused is reported here, where the delivery's seq is known.
 func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorded bool) {
 	if refused != nil && recorded {
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d answered 503: %s\n", d.rec.Seq, d.rec.Error)
+		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d: %s\n", d.rec.Seq, d.rec.Error)
 	}
 	if job == nil {
 		return
@@ -129,11 +131,48 @@ func (l *Listener) stopExec() {
 }
 
 // waitExec lets the running commands finish until ctx is done, then kills
-// them; every run is recorded when it returns.
+// them; every run is recorded when it returns, and the queued commands
+// that were not run are named in one line.
 func (l *Listener) waitExec(ctx context.Context) {
-	if l.exec != nil {
-		l.exec.Wait(ctx)
+	if l.exec == nil {
+		return
 	}
+	l.exec.Wait(ctx)
+	l.notRun.Lock()
+	seqs := l.notRun.seqs
+	l.notRun.Unlock()
+	if len(seqs) == 0 {
+		return
+	}
+	slices.Sort(seqs)
+	fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %d queued %s not run: listen stopped before their turn; to run them, replay their deliveries: webhook-tool replay RECORD --seq %s --to URL\n",
+		len(seqs), plural(len(seqs), "command was", "commands were"), seqRanges(seqs))
+}
+
+// notRunSeqs are the deliveries whose queued commands were not run.
+type notRunSeqs struct {
+	sync.Mutex
+	seqs []int64
+}
+
+// seqRanges writes sorted seqs as replay --seq takes them: 3-5,9.
+func seqRanges(seqs []int64) string {
+	var b strings.Builder
+	for i := 0; i < len(seqs); {
+		j := i
+		for j+1 < len(seqs) && seqs[j+1] == seqs[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(seqs[i], 10))
+		if j > i {
+			b.WriteString("-" + strconv.FormatInt(seqs[j], 10))
+		}
+		i = j + 1
+	}
+	return b.String()
 }
 
 // execStderr streams a line of a command's standard error to stderr,
@@ -160,7 +199,11 @@ func (l *Listener) execDone(res *hookexec.Result) {
 		// Loud, but not a RecordFailure: those are requests answered 500.
 		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: the run of the command for #%d NOT RECORDED: %v\n", e.DeliverySeq, err)
 	}
-	if msg := execProblem(e); msg != "" {
+	if e.NotRun {
+		l.notRun.Lock()
+		l.notRun.seqs = append(l.notRun.seqs, e.DeliverySeq)
+		l.notRun.Unlock()
+	} else if msg := execProblem(e); msg != "" {
 		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: #%d: %s\n", e.DeliverySeq, msg)
 	}
 	if l.cfg.Output == Pretty {
@@ -187,7 +230,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 	}
 	switch {
 	case res.NotRun:
-		e.Error = fmt.Sprintf("not run: listen was stopped before its turn; to run it, replay delivery #%d (webhook-tool replay --seq %d)", j.DeliverySeq, j.DeliverySeq)
+		e.Error = "not run: listen was stopped before its turn"
 	case res.Err != nil:
 		e.Error = "could not start: " + l.masker.maskText(res.Err.Error())
 	case res.TimedOut:
@@ -223,10 +266,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 // execProblem is what went wrong in a run, "" when nothing did.
 func execProblem(e *record.Exec) string {
 	var parts []string
-	switch {
-	case e.NotRun:
-		parts = append(parts, e.Error)
-	case e.Error != "":
+	if e.Error != "" {
 		parts = append(parts, "the command "+e.Error)
 	}
 	if cb := e.Callback; cb != nil {

@@ -328,7 +328,7 @@ func TestExecFullQueueAnswers503AndTheRetryRuns(t *testing.T) {
 	if runs := execLines(recs); len(runs) != 3 {
 		t.Errorf("%d runs, want 3", len(runs))
 	}
-	if !strings.Contains(e.errOut.String(), "webhook-tool: warning: #3 answered 503: the --exec queue is full") {
+	if !strings.Contains(e.errOut.String(), "webhook-tool: warning: #3: the --exec queue is full (1 running, 1 waiting): answered 503 with Retry-After: 5, so the sender retries\n") {
 		t.Errorf("stderr:\n%s", e.errOut)
 	}
 	if st := e.l.Stats().Exec; st.Refused != 1 || st.OK != 3 {
@@ -375,7 +375,7 @@ func TestExecCtrlCKillsWhatOutlastsTheDrainAndRunsNoQueuedCommand(t *testing.T) 
 	if st := e.l.Stats().Exec; st.Killed != 1 || st.NotRun != 1 {
 		t.Errorf("stats = %+v", st)
 	}
-	if s := e.errOut.String(); !strings.Contains(s, "#2: not run: listen was stopped before its turn") {
+	if s := e.errOut.String(); !strings.Contains(s, "webhook-tool: error: 1 queued command was not run: listen stopped before their turn; to run them, replay their deliveries: webhook-tool replay RECORD --seq 2 --to URL\n") {
 		t.Errorf("stderr:\n%s", s)
 	}
 }

@@ -137,7 +137,8 @@ type Listener struct {
 	// not parse, and the forward then fails on it.
 	fwdBase *url.URL
 
-	exec *hookexec.Runner // nil without Config.Exec
+	exec   *hookexec.Runner // nil without Config.Exec
+	notRun notRunSeqs
 }
 
 // New checks cfg and returns a Listener.
