@@ -116,6 +116,9 @@ func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorde
 	}
 	if !recorded {
 		l.exec.Release()
+		if d.rec.DeliveryID != "" {
+			l.seen.remove(d.rec.DeliveryID) // its retry must run the command
+		}
 		return
 	}
 	job.DeliverySeq = d.rec.Seq

@@ -4,6 +4,7 @@ package listener_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -377,5 +379,44 @@ func TestExecCtrlCKillsWhatOutlastsTheDrainAndRunsNoQueuedCommand(t *testing.T) 
 	}
 	if s := e.errOut.String(); !strings.Contains(s, "webhook-tool: error: 1 queued command was not run: listen stopped before their turn; to run them, replay their deliveries: webhook-tool replay RECORD --seq 2 --to URL\n") {
 		t.Errorf("stderr:\n%s", s)
+	}
+}
+
+// failFirst fails its first write, as a disk that was full for a moment.
+type failFirst struct {
+	mu     sync.Mutex
+	failed bool
+}
+
+func (f *failFirst) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.failed {
+		f.failed = true
+		return 0, errors.New("no space left on device")
+	}
+	return len(p), nil
+}
+
+// TestExecNotRunForADeliveryAnswered500: a delivery that could not be
+// recorded is answered 500 and runs nothing; the sender's retry is no
+// duplicate, and runs the command.
+func TestExecNotRunForADeliveryAnswered500(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "log")
+	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_ID" >> '`+log+"'\n"), func(c *listener.Config) {
+		c.Secrets, c.Scheme = nil, signature.None
+		c.Records = record.NewWriter(&failFirst{}, record.Options{})
+	})
+	body := paDelivery(t, "permission_assist.access_request_provisioning", "eeeeeeee-0000-4000-8000-000000000005", "https://pa.example.com/webhooks/callback/")
+	if status, _ := e.post("/", body); status != 500 {
+		t.Fatalf("first attempt: %d, want 500", status)
+	}
+	if status, _ := e.post("/", body); status != 200 {
+		t.Fatalf("retry: %d, want 200", status)
+	}
+	e.stop()
+	if raw, _ := os.ReadFile(log); string(raw) != "eeeeeeee-0000-4000-8000-000000000005\n" {
+		t.Errorf("the command ran for %q, want the retry alone", raw)
 	}
 }
