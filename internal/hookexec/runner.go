@@ -65,7 +65,7 @@ type Config struct {
 
 	// Stderr gets each line a command writes on its standard error, without
 	// the newline, as it is written (long lines in pieces). It may be called
-	// from several goroutines at once.
+	// from several goroutines at once; line is only valid during the call.
 	Stderr func(j *Job, line []byte)
 	// Done gets every job submitted, once, when it has finished, was killed,
 	// or will not run. It is called from the runner's goroutines, several at
