@@ -174,7 +174,7 @@ func execSummary(st *hookexec.Stats) string {
 		s += fmt.Sprintf(", %d killed at shutdown", st.Killed)
 	}
 	if st.NotRun > 0 {
-		s += fmt.Sprintf(", %d not run (stopped before their turn)", st.NotRun)
+		s += fmt.Sprintf(", %d not run (still queued at the drain limit)", st.NotRun)
 	}
 	return s
 }

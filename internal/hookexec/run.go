@@ -69,6 +69,9 @@ func (r *Runner) run(j *Job) *Result {
 		case errors.Is(cause, errShutdownKill):
 			res.Killed = true
 		}
+		if res.TimedOut || res.Killed {
+			res.ExitCode = -1 // as on unix for a killed process, on Windows too
+		}
 	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) && !errors.Is(err, exec.ErrWaitDelay) && !res.TimedOut && !res.Killed {

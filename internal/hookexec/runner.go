@@ -11,8 +11,9 @@
 //
 // A run that outlives Timeout is killed with its whole process group, so a
 // child the command started dies with it. At shutdown, Stop refuses new work
-// and Wait lets the running commands finish until its context is done, then
-// kills them; queued commands that had not started are reported as not run.
+// and Wait lets the commands run, queued ones too, until its context is
+// done; then it kills the running ones, and the queued commands that had not
+// started are reported as not run.
 //
 // The package knows nothing of HTTP requests or records: the listener decides
 // which deliveries qualify, and hears of every run through Config.Done.
@@ -93,7 +94,7 @@ type Result struct {
 	ExitCode  int  // the command's exit status; -1 when it was killed or never ran
 	TimedOut  bool // killed after Config.Timeout
 	Killed    bool // killed at shutdown, after the drain limit
-	NotRun    bool // still queued at shutdown: it never started
+	NotRun    bool // still queued at the drain limit: it never started
 
 	Stdout          []byte // what it wrote on standard output, at most the callback limit
 	StdoutTruncated bool   // it wrote more than Stdout holds
@@ -123,7 +124,7 @@ type Stats struct {
 	Failed           int64 // exited non-zero or could not start (timeouts and kills not included)
 	TimedOut         int64
 	Killed           int64 // at shutdown
-	NotRun           int64 // still queued at shutdown
+	NotRun           int64 // still queued at the drain limit
 	Refused          int64 // Reserve calls refused (queue full or shutting down)
 	Callbacks        int64 // callbacks posted
 	CallbackFailures int64 // of those, not answered 2xx
@@ -227,25 +228,19 @@ func (r *Runner) Release() { <-r.slots }
 // successful Reserve, and come before Wait; it never blocks.
 func (r *Runner) Submit(j *Job) { r.jobs <- j }
 
-// Stop refuses new reservations and starts no queued job: from now on a
-// job reaching a worker is reported as not run. Commands already running go
-// on. It is safe to call more than once.
+// Stop refuses new reservations: the jobs already submitted go on (until
+// Wait's context is done). It is safe to call more than once.
 func (r *Runner) Stop() {
 	r.mu.Lock()
 	r.stopped = true
 	r.mu.Unlock()
 }
 
-func (r *Runner) isStopped() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.stopped
-}
-
 // Wait stops the runner (as Stop) and returns once every submitted job is
-// done and reported. The running commands may finish until ctx is done;
-// then they are killed with their process groups. Call it after the last
-// Submit; the runner takes no more jobs after it.
+// done and reported. The commands, queued ones too, may run until ctx is
+// done; then the running ones are killed with their process groups, and no
+// queued one starts. Call it after the last Submit; the runner takes no more
+// jobs after it.
 func (r *Runner) Wait(ctx context.Context) {
 	r.Stop()
 	r.waited.Do(func() { close(r.jobs) })
@@ -279,7 +274,7 @@ func (r *Runner) work() {
 	defer r.workers.Done()
 	for j := range r.jobs {
 		var res *Result
-		if r.isStopped() {
+		if r.killCtx.Err() != nil { // past the drain limit
 			r.n.notRun.Add(1)
 			res = &Result{Job: j, StartedAt: r.cfg.Now(), ExitCode: -1, NotRun: true}
 		} else {

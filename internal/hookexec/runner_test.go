@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -483,11 +484,14 @@ func TestStderrStreamedAsLines(t *testing.T) {
 	}
 }
 
-func TestWaitLetsRunningCommandsFinishAndRunsNoQueuedOne(t *testing.T) {
+// TestWaitLetsCommandsFinishQueuedOnesToo: after Ctrl-C no new job is
+// taken, and the ones submitted still run within the drain limit, the
+// queued one after the running one.
+func TestWaitLetsCommandsFinishQueuedOnesToo(t *testing.T) {
 	dir := t.TempDir()
 	started, gate := filepath.Join(dir, "started"), filepath.Join(dir, "gate")
 	r, results := runner(t, hookexec.Config{
-		Command:     script(t, dir, "touch '"+started+"'\nwhile [ ! -e '"+gate+"' ]; do sleep 0.05; done\necho finished\n"),
+		Command:     script(t, dir, "touch '"+started+"'\nwhile [ ! -e '"+gate+"' ]; do sleep 0.05; done\necho \"finished $WEBHOOK_SEQ\"\n"),
 		Concurrency: 1,
 	})
 	submit(t, r, &hookexec.Job{DeliverySeq: 1})
@@ -503,14 +507,13 @@ func TestWaitLetsRunningCommandsFinishAndRunsNoQueuedOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-done
-	first, second := next(t, results), next(t, results)
-	if first.Job.DeliverySeq != 1 || first.ExitCode != 0 || first.Killed || string(first.Stdout) != "finished\n" {
-		t.Errorf("running job: seq %d exit %d killed %v stdout %q", first.Job.DeliverySeq, first.ExitCode, first.Killed, first.Stdout)
+	for _, seq := range []int64{1, 2} {
+		res := next(t, results)
+		if res.Job.DeliverySeq != seq || res.ExitCode != 0 || res.Killed || res.NotRun || string(res.Stdout) != fmt.Sprintf("finished %d\n", seq) {
+			t.Errorf("job %d: seq %d exit %d killed %v not run %v stdout %q", seq, res.Job.DeliverySeq, res.ExitCode, res.Killed, res.NotRun, res.Stdout)
+		}
 	}
-	if second.Job.DeliverySeq != 2 || !second.NotRun || second.Started {
-		t.Errorf("queued job: seq %d not run %v started %v", second.Job.DeliverySeq, second.NotRun, second.Started)
-	}
-	if st := r.Stats(); st.OK != 1 || st.NotRun != 1 || st.Refused != 1 {
+	if st := r.Stats(); st.OK != 2 || st.NotRun != 0 || st.Refused != 1 {
 		t.Errorf("stats = %+v", st)
 	}
 }
@@ -519,19 +522,24 @@ func TestWaitKillsWhatOutlastsTheDrainLimit(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "grandchild")
 	r, results := runner(t, hookexec.Config{
-		Command: script(t, dir, "sleep 300 &\necho $! > '"+pidFile+".tmp'\nmv '"+pidFile+".tmp' '"+pidFile+"'\nwait\n"),
+		Command:     script(t, dir, "sleep 300 &\necho $! > '"+pidFile+".tmp'\nmv '"+pidFile+".tmp' '"+pidFile+"'\nwait\n"),
+		Concurrency: 1,
 	})
 	submit(t, r, &hookexec.Job{DeliverySeq: 1})
+	submit(t, r, &hookexec.Job{DeliverySeq: 2}) // waits for the first
 	waitFile(t, pidFile)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // the drain limit has passed
 	r.Wait(ctx)
 	res := next(t, results)
-	if !res.Killed || res.TimedOut || res.ExitCode != -1 {
-		t.Fatalf("killed %v, timed out %v, exit %d", res.Killed, res.TimedOut, res.ExitCode)
+	if res.Job.DeliverySeq != 1 || !res.Killed || res.TimedOut || res.ExitCode != -1 {
+		t.Fatalf("seq %d killed %v, timed out %v, exit %d", res.Job.DeliverySeq, res.Killed, res.TimedOut, res.ExitCode)
 	}
 	waitGone(t, readPid(t, pidFile))
-	if st := r.Stats(); st.Killed != 1 {
+	if res := next(t, results); res.Job.DeliverySeq != 2 || !res.NotRun || res.Started {
+		t.Errorf("queued job: seq %d not run %v started %v", res.Job.DeliverySeq, res.NotRun, res.Started)
+	}
+	if st := r.Stats(); st.Killed != 1 || st.NotRun != 1 {
 		t.Errorf("stats = %+v", st)
 	}
 }

@@ -126,7 +126,8 @@ func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorde
 }
 
 // stopExec takes no more commands: deliveries that would run one are
-// answered 503 from now on, and queued ones will not start.
+// answered 503 from now on. The queued ones still run, within the drain
+// limit.
 func (l *Listener) stopExec() {
 	if l.exec != nil {
 		l.exec.Stop()
@@ -148,8 +149,9 @@ func (l *Listener) waitExec(ctx context.Context) {
 		return
 	}
 	slices.Sort(seqs)
-	fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %d queued %s not run: listen stopped before their turn; to run them, replay their deliveries: webhook-tool replay RECORD --seq %s --to URL\n",
-		len(seqs), plural(len(seqs), "command was", "commands were"), seqRanges(seqs))
+	them := plural(len(seqs), "it, replay its delivery", "them, replay their deliveries")
+	fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %d queued %s not run: still waiting at the %s drain limit; to run %s: webhook-tool replay RECORD --seq %s --to URL\n",
+		len(seqs), plural(len(seqs), "command was", "commands were"), l.cfg.ShutdownTimeout, them, seqRanges(seqs))
 }
 
 // notRunSeqs are the deliveries whose queued commands were not run.
@@ -233,7 +235,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 	}
 	switch {
 	case res.NotRun:
-		e.Error = "not run: listen was stopped before its turn"
+		e.Error = fmt.Sprintf("not run: still waiting for its turn at the %s drain limit", l.cfg.ShutdownTimeout)
 	case res.Err != nil:
 		e.Error = "could not start: " + l.masker.maskText(res.Err.Error())
 	case res.TimedOut:

@@ -377,7 +377,7 @@ func TestExecCtrlCKillsWhatOutlastsTheDrainAndRunsNoQueuedCommand(t *testing.T) 
 	if st := e.l.Stats().Exec; st.Killed != 1 || st.NotRun != 1 {
 		t.Errorf("stats = %+v", st)
 	}
-	if s := e.errOut.String(); !strings.Contains(s, "webhook-tool: error: 1 queued command was not run: listen stopped before their turn; to run them, replay their deliveries: webhook-tool replay RECORD --seq 2 --to URL\n") {
+	if s := e.errOut.String(); !strings.Contains(s, "webhook-tool: error: 1 queued command was not run: still waiting at the 200ms drain limit; to run it, replay its delivery: webhook-tool replay RECORD --seq 2 --to URL\n") {
 		t.Errorf("stderr:\n%s", s)
 	}
 }

@@ -23,7 +23,7 @@ type Exec struct {
 	ExitCode      int           `json:"exit_code"`
 	TimedOut      bool          `json:"timed_out"`
 	Killed        bool          `json:"killed,omitempty"`  // at shutdown, after the drain limit
-	NotRun        bool          `json:"not_run,omitempty"` // still queued at shutdown
+	NotRun        bool          `json:"not_run,omitempty"` // still queued at the drain limit
 	DurationMS    float64       `json:"duration_ms"`
 	StdoutExcerpt string        `json:"stdout_excerpt"`
 	StderrExcerpt string        `json:"stderr_excerpt"`
