@@ -15,6 +15,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/payload/paygen"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -64,8 +65,13 @@ func addExecFlags(cmd *cobra.Command, o *ExecOptions) {
 	_ = cmd.RegisterFlagCompletionFunc("exec-on", execOnCompletion)
 }
 
+// execOnCompletion offers what a filter may name: the bundled schemas, the
+// Permission Assist events and the Permit types.
 func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	names := []string{"permission_assist.access_request", "AccessRequestProvisioning"}
+	names := schemaNames()
+	for _, e := range paygen.Events {
+		names = append(names, e.Name)
+	}
 	names = append(names, hookexec.PermitTypes...)
 	return names, cobra.ShellCompDirectiveNoFileComp
 }
