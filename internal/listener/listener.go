@@ -254,9 +254,9 @@ func (l *Listener) Stats() Stats {
 // has finished, its request recorded: the caller may close Records then.
 //
 // With Config.Exec, ctx being done also stops taking commands (a delivery
-// that would run one is answered 503), and Serve waits for the running ones
-// within the same ShutdownTimeout, then kills them; every run is recorded
-// before it returns.
+// that would run one is answered 503); the commands already taken run
+// within the same ShutdownTimeout, and those still running then are killed.
+// Every run is recorded before Serve returns.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler: l,
