@@ -167,11 +167,12 @@ func describeExec(cfg *listener.ExecConfig) string {
 
 // execSummary is the summary's part about --exec.
 func execSummary(st *hookexec.Stats) string {
+	posted := st.Callbacks - st.CallbackFailures
 	s := fmt.Sprintf("%d %s run (%d ok, %d failed, %d timed out), %d %s posted",
 		st.Runs, plural(int(st.Runs), "command", "commands"), st.OK, st.Failed, st.TimedOut,
-		st.Callbacks, plural(int(st.Callbacks), "callback", "callbacks"))
+		posted, plural(int(posted), "callback", "callbacks"))
 	if st.CallbackFailures > 0 {
-		s += fmt.Sprintf(" (%d failed)", st.CallbackFailures)
+		s += fmt.Sprintf(" (%d more failed)", st.CallbackFailures)
 	}
 	if st.Refused > 0 {
 		s += fmt.Sprintf(", %d refused with 503 (queue full or shutting down)", st.Refused)

@@ -126,8 +126,8 @@ type Stats struct {
 	Killed           int64 // at shutdown
 	NotRun           int64 // still queued at the drain limit
 	Refused          int64 // Reserve calls refused (queue full or shutting down)
-	Callbacks        int64 // callbacks posted
-	CallbackFailures int64 // of those, not answered 2xx
+	Callbacks        int64 // callbacks attempted
+	CallbackFailures int64 // of those, not answered 2xx (or not at all)
 }
 
 type counters struct {

@@ -255,7 +255,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 		case c.Err != nil:
 			cb.Error = l.masker.maskText(sender.Describe(c.Err))
 			if !c.Sent {
-				cb.Error += " (nothing reached the server)"
+				cb.Error += " (nothing reached the server: sending it again is safe)"
 			}
 		case !c.OK():
 			cb.Error = "answered " + c.Reason
