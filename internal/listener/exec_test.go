@@ -420,3 +420,25 @@ func TestExecNotRunForADeliveryAnswered500(t *testing.T) {
 		t.Errorf("the command ran for %q, want the retry alone", raw)
 	}
 }
+
+func TestExecCallbackThatReachesNobodyIsReported(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // connection refused from now on
+	dir := t.TempDir()
+	e := startExec(t, hookScript(t, dir, "cat > /dev/null\necho Done.\n"), func(c *listener.Config) {
+		c.Exec.Sender = &callback.Sender{Client: http.DefaultClient, Timeout: 10 * time.Second}
+	})
+	const id = "ffffffff-0000-4000-8000-000000000006"
+	body := paDelivery(t, "permission_assist.access_request_provisioning", id, gone.URL+"/webhooks/callback/")
+	e.post("/", body, signed(t, id, body)...)
+	run := e.records()[1]
+	if dig(run, "callback.status") != nil || !strings.Contains(dig(run, "callback.error").(string), "(nothing reached the server: sending it again is safe)") {
+		t.Errorf("run = %v", run)
+	}
+	if s := e.errOut.String(); !strings.Contains(s, "webhook-tool: error: #1: callback to "+gone.URL+"/webhooks/callback/"+id+" failed: ") {
+		t.Errorf("stderr:\n%s", s)
+	}
+	if st := e.l.Stats().Exec; st.OK != 1 || st.Callbacks != 1 || st.CallbackFailures != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+}
