@@ -162,6 +162,9 @@ func TestSelection(t *testing.T) {
 	if !(Selection{}).Match(&record.Record{Seq: 99, Path: "/"}) {
 		t.Error("an empty selection must take every record")
 	}
+	if (Selection{}).Match(&record.Record{Seq: 4, Kind: record.KindExec}) {
+		t.Error("a run of listen --exec's command is not a request to replay")
+	}
 	for _, bad := range []string{"0", "x", "5-3", "1-", "-2", ""} {
 		if _, err := ParseSeqs([]string{bad}); err == nil || err.Error() != `bad --seq "`+bad+`"` {
 			t.Errorf("ParseSeqs(%q) = %v", bad, err)
