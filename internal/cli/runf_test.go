@@ -37,6 +37,14 @@ func TestFlagsParseAlone(t *testing.T) {
 				return nil
 			})
 		}, []string{"--addr", "127.0.0.1:0", "--secret", "a", "--secret", "b", "--tls", "--max-body", "2MiB"}},
+		{"listen --exec", func(ran *bool) *cobra.Command {
+			return newListenCmd(app, func(o *ListenOptions) error {
+				e := o.Exec
+				*ran = e.Command.set && e.Command.value == "./p.sh" && len(e.On) == 2 && e.On[1] == "invite_user" &&
+					e.Timeout == 30*time.Second && e.Concurrency == 2 && !e.Callback
+				return nil
+			})
+		}, []string{"--exec", "./p.sh", "--exec-on", "AccessRequestProvisioning", "--exec-on", "invite_user", "--exec-timeout", "30s", "--exec-concurrency", "2", "--exec-callback=false"}},
 		{"verify", func(ran *bool) *cobra.Command {
 			return newVerifyCmd(app, func(o *VerifyOptions) error {
 				*ran = o.File == "body.json" && len(o.Headers) == 2 && o.Tolerance == 0 && o.Scheme == "auto"
