@@ -1,0 +1,462 @@
+package signature
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The signature doctor: when Verify fails, Diagnose tries a fixed list of
+// the changes that usually break a signature on its way from the sender to
+// the check (a re-serialised body, an added newline, a secret used with the
+// wrong encoding, a signature in the wrong encoding, a clock that is off) and
+// names the one that makes the signature match.
+//
+// The direction matters: the receiver holds the body B' it was given and a
+// header signed over the body B the sender sent. Each candidate is a change T
+// to what the receiver holds (or to how it reads the secret or the header)
+// such that the signature over T(B') is the one in the header; the report
+// then names what undid T on the way in.
+
+// Cause names what most likely changed, as a stable id: it appears in JSON
+// output and records ("diagnosis":{"cause":ID,...}).
+type Cause string
+
+// The causes Diagnose reports.
+const (
+	CauseJSONReformatted   Cause = "json-reformatted"   // compacted, pretty-printed, keys reordered or escapes changed
+	CauseTrailingNewline   Cause = "trailing-newline"   // a final newline added or removed
+	CauseLineEndings       Cause = "line-endings"       // CRLF <-> LF
+	CauseBOM               Cause = "bom"                // a UTF-8 byte order mark added or removed
+	CauseSecretEncoding    Cause = "secret-encoding"    // raw bytes vs base64 after whsec_
+	CauseSecretWhitespace  Cause = "secret-whitespace"  // surrounding whitespace or quotes on the secret
+	CauseOtherSecret       Cause = "other-secret"       // a secret configured for something else matched
+	CauseSignatureEncoding Cause = "signature-encoding" // hex vs base64, or a missing v1, / sha256= prefix
+	CauseClock             Cause = "clock"              // the signature matches; only the timestamp is out of tolerance
+)
+
+// MaxDiagnoseBody is the largest body Diagnose transforms. Larger bodies get
+// only the candidates that leave the body alone (secret and signature
+// encodings), so a huge delivery cannot make a failure expensive.
+const MaxDiagnoseBody = 1 << 20
+
+// Diagnosis is the finding: the cause and a sentence a person acts on,
+// naming the exact change. It never contains a secret.
+type Diagnosis struct {
+	Cause  Cause  `json:"cause"`
+	Detail string `json:"detail"`
+}
+
+// Candidate is one change Diagnose tried, for `verify --explain`.
+type Candidate struct {
+	Scheme  Scheme `json:"scheme"`
+	Cause   Cause  `json:"cause"`
+	Change  string `json:"change"`  // what was changed, in words
+	Outcome string `json:"outcome"` // "match", "no match" or "skipped: why"
+}
+
+// NamedSecret is a secret configured for something other than this check,
+// with a name safe to print ("the config file's secret").
+type NamedSecret struct {
+	Name  string
+	Value string
+}
+
+// DiagnoseOptions configures Diagnose: the options Verify was given, plus
+// what else may have signed the request.
+type DiagnoseOptions struct {
+	VerifyOptions
+	// Others are secrets configured elsewhere (another environment, a
+	// lower-precedence setting) that Verify did not try.
+	Others []NamedSecret
+}
+
+// Report is what Diagnose found and, for the curious, what it tried.
+type Report struct {
+	Diagnosis *Diagnosis // nil when nothing explains the failure
+	Tried     []Candidate
+	// Repeats counts body candidates left out because they gave bytes an
+	// earlier candidate (or the body itself) already had.
+	Repeats int
+}
+
+// Diagnose looks for the cause of the failure res, which Verify returned
+// for opts, h and body. It does nothing for a valid result or for failures
+// no change explains (a missing header, no secret): it is never on the
+// success path. Candidates are tried in a fixed order, most likely first,
+// and the first that matches is the diagnosis.
+func Diagnose(opts DiagnoseOptions, h Headers, body []byte, res Result) Report {
+	var d doctor
+	switch res.Kind {
+	case StaleTimestamp, FutureTimestamp:
+		d.clock(opts.VerifyOptions, h, res)
+		return d.report
+	case NoMatch, MalformedHeader:
+	default:
+		return d.report
+	}
+	d.secrets = nonEmptySecrets(opts.Secrets)
+	d.others = opts.Others
+	d.body = body
+	if res.Scheme == Bearer {
+		d.bearer(h)
+		return d.report
+	}
+	d.signed(findTargets(h, res.Scheme))
+	return d.report
+}
+
+// doctor carries one diagnosis.
+type doctor struct {
+	secrets []string
+	others  []NamedSecret
+	body    []byte
+	report  Report
+}
+
+func nonEmptySecrets(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// try records a candidate; found reports the diagnosis when it matched.
+func (d *doctor) try(t *target, cause Cause, change string, matched bool, detail string) bool {
+	outcome := "no match"
+	if matched {
+		outcome = "match"
+		d.report.Diagnosis = &Diagnosis{Cause: cause, Detail: detail}
+	}
+	d.report.Tried = append(d.report.Tried, Candidate{Scheme: t.scheme, Cause: cause, Change: change, Outcome: outcome})
+	return matched
+}
+
+func (d *doctor) skip(scheme Scheme, cause Cause, change, why string) {
+	d.report.Tried = append(d.report.Tried, Candidate{Scheme: scheme, Cause: cause, Change: change, Outcome: "skipped: " + why})
+}
+
+// signed runs the candidates against the HMAC schemes' signatures, in
+// order: the signature's encoding, then the body, then the secret.
+func (d *doctor) signed(targets []*target) {
+	keys := make([][]namedKey, len(targets))
+	for i, t := range targets {
+		keys[i] = t.keys(d.secrets)
+		if d.signatureEncoding(t, keys[i]) {
+			return
+		}
+	}
+	var ok []*target
+	var okKeys [][]namedKey
+	for i, t := range targets {
+		if !t.hasCanonical() {
+			d.skip(t.scheme, "", "every change to the body or the secret",
+				"no signature in "+t.header+" is in the scheme's own form")
+			continue
+		}
+		ok, okKeys = append(ok, t), append(okKeys, keys[i])
+	}
+	if d.bodyCandidates(ok, okKeys) {
+		return
+	}
+	for i, t := range ok {
+		if d.secretCandidates(t, okKeys[i]) {
+			return
+		}
+	}
+}
+
+// signatureEncoding tries the signatures that were written in another
+// encoding or without their prefix, over the body as received.
+func (d *doctor) signatureEncoding(t *target, keys []namedKey) bool {
+	for _, s := range t.sigs {
+		if s.how == "" {
+			continue
+		}
+		change := t.header + " read " + s.how
+		matched := false
+		for _, k := range keys {
+			if hmac.Equal(t.mac(k.key, d.body), s.mac) {
+				matched = true
+			}
+		}
+		detail := fmt.Sprintf("the %s signature matches with %s: the sender writes it as %s, "+
+			"and the %s scheme expects %s; fix the sender's encoding of the signature",
+			t.scheme, change, s.written, t.scheme, t.expected)
+		if d.try(t, CauseSignatureEncoding, change, matched, detail) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAny reports whether the MAC of body under any key equals one of the
+// signatures in the scheme's own form; which names the key.
+func (t *target) matchAny(keys []namedKey, body []byte) (which string, ok bool) {
+	for _, k := range keys {
+		mac := t.mac(k.key, body)
+		found := false
+		for _, s := range t.sigs {
+			if s.how == "" && hmac.Equal(mac, s.mac) {
+				found = true
+			}
+		}
+		if found {
+			return k.name, true
+		}
+	}
+	return "", false
+}
+
+// namedKey is an HMAC key with a name safe to print ("secret 2").
+type namedKey struct {
+	name string
+	key  []byte
+}
+
+// keys derives the scheme's key from each secret, as Verify does.
+func (t *target) keys(secrets []string) []namedKey {
+	var out []namedKey
+	for i, s := range secrets {
+		k, ok := t.key(s)
+		if ok {
+			out = append(out, namedKey{secretLabelFor(i, len(secrets)), k})
+		}
+	}
+	return out
+}
+
+// key derives the scheme's HMAC key from a secret, as Verify does.
+func (t *target) key(secret string) ([]byte, bool) {
+	if t.scheme == Standard {
+		k, err := standardKey(secret)
+		return k, err == nil
+	}
+	return []byte(secret), secret != ""
+}
+
+func secretLabelFor(i, n int) string {
+	if n <= 1 {
+		return "the secret"
+	}
+	return "secret " + strconv.Itoa(i+1)
+}
+
+// target is one scheme's signature as the request carries it, read
+// leniently: every signature-looking value, in whatever encoding.
+type target struct {
+	scheme   Scheme
+	header   string // the header holding the signature
+	id, ts   string // the signed fields besides the body (Standard: both; Stripe: ts)
+	sigs     []foundSig
+	expected string // the scheme's own form, for messages
+}
+
+// foundSig is a decoded signature; how is "" when it is in the scheme's own
+// form, else how it was read ("as hex (not base64)").
+type foundSig struct {
+	mac     []byte
+	how     string
+	written string // the form the sender used, for messages
+}
+
+func (t *target) hasCanonical() bool {
+	for _, s := range t.sigs {
+		if s.how == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// mac computes the scheme's signature over body with key.
+func (t *target) mac(key, body []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	switch t.scheme {
+	case Standard:
+		return standardMAC(m, t.id, t.ts, body)
+	case Stripe:
+		return stripeMAC(m, t.ts, body)
+	}
+	return githubMAC(m, body)
+}
+
+// findTargets reads the signature of the scheme that failed and of every
+// other signing scheme whose header is present, in that order.
+func findTargets(h Headers, first Scheme) []*target {
+	var out []*target
+	order := []Scheme{first}
+	for _, s := range []Scheme{Standard, Stripe, GitHub} {
+		if s != first {
+			order = append(order, s)
+		}
+	}
+	for _, s := range order {
+		var t *target
+		switch s {
+		case Standard:
+			t = standardTarget(h)
+		case GitHub:
+			t = githubTarget(h)
+		case Stripe:
+			t = stripeTarget(h)
+		}
+		if t != nil && len(t.sigs) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func standardTarget(h Headers) *target {
+	idName, tsName, sigName := HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature
+	if !present(h, idName, tsName, sigName) {
+		idName, tsName, sigName = HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature
+	}
+	id, ts := h.Get(idName), h.Get(tsName)
+	if id == "" || ts == "" || len(h.Values(sigName)) == 0 {
+		return nil
+	}
+	t := &target{scheme: Standard, header: sigName, id: id, ts: ts, expected: `"v1,<base64>"`}
+	for _, v := range h.Values(sigName) {
+		for _, entry := range strings.Fields(v) {
+			version, enc, ok := strings.Cut(entry, ",")
+			if !ok {
+				enc = entry
+			} else if version != "v1" {
+				continue
+			}
+			t.add(enc, ok, "base64", "v1,")
+		}
+	}
+	return t
+}
+
+func githubTarget(h Headers) *target {
+	values := h.Values(HeaderGitHubSignature)
+	if len(values) == 0 {
+		return nil
+	}
+	t := &target{scheme: GitHub, header: HeaderGitHubSignature, expected: `"sha256=<hex>"`}
+	for _, v := range values {
+		enc, prefixed := strings.CutPrefix(strings.TrimSpace(v), "sha256=")
+		t.add(enc, prefixed, "hex", "sha256=")
+	}
+	return t
+}
+
+func stripeTarget(h Headers) *target {
+	values := h.Values(HeaderStripeSignature)
+	if len(values) == 0 {
+		return nil
+	}
+	t := &target{scheme: Stripe, header: HeaderStripeSignature, expected: `"t=<unix>,v1=<hex>"`}
+	var encs []string
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			key, val, _ := strings.Cut(strings.TrimSpace(item), "=")
+			switch key {
+			case "t":
+				if t.ts == "" {
+					t.ts = val
+				}
+			case "v1":
+				encs = append(encs, val)
+			}
+		}
+	}
+	if t.ts == "" {
+		return nil
+	}
+	for _, enc := range encs {
+		t.add(enc, true, "hex", "v1=")
+	}
+	return t
+}
+
+// encodings are the ways a 32-byte MAC is commonly written.
+var encodings = []struct {
+	name   string
+	decode func(string) ([]byte, error)
+}{
+	{"hex", hex.DecodeString},
+	{"base64", base64.StdEncoding.DecodeString},
+	{"unpadded base64", base64.RawStdEncoding.DecodeString},
+	{"URL-safe base64", base64.URLEncoding.DecodeString},
+	{"unpadded URL-safe base64", base64.RawURLEncoding.DecodeString},
+}
+
+// add decodes enc every way that yields a SHA-256 MAC. The scheme's own form
+// is want (the encoding) with its prefix; any other reading says how it
+// differs.
+func (t *target) add(enc string, prefixed bool, want, prefix string) {
+	var macs [][]byte
+	for _, e := range encodings {
+		mac, err := e.decode(enc)
+		if err != nil || len(mac) != macSize || anyEqual(mac, macs) {
+			continue // not this encoding, or one read the same already
+		}
+		macs = append(macs, mac)
+		var hows []string
+		if e.name != want {
+			hows = append(hows, "as "+e.name+" (not "+want+")")
+		}
+		if !prefixed {
+			hows = append(hows, "without its "+prefix+" prefix")
+		}
+		written := e.name
+		if !prefixed {
+			written += " with no " + prefix + " prefix"
+		} else {
+			written = prefix + "<" + e.name + ">"
+		}
+		t.sigs = append(t.sigs, foundSig{mac: mac, how: strings.Join(hows, " and "), written: written})
+	}
+}
+
+// clock explains a timestamp failure: Verify checks the signature first, so
+// the signature matched and only the time is off.
+func (d *doctor) clock(opts VerifyOptions, h Headers, res Result) {
+	var tsRaw string
+	switch res.Scheme {
+	case Standard:
+		if t := standardTarget(h); t != nil {
+			tsRaw = t.ts
+		}
+	case Stripe:
+		if t := stripeTarget(h); t != nil {
+			tsRaw = t.ts
+		}
+	}
+	ts, err := strconv.ParseInt(tsRaw, 10, 64)
+	if err != nil {
+		return
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	tol := opts.Tolerance
+	if tol == 0 {
+		tol = DefaultTolerance
+	}
+	off := time.Duration(clamp(now.Unix()-clamp(ts, -1<<33, 1<<33), -1<<33, 1<<33)) * time.Second
+	where := "behind"
+	if off < 0 {
+		off, where = -off, "ahead of"
+	}
+	change := "the timestamp in " + res.Header + " checked without the tolerance"
+	detail := fmt.Sprintf("the %s signature matches; only the timestamp is out of tolerance: %s (%d) is %s %s this clock, "+
+		"beyond the %s tolerance; if the delivery was just sent, one of the clocks is off by about that much (sync both), "+
+		"else it is an old delivery or a replay (check recorded ones with --tolerance 0)",
+		res.Scheme, res.Header, ts, off, where, tol)
+	d.try(&target{scheme: res.Scheme}, CauseClock, change, true, detail)
+}
