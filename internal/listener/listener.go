@@ -63,6 +63,10 @@ type Config struct {
 	MaxBody    int64            // 0: DefaultMaxBody
 	Status     int              // 0: DefaultStatus
 
+	// OtherSecrets are secrets configured for something else, which the
+	// signature doctor tries when no secret matches (never to accept).
+	OtherSecrets []signature.NamedSecret
+
 	Registry *payload.Registry
 	Schema   string // "" detects per payload
 
@@ -133,6 +137,8 @@ type Listener struct {
 	masker       secretMasker
 	redactHeader func(name, value string) string
 
+	doctor chan struct{} // slots for signature diagnoses (see diagnose)
+
 	// fwdBase is ForwardTo parsed, without its fragment; nil when it does
 	// not parse, and the forward then fails on it.
 	fwdBase *url.URL
@@ -191,6 +197,7 @@ func New(cfg Config) (*Listener, error) {
 		callbacks: newIDSet(1 << 16),
 		out:       &outBatcher{w: cfg.Out},
 		masker:    newSecretMasker(secrets),
+		doctor:    make(chan struct{}, doctorSlots),
 	}
 	if cfg.ForwardTo != "" {
 		l.fwdBase, _ = parseForwardTo(cfg.ForwardTo)
@@ -425,7 +432,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	job, refused := l.admit(d) // --exec
 	if !d.rec.Signature.Valid && d.rec.Signature.Kind != record.Unchecked {
 		status = http.StatusUnauthorized
-		respBody = []byte(d.rec.Signature.Reason + "\n")
+		respBody = rejectionText(d.rec.Signature)
 	} else if refused != nil {
 		status, respBody = l.refuseExec(w, d, refused)
 	} else if l.cfg.ForwardTo != "" {
@@ -551,6 +558,7 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: l.masker.mask(v.Reason)}
 		if !v.Valid {
 			rec.Signature.Kind = v.Kind.String()
+			rec.Signature.Diagnosis = l.diagnose(opts, r.Header, d.body, v)
 			l.n.badSig.Add(1)
 		}
 	}

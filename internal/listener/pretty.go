@@ -153,6 +153,9 @@ func (l *Listener) prettyNotes(b *bytes.Buffer, d *delivery) {
 	}
 	if s := rec.Signature; s != nil && !s.Valid && s.Kind != record.Unchecked {
 		note("signature:", s.Reason, pal.Red)
+		if dg := s.Diagnosis; dg != nil {
+			note("likely cause ("+string(dg.Cause)+"):", dg.Detail, pal.Yellow)
+		}
 	}
 	if rec.UserInviteID != "" {
 		note("invite to approve:", "user_invite_id "+pal.Bold(rec.UserInviteID), pal.Yellow)

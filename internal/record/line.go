@@ -50,6 +50,13 @@ func appendLine(dst []byte, r *Record) (_ []byte, ok bool) {
 			dst = append(dst, `,"kind":`...)
 			dst = jsonstr.Append(dst, s.Kind)
 		}
+		if d := s.Diagnosis; d != nil {
+			dst = append(dst, `,"diagnosis":{"cause":`...)
+			dst = jsonstr.Append(dst, string(d.Cause))
+			dst = append(dst, `,"detail":`...)
+			dst = jsonstr.Append(dst, d.Detail)
+			dst = append(dst, '}')
+		}
 		dst = append(dst, '}')
 	}
 	if s := r.Schema; s != nil {

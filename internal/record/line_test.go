@@ -12,6 +12,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/fixtures"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // reference is the record line as encoding/json writes it: the contract the
@@ -192,6 +193,10 @@ func TestAppendLineMatchesEncodingJSON(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			rec.Signature = nil
 			rec.Schema = nil
+		} else if rng.IntN(3) == 0 {
+			sig := *rec.Signature
+			sig.Diagnosis = &signature.Diagnosis{Cause: signature.Cause(randString(rng.IntN(8))), Detail: randString(rng.IntN(80))}
+			rec.Signature = &sig
 		}
 		if rng.IntN(4) == 0 {
 			rec.Forward = &Forward{URL: randString(8), Status: rng.IntN(600), DurationMS: rng.ExpFloat64() * math.Pow(10, float64(rng.IntN(40)-20))}

@@ -76,6 +76,9 @@ type Signature struct {
 	Valid  bool   `json:"valid"`
 	Reason string `json:"reason"`
 	Kind   string `json:"kind,omitempty"`
+	// Diagnosis is what most likely broke a signature that did not match,
+	// when the signature doctor found it.
+	Diagnosis *signature.Diagnosis `json:"diagnosis,omitempty"`
 }
 
 // Unchecked is Signature.Kind when the listener had no secret to check with.
