@@ -9,6 +9,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // Streams are the process's standard streams and what we know about them.
@@ -33,6 +34,10 @@ type App struct {
 
 	noColor    bool   // --no-color
 	configPath string // --config
+
+	// shadowedSecrets are the secrets a --secret flag (or the environment)
+	// overrode, for the signature doctor.
+	shadowedSecrets []signature.NamedSecret
 }
 
 // NewApp returns an App over the process's real streams and environment.

@@ -226,6 +226,7 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 
 		ShutdownTimeout: listenDrain,
 		Exec:            execCfg,
+		OtherSecrets:    otherSecrets(app),
 	}, nil
 }
 

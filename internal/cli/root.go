@@ -183,7 +183,7 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 			path = config.DefaultPath(app.Getenv)
 		}
 	}
-	err := config.Apply(config.Options{
+	copts := config.Options{
 		File:     path,
 		Explicit: explicit,
 		Getenv:   app.Getenv,
@@ -192,7 +192,8 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Warn: func(msg string) {
 			fmt.Fprintf(app.Err, "webhook-tool: %s %s\n", render.NewPalette(app.ColorErr()).Yellow("warning:"), msg)
 		},
-	}, cmd.Flags())
+	}
+	err := config.Apply(copts, cmd.Flags())
 	if err != nil {
 		hint := "fix the value, or point --config at another file"
 		var ce *config.Error
@@ -206,6 +207,7 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		}
 		return usageError(err, hint)
 	}
+	app.shadowedSecrets = shadowedSecrets(copts, cmd)
 	return nil
 }
 

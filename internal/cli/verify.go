@@ -26,6 +26,7 @@ type VerifyOptions struct {
 	Tolerance time.Duration
 	Recorded  string
 	Output    string
+	Explain   bool
 }
 
 func newVerifyCmd(app *App, runF func(*VerifyOptions) error) *cobra.Command {
@@ -48,7 +49,13 @@ so is a line that is not a record (one a crash cut short), with a warning.
 A record holds no bearer secret (it is stored as Bearer ****), so a bearer
 delivery is reported "not checked", with the listener's verdict, and is not
 counted as a failure: exit 0 when every delivery that could be checked is
-valid, 1 when one is not, 2 when none could be checked.`,
+valid, 1 when one is not, 2 when none could be checked.
+
+When a signature does not match, verify tries the usual causes (the body
+re-serialised or given a newline, CRLF or BOM; the secret read raw instead of
+base64 or with stray whitespace, or another configured secret; the signature
+in the wrong encoding; the clock) and names the one that makes it match.
+--explain prints every candidate tried, with its outcome.`,
 		Example: `  webhook-tool verify body.json --secret "$SECRET" \
       -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' \
       -H 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' --tolerance 0
@@ -69,6 +76,7 @@ valid, 1 when one is not, 2 when none could be checked.`,
 	addSchemeFlag(cmd, &opts.Scheme, "auto", true)
 	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far the signed timestamp may be from now, either way (0 = no check)")
 	cmd.Flags().StringVar(&opts.Recorded, "recorded", "", "verify every delivery in this NDJSON `FILE` (as listen --record writes)")
+	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "print every change the signature doctor tried on a failure, with its outcome")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	return cmd
 }
@@ -82,6 +90,7 @@ type verdict struct {
 	Kind   string `json:"kind"`
 	Header string `json:"header,omitempty"`
 	Secret int    `json:"secret,omitempty"` // 1-based index of the secret that matched
+	doctorFindings
 }
 
 func verifyRun(app *App, opts *VerifyOptions) error {
@@ -99,12 +108,13 @@ func verifyRun(app *App, opts *VerifyOptions) error {
 	if opts.Tolerance == 0 {
 		vo.Tolerance = -1 // the package's "no check"
 	}
+	do := doctorOptions{DiagnoseOptions: signature.DiagnoseOptions{VerifyOptions: vo, Others: otherSecrets(app)}, explain: opts.Explain}
 
 	if opts.Recorded != "" {
 		if opts.File != "" || len(opts.Headers) > 0 {
 			return usageErrorf("--recorded reads bodies and headers from the record: give no FILE or -H with it")
 		}
-		return verifyRecorded(app, opts, vo)
+		return verifyRecorded(app, opts, do)
 	}
 	if opts.File == "" {
 		return usageError(errors.New("nothing to verify: give the body's FILE (or - for standard input) and its headers with -H"),
@@ -122,7 +132,7 @@ func verifyRun(app *App, opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := verifyOne(vo, headers, body)
+	v, err := verifyOne(do, headers, body)
 	if err != nil {
 		return err
 	}
@@ -148,11 +158,11 @@ func needSecret(secrets []string) error {
 
 // verifyOne checks one request. Problems of the configuration rather than of
 // the request (no secret, an unusable secret) are usage errors.
-func verifyOne(vo signature.VerifyOptions, h http.Header, body []byte) (verdict, error) {
-	if err := needSecret(vo.Secrets); err != nil {
+func verifyOne(do doctorOptions, h http.Header, body []byte) (verdict, error) {
+	if err := needSecret(do.Secrets); err != nil {
 		return verdict{}, err
 	}
-	res := signature.Verify(vo, h, body)
+	res := signature.Verify(do.VerifyOptions, h, body)
 	switch res.Kind {
 	case signature.NoSecret:
 		return verdict{}, usageError(errors.New(res.Reason), "pass --secret S (or set WEBHOOK_TOOL_SECRET)")
@@ -163,6 +173,7 @@ func verifyOne(vo signature.VerifyOptions, h http.Header, body []byte) (verdict,
 	if res.Valid && res.Scheme != signature.None {
 		v.Secret = res.SecretIndex + 1
 	}
+	v.doctorFindings = do.diagnose(h, body, res)
 	return v, nil
 }
 
@@ -172,6 +183,10 @@ func verifyHint(v verdict) string {
 		return "the signature itself matched; for an old delivery pass --tolerance 0"
 	case v.Kind == signature.FutureTimestamp.String():
 		return "the signature itself matched; the sender's clock is ahead of this one (check both clocks, or pass --tolerance 0)"
+	case v.Diagnosis != nil:
+		// The reason already says how far off a timestamp is; for any
+		// other failure the likely cause is the hint.
+		return likelyCause(v.Diagnosis)
 	case v.Kind == signature.NoMatch.String() && v.Scheme == string(signature.Bearer):
 		return "check that the token the sender puts in Authorization is one of the --secret values"
 	case v.Kind == signature.NoMatch.String():
@@ -188,6 +203,7 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 		return
 	}
 	pal := render.NewPalette(app.ColorOut())
+	defer writeFindings(app.Out, v.doctorFindings, prefix)
 	switch {
 	case v.Kind == record.Unchecked:
 		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Yellow("not checked"), v.Scheme, v.Reason)
@@ -199,7 +215,7 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 	}
 }
 
-func verifyRecorded(app *App, opts *VerifyOptions, vo signature.VerifyOptions) error {
+func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 	f, err := os.Open(opts.Recorded)
 	if err != nil {
 		return usageError(fmt.Errorf("cannot read %s: %w", opts.Recorded, unwrapPathErr(err)), "")

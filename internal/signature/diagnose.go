@@ -456,7 +456,7 @@ func (d *doctor) clock(opts VerifyOptions, h Headers, res Result) {
 	change := "the timestamp in " + res.Header + " checked without the tolerance"
 	detail := fmt.Sprintf("the %s signature matches; only the timestamp is out of tolerance: %s (%d) is %s %s this clock, "+
 		"beyond the %s tolerance; if the delivery was just sent, one of the clocks is off by about that much (sync both), "+
-		"else it is an old delivery or a replay (check recorded ones with --tolerance 0)",
+		"else it is an old delivery or a replay (check recorded ones with verify --tolerance 0)",
 		res.Scheme, res.Header, ts, off, where, tol)
 	d.try(&target{scheme: res.Scheme}, CauseClock, change, true, detail)
 }

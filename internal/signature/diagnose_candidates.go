@@ -248,6 +248,9 @@ func (d *doctor) secretCandidates(t *target, normal []namedKey) bool {
 			d.skip(t.scheme, CauseOtherSecret, o.Name, "it cannot be used with the "+string(t.scheme)+" scheme")
 			continue
 		}
+		if sameKey(k, normal) {
+			continue // it is also one of the secrets given
+		}
 		_, ok = t.matchAny([]namedKey{{key: k}}, d.body)
 		detail := fmt.Sprintf("the %s signature matches %s, not the secret(s) given to this check: "+
 			"the sender signs with another environment's or setting's secret; give both sides the same one", t.scheme, o.Name)
