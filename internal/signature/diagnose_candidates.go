@@ -209,7 +209,7 @@ func (t *target) secretChanges(secret, name string) []secretChange {
 	case t.scheme == Standard:
 		if k, ok := decodeBase64(secret); ok {
 			out = append(out, secretChange{CauseSecretEncoding, name + " base64-decoded, as if it had the whsec_ prefix",
-				"the sender base64-decodes the secret (Svix's libraries always do), while a secret without whsec_ is used here as raw bytes; add the whsec_ prefix here" + same, k})
+				"the sender base64-decodes the secret (Svix's libraries always do), while a secret without whsec_ is used here as raw bytes; give it here with its whsec_ prefix", k})
 		}
 	case prefixed:
 		if k, err := standardKey(secret); err == nil {
