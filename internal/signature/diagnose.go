@@ -177,17 +177,19 @@ func (d *doctor) signed(targets []*target) {
 // signatureEncoding tries the signatures that were written in another
 // encoding or without their prefix, over the body as received.
 func (d *doctor) signatureEncoding(t *target, keys []namedKey) bool {
+	var macs [][]byte // the body's MAC under each key, computed once
 	for _, s := range t.sigs {
 		if s.how == "" {
 			continue
 		}
-		change := t.header + " read " + s.how
-		matched := false
-		for _, k := range keys {
-			if hmac.Equal(t.mac(k.key, d.body), s.mac) {
-				matched = true
+		if macs == nil {
+			macs = make([][]byte, len(keys))
+			for i, k := range keys {
+				macs[i] = t.mac(k.key, d.body)
 			}
 		}
+		change := t.header + " read " + s.how
+		matched := anyEqual(s.mac, macs)
 		detail := fmt.Sprintf("the %s signature matches with %s: the sender writes it as %s, "+
 			"and the %s scheme expects %s; fix the sender's encoding of the signature",
 			t.scheme, change, s.written, t.scheme, t.expected)
@@ -382,6 +384,11 @@ func stripeTarget(h Headers) *target {
 	return t
 }
 
+// maxSigs bounds the signatures read from one header: a sender rotating
+// secrets sends two or three, and a header stuffed with thousands must not
+// make the diagnosis (or its --explain listing) grow with it.
+const maxSigs = 16
+
 // encodings are the ways a 32-byte MAC is commonly written.
 var encodings = []struct {
 	name   string
@@ -398,6 +405,9 @@ var encodings = []struct {
 // is want (the encoding) with its prefix; any other reading says how it
 // differs.
 func (t *target) add(enc string, prefixed bool, want, prefix string) {
+	if len(t.sigs) >= maxSigs {
+		return
+	}
 	var macs [][]byte
 	for _, e := range encodings {
 		mac, err := e.decode(enc)

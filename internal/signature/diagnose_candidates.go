@@ -87,7 +87,7 @@ var layouts = []struct {
 // jsonChanges lists the re-serialisations: the string escapes alone, then
 // every layout, with the keys as received or sorted, with each escaping,
 // and (strings as received) with a trailing newline.
-func jsonChanges() []bodyChange {
+func jsonChanges(tree func() jsonNode) []bodyChange {
 	var out []bodyChange
 	for _, e := range escapings[1:] {
 		esc := e.esc
@@ -112,7 +112,7 @@ func jsonChanges() []bodyChange {
 					lay, esc, sorted, nl := l.lay, e.esc, sorted, nl
 					out = append(out, bodyChange{CauseJSONReformatted, name, reserialised,
 						func(b []byte) []byte {
-							v := writeJSON(nil, parseJSON(b), lay, esc, sorted, 0)
+							v := writeJSON(make([]byte, 0, len(b)), tree(), lay, esc, sorted, 0)
 							if nl {
 								v = append(v, '\n')
 							}
@@ -127,7 +127,15 @@ func jsonChanges() []bodyChange {
 
 // bodyCandidates tries every change to the body against every target.
 func (d *doctor) bodyCandidates(targets []*target, keys [][]namedKey) bool {
-	changes := append(textChanges[:len(textChanges):len(textChanges)], jsonChanges()...)
+	var parsed *jsonNode // parsed once, when a JSON change first needs it
+	tree := func() jsonNode {
+		if parsed == nil {
+			n := parseJSON(d.body)
+			parsed = &n
+		}
+		return *parsed
+	}
+	changes := append(textChanges[:len(textChanges):len(textChanges)], jsonChanges(tree)...)
 	if len(d.body) > MaxDiagnoseBody {
 		for _, t := range targets {
 			d.skip(t.scheme, "", "every change to the body",

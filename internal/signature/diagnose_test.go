@@ -302,3 +302,62 @@ func TestDiagnoseBounded(t *testing.T) {
 		}
 	}
 }
+
+// A header stuffed with signatures does not make the diagnosis grow with it.
+func TestDiagnoseManySignatures(t *testing.T) {
+	vo := signature.VerifyOptions{Scheme: signature.Standard, Secrets: []string{stdSecret}, Now: time.Unix(stdTS, 0)}
+	var entries []string
+	for i := range 5000 {
+		entries = append(entries, "v1,"+hex.EncodeToString(mac([]byte{byte(i), byte(i >> 8)}, "x")))
+	}
+	h := hdr("webhook-id", stdID, "webhook-timestamp", "1614265330", "webhook-signature", strings.Join(entries, " "))
+	rep := signature.Diagnose(signature.DiagnoseOptions{VerifyOptions: vo}, h, []byte(sent), signature.Verify(vo, h, []byte(sent)))
+	if rep.Diagnosis != nil || len(rep.Tried) > 20 {
+		t.Errorf("%d candidates tried, diagnosis %+v", len(rep.Tried), rep.Diagnosis)
+	}
+}
+
+// FuzzDiagnose: whatever the body and headers, Diagnose returns (no panic,
+// no hang), and nothing it says holds a secret.
+func FuzzDiagnose(f *testing.F) {
+	f.Add([]byte(sent), "v1,"+b64(mac([]byte("k"), "x")), "sha256=00")
+	f.Add([]byte(`{"a":[1,{"b":"\u00e9\ud83c\udf89"}],"c":{}}`+"\r\n"), "v1,zz", "sha256=")
+	f.Add([]byte("\ufeff[]"), "", "abc")
+	f.Fuzz(func(t *testing.T, body []byte, stdSig, ghSig string) {
+		h := hdr("webhook-id", stdID, "webhook-timestamp", "1614265330", "webhook-signature", stdSig, "X-Hub-Signature-256", ghSig)
+		for _, scheme := range []signature.Scheme{signature.Auto, signature.GitHub} {
+			vo := signature.VerifyOptions{Scheme: scheme, Secrets: []string{stdSecret, ghSecret}, Tolerance: -1}
+			res := signature.Verify(vo, h, body)
+			rep := signature.Diagnose(signature.DiagnoseOptions{VerifyOptions: vo}, h, body, res)
+			var said []string
+			if rep.Diagnosis != nil {
+				said = append(said, rep.Diagnosis.Detail)
+			}
+			for _, c := range rep.Tried {
+				said = append(said, c.Change, c.Outcome)
+			}
+			for _, w := range said {
+				if strings.Contains(w, "MfKQ9r8GKYqr") || strings.Contains(w, "Secret to Everybody") {
+					t.Errorf("%q shows a secret", w)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkDiagnoseNothingFound is the worst case: a 5 KB JSON body that no
+// candidate explains, so every one is tried.
+func BenchmarkDiagnoseNothingFound(b *testing.B) {
+	body := benchBody
+	var obj bytes.Buffer
+	obj.WriteString(`{"items":[`)
+	obj.Write(bytes.TrimSuffix(body[:len(body)-len(body)%35], []byte(",")))
+	obj.WriteString(`]}`)
+	h := ghHeader([]byte("another secret"), obj.String())
+	vo := signature.VerifyOptions{Scheme: signature.GitHub, Secrets: []string{ghSecret}}
+	res := signature.Verify(vo, h, obj.Bytes())
+	b.SetBytes(int64(obj.Len()))
+	for b.Loop() {
+		signature.Diagnose(signature.DiagnoseOptions{VerifyOptions: vo}, h, obj.Bytes(), res)
+	}
+}

@@ -36,6 +36,7 @@ type layout struct {
 // string keys) as the exact bytes received.
 type jsonNode struct {
 	raw     []byte     // a scalar's literal
+	str     string     // a string's value, decoded once
 	members []jsonPair // an object's members, in received order
 	elems   []jsonNode // an array's elements
 	kind    byte       // '{', '[' or 0 for a scalar
@@ -89,9 +90,7 @@ func (p *jsonParser) value() jsonNode {
 			key := p.stringLit()
 			p.space()
 			p.pos++ // ':'
-			var name string
-			_ = json.Unmarshal(key, &name)
-			n.members = append(n.members, jsonPair{key: key, name: name, value: p.value()})
+			n.members = append(n.members, jsonPair{key: key, name: decodeString(key), value: p.value()})
 		}
 	case '[':
 		p.pos++
@@ -108,7 +107,8 @@ func (p *jsonParser) value() jsonNode {
 			n.elems = append(n.elems, p.value())
 		}
 	case '"':
-		return jsonNode{raw: p.stringLit()}
+		lit := p.stringLit()
+		return jsonNode{raw: lit, str: decodeString(lit)}
 	}
 	start := p.pos
 	for p.pos < len(p.data) && !strings.ContainsRune(" \t\r\n,]}", rune(p.data[p.pos])) {
@@ -146,7 +146,7 @@ func writeJSON(dst []byte, n jsonNode, lay layout, esc escaping, sorted bool, de
 		dst = append(dst, '{')
 		for i, m := range members {
 			dst = separator(dst, i, lay, depth+1)
-			dst = writeString(dst, m.key, esc)
+			dst = writeString(dst, m.key, m.name, esc)
 			dst = append(dst, ':')
 			if lay.indent != "" || lay.spaced {
 				dst = append(dst, ' ')
@@ -166,7 +166,7 @@ func writeJSON(dst []byte, n jsonNode, lay layout, esc escaping, sorted bool, de
 		return closing(dst, ']', lay, depth)
 	}
 	if len(n.raw) > 0 && n.raw[0] == '"' {
-		return writeString(dst, n.raw, esc)
+		return writeString(dst, n.raw, n.str, esc)
 	}
 	return append(dst, n.raw...)
 }
@@ -198,24 +198,38 @@ func closing(dst []byte, c byte, lay layout, depth int) []byte {
 	return append(dst, c)
 }
 
-// writeString appends the string literal lit (quotes included) escaped as
-// asked.
-func writeString(dst, lit []byte, esc escaping) []byte {
-	if esc == escKeep {
-		return append(dst, lit...)
+// decodeString returns the value of a valid string literal.
+func decodeString(lit []byte) string {
+	inner := lit[1 : len(lit)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner)
 	}
 	var s string
-	if json.Unmarshal(lit, &s) != nil {
-		return append(dst, lit...)
-	}
+	_ = json.Unmarshal(lit, &s)
+	return s
+}
+
+// writeString appends the string literal lit (quotes included), whose value
+// is s, escaped as asked.
+func writeString(dst, lit []byte, s string, esc escaping) []byte {
 	switch esc {
-	case escHTML:
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		_ = enc.Encode(s) // HTML escaping is the Encoder's default
-		return append(dst, bytes.TrimSuffix(b.Bytes(), []byte{'\n'})...)
+	case escKeep:
+		return append(dst, lit...)
 	case escASCII:
 		return appendASCII(dst, s)
+	case escHTML:
+		// What encoding/json writes by default: its HTML-safe form, which
+		// is jsonstr's with <, > and & escaped as well.
+		start := len(dst)
+		dst = jsonstr.Append(dst, s)
+		if bytes.ContainsAny(dst[start:], "<>&") {
+			out := dst[start:]
+			out = bytes.ReplaceAll(out, []byte("<"), []byte(`\u003c`))
+			out = bytes.ReplaceAll(out, []byte(">"), []byte(`\u003e`))
+			out = bytes.ReplaceAll(out, []byte("&"), []byte(`\u0026`))
+			dst = append(dst[:start], out...)
+		}
+		return dst
 	}
 	return jsonstr.Append(dst, s)
 }
@@ -267,7 +281,8 @@ func reescape(body []byte, esc escaping) []byte {
 			p.pos++
 			continue
 		}
-		out = writeString(out, p.stringLit(), esc)
+		lit := p.stringLit()
+		out = writeString(out, lit, decodeString(lit), esc)
 	}
 	return out
 }
