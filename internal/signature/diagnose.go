@@ -190,9 +190,9 @@ func (d *doctor) signatureEncoding(t *target, keys []namedKey) bool {
 		}
 		change := t.header + " read " + s.how
 		matched := anyEqual(s.mac, macs)
-		detail := fmt.Sprintf("the %s signature matches with %s: the sender writes it as %s, "+
+		detail := fmt.Sprintf("the %s signature matches when %s is read %s: the sender writes it as %s, "+
 			"and the %s scheme expects %s; fix the sender's encoding of the signature",
-			t.scheme, change, s.written, t.scheme, t.expected)
+			t.scheme, t.header, s.how, s.written, t.scheme, t.expected)
 		if d.try(t, CauseSignatureEncoding, change, matched, detail) {
 			return true
 		}
