@@ -55,9 +55,9 @@ type Diagnosis struct {
 // Candidate is one change Diagnose tried, for `verify --explain`.
 type Candidate struct {
 	Scheme  Scheme `json:"scheme"`
-	Cause   Cause  `json:"cause"`
-	Change  string `json:"change"`  // what was changed, in words
-	Outcome string `json:"outcome"` // "match", "no match" or "skipped: why"
+	Cause   Cause  `json:"cause,omitempty"` // the cause a match would establish
+	Change  string `json:"change"`          // what was changed, in words
+	Outcome string `json:"outcome"`         // "match", "no match" or "skipped: why"
 }
 
 // NamedSecret is a secret configured for something other than this check,
@@ -129,7 +129,8 @@ func nonEmptySecrets(ss []string) []string {
 	return out
 }
 
-// try records a candidate; found reports the diagnosis when it matched.
+// try records a candidate and, when it matched, the diagnosis; it returns
+// matched.
 func (d *doctor) try(t *target, cause Cause, change string, matched bool, detail string) bool {
 	outcome := "no match"
 	if matched {
