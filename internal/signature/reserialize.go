@@ -38,6 +38,7 @@ type jsonNode struct {
 	raw     []byte     // a scalar's literal
 	str     string     // a string's value, decoded once
 	members []jsonPair // an object's members, in received order
+	sorted  []jsonPair // the same, sorted by key (members itself when it already is)
 	elems   []jsonNode // an array's elements
 	kind    byte       // '{', '[' or 0 for a scalar
 }
@@ -81,6 +82,7 @@ func (p *jsonParser) value() jsonNode {
 			p.space()
 			if p.data[p.pos] == '}' {
 				p.pos++
+				n.sorted = sortedMembers(n.members)
 				return n
 			}
 			if p.data[p.pos] == ',' {
@@ -117,6 +119,17 @@ func (p *jsonParser) value() jsonNode {
 	return jsonNode{raw: p.data[start:p.pos]}
 }
 
+func comparePairs(a, b jsonPair) int { return strings.Compare(a.name, b.name) }
+
+func sortedMembers(ms []jsonPair) []jsonPair {
+	if slices.IsSortedFunc(ms, comparePairs) {
+		return ms
+	}
+	ms = slices.Clone(ms)
+	slices.SortStableFunc(ms, comparePairs)
+	return ms
+}
+
 // stringLit returns the string literal at pos, quotes included.
 func (p *jsonParser) stringLit() []byte {
 	start := p.pos
@@ -140,8 +153,7 @@ func writeJSON(dst []byte, n jsonNode, lay layout, esc escaping, sorted bool, de
 		}
 		members := n.members
 		if sorted {
-			members = slices.Clone(members)
-			slices.SortStableFunc(members, func(a, b jsonPair) int { return strings.Compare(a.name, b.name) })
+			members = n.sorted
 		}
 		dst = append(dst, '{')
 		for i, m := range members {
