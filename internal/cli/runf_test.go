@@ -47,10 +47,10 @@ func TestFlagsParseAlone(t *testing.T) {
 		}, []string{"--exec", "./p.sh", "--exec-on", "AccessRequestProvisioning", "--exec-on", "invite_user", "--exec-timeout", "30s", "--exec-concurrency", "2", "--exec-callback=false"}},
 		{"verify", func(ran *bool) *cobra.Command {
 			return newVerifyCmd(app, func(o *VerifyOptions) error {
-				*ran = o.File == "body.json" && len(o.Headers) == 2 && o.Tolerance == 0 && o.Scheme == "auto"
+				*ran = o.File == "body.json" && len(o.Headers) == 2 && o.Tolerance == 0 && o.Scheme == "auto" && o.Explain
 				return nil
 			})
-		}, []string{"body.json", "-H", "a: 1", "-H", "@h.txt", "--tolerance", "0"}},
+		}, []string{"body.json", "-H", "a: 1", "-H", "@h.txt", "--tolerance", "0", "--explain"}},
 		{"sign", func(ran *bool) *cobra.Command {
 			return newSignCmd(app, func(o *SignOptions) error {
 				*ran = o.File == "-" && o.ID == "msg_1" && o.Timestamp == 1614265330 && o.Scheme == "standard"
