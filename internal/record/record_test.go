@@ -202,3 +202,21 @@ func TestReaderErrors(t *testing.T) {
 		t.Fatalf("err = %v, skipped lines %v; want EOF and [3]", err, skipped)
 	}
 }
+
+// TestNewFileIsPrivate: a record holds payloads with personal data, so a new
+// record file is readable by its owner only, whatever the umask allows.
+func TestNewFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.ndjson")
+	f, err := record.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Mode().Perm(); got != 0o600 {
+		t.Fatalf("new record file has mode %o, want 600", got)
+	}
+}
