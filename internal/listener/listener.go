@@ -187,8 +187,8 @@ func New(cfg Config) (*Listener, error) {
 		cfg:       cfg,
 		prefix:    NormalizePrefix(cfg.PathPrefix),
 		verify:    signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
-		seen:      newIDSet(1 << 17),
-		callbacks: newIDSet(1 << 16),
+		seen:      newIDSet(seenIDs),
+		callbacks: newIDSet(usedCallbacks),
 		out:       &outBatcher{w: cfg.Out},
 		masker:    newSecretMasker(secrets),
 	}
@@ -437,6 +437,12 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusInternalServerError
 		respBody, respType = []byte("webhook-tool listen could not record this delivery; see its stderr\n"), ""
 	}
+	if d.reserved && !(recorded && status/100 == 2) {
+		// Only a delivery accepted and recorded keeps its id: the
+		// sender's retry after a 401, 5xx or failed record is not a
+		// duplicate.
+		l.seen.remove(d.idKey)
+	}
 	l.submit(job, refused, d, recorded)
 	l.respond(w, status, respType, respBody)
 }
@@ -531,6 +537,9 @@ type delivery struct {
 	isJSON    bool
 	eventName string
 	fields    payload.Fields // for --exec
+	idKey     idDigest       // the delivery id's digest, when tracked
+	tracked   bool
+	reserved  bool // idKey was added to seen for this delivery
 }
 
 // check verifies the signature and validates the payload, filling the
@@ -579,13 +588,34 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		id = res.Fields.ID
 	}
 	rec.DeliveryID = id
-	if id != "" && l.seen.add(id) {
-		rec.Duplicate = true
-		l.n.dups.Add(1)
-	}
+	l.trackID(d, id)
 	rec.UserInviteID = res.Fields.UserInviteID
 	d.eventName = res.Fields.EventName
 	d.fields = res.Fields
+}
+
+// trackID flags a duplicate of an accepted delivery. A delivery whose
+// signature holds reserves its id, so two at once with one id are one
+// delivery and a duplicate (--exec runs one command); ServeHTTP releases
+// the reservation unless the delivery is answered 2xx and recorded. A
+// delivery whose signature failed only looks.
+func (l *Listener) trackID(d *delivery, id string) {
+	d.idKey, d.tracked = digestID(id)
+	if !d.tracked {
+		return
+	}
+	sig := d.rec.Signature
+	var dup bool
+	if !sig.Valid && sig.Kind != record.Unchecked {
+		dup = l.seen.has(d.idKey)
+	} else {
+		dup = l.seen.add(d.idKey)
+		d.reserved = !dup
+	}
+	if dup {
+		d.rec.Duplicate = true
+		l.n.dups.Add(1)
+	}
 }
 
 // callback handles the Permission Assist callback stand-in.
@@ -608,7 +638,16 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 	d.body = *bp
 	d.rec.SetBodyRef(d.body)
 	status, msg := http.StatusOK, []byte("ok\n")
-	if l.callbacks.add(id) {
+	key, tracked := digestID(id)
+	if !tracked {
+		l.reject(w, d, http.StatusBadRequest, fmt.Sprintf("callback id of %d bytes is longer than the %d a delivery id can be", len(id), maxTrackedID))
+		return
+	}
+	// Reserved now, so two callbacks racing for one URL cannot both get
+	// 200; released again if the record cannot be written, so the
+	// sender's retry is taken then.
+	reserved := !l.callbacks.add(key)
+	if !reserved {
 		l.n.reused.Add(1)
 		status = http.StatusConflict
 		d.rec.Error = "the callback URL for delivery " + d.rec.CallbackFor + " was already used; a callback URL must not be reused"
@@ -616,6 +655,9 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 	}
 	d.rec.Status = status
 	if !l.write(d) {
+		if reserved {
+			l.callbacks.remove(key)
+		}
 		status, msg = http.StatusInternalServerError, []byte("webhook-tool listen could not record this callback; see its stderr\n")
 	}
 	l.respond(w, status, "", msg)
