@@ -692,7 +692,7 @@ func (l *Listener) write(d *delivery) bool {
 		if d.rec.Kind == record.KindCallback {
 			what = "callback"
 		}
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %v\n", what, d.rec.Method, d.rec.Path, err)
+		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %s\n", what, render.Escape(d.rec.Method), render.Escape(d.rec.Path), render.Escape(err.Error()))
 		return false
 	}
 	if l.cfg.Output == Pretty {
