@@ -25,6 +25,7 @@ type ValidateOptions struct {
 	SchemaDirs []string
 	Output     string
 	Workers    int
+	MaxErrors  int
 }
 
 func newValidateCmd(app *App, runF func(*ValidateOptions) error) *cobra.Command {
@@ -58,6 +59,7 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 	}
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	addOutputFlag(cmd, &opts.Output, "text", validateOutputs...)
+	cmd.Flags().IntVar(&opts.MaxErrors, "max-errors", payload.DefaultMaxErrors, "list at most `N` errors per file, the first in the file, and count the rest (0: all)")
 	return cmd
 }
 
@@ -113,6 +115,8 @@ type fileReport struct {
 	Schema string          `json:"schema"`
 	Valid  bool            `json:"valid"`
 	Errors []payload.Error `json:"errors"`
+	// Omitted counts the errors beyond --max-errors.
+	Omitted int `json:"errors_omitted,omitempty"`
 }
 
 const stdinName = "<stdin>"
@@ -128,10 +132,14 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		}
 		paths = []string{"-"}
 	}
+	if opts.MaxErrors < 0 {
+		return usageErrorf("bad --max-errors %d: give a count, or 0 for all errors", opts.MaxErrors)
+	}
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return err
 	}
+	reg.SetMaxErrors(opts.MaxErrors)
 	inputs, err := expandInputs(app, paths)
 	if err != nil {
 		return err
@@ -173,7 +181,7 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		}
 		switch opts.Output {
 		case "json":
-			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors})
+			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors, Omitted: res.Omitted})
 		case "text":
 			writeFileResult(out, pal, fr.Name, res)
 		}
@@ -216,7 +224,7 @@ func writeFileResult(w io.Writer, pal *render.Palette, name string, res payload.
 	if res.Schema == "" {
 		fmt.Fprintf(w, "%s: %s (not JSON)\n", name, pal.Red("invalid"))
 	} else {
-		n := len(res.Errors)
+		n := len(res.Errors) + res.Omitted
 		fmt.Fprintf(w, "%s: %s (%s, %d %s)\n", name, pal.Red("invalid"), res.Schema, n, plural(n, "error", "errors"))
 	}
 	for _, e := range res.Errors {
@@ -228,6 +236,9 @@ func writeFileResult(w io.Writer, pal *render.Palette, name string, res payload.
 			ptr = pal.Cyan(ptr) + ": "
 		}
 		fmt.Fprintf(w, "  %s:%d:%d: %s%s\n", name, e.Line, e.Column, ptr, e.Message)
+	}
+	if res.Omitted > 0 {
+		fmt.Fprintf(w, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more %s (--max-errors 0 lists all)", res.Omitted, plural(res.Omitted, "error", "errors"))))
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -564,6 +565,16 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		}
 	}
 
+	if !rec.Signature.Valid && rec.Signature.Kind != record.Unchecked {
+		// It is answered 401 whatever it holds, and validating a body
+		// nobody vouches for is work anyone can ask of the listener at
+		// will (one built to fail costs seconds and hundreds of MB).
+		rec.Schema = record.NotChecked("not validated: the signature did not verify")
+		f, ok := payload.Peek(d.body)
+		d.isJSON = ok || json.Valid(d.body)
+		l.trackID(r, d, f.ID)
+		return
+	}
 	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)
 	switch {
 	case err != nil:
@@ -577,29 +588,30 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		if errs == nil {
 			errs = []payload.Error{}
 		}
-		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: errs}
+		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: errs, Omitted: res.Omitted}
 	}
 	if !rec.Schema.Valid {
 		l.n.invalid.Add(1)
 	}
 
-	id := signature.MessageID(r.Header)
-	if id == "" {
-		id = res.Fields.ID
-	}
-	rec.DeliveryID = id
-	l.trackID(d, id)
+	l.trackID(r, d, res.Fields.ID)
 	rec.UserInviteID = res.Fields.UserInviteID
 	d.eventName = res.Fields.EventName
 	d.fields = res.Fields
 }
 
-// trackID flags a duplicate of an accepted delivery. A delivery whose
-// signature holds reserves its id, so two at once with one id are one
-// delivery and a duplicate (--exec runs one command); ServeHTTP releases
-// the reservation unless the delivery is answered 2xx and recorded. A
-// delivery whose signature failed only looks.
-func (l *Listener) trackID(d *delivery, id string) {
+// trackID fills the delivery id (the webhook-id header, else the body's
+// top-level "id", bodyID) and flags a duplicate of an accepted delivery.
+// A delivery whose signature holds reserves its id, so two at once with
+// one id are one delivery and a duplicate (--exec runs one command);
+// ServeHTTP releases the reservation unless the delivery is answered 2xx
+// and recorded. A delivery whose signature failed only looks.
+func (l *Listener) trackID(r *http.Request, d *delivery, bodyID string) {
+	id := signature.MessageID(r.Header)
+	if id == "" {
+		id = bodyID
+	}
+	d.rec.DeliveryID = id
 	d.idKey, d.tracked = digestID(id)
 	if !d.tracked {
 		return

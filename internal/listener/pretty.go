@@ -62,7 +62,6 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 	if sch := rec.Schema; sch != nil && !sch.Valid {
 		for i, e := range sch.Errors {
 			if i == maxErrorsShown {
-				fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more errors (see the record)", len(sch.Errors)-i)))
 				break
 			}
 			b.WriteString("  ")
@@ -82,6 +81,13 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 			}
 			b.WriteString(esc(e.Message))
 			b.WriteByte('\n')
+		}
+		if more := len(sch.Errors) + sch.Omitted - min(len(sch.Errors), maxErrorsShown); more > 0 {
+			where := "see the record"
+			if sch.Omitted > 0 {
+				where = fmt.Sprintf("the record lists the first %d", len(sch.Errors))
+			}
+			fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more %s (%s)", more, plural(more, "error", "errors"), where)))
 		}
 	}
 	b.WriteByte('\n')
@@ -125,10 +131,12 @@ func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
 		switch {
 		case sch.Valid:
 			b.WriteString(pal.Green("schema valid"))
+		case !sch.IsChecked():
+			b.WriteString(pal.Dim("schema not validated (bad signature)"))
 		case sch.Name == "":
 			b.WriteString(pal.Red("schema not checked"))
 		default:
-			n := len(sch.Errors)
+			n := len(sch.Errors) + sch.Omitted
 			b.WriteString(pal.Red(fmt.Sprintf("schema INVALID (%d %s)", n, plural(n, "error", "errors"))))
 		}
 		if rec.Duplicate {
