@@ -105,4 +105,3 @@ type pathErr struct{ err error }
 
 func (p *pathErr) Error() string { return "write /dev/stdout: " + p.err.Error() }
 func (p *pathErr) Unwrap() error { return p.err }
-
