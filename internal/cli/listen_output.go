@@ -67,6 +67,9 @@ func printListenSummary(app *App, opts *ListenOptions, st listener.Stats, droppe
 	if st.CutOff > 0 {
 		fmt.Fprintf(app.Err, ", %d cut off at shutdown", st.CutOff)
 	}
+	if st.RefusedConns+st.Overloaded > 0 {
+		fmt.Fprintf(app.Err, ", %d refused at the connection or body limits (503)", st.RefusedConns+st.Overloaded)
+	}
 	if dropped > 0 {
 		fmt.Fprintf(app.Err, ", %d output lines dropped (the record has every delivery)", dropped)
 	}

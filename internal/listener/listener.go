@@ -86,6 +86,12 @@ type Config struct {
 
 	// Exec, when set, runs a command for each accepted delivery (exec.go).
 	Exec *ExecConfig
+
+	// MaxConns is the most connections served at once (0: DefaultMaxConns,
+	// lowered to fit the descriptor limit); MaxBodyInFlight the most body
+	// bytes held by the requests being read (0: DefaultMaxBodyInFlight).
+	MaxConns        int
+	MaxBodyInFlight int64
 }
 
 // Stats counts what the listener saw, for the summary at shutdown.
@@ -106,10 +112,18 @@ type Stats struct {
 	CutOff int64
 	// Exec counts the runs of Config.Exec's command; nil without one.
 	Exec *hookexec.Stats
+
+	// RefusedConns are connections closed with 503 at once because
+	// MaxConns were open and none was idle; Overloaded are requests
+	// answered 503 because MaxBodyInFlight bytes were held (recorded, and
+	// counted in Rejected too).
+	RefusedConns int64
+	Overloaded   int64
 }
 
 type counters struct {
 	deliveries, badSig, invalid, dups, callbacks, reused, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
+	refusedConns, overloaded                                                                      atomic.Int64
 }
 
 // Listener handles deliveries. It is an http.Handler.
@@ -140,6 +154,11 @@ type Listener struct {
 
 	exec   *hookexec.Runner // nil without Config.Exec
 	notRun notRunSeqs
+
+	// The limits on what clients hold at once (limits.go).
+	bodies bodyBudget
+	conns  *connLimiter // set by Serve
+	log    *rateLog     // repeated complaints on Err
 }
 
 // New checks cfg and returns a Listener.
@@ -174,6 +193,15 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = connBudget()
+	}
+	if cfg.MaxBodyInFlight <= 0 {
+		cfg.MaxBodyInFlight = DefaultMaxBodyInFlight
+	}
+	// Room for two bodies of the largest size at least, so a --max-body
+	// above the budget still takes its bodies (one at a time).
+	cfg.MaxBodyInFlight = max(cfg.MaxBodyInFlight, 2*(cfg.MaxBody+1))
 	if cfg.ForwardTo != "" && cfg.ForwardClient == nil {
 		cfg.ForwardClient = NewForwardClient()
 	}
@@ -192,7 +220,9 @@ func New(cfg Config) (*Listener, error) {
 		callbacks: newIDSet(usedCallbacks),
 		out:       &outBatcher{w: cfg.Out},
 		masker:    newSecretMasker(secrets),
+		log:       newRateLog(cfg.Err, time.Now),
 	}
+	l.bodies.max = cfg.MaxBodyInFlight
 	if cfg.ForwardTo != "" {
 		l.fwdBase, _ = parseForwardTo(cfg.ForwardTo)
 	}
@@ -245,6 +275,8 @@ func (l *Listener) Stats() Stats {
 		Forwarded:       l.n.fwd.Load(),
 		ForwardFailures: l.n.fwdFail.Load(),
 		CutOff:          l.n.cutOff.Load(),
+		RefusedConns:    l.n.refusedConns.Load(),
+		Overloaded:      l.n.overloaded.Load(),
 	}
 }
 
@@ -269,16 +301,19 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      90 * time.Second, // covers a slow --forward-to app
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          log.New(prefixWriter{l.cfg.Err}, "", 0),
+		ErrorLog:          log.New(prefixWriter{l.log}, "", 0),
 		TLSConfig:         l.cfg.TLS,
 		// Counting connections as well as handlers covers a request that
 		// was read just as the server closed, whose handler has yet to
 		// start: its connection is counted until its goroutine ends.
 		ConnState: l.connState,
 	}
+	l.conns = newConnLimiter(ln, l.cfg.MaxConns, l.log, func() { l.n.refusedConns.Add(1) })
+	ln = l.conns
 	if l.cfg.TLS != nil {
 		ln = tls.NewListener(ln, l.cfg.TLS)
 	}
+	defer l.log.flush()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error
@@ -311,7 +346,10 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // connState counts a connection from its first state to its last.
-func (l *Listener) connState(_ net.Conn, s http.ConnState) {
+func (l *Listener) connState(c net.Conn, s http.ConnState) {
+	if l.conns != nil {
+		l.conns.state(c, s)
+	}
 	switch s {
 	case http.StateNew:
 		l.busy.add(1)
@@ -352,12 +390,14 @@ func (b *busyCount) wait() {
 }
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a
-// client speaking plain HTTP, say) the tool's prefix.
-type prefixWriter struct{ w io.Writer }
+// client speaking plain HTTP, say) the tool's prefix, escaped (they quote
+// what clients sent) and rate-limited (a client can make one per
+// connection).
+type prefixWriter struct{ log *rateLog }
 
 func (p prefixWriter) Write(b []byte) (int, error) {
-	_, err := fmt.Fprintf(p.w, "webhook-tool: %s\n", bytes.TrimRight(b, "\n"))
-	return len(b), err
+	p.log.printf("http", "webhook-tool: %s", render.Escape(string(bytes.TrimRight(b, "\n"))))
+	return len(b), nil
 }
 
 // linePool recycles record-line buffers: at thousands of deliveries a
@@ -409,6 +449,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.reject(w, d, status, err.Error())
 		return
 	}
+	defer l.bodies.give(charge(cap(*bp))) // held until answered
 	if l.cfg.ForwardTo == "" {
 		// After the answer: the record line and pretty output read it. A
 		// forwarded body is left to the collector, as net/http may still be
@@ -482,28 +523,50 @@ func putBody(bp *[]byte) {
 }
 
 // readBody reads at most MaxBody bytes into a pooled buffer, which the
-// caller gives back with putBody once nothing refers to the body. The status
-// goes with the error.
+// caller gives back with putBody once nothing refers to the body, and then
+// the budget with giveBody. The buffer grows as bytes arrive, each growth
+// taken from the bytes-in-flight budget: a client that announces a large
+// body and stalls holds only what it sent, and beyond the budget the
+// request is refused (503, Retry-After). The status goes with the error.
 func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (*[]byte, int, error) {
-	max := l.cfg.MaxBody
-	if r.ContentLength > max {
-		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, max)
+	limit := l.cfg.MaxBody
+	if r.ContentLength > limit {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, limit)
 	}
 	rd := r.Body
 	if r.ContentLength < 0 {
 		// Chunked: only MaxBytesReader knows where to stop. With a
 		// Content-Length, net/http already stops the body there.
-		rd = http.MaxBytesReader(w, r.Body, max)
+		rd = http.MaxBytesReader(w, r.Body, limit)
 	}
 	bp := bodyPool.Get().(*[]byte)
 	b := (*bp)[:0]
-	if need := int(r.ContentLength) + 1; r.ContentLength > 0 && cap(b) < need {
-		// +1 so the read that sees EOF needs no growth
-		b = make([]byte, 0, need)
+	if !l.bodies.take(charge(cap(b))) {
+		bodyPool.Put(bp)
+		return l.overloaded(w)
+	}
+	fail := func(status int, err error) (*[]byte, int, error) {
+		*bp = b
+		l.giveBody(bp)
+		putBody(bp)
+		return nil, status, err
 	}
 	for {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			// Double, to no more than the announced length (+1 so the
+			// read that sees EOF needs no growth) or --max-body + 1.
+			want := min(max(2*cap(b), 4<<10), int(limit)+1)
+			if r.ContentLength >= 0 {
+				want = min(want, int(r.ContentLength)+1)
+			}
+			want = max(want, len(b)+1)
+			if !l.bodies.take(charge(want) - charge(cap(b))) {
+				fail(0, nil)
+				return l.overloaded(w)
+			}
+			nb := make([]byte, len(b), want)
+			copy(nb, b)
+			b = nb
 		}
 		n, err := rd.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -511,24 +574,36 @@ func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (*[]byte, in
 			break
 		}
 		if err != nil {
-			*bp = b
-			putBody(bp)
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", max)
+				return fail(http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", limit))
 			}
 			if l.cutting.Load() {
 				// The drain limit was reached and Serve closed this
 				// connection: the request is recorded like any other,
 				// as refused for the shutdown.
 				l.n.cutOff.Add(1)
-				return nil, http.StatusServiceUnavailable, fmt.Errorf("listen shut down before the whole body arrived (%d bytes read): the connection was closed after waiting %s for it", len(b), l.cfg.ShutdownTimeout)
+				return fail(http.StatusServiceUnavailable, fmt.Errorf("listen shut down before the whole body arrived (%d bytes read): the connection was closed after waiting %s for it", len(b), l.cfg.ShutdownTimeout))
 			}
-			return nil, http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", len(b), err)
+			return fail(http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", len(b), err))
 		}
 	}
 	*bp = b
 	return bp, 0, nil
+}
+
+// giveBody returns a body buffer's bytes to the in-flight budget.
+func (l *Listener) giveBody(bp *[]byte) {
+	if bp != nil {
+		l.bodies.give(charge(cap(*bp)))
+	}
+}
+
+// overloaded is the answer to a request beyond the bytes-in-flight budget.
+func (l *Listener) overloaded(w http.ResponseWriter) (*[]byte, int, error) {
+	l.n.overloaded.Add(1)
+	w.Header().Set("Retry-After", bodyRetryAfter)
+	return nil, http.StatusServiceUnavailable, errBodyBudget
 }
 
 // delivery is one request on its way through the handler.
@@ -647,6 +722,7 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 		return
 	}
 	defer putBody(bp)
+	defer l.bodies.give(charge(cap(*bp))) // before putBody hands bp on
 	d.body = *bp
 	d.rec.SetBodyRef(d.body)
 	status, msg := http.StatusOK, []byte("ok\n")
@@ -704,7 +780,7 @@ func (l *Listener) write(d *delivery) bool {
 		if d.rec.Kind == record.KindCallback {
 			what = "callback"
 		}
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %s\n", what, render.Escape(d.rec.Method), render.Escape(d.rec.Path), render.Escape(err.Error()))
+		l.log.printf("record", "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %s", what, render.Escape(d.rec.Method), render.Escape(d.rec.Path), render.Escape(err.Error()))
 		return false
 	}
 	if l.cfg.Output == Pretty {
