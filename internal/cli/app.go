@@ -8,6 +8,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/webhook-tool/webhook-tool/internal/input"
+
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 )
 
@@ -33,6 +35,16 @@ type App struct {
 
 	noColor    bool   // --no-color
 	configPath string // --config
+	maxSize    string // --max-size, as given
+	maxInput   int64  // --max-size parsed: the most read from one input
+}
+
+// inputLimit is the most read from one payload file or stream.
+func (a *App) inputLimit() int64 {
+	if a.maxInput <= 0 {
+		return input.DefaultMaxSize
+	}
+	return a.maxInput
 }
 
 // NewApp returns an App over the process's real streams and environment.

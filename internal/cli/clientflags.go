@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -203,7 +203,7 @@ func expandHeaderFiles(raw []string) ([]string, error) {
 			out = append(out, h)
 			continue
 		}
-		b, err := os.ReadFile(path)
+		b, err := input.ReadFile(path, input.MaxSmallFileSize)
 		if err != nil {
 			return nil, usageError(fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err)), "")
 		}

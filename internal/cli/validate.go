@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
@@ -265,7 +266,7 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 	}
 	fileInput := func(p string) payload.Input {
 		return payload.Input{Name: p, Read: func() ([]byte, error) {
-			b, err := os.ReadFile(p)
+			b, err := readInput(app, p)
 			if err != nil {
 				return nil, fmt.Errorf("cannot read file: %w", unwrapPathErr(err))
 			}
@@ -280,7 +281,7 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 			stdinUsed = true
 			in := app.In
 			inputs = append(inputs, payload.Input{Name: stdinName, Read: func() ([]byte, error) {
-				b, err := io.ReadAll(in)
+				b, err := input.ReadAll(in, "standard input", app.inputLimit())
 				if err != nil {
 					return nil, fmt.Errorf("cannot read standard input: %w", err)
 				}

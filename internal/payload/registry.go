@@ -20,6 +20,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/schemas"
 )
 
@@ -100,6 +101,10 @@ func (r *Registry) flushPending() error {
 	return nil
 }
 
+// maxSchemaFile bounds a schema file: the bundled ones are under 20 KB,
+// and the largest public schemas (OpenAPI's, Kubernetes') a few MB.
+const maxSchemaFile = 16 << 20
+
 // DefaultMaxErrors is how many errors a Result lists unless SetMaxErrors
 // says otherwise. A real payload with mistakes has a handful; a hundred is
 // far more than anyone reads, and bounds what a payload built to fail costs
@@ -178,7 +183,7 @@ func unwrapPath(err error) error {
 
 // addFile loads a schema file under name and returns its entry.
 func (r *Registry) addFile(name, path string) (*entry, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := input.ReadFile(path, maxSchemaFile)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read schema %s: %w", path, unwrapPath(err))
 	}
