@@ -198,6 +198,12 @@ func openRecordFile(app *App, name string) (io.Reader, func(), error) {
 	if err != nil {
 		return nil, nil, usageError(fmt.Errorf("cannot read %s: %w", name, unwrapPathErr(err)), "")
 	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		// Only the deliveries the file held when replay started: a
+		// listen recording to this same file would otherwise feed
+		// replay its own deliveries without end.
+		return io.LimitReader(f, st.Size()), func() { f.Close() }, nil
+	}
 	return f, func() { f.Close() }, nil
 }
 
