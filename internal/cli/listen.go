@@ -202,8 +202,9 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err != nil {
 		return listener.Config{}, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
 	}
-	if opts.Status < 100 || opts.Status > 599 {
-		return listener.Config{}, usageErrorf("bad --status %d: an HTTP status is 100 to 599", opts.Status)
+	if opts.Status < 200 || opts.Status > 599 {
+		// 1xx are interim answers: net/http sends them and then a 200.
+		return listener.Config{}, usageErrorf("bad --status %d: give a final HTTP status, 200 to 599", opts.Status)
 	}
 	if opts.Tolerance < 0 {
 		return listener.Config{}, usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)

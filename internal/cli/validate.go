@@ -285,6 +285,12 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 				if err != nil {
 					return nil, fmt.Errorf("cannot read standard input: %w", err)
 				}
+				if len(b) == 0 {
+					// Nothing was piped in (a command that failed, a
+					// wrong redirect): an input error, not an invalid
+					// payload.
+					return nil, errors.New("standard input is empty: nothing to validate")
+				}
 				return b, nil
 			}})
 			continue

@@ -103,3 +103,13 @@ func TestOverlongIDs(t *testing.T) {
 		t.Error("the record lost the overlong delivery id")
 	}
 }
+
+// Of repeated keys the last counts, for the delivery id as for the
+// validator: {"id":"a","id":"b"} is delivery b.
+func TestDuplicateKeysLastWins(t *testing.T) {
+	e := start(t, func(c *listener.Config) { c.Secrets = nil })
+	e.post("/", []byte(`{"id":"a","type":"create_user","id":"b"}`))
+	if got := e.records()[0]["delivery_id"]; got != "b" {
+		t.Errorf("delivery_id %v, want b (the last id, as encoding/json reads it)", got)
+	}
+}

@@ -175,6 +175,10 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.Status == 0 {
 		cfg.Status = DefaultStatus
 	}
+	if cfg.Status < 200 || cfg.Status > 599 {
+		// A 1xx is an interim answer: net/http would send it, then a 200.
+		return nil, fmt.Errorf("listener: status %d is not a final HTTP status (200 to 599)", cfg.Status)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -220,3 +220,24 @@ func TestNewFileIsPrivate(t *testing.T) {
 		t.Fatalf("new record file has mode %o, want 600", got)
 	}
 }
+
+// lastSeqAt is a destination that already holds records up to seq n.
+type lastSeqAt struct {
+	bytes.Buffer
+	n int64
+}
+
+func (l *lastSeqAt) LastSeq() int64 { return l.n }
+
+// seq stops at its largest value instead of wrapping to negative numbers.
+func TestSeqDoesNotWrap(t *testing.T) {
+	w := record.NewWriter(&lastSeqAt{n: 1<<63 - 2}, record.Options{})
+	defer w.Close()
+	rec := &record.Record{Method: "POST"}
+	if err := w.Write(rec); err != nil || rec.Seq != 1<<63-1 {
+		t.Fatalf("last seq: %d, %v", rec.Seq, err)
+	}
+	if err := w.Write(rec); !errors.Is(err, record.ErrSeqExhausted) {
+		t.Fatalf("past the last seq: %v", err)
+	}
+}
