@@ -102,6 +102,11 @@ type replayReport struct {
 }
 
 func replayRun(ctx context.Context, app *App, opts *ReplayOptions) error {
+	app, done := maskedApp(app, opts.Secrets)
+	return done(replayUnmasked(ctx, app, opts))
+}
+
+func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 	if err := checkOutput(opts.Output, replayOutputs...); err != nil {
 		return err
 	}

@@ -111,6 +111,11 @@ that is not JSON.`,
 }
 
 func sendRun(ctx context.Context, app *App, opts *SendOptions) error {
+	app, done := maskedApp(app, opts.Secrets)
+	return done(sendUnmasked(ctx, app, opts))
+}
+
+func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}

@@ -156,8 +156,9 @@ func TestConnLimitClosesIdleFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 		conns = append(conns, c)
+		// One at a time, so they go idle in this order.
+		waitFor(t, func() bool { return l.conns.idleCount() == len(conns) })
 	}
-	waitFor(t, func() bool { return l.conns.idleCount() == 3 })
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
