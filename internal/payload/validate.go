@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -95,6 +96,12 @@ func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
 // checkV5 is Check through encoding/json and jsonschema/v5: the reference,
 // and the only path that reports errors.
 func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
+	// jsonschema/v5 builds its whole error tree before any cap applies: a
+	// payload built to fail costs it about 100 MB. The work is all CPU, so
+	// running more at once than there are CPUs is no faster, only more
+	// memory: the slots bound how many such trees exist together.
+	v5Slots <- struct{}{}
+	defer func() { <-v5Slots }()
 	doc, serr := Decode(raw)
 	if serr != nil {
 		return Result{Errors: []Error{*serr}}, nil
@@ -121,6 +128,10 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 	}
 	return res, nil
 }
+
+// v5Slots are the validations through jsonschema/v5 that may run at once:
+// one per CPU.
+var v5Slots = make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
 
 // Decode parses raw as exactly one JSON value, keeping numbers as
 // json.Number as the validator expects. A problem comes back as an Error with
