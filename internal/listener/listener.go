@@ -526,9 +526,10 @@ func putBody(bp *[]byte) {
 	}
 }
 
-// readBody reads at most MaxBody bytes into a pooled buffer, which the
-// caller gives back with putBody once nothing refers to the body, and then
-// the budget with giveBody. The buffer grows as bytes arrive, each growth
+// readBody reads at most MaxBody bytes into a pooled buffer. Once the
+// request is answered the caller gives its bytes back to the budget
+// (bodies.give(charge(cap))), then the buffer with putBody once nothing
+// refers to the body. The buffer grows as bytes arrive, each growth
 // taken from the bytes-in-flight budget: a client that announces a large
 // body and stalls holds only what it sent, and beyond the budget the
 // request is refused (503, Retry-After). The status goes with the error.
