@@ -50,7 +50,7 @@ func TestBadSignatureIsNotValidated(t *testing.T) {
 	if st := e.l.Stats(); st.InvalidPayloads != 0 || st.BadSignatures != 1 {
 		t.Errorf("stats %+v", st)
 	}
-	if out := e.out.String(); !strings.Contains(out, "schema not validated (bad signature)") {
+	if out := e.out.String(); !strings.Contains(out, "JSON payload  signature INVALID (none)  schema not validated (bad signature)  401") {
 		t.Errorf("pretty output: %q", out[:min(len(out), 300)])
 	}
 }

@@ -106,6 +106,8 @@ func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
 	default:
 		name := rec.Schema.Name
 		switch {
+		case !rec.Schema.IsChecked() && d.isJSON:
+			name = "JSON payload" // not looked into: its signature failed
 		case d.eventName != "" && name != "":
 			name = esc(d.eventName) + " (" + name + ")"
 		case name == "" && !d.isJSON:
