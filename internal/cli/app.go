@@ -8,6 +8,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/webhook-tool/webhook-tool/internal/input"
+
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -34,10 +36,20 @@ type App struct {
 
 	noColor    bool   // --no-color
 	configPath string // --config
+	maxSize    string // --max-size, as given
+	maxInput   int64  // --max-size parsed: the most read from one input
 
 	// shadowedSecrets are the secrets a --secret flag (or the environment)
 	// overrode, for the signature doctor.
 	shadowedSecrets []signature.NamedSecret
+}
+
+// inputLimit is the most read from one payload file or stream.
+func (a *App) inputLimit() int64 {
+	if a.maxInput <= 0 {
+		return input.DefaultMaxSize
+	}
+	return a.maxInput
 }
 
 // NewApp returns an App over the process's real streams and environment.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
@@ -167,7 +167,7 @@ func callbackURL(app *App, opts *CallbackOptions) (string, []string, error) {
 				"pipe the delivery in, e.g. `tail -n1 record.ndjson | webhook-tool callback --from-payload - MESSAGE`")
 		}
 		name = "standard input"
-		data, err = io.ReadAll(io.LimitReader(app.In, 64<<20))
+		data, err = input.ReadAll(app.In, "standard input", app.inputLimit())
 	} else {
 		data, err = readRegularFile(opts.FromPayload)
 	}
@@ -257,7 +257,7 @@ func readRegularFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, 64<<20))
+	return input.ReadAll(f, path, input.DefaultMaxSize)
 }
 
 // inputError maps the domain's input errors (with their hints) to exit 2.

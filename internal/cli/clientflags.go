@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -176,6 +176,9 @@ func parseHeaderFlags(raw []string) ([]signature.Header, error) {
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
 			return nil, usageError(fmt.Errorf("malformed header %q", line), "write headers as -H 'Name: value'")
 		}
+		if !validHeaderName(name) {
+			return nil, usageError(fmt.Errorf("invalid header name %q: a name is letters, digits and !#$%%&'*+-.^_`|~", name), "write headers as -H 'Name: value'")
+		}
 		if strings.ContainsAny(value, "\r\n\x00") {
 			return nil, usageError(fmt.Errorf("malformed header %q: the value contains a line break", name), "")
 		}
@@ -203,7 +206,7 @@ func expandHeaderFiles(raw []string) ([]string, error) {
 			out = append(out, h)
 			continue
 		}
-		b, err := os.ReadFile(path)
+		b, err := input.ReadFile(path, input.MaxSmallFileSize)
 		if err != nil {
 			return nil, usageError(fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err)), "")
 		}
@@ -230,4 +233,19 @@ func httpClient(app *App, conns int, conf *tls.Config) *http.Client {
 		cc.CheckRedirect = delivery.NoRedirects
 	}
 	return withTLS(&cc, conf)
+}
+
+// validHeaderName reports whether name is an HTTP field name (RFC 9110
+// 5.1: a token), as net/http will insist when the request is sent.
+func validHeaderName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return name != ""
 }

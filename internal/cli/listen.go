@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,7 +116,13 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	if cert != nil {
 		cfg.TLS = cert.Config
 	}
-	records, closeRecords, err := openRecords(app, opts, cfg.Output)
+	// Output never holds up a delivery: stdout is written through a
+	// bounded queue that drops lines when it cannot keep up, and a closed
+	// stdout (| head) is an EPIPE to give up on, not a SIGPIPE to die of.
+	signal.Ignore(syscall.SIGPIPE)
+	out := listener.NewOutQueue(app.Out, app.Err, listener.OutQueueOptions{})
+	cfg.Out = out
+	records, closeRecords, err := openRecords(app, opts, cfg.Output, out)
 	if err != nil {
 		return err
 	}
@@ -134,10 +142,12 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	printListenBanner(app, opts, cfg, l.Prefix(), ln.Addr().String(), cert)
 
 	served, announced := make(chan struct{}), make(chan struct{})
+	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
 	go func() {
 		defer close(announced)
 		select {
 		case <-ctx.Done():
+			flushBy = time.Now().Add(listenDrain)
 			// A second Ctrl-C now ends the process at once (Main); what
 			// was answered is already recorded.
 			fmt.Fprintln(app.Err, "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
@@ -151,10 +161,17 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	close(served)
 	<-announced
 	records.Close()
+	dropped := out.Close(min(outFlushLimit, time.Until(flushBy)))
 	st := l.Stats()
-	printListenSummary(app, opts, st)
+	printListenSummary(app, opts, st, dropped)
 	return listenExit(app, serveErr, st)
 }
+
+// outFlushLimit is how long listen waits at exit for stdout to take the
+// output still queued: a terminal or a reading pipe takes 8 MiB in far
+// less, and a stalled one would never; it is cut to what is left of the
+// drain limit, so SIGTERM still ends listen within it.
+const outFlushLimit = 2 * time.Second
 
 // listenConfig checks listen's flags and turns them into the listener's
 // configuration (all but TLS and the record writer).
@@ -185,8 +202,9 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err != nil {
 		return listener.Config{}, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
 	}
-	if opts.Status < 100 || opts.Status > 599 {
-		return listener.Config{}, usageErrorf("bad --status %d: an HTTP status is 100 to 599", opts.Status)
+	if opts.Status < 200 || opts.Status > 599 {
+		// 1xx are interim answers: net/http sends them and then a 200.
+		return listener.Config{}, usageErrorf("bad --status %d: give a final HTTP status, 200 to 599", opts.Status)
 	}
 	if opts.Tolerance < 0 {
 		return listener.Config{}, usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)
@@ -255,7 +273,7 @@ func listenCert(app *App, opts *ListenOptions) (*listener.ServerCert, error) {
 
 // openRecords is the record sink: the --record file, or nowhere; either way
 // it numbers the records and, for --output json, mirrors them to stdout.
-func openRecords(app *App, opts *ListenOptions, output listener.Output) (*record.Writer, func(), error) {
+func openRecords(app *App, opts *ListenOptions, output listener.Output, out io.Writer) (*record.Writer, func(), error) {
 	var dst io.Writer = io.Discard
 	closeFile := func() {}
 	if opts.Record != "" {
@@ -271,10 +289,7 @@ func openRecords(app *App, opts *ListenOptions, output listener.Output) (*record
 	}
 	wopts := record.Options{}
 	if output == "json" {
-		wopts.Mirror = app.Out
-		wopts.OnMirrorError = func(err error) {
-			fmt.Fprintf(app.Err, "webhook-tool: error: cannot write to standard output, records are no longer shown: %v\n", err)
-		}
+		wopts.Mirror = out // an OutQueue: it never fails, and never blocks
 	}
 	w := record.NewWriter(dst, wopts)
 	return w, func() { w.Close(); closeFile() }, nil

@@ -44,7 +44,9 @@ func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefi
 	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
 }
 
-func printListenSummary(app *App, opts *ListenOptions, st listener.Stats) {
+// printListenSummary prints the counts at exit; dropped is the output
+// lines stdout never took.
+func printListenSummary(app *App, opts *ListenOptions, st listener.Stats, dropped int64) {
 	pal := render.NewPalette(app.ColorErr())
 	reused := ""
 	if st.ReusedCallbacks > 0 {
@@ -64,6 +66,12 @@ func printListenSummary(app *App, opts *ListenOptions, st listener.Stats) {
 	}
 	if st.CutOff > 0 {
 		fmt.Fprintf(app.Err, ", %d cut off at shutdown", st.CutOff)
+	}
+	if st.RefusedConns+st.Overloaded > 0 {
+		fmt.Fprintf(app.Err, ", %d refused at the connection or body limits (503)", st.RefusedConns+st.Overloaded)
+	}
+	if dropped > 0 {
+		fmt.Fprintf(app.Err, ", %d output lines dropped (the record has every delivery)", dropped)
 	}
 	if st.RecordFailures > 0 {
 		fmt.Fprintf(app.Err, ", %s", pal.Red(fmt.Sprintf("%d NOT RECORDED", st.RecordFailures)))

@@ -102,6 +102,11 @@ type replayReport struct {
 }
 
 func replayRun(ctx context.Context, app *App, opts *ReplayOptions) error {
+	app, done := maskedApp(app, opts.Secrets)
+	return done(replayUnmasked(ctx, app, opts))
+}
+
+func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 	if err := checkOutput(opts.Output, replayOutputs...); err != nil {
 		return err
 	}
@@ -197,6 +202,12 @@ func openRecordFile(app *App, name string) (io.Reader, func(), error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, nil, usageError(fmt.Errorf("cannot read %s: %w", name, unwrapPathErr(err)), "")
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		// Only the deliveries the file held when replay started: a
+		// listen recording to this same file would otherwise feed
+		// replay its own deliveries without end.
+		return io.LimitReader(f, st.Size()), func() { f.Close() }, nil
 	}
 	return f, func() { f.Close() }, nil
 }

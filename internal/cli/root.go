@@ -111,7 +111,10 @@ and posts plain-text callbacks. No account, no cloud.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return applyConfig(app, cmd)
+			if err := applyConfig(app, cmd); err != nil {
+				return err
+			}
+			return parseMaxSize(app)
 		},
 	}
 	root.SetIn(app.In)
@@ -119,6 +122,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 	root.SetErr(app.Err)
 	root.PersistentFlags().StringVar(&app.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/webhook-tool/config.yaml)")
 	root.PersistentFlags().BoolVar(&app.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+	root.PersistentFlags().StringVar(&app.maxSize, "max-size", "64MiB", "read at most `SIZE` from one payload file or standard input (bytes, or with KB, KiB, MB, MiB)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		var ive *pflag.InvalidValueError
 		if errors.As(err, &ive) {

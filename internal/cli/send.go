@@ -111,6 +111,11 @@ that is not JSON.`,
 }
 
 func sendRun(ctx context.Context, app *App, opts *SendOptions) error {
+	app, done := maskedApp(app, opts.Secrets)
+	return done(sendUnmasked(ctx, app, opts))
+}
+
+func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
@@ -167,6 +172,15 @@ func sendRun(ctx context.Context, app *App, opts *SendOptions) error {
 // userAgent is what every request webhook-tool sends says it is.
 func userAgent() string { return "webhook-tool/" + buildInfo().Version }
 
+// The --rate range: below one delivery in 1,000 s a load run is not a
+// load run (and 1e-300 made the pause between starts overflow to none);
+// above a million a second the pause is under a microsecond, which is no
+// limit at all.
+const (
+	minRate = 0.001
+	maxRate = 1e6
+)
+
 func checkSendNumbers(opts *SendOptions) error {
 	switch {
 	case opts.Count < 1:
@@ -176,8 +190,8 @@ func checkSendNumbers(opts *SendOptions) error {
 	case opts.Concurrency > maxConcurrency:
 		return usageError(fmt.Errorf("invalid --concurrency %d: at most %d deliveries can be in flight at once", opts.Concurrency, maxConcurrency),
 			"each one holds a connection and a goroutine; a receiver that needs more is better tested from several machines")
-	case opts.Rate < 0:
-		return usageErrorf("invalid --rate %g: give deliveries per second, or 0 for no limit", opts.Rate)
+	case opts.Rate != 0 && !(opts.Rate >= minRate && opts.Rate <= maxRate): // NaN fails both
+		return usageErrorf("invalid --rate %g: give deliveries per second, %g to %g, or 0 for no limit", opts.Rate, minRate, maxRate)
 	case opts.DryRun && opts.Count > 1:
 		return usageError(errors.New("--dry-run prints one request and cannot be combined with --count"),
 			"drop --count to see the request a load run would send")

@@ -3,8 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,15 +22,15 @@ func readBody(app *App, path string) ([]byte, error) {
 			return nil, usageError(errors.New("standard input is a terminal, not a body"),
 				"pipe the body in, e.g. `< delivery.json`, or give a file's path")
 		}
-		b, err := io.ReadAll(app.In)
+		b, err := readInput(app, "-")
 		if err != nil {
-			return nil, usageError(fmt.Errorf("cannot read standard input: %w", err), "")
+			return nil, usageError(fmt.Errorf("cannot read standard input: %w", err), inputHint(err))
 		}
 		return b, nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := readInput(app, path)
 	if err != nil {
-		return nil, usageError(fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err)), "")
+		return nil, usageError(fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err)), inputHint(err))
 	}
 	return b, nil
 }

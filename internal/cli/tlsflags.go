@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // ClientTLS is --cacert and --insecure (registered by clientFlags): how to
@@ -28,7 +28,7 @@ func (o ClientTLS) config() (*tls.Config, error) {
 	}
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure}
 	if o.CACert != "" {
-		pem, err := os.ReadFile(o.CACert)
+		pem, err := input.ReadFile(o.CACert, input.MaxSmallFileSize)
 		if err != nil {
 			return nil, usageError(fmt.Errorf("cannot read --cacert %s: %w", o.CACert, unwrapPathErr(err)), "")
 		}

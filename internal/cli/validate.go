@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
@@ -25,6 +26,7 @@ type ValidateOptions struct {
 	SchemaDirs []string
 	Output     string
 	Workers    int
+	MaxErrors  int
 }
 
 func newValidateCmd(app *App, runF func(*ValidateOptions) error) *cobra.Command {
@@ -58,6 +60,7 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 	}
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	addOutputFlag(cmd, &opts.Output, "text", validateOutputs...)
+	cmd.Flags().IntVar(&opts.MaxErrors, "max-errors", payload.DefaultMaxErrors, "list at most `N` errors per file, the first in the file, and count the rest (0: all)")
 	return cmd
 }
 
@@ -113,6 +116,8 @@ type fileReport struct {
 	Schema string          `json:"schema"`
 	Valid  bool            `json:"valid"`
 	Errors []payload.Error `json:"errors"`
+	// Omitted counts the errors beyond --max-errors.
+	Omitted int `json:"errors_omitted,omitempty"`
 }
 
 const stdinName = "<stdin>"
@@ -128,10 +133,14 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		}
 		paths = []string{"-"}
 	}
+	if opts.MaxErrors < 0 {
+		return usageErrorf("bad --max-errors %d: give a count, or 0 for all errors", opts.MaxErrors)
+	}
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return err
 	}
+	reg.SetMaxErrors(opts.MaxErrors)
 	inputs, err := expandInputs(app, paths)
 	if err != nil {
 		return err
@@ -173,7 +182,7 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		}
 		switch opts.Output {
 		case "json":
-			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors})
+			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors, Omitted: res.Omitted})
 		case "text":
 			writeFileResult(out, pal, fr.Name, res)
 		}
@@ -216,7 +225,7 @@ func writeFileResult(w io.Writer, pal *render.Palette, name string, res payload.
 	if res.Schema == "" {
 		fmt.Fprintf(w, "%s: %s (not JSON)\n", name, pal.Red("invalid"))
 	} else {
-		n := len(res.Errors)
+		n := len(res.Errors) + res.Omitted
 		fmt.Fprintf(w, "%s: %s (%s, %d %s)\n", name, pal.Red("invalid"), res.Schema, n, plural(n, "error", "errors"))
 	}
 	for _, e := range res.Errors {
@@ -228,6 +237,9 @@ func writeFileResult(w io.Writer, pal *render.Palette, name string, res payload.
 			ptr = pal.Cyan(ptr) + ": "
 		}
 		fmt.Fprintf(w, "  %s:%d:%d: %s%s\n", name, e.Line, e.Column, ptr, e.Message)
+	}
+	if res.Omitted > 0 {
+		fmt.Fprintf(w, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more %s (--max-errors 0 lists all)", res.Omitted, plural(res.Omitted, "error", "errors"))))
 	}
 }
 
@@ -254,7 +266,7 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 	}
 	fileInput := func(p string) payload.Input {
 		return payload.Input{Name: p, Read: func() ([]byte, error) {
-			b, err := os.ReadFile(p)
+			b, err := readInput(app, p)
 			if err != nil {
 				return nil, fmt.Errorf("cannot read file: %w", unwrapPathErr(err))
 			}
@@ -269,9 +281,15 @@ func expandInputs(app *App, paths []string) ([]payload.Input, error) {
 			stdinUsed = true
 			in := app.In
 			inputs = append(inputs, payload.Input{Name: stdinName, Read: func() ([]byte, error) {
-				b, err := io.ReadAll(in)
+				b, err := input.ReadAll(in, "standard input", app.inputLimit())
 				if err != nil {
 					return nil, fmt.Errorf("cannot read standard input: %w", err)
+				}
+				if len(b) == 0 {
+					// Nothing was piped in (a command that failed, a
+					// wrong redirect): an input error, not an invalid
+					// payload.
+					return nil, errors.New("standard input is empty: nothing to validate")
 				}
 				return b, nil
 			}})

@@ -94,6 +94,11 @@ type verdict struct {
 }
 
 func verifyRun(app *App, opts *VerifyOptions) error {
+	app, done := maskedApp(app, opts.Secrets)
+	return done(verifyUnmasked(app, opts))
+}
+
+func verifyUnmasked(app *App, opts *VerifyOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}

@@ -75,7 +75,10 @@ func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string) 
 			if j < 0 {
 				j = len(raw)
 			}
-			s := string(raw[i:j])
+			// A JSON string holds no raw C0 control character, but may
+			// hold C1 ones (U+009B is a CSI on some terminals) and bidi
+			// overrides.
+			s := esc(string(raw[i:j]))
 			k := skipWS(raw, j)
 			if k < len(raw) && raw[k] == ':' {
 				b.WriteString(pal.Blue(s))

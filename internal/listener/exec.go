@@ -80,11 +80,8 @@ func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
 		return nil, nil
 	}
 	if err := l.exec.Reserve(); err != nil {
-		if rec.DeliveryID != "" {
-			// The sender will retry: its retry must not count as a
-			// duplicate and run nothing.
-			l.seen.remove(rec.DeliveryID)
-		}
+		// Answered 503: ServeHTTP releases the id, so the sender's
+		// retry is no duplicate and runs the command.
 		return nil, err
 	}
 	j.Body = bytes.Clone(d.body) // d.body goes back to a pool once answered
@@ -115,10 +112,7 @@ func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorde
 		return
 	}
 	if !recorded {
-		l.exec.Release()
-		if d.rec.DeliveryID != "" {
-			l.seen.remove(d.rec.DeliveryID) // its retry must run the command
-		}
+		l.exec.Release() // answered 500: ServeHTTP released the id too
 		return
 	}
 	job.DeliverySeq = d.rec.Seq

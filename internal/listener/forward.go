@@ -142,17 +142,20 @@ func forwardURL(base *url.URL, prefix string, u *url.URL) *url.URL {
 
 // cleanBelow resolves the dot segments (".", "..", escaped or not) of the
 // escaped relative path rest, dropping any ".." that would climb above it.
-// Other segments, escapes included (%2F), are kept as they are. It returns
-// rest itself when it has no dot segment.
+// An escaped slash or backslash (%2F, %5C) counts as a separator here: an
+// app that decodes it before cleaning its path (many do) would otherwise
+// see /base/..%2F..%2Fetc as /etc. Separators are kept as they were sent,
+// and rest is returned itself when it has no dot segment.
 func cleanBelow(rest string) string {
-	if !strings.Contains(rest, ".") && !strings.Contains(rest, "%2") {
+	if !strings.Contains(rest, ".") && !strings.Contains(rest, "%2") && !strings.Contains(rest, "%5") {
 		return rest
 	}
-	segs := strings.Split(rest, "/")
-	out := segs[:0]
+	segs, seps := splitSegments(rest)
+	type seg struct{ text, sep string } // sep: what followed text
+	out := make([]seg, 0, len(segs))
 	dots := false
-	for i, seg := range segs {
-		switch dotSegment(seg) {
+	for i, text := range segs {
+		switch dotSegment(text) {
 		case 1:
 			dots = true
 		case 2:
@@ -161,20 +164,49 @@ func cleanBelow(rest string) string {
 				out = out[:len(out)-1]
 			}
 		default:
-			out = append(out, seg)
+			out = append(out, seg{text, seps[i]})
 			continue
 		}
-		if i == len(segs)-1 {
-			out = append(out, "") // a/.. names the directory a/ was in
+		if i == len(segs)-1 && len(out) > 0 {
+			out[len(out)-1].sep = "/" // a/.. names the directory a/ was in
 		}
 	}
 	if !dots {
 		return rest
 	}
-	if len(out) == 1 && out[0] == "" {
-		return ""
+	var b strings.Builder
+	for _, sg := range out {
+		b.WriteString(sg.text)
+		b.WriteString(sg.sep)
 	}
-	return strings.Join(out, "/")
+	return strings.TrimPrefix(b.String(), "/")
+}
+
+// splitSegments cuts the escaped path p at every separator, "/" or an
+// escaped slash or backslash, returning the segments and, for each, the
+// separator after it ("" for the last).
+func splitSegments(p string) (segs, seps []string) {
+	last := 0
+	for i := 0; i < len(p); i++ {
+		n := 0
+		switch {
+		case p[i] == '/':
+			n = 1
+		case p[i] == '%' && i+2 < len(p) && isEscapedSeparator(p[i+1], p[i+2]):
+			n = 3
+		}
+		if n > 0 {
+			segs, seps = append(segs, p[last:i]), append(seps, p[i:i+n])
+			i += n - 1
+			last = i + 1
+		}
+	}
+	return append(segs, p[last:]), append(seps, "")
+}
+
+// isEscapedSeparator reports whether %hi lo is an escaped '/' or '\'.
+func isEscapedSeparator(hi, lo byte) bool {
+	return (hi == '2' && (lo == 'F' || lo == 'f')) || (hi == '5' && (lo == 'C' || lo == 'c'))
 }
 
 // dotSegment is 1 for a "." segment, 2 for "..", each dot possibly escaped

@@ -35,7 +35,14 @@ func TestForwardURL(t *testing.T) {
 		{"http://127.0.0.1:3000/webhooks", "/", "/a/..", "http://127.0.0.1:3000/webhooks"},
 		{"http://127.0.0.1:3000/webhooks", "/", "/..", "http://127.0.0.1:3000/webhooks"},
 		{"http://127.0.0.1:3000/webhooks", "/hooks/", "/hooks/../../admin", "http://127.0.0.1:3000/webhooks/admin"},
-		{"http://127.0.0.1:3000/webhooks", "/", "/a%2F..%2Fb/...", "http://127.0.0.1:3000/webhooks/a%2F..%2Fb/..."},
+		// An escaped slash or backslash is a separator for the dot segments
+		// (an app that decodes %2F first would otherwise climb above base).
+		{"http://127.0.0.1:3000/webhooks", "/", "/a%2F..%2Fb/...", "http://127.0.0.1:3000/webhooks/b/..."},
+		{"http://127.0.0.1:3000/base", "/p/", "/p/..%2f..%2fetc", "http://127.0.0.1:3000/base/etc"},
+		{"http://127.0.0.1:3000/base", "/", "/..%2F..%2F..%2Fetc%2Fpasswd", "http://127.0.0.1:3000/base/etc%2Fpasswd"},
+		{"http://127.0.0.1:3000/base", "/", "/..%5C..%5cetc", "http://127.0.0.1:3000/base/etc"},
+		{"http://127.0.0.1:3000/base", "/", "/x/%2e%2e%2f%2e%2e%2fetc", "http://127.0.0.1:3000/base/etc"},
+		{"http://127.0.0.1:3000/base", "/", "/a%2Fb%2F..", "http://127.0.0.1:3000/base/a/"},
 		{"http://127.0.0.1:3000/webhooks", "/", "/v1.2/x..y", "http://127.0.0.1:3000/webhooks/v1.2/x..y"},
 		// A fragment is never sent.
 		{"http://127.0.0.1:3000/in#frag", "/", "/", "http://127.0.0.1:3000/in"},

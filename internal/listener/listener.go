@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,6 +90,12 @@ type Config struct {
 
 	// Exec, when set, runs a command for each accepted delivery (exec.go).
 	Exec *ExecConfig
+
+	// MaxConns is the most connections served at once (0: DefaultMaxConns,
+	// lowered to fit the descriptor limit); MaxBodyInFlight the most body
+	// bytes held by the requests being read (0: DefaultMaxBodyInFlight).
+	MaxConns        int
+	MaxBodyInFlight int64
 }
 
 // Stats counts what the listener saw, for the summary at shutdown.
@@ -109,10 +116,18 @@ type Stats struct {
 	CutOff int64
 	// Exec counts the runs of Config.Exec's command; nil without one.
 	Exec *hookexec.Stats
+
+	// RefusedConns are connections closed with 503 at once because
+	// MaxConns were open and none was idle; Overloaded are requests
+	// answered 503 because MaxBodyInFlight bytes were held (recorded, and
+	// counted in Rejected too).
+	RefusedConns int64
+	Overloaded   int64
 }
 
 type counters struct {
 	deliveries, badSig, invalid, dups, callbacks, reused, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
+	refusedConns, overloaded                                                                      atomic.Int64
 }
 
 // Listener handles deliveries. It is an http.Handler.
@@ -145,6 +160,11 @@ type Listener struct {
 
 	exec   *hookexec.Runner // nil without Config.Exec
 	notRun notRunSeqs
+
+	// The limits on what clients hold at once (limits.go).
+	bodies bodyBudget
+	conns  *connLimiter // set by Serve
+	log    *rateLog     // repeated complaints on Err
 }
 
 // New checks cfg and returns a Listener.
@@ -160,6 +180,10 @@ func New(cfg Config) (*Listener, error) {
 	}
 	if cfg.Status == 0 {
 		cfg.Status = DefaultStatus
+	}
+	if cfg.Status < 200 || cfg.Status > 599 {
+		// A 1xx is an interim answer: net/http would send it, then a 200.
+		return nil, fmt.Errorf("listener: status %d is not a final HTTP status (200 to 599)", cfg.Status)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -179,6 +203,15 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = connBudget()
+	}
+	if cfg.MaxBodyInFlight <= 0 {
+		cfg.MaxBodyInFlight = DefaultMaxBodyInFlight
+	}
+	// Room for two bodies of the largest size at least, so a --max-body
+	// above the budget still takes its bodies (one at a time).
+	cfg.MaxBodyInFlight = max(cfg.MaxBodyInFlight, 2*(cfg.MaxBody+1))
 	if cfg.ForwardTo != "" && cfg.ForwardClient == nil {
 		cfg.ForwardClient = NewForwardClient()
 	}
@@ -193,12 +226,14 @@ func New(cfg Config) (*Listener, error) {
 		cfg:       cfg,
 		prefix:    NormalizePrefix(cfg.PathPrefix),
 		verify:    signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
-		seen:      newIDSet(1 << 17),
-		callbacks: newIDSet(1 << 16),
+		seen:      newIDSet(seenIDs),
+		callbacks: newIDSet(usedCallbacks),
 		out:       &outBatcher{w: cfg.Out},
 		masker:    newSecretMasker(secrets),
 		doctor:    make(chan struct{}, doctorSlots),
+		log:       newRateLog(cfg.Err, time.Now),
 	}
+	l.bodies.max = cfg.MaxBodyInFlight
 	if cfg.ForwardTo != "" {
 		l.fwdBase, _ = parseForwardTo(cfg.ForwardTo)
 	}
@@ -251,6 +286,8 @@ func (l *Listener) Stats() Stats {
 		Forwarded:       l.n.fwd.Load(),
 		ForwardFailures: l.n.fwdFail.Load(),
 		CutOff:          l.n.cutOff.Load(),
+		RefusedConns:    l.n.refusedConns.Load(),
+		Overloaded:      l.n.overloaded.Load(),
 	}
 }
 
@@ -275,16 +312,19 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      90 * time.Second, // covers a slow --forward-to app
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          log.New(prefixWriter{l.cfg.Err}, "", 0),
+		ErrorLog:          log.New(prefixWriter{l.log}, "", 0),
 		TLSConfig:         l.cfg.TLS,
 		// Counting connections as well as handlers covers a request that
 		// was read just as the server closed, whose handler has yet to
 		// start: its connection is counted until its goroutine ends.
 		ConnState: l.connState,
 	}
+	l.conns = newConnLimiter(ln, l.cfg.MaxConns, l.log, func() { l.n.refusedConns.Add(1) })
+	ln = l.conns
 	if l.cfg.TLS != nil {
 		ln = tls.NewListener(ln, l.cfg.TLS)
 	}
+	defer l.log.flush()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error
@@ -317,7 +357,10 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // connState counts a connection from its first state to its last.
-func (l *Listener) connState(_ net.Conn, s http.ConnState) {
+func (l *Listener) connState(c net.Conn, s http.ConnState) {
+	if l.conns != nil {
+		l.conns.state(c, s)
+	}
 	switch s {
 	case http.StateNew:
 		l.busy.add(1)
@@ -358,12 +401,14 @@ func (b *busyCount) wait() {
 }
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a
-// client speaking plain HTTP, say) the tool's prefix.
-type prefixWriter struct{ w io.Writer }
+// client speaking plain HTTP, say) the tool's prefix, escaped (they quote
+// what clients sent) and rate-limited (a client can make one per
+// connection).
+type prefixWriter struct{ log *rateLog }
 
 func (p prefixWriter) Write(b []byte) (int, error) {
-	_, err := fmt.Fprintf(p.w, "webhook-tool: %s\n", bytes.TrimRight(b, "\n"))
-	return len(b), err
+	p.log.printf("http", "webhook-tool: %s", render.Escape(string(bytes.TrimRight(b, "\n"))))
+	return len(b), nil
 }
 
 // linePool recycles record-line buffers: at thousands of deliveries a
@@ -415,6 +460,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.reject(w, d, status, err.Error())
 		return
 	}
+	defer l.bodies.give(charge(cap(*bp))) // held until answered
 	if l.cfg.ForwardTo == "" {
 		// After the answer: the record line and pretty output read it. A
 		// forwarded body is left to the collector, as net/http may still be
@@ -443,6 +489,12 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !recorded {
 		status = http.StatusInternalServerError
 		respBody, respType = []byte("webhook-tool listen could not record this delivery; see its stderr\n"), ""
+	}
+	if d.reserved && !(recorded && status/100 == 2) {
+		// Only a delivery accepted and recorded keeps its id: the
+		// sender's retry after a 401, 5xx or failed record is not a
+		// duplicate.
+		l.seen.remove(d.idKey)
 	}
 	l.submit(job, refused, d, recorded)
 	l.respond(w, status, respType, respBody)
@@ -481,29 +533,52 @@ func putBody(bp *[]byte) {
 	}
 }
 
-// readBody reads at most MaxBody bytes into a pooled buffer, which the
-// caller gives back with putBody once nothing refers to the body. The status
-// goes with the error.
+// readBody reads at most MaxBody bytes into a pooled buffer. Once the
+// request is answered the caller gives its bytes back to the budget
+// (bodies.give(charge(cap))), then the buffer with putBody once nothing
+// refers to the body. The buffer grows as bytes arrive, each growth
+// taken from the bytes-in-flight budget: a client that announces a large
+// body and stalls holds only what it sent, and beyond the budget the
+// request is refused (503, Retry-After). The status goes with the error.
 func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (*[]byte, int, error) {
-	max := l.cfg.MaxBody
-	if r.ContentLength > max {
-		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, max)
+	limit := l.cfg.MaxBody
+	if r.ContentLength > limit {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, limit)
 	}
 	rd := r.Body
 	if r.ContentLength < 0 {
 		// Chunked: only MaxBytesReader knows where to stop. With a
 		// Content-Length, net/http already stops the body there.
-		rd = http.MaxBytesReader(w, r.Body, max)
+		rd = http.MaxBytesReader(w, r.Body, limit)
 	}
 	bp := bodyPool.Get().(*[]byte)
 	b := (*bp)[:0]
-	if need := int(r.ContentLength) + 1; r.ContentLength > 0 && cap(b) < need {
-		// +1 so the read that sees EOF needs no growth
-		b = make([]byte, 0, need)
+	if !l.bodies.take(charge(cap(b))) {
+		bodyPool.Put(bp)
+		return l.overloaded(w)
+	}
+	fail := func(status int, err error) (*[]byte, int, error) {
+		*bp = b
+		l.giveBody(bp)
+		putBody(bp)
+		return nil, status, err
 	}
 	for {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			// Double, to no more than the announced length (+1 so the
+			// read that sees EOF needs no growth) or --max-body + 1.
+			want := min(max(2*cap(b), 4<<10), int(limit)+1)
+			if r.ContentLength >= 0 {
+				want = min(want, int(r.ContentLength)+1)
+			}
+			want = max(want, len(b)+1)
+			if !l.bodies.take(charge(want) - charge(cap(b))) {
+				fail(0, nil)
+				return l.overloaded(w)
+			}
+			nb := make([]byte, len(b), want)
+			copy(nb, b)
+			b = nb
 		}
 		n, err := rd.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -511,24 +586,36 @@ func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (*[]byte, in
 			break
 		}
 		if err != nil {
-			*bp = b
-			putBody(bp)
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", max)
+				return fail(http.StatusRequestEntityTooLarge, fmt.Errorf("body is larger than --max-body (%d bytes)", limit))
 			}
 			if l.cutting.Load() {
 				// The drain limit was reached and Serve closed this
 				// connection: the request is recorded like any other,
 				// as refused for the shutdown.
 				l.n.cutOff.Add(1)
-				return nil, http.StatusServiceUnavailable, fmt.Errorf("listen shut down before the whole body arrived (%d bytes read): the connection was closed after waiting %s for it", len(b), l.cfg.ShutdownTimeout)
+				return fail(http.StatusServiceUnavailable, fmt.Errorf("listen shut down before the whole body arrived (%d bytes read): the connection was closed after waiting %s for it", len(b), l.cfg.ShutdownTimeout))
 			}
-			return nil, http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", len(b), err)
+			return fail(http.StatusBadRequest, fmt.Errorf("could not read the whole body (%d bytes read): %v", len(b), err))
 		}
 	}
 	*bp = b
 	return bp, 0, nil
+}
+
+// giveBody returns a body buffer's bytes to the in-flight budget.
+func (l *Listener) giveBody(bp *[]byte) {
+	if bp != nil {
+		l.bodies.give(charge(cap(*bp)))
+	}
+}
+
+// overloaded is the answer to a request beyond the bytes-in-flight budget.
+func (l *Listener) overloaded(w http.ResponseWriter) (*[]byte, int, error) {
+	l.n.overloaded.Add(1)
+	w.Header().Set("Retry-After", bodyRetryAfter)
+	return nil, http.StatusServiceUnavailable, errBodyBudget
 }
 
 // delivery is one request on its way through the handler.
@@ -538,6 +625,9 @@ type delivery struct {
 	isJSON    bool
 	eventName string
 	fields    payload.Fields // for --exec
+	idKey     idDigest       // the delivery id's digest, when tracked
+	tracked   bool
+	reserved  bool // idKey was added to seen for this delivery
 }
 
 // check verifies the signature and validates the payload, filling the
@@ -563,6 +653,16 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		}
 	}
 
+	if !rec.Signature.Valid && rec.Signature.Kind != record.Unchecked {
+		// It is answered 401 whatever it holds, and validating a body
+		// nobody vouches for is work anyone can ask of the listener at
+		// will (one built to fail costs seconds and hundreds of MB).
+		rec.Schema = record.NotChecked("not validated: the signature did not verify")
+		f, ok := payload.Peek(d.body)
+		d.isJSON = ok || json.Valid(d.body)
+		l.trackID(r, d, f.ID)
+		return
+	}
 	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)
 	switch {
 	case err != nil:
@@ -576,24 +676,46 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		if errs == nil {
 			errs = []payload.Error{}
 		}
-		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: errs}
+		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: errs, Omitted: res.Omitted}
 	}
 	if !rec.Schema.Valid {
 		l.n.invalid.Add(1)
 	}
 
-	id := signature.MessageID(r.Header)
-	if id == "" {
-		id = res.Fields.ID
-	}
-	rec.DeliveryID = id
-	if id != "" && l.seen.add(id) {
-		rec.Duplicate = true
-		l.n.dups.Add(1)
-	}
+	l.trackID(r, d, res.Fields.ID)
 	rec.UserInviteID = res.Fields.UserInviteID
 	d.eventName = res.Fields.EventName
 	d.fields = res.Fields
+}
+
+// trackID fills the delivery id (the webhook-id header, else the body's
+// top-level "id", bodyID) and flags a duplicate of an accepted delivery.
+// A delivery whose signature holds reserves its id, so two at once with
+// one id are one delivery and a duplicate (--exec runs one command);
+// ServeHTTP releases the reservation unless the delivery is answered 2xx
+// and recorded. A delivery whose signature failed only looks.
+func (l *Listener) trackID(r *http.Request, d *delivery, bodyID string) {
+	id := signature.MessageID(r.Header)
+	if id == "" {
+		id = bodyID
+	}
+	d.rec.DeliveryID = id
+	d.idKey, d.tracked = digestID(id)
+	if !d.tracked {
+		return
+	}
+	sig := d.rec.Signature
+	var dup bool
+	if !sig.Valid && sig.Kind != record.Unchecked {
+		dup = l.seen.has(d.idKey)
+	} else {
+		dup = l.seen.add(d.idKey)
+		d.reserved = !dup
+	}
+	if dup {
+		d.rec.Duplicate = true
+		l.n.dups.Add(1)
+	}
 }
 
 // callback handles the Permission Assist callback stand-in.
@@ -613,10 +735,20 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 		return
 	}
 	defer putBody(bp)
+	defer l.bodies.give(charge(cap(*bp))) // before putBody hands bp on
 	d.body = *bp
 	d.rec.SetBodyRef(d.body)
 	status, msg := http.StatusOK, []byte("ok\n")
-	if l.callbacks.add(id) {
+	key, tracked := digestID(id)
+	if !tracked {
+		l.reject(w, d, http.StatusBadRequest, fmt.Sprintf("callback id of %d bytes is longer than the %d a delivery id can be", len(id), maxTrackedID))
+		return
+	}
+	// Reserved now, so two callbacks racing for one URL cannot both get
+	// 200; released again if the record cannot be written, so the
+	// sender's retry is taken then.
+	reserved := !l.callbacks.add(key)
+	if !reserved {
 		l.n.reused.Add(1)
 		status = http.StatusConflict
 		d.rec.Error = "the callback URL for delivery " + d.rec.CallbackFor + " was already used; a callback URL must not be reused"
@@ -624,6 +756,9 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 	}
 	d.rec.Status = status
 	if !l.write(d) {
+		if reserved {
+			l.callbacks.remove(key)
+		}
 		status, msg = http.StatusInternalServerError, []byte("webhook-tool listen could not record this callback; see its stderr\n")
 	}
 	l.respond(w, status, "", msg)
@@ -658,7 +793,7 @@ func (l *Listener) write(d *delivery) bool {
 		if d.rec.Kind == record.KindCallback {
 			what = "callback"
 		}
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %v\n", what, d.rec.Method, d.rec.Path, err)
+		l.log.printf("record", "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %s", what, render.Escape(d.rec.Method), render.Escape(d.rec.Path), render.Escape(err.Error()))
 		return false
 	}
 	if l.cfg.Output == Pretty {

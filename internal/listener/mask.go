@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -34,6 +35,11 @@ type secretMasker struct {
 
 	short    []string // secrets under minInTextSecret characters
 	shortEsc []string // those and their escaped forms
+
+	// runs finds what whole-text masking cannot: any redact.MinRun
+	// characters of a secret (a header value cut short in a reason), in
+	// its base64 and hex forms, or needlessly escaped (secret%2Dtoken).
+	runs *redact.Runs
 }
 
 // formGroup is text to mask anywhere: forms, longest first, each of which
@@ -79,6 +85,7 @@ func newSecretMasker(secrets []string) secretMasker {
 			}
 		}
 	}
+	m.runs = redact.New(secrets)
 	// Longest first, so a secret that contains another is masked whole.
 	sortGroups(m.plain)
 	sortGroups(m.query)
@@ -111,13 +118,13 @@ func addGroup(groups []formGroup, s, key string, hasKey bool) []formGroup {
 	return append(groups, g)
 }
 
-func (m *secretMasker) active() bool { return len(m.plain) > 0 || len(m.short) > 0 }
+func (m *secretMasker) active() bool { return len(m.plain) > 0 || len(m.short) > 0 || m.runs != nil }
 
 // mask masks the secrets in s, one whole value (a header value, a callback
 // id, a reason, an answer): long ones anywhere in it, short ones when they
 // are all of it. It returns s itself when no secret occurs.
 func (m *secretMasker) mask(s string) string {
-	s = maskGroups(s, m.plain)
+	s = m.runs.Mask(maskGroups(s, m.plain))
 	if isForm(s, m.short) {
 		return signature.Mask
 	}
@@ -127,23 +134,27 @@ func (m *secretMasker) mask(s string) string {
 // maskPath masks the secrets in an unescaped path: short ones as whole
 // segments.
 func (m *secretMasker) maskPath(p string) string {
-	return maskSegments(maskGroups(p, m.plain), m.short)
+	return m.runs.Mask(maskSegments(maskGroups(p, m.plain), m.short))
 }
 
 // maskQuery masks the secrets in a raw (escaped) query string: short ones
 // as whole parameter values.
 func (m *secretMasker) maskQuery(q string) string {
-	return maskQueryValues(maskGroups(q, m.query), m.shortEsc)
+	q = maskQueryValues(maskGroups(q, m.query), m.shortEsc)
+	if m.runs == nil || !strings.ContainsAny(q, "%+") {
+		return m.runs.Mask(q)
+	}
+	return strings.TrimPrefix(m.runs.MaskURL("?"+q), "?")
 }
 
 // maskText masks the secrets in escaped or unescaped text, such as an
 // error naming a URL: short ones not at all, as the text has no values.
-func (m *secretMasker) maskText(s string) string { return maskGroups(s, m.query) }
+func (m *secretMasker) maskText(s string) string { return m.runs.Mask(maskGroups(s, m.query)) }
 
 // maskURL masks the secrets in an escaped absolute URL: short ones as whole
 // path segments and whole query parameter values.
 func (m *secretMasker) maskURL(u string) string {
-	u = maskGroups(u, m.query)
+	u = m.runs.MaskURL(maskGroups(u, m.query))
 	if len(m.shortEsc) == 0 {
 		return u
 	}

@@ -9,7 +9,13 @@ func TestSecretMasker(t *testing.T) {
 		{"/x/whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "/x/****"},
 		{"v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "v1,****"},
 		{"It's a Secret to Everybody, twice: It's a Secret to Everybody", "****, twice: ****"},
-		{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS"}, // not the secret
+		// A secret cut short (as a reason quotes a header at 32
+		// characters) is masked too: any 8 characters of it are.
+		{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS", "****"},
+		{`timestamp "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2"...`, `timestamp "****"...`},
+		{"Basic d2hzZWNfTWZLUTlyOEdLWXFyVHdqVVBEOElMUFpJbzJMYUxhU3c=", "Basic ****"},
+		{"whsec_Mf", "****"},
+		{"whsec_M", "whsec_M"}, // 7: under redact.MinRun
 	} {
 		if got := m.mask(tc.in); got != tc.want {
 			t.Errorf("mask(%q) = %q, want %q", tc.in, got, tc.want)
@@ -23,6 +29,7 @@ func TestSecretMasker(t *testing.T) {
 		{"k=whsec_ab%2fcd%2bef%3d%3d", "k=****"},
 		{"k=whsec_ab/cd+ef==", "k=****"},
 		{"v=2", "v=2"},
+		{"t=It%27s%20a%20Secret%2Dto%2DEverybody", "t=****"}, // escaped where nothing needs it
 	} {
 		if got := m.maskQuery(tc.in); got != tc.want {
 			t.Errorf("maskQuery(%q) = %q, want %q", tc.in, got, tc.want)

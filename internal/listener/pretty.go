@@ -36,7 +36,9 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 	if rec.Query != "" {
 		path += "?" + rec.Query
 	}
-	b.WriteString(pal.Cyan(path))
+	// Everything below that a client (or the --forward-to app) chose goes
+	// through esc: no escape sequence of theirs reaches the terminal.
+	b.WriteString(pal.Cyan(esc(path)))
 	b.WriteString("  ")
 
 	l.prettyVerdicts(b, d)
@@ -60,7 +62,6 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 	if sch := rec.Schema; sch != nil && !sch.Valid {
 		for i, e := range sch.Errors {
 			if i == maxErrorsShown {
-				fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more errors (see the record)", len(sch.Errors)-i)))
 				break
 			}
 			b.WriteString("  ")
@@ -71,15 +72,22 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 				if ptr == "" {
 					ptr = "/"
 				}
-				b.WriteString(pal.Cyan(ptr))
+				b.WriteString(pal.Cyan(esc(ptr)))
 				b.WriteByte(' ')
 			}
 			if e.Line > 0 {
 				b.WriteString(pal.Dim(fmt.Sprintf("(line %d:%d)", e.Line, e.Column)))
 				b.WriteByte(' ')
 			}
-			b.WriteString(e.Message)
+			b.WriteString(esc(e.Message))
 			b.WriteByte('\n')
+		}
+		if more := len(sch.Errors) + sch.Omitted - min(len(sch.Errors), maxErrorsShown); more > 0 {
+			where := "see the record"
+			if sch.Omitted > 0 {
+				where = fmt.Sprintf("the record lists the first %d", len(sch.Errors))
+			}
+			fmt.Fprintf(b, "  %s\n", pal.Dim(fmt.Sprintf("... and %d more %s (%s)", more, plural(more, "error", "errors"), where)))
 		}
 	}
 	b.WriteByte('\n')
@@ -92,14 +100,16 @@ func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
 	rec := &d.rec
 	switch {
 	case rec.Kind == record.KindCallback:
-		b.WriteString(pal.Magenta("callback for " + rec.CallbackFor))
+		b.WriteString(pal.Magenta("callback for " + esc(rec.CallbackFor)))
 	case rec.Signature == nil: // rejected before it could be checked
 		b.WriteString(pal.Red("rejected"))
 	default:
 		name := rec.Schema.Name
 		switch {
+		case !rec.Schema.IsChecked() && d.isJSON:
+			name = "JSON payload" // not looked into: its signature failed
 		case d.eventName != "" && name != "":
-			name = d.eventName + " (" + name + ")"
+			name = esc(d.eventName) + " (" + name + ")"
 		case name == "" && !d.isJSON:
 			name = "not JSON"
 		case name == "":
@@ -123,10 +133,12 @@ func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
 		switch {
 		case sch.Valid:
 			b.WriteString(pal.Green("schema valid"))
+		case !sch.IsChecked():
+			b.WriteString(pal.Dim("schema not validated (bad signature)"))
 		case sch.Name == "":
 			b.WriteString(pal.Red("schema not checked"))
 		default:
-			n := len(sch.Errors)
+			n := len(sch.Errors) + sch.Omitted
 			b.WriteString(pal.Red(fmt.Sprintf("schema INVALID (%d %s)", n, plural(n, "error", "errors"))))
 		}
 		if rec.Duplicate {
@@ -149,36 +161,39 @@ func (l *Listener) prettyNotes(b *bytes.Buffer, d *delivery) {
 		b.WriteByte('\n')
 	}
 	if rec.Error != "" {
-		note("error:", rec.Error, pal.Red)
+		note("error:", esc(rec.Error), pal.Red)
 	}
 	if s := rec.Signature; s != nil && !s.Valid && s.Kind != record.Unchecked {
-		note("signature:", s.Reason, pal.Red)
+		note("signature:", esc(s.Reason), pal.Red)
 		if dg := s.Diagnosis; dg != nil {
-			note("likely cause ("+string(dg.Cause)+"):", dg.Detail, pal.Yellow)
+			note("likely cause ("+string(dg.Cause)+"):", esc(dg.Detail), pal.Yellow)
 		}
 	}
 	if rec.UserInviteID != "" {
-		note("invite to approve:", "user_invite_id "+pal.Bold(rec.UserInviteID), pal.Yellow)
+		note("invite to approve:", "user_invite_id "+pal.Bold(esc(rec.UserInviteID)), pal.Yellow)
 	}
 	if rec.Duplicate {
-		note("duplicate:", "delivery id "+rec.DeliveryID+" was received before; answered as usual", pal.Yellow)
+		note("duplicate:", "delivery id "+esc(rec.DeliveryID)+" was received before; answered as usual", pal.Yellow)
 	}
 	if f := rec.Forward; f != nil {
 		if f.Error != "" && f.Status == 0 {
-			note("forward:", f.URL+" failed after "+fmtMS(f.DurationMS)+": "+f.Error, pal.Red)
+			note("forward:", esc(f.URL)+" failed after "+fmtMS(f.DurationMS)+": "+esc(f.Error), pal.Red)
 		} else {
 			ex := strings.TrimSpace(f.Body)
 			if i := strings.IndexByte(ex, '\n'); i >= 0 {
 				ex = ex[:i] + " ..."
 			}
 			if ex != "" {
-				ex = ": " + ex
+				ex = ": " + esc(ex)
 			}
-			note("forward:", f.URL+" answered "+statusColor(pal, f.Status)(strconv.Itoa(f.Status))+" in "+fmtMS(f.DurationMS)+ex, pal.Blue)
+			note("forward:", esc(f.URL)+" answered "+statusColor(pal, f.Status)(strconv.Itoa(f.Status))+" in "+fmtMS(f.DurationMS)+ex, pal.Blue)
 		}
 	}
 
 }
+
+// esc is render.Escape: text from the network, made safe for a terminal.
+func esc(s string) string { return render.Escape(s) }
 
 func statusColor(pal *render.Palette, status int) func(string) string {
 	switch {
@@ -235,12 +250,8 @@ func writeText(b *bytes.Buffer, pal *render.Palette, body []byte, prefix string)
 		}
 		lines++
 		line = strings.TrimSuffix(line, "\r")
-		if strings.ContainsFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
-			q := strconv.Quote(line)
-			line = q[1 : len(q)-1]
-		}
 		b.WriteString(prefix)
-		b.WriteString(line)
+		b.WriteString(render.EscapeKeepTabs(line))
 		b.WriteByte('\n')
 	}
 	if len(shown) < len(body) {

@@ -8,11 +8,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"net"
 	"strings"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // SelfSigned makes a certificate for localhost, the loopback addresses and
@@ -92,7 +96,7 @@ func LoadServerCert(certFile, keyFile, host string, now time.Time) (*ServerCert,
 		}
 		sc.Note = "self-signed"
 	} else {
-		if cert, err = tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+		if cert, err = loadKeyPair(certFile, keyFile); err != nil {
 			return nil, &CertLoadError{err}
 		}
 		sc.Fingerprint = Fingerprint(cert.Certificate[0])
@@ -103,4 +107,28 @@ func LoadServerCert(certFile, keyFile, host string, now time.Time) (*ServerCert,
 	}
 	sc.Config = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	return sc, nil
+}
+
+// loadKeyPair is tls.LoadX509KeyPair with both files read within
+// input.MaxSmallFileSize: a --cert of /dev/zero ends with an error, not
+// out of memory.
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := input.ReadFile(certFile, input.MaxSmallFileSize)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("%s: %w", certFile, unwrapPath(err))
+	}
+	key, err := input.ReadFile(keyFile, input.MaxSmallFileSize)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("%s: %w", keyFile, unwrapPath(err))
+	}
+	return tls.X509KeyPair(cert, key)
+}
+
+// unwrapPath drops the path from an *fs.PathError: the message names it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -74,6 +74,10 @@ func Annotations(fr FileResult) []report.Annotation {
 		}
 		out = append(out, a)
 	}
+	if n := fr.Result.Omitted; n > 0 {
+		out = append(out, report.Annotation{Level: "notice", File: fr.Name, Title: fr.Result.Schema,
+			Message: fmt.Sprintf("... and %d more errors (--max-errors 0 lists all)", n)})
+	}
 	return out
 }
 
@@ -99,9 +103,12 @@ func JUnitCase(fr FileResult) report.Case {
 			}
 			fmt.Fprintf(&text, "%s:%d:%d: %s%s\n", fr.Name, e.Line, e.Column, p, e.Message)
 		}
+		if fr.Result.Omitted > 0 {
+			fmt.Fprintf(&text, "... and %d more errors (--max-errors 0 lists all)\n", fr.Result.Omitted)
+		}
 		msg := "not JSON"
 		if fr.Result.Schema != "" {
-			n := len(fr.Result.Errors)
+			n := len(fr.Result.Errors) + fr.Result.Omitted
 			msg = fmt.Sprintf("invalid against %s: %d %s", fr.Result.Schema, n, map[bool]string{true: "error", false: "errors"}[n == 1])
 		}
 		c.Failure = &report.Message{Message: msg, Type: "invalid", Text: text.String()}

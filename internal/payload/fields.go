@@ -71,3 +71,19 @@ func docFields(schema string, doc any) Fields {
 		return s
 	})
 }
+
+// Peek reads raw's fields without validating it: what a record can still
+// say of a delivery that is not validated (its signature failed). It costs
+// one pass of the fast parser; ok is false when that parser does not take
+// raw (not JSON, or repeated keys).
+func Peek(raw []byte) (f Fields, ok bool) {
+	d := jdocPool.Get().(*jdoc)
+	defer func() {
+		d.raw = nil
+		jdocPool.Put(d)
+	}()
+	if !d.parse(raw) {
+		return Fields{}, false
+	}
+	return d.fields(d.detect()), true
+}

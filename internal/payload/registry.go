@@ -16,9 +16,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/schemas"
 )
 
@@ -69,10 +71,12 @@ func decoded(raw []byte, doc any) *lazyDoc {
 // Registry holds the schemas by name. It compiles each schema once, on first
 // use, and is safe for concurrent use.
 type Registry struct {
-	mu      sync.RWMutex // guards compiler (not safe for concurrent use) and entries; reads share it
-	comp    *jsonschema.Compiler
-	entries map[string]*entry
-	docs    map[string]*lazyDoc // schema documents by URL, to explain errors
+	mu        sync.RWMutex // guards compiler (not safe for concurrent use) and entries; reads share it
+	comp      *jsonschema.Compiler
+	entries   map[string]*entry
+	docs      map[string]*lazyDoc // schema documents by URL, to explain errors
+	maxErrors atomic.Int64        // see SetMaxErrors
+
 	// pending are bundled schemas not yet given to comp: jsonschema/v5
 	// parses each again in AddResource, which start-up need not pay when
 	// the fast path proves every payload valid. They are added in order,
@@ -97,6 +101,23 @@ func (r *Registry) flushPending() error {
 	return nil
 }
 
+// maxSchemaFile bounds a schema file: the bundled ones are under 20 KB,
+// and the largest public schemas (OpenAPI's, Kubernetes') a few MB.
+const maxSchemaFile = 16 << 20
+
+// DefaultMaxErrors is how many errors a Result lists unless SetMaxErrors
+// says otherwise. A real payload with mistakes has a handful; a hundred is
+// far more than anyone reads, and bounds what a payload built to fail costs
+// in time, memory and output.
+const DefaultMaxErrors = 100
+
+// SetMaxErrors sets how many errors each Result lists (0: all of them);
+// the rest are counted in Result.Omitted.
+func (r *Registry) SetMaxErrors(n int) { r.maxErrors.Store(int64(max(n, 0))) }
+
+// MaxErrors is the limit SetMaxErrors set.
+func (r *Registry) MaxErrors() int { return int(r.maxErrors.Load()) }
+
 // UnknownSchemaError is returned for a --schema that is neither a known name
 // nor a readable file.
 type UnknownSchemaError struct {
@@ -111,6 +132,7 @@ func (e *UnknownSchemaError) Error() string { return fmt.Sprintf("unknown schema
 // schema name, and a directory schema replaces a bundled one of the same name.
 func NewRegistry(dirs ...string) (*Registry, error) {
 	r := &Registry{entries: map[string]*entry{}, docs: map[string]*lazyDoc{}}
+	r.maxErrors.Store(DefaultMaxErrors)
 	r.comp = jsonschema.NewCompiler()
 	r.comp.Draft = jsonschema.Draft2020
 	r.comp.AssertFormat = true
@@ -161,7 +183,7 @@ func unwrapPath(err error) error {
 
 // addFile loads a schema file under name and returns its entry.
 func (r *Registry) addFile(name, path string) (*entry, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := input.ReadFile(path, maxSchemaFile)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read schema %s: %w", path, unwrapPath(err))
 	}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -24,11 +26,14 @@ type Error struct {
 	Column           int    `json:"column"`
 }
 
-// Result is the verdict on one payload.
+// Result is the verdict on one payload. Errors holds at most the
+// registry's MaxErrors, the first by position in the file; Omitted counts
+// the failures beyond them.
 type Result struct {
-	Schema string  `json:"schema"`
-	Valid  bool    `json:"valid"`
-	Errors []Error `json:"errors"`
+	Schema  string  `json:"schema"`
+	Valid   bool    `json:"valid"`
+	Errors  []Error `json:"errors"`
+	Omitted int     `json:"errors_omitted,omitempty"`
 	// Fields are the payload's id, invite and event name (see Fields),
 	// set whenever the body is JSON, even when it is invalid or matches no
 	// schema (then only ID).
@@ -91,6 +96,12 @@ func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
 // checkV5 is Check through encoding/json and jsonschema/v5: the reference,
 // and the only path that reports errors.
 func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
+	// jsonschema/v5 builds its whole error tree before any cap applies: a
+	// payload built to fail costs it about 100 MB. The work is all CPU, so
+	// running more at once than there are CPUs is no faster, only more
+	// memory: the slots bound how many such trees exist together.
+	v5Slots <- struct{}{}
+	defer func() { <-v5Slots }()
 	doc, serr := Decode(raw)
 	if serr != nil {
 		return Result{Errors: []Error{*serr}}, nil
@@ -113,10 +124,14 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 			return res, err
 		}
 		res.Valid = false
-		res.Errors = r.explain(ve, doc, raw)
+		res.Errors, res.Omitted = r.explain(ve, doc, raw, r.MaxErrors())
 	}
 	return res, nil
 }
+
+// v5Slots are the validations through jsonschema/v5 that may run at once:
+// one per CPU.
+var v5Slots = make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
 
 // Decode parses raw as exactly one JSON value, keeping numbers as
 // json.Number as the validator expects. A problem comes back as an Error with
@@ -181,44 +196,78 @@ func syntaxAt(raw []byte, off int, msg string) *Error {
 }
 
 // explain flattens the validator's error tree to its leaves, the keywords that
-// actually failed, and gives each a message and a position.
-func (r *Registry) explain(ve *jsonschema.ValidationError, doc any, raw []byte) []Error {
+// actually failed, and gives each a message and a position. It keeps the
+// first max errors by position (all when max is 0) and returns how many more
+// there were: a body built to fail (170,000 empty objects where records are
+// expected) makes a million errors, and describing them all costs seconds
+// and hundreds of MB for a list nobody reads past its start.
+func (r *Registry) explain(ve *jsonschema.ValidationError, doc any, raw []byte, max int) ([]Error, int) {
 	var leaves []*jsonschema.ValidationError
-	var walk func(*jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
+	stack := []*jsonschema.ValidationError{ve}
+	for len(stack) > 0 { // depth first, causes in order, without recursion
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
 		if len(e.Causes) == 0 {
 			leaves = append(leaves, e)
-			return
+			continue
 		}
-		for _, c := range e.Causes {
-			walk(c)
+		for i := len(e.Causes) - 1; i >= 0; i-- {
+			stack = append(stack, e.Causes[i])
 		}
 	}
-	walk(ve)
+
+	// Order the leaves by where they point, then describe them in that
+	// order until max errors are kept: the same list as describing them
+	// all and sorting, without the cost.
+	loc := newLocator(raw)
+	type placed struct {
+		leaf *jsonschema.ValidationError
+		off  int
+	}
+	ps := make([]placed, len(leaves))
+	for i, l := range leaves {
+		ps[i] = placed{l, loc.offset(l.InstanceLocation)}
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].off < ps[j].off })
 
 	seen := map[string]bool{}
-	out := make([]Error, 0, len(leaves))
-	offs := make([]int, 0, len(leaves))
-	loc := newLocator(raw)
-	for _, l := range leaves {
-		for _, e := range r.describe(l, doc) {
+	out := make([]Error, 0, min(len(ps), 64))
+	offs := make([]int, 0, cap(out))
+	omitted := 0
+	for i, p := range ps {
+		if max > 0 && len(out) >= max {
+			for _, q := range ps[i:] {
+				omitted += failureCount(q.leaf)
+			}
+			break
+		}
+		for _, e := range r.describe(p.leaf, doc) {
 			key := e.InstanceLocation + "\x00" + e.KeywordLocation + "\x00" + e.Message
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
+			if max > 0 && len(out) >= max {
+				omitted++
+				continue
+			}
 			out = append(out, e)
-			offs = append(offs, loc.offset(e.InstanceLocation))
+			offs = append(offs, p.off)
 		}
 	}
 	for i, lc := range lineCols(raw, offs) {
 		out[i].Line, out[i].Column = lc[0], lc[1]
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Line != out[j].Line {
-			return out[i].Line < out[j].Line
+	return out, omitted
+}
+
+// failureCount is how many errors describe would make of leaf, without
+// making them: one per missing property for "required", else one.
+func failureCount(leaf *jsonschema.ValidationError) int {
+	if strings.HasSuffix(leaf.KeywordLocation, "/required") {
+		if _, names, ok := strings.Cut(leaf.Message, ": "); ok {
+			return strings.Count(names, "', '") + 1
 		}
-		return out[i].Column < out[j].Column
-	})
-	return out
+	}
+	return 1
 }

@@ -77,6 +77,12 @@ func lastSeqOf(path string, info os.FileInfo) (int64, bool, error) {
 // 0 when it was new or held none. A Writer over the File starts after it.
 func (f *File) LastSeq() int64 { return f.lastSeq }
 
+// FileMode is the mode a new record file is created with: owner read and
+// write only. Records hold whole payloads (names, emails, access requests)
+// and header values, so other users of the machine have no business reading
+// them. An existing file keeps the mode it has.
+const FileMode = 0o600
+
 // ErrNoFIFOReader is a record FIFO that nothing reads yet.
 var ErrNoFIFOReader = errors.New("nothing is reading this FIFO; start its reader first")
 
@@ -88,7 +94,7 @@ func (f *File) open() error {
 		// listen would hang before it starts; fail at once instead.
 		flags, fifo = flags|syscall.O_NONBLOCK, true
 	}
-	fh, err := os.OpenFile(f.path, flags, 0o644)
+	fh, err := os.OpenFile(f.path, flags, FileMode)
 	if fifo && errors.Is(err, syscall.ENXIO) {
 		return fmt.Errorf("cannot open record file %s: %w", f.path, ErrNoFIFOReader)
 	}

@@ -66,6 +66,15 @@ func appendLine(dst []byte, r *Record) (_ []byte, ok bool) {
 		dst = strconv.AppendBool(dst, s.Valid)
 		dst = append(dst, `,"errors":`...)
 		dst = appendErrors(dst, s.Errors)
+		if s.Omitted != 0 {
+			dst = append(dst, `,"errors_omitted":`...)
+			dst = strconv.AppendInt(dst, int64(s.Omitted), 10)
+		}
+		if s.Checked != nil {
+			dst = append(dst, `,"checked":`...)
+			dst = strconv.AppendBool(dst, *s.Checked)
+		}
+		dst = appendOptString(dst, `,"reason":`, s.Reason)
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"status":`...)

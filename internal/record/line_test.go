@@ -117,6 +117,9 @@ func TestAppendLineOptionalFields(t *testing.T) {
 		{}, // zero time, nil headers, no verdicts
 		{Headers: map[string]string{}, Duplicate: true, Status: -1},
 		{Schema: &Schema{}}, // nil errors encode as null
+		{Schema: NotChecked("not validated: the signature did not verify")},
+		{Schema: &Schema{Name: "x", Errors: []payload.Error{{}}, Omitted: 1 << 40, Checked: new(bool), Reason: "\x1b"}},
+		{Schema: &Schema{Omitted: -1, Checked: func() *bool { b := true; return &b }()}},
 		{Signature: &Signature{}, Schema: &Schema{Errors: []payload.Error{{}, {Line: 1 << 40}}}},
 		{ReceivedAt: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(14*3600+59*60)))},
 		{ReceivedAt: time.Date(1, 1, 1, 0, 0, 0, 1000, time.FixedZone("X", 5*3600+30*60))},

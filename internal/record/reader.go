@@ -47,6 +47,20 @@ func (e *NotRecordError) Error() string {
 
 func (e *NotRecordError) Unwrap() error { return e.Err }
 
+// MaxLineSize is the longest record line read. listen's records are a few
+// KB (a body at the 1 MiB --max-body default is at most 1.4 MB as base64);
+// 64 MiB leaves room for any --max-body anyone uses while keeping a file
+// with no newlines (/dev/zero, a binary) from filling memory.
+const MaxLineSize = 64 << 20
+
+// LineTooLongError is a line longer than MaxLineSize: the file is not a
+// record file, and reading stops.
+type LineTooLongError struct{ Line int }
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("line %d is longer than %d MB: not a record file", e.Line, MaxLineSize>>20)
+}
+
 // errNoMethod is why a JSON object without a method is not a record.
 var errNoMethod = errors.New("no method")
 
@@ -84,7 +98,11 @@ func (r *Reader) Next() (*Record, error) {
 // no record.
 func (r *Reader) NextFunc(decode func(line []byte) error) error {
 	for {
-		b, err := r.br.ReadBytes('\n')
+		b, err := r.readLine()
+		var tl *LineTooLongError
+		if errors.As(err, &tl) {
+			return err
+		}
 		if len(b) == 0 && err != nil {
 			if !errors.Is(err, io.EOF) {
 				return err
@@ -108,6 +126,24 @@ func (r *Reader) NextFunc(decode func(line []byte) error) error {
 		}
 		r.records++
 		return nil
+	}
+}
+
+// readLine is bufio.Reader.ReadBytes('\n') stopped at MaxLineSize.
+func (r *Reader) readLine() ([]byte, error) {
+	var line []byte
+	for {
+		frag, err := r.br.ReadSlice('\n')
+		if len(line)+len(frag) > MaxLineSize {
+			return nil, &LineTooLongError{Line: r.line + 1}
+		}
+		if err == nil && line == nil {
+			return append([]byte(nil), frag...), nil
+		}
+		line = append(line, frag...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
+		}
 	}
 }
 

@@ -86,11 +86,28 @@ const Unchecked = "unchecked"
 
 // Schema is the verdict on a delivery's payload. Name is "" when the body is
 // not JSON or no schema matched; Errors then holds one error saying which.
+// Errors lists at most the listener's error limit; Omitted counts the rest.
+//
+// A delivery whose signature failed is not validated (a body built to make
+// errors costs nothing then): Checked is false and Reason says why. For a
+// validated payload both are left out.
 type Schema struct {
-	Name   string          `json:"name"`
-	Valid  bool            `json:"valid"`
-	Errors []payload.Error `json:"errors"`
+	Name    string          `json:"name"`
+	Valid   bool            `json:"valid"`
+	Errors  []payload.Error `json:"errors"`
+	Omitted int             `json:"errors_omitted,omitempty"`
+	Checked *bool           `json:"checked,omitempty"`
+	Reason  string          `json:"reason,omitempty"`
 }
+
+// NotChecked is the Schema of a payload that was not validated, for reason.
+func NotChecked(reason string) *Schema {
+	f := false
+	return &Schema{Errors: []payload.Error{}, Checked: &f, Reason: reason}
+}
+
+// IsChecked reports whether the payload was validated.
+func (s *Schema) IsChecked() bool { return s != nil && (s.Checked == nil || *s.Checked) }
 
 // Forward is what the app behind --forward-to answered.
 type Forward struct {

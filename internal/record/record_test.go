@@ -202,3 +202,42 @@ func TestReaderErrors(t *testing.T) {
 		t.Fatalf("err = %v, skipped lines %v; want EOF and [3]", err, skipped)
 	}
 }
+
+// TestNewFileIsPrivate: a record holds payloads with personal data, so a new
+// record file is readable by its owner only, whatever the umask allows.
+func TestNewFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.ndjson")
+	f, err := record.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Mode().Perm(); got != 0o600 {
+		t.Fatalf("new record file has mode %o, want 600", got)
+	}
+}
+
+// lastSeqAt is a destination that already holds records up to seq n.
+type lastSeqAt struct {
+	bytes.Buffer
+	n int64
+}
+
+func (l *lastSeqAt) LastSeq() int64 { return l.n }
+
+// seq stops at its largest value instead of wrapping to negative numbers.
+func TestSeqDoesNotWrap(t *testing.T) {
+	w := record.NewWriter(&lastSeqAt{n: 1<<63 - 2}, record.Options{})
+	defer w.Close()
+	rec := &record.Record{Method: "POST"}
+	if err := w.Write(rec); err != nil || rec.Seq != 1<<63-1 {
+		t.Fatalf("last seq: %d, %v", rec.Seq, err)
+	}
+	if err := w.Write(rec); !errors.Is(err, record.ErrSeqExhausted) {
+		t.Fatalf("past the last seq: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"sync"
@@ -12,6 +13,10 @@ import (
 
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("record writer is closed")
+
+// ErrSeqExhausted is returned by Append once seq has reached its largest
+// value: numbering on would wrap to negative seqs.
+var ErrSeqExhausted = errors.New("record seq has reached 9223372036854775807; start a new record file")
 
 // Writer appends records to an io.Writer from many goroutines at once.
 //
@@ -148,6 +153,10 @@ func (w *Writer) Append(line []byte) (int64, error) {
 	if w.closed {
 		w.mu.Unlock()
 		return 0, ErrClosed
+	}
+	if w.seq == math.MaxInt64 {
+		w.mu.Unlock()
+		return 0, ErrSeqExhausted
 	}
 	w.seq++
 	seq := w.seq

@@ -1,0 +1,184 @@
+package listener
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// Limits of the output queue.
+const (
+	// DefaultOutQueueBytes is how much output waits for a slow stdout
+	// before lines are dropped: over a thousand 7 KB record lines, a few
+	// seconds of what a terminal can show. Any more would only be memory
+	// spent on output nobody is reading.
+	DefaultOutQueueBytes = 8 << 20
+
+	// outNoticeEvery is how often the running count of dropped lines is
+	// repeated on stderr while stdout stays behind: often enough to be
+	// seen, rarely enough not to flood the terminal itself.
+	outNoticeEvery = 5 * time.Second
+)
+
+// OutQueue is listen's standard output: Write copies what it is given into
+// a bounded buffer and returns at once, and one goroutine writes the
+// buffer out. So output never holds up a delivery: a reader that stops
+// reading (a stalled pipe, a paused terminal) costs at most MaxBytes, and
+// beyond that whole writes are dropped and their lines counted, with a
+// notice on stderr; the record is the source of truth. A stdout that fails
+// (closed: `| head -n 2`) is given up on, said once, and everything after
+// it is dropped the same way.
+type OutQueue struct {
+	w, errw io.Writer
+	max     int
+	now     func() time.Time
+
+	mu         sync.Mutex
+	buf        []byte
+	stopping   bool
+	broken     bool // a write failed: stdout is given up on
+	dropped    int64
+	inflight   int64 // lines of the write under way
+	lastNotice time.Time
+
+	wake chan struct{}
+	done chan struct{}
+}
+
+// OutQueueOptions adjust an OutQueue.
+type OutQueueOptions struct {
+	MaxBytes int              // 0: DefaultOutQueueBytes
+	Now      func() time.Time // for the notices' pace; nil: time.Now
+}
+
+// NewOutQueue starts an OutQueue over w; notices go to errw. Close stops it.
+func NewOutQueue(w, errw io.Writer, opts OutQueueOptions) *OutQueue {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultOutQueueBytes
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	q := &OutQueue{w: w, errw: errw, max: opts.MaxBytes, now: opts.Now,
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go q.loop()
+	return q
+}
+
+// Write queues p, or drops it when the queue is full or stdout is gone. It
+// never blocks on stdout and never fails.
+func (q *OutQueue) Write(p []byte) (int, error) {
+	q.mu.Lock()
+	switch {
+	case q.broken || q.stopping:
+		q.dropped += lines(p)
+	case len(q.buf)+len(p) > q.max:
+		q.dropped += lines(p)
+		q.noticeLocked()
+	default:
+		q.buf = append(q.buf, p...)
+	}
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default: // already due
+	}
+	return len(p), nil
+}
+
+// noticeLocked says on stderr that lines are being dropped: at the first
+// drop, then every outNoticeEvery. q.mu held.
+func (q *OutQueue) noticeLocked() {
+	now := q.now()
+	if !q.lastNotice.IsZero() && now.Sub(q.lastNotice) < outNoticeEvery {
+		return
+	}
+	first := q.lastNotice.IsZero()
+	q.lastNotice = now
+	if first {
+		fmt.Fprintf(q.errw, "webhook-tool: warning: standard output is not keeping up; dropping output lines (every delivery is still answered, and recorded with --record)\n")
+		return
+	}
+	fmt.Fprintf(q.errw, "webhook-tool: warning: %d output lines dropped so far; standard output is still not keeping up\n", q.dropped)
+}
+
+func (q *OutQueue) loop() {
+	defer close(q.done)
+	var spare []byte
+	for range q.wake {
+		q.mu.Lock()
+		b, stopping := q.buf, q.stopping
+		q.buf = spare[:0]
+		q.inflight = lines(b)
+		q.mu.Unlock()
+		if len(b) > 0 {
+			n, err := q.w.Write(b)
+			q.mu.Lock()
+			q.inflight = 0
+			q.mu.Unlock()
+			if err != nil {
+				q.mu.Lock()
+				q.dropped += lines(b[min(max(n, 0), len(b)):])
+				first := !q.broken
+				q.broken = true
+				q.mu.Unlock()
+				if first {
+					fmt.Fprintf(q.errw, "webhook-tool: warning: cannot write to standard output (%v); deliveries are still answered, and recorded with --record, but no longer shown\n", err)
+				}
+			}
+		}
+		spare = b
+		if cap(spare) > q.max {
+			spare = nil
+		}
+		q.mu.Lock()
+		empty := len(q.buf) == 0
+		q.mu.Unlock()
+		if stopping && empty {
+			return
+		}
+	}
+}
+
+// Close writes out what is queued, waiting at most limit for stdout to
+// take it, and returns how many lines were dropped in all (those still
+// queued at the limit included). A stdout that stays stalled cannot hold
+// up the exit: its writer goroutine is left behind.
+func (q *OutQueue) Close(limit time.Duration) int64 {
+	q.mu.Lock()
+	q.stopping = true
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	t := time.NewTimer(max(limit, 0))
+	defer t.Stop()
+	select {
+	case <-q.done:
+	case <-t.C:
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := q.dropped + q.inflight + lines(q.buf)
+	q.buf = nil
+	return n
+}
+
+// Dropped is how many lines have been dropped so far.
+func (q *OutQueue) Dropped() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.dropped
+}
+
+// lines counts the lines in p: its newlines, and a last line without one.
+func lines(p []byte) int64 {
+	n := int64(bytes.Count(p, []byte{'\n'}))
+	if len(p) > 0 && p[len(p)-1] != '\n' {
+		n++
+	}
+	return n
+}
