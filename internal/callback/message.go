@@ -4,7 +4,9 @@
 // line, checks both, and posts the message once — retrying only when the
 // request never reached the server, because Permission Assist logs every
 // callback in the access request's Activity and a duplicate would show twice
-// (delivery.Send with the delivery.RetryNotSent policy).
+// (delivery.Send with the delivery.RetryNotSent policy). Its StandIn is the
+// other end: the loopback callback endpoint probe and scenario serve, which
+// takes a callback URL once, as Permission Assist does.
 package callback
 
 import (
