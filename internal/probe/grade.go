@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -348,16 +349,16 @@ func (p *prober) gradeCallback() Check {
 	}
 	var missing, wrong []string
 	for _, id := range expected {
-		cbs := p.standin.callbacks(id)
+		first, n := p.standin.Received(id)
 		name := p.fixtureOf(id)
-		if len(cbs) == 0 || cbs[0].at.Sub(answered[id]) > p.opts.CallbackWithin {
+		if n == 0 || first.At.Sub(answered[id]) > p.opts.CallbackWithin {
 			missing = append(missing, name)
 			continue
 		}
-		if why := badCallback(cbs[0]); why != "" {
+		if why := badCallback(first); why != "" {
 			wrong = append(wrong, name+": "+why)
-		} else if len(cbs) > 1 {
-			wrong = append(wrong, fmt.Sprintf("%s: %d callbacks to one callback URL", name, len(cbs)))
+		} else if n > 1 {
+			wrong = append(wrong, fmt.Sprintf("%s: %d callbacks to one callback URL", name, n))
 		}
 	}
 	n := len(expected)
@@ -384,14 +385,14 @@ func (p *prober) gradeCallback() Check {
 }
 
 // badCallback says what is wrong with a callback, "" when nothing is.
-func badCallback(cb callback) string {
-	mt, _, err := mime.ParseMediaType(cb.contentType)
+func badCallback(cb callback.Callback) string {
+	mt, _, err := mime.ParseMediaType(cb.ContentType)
 	switch {
-	case cb.contentType == "":
+	case cb.ContentType == "":
 		return "no Content-Type; want text/plain"
 	case err != nil || mt != "text/plain":
-		return fmt.Sprintf("Content-Type %s; want text/plain", quote(cb.contentType))
-	case strings.TrimSpace(cb.body) == "":
+		return fmt.Sprintf("Content-Type %s; want text/plain", quote(cb.ContentType))
+	case strings.TrimSpace(cb.Body) == "":
 		return "an empty message"
 	}
 	return ""
@@ -402,7 +403,7 @@ func (p *prober) gradeCallbackOnce() Check {
 	if len(dup) == 0 {
 		return Check{Result: Skip, Detail: "nothing was sent"}
 	}
-	n := len(p.standin.callbacks(dup[0].id))
+	n := p.callbacks(dup[0].id)
 	detail := fmt.Sprintf("%d %s for the delivery sent twice (%s)", n, plural(n, "callback", "callbacks"), dup[0].fixture)
 	if n <= 1 {
 		return Check{Result: Pass, Detail: detail}

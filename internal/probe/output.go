@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/report"
 )
@@ -15,7 +16,7 @@ import (
 func WriteText(w io.Writer, r *Report, pal *render.Palette) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "probe %s (scheme %s, %d %s, callbacks on %s)\n\n",
-		pal.Bold(r.URL), r.Scheme, len(r.Fixtures), plural(len(r.Fixtures), "fixture", "fixtures"), strings.TrimSuffix(r.CallbackURL, callbackPath))
+		pal.Bold(r.URL), r.Scheme, len(r.Fixtures), plural(len(r.Fixtures), "fixture", "fixtures"), strings.TrimSuffix(r.CallbackURL, callback.Path))
 	width := len("CHECK")
 	for _, c := range r.Checks {
 		width = max(width, len(c.ID))

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -190,14 +191,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := startStandIn(p.opts.CallbackAddr, p.now)
+	// Every Permission Assist delivery probe sends carries a callback URL on
+	// its own stand-in, which takes only the ids probe handed out.
+	st, err := (&callback.StandIn{ExpectedOnly: true, Now: p.now}).Start(p.opts.CallbackAddr)
 	if err != nil {
-		return nil, err
+		return nil, &CallbackAddrError{Addr: p.opts.CallbackAddr, Err: err}
 	}
-	defer st.close()
+	defer st.Close()
 	p.standin = st
 
-	rep := &Report{URL: opts.URL, Scheme: p.opts.Scheme, Fixtures: opts.Fixtures, CallbackURL: st.base, Started: p.now()}
+	rep := &Report{URL: opts.URL, Scheme: p.opts.Scheme, Fixtures: opts.Fixtures, CallbackURL: st.URL, Started: p.now()}
 	if err := p.sendValid(ctx); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -64,7 +65,7 @@ type prober struct {
 	now     func() time.Time
 	newID   func() string
 	client  *http.Client
-	standin *standIn
+	standin *callback.Server
 	host    string
 
 	fixtures []loaded
@@ -144,10 +145,10 @@ func newProber(opts Options) (*prober, error) {
 // Permission Assist a callback URL on the stand-in, which is told to expect it.
 func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
 	r, err := fixture.Render(f.raw, fixture.RenderOptions{
-		Now: p.now(), NewID: p.newID, CallbackBase: p.standin.base, Sets: sets,
+		Now: p.now(), NewID: p.newID, CallbackBase: p.standin.URL, Sets: sets,
 	})
 	if err == nil && f.pa {
-		p.standin.expect(r.ID)
+		p.standin.Expect(r.ID)
 	}
 	return r, err
 }
