@@ -12,7 +12,6 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
-	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/scenario"
@@ -248,7 +247,7 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 		},
 	}
 	if standIn != nil {
-		run.Callbacks = standIn.Callbacks
+		run.Callbacks = standIn.StandIn
 	}
 	out := scenario.NewPrinter(app.Out, app.Err, opts.Output == "json", render.NewPalette(app.ColorOut()), ds)
 	if opts.Shuffle {
@@ -290,7 +289,7 @@ func attemptText(a delivery.Attempt) string {
 // callbackStandIn starts scenario's own callback stand-in when a step
 // expects a callback (relaying to --callback-base when there is one), and
 // returns the callback base the payloads get.
-func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client) (*scenario.Server, string, error) {
+func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client) (*callback.Server, string, error) {
 	def := c.URL.Scheme + "://" + c.URL.Host + "/webhooks/callback/"
 	var waits []string
 	for _, s := range sc.Steps {
@@ -304,17 +303,13 @@ func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client)
 		}
 		return nil, def, nil
 	}
-	var relay func(ctx context.Context, id string, msg []byte) (int, string, error)
+	standIn := &callback.StandIn{}
 	if base := opts.CallbackBase; base != "" {
 		// The stand-in sees each callback and passes it on to --callback-base
 		// (a running listen, say), answering with what that answers.
-		post := &callback.Sender{Client: c.HTTP, Timeout: c.Policy.Timeout}
-		relay = func(ctx context.Context, id string, msg []byte) (int, string, error) {
-			res := post.Post(ctx, fixture.CallbackURL(base, id), msg)
-			return res.Status, res.Excerpt, res.Err
-		}
+		standIn.Relay = callback.RelayTo(&callback.Sender{Client: c.HTTP, Timeout: c.Policy.Timeout}, base)
 	}
-	srv, err := scenario.ServeCallbacks(opts.CallbackAddr, relay)
+	srv, err := standIn.Start(opts.CallbackAddr)
 	if err != nil {
 		return nil, "", usageError(fmt.Errorf("cannot start the callback stand-in on --callback-addr %s: %w", opts.CallbackAddr, err), "")
 	}

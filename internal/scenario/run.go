@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -40,7 +41,7 @@ type RunOptions struct {
 	KeepGoing bool
 	// Callbacks is the stand-in a step that expects a callback waits on;
 	// CallbackTimeout (0: DefaultCallbackTimeout) bounds each wait.
-	Callbacks       *Callbacks
+	Callbacks       *callback.StandIn
 	CallbackTimeout time.Duration
 	// Now is the clock for signature timestamps; nil means time.Now.
 	Now func() time.Time
@@ -196,9 +197,11 @@ func waitCallback(ctx context.Context, d Delivery, opts RunOptions) (*string, er
 	if timeout <= 0 {
 		timeout = DefaultCallbackTimeout
 	}
-	msg, ok := opts.Callbacks.Wait(ctx, d.ID, timeout)
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cb, ok := opts.Callbacks.Wait(wctx, d.ID)
 	if !ok {
 		return nil, fmt.Errorf("no callback for delivery %s within %s", d.ID, timeout)
 	}
-	return &msg, nil
+	return &cb.Body, nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -324,7 +325,7 @@ func TestRunDelays(t *testing.T) {
 }
 
 func TestRunWaitsForTheCallback(t *testing.T) {
-	cbs := NewCallbacks()
+	cbs := &callback.StandIn{}
 	standIn := httptest.NewServer(cbs)
 	defer standIn.Close()
 	answered := map[string]int{}
@@ -353,7 +354,7 @@ func TestRunWaitsForTheCallback(t *testing.T) {
   - name: canceled
     fixture: permission_assist.access_request_canceled
     expect: {callback: true}
-`, standIn.URL+CallbackPath)
+`, standIn.URL+callback.Path)
 	opts := runOptions(recv.URL)
 	opts.Callbacks, opts.CallbackTimeout, opts.KeepGoing, opts.Duplicate = cbs, 200*time.Millisecond, true, true
 	var results []Result
@@ -372,81 +373,5 @@ func TestRunWaitsForTheCallback(t *testing.T) {
 	}
 	if sum.Passed != 1 || sum.Failed != 1 {
 		t.Errorf("summary %+v", sum)
-	}
-}
-
-func TestCallbacksStandIn(t *testing.T) {
-	srv, err := ServeCallbacks("127.0.0.1:0", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") || !strings.HasSuffix(srv.URL, CallbackPath) {
-		t.Fatalf("URL %s", srv.URL)
-	}
-	post := func(path, body string) int {
-		resp, err := http.Post(strings.TrimSuffix(srv.URL, CallbackPath)+path, "text/plain", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	if c := post(CallbackPath+"abc", "done"); c != 200 {
-		t.Errorf("first callback: %d", c)
-	}
-	if c := post(CallbackPath+"abc", "again"); c != 409 {
-		t.Errorf("reused callback URL: %d, want 409", c)
-	}
-	if c := post("/elsewhere", "x"); c != 404 {
-		t.Errorf("not a callback URL: %d, want 404", c)
-	}
-	if msg, ok := srv.Wait(context.Background(), "abc", time.Millisecond); !ok || msg != "done" {
-		t.Errorf("Wait = %q, %v; want the first message", msg, ok)
-	}
-	resp, err := http.Get(srv.URL + "abc")
-	if err == nil {
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusMethodNotAllowed {
-			t.Errorf("GET: %d, want 405", resp.StatusCode)
-		}
-	}
-}
-
-func TestCallbacksRelay(t *testing.T) {
-	cbs := NewCallbacks()
-	var relayed []string
-	cbs.Relay = func(_ context.Context, id string, msg []byte) (int, string, error) {
-		relayed = append(relayed, id+": "+string(msg))
-		if id == "refused" {
-			return http.StatusConflict, "already used", nil
-		}
-		return http.StatusOK, "logged", nil
-	}
-	srv := httptest.NewServer(cbs)
-	defer srv.Close()
-	post := func(id string) (int, string) {
-		resp, err := http.Post(srv.URL+CallbackPath+id, "text/plain", strings.NewReader("done"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	if code, body := post("ok"); code != 200 || body != "logged" {
-		t.Errorf("relayed callback answered %d %q, want the relay's 200 \"logged\"", code, body)
-	}
-	if msg, ok := cbs.Wait(context.Background(), "ok", time.Millisecond); !ok || msg != "done" {
-		t.Errorf("Wait(ok) = %q, %v", msg, ok)
-	}
-	if code, body := post("refused"); code != 409 || body != "already used" {
-		t.Errorf("refused callback answered %d %q, want the relay's 409", code, body)
-	}
-	if _, ok := cbs.Wait(context.Background(), "refused", time.Millisecond); ok {
-		t.Error("a callback the relay refused counts as received")
-	}
-	if code, _ := post("ok"); code != 409 || len(relayed) != 2 {
-		t.Errorf("a reused callback URL: %d, relayed %q; want 409 without passing it on", code, relayed)
 	}
 }
