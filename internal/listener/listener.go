@@ -29,6 +29,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
@@ -419,10 +420,6 @@ var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &
 // output.
 var prettyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// callbackSegment is the path, under the prefix or at the root, of the
-// Permission Assist callback stand-in: {prefix}webhooks/callback/{id}.
-const callbackSegment = "webhooks/callback/"
-
 // ServeHTTP handles one request: every request that reaches it is recorded
 // before it is answered.
 //
@@ -509,8 +506,8 @@ func (l *Listener) underPrefix(p string) bool {
 // /webhooks/callback/{id}.
 func (l *Listener) callbackID(p string) (string, bool) {
 	for _, base := range [2]string{l.prefix, "/"} {
-		if rest, ok := strings.CutPrefix(p, base+callbackSegment); ok && rest != "" && !strings.Contains(rest, "/") {
-			return rest, true
+		if id, ok := callback.IDFromPath(p, base); ok {
+			return id, true
 		}
 	}
 	return "", false
