@@ -26,6 +26,8 @@ type Reader struct {
 
 	br      *bufio.Reader
 	line    int
+	off     int64 // bytes read so far
+	span    [2]int64
 	records int
 	skipped int
 	first   *NotRecordError // the first line that was not a record
@@ -113,6 +115,8 @@ func (r *Reader) NextFunc(decode func(line []byte) error) error {
 			return io.EOF
 		}
 		r.line++
+		r.span = [2]int64{r.off, int64(len(b))}
+		r.off += int64(len(b))
 		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
@@ -188,6 +192,11 @@ func (r *Reader) flush() {
 	}
 	r.pending = nil
 }
+
+// Span is where the line Next last read lies in the input: its byte offset
+// and length, newline included. The inspector keeps these instead of the
+// records, and reads a record again when it is asked for.
+func (r *Reader) Span() (offset, length int64) { return r.span[0], r.span[1] }
 
 // Line is the number of the line Next last read.
 func (r *Reader) Line() int { return r.line }

@@ -32,6 +32,7 @@ type Writer struct {
 	dst    io.Writer
 	mirror io.Writer
 	onErr  func(error)
+	tap    func([]byte)
 
 	mu      sync.Mutex
 	seq     int64 // the last seq handed out
@@ -63,6 +64,11 @@ type Options struct {
 	// deliveries: it is passed to OnMirrorError once.
 	Mirror        io.Writer
 	OnMirrorError func(error)
+	// Tap, when set, is called with every batch written, on the writer's
+	// goroutine, after the batch's Appends have been released and before
+	// the mirror. It must not block and must not keep batch (listen --ui
+	// copies it to the inspector's queue).
+	Tap func(batch []byte)
 }
 
 // seqContinuer is a destination that already holds numbered records (a
@@ -79,6 +85,7 @@ func NewWriter(dst io.Writer, opts Options) *Writer {
 		dst:     dst,
 		mirror:  opts.Mirror,
 		onErr:   opts.OnMirrorError,
+		tap:     opts.Tap,
 		wake:    make(chan struct{}, 1),
 		stopped: make(chan struct{}),
 	}
@@ -222,6 +229,9 @@ func (w *Writer) loop() {
 			// The lines are recorded: release their handlers now, and
 			// show the batch while they write their answers.
 			close(b.done)
+			if b.err == nil && w.tap != nil {
+				w.tap(buf)
+			}
 			if b.err == nil && w.mirror != nil && !mirrorFailed {
 				if _, err := w.mirror.Write(buf); err != nil {
 					mirrorFailed = true
