@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -41,6 +42,8 @@ type ListenOptions struct {
 	Cert       string
 	Key        string
 	Exec       ExecOptions
+	UI         string
+	UIGiven    bool // --ui was given: it must bind as given
 }
 
 var listenOutputs = []string{"pretty", "json", "quiet"}
@@ -77,6 +80,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
   webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.UIGiven = cmd.Flags().Changed("ui")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -99,6 +103,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
 	addExecFlags(cmd, &opts.Exec)
+	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -122,7 +127,12 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	signal.Ignore(syscall.SIGPIPE)
 	out := listener.NewOutQueue(app.Out, app.Err, listener.OutQueueOptions{})
 	cfg.Out = out
-	records, closeRecords, err := openRecords(app, opts, cfg.Output, out)
+	ui, err := openListenUI(opts)
+	if err != nil {
+		return err
+	}
+	defer ui.close()
+	records, closeRecords, err := openRecords(app, opts, cfg.Output, out, ui.tap())
 	if err != nil {
 		return err
 	}
@@ -139,7 +149,12 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 		return usageError(fmt.Errorf("cannot listen on %s: %w", opts.Addr, listenAddrErr(err)),
 			"choose another --addr; 127.0.0.1:0 picks a free port")
 	}
-	printListenBanner(app, opts, cfg, l.Prefix(), ln.Addr().String(), cert)
+	uiLine, err := ui.start(app, opts, listenBase(cert, ln.Addr().String())+l.Prefix(), cfg.Scheme)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	printListenBanner(app, opts, cfg, l.Prefix(), ln.Addr().String(), cert, uiLine)
 
 	served, announced := make(chan struct{}), make(chan struct{})
 	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
@@ -273,7 +288,7 @@ func listenCert(app *App, opts *ListenOptions) (*listener.ServerCert, error) {
 
 // openRecords is the record sink: the --record file, or nowhere; either way
 // it numbers the records and, for --output json, mirrors them to stdout.
-func openRecords(app *App, opts *ListenOptions, output listener.Output, out io.Writer) (*record.Writer, func(), error) {
+func openRecords(app *App, opts *ListenOptions, output listener.Output, out io.Writer, tap func([]byte)) (*record.Writer, func(), error) {
 	var dst io.Writer = io.Discard
 	closeFile := func() {}
 	if opts.Record != "" {
@@ -287,7 +302,7 @@ func openRecords(app *App, opts *ListenOptions, output listener.Output, out io.W
 		}
 		dst, closeFile = f, func() { f.Close() }
 	}
-	wopts := record.Options{}
+	wopts := record.Options{Tap: tap}
 	if output == "json" {
 		wopts.Mirror = out // an OutQueue: it never fails, and never blocks
 	}

@@ -10,12 +10,8 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
-func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefix, addr string, cert *listener.ServerCert) {
-	urlScheme := "http"
-	if cert != nil {
-		urlScheme = "https"
-	}
-	base := urlScheme + "://" + addr
+func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefix, addr string, cert *listener.ServerCert, ui string) {
+	base := listenBase(cert, addr)
 	pal := render.NewPalette(app.ColorErr())
 	fmt.Fprintf(app.Err, "listening on %s%s\n", pal.Bold(base), prefix)
 	fmt.Fprintf(app.Err, "  signatures: %s\n", describeVerification(cfg.Scheme, opts.Secrets))
@@ -41,7 +37,18 @@ func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefi
 	if cfg.Exec != nil {
 		fmt.Fprintf(app.Err, "  exec: %s\n", describeExec(cfg.Exec))
 	}
+	if ui != "" {
+		fmt.Fprintf(app.Err, "  inspector: %s\n", ui)
+	}
 	fmt.Fprintf(app.Err, "press Ctrl-C to stop\n")
+}
+
+// listenBase is the listener's URL without its path.
+func listenBase(cert *listener.ServerCert, addr string) string {
+	if cert != nil {
+		return "https://" + addr
+	}
+	return "http://" + addr
 }
 
 // printListenSummary prints the counts at exit; dropped is the output

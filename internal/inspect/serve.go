@@ -1,0 +1,104 @@
+package inspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// DefaultAddr is where the inspector listens unless told otherwise; when its
+// port is taken, the next DefaultTries-1 ports are tried.
+const (
+	DefaultAddr  = "127.0.0.1:4040"
+	DefaultTries = 10
+)
+
+// ErrNoFreePort is Listen's error when every port it tried was taken.
+var ErrNoFreePort = errors.New("no free port")
+
+// Listen binds addr. With tries > 1, a port in use is followed by the next
+// ones, tries ports in all; when all are taken the error wraps ErrNoFreePort.
+func Listen(addr string, tries int) (net.Listener, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil || port < 0 || port > 65535 {
+		return nil, fmt.Errorf("bad port %q", portText)
+	}
+	if tries < 1 || port == 0 {
+		tries = 1
+	}
+	for i := 0; i < tries && port+i <= 65535; i++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port+i)))
+		if err == nil {
+			return ln, nil
+		}
+		if tries == 1 || !errors.Is(err, syscall.EADDRINUSE) {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("ports %d-%d on %s are all in use: %w", port, port+tries-1, host, ErrNoFreePort)
+}
+
+// Loopback reports whether addr's host is a loopback address or name, so
+// that only this machine can reach it.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Serve answers on ln until ctx is done; the open event streams end then.
+// errLog gets net/http's own complaints.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, errLog *log.Logger) error {
+	base, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          errLog,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	cancel() // ends the event streams
+	sctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	err := srv.Shutdown(sctx)
+	<-errc
+	return err
+}
+
+// Start binds addr (see Listen) and serves h there until ctx is done, in
+// the background. It returns the page's URL and a channel that gets Serve's
+// result.
+func Start(ctx context.Context, addr string, tries int, h http.Handler, errLog *log.Logger) (string, <-chan error, error) {
+	ln, err := Listen(addr, tries)
+	if err != nil {
+		return "", nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, h, errLog) }()
+	return "http://" + ln.Addr().String() + "/", done, nil
+}

@@ -1,0 +1,163 @@
+// Package inspect is the local web inspector behind `listen --ui` and
+// `webhook-tool inspect`: a Store of the records (an index over a record
+// file, or a bounded ring of this run's records), a Hub that streams new
+// ones as server-sent events, and a Server that answers the page (embedded
+// assets) and its JSON API, refusing requests that did not come from the
+// user's own browser tab.
+//
+// It reads records as internal/record writes them and knows nothing of
+// flags; replaying goes through a Replayer the caller supplies.
+package inspect
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// Kinds of line, as the list shows them. An exec line (listen --exec) is
+// not listed: it belongs to the delivery named by its delivery_seq.
+const (
+	KindDelivery = "delivery"
+	KindCallback = "callback"
+	KindExec     = "exec"
+)
+
+// Summary is one row of the list, as GET /api/deliveries answers it.
+type Summary struct {
+	Seq            int64     `json:"seq"`
+	ReceivedAt     time.Time `json:"received_at"`
+	Method         string    `json:"method"`
+	Path           string    `json:"path"`
+	Kind           string    `json:"kind"`
+	Schema         string    `json:"schema"`
+	Event          string    `json:"event"`
+	DeliveryID     string    `json:"delivery_id"`
+	SignatureValid *bool     `json:"signature_valid"` // null: not checked (no secret), or a callback
+	SchemaValid    *bool     `json:"schema_valid"`    // null: not validated (a callback, a refused request)
+	Status         int       `json:"status"`
+	Duplicate      bool      `json:"duplicate"`
+
+	SignatureScheme string `json:"signature_scheme,omitempty"`
+	SchemaErrors    int    `json:"schema_errors"`
+	CallbackFor     string `json:"callback_for,omitempty"`
+	Callbacks       int    `json:"callbacks"`                // callbacks the stand-in got for this delivery id
+	ForwardStatus   *int   `json:"forward_status,omitempty"` // the --forward-to app's answer; 0 when it failed
+	ExecRuns        int    `json:"exec_runs"`
+	Error           string `json:"error,omitempty"`
+}
+
+// line is what the store keeps of a record line: the summary fields and
+// the links to other lines. Its Callbacks and ExecRuns are filled when the
+// summary is handed out.
+type line struct {
+	Summary
+	deliverySeq int64 // an exec line's delivery
+}
+
+// recordLine is the part of a record line a summary needs; the body is
+// only looked into for the event name.
+type recordLine struct {
+	Seq        int64             `json:"seq"`
+	ReceivedAt time.Time         `json:"received_at"`
+	Method     string            `json:"method"`
+	Path       string            `json:"path"`
+	Body       string            `json:"body"`
+	Encoding   string            `json:"body_encoding"`
+	Signature  *record.Signature `json:"signature"`
+	Schema     *struct {
+		Name   string            `json:"name"`
+		Valid  bool              `json:"valid"`
+		Errors []json.RawMessage `json:"errors"`
+	} `json:"schema"`
+	Status      int    `json:"status"`
+	Kind        string `json:"kind"`
+	DeliveryID  string `json:"delivery_id"`
+	Duplicate   bool   `json:"duplicate"`
+	CallbackFor string `json:"callback_for"`
+	Forward     *struct {
+		Status int `json:"status"`
+	} `json:"forward"`
+	Error       string `json:"error"`
+	DeliverySeq int64  `json:"delivery_seq"`
+}
+
+var errNotRecord = errors.New("not a record: no method")
+
+// parseLine reads the summary of one record line.
+func parseLine(b []byte) (line, error) {
+	var r recordLine
+	if err := json.Unmarshal(b, &r); err != nil {
+		return line{}, err
+	}
+	l := line{Summary: Summary{
+		Seq: r.Seq, ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Status: r.Status,
+		DeliveryID: r.DeliveryID, Duplicate: r.Duplicate, CallbackFor: r.CallbackFor, Error: r.Error,
+	}}
+	switch {
+	case r.Kind == KindExec:
+		l.Kind, l.deliverySeq = KindExec, r.DeliverySeq
+		return l, nil
+	case r.Method == "":
+		return line{}, errNotRecord
+	case r.Kind == record.KindCallback:
+		l.Kind = KindCallback
+		return l, nil
+	case r.Kind == record.KindDelivery:
+		l.Kind = KindDelivery
+	default:
+		l.Kind = r.Kind
+	}
+	if s := r.Signature; s != nil {
+		l.SignatureScheme = s.Scheme
+		if s.Kind != record.Unchecked {
+			v := s.Valid
+			l.SignatureValid = &v
+		}
+	}
+	if s := r.Schema; s != nil {
+		v := s.Valid
+		l.Schema, l.SchemaValid, l.SchemaErrors = s.Name, &v, len(s.Errors)
+		if v {
+			l.SchemaErrors = 0
+		}
+	}
+	if f := r.Forward; f != nil {
+		st := f.Status
+		l.ForwardStatus = &st
+	}
+	if r.Encoding == "" && r.Body != "" {
+		l.Event = eventOf(r.Body)
+	}
+	return l, nil
+}
+
+// eventOf is a payload's event: a Permission Assist event.name, else a
+// Permit "type" (create_user, invite_user...), else "".
+func eventOf(body string) string {
+	i := strings.IndexByte(body, '{')
+	if i < 0 {
+		return ""
+	}
+	var p struct {
+		Type  json.RawMessage `json:"type"`
+		Event json.RawMessage `json:"event"`
+	}
+	if json.Unmarshal([]byte(body[i:]), &p) != nil {
+		return ""
+	}
+	var ev struct {
+		Name string `json:"name"`
+	}
+	if len(p.Event) > 0 && p.Event[0] == '{' && json.Unmarshal(p.Event, &ev) == nil && ev.Name != "" {
+		return ev.Name
+	}
+	var t string
+	if len(p.Type) > 0 && json.Unmarshal(p.Type, &t) == nil {
+		return t
+	}
+	return ""
+}
