@@ -83,7 +83,8 @@ function badges(s) {
 function rowFor(s) {
   const tick = el('input', {type: 'checkbox', title: 'tick two to diff', checked: state.ticked.has(s.seq),
     onclick: (ev) => { ev.stopPropagation(); toggleTick(s.seq, ev.target.checked); }});
-  const what = s.kind === 'callback' ? 'callback for ' + s.callback_for : [s.schema || '(no schema)', s.event].filter(Boolean).join(' · ');
+  const what = s.kind === 'callback' ? ['callback for ', el('span', {class: 'muted'}, s.callback_for)] :
+    [s.event || '', ' ', el('span', {class: 'muted'}, s.schema || '(no schema)')];
   const sig = s.kind === 'callback' ? el('span', {class: 'muted'}, '—') : verdict(s.signature_valid, 'ok', 'bad', 'unchecked');
   const pay = s.kind === 'callback' ? el('span', {class: 'muted'}, 'text') :
     verdict(s.schema_valid, 'valid', s.schema_errors ? 'invalid (' + s.schema_errors + ')' : 'invalid', 'not checked');
@@ -91,10 +92,9 @@ function rowFor(s) {
     el('td', {}, tick),
     el('td', {class: 'num'}, s.seq),
     el('td', {title: s.received_at}, fmtTime(s.received_at)),
-    el('td', {}, s.method),
-    el('td', {class: 'path'}, s.path),
-    el('td', {}, what),
-    el('td', {class: 'id'}, s.delivery_id || ''),
+    el('td', {class: 'path', title: s.method + ' ' + s.path}, el('span', {class: 'method'}, s.method), ' ', s.path),
+    el('td', {class: 'what', title: (s.event ? s.event + ' · ' : '') + (s.schema || s.callback_for || '')}, what),
+    el('td', {class: 'id', title: s.delivery_id || ''}, s.delivery_id || ''),
     el('td', {}, sig),
     el('td', {}, pay),
     el('td', {class: statusClass(s.status)}, s.status),

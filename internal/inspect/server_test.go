@@ -1,0 +1,403 @@
+package inspect_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/inspect"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// fakeReplayer notes what the server asked it to replay.
+type fakeReplayer struct {
+	mu   sync.Mutex
+	to   []string
+	body []string
+}
+
+func (f *fakeReplayer) Replay(_ context.Context, rec *record.Record, to string) (inspect.Outcome, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if rec.Kind == record.KindCallback {
+		return inspect.Outcome{}, fmt.Errorf("cannot replay #%d: a callback, not a delivery", rec.Seq)
+	}
+	b, _ := rec.RawBody()
+	f.to, f.body = append(f.to, to), append(f.body, string(b))
+	return inspect.Outcome{Seq: rec.Seq, URL: to, Status: 200, OK: true}, nil
+}
+
+type apiEnv struct {
+	t     *testing.T
+	rc    *recorder
+	store *inspect.Store
+	srv   *httptest.Server
+	rep   *fakeReplayer
+}
+
+func newAPI(t *testing.T, n int, cfg inspect.Config) *apiEnv {
+	t.Helper()
+	rc := newRecorder(t, record.Options{})
+	for i := 1; i <= n; i++ {
+		action := ""
+		if i%3 == 0 {
+			action = "Delete"
+		}
+		rc.send("/", guid(i), paBody(t, guid(i), action), true)
+	}
+	s := openStore(t, rc.path)
+	rep := &fakeReplayer{}
+	cfg.Store, cfg.Replayer = s, rep
+	srv := httptest.NewServer(inspect.NewServer(cfg))
+	t.Cleanup(srv.Close)
+	return &apiEnv{t: t, rc: rc, store: s, srv: srv, rep: rep}
+}
+
+// do sends a request and returns status and body; hdr are name, value pairs.
+func (e *apiEnv) do(method, path, body string, hdr ...string) (int, string) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			req.Host = hdr[i+1]
+			continue
+		}
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (e *apiEnv) page(path string) inspect.Page {
+	e.t.Helper()
+	code, body := e.do("GET", path, "")
+	if code != 200 {
+		e.t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	var p inspect.Page
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func TestAPIPagingAndSearch(t *testing.T) {
+	e := newAPI(t, 9, inspect.Config{})
+	p := e.page("/api/deliveries?limit=4")
+	if got := fmt.Sprint(seqs(p)); got != "[9 8 7 6]" || p.Next == nil || *p.Next != 6 {
+		t.Fatalf("page 1: %s next %v", got, p.Next)
+	}
+	p = e.page(fmt.Sprintf("/api/deliveries?limit=4&before=%d", *p.Next))
+	if got := fmt.Sprint(seqs(p)); got != "[5 4 3 2]" {
+		t.Fatalf("page 2: %s", got)
+	}
+	p = e.page(fmt.Sprintf("/api/deliveries?limit=4&before=%d", *p.Next))
+	if got := fmt.Sprint(seqs(p)); got != "[1]" || p.Next != nil {
+		t.Fatalf("page 3: %s next %v", got, p.Next)
+	}
+	if got := fmt.Sprint(seqs(e.page("/api/deliveries?q=is:invalid"))); got != "[9 6 3]" {
+		t.Fatalf("q=is:invalid: %s", got)
+	}
+	if got := fmt.Sprint(seqs(e.page("/api/deliveries?q=" + guid(4)))); got != "[4]" {
+		t.Fatalf("q=id: %s", got)
+	}
+	// The fields the issue names are all there, null where nothing was checked.
+	_, body := e.do("GET", "/api/deliveries?limit=1", "")
+	for _, k := range []string{"seq", "received_at", "method", "path", "kind", "schema", "event", "delivery_id",
+		"signature_valid", "schema_valid", "status", "duplicate"} {
+		if !strings.Contains(body, `"`+k+`":`) {
+			t.Errorf("no %q in %s", k, body)
+		}
+	}
+	for _, bad := range []string{"limit=0", "limit=x", "before=-1", "before=y"} {
+		if code, _ := e.do("GET", "/api/deliveries?"+bad, ""); code != 400 {
+			t.Errorf("%s: %d, want 400", bad, code)
+		}
+	}
+}
+
+func TestAPIDetail(t *testing.T) {
+	e := newAPI(t, 3, inspect.Config{})
+	e.rc.callback(guid(3), "Provisioned.")
+	if err := e.store.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.do("GET", "/api/deliveries/3", "")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	var d struct {
+		Seq       int64  `json:"seq"`
+		Body      string `json:"body"`
+		Schema    struct{ Errors []struct{ InstanceLocation string } }
+		Callbacks []struct{ Body string }
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Seq != 3 || len(d.Schema.Errors) != 1 || d.Schema.Errors[0].InstanceLocation != "/event/request/action" ||
+		len(d.Callbacks) != 1 || d.Callbacks[0].Body != "Provisioned." {
+		t.Fatalf("detail %s", body)
+	}
+	if code, _ := e.do("GET", "/api/deliveries/42", ""); code != 404 {
+		t.Fatalf("missing record: %d", code)
+	}
+	if code, _ := e.do("GET", "/api/deliveries/x", ""); code != 400 {
+		t.Fatalf("bad seq: %d", code)
+	}
+}
+
+// readEvent reads the next "data:" line of a stream.
+func readEvent(t *testing.T, br *bufio.Reader) inspect.Summary {
+	t.Helper()
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("stream ended: %v", err)
+		}
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			var s inspect.Summary
+			if err := json.Unmarshal([]byte(data), &s); err != nil {
+				t.Fatalf("data line %q: %v", data, err)
+			}
+			return s
+		}
+	}
+}
+
+func TestAPIStream(t *testing.T) {
+	e := newAPI(t, 1, inspect.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	open := func(q string) *bufio.Reader {
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/stream?q="+q, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+			t.Fatalf("content type %q", ct)
+		}
+		br := bufio.NewReader(resp.Body)
+		if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, ":") {
+			t.Fatalf("first line %q", line) // the comment that says the stream is open
+		}
+		return br
+	}
+	all, invalid := open(""), open("is:invalid")
+	e.rc.send("/", guid(2), paBody(t, guid(2), ""), true)
+	e.rc.send("/", guid(3), paBody(t, guid(3), "Delete"), true)
+	if err := e.store.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	if s := readEvent(t, all); s.Seq != 2 || s.DeliveryID != guid(2) {
+		t.Fatalf("first event %+v", s)
+	}
+	if s := readEvent(t, all); s.Seq != 3 {
+		t.Fatalf("second event %+v", s)
+	}
+	if s := readEvent(t, invalid); s.Seq != 3 || *s.SchemaValid {
+		t.Fatalf("filtered stream got %+v", s)
+	}
+	// A callback streams itself and its delivery, whose count changed.
+	e.rc.callback(guid(3), "done")
+	e.store.Refresh()
+	if s := readEvent(t, all); s.Seq != 4 || s.Kind != "callback" {
+		t.Fatalf("callback event %+v", s)
+	}
+	if s := readEvent(t, all); s.Seq != 3 || s.Callbacks != 1 {
+		t.Fatalf("updated delivery %+v", s)
+	}
+}
+
+func TestAPIReplay(t *testing.T) {
+	e := newAPI(t, 2, inspect.Config{ReplayTo: "http://127.0.0.1:9/app"})
+	js := "Content-Type"
+	code, body := e.do("POST", "/api/deliveries/2/replay", `{}`, js, "application/json")
+	if code != 200 || !strings.Contains(body, `"ok":true`) {
+		t.Fatalf("replay: %d %s", code, body)
+	}
+	code, _ = e.do("POST", "/api/deliveries/1/replay", `{"to":"http://127.0.0.1:9/other","body":"{\"edited\":true}"}`, js, "application/json")
+	if code != 200 {
+		t.Fatalf("edit and send: %d", code)
+	}
+	if fmt.Sprint(e.rep.to) != "[http://127.0.0.1:9/app http://127.0.0.1:9/other]" || !strings.Contains(e.rep.body[0], "AccessRequestCreated") || e.rep.body[1] != `{"edited":true}` {
+		t.Fatalf("replayed to %v bodies %.40q", e.rep.to, e.rep.body)
+	}
+	for _, tc := range []struct {
+		path, body string
+		want       int
+	}{
+		{"/api/deliveries/42/replay", `{}`, 404},
+		{"/api/deliveries/1/replay", `not json`, 400},
+	} {
+		if code, body := e.do("POST", tc.path, tc.body, js, "application/json"); code != tc.want {
+			t.Errorf("%s %s: %d %s, want %d", tc.path, tc.body, code, body, tc.want)
+		}
+	}
+	e.rc.callback(guid(1), "x")
+	e.store.Refresh()
+	if code, body := e.do("POST", "/api/deliveries/3/replay", `{}`, js, "application/json"); code != 422 || !strings.Contains(body, "a callback") {
+		t.Errorf("replaying a callback: %d %s", code, body)
+	}
+
+	none := newAPI(t, 1, inspect.Config{})
+	if code, body := none.do("POST", "/api/deliveries/1/replay", `{}`, js, "application/json"); code != 400 || !strings.Contains(body, "no URL") {
+		t.Errorf("no target: %d %s", code, body)
+	}
+}
+
+func TestRefusesForeignOriginsAndHosts(t *testing.T) {
+	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://127.0.0.1:9/", Host: "devbox.internal"})
+	host := strings.TrimPrefix(e.srv.URL, "http://")
+	_, port, _ := strings.Cut(host, ":")
+	js := "application/json"
+	for _, tc := range []struct {
+		name string
+		hdr  []string
+		want int
+	}{
+		{"own page", []string{"Content-Type", js, "Origin", e.srv.URL, "Sec-Fetch-Site", "same-origin"}, 200},
+		{"no origin (a script)", []string{"Content-Type", js}, 200},
+		{"foreign origin", []string{"Content-Type", js, "Origin", "http://evil.example"}, 403},
+		{"same host, other port", []string{"Content-Type", js, "Origin", "http://127.0.0.1:1"}, 403},
+		{"null origin", []string{"Content-Type", js, "Origin", "null"}, 403},
+		{"cross-site fetch", []string{"Content-Type", js, "Sec-Fetch-Site", "cross-site"}, 403},
+		{"a form post", []string{"Content-Type", "application/x-www-form-urlencoded"}, 403},
+		{"rebound name", []string{"Content-Type", js, "Host", "evil.example:" + port}, 403},
+	} {
+		code, body := e.do("POST", "/api/deliveries/1/replay", `{}`, tc.hdr...)
+		if code != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, code, body, tc.want)
+		}
+	}
+	for _, h := range []string{"evil.example", "evil.example:" + port, "127.0.0.1.nip.io:" + port} {
+		if code, _ := e.do("GET", "/api/deliveries", "", "Host", h); code != 403 {
+			t.Errorf("GET with Host %q: %d, want 403", h, code)
+		}
+	}
+	for _, h := range []string{host, "localhost:" + port, "[::1]:" + port, "app.localhost:" + port, "devbox.internal:" + port} {
+		if code, _ := e.do("GET", "/api/deliveries", "", "Host", h); code != 200 {
+			t.Errorf("GET with Host %q: %d, want 200", h, code)
+		}
+	}
+}
+
+// No answer of the inspector carries a secret: not the one it re-signs
+// with, nor its key, nor a bearer token, even from a record file written
+// by something that did not mask them.
+func TestNoSecretInAnyAnswer(t *testing.T) {
+	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://127.0.0.1:9/", Secrets: []string{secret}})
+	key := strings.TrimPrefix(secret, "whsec_")
+	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"no match for ` + secret + `"},"schema":{"name":"","valid":false,"errors":[]},"status":401,"error":"` + secret + `"}` + "\n")
+	e.rc.callback(guid(1), "the secret is "+secret)
+	e.store.Refresh()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/stream", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	br.ReadString('\n')
+	e.rc.appendLine(`{"seq":9,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/` + secret + `","headers":{},"body":"","status":200,"delivery_id":"` + secret + `"}` + "\n")
+	e.store.Refresh()
+	var streamed strings.Builder
+	for !strings.Contains(streamed.String(), "data:") {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		streamed.WriteString(line)
+	}
+	answers := map[string]string{"stream": streamed.String()}
+	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9"} {
+		code, body := e.do("GET", p, "")
+		if code != 200 {
+			t.Fatalf("GET %s: %d %s", p, code, body)
+		}
+		answers[p] = body
+	}
+	_, answers["replay"] = e.do("POST", "/api/deliveries/2/replay", `{}`, "Content-Type", "application/json")
+	for name, body := range answers {
+		for _, s := range []string{secret, key, "tok-123456"} {
+			if strings.Contains(body, s) {
+				t.Errorf("%s shows %q:\n%s", name, s, body)
+			}
+		}
+	}
+	if !strings.Contains(answers["/api/deliveries/2"], "****") {
+		t.Errorf("the masked record shows no mask: %s", answers["/api/deliveries/2"])
+	}
+}
+
+// twoPorts binds two consecutive free ports on 127.0.0.1.
+func twoPorts(t *testing.T) (int, net.Listener, net.Listener) {
+	t.Helper()
+	for range 50 {
+		a, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := a.Addr().(*net.TCPAddr).Port
+		b, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
+		if err == nil {
+			return p, a, b
+		}
+		a.Close()
+	}
+	t.Fatal("found no two consecutive free ports")
+	return 0, nil, nil
+}
+
+func TestListenFallsBackToTheNextPort(t *testing.T) {
+	p, a, b := twoPorts(t)
+	b.Close() // p taken, p+1 free
+	defer a.Close()
+	addr := fmt.Sprintf("127.0.0.1:%d", p)
+	if _, err := inspect.Listen(addr, 1); err == nil {
+		t.Fatal("bound a port in use")
+	}
+	ln, err := inspect.Listen(addr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if got := ln.Addr().(*net.TCPAddr).Port; got != p+1 {
+		t.Fatalf("fell back from %d to %d", p, got)
+	}
+}
+
+func TestListenNoFreePort(t *testing.T) {
+	p, a, b := twoPorts(t)
+	defer a.Close()
+	defer b.Close()
+	_, err := inspect.Listen(fmt.Sprintf("127.0.0.1:%d", p), 2)
+	if !errors.Is(err, inspect.ErrNoFreePort) {
+		t.Fatalf("err %v, want ErrNoFreePort", err)
+	}
+	if inspect.Loopback("0.0.0.0:4040") || !inspect.Loopback("127.0.0.1:4040") || !inspect.Loopback("[::1]:1") || !inspect.Loopback("localhost:1") {
+		t.Fatal("Loopback is wrong")
+	}
+}
