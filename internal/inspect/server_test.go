@@ -145,9 +145,11 @@ func TestAPIDetail(t *testing.T) {
 		t.Fatalf("%d %s", code, body)
 	}
 	var d struct {
-		Seq       int64  `json:"seq"`
-		Body      string `json:"body"`
-		Schema    struct{ Errors []struct{ InstanceLocation string } }
+		Seq    int64  `json:"seq"`
+		Body   string `json:"body"`
+		Schema struct {
+			Errors []struct{ InstanceLocation string }
+		}
 		Callbacks []struct{ Body string }
 	}
 	if err := json.Unmarshal([]byte(body), &d); err != nil {

@@ -60,12 +60,12 @@ func TestFileStorePagingNewestFirst(t *testing.T) {
 
 func TestFilter(t *testing.T) {
 	rc := newRecorder(t, record.Options{})
-	rc.send("/", guid(1), paBody(t, guid(1), ""), true)                  // 1 valid, signed
-	rc.send("/", guid(2), paBody(t, guid(2), "Delete"), true)            // 2 invalid
-	rc.send("/", guid(3), paBody(t, guid(3), ""), false)                 // 3 bad signature (401)
+	rc.send("/", guid(1), paBody(t, guid(1), ""), true)                 // 1 valid, signed
+	rc.send("/", guid(2), paBody(t, guid(2), "Delete"), true)           // 2 invalid
+	rc.send("/", guid(3), paBody(t, guid(3), ""), false)                // 3 bad signature (401)
 	rc.send("/orders", guid(4), fixture(t, "permit.create_user"), true) // 4 Permit create_user
-	rc.send("/", guid(1), paBody(t, guid(1), ""), true)                  // 5 duplicate of 1
-	rc.callback(guid(1), "done")                                         // 6 callback for 1
+	rc.send("/", guid(1), paBody(t, guid(1), ""), true)                 // 5 duplicate of 1
+	rc.callback(guid(1), "done")                                        // 6 callback for 1
 	s := openStore(t, rc.path)
 	for _, tc := range []struct{ q, want string }{
 		{"", "[6 5 4 3 2 1]"},
