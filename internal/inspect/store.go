@@ -35,8 +35,11 @@ type Store struct {
 	// parsed is the relative index from which on every line's summary has
 	// been read.
 	parsed    int
-	bySeq     map[int64]int // seq -> absolute number of its line
-	monotonic bool          // seqs only grow, so before=SEQ is a binary search
+	// While seqs only grow (as listen writes them), a seq is found by a
+	// binary search; bySeq maps seq -> absolute line number once they do
+	// not.
+	monotonic bool
+	bySeq     map[int64]int
 	callbacks map[string][]int
 	execs     map[int64][]int
 
@@ -63,7 +66,7 @@ type entry struct {
 	seq  int64
 	ok   bool // read and is a record
 	read bool
-	line line
+	line *line // nil until read
 }
 
 // Info describes a Store for the page's header (GET /api/info).
@@ -203,7 +206,7 @@ func (s *Store) Feed(b []byte) {
 		}
 		off, n := r.Span()
 		raw := bytes.TrimSpace(b[off : off+n])
-		e := entry{raw: raw, seq: l.Seq, ok: true, read: true, line: l}
+		e := entry{raw: raw, seq: l.Seq, ok: true, read: true, line: &l}
 		added = append(added, s.add(e))
 		s.bytes += len(raw)
 	}
@@ -248,44 +251,108 @@ func (s *Store) refresh(opening bool) error {
 		return nil
 	}
 	whole := s.wholeLines(n)
-	r := record.NewReader(io.NewSectionReader(s.f, s.end, whole))
+	var err2 error
+	if opening {
+		err2 = s.index(whole)
+	} else {
+		err2 = s.follow(whole)
+	}
+	if err2 != nil {
+		return err2
+	}
+	s.end += whole
+	return nil
+}
+
+// index reads the n bytes from s.end at open, as fast as the disk gives
+// them: it keeps each line's offset and seq, and reads whole only the lines
+// that are not as listen writes them and the callbacks and exec runs (to
+// link them to their deliveries). Other summaries are read when asked for.
+func (s *Store) index(n int64) error {
+	const chunk = 1 << 20
+	buf := make([]byte, 0, chunk)
+	var first *record.NotRecordError
+	lineNo, records := 0, 0
+	pos := s.end // file offset of buf[0]
+	for read := int64(0); read < n || len(buf) > 0; {
+		if read < n {
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)] // a line longer than the buffer
+			}
+			m, err := s.f.ReadAt(buf[len(buf):min(int64(cap(buf)), int64(len(buf))+n-read)], s.end+read)
+			buf = buf[:len(buf)+m]
+			read += int64(m)
+			if err != nil && !errors.Is(err, io.EOF) {
+				return err
+			}
+			if m == 0 {
+				break
+			}
+		}
+		rest := buf
+		for {
+			i := bytes.IndexByte(rest, '\n')
+			if i < 0 {
+				break
+			}
+			raw := rest[:i+1]
+			off := pos + int64(len(buf)-len(rest))
+			rest = rest[i+1:]
+			lineNo++
+			line := bytes.TrimSpace(raw)
+			if len(line) == 0 {
+				continue
+			}
+			e := entry{off: off, n: int32(len(raw))}
+			if v, ok := seqPrefix(line); ok && !linked(line) {
+				e.seq = v
+			} else if l, err := parseLine(line); err == nil {
+				e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
+			} else {
+				s.skipped++
+				if first == nil {
+					first = &record.NotRecordError{Line: lineNo, Err: err}
+				}
+				continue
+			}
+			records++
+			s.add(e)
+		}
+		pos += int64(len(buf) - len(rest))
+		buf = append(buf[:0], rest...)
+		if read >= n && len(buf) > 0 {
+			break // cannot happen: n ends in a newline
+		}
+	}
+	if records == 0 && first != nil {
+		return fmt.Errorf("%s: %w", s.path, first)
+	}
+	s.parsed = len(s.lines)
+	return nil
+}
+
+// follow reads whole the n bytes of new lines from s.end, through
+// record.Reader as every reader of records does.
+func (s *Store) follow(n int64) error {
+	r := record.NewReader(io.NewSectionReader(s.f, s.end, n))
 	r.Skip = func(int) { s.skipped++ }
 	for {
-		var seq int64
-		var l *line
-		err := r.NextFunc(func(raw []byte) error {
-			if v, ok := seqPrefix(raw); ok && opening {
-				seq = v
-				return nil
-			}
-			// A line appended later is read at once, to be announced; one
-			// not as listen writes it is read now to know its seq.
-			p, err := parseLine(raw)
-			seq, l = p.Seq, &p
-			return err
-		})
+		var l line
+		err := r.NextFunc(func(raw []byte) (err error) { l, err = parseLine(raw); return err })
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
 			var nre *record.NotRecordError
-			if errors.As(err, &nre) && !opening {
-				break // a stretch of lines that are not records; counted by Skip
+			if errors.As(err, &nre) {
+				s.skipped++ // a stretch of lines, none a record
+				return nil
 			}
 			return fmt.Errorf("%s: %w", s.path, err)
 		}
 		off, ln := r.Span()
-		e := entry{off: s.end + off, n: int32(ln), seq: seq}
-		if l != nil {
-			e.read, e.ok, e.line = true, true, *l
-		}
-		s.add(e)
+		s.add(entry{off: s.end + off, n: int32(ln), seq: l.Seq, read: true, ok: true, line: &l})
 	}
-	if opening {
-		s.parsed = len(s.lines)
-	}
-	s.end += whole
-	return nil
 }
 
 // wholeLines is how many of the n new bytes end in a newline: a line still
@@ -310,6 +377,21 @@ func (s *Store) reset() {
 	s.callbacks, s.execs = map[string][]int{}, map[int64][]int{}
 }
 
+// linked reports whether a record line is a callback or an exec run: one
+// that belongs to a delivery, read at once so that a delivery's detail and
+// its row's counts need no other line read. Bodies and headers are JSON
+// strings, where quotes are escaped, so these bytes occur only as the
+// record's own field (the signature's kind is never either value). Both
+// kinds of line are short.
+//
+// listen writes kind after the body and the verdicts, followed only by short
+// fields, so only a line's tail is searched: this runs on every line of a
+// large file. A callback missed here (one with a very long query) is linked
+// when its summary is read.
+func linked(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(`{"kind":"`)) || bytes.Contains(b[max(len(b)-640, 0):], []byte(`"kind":"callback"`))
+}
+
 // seqPrefix reads N from a line that starts {"seq":N, as listen writes.
 func seqPrefix(b []byte) (int64, bool) {
 	const p = `{"seq":`
@@ -331,15 +413,33 @@ func seqPrefix(b []byte) (int64, bool) {
 // is linked at once; a file's others are linked when read.
 func (s *Store) add(e entry) int {
 	abs := s.base + len(s.lines)
-	if n := len(s.lines); n > 0 && e.seq <= s.lines[n-1].seq {
+	if n := len(s.lines); s.monotonic && n > 0 && e.seq <= s.lines[n-1].seq {
 		s.monotonic = false
+		for i := range s.lines {
+			s.bySeq[s.lines[i].seq] = s.base + i
+		}
 	}
 	s.lines = append(s.lines, e)
-	s.bySeq[e.seq] = abs
+	if !s.monotonic {
+		s.bySeq[e.seq] = abs
+	}
 	if e.read {
 		s.link(abs)
 	}
 	return abs
+}
+
+// find is the absolute number of the line numbered seq.
+func (s *Store) find(seq int64) (int, bool) {
+	if !s.monotonic {
+		abs, ok := s.bySeq[seq]
+		return abs, ok
+	}
+	i := sort.Search(len(s.lines), func(j int) bool { return s.lines[j].seq >= seq })
+	if i < len(s.lines) && s.lines[i].seq == seq {
+		return s.base + i, true
+	}
+	return 0, false
 }
 
 // link files the line at abs under the delivery it belongs to.
@@ -364,7 +464,7 @@ func (s *Store) dropFirst() {
 	abs := s.base
 	s.bytes -= len(e.raw)
 	s.dropped++
-	if s.bySeq[e.seq] == abs {
+	if !s.monotonic && s.bySeq[e.seq] == abs {
 		delete(s.bySeq, e.seq)
 	}
 	switch e.line.Kind {
@@ -402,23 +502,28 @@ func (s *Store) parseDown(to, limit int) {
 	for s.parsed > to && limit != 0 {
 		s.parsed--
 		limit--
-		e := &s.lines[s.parsed]
-		if e.read {
-			continue
-		}
-		e.read = true
-		raw, err := s.rawAt(s.parsed)
-		if err != nil {
-			continue
-		}
-		l, err := parseLine(raw)
-		if err != nil {
-			s.skipped++
-			continue
-		}
-		e.ok, e.line = true, l
-		s.link(s.base + s.parsed)
+		s.readOne(s.parsed)
 	}
+}
+
+// readOne reads the summary of line i, if that has not been done.
+func (s *Store) readOne(i int) {
+	e := &s.lines[i]
+	if e.read {
+		return
+	}
+	e.read = true
+	raw, err := s.rawAt(i)
+	if err != nil {
+		return
+	}
+	l, err := parseLine(raw)
+	if err != nil {
+		s.skipped++
+		return
+	}
+	e.ok, e.line = true, &l
+	s.link(s.base + i)
 }
 
 // rawAt is the record line at relative index i.
@@ -489,7 +594,7 @@ func (s *Store) announce(added []int) []Summary {
 		case KindCallback:
 			owner, found = s.deliveryWithID(e.line.CallbackFor, abs)
 		case KindExec:
-			owner, found = s.bySeq[e.line.deliverySeq]
+			owner, found = s.find(e.line.deliverySeq)
 		}
 		if found && owner >= s.base && s.listed(owner-s.base) {
 			out = append(out, s.summary(owner))
@@ -567,12 +672,12 @@ var ErrNotFound = errors.New("no record with that seq")
 func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	abs, ok := s.bySeq[seq]
+	abs, ok := s.find(seq)
 	if !ok {
 		return nil, ErrNotFound
 	}
 	i := abs - s.base
-	s.parseDown(i, -1)
+	s.readOne(i)
 	if !s.lines[i].ok {
 		return nil, fmt.Errorf("record %d: its line is not a record (cut short?)", seq)
 	}
@@ -612,7 +717,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 func (s *Store) Record(seq int64) (*record.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	abs, ok := s.bySeq[seq]
+	abs, ok := s.find(seq)
 	if !ok {
 		return nil, ErrNotFound
 	}
