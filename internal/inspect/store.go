@@ -34,7 +34,7 @@ type Store struct {
 	base  int // absolute number of lines[0]; lines dropped from the ring are gone
 	// parsed is the relative index from which on every line's summary has
 	// been read.
-	parsed    int
+	parsed int
 	// While seqs only grow (as listen writes them), a seq is found by a
 	// binary search; bySeq maps seq -> absolute line number once they do
 	// not.
