@@ -92,6 +92,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/.config")
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("NO_COLOR", "")
+			// No script's listen opens the inspector on 4040 unless it asks.
+			env.Setenv("WEBHOOK_TOOL_UI", "off")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -101,6 +103,7 @@ func TestScripts(t *testing.T) {
 			"jsonfield":  cmdJSONField,
 			"jsonget":    cmdJSONGet,
 			"junit":      cmdJUnit,
+			"fetch":      cmdFetch,
 		},
 		RequireExplicitExec: true,
 	})
@@ -125,17 +128,23 @@ func cmdDeadport(ts *testscript.TestScript, neg bool, args []string) {
 // and testserver's "testserver listening on 127.0.0.1:PORT".
 var bannerRE = regexp.MustCompile(`listening on (?:https?://)?[^\s/]+:(\d+)`)
 
-// waitbanner LOG VAR: wait until the server started with `logged LOG` has
-// printed its banner, and set VAR to the port it listens on (it was started
-// with port 0, so the system picked a free one). Fails after 15s.
+// waitbanner LOG VAR [REGEXP]: wait until the server started with `logged
+// LOG` has printed its banner, and set VAR to the port it listens on (it was
+// started with port 0, so the system picked a free one). REGEXP, with one
+// group for the port, finds another address in the banner (listen's
+// inspector, say). Fails after 15s.
 func cmdWaitbanner(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 2 || neg {
-		ts.Fatalf("usage: waitbanner LOG VAR")
+	if (len(args) != 2 && len(args) != 3) || neg {
+		ts.Fatalf("usage: waitbanner LOG VAR [REGEXP]")
+	}
+	re := bannerRE
+	if len(args) == 3 {
+		re = regexp.MustCompile(args[2])
 	}
 	path := ts.MkAbs(args[0])
 	for deadline := time.Now().Add(15 * time.Second); ; {
 		b, _ := os.ReadFile(path)
-		if m := bannerRE.FindSubmatch(b); m != nil {
+		if m := re.FindSubmatch(b); m != nil {
 			ts.Setenv(args[1], string(m[1]))
 			return
 		}
@@ -214,6 +223,58 @@ func cmdJSONField(ts *testscript.TestScript, neg bool, args []string) {
 		if match == neg {
 			ts.Fatalf("%s line %d: %s is %q (present %v), want %s%q", args[0], i+1, args[1], got, ok, map[bool]string{true: "not ", false: ""}[neg], args[2])
 		}
+	}
+}
+
+// fetch [-H 'K: V']... [-host H] [-until TEXT] METHOD URL BODY FILE: one
+// HTTP request to a loopback URL (BODY ” sends none); FILE gets the
+// answer's body and the status must be 2xx (with !, it must not be). With
+// -until the request is repeated until the body contains TEXT (for a
+// server that shows something once it has noticed it), for at most 30s.
+func cmdFetch(ts *testscript.TestScript, neg bool, args []string) {
+	hdr := http.Header{}
+	host, until := "", ""
+	for len(args) > 1 && (args[0] == "-H" || args[0] == "-host" || args[0] == "-until") {
+		switch args[0] {
+		case "-host":
+			host = args[1]
+		case "-until":
+			until = args[1]
+		default:
+			if k, v, ok := strings.Cut(args[1], ":"); ok {
+				hdr.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+			}
+		}
+		args = args[2:]
+	}
+	if len(args) != 4 {
+		ts.Fatalf("usage: fetch [-H 'K: V']... [-host H] [-until TEXT] METHOD URL BODY FILE")
+	}
+	c := &http.Client{Timeout: 30 * time.Second}
+	var resp *http.Response
+	var b []byte
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		req, err := http.NewRequest(args[0], args[1], strings.NewReader(args[2]))
+		ts.Check(err)
+		req.Header = hdr
+		if host != "" {
+			req.Host = host
+		}
+		resp, err = c.Do(req)
+		ts.Check(err)
+		b, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ts.Check(err)
+		if until == "" || strings.Contains(string(b), until) {
+			break
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s %s: no %q in the answer after 30s:\n%s", args[0], args[1], until, b)
+		}
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[3]), b, 0o644))
+	if ok := resp.StatusCode/100 == 2; ok == neg {
+		ts.Fatalf("%s %s: %s\n%s", args[0], args[1], resp.Status, b)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,10 @@ type InspectOptions struct {
 
 // followInterval is how often inspect --follow looks for new lines.
 const followInterval = 500 * time.Millisecond
+
+// uiTries is how many ports from the default --ui are tried (tests shorten
+// it).
+var uiTries = inspect.DefaultTries
 
 func newInspectCmd(app *App, runF func(*InspectOptions) error) *cobra.Command {
 	opts := &InspectOptions{}
@@ -113,7 +118,7 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 // an address the user gave must bind as given. A non-loopback address
 // gets a warning: anyone who reaches it can read and replay deliveries.
 func startUI(app *App, ctx context.Context, addr string, given bool, srv *inspect.Server) (string, <-chan error, error) {
-	tries := inspect.DefaultTries
+	tries := uiTries
 	if given {
 		tries = 1
 	}
@@ -155,29 +160,21 @@ const (
 
 // listenUI is listen's inspector (--ui): an index over the --record file
 // when it is a regular file, else a ring of this run's requests; either is
-// fed by the record writer's Tap, which never waits.
+// fed by the record writer's Tap, which never waits. The store is made in
+// start, once the record file exists; the Tap passes nothing on before.
 type listenUI struct {
-	store *inspect.Store
+	store atomic.Pointer[inspect.Store]
 	ring  bool
 	stop  context.CancelFunc
 }
 
-// openListenUI prepares the store, before the record writer is made; nil
-// for --ui off.
-func openListenUI(opts *ListenOptions) (*listenUI, error) {
+// openListenUI is the page's place in listen, before the record writer is
+// made; nil for --ui off.
+func openListenUI(opts *ListenOptions) *listenUI {
 	if opts.UI == "off" || opts.UI == "" {
-		return nil, nil
+		return nil
 	}
-	if opts.Record != "" {
-		if st, err := os.Stat(opts.Record); err == nil && st.Mode().IsRegular() {
-			s, err := inspect.OpenFile(opts.Record)
-			if err != nil {
-				return nil, usageError(fmt.Errorf("--ui: %w", err), "use another --record file, or --ui off")
-			}
-			return &listenUI{store: s}, nil
-		}
-	}
-	return &listenUI{store: inspect.NewMemory(uiRingLines, uiRingBytes), ring: true}, nil
+	return &listenUI{}
 }
 
 // tap is the record.Options.Tap that feeds the page, nil without one.
@@ -185,7 +182,27 @@ func (u *listenUI) tap() func([]byte) {
 	if u == nil {
 		return nil
 	}
-	return u.store.Tap
+	return func(batch []byte) {
+		if s := u.store.Load(); s != nil {
+			s.Tap(batch)
+		}
+	}
+}
+
+// openStore is the --record file's index, or a ring without one (or when
+// it is not a regular file: a FIFO, /dev/stdout).
+func (u *listenUI) openStore(opts *ListenOptions) (*inspect.Store, error) {
+	if opts.Record != "" {
+		if st, err := os.Stat(opts.Record); err == nil && st.Mode().IsRegular() {
+			s, err := inspect.OpenFile(opts.Record)
+			if err != nil {
+				return nil, usageError(fmt.Errorf("--ui: %w", err), "use another --record file, or --ui off")
+			}
+			return s, nil
+		}
+	}
+	u.ring = true
+	return inspect.NewMemory(uiRingLines, uiRingBytes), nil
 }
 
 // start serves the page and returns listen's banner line for it ("" for
@@ -195,10 +212,15 @@ func (u *listenUI) start(app *App, opts *ListenOptions, listen string, scheme si
 	if u == nil {
 		return "", nil
 	}
+	store, err := u.openStore(opts)
+	if err != nil {
+		return "", err
+	}
+	u.store.Store(store)
 	ctx, stop := context.WithCancel(context.Background())
 	u.stop = stop
 	srv := inspect.NewServer(inspect.Config{
-		Store: u.store, Replayer: newReplayer(app, opts.Secrets, scheme), ReplayTo: opts.ForwardTo,
+		Store: store, Replayer: newReplayer(app, opts.Secrets, scheme), ReplayTo: opts.ForwardTo,
 		Listener: listen, Secrets: opts.Secrets, Host: uiHost(opts.UI),
 	})
 	url, _, err := startUI(app, ctx, opts.UI, opts.UIGiven, srv)
@@ -208,7 +230,7 @@ func (u *listenUI) start(app *App, opts *ListenOptions, listen string, scheme si
 	if err != nil {
 		return "", err
 	}
-	go u.store.Run(ctx, nil)
+	go store.Run(ctx, nil)
 	what := "the --record file"
 	if u.ring {
 		what = fmt.Sprintf("this run's last %d requests, in memory (no --record)", uiRingLines)
@@ -223,5 +245,7 @@ func (u *listenUI) close() {
 	if u.stop != nil {
 		u.stop()
 	}
-	u.store.Close()
+	if s := u.store.Load(); s != nil {
+		s.Close()
+	}
 }

@@ -76,10 +76,7 @@ func startUIEnv(t *testing.T) *uiEnv {
 	var errb lockedBuffer
 	app := &App{Streams: Streams{Out: io.Discard, Err: &errb}, Getenv: func(string) string { return "" }, Now: time.Now}
 	opts := &ListenOptions{UI: "127.0.0.1:0", UIGiven: true, Secrets: []string{browserSecret}, Scheme: "auto"}
-	ui, err := openListenUI(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ui := openListenUI(opts)
 	t.Cleanup(ui.close)
 	w := record.NewWriter(io.Discard, record.Options{Tap: ui.tap()})
 	t.Cleanup(func() { w.Close() })

@@ -127,10 +127,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	signal.Ignore(syscall.SIGPIPE)
 	out := listener.NewOutQueue(app.Out, app.Err, listener.OutQueueOptions{})
 	cfg.Out = out
-	ui, err := openListenUI(opts)
-	if err != nil {
-		return err
-	}
+	ui := openListenUI(opts)
 	defer ui.close()
 	records, closeRecords, err := openRecords(app, opts, cfg.Output, out, ui.tap())
 	if err != nil {

@@ -45,8 +45,14 @@ func Listen(addr string, tries int) (net.Listener, error) {
 			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("ports %d-%d on %s are all in use: %w", port, port+tries-1, host, ErrNoFreePort)
+	return nil, noFreePort(fmt.Sprintf("ports %d-%d on %s are all in use", port, port+tries-1, host))
 }
+
+// noFreePort is ErrNoFreePort saying which ports were tried.
+type noFreePort string
+
+func (e noFreePort) Error() string        { return string(e) }
+func (e noFreePort) Is(target error) bool { return target == ErrNoFreePort }
 
 // Loopback reports whether addr's host is a loopback address or name, so
 // that only this machine can reach it.
