@@ -47,6 +47,13 @@ func (s *Subscription) closeLocked() {
 	})
 }
 
+// active reports whether any stream is open.
+func (h *Hub) active() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs) > 0
+}
+
 func (h *Hub) publish(rows []Summary) {
 	if len(rows) == 0 {
 		return

@@ -32,8 +32,8 @@ type Store struct {
 	hub   *Hub
 	lines []entry
 	base  int // absolute number of lines[0]; lines dropped from the ring are gone
-	// parsed is the relative index from which on every line's summary has
-	// been read.
+	// parsed is the relative index from which on every line's summary of
+	// the file as opened has been read (newest first, by List and Warm).
 	parsed int
 	// While seqs only grow (as listen writes them), a seq is found by a
 	// binary search; bySeq maps seq -> absolute line number once they do
@@ -75,7 +75,8 @@ type Info struct {
 	File     string `json:"file,omitempty"`
 	Records  int    `json:"records"`
 	Capacity int    `json:"capacity,omitempty"` // a ring's size
-	Dropped  int64  `json:"dropped"`            // lines the ring let go, or lost when it fell behind
+	Dropped  int64  `json:"dropped"`            // old lines the ring let go
+	Lost     int64  `json:"lost"`               // lines the ring had no time for (a flood)
 	Skipped  int    `json:"skipped"`            // lines of the file that are not records
 }
 
@@ -143,7 +144,7 @@ func (s *Store) Info() Info {
 		in.Source, in.File = "file", s.path
 		return in
 	}
-	in.Source, in.Capacity, in.Dropped = "memory", s.maxLines, s.dropped+s.lost
+	in.Source, in.Capacity, in.Dropped, in.Lost = "memory", s.maxLines, s.dropped, s.lost
 	return in
 }
 
@@ -194,26 +195,39 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 }
 
 // Feed adds the record lines in b to a ring.
+//
+// The lines are split in place, not through record.Reader, which copies
+// each: this runs for every delivery of a busy listener.
 func (s *Store) Feed(b []byte) {
-	r := record.NewReader(bytes.NewReader(b))
 	s.mu.Lock()
 	var added []int
-	for {
-		var l line
-		err := r.NextFunc(func(raw []byte) (err error) { l, err = parseLine(raw); return err })
-		if err != nil {
-			break
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
 		}
-		off, n := r.Span()
-		raw := bytes.TrimSpace(b[off : off+n])
-		e := entry{raw: raw, seq: l.Seq, ok: true, read: true, line: &l}
+		raw := bytes.TrimSpace(b[:i])
+		b = b[min(i+1, len(b)):]
+		if len(raw) == 0 {
+			continue
+		}
+		// A delivery's summary is read when it is listed or streamed;
+		// callbacks and exec runs at once, to link them.
+		e := entry{raw: raw}
+		if v, ok := seqPrefix(raw); ok && !linked(raw) {
+			e.seq = v
+		} else if l, err := parseLine(raw); err == nil {
+			e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
+		} else {
+			s.skipped++
+			continue
+		}
 		added = append(added, s.add(e))
 		s.bytes += len(raw)
 	}
 	for len(s.lines) > 0 && (len(s.lines) > s.maxLines || s.bytes > s.maxBytes) {
 		s.dropFirst()
 	}
-	s.parsed = 0
 	out := s.announce(added)
 	s.mu.Unlock()
 	s.hub.publish(out)
@@ -467,7 +481,11 @@ func (s *Store) dropFirst() {
 	if !s.monotonic && s.bySeq[e.seq] == abs {
 		delete(s.bySeq, e.seq)
 	}
-	switch e.line.Kind {
+	kind := ""
+	if e.ok {
+		kind = e.line.Kind
+	}
+	switch kind {
 	case KindCallback:
 		s.callbacks[e.line.CallbackFor] = without(s.callbacks[e.line.CallbackFor], abs)
 		if len(s.callbacks[e.line.CallbackFor]) == 0 {
@@ -575,12 +593,16 @@ func (s *Store) listed(i int) bool {
 // added: each new row, and the delivery a callback or exec run belongs to,
 // whose counts changed.
 func (s *Store) announce(added []int) []Summary {
+	if !s.hub.active() {
+		return nil // nobody is looking: leave the lines unread
+	}
 	var out []Summary
 	for _, abs := range added {
 		i := abs - s.base
 		if i < 0 {
 			continue // already dropped from the ring
 		}
+		s.readOne(i)
 		e := &s.lines[i]
 		if !e.ok {
 			continue
@@ -644,6 +666,7 @@ func (s *Store) List(limit int, before int64, f Filter) Page {
 		if i < s.parsed {
 			s.parseDown(max(i-255, 0), -1)
 		}
+		s.readOne(i) // a ring's line, or one appended since
 		if !s.listed(i) || (s.lines[i].seq >= before && before > 0) {
 			continue
 		}

@@ -472,7 +472,7 @@ async function start() {
     state.info = await api('/api/info');
     const i = state.info;
     $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') :
-      'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '');
+      'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '');
     if (i.listener) $('empty').querySelector('code').textContent = 'webhook-tool send permission_assist.access_request_created --to ' + i.listener;
     await loadFirst();
   } catch (e) { showError(e); }
