@@ -291,6 +291,65 @@ func TestInspectorInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("Edit and send re-signs the edited body", func(t *testing.T) {
+		rcv := &receiver{}
+		srv := httptest.NewServer(rcv)
+		defer srv.Close()
+		step(t, ctx, "edit", chromedp.SetValue(`#replay-to`, srv.URL), chromedp.Click(`#edit`),
+			poll(`document.querySelector('#editbody') !== null`))
+		eval[bool](t, ctx, `(() => { const a = document.querySelector('#editbody');
+			a.value = a.value.replace('"Delete"', '"Remove"'); return true; })()`)
+		step(t, ctx, "send", chromedp.Evaluate[chromedp.Void](`document.querySelector('#replay-result') && document.querySelector('#replay-result').remove()`),
+			chromedp.Click(`#editsend`), poll(`document.querySelector('#replay-result') !== null`))
+		reqs, bodies := rcv.got()
+		if len(reqs) != 1 || !bytes.Contains(bodies[0], []byte(`"action": "Remove"`)) || bytes.Contains(bodies[0], []byte(`"Delete"`)) {
+			t.Fatalf("the receiver got %d requests: %.300s", len(reqs), bodies)
+		}
+		v := signature.Verify(signature.VerifyOptions{Scheme: signature.Standard, Secrets: []string{browserSecret}}, reqs[0].Header, bodies[0])
+		if !v.Valid {
+			t.Errorf("the edited body is not re-signed: %s", v.Reason)
+		}
+	})
+
+	t.Run("Copy as curl", func(t *testing.T) {
+		step(t, ctx, "curl", chromedp.SetValue(`#replay-to`, "http://127.0.0.1:3000/hooks"), chromedp.Click(`#curl`),
+			poll(`document.querySelector('#curltext') !== null`))
+		cmd := eval[string](t, ctx, `document.querySelector('#curltext').textContent`)
+		for _, want := range []string{"curl -X POST 'http://127.0.0.1:3000/hooks'", "-H 'Webhook-Id: " + guidN(2) + "'", "--data-binary '{", `"action": "Delete"`} {
+			if !strings.Contains(cmd, want) {
+				t.Errorf("the curl command lacks %q:\n%s", want, cmd)
+			}
+		}
+	})
+
+	t.Run("Diff of two deliveries", func(t *testing.T) {
+		step(t, ctx, "tick two", chromedp.Click(`#rows tr[data-seq="1"] input`), chromedp.Click(`#rows tr[data-seq="2"] input`),
+			poll(`!document.querySelector('#diff').disabled`), chromedp.Click(`#diff`),
+			poll(`document.querySelector('#diffpaths') !== null`))
+		paths := eval[string](t, ctx, `document.querySelector('#diffpaths').innerText`)
+		for _, want := range []string{"/event/request/action", "/id", `"Delete"`, `"Remove"`} {
+			if !strings.Contains(paths, want) {
+				t.Errorf("the diff lacks %q:\n%s", want, paths)
+			}
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll('#detail .diffside .chg').length`); n < 4 {
+			t.Errorf("%d changed lines marked, want both sides' id and action", n)
+		}
+		screenshot(t, ctx, dir, "inspector-diff.png")
+		step(t, ctx, "untick", chromedp.Click(`#rows tr[data-seq="1"] input`), chromedp.Click(`#rows tr[data-seq="2"] input`))
+	})
+
+	t.Run("the callback transcript", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodPost, "/webhooks/callback/"+guidN(3), strings.NewReader("Provisioning complete."))
+		e.handler.ServeHTTP(httptest.NewRecorder(), req)
+		step(t, ctx, "the callback row and badge", poll(`document.querySelector('#rows tr[data-seq="4"]') !== null`),
+			poll(`document.querySelector('#rows tr[data-seq="3"] .badge.cb') !== null`),
+			chromedp.Click(`#rows tr[data-seq="3"] td.path`), poll(`document.querySelector('#detail .transcript') !== null`))
+		if got := eval[string](t, ctx, `document.querySelector('#detail .transcript').innerText`); !strings.Contains(got, "Provisioning complete.") || !strings.Contains(got, "200") {
+			t.Errorf("transcript %q", got)
+		}
+	})
+
 	t.Run("the filter narrows the list", func(t *testing.T) {
 		step(t, ctx, "filter", chromedp.SendKeys(`#q`, "is:invalid"),
 			poll(`document.querySelectorAll('#rows tr').length === 1`))
