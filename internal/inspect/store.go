@@ -35,6 +35,10 @@ type Store struct {
 	// parsed is the relative index from which on every line's summary of
 	// the file as opened has been read (newest first, by List and Warm).
 	parsed int
+	gen    int // counts resets: Warm's reads from before one are dropped
+	// ready is closed once the lines before the tail OpenFile indexed are
+	// indexed too; nil when there were none.
+	ready chan struct{}
 	// While seqs only grow (as listen writes them), a seq is found by a
 	// binary search; bySeq maps seq -> absolute line number once they do
 	// not.
@@ -78,6 +82,7 @@ type Info struct {
 	Dropped  int64  `json:"dropped"`            // old lines the ring let go
 	Lost     int64  `json:"lost"`               // lines the ring had no time for (a flood)
 	Skipped  int    `json:"skipped"`            // lines of the file that are not records
+	Indexing bool   `json:"indexing,omitempty"` // the start of a large file is still being indexed
 }
 
 func newStore() *Store {
@@ -108,7 +113,7 @@ func OpenFile(path string) (*Store, error) {
 	}
 	s := newStore()
 	s.path, s.f, s.notify = path, f, make(chan struct{}, 1)
-	if err := s.refresh(true); err != nil {
+	if err := s.open(); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -139,7 +144,7 @@ func (s *Store) Hub() *Hub { return s.hub }
 func (s *Store) Info() Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := Info{Records: len(s.lines), Skipped: s.skipped}
+	in := Info{Records: len(s.lines), Skipped: s.skipped, Indexing: !s.indexed()}
 	if s.f != nil {
 		in.Source, in.File = "file", s.path
 		return in
@@ -239,7 +244,7 @@ func (s *Store) Feed(b []byte) {
 func (s *Store) Refresh() error {
 	s.mu.Lock()
 	from := s.base + len(s.lines)
-	err := s.refresh(false)
+	err := s.refresh()
 	var added []int
 	for i := from; i < s.base+len(s.lines); i++ {
 		added = append(added, i)
@@ -250,9 +255,8 @@ func (s *Store) Refresh() error {
 	return err
 }
 
-// refresh indexes [s.end, last newline) of the file. At open, a file in
-// which no line is a record is an error.
-func (s *Store) refresh(opening bool) error {
+// refresh indexes the whole lines in [s.end, the end of the file).
+func (s *Store) refresh() error {
 	st, err := s.f.Stat()
 	if err != nil {
 		return err
@@ -265,43 +269,157 @@ func (s *Store) refresh(opening bool) error {
 		return nil
 	}
 	whole := s.wholeLines(n)
-	var err2 error
-	if opening {
-		err2 = s.index(whole)
-	} else {
-		err2 = s.follow(whole)
-	}
-	if err2 != nil {
-		return err2
+	if err := s.follow(whole); err != nil {
+		return err
 	}
 	s.end += whole
 	return nil
 }
 
-// index reads the n bytes from s.end at open, as fast as the disk gives
-// them: it keeps each line's offset and seq, and reads whole only the lines
-// that are not as listen writes them and the callbacks and exec runs (to
+// tailBytes is how much of the end of a record file is indexed before
+// OpenFile returns; the rest is indexed in the background (tests shrink it).
+var tailBytes int64 = 8 << 20
+
+// open indexes the whole lines of the file: its last tailBytes at once, so
+// that the newest page is ready, and the lines before them in the
+// background (see indexHead).
+func (s *Store) open() error {
+	st, err := s.f.Stat()
+	if err != nil {
+		return err
+	}
+	end := s.wholeLines(st.Size())
+	start := s.lineStart(max(end-tailBytes, 0))
+	tail, skipped, first, err := scanIndex(s.f, start, end-start)
+	if err != nil {
+		return err
+	}
+	if len(tail) == 0 && start > 0 {
+		// Nothing to show at the end: index the whole file now, which
+		// also tells a file with no record at all.
+		start = 0
+		if tail, skipped, first, err = scanIndex(s.f, 0, end); err != nil {
+			return err
+		}
+	}
+	if len(tail) == 0 && first != nil {
+		return fmt.Errorf("%s: %w", s.path, first)
+	}
+	s.skipped += skipped
+	s.install(tail)
+	s.end = end
+	if start > 0 {
+		s.ready = make(chan struct{})
+		go s.indexHead(s.gen, start)
+	}
+	return nil
+}
+
+// lineStart is the offset of the first line that starts at or after off.
+func (s *Store) lineStart(off int64) int64 {
+	if off == 0 {
+		return 0
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		m, err := s.f.ReadAt(buf, off-1)
+		if i := bytes.IndexByte(buf[:m], '\n'); i >= 0 {
+			return off + int64(i)
+		}
+		if err != nil {
+			return off - 1 + int64(m)
+		}
+		off += int64(m)
+	}
+}
+
+// install appends lines read by scanIndex, all of them below the read
+// frontier except those read whole.
+func (s *Store) install(es []entry) {
+	for _, e := range es {
+		s.add(e)
+	}
+	s.parsed = len(s.lines)
+}
+
+// indexHead indexes [0, start) and puts those lines before the ones
+// OpenFile indexed. Numbers of lines (base+i) stay what they were: base goes
+// down by as many lines as come in front.
+func (s *Store) indexHead(gen int, start int64) {
+	head, skipped, _, err := scanIndex(s.f, 0, start)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer close(s.ready)
+	if err != nil || s.gen != gen {
+		return
+	}
+	s.skipped += skipped
+	k := len(head)
+	if k > 0 && len(s.lines) > 0 && head[k-1].seq >= s.lines[0].seq {
+		s.monotonic = false
+	}
+	s.lines = append(head, s.lines...)
+	s.base -= k
+	s.parsed += k
+	if !s.monotonic {
+		for i := range s.lines {
+			s.bySeq[s.lines[i].seq] = s.base + i
+		}
+	}
+	for i := range k {
+		if s.lines[i].read {
+			s.link(s.base + i)
+		}
+	}
+}
+
+// waitIndexed returns once the whole file is indexed.
+func (s *Store) waitIndexed() {
+	s.mu.Lock()
+	ready := s.ready
+	s.mu.Unlock()
+	if ready != nil {
+		<-ready
+	}
+}
+
+// indexed reports whether the whole file is indexed. s.mu is held.
+func (s *Store) indexed() bool {
+	if s.ready == nil {
+		return true
+	}
+	select {
+	case <-s.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// scanIndex reads n bytes of whole lines of f from off, as fast as the disk
+// gives them: it keeps each line's offset and seq, and reads whole only the
+// lines that are not as listen writes them, and callbacks and exec runs (to
 // link them to their deliveries). Other summaries are read when asked for.
-func (s *Store) index(n int64) error {
+// It returns the lines, how many lines are not records, and the first.
+func scanIndex(f *os.File, off, n int64) ([]entry, int, *record.NotRecordError, error) {
 	const chunk = 1 << 20
 	buf := make([]byte, 0, chunk)
+	var es []entry
 	var first *record.NotRecordError
-	lineNo, records := 0, 0
-	pos := s.end // file offset of buf[0]
-	for read := int64(0); read < n || len(buf) > 0; {
-		if read < n {
-			if len(buf) == cap(buf) {
-				buf = append(buf, 0)[:len(buf)] // a line longer than the buffer
-			}
-			m, err := s.f.ReadAt(buf[len(buf):min(int64(cap(buf)), int64(len(buf))+n-read)], s.end+read)
-			buf = buf[:len(buf)+m]
-			read += int64(m)
-			if err != nil && !errors.Is(err, io.EOF) {
-				return err
-			}
-			if m == 0 {
-				break
-			}
+	lineNo, skipped := 0, 0
+	pos := off // file offset of buf[0]
+	for read := int64(0); read < n; {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // a line longer than the buffer
+		}
+		m, err := f.ReadAt(buf[len(buf):min(int64(cap(buf)), int64(len(buf))+n-read)], off+read)
+		buf = buf[:len(buf)+m]
+		read += int64(m)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, 0, nil, err
+		}
+		if m == 0 {
+			break
 		}
 		rest := buf
 		for {
@@ -310,39 +428,31 @@ func (s *Store) index(n int64) error {
 				break
 			}
 			raw := rest[:i+1]
-			off := pos + int64(len(buf)-len(rest))
+			at := pos + int64(len(buf)-len(rest))
 			rest = rest[i+1:]
 			lineNo++
 			line := bytes.TrimSpace(raw)
 			if len(line) == 0 {
 				continue
 			}
-			e := entry{off: off, n: int32(len(raw))}
+			e := entry{off: at, n: int32(len(raw))}
 			if v, ok := seqPrefix(line); ok && !linked(line) {
 				e.seq = v
 			} else if l, err := parseLine(line); err == nil {
 				e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
 			} else {
-				s.skipped++
+				skipped++
 				if first == nil {
 					first = &record.NotRecordError{Line: lineNo, Err: err}
 				}
 				continue
 			}
-			records++
-			s.add(e)
+			es = append(es, e)
 		}
 		pos += int64(len(buf) - len(rest))
 		buf = append(buf[:0], rest...)
-		if read >= n && len(buf) > 0 {
-			break // cannot happen: n ends in a newline
-		}
 	}
-	if records == 0 && first != nil {
-		return fmt.Errorf("%s: %w", s.path, first)
-	}
-	s.parsed = len(s.lines)
-	return nil
+	return es, skipped, first, nil
 }
 
 // follow reads whole the n bytes of new lines from s.end, through
@@ -386,6 +496,7 @@ func (s *Store) wholeLines(n int64) int64 {
 }
 
 func (s *Store) reset() {
+	s.gen++
 	s.lines, s.base, s.parsed, s.end, s.skipped = nil, 0, 0, 0, 0
 	s.bySeq, s.monotonic = map[int64]int{}, true
 	s.callbacks, s.execs = map[string][]int{}, map[int64][]int{}
@@ -557,17 +668,62 @@ func (s *Store) rawAt(i int) ([]byte, error) {
 	return bytes.TrimSpace(b), nil
 }
 
-// Warm reads every summary not read yet, newest first, a slice at a time so
-// that the page's requests get their turn, until done or ctx is cancelled.
+// Warm reads every summary not read yet, newest first, until done or ctx
+// is cancelled. It reads and decodes a few lines at a time without holding
+// the store, so the page's requests are never kept waiting for it.
 func (s *Store) Warm(ctx context.Context) {
+	s.waitIndexed()
+	const batch = 64
+	type job struct {
+		i    int
+		off  int64
+		n    int32
+		line *line
+	}
+	jobs := make([]job, 0, batch)
 	for ctx.Err() == nil {
 		s.mu.Lock()
-		s.parseDown(0, 512)
-		done := s.parsed == 0
+		gen, from := s.gen, s.parsed
+		jobs = jobs[:0]
+		for i := from - 1; i >= 0 && len(jobs) < batch; i-- {
+			if e := &s.lines[i]; !e.read && e.raw == nil {
+				jobs = append(jobs, job{i: i, off: e.off, n: e.n})
+			}
+		}
 		s.mu.Unlock()
-		if done {
+		if from == 0 {
 			return
 		}
+		for k := range jobs {
+			b := make([]byte, jobs[k].n)
+			if _, err := s.f.ReadAt(b, jobs[k].off); err == nil || errors.Is(err, io.EOF) {
+				if l, err := parseLine(bytes.TrimSpace(b)); err == nil {
+					jobs[k].line = &l
+				}
+			}
+		}
+		s.mu.Lock()
+		if s.gen == gen {
+			for _, j := range jobs {
+				e := &s.lines[j.i]
+				if e.read {
+					continue // read meanwhile by a request
+				}
+				e.read = true
+				if j.line == nil {
+					s.skipped++
+					continue
+				}
+				e.ok, e.line = true, j.line
+				s.link(s.base + j.i)
+			}
+			low := 0
+			if len(jobs) == batch {
+				low = jobs[len(jobs)-1].i
+			}
+			s.parsed = min(s.parsed, low)
+		}
+		s.mu.Unlock()
 	}
 }
 
@@ -649,8 +805,20 @@ type Page struct {
 // a seq below before (before <= 0: from the newest). Next is the seq to ask
 // for the page after, nil when the start of the record was reached.
 func (s *Store) List(limit int, before int64, f Filter) Page {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	for {
+		s.mu.Lock()
+		p, done := s.list(limit, before, f)
+		s.mu.Unlock()
+		if done {
+			return p
+		}
+		s.waitIndexed()
+	}
+}
+
+// list is List on the lines indexed so far; done is false when it reached
+// their start before the file's.
+func (s *Store) list(limit int, before int64, f Filter) (Page, bool) {
 	p := Page{Deliveries: []Summary{}}
 	i := len(s.lines) - 1
 	if before > 0 {
@@ -676,14 +844,27 @@ func (s *Store) List(limit int, before int64, f Filter) Page {
 		}
 		p.Deliveries = append(p.Deliveries, sum)
 		if len(p.Deliveries) == limit {
-			if i > 0 {
+			if i > 0 || !s.indexed() {
 				next := sum.Seq
 				p.Next = &next
 			}
-			break
+			return p, true
 		}
 	}
-	return p
+	// The start of the lines indexed: of the file, unless its head is
+	// still being indexed.
+	return p, s.indexed()
+}
+
+// waitFor waits for the whole file to be indexed when seq is not among the
+// lines indexed so far.
+func (s *Store) waitFor(seq int64) {
+	s.mu.Lock()
+	_, ok := s.find(seq)
+	s.mu.Unlock()
+	if !ok {
+		s.waitIndexed()
+	}
 }
 
 // ErrNotFound is the answer for a seq the store does not hold.
@@ -693,6 +874,7 @@ var ErrNotFound = errors.New("no record with that seq")
 // masked, with "callbacks" (the callbacks the stand-in got for its delivery
 // id) and "exec_runs" (its listen --exec runs) added.
 func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
+	s.waitFor(seq)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	abs, ok := s.find(seq)
@@ -738,6 +920,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 
 // Record is the record numbered seq, for a replay.
 func (s *Store) Record(seq int64) (*record.Record, error) {
+	s.waitFor(seq)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	abs, ok := s.find(seq)

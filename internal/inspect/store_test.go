@@ -254,3 +254,69 @@ func TestParseFilterKeepsUnknownKeysAsText(t *testing.T) {
 		t.Fatal("blank query is not empty")
 	}
 }
+
+// Two record files joined end to end repeat their seqs: every line is still
+// listed, pages still end, and a seq names its latest line.
+func TestFileStoreWithRepeatedSeqs(t *testing.T) {
+	rc := newRecorder(t, record.Options{})
+	rc.send("/a", guid(1), paBody(t, guid(1), ""), true)
+	rc.send("/a", guid(2), paBody(t, guid(2), ""), true)
+	raw, err := os.ReadFile(rc.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.appendLine(strings.ReplaceAll(string(raw), `"path":"/a"`, `"path":"/b"`))
+	s := openStore(t, rc.path)
+	all := s.List(10, 0, inspect.Filter{})
+	if len(all.Deliveries) != 4 || all.Deliveries[0].Path != "/b" || all.Deliveries[3].Path != "/a" || all.Next != nil {
+		t.Fatalf("list %+v", all)
+	}
+	p := s.List(1, 0, inspect.Filter{})
+	if p.Next == nil || *p.Next != 2 {
+		t.Fatalf("first page next %v", p.Next)
+	}
+	if got := fmt.Sprint(seqs(s.List(10, 2, inspect.Filter{}))); got != "[1 1]" {
+		t.Fatalf("before=2: %s", got)
+	}
+	d, err := s.Detail(1)
+	if err != nil || !strings.Contains(string(d["path"]), "/b") {
+		t.Fatalf("Detail(1) path %s, %v", d["path"], err)
+	}
+}
+
+// A large file is indexed from its end first: its newest lines are listed
+// at once, and the older ones once the rest of the file is indexed, with
+// their callbacks.
+func TestFileStoreIndexesTheTailFirst(t *testing.T) {
+	rc := newRecorder(t, record.Options{})
+	for i := 1; i <= 40; i++ {
+		rc.send("/", guid(i), paBody(t, guid(i), ""), true)
+		if i == 2 {
+			rc.callback(guid(2), "early callback") // seq 3
+		}
+	}
+	rc.appendLine("not a record\n")
+	defer inspect.SetTailBytes(3 * 4096)()
+	s := openStore(t, rc.path)
+	all := s.List(100, 0, inspect.Filter{})
+	if len(all.Deliveries) != 41 || all.Deliveries[0].Seq != 41 || all.Deliveries[40].Seq != 1 || all.Next != nil {
+		t.Fatalf("%d rows, next %v", len(all.Deliveries), all.Next)
+	}
+	if in := s.Info(); in.Indexing || in.Records != 41 || in.Skipped != 1 {
+		t.Fatalf("info %+v", in)
+	}
+	d, err := s.Detail(2)
+	if err != nil || !strings.Contains(string(d["callbacks"]), "early callback") {
+		t.Fatalf("detail 2: %v %s", err, d["callbacks"])
+	}
+	if got := fmt.Sprint(seqs(s.List(3, 3, inspect.Filter{}))); got != "[2 1]" {
+		t.Fatalf("before=3: %s", got)
+	}
+	if n := s.List(100, 0, inspect.ParseFilter("is:callback")).Deliveries; len(n) != 1 || n[0].Seq != 3 {
+		t.Fatalf("callbacks %+v", n)
+	}
+	s.Warm(context.Background())
+	if got := s.List(1, 0, inspect.ParseFilter("is:delivery "+guid(2))).Deliveries; len(got) != 1 || got[0].Callbacks != 1 {
+		t.Fatalf("delivery 2 %+v", got)
+	}
+}
