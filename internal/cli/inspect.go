@@ -102,7 +102,11 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 	}
 	pal := render.NewPalette(app.ColorErr())
 	in := store.Info()
-	fmt.Fprintf(app.Err, "inspecting %s (%d %s) at %s\n", opts.File, in.Records, plural(in.Records, "line", "lines"), pal.Bold(url))
+	size := fmt.Sprintf("%d %s", in.Records, plural(in.Records, "line", "lines"))
+	if in.Indexing {
+		size = "a large file: its newest lines at once, the rest indexed in the background"
+	}
+	fmt.Fprintf(app.Err, "inspecting %s (%s) at %s\n", opts.File, size, pal.Bold(url))
 	if opts.Follow {
 		fmt.Fprintf(app.Err, "  following: lines appended to %s appear as they come\n", opts.File)
 	}
