@@ -455,28 +455,20 @@ func scanIndex(f *os.File, off, n int64) ([]entry, int, *record.NotRecordError, 
 	return es, skipped, first, nil
 }
 
-// follow reads whole the n bytes of new lines from s.end, through
-// record.Reader as every reader of records does.
+// follow indexes the n bytes of new lines from s.end as open does: a
+// listen --record file grows by every delivery, and the page must not cost
+// the listener a decoded copy of each. Lines are read when the page lists
+// or streams them.
 func (s *Store) follow(n int64) error {
-	r := record.NewReader(io.NewSectionReader(s.f, s.end, n))
-	r.Skip = func(int) { s.skipped++ }
-	for {
-		var l line
-		err := r.NextFunc(func(raw []byte) (err error) { l, err = parseLine(raw); return err })
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			var nre *record.NotRecordError
-			if errors.As(err, &nre) {
-				s.skipped++ // a stretch of lines, none a record
-				return nil
-			}
-			return fmt.Errorf("%s: %w", s.path, err)
-		}
-		off, ln := r.Span()
-		s.add(entry{off: s.end + off, n: int32(ln), seq: l.Seq, read: true, ok: true, line: &l})
+	es, skipped, _, err := scanIndex(s.f, s.end, n)
+	if err != nil {
+		return err
 	}
+	s.skipped += skipped
+	for _, e := range es {
+		s.add(e)
+	}
+	return nil
 }
 
 // wholeLines is how many of the n new bytes end in a newline: a line still
@@ -787,6 +779,7 @@ func (s *Store) deliveryWithID(id string, abs int) (int, bool) {
 		return 0, false
 	}
 	for i := abs - 1 - s.base; i >= 0 && i >= abs-s.base-4096; i-- {
+		s.readOne(i)
 		e := &s.lines[i]
 		if e.ok && e.line.Kind == KindDelivery && e.line.DeliveryID == id {
 			return s.base + i, true
@@ -931,9 +924,10 @@ func (s *Store) Record(seq int64) (*record.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rec record.Record
-	if err := json.Unmarshal(raw, &rec); err != nil {
+	// Read as replay reads a record file.
+	rec, err := record.NewReader(bytes.NewReader(raw)).Next()
+	if err != nil {
 		return nil, fmt.Errorf("record %d: %w", seq, err)
 	}
-	return &rec, nil
+	return rec, nil
 }
