@@ -53,6 +53,8 @@ type Store struct {
 	end     int64 // bytes indexed
 	skipped int   // lines that are not records
 	notify  chan struct{}
+	buf     []byte // follow's read buffer
+	tailBuf []byte // wholeLines' read buffer
 
 	// A ring.
 	maxLines int
@@ -175,6 +177,10 @@ func (s *Store) Tap(batch []byte) {
 	}
 }
 
+// refreshRate is how many times a second, at most, Run looks at a growing
+// record file.
+const refreshRate = 20
+
 // Run reads what Tap queued (a ring) or follows the file (a record file,
 // at each Tap and every interval), until ctx is done.
 func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
@@ -187,6 +193,13 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 			case <-tick:
 			}
 			_ = s.Refresh()
+			// At most refreshRate looks a second: under load the batches
+			// written meanwhile are taken in one.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second / refreshRate):
+			}
 		}
 	}
 	for {
@@ -402,8 +415,16 @@ func (s *Store) indexed() bool {
 // link them to their deliveries). Other summaries are read when asked for.
 // It returns the lines, how many lines are not records, and the first.
 func scanIndex(f *os.File, off, n int64) ([]entry, int, *record.NotRecordError, error) {
-	const chunk = 1 << 20
-	buf := make([]byte, 0, chunk)
+	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)))
+}
+
+// scanIndexBuf is scanIndex reading through buf (its capacity), which a
+// store following its file reuses.
+func scanIndexBuf(f *os.File, off, n int64, buf []byte) ([]entry, int, *record.NotRecordError, error) {
+	buf = buf[:0]
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 4096)
+	}
 	var es []entry
 	var first *record.NotRecordError
 	lineNo, skipped := 0, 0
@@ -460,7 +481,10 @@ func scanIndex(f *os.File, off, n int64) ([]entry, int, *record.NotRecordError, 
 // the listener a decoded copy of each. Lines are read when the page lists
 // or streams them.
 func (s *Store) follow(n int64) error {
-	es, skipped, _, err := scanIndex(s.f, s.end, n)
+	if cap(s.buf) < int(min(n, 1<<20)) {
+		s.buf = make([]byte, 0, min(n, 1<<20))
+	}
+	es, skipped, _, err := scanIndexBuf(s.f, s.end, n, s.buf)
 	if err != nil {
 		return err
 	}
@@ -475,7 +499,10 @@ func (s *Store) follow(n int64) error {
 // being written is left for the next look.
 func (s *Store) wholeLines(n int64) int64 {
 	const chunk = 64 << 10
-	buf := make([]byte, chunk)
+	if cap(s.tailBuf) < chunk {
+		s.tailBuf = make([]byte, chunk)
+	}
+	buf := s.tailBuf[:chunk]
 	for end := n; end > 0; {
 		start := max(end-chunk, 0)
 		m, _ := s.f.ReadAt(buf[:end-start], s.end+start)
