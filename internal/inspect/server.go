@@ -177,7 +177,7 @@ type infoAnswer struct {
 }
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
-	s.writeJSON(w, http.StatusOK, infoAnswer{Info: s.cfg.Store.Info(), ReplayTo: s.cfg.ReplayTo,
+	s.writeJSON(w, http.StatusOK, infoAnswer{Info: s.cfg.Store.Info(), ReplayTo: shownURL(s.cfg.ReplayTo),
 		Listener: s.cfg.Listener, Replay: s.cfg.Replayer != nil})
 }
 
@@ -202,6 +202,15 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		before = n
 	}
 	s.writeJSON(w, http.StatusOK, s.cfg.Store.List(limit, before, ParseFilter(q.Get("q"))))
+}
+
+// shownURL is u without its password (user:xxxxx@), as listen's banner
+// shows --forward-to: the page and the API never show it.
+func shownURL(u string) string {
+	if p, err := url.Parse(u); err == nil && p.User != nil {
+		return p.Redacted()
+	}
+	return u
 }
 
 func seqOf(r *http.Request) (int64, bool) {
@@ -272,9 +281,10 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.cfg.Replayer.Replay(r.Context(), rec, to)
 	if err != nil {
-		s.fail(w, http.StatusUnprocessableEntity, err.Error())
+		s.fail(w, http.StatusUnprocessableEntity, strings.ReplaceAll(err.Error(), to, shownURL(to)))
 		return
 	}
+	out.URL = shownURL(out.URL)
 	s.writeJSON(w, http.StatusOK, out)
 }
 

@@ -403,3 +403,19 @@ func TestListenNoFreePort(t *testing.T) {
 		t.Fatal("Loopback is wrong")
 	}
 }
+
+// A password in listen's --forward-to is the app's: it goes there, and is
+// shown nowhere.
+func TestReplayTargetPasswordNotShown(t *testing.T) {
+	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://user:hunter2-secret@127.0.0.1:9/app"})
+	_, info := e.do("GET", "/api/info", "")
+	_, out := e.do("POST", "/api/deliveries/1/replay", `{}`, "Content-Type", "application/json")
+	for _, body := range []string{info, out} {
+		if strings.Contains(body, "hunter2-secret") || !strings.Contains(body, "user:xxxxx@127.0.0.1:9/app") {
+			t.Errorf("answer %s", body)
+		}
+	}
+	if fmt.Sprint(e.rep.to) != "[http://user:hunter2-secret@127.0.0.1:9/app]" {
+		t.Errorf("replayed to %v", e.rep.to)
+	}
+}

@@ -329,8 +329,10 @@ function markError(i) {
 
 function actions(rec) {
   const info = state.info || {};
-  const to = el('input', {id: 'replay-to', type: 'url', value: info.replay_to || '', spellcheck: 'false',
-    placeholder: info.listener ? 'URL, e.g. ' + info.listener + ' (this listener)' : 'URL to send to'});
+  // The default target is listen's --forward-to (shown without its
+  // password): an empty box sends there.
+  const to = el('input', {id: 'replay-to', type: 'url', spellcheck: 'false',
+    placeholder: info.replay_to ? 'default: ' + info.replay_to : info.listener ? 'URL, e.g. ' + info.listener + ' (this listener)' : 'URL to send to'});
   const replayBtn = el('button', {id: 'replay', type: 'button', disabled: !info.replay, onclick: () => replay(rec.seq, to.value, null)}, 'Replay');
   const editBtn = el('button', {id: 'edit', type: 'button', disabled: !info.replay, onclick: () => editAndSend(rec, to)}, 'Edit and send');
   const curlBtn = el('button', {id: 'curl', type: 'button', onclick: () => copyCurl(rec, to.value)}, 'Copy as curl');
@@ -471,7 +473,7 @@ async function start() {
   try {
     state.info = await api('/api/info');
     const i = state.info;
-    $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') :
+    $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') + (i.indexing ? ' — indexing its older lines…' : '') :
       'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '');
     if (i.listener) $('empty').querySelector('code').textContent = 'webhook-tool send permission_assist.access_request_created --to ' + i.listener;
     await loadFirst();
