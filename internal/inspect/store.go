@@ -32,8 +32,8 @@ type Store struct {
 	hub   *Hub
 	lines []entry
 	base  int // absolute number of lines[0]; lines dropped from the ring are gone
-	// parsed is the relative index from which on every line's summary of
-	// the file as opened has been read (newest first, by List and Warm).
+	// parsed is how far down Warm has read the summaries of the file as
+	// opened: those lines from this relative index on have been read.
 	parsed int
 	gen    int // counts resets: Warm's reads from before one are dropped
 	// ready is closed once the lines before the tail OpenFile indexed are
@@ -644,16 +644,6 @@ func without(list []int, v int) []int {
 	return list
 }
 
-// parseDown reads the summaries of lines [to, s.parsed), newest first, at
-// most limit of them (limit < 0: all).
-func (s *Store) parseDown(to, limit int) {
-	for s.parsed > to && limit != 0 {
-		s.parsed--
-		limit--
-		s.readOne(s.parsed)
-	}
-}
-
 // readOne reads the summary of line i, if that has not been done.
 func (s *Store) readOne(i int) {
 	e := &s.lines[i]
@@ -851,10 +841,9 @@ func (s *Store) list(limit int, before int64, f Filter) (Page, bool) {
 		}
 	}
 	for ; i >= 0; i-- {
-		if i < s.parsed {
-			s.parseDown(max(i-255, 0), -1)
-		}
-		s.readOne(i) // a ring's line, or one appended since
+		// Only this line needs reading: callbacks and exec runs were
+		// linked when indexed.
+		s.readOne(i)
 		if !s.listed(i) || (s.lines[i].seq >= before && before > 0) {
 			continue
 		}
