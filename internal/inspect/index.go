@@ -1,0 +1,378 @@
+package inspect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// Indexing a record file: the offsets of its lines, their seqs, and the
+// callbacks and exec runs linked to their deliveries; summaries are read
+// later (List, Warm).
+
+// Refresh indexes the lines appended to the record file since the last
+// look. A file that shrank was rewritten: it is indexed again from the
+// start.
+func (s *Store) Refresh() error {
+	s.mu.Lock()
+	from := s.base + len(s.lines)
+	err := s.refresh()
+	var added []int
+	for i := from; i < s.base+len(s.lines); i++ {
+		added = append(added, i)
+	}
+	out := s.announce(added)
+	s.mu.Unlock()
+	s.hub.publish(out)
+	return err
+}
+
+// refresh indexes the whole lines in [s.end, the end of the file).
+func (s *Store) refresh() error {
+	st, err := s.f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() < s.end {
+		s.reset()
+	}
+	n := st.Size() - s.end
+	if n == 0 {
+		return nil
+	}
+	whole := s.wholeLines(n)
+	if err := s.follow(whole); err != nil {
+		return err
+	}
+	s.end += whole
+	return nil
+}
+
+// tailBytes is how much of the end of a record file is indexed before
+// OpenFile returns; the rest is indexed in the background (tests shrink it).
+var tailBytes int64 = 8 << 20
+
+// open indexes the whole lines of the file: its last tailBytes at once, so
+// that the newest page is ready, and the lines before them in the
+// background (see indexHead).
+func (s *Store) open() error {
+	st, err := s.f.Stat()
+	if err != nil {
+		return err
+	}
+	end := s.wholeLines(st.Size())
+	start := s.lineStart(max(end-tailBytes, 0))
+	tail, skipped, first, err := scanIndex(s.f, start, end-start)
+	if err != nil {
+		return err
+	}
+	if len(tail) == 0 && start > 0 {
+		// Nothing to show at the end: index the whole file now, which
+		// also tells a file with no record at all.
+		start = 0
+		if tail, skipped, first, err = scanIndex(s.f, 0, end); err != nil {
+			return err
+		}
+	}
+	if len(tail) == 0 && first != nil {
+		return fmt.Errorf("%s: %w", s.path, first)
+	}
+	s.skipped += skipped
+	s.install(tail)
+	s.end = end
+	if start > 0 {
+		s.ready = make(chan struct{})
+		go s.indexHead(s.gen, start)
+	}
+	return nil
+}
+
+// lineStart is the offset of the first line that starts at or after off.
+func (s *Store) lineStart(off int64) int64 {
+	if off == 0 {
+		return 0
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		m, err := s.f.ReadAt(buf, off-1)
+		if i := bytes.IndexByte(buf[:m], '\n'); i >= 0 {
+			return off + int64(i)
+		}
+		if err != nil {
+			return off - 1 + int64(m)
+		}
+		off += int64(m)
+	}
+}
+
+// install appends lines read by scanIndex, all of them below the read
+// frontier except those read whole.
+func (s *Store) install(es []entry) {
+	for _, e := range es {
+		s.add(e)
+	}
+	s.parsed = len(s.lines)
+}
+
+// indexHead indexes [0, start) and puts those lines before the ones
+// OpenFile indexed. Numbers of lines (base+i) stay what they were: base goes
+// down by as many lines as come in front.
+func (s *Store) indexHead(gen int, start int64) {
+	head, skipped, _, err := scanIndex(s.f, 0, start)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer close(s.ready)
+	if err != nil || s.gen != gen {
+		return
+	}
+	s.skipped += skipped
+	k := len(head)
+	if k > 0 && len(s.lines) > 0 && head[k-1].seq >= s.lines[0].seq {
+		s.monotonic = false
+	}
+	s.lines = append(head, s.lines...)
+	s.base -= k
+	s.parsed += k
+	if !s.monotonic {
+		for i := range s.lines {
+			s.bySeq[s.lines[i].seq] = s.base + i
+		}
+	}
+	for i := range k {
+		if s.lines[i].read {
+			s.link(s.base + i)
+		}
+	}
+}
+
+// waitIndexed returns once the whole file is indexed.
+func (s *Store) waitIndexed() {
+	s.mu.Lock()
+	ready := s.ready
+	s.mu.Unlock()
+	if ready != nil {
+		<-ready
+	}
+}
+
+// indexed reports whether the whole file is indexed. s.mu is held.
+func (s *Store) indexed() bool {
+	if s.ready == nil {
+		return true
+	}
+	select {
+	case <-s.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// scanIndex reads n bytes of whole lines of f from off, as fast as the disk
+// gives them: it keeps each line's offset and seq, and reads whole only the
+// lines that are not as listen writes them, and callbacks and exec runs (to
+// link them to their deliveries). Other summaries are read when asked for.
+// It returns the lines, how many lines are not records, and the first.
+func scanIndex(f *os.File, off, n int64) ([]entry, int, *record.NotRecordError, error) {
+	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)))
+}
+
+// scanIndexBuf is scanIndex reading through buf (its capacity), which a
+// store following its file reuses.
+func scanIndexBuf(f *os.File, off, n int64, buf []byte) ([]entry, int, *record.NotRecordError, error) {
+	buf = buf[:0]
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 4096)
+	}
+	var es []entry
+	var first *record.NotRecordError
+	lineNo, skipped := 0, 0
+	pos := off // file offset of buf[0]
+	for read := int64(0); read < n; {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // a line longer than the buffer
+		}
+		m, err := f.ReadAt(buf[len(buf):min(int64(cap(buf)), int64(len(buf))+n-read)], off+read)
+		buf = buf[:len(buf)+m]
+		read += int64(m)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, 0, nil, err
+		}
+		if m == 0 {
+			break
+		}
+		rest := buf
+		for {
+			i := bytes.IndexByte(rest, '\n')
+			if i < 0 {
+				break
+			}
+			raw := rest[:i+1]
+			at := pos + int64(len(buf)-len(rest))
+			rest = rest[i+1:]
+			lineNo++
+			line := bytes.TrimSpace(raw)
+			if len(line) == 0 {
+				continue
+			}
+			e := entry{off: at, n: int32(len(raw))}
+			if v, ok := seqPrefix(line); ok && !linked(line) {
+				e.seq = v
+			} else if l, err := parseLine(line); err == nil {
+				e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
+			} else {
+				skipped++
+				if first == nil {
+					first = &record.NotRecordError{Line: lineNo, Err: err}
+				}
+				continue
+			}
+			es = append(es, e)
+		}
+		pos += int64(len(buf) - len(rest))
+		buf = append(buf[:0], rest...)
+	}
+	return es, skipped, first, nil
+}
+
+// follow indexes the n bytes of new lines from s.end as open does: a
+// listen --record file grows by every delivery, and the page must not cost
+// the listener a decoded copy of each. Lines are read when the page lists
+// or streams them.
+func (s *Store) follow(n int64) error {
+	if cap(s.buf) < int(min(n, 1<<20)) {
+		s.buf = make([]byte, 0, min(n, 1<<20))
+	}
+	es, skipped, _, err := scanIndexBuf(s.f, s.end, n, s.buf)
+	if err != nil {
+		return err
+	}
+	s.skipped += skipped
+	for _, e := range es {
+		s.add(e)
+	}
+	return nil
+}
+
+// wholeLines is how many of the n new bytes end in a newline: a line still
+// being written is left for the next look.
+func (s *Store) wholeLines(n int64) int64 {
+	const chunk = 64 << 10
+	if cap(s.tailBuf) < chunk {
+		s.tailBuf = make([]byte, chunk)
+	}
+	buf := s.tailBuf[:chunk]
+	for end := n; end > 0; {
+		start := max(end-chunk, 0)
+		m, _ := s.f.ReadAt(buf[:end-start], s.end+start)
+		if i := bytes.LastIndexByte(buf[:m], '\n'); i >= 0 {
+			return start + int64(i) + 1
+		}
+		end = start
+	}
+	return 0
+}
+
+func (s *Store) reset() {
+	s.gen++
+	s.lines, s.base, s.parsed, s.end, s.skipped = nil, 0, 0, 0, 0
+	s.bySeq, s.monotonic = map[int64]int{}, true
+	s.callbacks, s.execs = map[string][]int{}, map[int64][]int{}
+}
+
+// linked reports whether a record line is a callback or an exec run: one
+// that belongs to a delivery, read at once so that a delivery's detail and
+// its row's counts need no other line read. Bodies and headers are JSON
+// strings, where quotes are escaped, so these bytes occur only as the
+// record's own field (the signature's kind is never either value). Both
+// kinds of line are short.
+//
+// listen writes kind after the body and the verdicts, followed only by short
+// fields, so only a line's tail is searched: this runs on every line of a
+// large file. A callback missed here (one with a very long query) is linked
+// when its summary is read.
+func linked(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(`{"kind":"`)) || bytes.Contains(b[max(len(b)-640, 0):], []byte(`"kind":"callback"`))
+}
+
+// seqPrefix reads N from a line that starts {"seq":N, as listen writes.
+func seqPrefix(b []byte) (int64, bool) {
+	const p = `{"seq":`
+	if !bytes.HasPrefix(b, []byte(p)) {
+		return 0, false
+	}
+	i := len(p)
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i == len(p) || i >= len(b) || (b[i] != ',' && b[i] != '}') {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(string(b[len(p):i]), 10, 64)
+	return v, err == nil
+}
+
+// Warm reads every summary not read yet, newest first, until done or ctx
+// is cancelled. It reads and decodes a few lines at a time without holding
+// the store, so the page's requests are never kept waiting for it.
+func (s *Store) Warm(ctx context.Context) {
+	s.waitIndexed()
+	const batch = 64
+	type job struct {
+		i    int
+		off  int64
+		n    int32
+		line *line
+	}
+	jobs := make([]job, 0, batch)
+	for ctx.Err() == nil {
+		s.mu.Lock()
+		gen, from := s.gen, s.parsed
+		jobs = jobs[:0]
+		for i := from - 1; i >= 0 && len(jobs) < batch; i-- {
+			if e := &s.lines[i]; !e.read && e.raw == nil {
+				jobs = append(jobs, job{i: i, off: e.off, n: e.n})
+			}
+		}
+		s.mu.Unlock()
+		if from == 0 {
+			return
+		}
+		for k := range jobs {
+			b := make([]byte, jobs[k].n)
+			if _, err := s.f.ReadAt(b, jobs[k].off); err == nil || errors.Is(err, io.EOF) {
+				if l, err := parseLine(bytes.TrimSpace(b)); err == nil {
+					jobs[k].line = &l
+				}
+			}
+		}
+		s.mu.Lock()
+		if s.gen == gen {
+			for _, j := range jobs {
+				e := &s.lines[j.i]
+				if e.read {
+					continue // read meanwhile by a request
+				}
+				e.read = true
+				if j.line == nil {
+					s.skipped++
+					continue
+				}
+				e.ok, e.line = true, j.line
+				s.link(s.base + j.i)
+			}
+			low := 0
+			if len(jobs) == batch {
+				low = jobs[len(jobs)-1].i
+			}
+			s.parsed = min(s.parsed, low)
+		}
+		s.mu.Unlock()
+	}
+}
