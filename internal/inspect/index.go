@@ -293,12 +293,14 @@ func (s *Store) reset() {
 // record's own field (the signature's kind is never either value). Both
 // kinds of line are short.
 //
-// listen writes kind after the body and the verdicts, followed only by short
-// fields, so only a line's tail is searched: this runs on every line of a
+// listen writes a callback's kind after the body and the verdicts, followed
+// only by short fields, so only a line's tail is searched: this runs on every line of a
 // large file. A callback missed here (one with a very long query) is linked
 // when its summary is read.
 func linked(b []byte) bool {
-	return bytes.HasPrefix(b, []byte(`{"kind":"`)) || bytes.Contains(b[max(len(b)-640, 0):], []byte(`"kind":"callback"`))
+	// An exec line is short and says its kind right after its seq.
+	return bytes.Contains(b[:min(len(b), 64)], []byte(`"kind":"exec"`)) ||
+		bytes.Contains(b[max(len(b)-640, 0):], []byte(`"kind":"callback"`))
 }
 
 // seqPrefix reads N from a line that starts {"seq":N, as listen writes.

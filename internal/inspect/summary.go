@@ -37,7 +37,7 @@ type Summary struct {
 	Event          string    `json:"event"`
 	DeliveryID     string    `json:"delivery_id"`
 	SignatureValid *bool     `json:"signature_valid"` // null: not checked (no secret), or a callback
-	SchemaValid    *bool     `json:"schema_valid"`    // null: not validated (a callback, a refused request)
+	SchemaValid    *bool     `json:"schema_valid"`    // null: not validated (a callback, a refused request, a bad signature)
 	Status         int       `json:"status"`
 	Duplicate      bool      `json:"duplicate"`
 
@@ -69,9 +69,11 @@ type recordLine struct {
 	Encoding   string            `json:"body_encoding"`
 	Signature  *record.Signature `json:"signature"`
 	Schema     *struct {
-		Name   string            `json:"name"`
-		Valid  bool              `json:"valid"`
-		Errors []json.RawMessage `json:"errors"`
+		Name    string            `json:"name"`
+		Valid   bool              `json:"valid"`
+		Errors  []json.RawMessage `json:"errors"`
+		Omitted int               `json:"errors_omitted"`
+		Checked *bool             `json:"checked"` // false: not validated (a bad signature)
 	} `json:"schema"`
 	Status      int    `json:"status"`
 	Kind        string `json:"kind"`
@@ -118,11 +120,11 @@ func parseLine(b []byte) (line, error) {
 			l.SignatureValid = &v
 		}
 	}
-	if s := r.Schema; s != nil {
+	if s := r.Schema; s != nil && (s.Checked == nil || *s.Checked) {
 		v := s.Valid
-		l.Schema, l.SchemaValid, l.SchemaErrors = s.Name, &v, len(s.Errors)
-		if v {
-			l.SchemaErrors = 0
+		l.Schema, l.SchemaValid = s.Name, &v
+		if !v {
+			l.SchemaErrors = len(s.Errors) + s.Omitted
 		}
 	}
 	if f := r.Forward; f != nil {

@@ -253,10 +253,11 @@ async function showDetail(seq, keepTab) {
       ['time', f.duration_ms + ' ms'], f.error && ['error', f.error], f.body && ['body', el('pre', {}, f.body)]])));
   }
   for (const run of rec.exec_runs || []) {
-    parts.push(section('Exec run #' + run.seq, kv([['exit code', run.exit_code], run.timed_out && ['timed out', 'yes'],
+    parts.push(section('Exec run #' + run.seq, kv([run.not_run ? ['not run', 'still queued at shutdown'] : ['exit code', run.exit_code],
+      run.timed_out && ['timed out', 'yes'], run.killed && ['killed', 'at shutdown'], run.error && ['error', run.error],
       ['time', run.duration_ms + ' ms'], run.stdout_excerpt && ['stdout', el('pre', {}, run.stdout_excerpt)],
       run.stderr_excerpt && ['stderr', el('pre', {}, run.stderr_excerpt)],
-      run.callback && ['callback', (run.callback.url || '') + ' → ' + (run.callback.status || run.callback.error || '')]])));
+      run.callback && ['callback', (run.callback.url || '') + ' → ' + (run.callback.status || run.callback.error || run.callback.skipped || '')]])));
   }
   if (rec.kind !== 'callback') {
     const cbs = rec.callbacks || [];
@@ -274,7 +275,9 @@ async function showDetail(seq, keepTab) {
 }
 
 function schemaSection(sch) {
+  if (sch.checked === false) return section('Schema', el('p', {class: 'muted'}, sch.reason || 'not validated'));
   const errs = sch.valid ? [] : (sch.errors || []);
+  const more = sch.errors_omitted ? el('p', {class: 'muted'}, sch.errors_omitted + ' more errors left out (--max-errors)') : null;
   const list = errs.length === 0 ? el('p', {class: 'ok'}, sch.valid ? 'valid' : 'invalid') :
     el('table', {class: 'errors'},
       el('tr', {}, el('th', {}, 'pointer'), el('th', {}, 'line:col'), el('th', {}, 'message')),
@@ -282,7 +285,7 @@ function schemaSection(sch) {
         el('td', {class: 'mono pointer'}, e.instanceLocation || '(document)'),
         el('td', {class: 'mono'}, e.line ? e.line + ':' + e.column : ''),
         el('td', {}, e.message))));
-  return section('Schema: ' + (sch.name || 'none matched'), list);
+  return section('Schema: ' + (sch.name || 'none matched'), list, more);
 }
 
 // bodySection shows the body pretty and raw; the raw view numbers the lines
