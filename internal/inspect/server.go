@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 )
 
 //go:embed assets
@@ -67,7 +68,7 @@ type Config struct {
 type Server struct {
 	cfg   Config
 	mux   *http.ServeMux
-	scrub scrubber
+	scrub *redact.Runs // the secrets, wherever their text would appear
 }
 
 // maxLimit is the largest page GET /api/deliveries hands out.
@@ -82,7 +83,7 @@ func NewServer(cfg Config) *Server {
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 15 * time.Second
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), scrub: newScrubber(cfg.Secrets)}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), scrub: redact.New(cfg.Secrets)}
 	static, _ := fs.Sub(assets, "assets")
 	files := http.FileServerFS(static)
 	s.mux.Handle("GET /", files)
@@ -162,7 +163,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(s.scrub.scrub(b), '\n'))
+	_, _ = w.Write(append([]byte(s.scrub.Mask(string(b))), '\n'))
 }
 
 func (s *Server) fail(w http.ResponseWriter, status int, msg string) {
@@ -320,7 +321,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				return // fell behind: the page reconnects and reloads
 			}
 			b, _ := json.Marshal(row)
-			if _, err := fmt.Fprintf(w, "data: %s\n\n", s.scrub.scrub(b)); err != nil {
+			if _, err := fmt.Fprintf(w, "data: %s\n\n", s.scrub.Mask(string(b))); err != nil {
 				return
 			}
 		}
