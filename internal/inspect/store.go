@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
@@ -61,7 +62,8 @@ type Store struct {
 	bytes    int
 	dropped  int64
 	queue    chan []byte
-	lost     int64 // batches the ring had no room to queue
+	queued   atomic.Int64 // bytes in queue
+	lost     int64        // lines the ring had no room to queue
 }
 
 type entry struct {
@@ -166,15 +168,22 @@ func (s *Store) Tap(batch []byte) {
 		}
 		return
 	}
-	b := append([]byte(nil), batch...)
-	select {
-	case s.queue <- b:
-	default:
-		s.mu.Lock()
-		s.lost += int64(bytes.Count(batch, []byte{'\n'}))
-		s.mu.Unlock()
+	if s.queued.Add(int64(len(batch))) <= maxQueued {
+		select {
+		case s.queue <- bytes.Clone(batch):
+			return
+		default:
+		}
 	}
+	s.queued.Add(-int64(len(batch)))
+	s.mu.Lock()
+	s.lost += int64(bytes.Count(batch, []byte{'\n'}))
+	s.mu.Unlock()
 }
+
+// maxQueued bounds the bytes of batches a ring's Tap queues for Run: a
+// flood the page cannot keep up with is counted as lost, not held.
+const maxQueued = 16 << 20
 
 // refreshRate is how many times a second, at most, Run looks at a growing
 // record file.
@@ -207,6 +216,7 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 			return
 		case b := <-s.queue:
 			s.Feed(b)
+			s.queued.Add(-int64(len(b)))
 		}
 	}
 }
@@ -229,8 +239,10 @@ func (s *Store) Feed(b []byte) {
 			continue
 		}
 		// A delivery's summary is read when it is listed or streamed;
-		// callbacks and exec runs at once, to link them.
-		e := entry{raw: raw}
+		// callbacks and exec runs at once, to link them. Each line is
+		// kept on its own: one that referred to its batch would keep the
+		// whole batch alive, and the ring's bound would not hold.
+		e := entry{raw: bytes.Clone(raw)}
 		if v, ok := seqPrefix(raw); ok && !linked(raw) {
 			e.seq = v
 		} else if l, err := parseLine(raw); err == nil {
@@ -240,7 +252,7 @@ func (s *Store) Feed(b []byte) {
 			continue
 		}
 		added = append(added, s.add(e))
-		s.bytes += len(raw)
+		s.bytes += len(e.raw)
 	}
 	for len(s.lines) > 0 && (len(s.lines) > s.maxLines || s.bytes > s.maxBytes) {
 		s.dropFirst()
