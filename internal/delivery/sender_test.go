@@ -30,17 +30,19 @@ func TestRunLoadTimeoutIsPerAttempt(t *testing.T) {
 			}
 			return
 		}
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}))
 	defer srv.Close()
-	// One worker: 7 deliveries of ~30 ms against a 100 ms timeout, 210 ms in
+	// One worker: 7 deliveries of ~100 ms against a 500 ms timeout, 700 ms in
 	// all, so a clock that kept running from the first attempt would fire;
 	// then one that hangs, which a clock that was not restarted would miss.
+	// Each attempt has 400 ms to spare, so a loaded machine does not time out
+	// a delivery that should pass.
 	sum, err := RunLoad(context.Background(), NewClient(1), Load{
 		Count: 8, Concurrency: 1, Build: buildTo(srv.URL),
-		Policy: Policy{Timeout: 100 * time.Millisecond},
+		Policy: Policy{Timeout: 500 * time.Millisecond},
 	})
-	want := "timed out waiting for the response after 100ms"
+	want := "timed out waiting for the response after 500ms"
 	if err != nil || sum.OK != 7 || sum.Failures[want] != 1 {
 		t.Fatalf("%d of 8 ok (failures %v), err %v; want 7 ok and 1 %q", sum.OK, sum.Failures, err, want)
 	}
