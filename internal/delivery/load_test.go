@@ -72,8 +72,11 @@ func TestRunLoadReusesConnections(t *testing.T) {
 	if _, err := RunLoad(context.Background(), c, Load{Count: 400, Concurrency: 4, Build: build}); err != nil {
 		t.Fatal(err)
 	}
-	if n := fresh.Load(); n > 4 {
-		t.Errorf("opened %d connections for 4 workers", n)
+	// net/http hands a finished connection back to the idle pool on its
+	// read goroutine, so on a loaded machine a worker's next request can
+	// now and then dial before it is back. Without reuse this would be 400.
+	if n := fresh.Load(); n > 8 {
+		t.Errorf("opened %d connections for 400 deliveries by 4 workers", n)
 	}
 }
 
