@@ -136,18 +136,14 @@ func callbackBaseOf(raw []byte) string {
 }
 
 // unknownFixtureError turns fixture.Load's error into a usage error whose
-// hint lists the bundled names (and the likely one first).
+// hint names the likely fixture, or how to list them: fourteen names on one
+// line would bury the one that matters.
 func unknownFixtureError(err error) error {
 	var ue *fixture.UnknownError
 	if !errors.As(err, &ue) {
 		return usageError(err, "")
 	}
-	hint := ""
-	if h := ue.Hint(); strings.HasPrefix(h, "did you mean") {
-		hint, _, _ = strings.Cut(h, "?")
-		hint += "? "
-	}
-	return usageError(err, hint+"bundled fixtures: "+strings.Join(ue.Known, ", "))
+	return usageError(err, ue.Hint())
 }
 
 // renderError maps fixture.Render's errors: a bad --set shows the syntax, a

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/suggest"
 )
 
 // Main runs the tool with the process's arguments and streams and returns the
@@ -55,6 +57,9 @@ func RunContext(ctx context.Context, app *App, args []string) int {
 			path = cmd.CommandPath()
 		}
 		err = usageError(err, fmt.Sprintf("run `%s --help` to see its usage", path))
+		if name, ok := unknownCommand(err); ok && cmd != nil {
+			err = unknownCommandError(cmd, name)
+		}
 	}
 	if errors.As(err, &ee) && ee.Code == ExitUsage && ee.Err != nil && cmd != nil {
 		if src := configuredFlagIn(cmd, ee.Err); src != "" {
@@ -62,6 +67,41 @@ func RunContext(ctx context.Context, app *App, args []string) int {
 		}
 	}
 	return exitCode(err, app.Err)
+}
+
+// unknownCommand reports the name in cobra's `unknown command "x" for "y"`.
+func unknownCommand(err error) (string, bool) {
+	rest, ok := strings.CutPrefix(err.Error(), "unknown command ")
+	if !ok {
+		return "", false
+	}
+	name, qerr := strconv.QuotedPrefix(rest)
+	if qerr != nil {
+		return "", false
+	}
+	name, qerr = strconv.Unquote(name)
+	return name, qerr == nil
+}
+
+// unknownCommandError says which word is not a command of parent, and
+// which one was probably meant.
+func unknownCommandError(parent *cobra.Command, name string) error {
+	var names []string
+	for _, c := range parent.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+			names = append(names, c.Aliases...)
+		}
+	}
+	what := "unknown command " + strconv.Quote(name)
+	if parent.HasParent() {
+		what += " for " + strconv.Quote(parent.CommandPath())
+	}
+	hint := fmt.Sprintf("run `%s --help` to see the commands", parent.CommandPath())
+	if m := suggest.Closest(name, names); m != "" {
+		hint = "did you mean " + m + "?"
+	}
+	return usageError(errors.New(what), hint)
 }
 
 // configuredFlagIn returns where the value came from when err complains
@@ -110,6 +150,8 @@ runs a local listener that verifies, validates, records and prints deliveries,
 and posts plain-text callbacks. No account, no cloud.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Run says "did you mean" itself, on a hint line.
+		DisableSuggestions: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyConfig(app, cmd); err != nil {
 				return err

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 )
 
 func newSchemasCmd(app *App) *cobra.Command {
@@ -75,8 +78,12 @@ func newSchemasCmd(app *App) *cobra.Command {
 				return err
 			}
 			src, err := reg.Source(args[0])
+			var ue *payload.UnknownSchemaError
+			if errors.As(err, &ue) {
+				return unknownSchemaError(ue, false)
+			}
 			if err != nil {
-				return usageError(err, "`webhook-tool schemas list` shows the names")
+				return usageError(err, "")
 			}
 			_, err = app.Out.Write(src)
 			return err

@@ -100,7 +100,7 @@ func openRegistry(dirs []string, schema string) (*payload.Registry, string, erro
 	if err != nil {
 		var ue *payload.UnknownSchemaError
 		if errors.As(err, &ue) {
-			return nil, "", usageError(err, "use a schema file's path or one of: "+strings.Join(ue.Known, ", "))
+			return nil, "", unknownSchemaError(ue, true)
 		}
 		return nil, "", usageError(err, "")
 	}
@@ -108,6 +108,19 @@ func openRegistry(dirs []string, schema string) (*payload.Registry, string, erro
 		return nil, "", usageError(err, "fix the schema, or check it with `webhook-tool validate --schema` on a known-good payload")
 	}
 	return reg, name, nil
+}
+
+// unknownSchemaError names the schema the user probably meant, or how to
+// list them, rather than every name on one line.
+func unknownSchemaError(ue *payload.UnknownSchemaError, orPath bool) error {
+	hint := "`webhook-tool schemas list` shows the names"
+	if orPath {
+		hint += "; --schema also takes a schema file's path"
+	}
+	if m := ue.Suggestion(); m != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", m, hint)
+	}
+	return usageError(ue, hint)
 }
 
 // fileReport is one line of `validate --output json`.

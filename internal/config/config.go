@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/suggest"
 )
 
 // EnvPrefix starts every environment variable the tool reads.
@@ -446,7 +447,7 @@ func nearest(key string, known []string) string {
 		if k == norm {
 			return k
 		}
-		switch d := editDistance(norm, k); {
+		switch d := suggest.Distance(norm, k); {
 		case d < bestD:
 			best, bestD, tie = k, d, false
 		case d == bestD:
@@ -457,26 +458,4 @@ func nearest(key string, known []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (flag names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/suggest"
 	"github.com/webhook-tool/webhook-tool/schemas"
 )
 
@@ -126,6 +127,12 @@ type UnknownSchemaError struct {
 }
 
 func (e *UnknownSchemaError) Error() string { return fmt.Sprintf("unknown schema %q", e.Name) }
+
+// Suggestion is the known name the user probably meant ("" when none is
+// near): permit.createuser gives permit.create_user.
+func (e *UnknownSchemaError) Suggestion() string {
+	return suggest.Closest(strings.TrimSuffix(e.Name, ".json"), e.Known)
+}
 
 // NewRegistry loads the bundled schemas, then every *.json file in dirs
 // (not recursively): a file's name without ".schema.json" or ".json" is its
