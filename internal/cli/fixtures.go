@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // FixturesShowOptions is everything `fixtures show` needs.
@@ -114,8 +115,17 @@ func fixturesShowRun(app *App, opts *FixturesShowOptions) error {
 	if err != nil {
 		return renderError(err)
 	}
+	warnAdded(app, r.Added)
 	_, err = app.Out.Write(r.Body)
 	return err
+}
+
+// warnAdded warns about each --set that added a field the payload did not
+// have: usually a typo of one it has.
+func warnAdded(app *App, added []fixture.AddedWarning) {
+	for _, w := range added {
+		fmt.Fprintf(app.Err, "webhook-tool: %s %s\n", render.NewPalette(app.ColorErr()).Yellow("warning:"), w)
+	}
 }
 
 // callbackBaseOf keeps a fixture's callback host and path when its id

@@ -147,6 +147,7 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err != nil {
 		return notAnObject(app, name, raw, err)
 	}
+	warnAdded(app, tmpl.Added())
 	if !opts.NoValidate {
 		if err := validateOutgoing(app, opts, name, tmpl.Body()); err != nil {
 			return err

@@ -38,6 +38,7 @@ type Template struct {
 	freshID bool // the id is not in the body: a fresh one per delivery
 	timeFmt bool // whether the placeholder time occurs (stamped with the send time)
 	newID   func() string
+	added   []fixture.AddedWarning
 }
 
 // NewTemplate renders raw (fixture.Render) for sending. Its errors are
@@ -67,7 +68,7 @@ func NewTemplate(raw []byte, o TemplateOptions) (*Template, error) {
 	case err != nil:
 		return nil, err
 	}
-	t.body = r.Body
+	t.body, t.added = r.Body, r.Added
 	placeholders := slices.Clone(t.ids)
 	if strings.Contains(string(r.Body), stampTime) {
 		placeholders = append(placeholders, stampTime)
@@ -86,6 +87,10 @@ func NewTemplate(raw []byte, o TemplateOptions) (*Template, error) {
 
 // Body is the rendered payload with its placeholders: what is validated.
 func (t *Template) Body() []byte { return t.body }
+
+// Added lists the --set overrides that added a field the payload did not
+// have, for a warning (fixture.Rendered.Added).
+func (t *Template) Added() []fixture.AddedWarning { return t.added }
 
 // Next renders one delivery: its body and its id.
 func (t *Template) Next(now time.Time) ([]byte, string, error) {
