@@ -39,7 +39,8 @@ type clientFlags struct {
 	Headers []string // -H as given: 'Name: value' or @FILE
 	TLS     ClientTLS
 
-	noTo bool
+	noTo      bool
+	defaultTo string
 }
 
 // clientDefaults are what a command wants its client flags to default to
@@ -48,6 +49,9 @@ type clientDefaults struct {
 	// NoTo leaves --to out: the URL is an argument (callback).
 	NoTo    bool
 	ToUsage string
+	// To is where the command sends without --to ("" makes --to required):
+	// send's is listen's address.
+	To string
 
 	Retries      int // the --retries default (send, replay and callback: 3)
 	RetriesUsage string
@@ -64,7 +68,7 @@ const toHint = "give the receiver's http:// or https:// URL, e.g. --to http://12
 
 // Register adds the client flags to fs with the defaults d.
 func (c *clientFlags) Register(fs *pflag.FlagSet, d clientDefaults) {
-	c.noTo = d.NoTo
+	c.noTo, c.defaultTo = d.NoTo, d.To
 	if !d.NoTo {
 		fs.StringVar(&c.To, "to", "", usageOr(d.ToUsage, "the receiver's `URL` (http or https)"))
 	}
@@ -91,11 +95,12 @@ func usageOr(s, def string) string {
 
 // client is what the client flags resolve to.
 type client struct {
-	URL     *url.URL           // --to, checked; nil with NoTo
-	Policy  delivery.Policy    // --retries, --timeout, the app's clock
-	HTTP    *http.Client       // no redirects, --cacert/--insecure applied
-	Headers []signature.Header // -H in the order given, @FILEs expanded
-	TLS     ClientTLS          // for handshakeHint
+	URL       *url.URL           // --to, checked; nil with NoTo
+	ToDefault bool               // no --to was given: URL is the command's default
+	Policy    delivery.Policy    // --retries, --timeout, the app's clock
+	HTTP      *http.Client       // no redirects, --cacert/--insecure applied
+	Headers   []signature.Header // -H in the order given, @FILEs expanded
+	TLS       ClientTLS          // for handshakeHint
 }
 
 // Header is c.Headers as an http.Header.
@@ -112,7 +117,11 @@ func (c *client) Header() http.Header {
 func (c *clientFlags) Resolve(app *App, conns int) (*client, error) {
 	out := &client{TLS: c.TLS}
 	if !c.noTo {
-		u, err := parseTarget(c.To)
+		to := c.To
+		if to == "" && c.defaultTo != "" {
+			to, out.ToDefault = c.defaultTo, true
+		}
+		u, err := parseTarget(to)
 		if err != nil {
 			return nil, err
 		}

@@ -58,13 +58,17 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 		Use:   "listen",
 		Short: "Run a local receiver that verifies, validates, records and prints deliveries",
 		Long: `Run a local webhook receiver. For every request it reads the body (at most
---max-body; larger gets 413), verifies the signature when a --secret is set
-(a bad one gets 401 with the reason), validates the payload against the
+--max-body; larger gets 413), verifies the signature, validates the payload against the
 detected schema, records it (--record), prints it, and answers --status.
 
 Every request that reaches the receiver is recorded, rejected ones too, and
 its record line is written before the answer is sent: if the record cannot be
 written the delivery is answered 500, so the sender retries.
+
+Without --secret (or WEBHOOK_TOOL_SECRET, or a config-file secret) signatures
+are checked with the development secret (` + "`webhook-tool secret`" + `) and the verdict
+is shown and recorded, but every delivery is answered as usual, so curl works;
+with --secret a bad or missing signature gets 401 with the reason.
 
 POST {path}webhooks/callback/{id} stands in for Permission Assist's callback
 endpoint: 200 the first time, 409 when a callback URL is reused.
@@ -207,7 +211,14 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err != nil {
 		return listener.Config{}, usageError(err, "")
 	}
-	if err := checkListenSecrets(scheme, opts.Secrets); err != nil {
+	secrets, dev, err := secretsFor(app, opts.Secrets, scheme != signature.None)
+	if err != nil && len(opts.Secrets) == 0 {
+		// Listening matters more than checking: say why nothing is checked.
+		fmt.Fprintf(app.Err, "webhook-tool: warning: %v; signatures are reported, not checked\n", err)
+	} else if err != nil {
+		return listener.Config{}, err
+	}
+	if err := checkListenSecrets(scheme, secrets); err != nil {
 		return listener.Config{}, err
 	}
 	maxBody, err := render.ParseSize(opts.MaxBody)
@@ -241,7 +252,8 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	return listener.Config{
 		PathPrefix: opts.Path,
 		Scheme:     scheme,
-		Secrets:    opts.Secrets,
+		Secrets:    secrets,
+		ReportOnly: dev != nil,
 		Tolerance:  opts.Tolerance,
 		MaxBody:    maxBody,
 		Status:     opts.Status,
@@ -362,7 +374,7 @@ func checkListenSecrets(scheme signature.Scheme, secrets []string) error {
 	return nil
 }
 
-func describeVerification(scheme signature.Scheme, secrets []string) string {
+func describeVerification(scheme signature.Scheme, secrets []string, dev bool) string {
 	n := 0
 	for _, s := range secrets {
 		if s != "" {
@@ -374,6 +386,8 @@ func describeVerification(scheme signature.Scheme, secrets []string) string {
 		return "none expected (--scheme none)"
 	case n == 0:
 		return "reported, not checked (no --secret); scheme " + string(scheme)
+	case dev:
+		return "checked with the development secret and reported, never refused (--secret refuses bad ones with 401); scheme " + string(scheme)
 	}
 	return fmt.Sprintf("checked, scheme %s, %d %s", scheme, n, plural(n, "secret", "secrets"))
 }

@@ -14,7 +14,15 @@ func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefi
 	base := listenBase(cert, addr)
 	pal := render.NewPalette(app.ColorErr())
 	fmt.Fprintf(app.Err, "listening on %s%s\n", pal.Bold(base), prefix)
-	fmt.Fprintf(app.Err, "  signatures: %s\n", describeVerification(cfg.Scheme, opts.Secrets))
+	fmt.Fprintf(app.Err, "  signatures: %s\n", describeVerification(cfg.Scheme, cfg.Secrets, cfg.ReportOnly))
+	if cfg.ReportOnly && len(cfg.Secrets) == 1 {
+		// The one secret a report-only listener has is the development secret.
+		where := ""
+		if store, err := devSecretStore(app); err == nil {
+			where = store.Path() + "; "
+		}
+		fmt.Fprintf(app.Err, "  development secret: %s  (%s`webhook-tool secret` prints it)\n", pal.Bold(cfg.Secrets[0]), where)
+	}
 	if cfg.Schema != "" {
 		fmt.Fprintf(app.Err, "  schema: %s\n", cfg.Schema)
 	}

@@ -112,20 +112,20 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+	secrets, err := signingSecrets(app, scheme, opts.Secrets)
+	if err != nil {
 		return err
 	}
 	if err := checkProbeDurations(opts); err != nil {
 		return err
 	}
-	secrets := nonEmpty(opts.Secrets)
 	secret := ""
 	if len(secrets) > 0 {
 		secret = secrets[0]
 	}
 
 	rep, err := probe.Run(ctx, probe.Options{
-		URL: c.URL.String(), Fixtures: fixtures, Scheme: scheme, Secret: secret,
+		URL: c.URL.String(), Fixtures: fixtures, Scheme: scheme, Secret: secret, Secrets: secrets,
 		Tolerance: opts.Tolerance, AckWithin: opts.AckWithin, CallbackWithin: opts.CallbackWithin, ExpectCallback: opts.ExpectCallback,
 		Header: c.Headers, UserAgent: "webhook-tool/" + buildInfo().Version,
 		Client: c.HTTP, Policy: c.Policy, CallbackAddr: opts.CallbackAddr, Now: app.Now, NewID: app.newID,

@@ -29,6 +29,9 @@ type ReplayOptions struct {
 	Secrets []string
 	Scheme  string
 	Output  string
+	// AsRecorded sends the recorded signature headers instead of signing
+	// afresh.
+	AsRecorded bool
 }
 
 var replayOutputs = []string{"text", "json"}
@@ -47,12 +50,14 @@ the recorded path prefix. Callbacks and requests listen refused before reading
 their body (413, 404, 405) are skipped, and so is a line that is not a record
 (one a crash cut short), with a warning naming it.
 
-With --secret the deliveries are re-signed, with a fresh webhook id and the
-current time, in --scheme (default: the scheme each delivery was recorded
-with, else standard); their recorded signature headers are dropped. Without
---secret the recorded headers are sent as they were: a GitHub signature still
-verifies, a timestamped one (standard, stripe) is likely stale by now, and a
-bearer token was redacted in the record and cannot be sent.
+Each delivery is re-signed, with a fresh webhook id and the current time, in
+--scheme (default: the scheme it was recorded with, else standard), with
+--secret (default: the development secret, ` + "`webhook-tool secret`" + `), one signature
+per secret where the scheme carries several, as send signs; its recorded
+signature headers are dropped. --as-recorded sends the recorded headers as
+they were instead: a GitHub signature still verifies, a timestamped one
+(standard, stripe) is likely stale by now, and a bearer token was redacted in
+the record and cannot be sent.
 
 Exit status: 0 every delivery got a 2xx, 1 any did not, 2 usage or unreadable record.`,
 		Example: `  webhook-tool replay deliveries.ndjson --to http://localhost:3000/webhooks
@@ -76,7 +81,8 @@ Exit status: 0 every delivery got a 2xx, 1 any did not, 2 usage or unreadable re
 	})
 	f.StringArrayVar(&opts.Seqs, "seq", nil, "only the records numbered `N`, N-M or N,M,... (repeatable)")
 	f.StringVar(&opts.Path, "path", "", "only the records whose path starts with `PREFIX`")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign each delivery with `SECRET` (the first is used)")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign each delivery with `SECRET` (repeatable: standard and stripe carry a signature per secret; default: the development secret)")
+	f.BoolVar(&opts.AsRecorded, "as-recorded", false, "send the recorded signature headers as they were instead of re-signing")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "re-sign in `SCHEME`: auto (as recorded)|standard|github|stripe|bearer|none")
 	addOutputFlag(cmd, &opts.Output, "text", replayOutputs...)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
@@ -172,26 +178,29 @@ func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 	return replaySummary(app, opts, replayCounts{sent, failed, skipped, r.Skipped()}, ctx.Err() != nil, c.TLS.handshakeHint(handshakeErr))
 }
 
-// replayPlanOptions checks --secret and --scheme and turns the flags into
-// the planner's options.
+// replayPlanOptions checks --secret, --scheme and --as-recorded and turns
+// the flags into the planner's options. Without --secret a delivery is
+// re-signed with the development secret, as every command signs.
 func replayPlanOptions(app *App, opts *ReplayOptions, c *client) (replay.Options, error) {
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {
 		return replay.Options{}, usageError(err, "")
 	}
-	secret := ""
-	if s := nonEmpty(opts.Secrets); len(s) > 0 {
-		secret = s[0]
+	if opts.AsRecorded && (len(opts.Secrets) > 0 || scheme != signature.Auto) {
+		return replay.Options{}, usageErrorf("--as-recorded sends the recorded signature headers: give no --secret or --scheme with it")
 	}
-	if secret == "" && scheme != signature.Auto && scheme != signature.None {
-		return replay.Options{}, usageError(fmt.Errorf("--scheme %s re-signs, and needs a --secret", scheme), "pass --secret, or leave --scheme out to send the recorded headers")
+	secrets, _, err := secretsFor(app, opts.Secrets, !opts.AsRecorded)
+	if err != nil {
+		return replay.Options{}, err
 	}
-	if secret != "" && scheme != signature.Auto {
-		if err := signature.CheckSecret(scheme, secret); err != nil {
-			return replay.Options{}, usageError(fmt.Errorf("--secret: %w", err), "")
+	if scheme != signature.Auto {
+		for _, s := range secrets {
+			if err := signature.CheckSecret(scheme, s); err != nil {
+				return replay.Options{}, usageError(fmt.Errorf("--secret: %w", err), "")
+			}
 		}
 	}
-	return replay.Options{URL: c.URL.String(), Secret: secret, Scheme: scheme, Extra: c.Header(), Now: app.Now, NewID: app.newID}, nil
+	return replay.Options{URL: c.URL.String(), Secrets: secrets, Scheme: scheme, Extra: c.Header(), Now: app.Now, NewID: app.newID}, nil
 }
 
 // openRecordFile opens a record file, or standard input for "-".

@@ -190,6 +190,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newCallbackCmd(app, nil),
 		newProbeCmd(app, nil),
 		newScenarioCmd(app, nil),
+		newSecretCmd(app, nil),
 		newVersionCmd(app),
 	)
 	// Cobra adds `completion` lazily; add it now so it takes exactly one

@@ -206,7 +206,7 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+	if opts.Secrets, err = signingSecrets(app, scheme, opts.Secrets); err != nil {
 		return err
 	}
 	signer, err := signature.NewSigner(scheme, opts.Secrets...)

@@ -21,7 +21,7 @@ func TestScenarioRunFlagErrors(t *testing.T) {
 		{[]string{"--output", "yaml"}, `unknown --output format "yaml"`},
 		{[]string{"--scheme", "auto"}, "invalid --scheme: the auto scheme only detects schemes when verifying"},
 		{[]string{"--to", "ftp://x/"}, `invalid --to URL "ftp://x/"`},
-		{[]string{"--scheme", "standard", "--secret", ""}, "the standard scheme signs with a secret, and none was given"},
+		{[]string{"--scheme", "standard", "--secret", ""}, "--secret is empty"},
 		{[]string{"-H", "no colon"}, `malformed header "no colon"`},
 	} {
 		args := append([]string{"scenario", "run", "permission_assist.canceled", "--to", "http://127.0.0.1:1/", "--scheme", "none"}, tc.args...)

@@ -36,6 +36,10 @@ type SendOptions struct {
 	Output       string
 }
 
+// defaultTo is where send delivers without --to: listen's default address,
+// so the two work together with no flags.
+const defaultTo = "http://127.0.0.1:8080/"
+
 // maxConcurrency bounds --concurrency: a million workers once took 834 MB
 // and six seconds to stop, and no single sender needs more than this.
 const maxConcurrency = 10000
@@ -43,7 +47,7 @@ const maxConcurrency = 10000
 func newSendCmd(app *App, runF func(*SendOptions) error) *cobra.Command {
 	opts := &SendOptions{}
 	cmd := &cobra.Command{
-		Use:   "send FIXTURE|FILE|- --to URL",
+		Use:   "send FIXTURE|FILE|- [--to URL]",
 		Short: "Send a signed sample webhook (a bundled fixture or your own payload) to a URL",
 		Long: `Send a webhook to --to: a bundled fixture (` + "`webhook-tool fixtures list`" + `), a JSON
 file, - for standard input, or --data. The payload is rendered for this delivery (a
@@ -94,7 +98,7 @@ that is not JSON.`,
 		},
 	}
 	f := cmd.Flags()
-	opts.Client.Register(f, clientDefaults{Retries: 3})
+	opts.Client.Register(f, clientDefaults{Retries: 3, To: defaultTo, ToUsage: "the receiver's `URL` (http or https; default " + defaultTo + ", where listen listens)"})
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
@@ -130,11 +134,11 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	raw, name, err := loadPayload(app, opts)
-	if err != nil {
+	if opts.Secrets, err = signingSecrets(app, scheme, opts.Secrets); err != nil {
 		return err
 	}
-	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+	raw, name, err := loadPayload(app, opts)
+	if err != nil {
 		return err
 	}
 	base := opts.CallbackBase

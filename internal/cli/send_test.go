@@ -158,7 +158,7 @@ func TestSendStdinTerminal(t *testing.T) {
 		{"send", "-", "--to", "http://127.0.0.1:9/", "--scheme", "none"},
 		{"send", "--data", "@-", "--to", "http://127.0.0.1:9/", "--scheme", "none"},
 		{"sign", "-", "--secret", "x"},
-		{"verify", "-"},
+		{"verify", "-", "--secret", "x"},
 	} {
 		out, errOut, code := runCLI(t, &App{Streams: Streams{In: blockingReader{}, InTTY: true}}, args...)
 		if code != ExitUsage || out != "" || !strings.Contains(errOut, "standard input is a terminal") {

@@ -67,7 +67,7 @@ func signRun(app *App, opts *SignOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSigningSecrets(scheme, opts.Secrets); err != nil {
+	if opts.Secrets, err = signingSecrets(app, scheme, opts.Secrets); err != nil {
 		return err
 	}
 	ts := app.Now()

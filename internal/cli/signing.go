@@ -69,16 +69,14 @@ func parseSignScheme(s string) (signature.Scheme, error) {
 	return scheme, nil
 }
 
-// checkSigningSecrets rejects a missing or unusable secret before anything
-// is read or sent. Secrets never appear in the messages.
-func checkSigningSecrets(scheme signature.Scheme, secrets []string) error {
-	secrets = nonEmpty(secrets)
-	if scheme == signature.None {
-		return nil
-	}
-	if len(secrets) == 0 {
-		return usageError(fmt.Errorf("the %s scheme signs with a secret, and none was given", scheme),
-			"pass --secret S or set WEBHOOK_TOOL_SECRET; --scheme none sends no signature")
+// signingSecrets returns the secrets to sign with under scheme: the given
+// ones, else the development secret (see secretsFor). A missing or unusable
+// secret is refused before anything is read or sent; secrets never appear
+// in the messages.
+func signingSecrets(app *App, scheme signature.Scheme, given []string) ([]string, error) {
+	secrets, _, err := secretsFor(app, given, scheme != signature.None)
+	if err != nil || scheme == signature.None {
+		return secrets, err
 	}
 	for i, s := range secrets {
 		if err := signature.CheckSecret(scheme, s); err != nil {
@@ -86,18 +84,8 @@ func checkSigningSecrets(scheme signature.Scheme, secrets []string) error {
 			if len(secrets) > 1 {
 				what = fmt.Sprintf("--secret #%d", i+1)
 			}
-			return usageError(fmt.Errorf("invalid %s: %w", what, err), "")
+			return nil, usageError(fmt.Errorf("invalid %s: %w", what, err), "")
 		}
 	}
-	return nil
-}
-
-func nonEmpty(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
+	return secrets, nil
 }

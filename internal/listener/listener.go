@@ -61,9 +61,15 @@ type Config struct {
 	PathPrefix string
 	Scheme     signature.Scheme // auto detects per request
 	Secrets    []string         // none: signatures are reported, not checked
-	Tolerance  time.Duration    // 0: signature.DefaultTolerance
-	MaxBody    int64            // 0: DefaultMaxBody
-	Status     int              // 0: DefaultStatus
+	// ReportOnly verifies signatures against Secrets and records the
+	// verdict, but answers a bad signature as it would a good one, and
+	// takes an unsigned request as unsigned: the development secret, which
+	// the user never configured, must not turn `curl -d @payload.json`
+	// away.
+	ReportOnly bool
+	Tolerance  time.Duration // 0: signature.DefaultTolerance
+	MaxBody    int64         // 0: DefaultMaxBody
+	Status     int           // 0: DefaultStatus
 
 	// OtherSecrets are secrets configured for something else, which the
 	// signature doctor tries when no secret matches (never to accept).
@@ -473,7 +479,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var respBody []byte
 	var respType string
 	job, refused := l.admit(d) // --exec
-	if !d.rec.Signature.Valid && d.rec.Signature.Kind != record.Unchecked {
+	if !d.rec.Signature.Valid && d.rec.Signature.Kind != record.Unchecked && !l.cfg.ReportOnly {
 		status = http.StatusUnauthorized
 		respBody = rejectionText(d.rec.Signature)
 	} else if refused != nil {
@@ -635,10 +641,14 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 	if sch == "" || sch == signature.Auto {
 		sch = signature.Detect(r.Header)
 	}
-	if len(l.cfg.Secrets) == 0 && sch != signature.None {
+	switch {
+	case len(l.cfg.Secrets) == 0 && sch != signature.None:
 		// Nothing to check with: say what was there, and let it through.
 		rec.Signature = &record.Signature{Scheme: string(sch), Reason: "not checked: listen has no --secret", Kind: record.Unchecked}
-	} else {
+	case l.cfg.ReportOnly && sch == signature.None:
+		// Unsigned, and no secret was asked for: as without one.
+		rec.Signature = &record.Signature{Scheme: string(signature.None), Valid: true}
+	default:
 		opts := l.verify
 		opts.Now = rec.ReceivedAt
 		v := signature.Verify(opts, r.Header, d.body)

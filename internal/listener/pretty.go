@@ -125,6 +125,8 @@ func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
 			b.WriteString(pal.Dim("unsigned"))
 		case sig.Valid:
 			b.WriteString(pal.Green("signature valid (" + sig.Scheme + ")"))
+		case l.cfg.ReportOnly:
+			b.WriteString(pal.Red("signature INVALID (" + sig.Scheme + ", not enforced)"))
 		default:
 			b.WriteString(pal.Red("signature INVALID (" + sig.Scheme + ")"))
 		}

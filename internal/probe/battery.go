@@ -99,11 +99,11 @@ func (p *prober) prepare(f *loaded, s spec) (prepared, error) {
 	}
 	var sig []signature.Header
 	if !s.unsigned {
-		secret := s.secret
-		if secret == "" {
-			secret = p.opts.Secret
+		secrets := []string{s.secret}
+		if s.secret == "" {
+			secrets = p.userSecrets()
 		}
-		if sig, err = p.sign(secret, r.ID, p.now().Add(s.skew), body); err != nil {
+		if sig, err = p.sign(secrets, r.ID, p.now().Add(s.skew), body); err != nil {
 			return prepared{}, err
 		}
 	}

@@ -78,6 +78,10 @@ type Options struct {
 	Fixtures []string // bundled fixture names, in the order to report them
 	Scheme   signature.Scheme
 	Secret   string // ignored for signature.None
+	// Secrets, when given, sign the correct deliveries with every one (a
+	// rotation: one signature per secret where the scheme carries several),
+	// as send signs; Secret is then the first of them.
+	Secrets []string
 
 	Tolerance      time.Duration // the receiver's timestamp tolerance; 0 means signature.DefaultTolerance
 	AckWithin      time.Duration // a 2xx must come within this; 0 means DefaultAckWithin

@@ -153,12 +153,25 @@ func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
 	return r, err
 }
 
-// sign signs body under the run's scheme with secret at ts.
-func (p *prober) sign(secret, id string, ts time.Time, body []byte) ([]signature.Header, error) {
+// sign signs body under the run's scheme with secrets at ts: one signature
+// per secret where the scheme carries several, as send signs.
+func (p *prober) sign(secrets []string, id string, ts time.Time, body []byte) ([]signature.Header, error) {
 	if p.opts.Scheme == signature.None {
 		return nil, nil
 	}
-	return signature.Sign(p.opts.Scheme, secret, id, ts, body)
+	s, err := signature.NewSigner(p.opts.Scheme, secrets...)
+	if err != nil {
+		return nil, err
+	}
+	return s.Sign(id, ts, body)
+}
+
+// userSecrets are the secrets the user gave: Secrets, else Secret.
+func (p *prober) userSecrets() []string {
+	if len(p.opts.Secrets) > 0 {
+		return p.opts.Secrets
+	}
+	return []string{p.opts.Secret}
 }
 
 // headers is a delivery's header as send builds it (delivery.Headers):
@@ -183,10 +196,15 @@ func (p *prober) send(ctx context.Context, f *loaded, id string, h http.Header, 
 // mask hides the secret in text the receiver sent back (one that echoes
 // the Authorization header, say): reports never show it.
 func (p *prober) mask(text string) string {
-	if p.opts.Secret == "" || p.opts.Scheme == signature.None {
+	if p.opts.Scheme == signature.None {
 		return text
 	}
-	return strings.ReplaceAll(text, p.opts.Secret, "****")
+	for _, secret := range p.userSecrets() {
+		if secret != "" {
+			text = strings.ReplaceAll(text, secret, "****")
+		}
+	}
+	return text
 }
 
 // signed sends f as a correct delivery goes.

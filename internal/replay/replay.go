@@ -23,6 +23,9 @@ type Options struct {
 	URL string // where the delivery goes
 	// Secret re-signs the delivery when set; "" sends the recorded headers.
 	Secret string
+	// Secrets, when given, re-sign instead of Secret, with one signature per
+	// secret where the scheme carries several (a rotation), as send signs.
+	Secrets []string
 	// Scheme re-signs in this scheme; Auto (or "") means the scheme the
 	// delivery was recorded with, else standard.
 	Scheme signature.Scheme
@@ -53,7 +56,11 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 	if err != nil {
 		return Planned{}, err
 	}
-	resign := o.Secret != ""
+	secrets := o.Secrets
+	if len(secrets) == 0 && o.Secret != "" {
+		secrets = []string{o.Secret}
+	}
+	resign := len(secrets) > 0
 	p := Planned{Request: delivery.Request{Method: rec.Method, URL: o.URL, Header: Headers(rec, resign), Body: body}}
 	if resign {
 		s := ResignScheme(rec, o.Scheme)
@@ -61,7 +68,11 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 		if o.Now != nil {
 			now = o.Now
 		}
-		hs, err := signature.Sign(s, o.Secret, id, now(), body)
+		signer, err := signature.NewSigner(s, secrets...)
+		var hs []signature.Header
+		if err == nil {
+			hs, err = signer.Sign(id, now(), body)
+		}
 		if err != nil {
 			return Planned{}, fmt.Errorf("cannot re-sign #%d: %w", rec.Seq, err)
 		}
