@@ -2,6 +2,7 @@ package payload
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -52,21 +53,25 @@ func detectBy(typ string, has func(key string) bool) string {
 
 // NoMatchError says no detection rule matched a payload. Closest, when
 // set, is the bundled schema the payload looks meant for, and Why says what
-// keeps it from being detected as that.
+// keeps it from being detected as that. Tried names the schema-directory
+// schemas whose rules were tried before the bundled ones; Undetectable
+// those that have no rule (no top-level const property).
 type NoMatchError struct {
 	Closest, Why string
+	Tried        []string
+	Undetectable []string
 }
 
 func (e NoMatchError) Error() string {
-	s := "no schema matches this payload (tried"
-	for i, r := range DetectRules {
-		sep := ","
-		if i == 0 {
-			sep = ""
-		}
-		s += fmt.Sprintf("%s %s", sep, r.Schema)
+	names := slices.Clone(e.Tried)
+	for _, r := range DetectRules {
+		names = append(names, r.Schema)
 	}
-	s += ")"
+	s := "no schema matches this payload (tried " + strings.Join(names, ", ") + ")"
+	if len(e.Undetectable) > 0 {
+		s += fmt.Sprintf("; %s %s no top-level \"const\" property to be detected by", strings.Join(e.Undetectable, ", "),
+			map[bool]string{true: "has", false: "have"}[len(e.Undetectable) == 1])
+	}
 	if e.Closest != "" {
 		s += fmt.Sprintf("; it looks like %s, but %s: --schema %s shows what is wrong", e.Closest, e.Why, e.Closest)
 	}

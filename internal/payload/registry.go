@@ -78,6 +78,11 @@ type Registry struct {
 	docs      map[string]*lazyDoc // schema documents by URL, to explain errors
 	maxErrors atomic.Int64        // see SetMaxErrors
 
+	// rules detect the schema-directory schemas, in name order, and
+	// undetectable names those that have no rule.
+	rules        []*constRule
+	undetectable []string
+
 	// pending are bundled schemas not yet given to comp: jsonschema/v5
 	// parses each again in AddResource, which start-up need not pay when
 	// the fast path proves every payload valid. They are added in order,
@@ -177,7 +182,35 @@ func NewRegistry(dirs ...string) (*Registry, error) {
 			}
 		}
 	}
+	r.indexRules()
 	return r, nil
+}
+
+// indexRules builds the detection rules of the directory schemas, once
+// they are all loaded (a later directory's file replaces an earlier one).
+func (r *Registry) indexRules() {
+	for _, name := range r.Names() {
+		e := r.entries[name]
+		if e.Source == "bundled" {
+			continue
+		}
+		if rule := ruleFor(name, e.doc.get()); rule != nil {
+			r.rules = append(r.rules, rule)
+		} else if _, bundled := bundledRule(name); !bundled {
+			r.undetectable = append(r.undetectable, name)
+		}
+	}
+}
+
+// bundledRule reports whether name is detected by a bundled rule (a
+// directory schema that replaces a bundled one keeps its rule).
+func bundledRule(name string) (string, bool) {
+	for _, r := range DetectRules {
+		if r.Schema == name {
+			return r.When, true
+		}
+	}
+	return "", false
 }
 
 func unwrapPath(err error) error {

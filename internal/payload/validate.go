@@ -76,6 +76,11 @@ func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
 		return "", Fields{}, false
 	}
 	if schema == "" {
+		if len(r.rules) > 0 {
+			// A directory schema may claim this payload first; its rules
+			// are applied to the decoded form, in checkV5.
+			return "", Fields{}, false
+		}
 		if schema = d.detect(); schema == "" {
 			return "", Fields{}, false
 		}
@@ -107,9 +112,9 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 		return Result{Errors: []Error{*serr}}, nil
 	}
 	if schema == "" {
-		schema = Detect(doc)
+		schema = r.detect(doc)
 		if schema == "" {
-			return Result{Fields: docFields("", doc)}, noMatch(doc)
+			return Result{Fields: docFields("", doc)}, r.noMatchFor(doc)
 		}
 	}
 	fields := docFields(schema, doc)
