@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -24,11 +25,17 @@ type loadReport struct {
 	OK          int            `json:"ok"`
 	Failed      int            `json:"failed"`
 	Failures    map[string]int `json:"failures"`
-	LatencyMS   latencyMS      `json:"latency_ms"`
-	ElapsedS    float64        `json:"elapsed_s"`
-	PerSecond   float64        `json:"per_second"`
-	Interrupted bool           `json:"interrupted,omitempty"`
-	InFlight    int            `json:"in_flight,omitempty"` // cut short by the interrupt; may have arrived
+	// FirstBodies is the start of the first answer of each failing status.
+	FirstBodies map[string]string `json:"failure_bodies"`
+	// NotReached counts deliveries that never reached the receiver, by
+	// error in NotReachedErrors; they are not in Sent.
+	NotReached       int            `json:"not_reached"`
+	NotReachedErrors map[string]int `json:"not_reached_errors"`
+	LatencyMS        latencyMS      `json:"latency_ms"`
+	ElapsedS         float64        `json:"elapsed_s"`
+	PerSecond        float64        `json:"per_second"`
+	Interrupted      bool           `json:"interrupted,omitempty"`
+	InFlight         int            `json:"in_flight,omitempty"` // cut short by the interrupt; may have arrived
 }
 
 type latencyMS struct {
@@ -82,9 +89,13 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *delivery.Buil
 	rep := loadReport{
 		URL: b.URL, Count: opts.Count, Concurrency: opts.Concurrency,
 		Sent: sum.Sent, OK: sum.OK, Failed: sum.Failed(), Failures: sum.Failures,
+		FirstBodies: map[string]string{}, NotReached: sum.NotReached, NotReachedErrors: sum.NotReachedErrors,
 		LatencyMS: latencyMS{ms(sum.Latency.P50), ms(sum.Latency.P90), ms(sum.Latency.P99), ms(sum.Latency.Max)},
 		ElapsedS:  float64(sum.Elapsed.Milliseconds()) / 1000, PerSecond: round1(sum.PerSecond()),
 		Interrupted: interrupted, InFlight: sum.InFlight,
+	}
+	for k, body := range sum.FirstBodies {
+		rep.FirstBodies[k] = render.Excerpt(body, 1, delivery.FailureExcerpt)
 	}
 	if opts.Output == "json" {
 		if err := writeJSON(app, rep); err != nil {
@@ -101,19 +112,38 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *delivery.Buil
 		}
 		return failError(fmt.Errorf("interrupted after %d of %d deliveries%s", sum.Sent, opts.Count, more), "")
 	case sum.Failed() > 0:
-		hint := ""
+		hint := loadHint(rep, b.URL)
 		if h := handshake.Load(); h != nil {
 			hint = *h
 		}
-		return failError(fmt.Errorf("%d of %d deliveries failed", sum.Failed(), sum.Sent), hint)
+		return failError(fmt.Errorf("%d of %d deliveries failed", sum.Failed(), sum.Sent+sum.NotReached), hint)
 	}
 	return nil
 }
 
+// loadHint is the hint for the most common failure of a load run that has
+// one: a status (401: check --secret and --scheme), or nothing reached.
+func loadHint(rep loadReport, url string) string {
+	best, bestN := "", 0
+	for k, n := range rep.Failures {
+		if s, err := strconv.Atoi(k); err == nil && n > bestN && receiverStatusHint(s) != "" {
+			best, bestN = receiverStatusHint(s), n
+		}
+	}
+	if rep.NotReached > bestN {
+		best = fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", hostOf(url))
+	}
+	return best
+}
+
 func writeLoadSummary(app *App, rep loadReport, sum delivery.Summary) {
 	pal := render.NewPalette(app.ColorOut())
-	fmt.Fprintf(app.Out, "sent %d deliveries to %s in %s: %s deliveries/s\n",
-		rep.Sent, rep.URL, render.Duration(sum.Elapsed), strconv.FormatFloat(rep.PerSecond, 'f', 1, 64))
+	if rep.Interrupted && app.OutTTY {
+		// The terminal echoed ^C where the cursor was: start afresh.
+		fmt.Fprintln(app.Out)
+	}
+	fmt.Fprintf(app.Out, "sent %d %s to %s in %s: %s deliveries/s\n", rep.Sent, plural(rep.Sent, "delivery", "deliveries"),
+		rep.URL, render.Duration(sum.Elapsed), strconv.FormatFloat(rep.PerSecond, 'f', 1, 64))
 	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  %s\t%d\n", pal.Green("2xx"), rep.OK)
 	keys := make([]string, 0, len(rep.Failures))
@@ -142,9 +172,24 @@ func writeLoadSummary(app *App, rep loadReport, sum delivery.Summary) {
 		if n, err := strconv.Atoi(k); err == nil {
 			label = delivery.StatusText(n)
 		}
-		fmt.Fprintf(tw, "  %s\t%d\n", pal.Red(label), rep.Failures[k])
+		answer := ""
+		if b := rep.FirstBodies[k]; b != "" {
+			answer = "\t" + pal.Dim("first answer: "+b)
+		}
+		fmt.Fprintf(tw, "  %s\t%d%s\n", pal.Red(label), rep.Failures[k], answer)
 	}
 	tw.Flush()
+	if rep.NotReached > 0 {
+		errs := make([]string, 0, len(rep.NotReachedErrors))
+		for e, n := range rep.NotReachedErrors {
+			errs = append(errs, fmt.Sprintf("%s: %d", e, n))
+		}
+		slices.Sort(errs)
+		fmt.Fprintf(app.Out, "%s %d (%s)\n", pal.Red("not reached:"), rep.NotReached, strings.Join(errs, ", "))
+	}
+	if rep.Sent == 0 {
+		return // nothing answered: no latency to speak of
+	}
 	l := sum.Latency
 	fmt.Fprintf(app.Out, "latency p50 %s  p90 %s  p99 %s  max %s\n",
 		render.Duration(l.P50), render.Duration(l.P90), render.Duration(l.P99), render.Duration(l.Max))

@@ -159,20 +159,25 @@ func deliveryFailure(o delivery.Outgoing, resp delivery.Response, err error, tls
 	if resp.OK() {
 		return nil
 	}
-	hint := ""
-	switch s := resp.Status; {
-	case s >= 300 && s < 400:
-		if loc := resp.Header.Get("Location"); loc != "" {
-			hint = "the receiver redirects to " + loc + "; send there instead (redirects are not followed)"
-		}
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		hint = "check that --secret and --scheme match what the receiver expects"
-	case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
-		hint = "check the path in --to"
-	case delivery.Retryable(s):
-		hint = "the receiver is busy or down; raise --retries to try longer"
+	hint := receiverStatusHint(resp.Status)
+	if loc := resp.Header.Get("Location"); loc != "" && resp.Status >= 300 && resp.Status < 400 {
+		hint = "the receiver redirects to " + loc + "; send there instead (redirects are not followed)"
 	}
 	return failError(fmt.Errorf("delivery failed%s: the receiver answered %s", after, delivery.StatusText(resp.Status)), hint)
+}
+
+// receiverStatusHint says what to check when the receiver answers status,
+// "" when there is nothing general to say.
+func receiverStatusHint(s int) string {
+	switch {
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		return "check that --secret and --scheme match what the receiver expects"
+	case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
+		return "check the path in --to"
+	case delivery.Retryable(s):
+		return "the receiver is busy or down; raise --retries to try longer"
+	}
+	return ""
 }
 
 // writeResponse prints the status line and the start of the body.

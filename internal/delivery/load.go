@@ -40,18 +40,27 @@ type Result struct {
 
 // Summary is what a load run measured.
 type Summary struct {
-	Sent     int            // deliveries attempted
+	Sent     int            // deliveries that reached the receiver (answered, or lost after sending)
 	OK       int            // answered 2xx
-	Failures map[string]int // failed deliveries by status ("503") or error ("connection refused")
-	Latency  Percentiles    // per delivery, first attempt to final answer, retries included
-	Elapsed  time.Duration  // wall time of the run
+	Failures map[string]int // failed deliveries that reached it, by status ("503") or error ("timed out waiting for the response")
+	// FirstBodies holds, for each status in Failures, the start of the
+	// first answer with that status (up to FailureExcerpt bytes).
+	FirstBodies map[string][]byte
+	// NotReached counts the deliveries that never reached the receiver
+	// (NotSent: connection refused, no such host), by error in
+	// NotReachedErrors; they are not in Sent.
+	NotReached       int
+	NotReachedErrors map[string]int
+	Latency          Percentiles   // per delivery, first attempt to final answer, retries included
+	Elapsed          time.Duration // wall time of the run
 	// InFlight counts deliveries cut short when ctx was cancelled: not in
 	// Sent, and they may or may not have reached the receiver.
 	InFlight int
 }
 
-// Failed is the number of deliveries that did not get a 2xx.
-func (s Summary) Failed() int { return s.Sent - s.OK }
+// Failed is the number of deliveries that did not get a 2xx, those that
+// never reached the receiver included.
+func (s Summary) Failed() int { return s.Sent - s.OK + s.NotReached }
 
 // PerSecond is the delivery rate over the run's wall time.
 func (s Summary) PerSecond() float64 {
@@ -96,7 +105,7 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 		next      atomic.Int64
 		mu        sync.Mutex
 		latencies = make([]time.Duration, 0, l.Count)
-		sum       = Summary{Failures: map[string]int{}}
+		sum       = Summary{Failures: map[string]int{}, FirstBodies: map[string][]byte{}, NotReachedErrors: map[string]int{}}
 		buildErr  error
 		wg        sync.WaitGroup
 	)
@@ -136,15 +145,9 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 				}
 				r := Result{Index: i, Status: resp.Status, Err: err, Latency: resp.Elapsed, Attempts: resp.Attempts}
 				mu.Lock()
-				sum.Sent++
-				latencies = append(latencies, r.Latency)
-				switch {
-				case err != nil:
-					sum.Failures[Explain(err)]++
-				case resp.OK():
-					sum.OK++
-				default:
-					sum.Failures[strconv.Itoa(resp.Status)]++
+				sum.count(r, resp.Body)
+				if r.Status != 0 || !NotSent(err) {
+					latencies = append(latencies, r.Latency)
 				}
 				mu.Unlock()
 				if l.OnResult != nil {
@@ -157,6 +160,27 @@ func RunLoad(ctx context.Context, c *http.Client, l Load) (Summary, error) {
 	sum.Elapsed = now().Sub(start)
 	sum.Latency = percentiles(latencies)
 	return sum, buildErr
+}
+
+// count adds one delivery's outcome; the caller holds the lock.
+func (s *Summary) count(r Result, body []byte) {
+	switch {
+	case r.Err != nil && NotSent(r.Err):
+		s.NotReached++
+		s.NotReachedErrors[Explain(r.Err)]++
+		return
+	case r.Err != nil:
+		s.Failures[Explain(r.Err)]++
+	case r.Status >= 200 && r.Status <= 299:
+		s.OK++
+	default:
+		key := strconv.Itoa(r.Status)
+		if _, ok := s.FirstBodies[key]; !ok {
+			s.FirstBodies[key] = body
+		}
+		s.Failures[key]++
+	}
+	s.Sent++
 }
 
 // pacer is a token bucket holding one token: deliveries start at most once

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -129,8 +130,56 @@ func TestRunLoadDeadReceiver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Sent != 5 || sum.OK != 0 || sum.Failures["connection refused"] != 5 {
+	// Nothing reached the receiver: not "sent", and counted apart.
+	if sum.Sent != 0 || sum.OK != 0 || sum.NotReached != 5 || sum.NotReachedErrors["connection refused"] != 5 || len(sum.Failures) != 0 || sum.Failed() != 5 {
 		t.Errorf("summary %+v", sum)
+	}
+}
+
+// A failure's answer says why: the first body of each failing status is
+// kept (bounded), no 2xx body is, and deliveries that never reached the
+// receiver are counted apart from those it answered.
+func TestRunLoadKeepsTheFirstAnswerOfEachFailure(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		switch n.Add(1) % 3 {
+		case 0:
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, "no signature in webhook-signature matched the configured secret(s)\n%s", strings.Repeat("x", 4<<10))
+		case 1:
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			io.WriteString(w, `{"error":"unknown event"}`)
+		default:
+			io.WriteString(w, "ok")
+		}
+	}))
+	defer srv.Close()
+	dead := "http://" + deadAddr(t) + "/"
+	build := func(i int) (Request, error) {
+		if i%4 == 3 {
+			return buildTo(dead)(i)
+		}
+		return buildTo(srv.URL)(i)
+	}
+	sum, err := RunLoad(context.Background(), NewClient(1), Load{Count: 12, Concurrency: 1, Build: build})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 9 || sum.NotReached != 3 || sum.NotReachedErrors["connection refused"] != 3 || sum.Failed() != 9-sum.OK+3 {
+		t.Errorf("summary %+v", sum)
+	}
+	if sum.OK+sum.Failures["401"]+sum.Failures["422"] != 9 || sum.Failures["401"] == 0 || sum.Failures["422"] == 0 {
+		t.Errorf("failures %v, ok %d", sum.Failures, sum.OK)
+	}
+	if b := string(sum.FirstBodies["401"]); !strings.HasPrefix(b, "no signature in webhook-signature matched") || len(b) != FailureExcerpt {
+		t.Errorf("401 body %q (%d bytes), want the start, %d bytes", b, len(b), FailureExcerpt)
+	}
+	if b := string(sum.FirstBodies["422"]); b != `{"error":"unknown event"}` {
+		t.Errorf("422 body %q", b)
+	}
+	if len(sum.FirstBodies) != 2 {
+		t.Errorf("bodies kept for %v; want the failures only", sum.FirstBodies)
 	}
 }
 

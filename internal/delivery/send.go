@@ -18,6 +18,10 @@ const (
 	DefaultMaxDelay  = 30 * time.Second
 )
 
+// FailureExcerpt is how much of a non-2xx answer a load run keeps: enough
+// for the reason a receiver gives, and it keeps none of a 2xx answer.
+const FailureExcerpt = 512
+
 // MaxResponseBody is how much of a response body Send keeps. The rest is
 // read and discarded (up to drainLimit) so the connection can be reused.
 const MaxResponseBody = 64 << 10
@@ -249,6 +253,10 @@ func (s *sender) attempt(method string, req Request, now func() time.Time, statu
 	defer res.Body.Close()
 	out := Response{Status: res.StatusCode, Reason: res.Status, Header: res.Header}
 	if statusOnly {
+		if res.Body != http.NoBody && (res.StatusCode < 200 || res.StatusCode > 299) {
+			// Keep the start of a failure's answer: it says why.
+			out.Body, _ = io.ReadAll(io.LimitReader(res.Body, FailureExcerpt))
+		}
 		// Read (bounded) and drop, so the connection goes back to the pool.
 		if res.Body != http.NoBody {
 			_, _ = io.CopyN(io.Discard, res.Body, MaxResponseBody+drainLimit)
