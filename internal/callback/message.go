@@ -98,6 +98,12 @@ func sizeErr(name string, size, limit int) error {
 // place) that must not be "fixed" by guessing.
 func ParseURL(raw string) (*url.URL, error) {
 	u, err := delivery.CheckURL(raw)
+	if withHTTP, ok := delivery.WithoutScheme(raw); err != nil && ok {
+		// Not guessed: a callback is recorded in the access request's
+		// Activity, and goes where the payload says.
+		return nil, inputErr("did you mean "+withHTTP+"? (give the scheme: a callback is never sent to a guessed URL)",
+			"invalid callback URL %q: %v", raw, err)
+	}
 	if err != nil {
 		return nil, inputErr("the callback URL looks like https://pa.example.com/webhooks/callback/ID (it is the payload's callback field; --from-payload reads it for you)",
 			"invalid callback URL %q: %v", raw, err)

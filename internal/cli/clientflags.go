@@ -121,7 +121,7 @@ func (c *clientFlags) Resolve(app *App, conns int) (*client, error) {
 		if to == "" && c.defaultTo != "" {
 			to, out.ToDefault = c.defaultTo, true
 		}
-		u, err := parseTarget(to)
+		u, err := parseTarget(app, to)
 		if err != nil {
 			return nil, err
 		}
@@ -154,10 +154,16 @@ func checkRetryFlags(retries int, timeout time.Duration) error {
 	return nil
 }
 
-// parseTarget checks --to: an absolute http(s) URL with a host.
-func parseTarget(to string) (*url.URL, error) {
+// parseTarget checks --to: an absolute http(s) URL with a host, or an
+// address without its scheme ("127.0.0.1:8080", "localhost:3000/hook"),
+// taken as http as curl takes it, which stderr says.
+func parseTarget(app *App, to string) (*url.URL, error) {
 	if to == "" {
 		return nil, usageError(errors.New("no --to URL: where should the webhook go?"), toHint)
+	}
+	if withHTTP, ok := delivery.WithoutScheme(to); ok {
+		fmt.Fprintf(app.Err, "webhook-tool: --to %s has no scheme: sending to %s, as curl would\n", to, withHTTP)
+		to = withHTTP
 	}
 	u, err := delivery.CheckURL(to)
 	if err != nil {

@@ -92,7 +92,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+	f.StringVar(&opts.Addr, "addr", listener.DefaultAddr, "listen on `HOST:PORT`, or a port alone for 127.0.0.1:PORT (port 0 picks a free one)")
 	f.StringVar(&opts.Path, "path", "/", "accept deliveries under this path `PREFIX`")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "verify signatures with this `SECRET` (repeatable, for rotation)")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "signature `SCHEME`: auto|standard|github|stripe|bearer|none")
@@ -238,9 +238,26 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 			if u, perr := url.Parse(shown); perr == nil {
 				shown = u.Redacted()
 			}
-			return listener.Config{}, usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), "give your app's full URL, e.g. http://localhost:3000/webhooks")
+			hint := "give your app's full URL, e.g. http://localhost:3000/webhooks"
+			if withHTTP, ok := delivery.WithoutScheme(opts.ForwardTo); ok {
+				hint = "did you mean --forward-to " + withHTTP + "?"
+			}
+			return listener.Config{}, usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), hint)
 		}
 	}
+	addr, err := listener.ParseAddr(opts.Addr)
+	var ae *listener.AddrError
+	if errors.As(err, &ae) {
+		hint := "give HOST:PORT, e.g. --addr " + listener.DefaultAddr + " (or a port alone: --addr 8080)"
+		if ae.Suggest != "" {
+			hint = "did you mean --addr " + ae.Suggest + "?"
+		}
+		return listener.Config{}, usageError(err, hint)
+	}
+	if addr.AllInterfaces {
+		fmt.Fprintf(app.Err, "webhook-tool: warning: --addr %s listens on every network interface: other machines can send to it (--addr 127.0.0.1:PORT keeps it on this one)\n", opts.Addr)
+	}
+	opts.Addr = addr.HostPort // "8080" is 127.0.0.1:8080 from here on
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return listener.Config{}, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -38,7 +39,7 @@ type SendOptions struct {
 
 // defaultTo is where send delivers without --to: listen's default address,
 // so the two work together with no flags.
-const defaultTo = "http://127.0.0.1:8080/"
+const defaultTo = "http://" + listener.DefaultAddr + "/"
 
 // maxConcurrency bounds --concurrency: a million workers once took 834 MB
 // and six seconds to stop, and no single sender needs more than this.
