@@ -430,8 +430,9 @@ func dig(v any, path string) (string, bool) {
 
 // testServer is a tiny receiver for scripts: it answers with the statuses
 // given in turn (the last repeats), appends each request to -record as a
-// JSON line {method, path, headers, body} and, with -callback, answers a
-// delivery's callback URL. It stops on SIGINT/SIGTERM.
+// JSON line {method, path, headers, body} (and query, when there is one)
+// and, with -callback, answers a delivery's callback URL. It stops on
+// SIGINT/SIGTERM.
 func testServer(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("testserver", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
@@ -472,7 +473,11 @@ func testServer(args []string, stderr io.Writer) int {
 		code := codes[min(n, len(codes)-1)]
 		n++
 		if out != nil {
-			line, _ := json.Marshal(map[string]any{"method": r.Method, "path": r.URL.Path, "headers": r.Header, "body": string(b)})
+			rec := map[string]any{"method": r.Method, "path": r.URL.Path, "headers": r.Header, "body": string(b)}
+			if r.URL.RawQuery != "" {
+				rec["query"] = r.URL.RawQuery
+			}
+			line, _ := json.Marshal(rec)
 			out.Write(append(line, '\n'))
 			out.Flush()
 		}

@@ -9,18 +9,24 @@ package replay
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // Options say how a record is replayed.
 type Options struct {
-	URL string // where the delivery goes
+	// URL is where the deliveries go: each to its recorded path and query
+	// below URL's path, as listen --forward-to maps them (one recorded at
+	// / goes to URL exactly).
+	URL string
 	// Secret re-signs the delivery when set; "" sends the recorded headers.
 	Secret string
 	// Secrets, when given, re-sign instead of Secret, with one signature per
@@ -61,10 +67,16 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 		secrets = []string{o.Secret}
 	}
 	resign := len(secrets) > 0
-	p := Planned{Request: delivery.Request{Method: rec.Method, URL: o.URL, Header: Headers(rec, resign), Body: body}}
+	to := listener.ForwardURL(o.URL, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
+	p := Planned{Request: delivery.Request{Method: rec.Method, URL: to, Header: Headers(rec, resign), Body: body}}
 	if resign {
 		s := ResignScheme(rec, o.Scheme)
 		now, id := time.Now, "msg_"+strings.ReplaceAll(newID(o.NewID), "-", "")
+		if own, ok := fixture.DeliveryID(body); ok {
+			// A Permission Assist delivery names itself: webhook-id is its
+			// body's id, as send signs it, so the receiver matches the two.
+			id = own
+		}
 		if o.Now != nil {
 			now = o.Now
 		}

@@ -3,6 +3,7 @@ package replay
 import (
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,7 +91,8 @@ func TestPlan(t *testing.T) {
 				t.Errorf("scheme %q resigned %v id %q; want %q %v %q", p.Scheme, p.Resigned, p.WebhookID, tt.wantScheme, tt.resigned, tt.wantID)
 			}
 			r := p.Request
-			if r.Method != "POST" || r.URL != "http://127.0.0.1:3000/hooks" || string(r.Body) != `{"a":1}` {
+			// Recorded at /pa: below --to's path, as --forward-to maps it.
+			if r.Method != "POST" || r.URL != "http://127.0.0.1:3000/hooks/pa" || string(r.Body) != `{"a":1}` {
 				t.Errorf("request %s %s %q", r.Method, r.URL, r.Body)
 			}
 			if tt.wantHeader != nil && !reflect.DeepEqual(r.Header, tt.wantHeader) {
@@ -168,6 +170,36 @@ func TestSelection(t *testing.T) {
 	for _, bad := range []string{"0", "x", "5-3", "1-", "-2", ""} {
 		if _, err := ParseSeqs([]string{bad}); err == nil || err.Error() != `bad --seq "`+bad+`"` {
 			t.Errorf("ParseSeqs(%q) = %v", bad, err)
+		}
+	}
+}
+
+// A delivery keeps its recorded path and query below --to's path; a
+// re-signed Permission Assist delivery keeps its body's id as webhook-id;
+// several secrets give one signature each, as send signs.
+func TestPlanPathIDAndSecrets(t *testing.T) {
+	pa := `{"id":"0b7e2a9c-1d4f-4e8a-9c3b-5f6a7d8e9f01","event":{"name":"AccessRequestCreated"},"callback":"http://x/cb"}`
+	for _, tc := range []struct {
+		to, path, query, wantURL string
+	}{
+		{"http://127.0.0.1:3000/webhooks", "/", "", "http://127.0.0.1:3000/webhooks"},
+		{"http://127.0.0.1:3000/webhooks", "/permit", "tenant=acme", "http://127.0.0.1:3000/webhooks/permit?tenant=acme"},
+		{"http://127.0.0.1:3000/", "/a/../../etc", "", "http://127.0.0.1:3000/etc"},
+	} {
+		rec := &record.Record{Seq: 1, Method: "POST", Path: tc.path, Query: tc.query, Body: pa,
+			Signature: &record.Signature{Scheme: "standard", Valid: true}}
+		p, err := Plan(rec, Options{URL: tc.to, Secrets: []string{secret, "whsec_c2Vjb25kIGxpc3RlbmVyIGtleQ=="}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Request.URL != tc.wantURL {
+			t.Errorf("%s + %s?%s = %s, want %s", tc.to, tc.path, tc.query, p.Request.URL, tc.wantURL)
+		}
+		if p.WebhookID != "0b7e2a9c-1d4f-4e8a-9c3b-5f6a7d8e9f01" || p.Request.Header.Get("webhook-id") != p.WebhookID {
+			t.Errorf("webhook-id %q (header %q), want the body's id", p.WebhookID, p.Request.Header.Get("webhook-id"))
+		}
+		if sig := p.Request.Header.Get("webhook-signature"); strings.Count(sig, "v1,") != 2 {
+			t.Errorf("webhook-signature %q: want one signature per secret", sig)
 		}
 	}
 }
