@@ -44,8 +44,11 @@ values are tried in turn, as during a rotation. Timestamps may be --tolerance aw
 from now in either direction (default 5m; 0 turns the check off, for old deliveries).
 
 --recorded FILE checks every delivery of an NDJSON record instead: the lines
-` + "`listen --record`" + ` writes ({"headers":{...},"body":"..."}); callbacks are skipped, and
-so is a line that is not a record (one a crash cut short), with a warning.
+` + "`listen --record`" + ` writes ({"headers":{...},"body":"..."}), each against the time it
+was received (received_at), so --tolerance applies as it did when it arrived;
+callbacks and requests listen refused before reading them (a GET answered 405)
+are skipped, and so is a line that is not a record (one a crash cut short),
+with a warning.
 A record holds no bearer secret (it is stored as Bearer ****), so a bearer
 delivery is reported "not checked", with the listener's verdict, and is not
 counted as a failure: exit 0 when every delivery that could be checked is
@@ -59,7 +62,7 @@ in the wrong encoding; the clock) and names the one that makes it match.
 		Example: `  webhook-tool verify body.json --secret "$SECRET" \
       -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' \
       -H 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' --tolerance 0
-  webhook-tool verify --recorded deliveries.ndjson --secret "$SECRET" --tolerance 0`,
+  webhook-tool verify --recorded deliveries.ndjson --secret "$SECRET"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -222,7 +225,7 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 	}
 	defer f.Close()
 	r := newRecordReader(app, f, opts.Recorded)
-	var n, bad, unchecked int
+	var n, bad, unchecked, refused int
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -239,6 +242,16 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 		if rec.Kind == record.KindCallback || rec.Kind == record.KindExec {
 			continue
 		}
+		if rec.Signature == nil && rec.Error != "" {
+			// Refused before it was read (a GET answered 405, a 404, a
+			// 413): no delivery to judge.
+			refused++
+			if opts.Output == "text" {
+				fmt.Fprintf(app.Out, "%s:%d: %s (listen answered %d: %s)\n", opts.Recorded, line,
+					render.NewPalette(app.ColorOut()).Dim("not a delivery"), rec.Status, rec.Error)
+			}
+			continue
+		}
 		h := rec.HTTPHeader()
 		body, err := rec.RawBody()
 		if err != nil {
@@ -248,7 +261,13 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 		if ok {
 			unchecked++
 		} else {
-			if v, err = verifyOne(vo, h, body); err != nil {
+			// Judged as listen judged it: against the time it arrived,
+			// not against now.
+			at := vo
+			if !rec.ReceivedAt.IsZero() {
+				at.Now = rec.ReceivedAt
+			}
+			if v, err = verifyOne(at, h, body); err != nil {
 				return err
 			}
 			n++
@@ -264,6 +283,8 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 	// secret.
 	torn := notRecordsNote(r.Skipped())
 	switch {
+	case n == 0 && unchecked == 0 && refused > 0:
+		return usageErrorf("%s holds no deliveries, only %d %s listen refused before reading%s", opts.Recorded, refused, plural(refused, "request", "requests"), torn)
 	case n == 0 && unchecked == 0:
 		return usageErrorf("%s holds no deliveries%s", opts.Recorded, torn)
 	case n == 0:
