@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,7 +53,8 @@ func newSendCmd(app *App, runF func(*SendOptions) error) *cobra.Command {
 		Use:   "send FIXTURE|FILE|- [--to URL]",
 		Short: "Send a signed sample webhook (a bundled fixture or your own payload) to a URL",
 		Long: `Send a webhook to --to: a bundled fixture (` + "`webhook-tool fixtures list`" + `), a JSON
-file, - for standard input, or --data. The payload is rendered for this delivery (a
+file, - for standard input (read too when it is a pipe and no payload is
+named), or --data. The payload is rendered for this delivery (a
 Permission Assist payload gets a fresh id, createdDate and a callback URL for that id
 under --callback-base; a Permit invite a fresh user_invite_id), --set overrides
 fields, and the result is validated before anything is sent (--no-validate skips
@@ -81,7 +84,7 @@ that is not JSON.`,
   webhook-tool send permit.create_user --to http://127.0.0.1:8080/ --scheme none --dry-run
   webhook-tool send permission_assist.access_request_approved --to http://127.0.0.1:8080/ \
       --secret "$SECRET" --count 10000 --concurrency 32 --rate 500`,
-		Args: cobra.MaximumNArgs(1),
+		Args: onePayload,
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
@@ -187,6 +190,20 @@ const (
 	maxRate = 1e6
 )
 
+// onePayload refuses more than one payload argument, in the tool's words
+// rather than cobra's ("accepts at most 1 arg(s)").
+func onePayload(_ *cobra.Command, args []string) error {
+	if len(args) <= 1 {
+		return nil
+	}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = strconv.Quote(a)
+	}
+	return usageError(fmt.Errorf("send takes one payload, got %d: %s", len(args), strings.Join(quoted, " ")),
+		"send one FIXTURE, FILE or - at a time (--count N sends it N times); quote a --set value with spaces: --set 'name=Ada Lovelace'")
+}
+
 func checkSendNumbers(opts *SendOptions) error {
 	switch {
 	case opts.Count < 1:
@@ -220,6 +237,14 @@ func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
 			return b, path, err
 		}
 		return []byte(opts.Data), "--data", nil
+	case opts.Source == "" && !app.InTTY:
+		// Piped in, as validate reads it: echo '{...}' | webhook-tool send
+		b, err := readBody(app, "-")
+		if err == nil && len(bytes.TrimSpace(b)) == 0 {
+			err = usageError(errors.New("nothing to send: standard input is empty; name a fixture, a JSON file, or pipe a payload in"),
+				"`webhook-tool fixtures list` shows the bundled fixtures")
+		}
+		return b, stdinName, err
 	case opts.Source == "":
 		return nil, "", usageError(errors.New("nothing to send: name a fixture, a JSON file, or - for standard input"),
 			"`webhook-tool fixtures list` shows the bundled fixtures")
