@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -35,6 +36,7 @@ type ListenOptions struct {
 	Status     int
 	Record     string
 	Output     string
+	Body       string
 	Schema     string
 	SchemaDirs []string
 	ForwardTo  string
@@ -74,8 +76,11 @@ POST {path}webhooks/callback/{id} stands in for Permission Assist's callback
 endpoint: 200 the first time, 409 when a callback URL is reused.
 
 --output pretty (the default on a terminal) prints a coloured summary line per
-delivery, its indented body and any validation errors; json (the default
-otherwise) prints each record line; quiet prints nothing. Diagnostics and the
+delivery, the headers that matter (delivery id, signature), its indented body
+and any validation errors, in at most 40 lines (--body compact folds what is
+nested deeper than three levels and cuts the rest; --body full shows it all,
+--body none leaves it out); json (the default otherwise) prints each record
+line, unchanged by --body; quiet prints nothing. Diagnostics and the
 summary at Ctrl-C go to stderr.` + execHelp,
 		Example: `  webhook-tool listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
@@ -101,6 +106,8 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.IntVar(&opts.Status, "status", http.StatusOK, "answer valid deliveries with this HTTP `STATUS`")
 	f.StringVar(&opts.Record, "record", "", "append every request as an NDJSON line to `FILE`")
 	addOutputFlag(cmd, &opts.Output, "", listenOutputs...)
+	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "pretty output: how much of each body to show: compact (a delivery in at most 40 lines), full or none")
+	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(bodyModes(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
@@ -207,6 +214,12 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err := checkOutput(output, listenOutputs...); err != nil {
 		return listener.Config{}, err
 	}
+	if opts.Body == "" {
+		opts.Body = string(listener.BodyCompact)
+	}
+	if !slices.Contains(bodyModes(), opts.Body) {
+		return listener.Config{}, usageError(fmt.Errorf("unknown --body %q", opts.Body), "use one of: "+strings.Join(bodyModes(), ", "))
+	}
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {
 		return listener.Config{}, usageError(err, "")
@@ -277,6 +290,7 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 		Registry:   reg,
 		Schema:     schema,
 		Output:     listener.Output(output),
+		Body:       listener.Body(opts.Body),
 		Out:        app.Out,
 		Err:        app.Err,
 		Palette:    render.NewPalette(app.ColorOut()),
@@ -407,6 +421,14 @@ func describeVerification(scheme signature.Scheme, secrets []string, dev bool) s
 		return "checked with the development secret and reported, never refused (--secret refuses bad ones with 401); scheme " + string(scheme)
 	}
 	return fmt.Sprintf("checked, scheme %s, %d %s", scheme, n, plural(n, "secret", "secrets"))
+}
+
+func bodyModes() []string {
+	out := make([]string, len(listener.BodyModes))
+	for i, m := range listener.BodyModes {
+		out[i] = string(m)
+	}
+	return out
 }
 
 func listenAddrErr(err error) error {

@@ -10,13 +10,16 @@ import (
 // prefix, keys, strings, numbers and literals coloured, in the order the
 // sender wrote them. It works on the bytes, not a decoded value, so key
 // order and number spelling are the sender's.
-func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string) {
+//
+// lim bounds it: at most lim.lines lines, and containers nested lim.depth
+// deep (0: no limit) folded ({… 7 keys}), for compact output.
+func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string, lim jsonLimits) {
 	lines := 0
 	depth := 0
 	newline := func() bool {
 		b.WriteByte('\n')
 		lines++
-		if lines >= maxBodyLines {
+		if lines >= lim.lines {
 			return false
 		}
 		b.WriteString(prefix)
@@ -41,18 +44,25 @@ func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string) 
 				i = j + 1
 				continue
 			}
+			if lim.depth > 0 && depth >= lim.depth {
+				if end := containerEnd(raw, i); end > i {
+					b.WriteString(pal.Dim(folded(raw[i:end])))
+					i = end
+					continue
+				}
+			}
 			b.WriteByte(c)
 			depth++
 			i++
 			if !newline() {
-				truncated(b, pal, len(raw)-i)
+				truncated(b, pal, len(raw)-i, lim.more)
 				return
 			}
 			continue
 		case '}', ']':
 			depth--
 			if !newline() {
-				truncated(b, pal, len(raw)-i)
+				truncated(b, pal, len(raw)-i, lim.more)
 				return
 			}
 			b.WriteByte(c)
@@ -62,7 +72,7 @@ func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string) 
 			b.WriteByte(',')
 			i++
 			if !newline() {
-				truncated(b, pal, len(raw)-i)
+				truncated(b, pal, len(raw)-i, lim.more)
 				return
 			}
 			continue

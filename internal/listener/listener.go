@@ -82,7 +82,9 @@ type Config struct {
 	// response is written. Its Mirror shows JSON output.
 	Records *record.Writer
 
-	Output  Output
+	Output Output
+	// Body is how much of each body pretty output shows ("": BodyFull).
+	Body    Body
 	Out     io.Writer // deliveries (pretty output); JSON output goes through Records' mirror
 	Err     io.Writer // diagnostics
 	Palette *render.Palette

@@ -26,6 +26,7 @@ const (
 func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 	pal := l.cfg.Palette
 	rec := &d.rec
+	start := b.Len()
 	b.WriteString(pal.Dim(rec.ReceivedAt.Format("15:04:05.000")))
 	b.WriteByte(' ')
 	b.WriteString(pal.Dim("#" + strconv.FormatInt(rec.Seq, 10)))
@@ -47,21 +48,12 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 	b.WriteByte('\n')
 
 	l.prettyNotes(b, d)
-
-	switch {
-	case len(d.body) == 0:
-		if rec.Error == "" {
-			b.WriteString("  " + pal.Dim("(empty body)") + "\n")
-		}
-	case d.isJSON:
-		writeJSON(b, pal, d.body, "  ")
-	default:
-		writeText(b, pal, d.body, "  ")
-	}
+	writeHeaders(b, pal, rec.Headers)
+	errsShown := l.prettyBody(b, start, d)
 
 	if sch := rec.Schema; sch != nil && !sch.Valid {
 		for i, e := range sch.Errors {
-			if i == maxErrorsShown {
+			if i == errsShown {
 				break
 			}
 			b.WriteString("  ")
@@ -82,7 +74,7 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 			b.WriteString(esc(e.Message))
 			b.WriteByte('\n')
 		}
-		if more := len(sch.Errors) + sch.Omitted - min(len(sch.Errors), maxErrorsShown); more > 0 {
+		if more := len(sch.Errors) + sch.Omitted - min(len(sch.Errors), errsShown); more > 0 {
 			where := "see the record"
 			if sch.Omitted > 0 {
 				where = fmt.Sprintf("the record lists the first %d", len(sch.Errors))
@@ -220,8 +212,12 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func truncated(b *bytes.Buffer, pal *render.Palette, rest int) {
-	fmt.Fprintf(b, "%s\n", pal.Dim(fmt.Sprintf("  ... %d more bytes not shown (the record has the whole body)", rest)))
+func truncated(b *bytes.Buffer, pal *render.Palette, rest int, more ...string) {
+	also := ""
+	if len(more) > 0 && more[0] != "" {
+		also = "; " + more[0]
+	}
+	fmt.Fprintf(b, "%s\n", pal.Dim(fmt.Sprintf("  ... %d more bytes not shown (the record has the whole body%s)", rest, also)))
 }
 
 // writeText shows a body that is not JSON: text line by line with control
