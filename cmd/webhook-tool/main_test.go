@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,6 +90,11 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			readme, err := filepath.Abs("../../README.md")
+			if err != nil {
+				return err
+			}
+			env.Setenv("README", readme)
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/.config")
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("NO_COLOR", "")
@@ -104,9 +110,31 @@ func TestScripts(t *testing.T) {
 			"jsonget":    cmdJSONGet,
 			"junit":      cmdJUnit,
 			"fetch":      cmdFetch,
+			"heredoc":    cmdHeredoc,
 		},
 		RequireExplicitExec: true,
 	})
+}
+
+// heredoc FILE NAME OUT: write to OUT the here-document that FILE (README.md)
+// writes to NAME with `cat > NAME <<'EOF'`, exactly as written there, so a
+// script can run the README's example as a reader would.
+func cmdHeredoc(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: heredoc FILE NAME OUT")
+	}
+	text := ts.ReadFile(args[0])
+	start := "cat > " + args[1] + " <<'EOF'\n"
+	i := strings.Index(text, start)
+	if i < 0 {
+		ts.Fatalf("%s has no %q", args[0], strings.TrimSpace(start))
+	}
+	body := text[i+len(start):]
+	j := strings.Index(body, "\nEOF\n")
+	if j < 0 {
+		ts.Fatalf("the here-document for %s in %s has no EOF line", args[1], args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(body[:j+1]), 0o644))
 }
 
 // deadport VAR: set VAR to a TCP port on 127.0.0.1 that nothing listens

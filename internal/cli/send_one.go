@@ -120,7 +120,7 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoi
 	if err == nil {
 		report.Response = &responseReport{Status: resp.Status, DurationMS: ms(resp.Duration), Body: string(resp.Body)}
 	}
-	failure := deliveryFailure(o, resp, err, c.TLS)
+	failure := deliveryFailure(o, resp, err, c)
 	if failure != nil {
 		report.Error = oneLine(failure.Error())
 	}
@@ -135,7 +135,7 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoi
 }
 
 // deliveryFailure is the error send exits with, or nil for a 2xx.
-func deliveryFailure(o delivery.Outgoing, resp delivery.Response, err error, tlsFlags ClientTLS) error {
+func deliveryFailure(o delivery.Outgoing, resp delivery.Response, err error, c *client) error {
 	after := ""
 	if resp.Attempts > 1 {
 		after = fmt.Sprintf(" after %d attempts", resp.Attempts)
@@ -147,12 +147,14 @@ func deliveryFailure(o delivery.Outgoing, resp delivery.Response, err error, tls
 		hint := ""
 		var te *delivery.TimeoutError
 		switch {
+		case delivery.NotSent(err) && c.ToDefault:
+			hint = "nothing listens at " + defaultTo + ", where send delivers without --to: start `webhook-tool listen`, or pass --to URL"
 		case delivery.NotSent(err):
 			hint = fmt.Sprintf("is the receiver running? `webhook-tool listen --addr %s` starts one", hostOf(o.Req.URL))
 		case errors.As(err, &te):
 			hint = "raise --timeout if the receiver is just slow"
 		default:
-			hint = tlsFlags.handshakeHint(err)
+			hint = c.TLS.handshakeHint(err)
 		}
 		return failError(fmt.Errorf("delivery to %s failed%s: %s", hostOf(o.Req.URL), after, delivery.Explain(err)), hint)
 	}
