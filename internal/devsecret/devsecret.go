@@ -78,8 +78,9 @@ func (s Store) Path() string { return filepath.Join(s.Dir, FileName) }
 
 // Load returns the secret, generating and saving it (mode 0600, its
 // directory 0700) when there is none yet. Two processes starting at once
-// agree on one secret: the file is created exclusively, and the loser
-// reads the winner's.
+// agree on one secret: the new secret is written in full to a temporary
+// file that is then linked into place only if no secret is there yet, so
+// the loser reads the winner's, never a half-written file.
 func (s Store) Load() (Secret, error) {
 	sec, err := s.read()
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -89,25 +90,64 @@ func (s Store) Load() (Secret, error) {
 	if err != nil {
 		return Secret{}, err
 	}
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return Secret{}, fmt.Errorf("cannot create %s for the development secret: %w", s.Dir, unwrap(err))
+	tmp, err := s.writeTemp(value)
+	if err != nil {
+		return Secret{}, err
 	}
-	f, err := os.OpenFile(s.Path(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	defer os.Remove(tmp)
+	err = os.Link(tmp, s.Path())
 	if errors.Is(err, fs.ErrExist) {
-		return s.read()
+		return s.read() // another process was first
+	}
+	if err != nil {
+		// No hard links here (some file systems): create it exclusively.
+		if err = createExclusive(s.Path(), value); errors.Is(err, fs.ErrExist) {
+			return s.read()
+		}
 	}
 	if err != nil {
 		return Secret{}, fmt.Errorf("cannot create the development secret %s: %w", s.Path(), unwrap(err))
+	}
+	return Secret{Value: value, Path: s.Path(), Created: true}, nil
+}
+
+// writeTemp writes value to a new temporary file (0600) beside the secret
+// and returns its name.
+func (s Store) writeTemp(value string) (string, error) {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot create %s for the development secret: %w", s.Dir, unwrap(err))
+	}
+	tmp, err := os.CreateTemp(s.Dir, FileName+".*")
+	if err != nil {
+		return "", fmt.Errorf("cannot write a development secret in %s: %w", s.Dir, unwrap(err))
+	}
+	_, werr := tmp.WriteString(value + "\n")
+	if err := tmp.Chmod(0o600); werr == nil && err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		werr = err // CreateTemp makes it 0600 already; this says so for the reader
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("cannot write a development secret in %s: %w", s.Dir, unwrap(werr))
+	}
+	return tmp.Name(), nil
+}
+
+func createExclusive(path, value string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
 	}
 	_, werr := f.WriteString(value + "\n")
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
 	if werr != nil {
-		os.Remove(s.Path()) // a half-written secret would be read back as corrupt
-		return Secret{}, fmt.Errorf("cannot write the development secret %s: %w", s.Path(), unwrap(werr))
+		os.Remove(path)
 	}
-	return Secret{Value: value, Path: s.Path(), Created: true}, nil
+	return werr
 }
 
 // Rotate replaces the secret with a new one and returns it. The file is
@@ -117,28 +157,13 @@ func (s Store) Rotate() (Secret, error) {
 	if err != nil {
 		return Secret{}, err
 	}
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return Secret{}, fmt.Errorf("cannot create %s for the development secret: %w", s.Dir, unwrap(err))
-	}
-	tmp, err := os.CreateTemp(s.Dir, FileName+".*")
+	tmp, err := s.writeTemp(value)
 	if err != nil {
-		return Secret{}, fmt.Errorf("cannot write a new development secret in %s: %w", s.Dir, unwrap(err))
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	// CreateTemp makes the file 0600 already; say so for the reader.
-	if err := tmp.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		tmp.Close()
 		return Secret{}, err
 	}
-	_, werr := tmp.WriteString(value + "\n")
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), s.Path())
-	}
-	if werr != nil {
-		return Secret{}, fmt.Errorf("cannot write the development secret %s: %w", s.Path(), unwrap(werr))
+	defer os.Remove(tmp) // after the rename, a no-op
+	if err := os.Rename(tmp, s.Path()); err != nil {
+		return Secret{}, fmt.Errorf("cannot write the development secret %s: %w", s.Path(), unwrap(err))
 	}
 	return Secret{Value: value, Path: s.Path(), Created: true}, nil
 }

@@ -62,6 +62,9 @@ func TestLoadGeneratesOnceWithMode0600(t *testing.T) {
 	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
 		t.Errorf("directory mode %v, want 0700", st.Mode().Perm())
 	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("Load left files behind: %v", ents)
+	}
 	// Again: the same secret, not a new one.
 	again, err := Store{Dir: dir}.Load()
 	if err != nil || again.Value != first.Value || again.Created {
@@ -69,6 +72,8 @@ func TestLoadGeneratesOnceWithMode0600(t *testing.T) {
 	}
 }
 
+// Processes starting together (listen and send at once) agree on one
+// secret, and none reads a half-written file.
 func TestLoadConcurrentAgree(t *testing.T) {
 	dir := t.TempDir()
 	var wg sync.WaitGroup
