@@ -405,32 +405,6 @@ func checkListenSecrets(scheme signature.Scheme, secrets []string) error {
 	return nil
 }
 
-func describeVerification(scheme signature.Scheme, secrets []string, dev bool) string {
-	n := 0
-	for _, s := range secrets {
-		if s != "" {
-			n++
-		}
-	}
-	switch {
-	case scheme == signature.None:
-		return "none expected (--scheme none)"
-	case n == 0:
-		return "reported, not checked (no --secret); scheme " + string(scheme)
-	case dev:
-		return "checked with the development secret and reported, never refused (--secret refuses bad ones with 401); scheme " + string(scheme)
-	}
-	return fmt.Sprintf("checked, scheme %s, %d %s", scheme, n, plural(n, "secret", "secrets"))
-}
-
-func bodyModes() []string {
-	out := make([]string, len(listener.BodyModes))
-	for i, m := range listener.BodyModes {
-		out[i] = string(m)
-	}
-	return out
-}
-
 func listenAddrErr(err error) error {
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Err != nil {

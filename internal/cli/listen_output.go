@@ -8,6 +8,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefix, addr string, cert *listener.ServerCert, ui string) {
@@ -95,4 +96,31 @@ func printListenSummary(app *App, opts *ListenOptions, st listener.Stats, droppe
 		fmt.Fprintf(app.Err, "; exec: %s", execSummary(st.Exec))
 	}
 	fmt.Fprintln(app.Err)
+}
+
+func describeVerification(scheme signature.Scheme, secrets []string, dev bool) string {
+	n := 0
+	for _, s := range secrets {
+		if s != "" {
+			n++
+		}
+	}
+	switch {
+	case scheme == signature.None:
+		return "none expected (--scheme none)"
+	case n == 0:
+		return "reported, not checked (no --secret); scheme " + string(scheme)
+	case dev:
+		return "checked with the development secret and reported, never refused (--secret refuses bad ones with 401); scheme " + string(scheme)
+	}
+	return fmt.Sprintf("checked, scheme %s, %d %s", scheme, n, plural(n, "secret", "secrets"))
+}
+
+// bodyModes are the values of --body.
+func bodyModes() []string {
+	out := make([]string, len(listener.BodyModes))
+	for i, m := range listener.BodyModes {
+		out[i] = string(m)
+	}
+	return out
 }

@@ -86,11 +86,7 @@ func (s Store) Load() (Secret, error) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return sec, err
 	}
-	value, err := s.generate()
-	if err != nil {
-		return Secret{}, err
-	}
-	tmp, err := s.writeTemp(value)
+	value, tmp, err := s.fresh()
 	if err != nil {
 		return Secret{}, err
 	}
@@ -109,6 +105,16 @@ func (s Store) Load() (Secret, error) {
 		return Secret{}, fmt.Errorf("cannot create the development secret %s: %w", s.Path(), unwrap(err))
 	}
 	return Secret{Value: value, Path: s.Path(), Created: true}, nil
+}
+
+// fresh generates a new secret and writes it to a temporary file beside
+// the secret's, returning both.
+func (s Store) fresh() (value, tmp string, err error) {
+	if value, err = s.generate(); err != nil {
+		return "", "", err
+	}
+	tmp, err = s.writeTemp(value)
+	return value, tmp, err
 }
 
 // writeTemp writes value to a new temporary file (0600) beside the secret
@@ -153,11 +159,7 @@ func createExclusive(path, value string) error {
 // Rotate replaces the secret with a new one and returns it. The file is
 // replaced in one rename, so a reader sees the old secret or the new one.
 func (s Store) Rotate() (Secret, error) {
-	value, err := s.generate()
-	if err != nil {
-		return Secret{}, err
-	}
-	tmp, err := s.writeTemp(value)
+	value, tmp, err := s.fresh()
 	if err != nil {
 		return Secret{}, err
 	}
