@@ -104,6 +104,22 @@ func unknownCommandError(parent *cobra.Command, name string) error {
 	return usageError(errors.New(what), hint)
 }
 
+// closestFlag is the flag of cmd that pflag's "unknown flag: --scheem"
+// probably meant, or "".
+func closestFlag(cmd *cobra.Command, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok || name == "" {
+		return ""
+	}
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	return suggest.Closest(name, names)
+}
+
 // configuredFlagIn returns where the value came from when err complains
 // about a --flag that the environment or the config file set, so "invalid
 // --count -5" says where the -5 is; "" otherwise.
@@ -174,7 +190,11 @@ and posts plain-text callbacks. No account, no cloud.`,
 				err = fmt.Errorf("invalid value %q for --%s: want %s", ive.GetValue(), ive.GetFlag().Name, want)
 			}
 		}
-		return usageError(err, fmt.Sprintf("run `%s --help` to see its flags", cmd.CommandPath()))
+		hint := fmt.Sprintf("run `%s --help` to see its flags", cmd.CommandPath())
+		if m := closestFlag(cmd, err); m != "" {
+			hint = "did you mean --" + m + "?"
+		}
+		return usageError(err, hint)
 	})
 
 	root.AddCommand(
