@@ -662,10 +662,12 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 		}
 	}
 
-	if !rec.Signature.Valid && rec.Signature.Kind != record.Unchecked {
+	if !rec.Signature.Valid && rec.Signature.Kind != record.Unchecked && !l.cfg.ReportOnly {
 		// It is answered 401 whatever it holds, and validating a body
 		// nobody vouches for is work anyone can ask of the listener at
 		// will (one built to fail costs seconds and hundreds of MB).
+		// Report-only (the development secret) validates it, as it does
+		// an unsigned one: it is answered as one.
 		rec.Schema = record.NotChecked("not validated: the signature did not verify")
 		f, ok := payload.Peek(d.body)
 		d.isJSON = ok || json.Valid(d.body)

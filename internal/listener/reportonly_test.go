@@ -41,6 +41,10 @@ func TestReportOnlyVerifiesButNeverRefuses(t *testing.T) {
 		if r["status"] != float64(200) {
 			t.Errorf("record %d status = %v", i+1, r["status"])
 		}
+		// Answered as a delivery, so validated as one, a bad signature too.
+		if dig(r, "schema.valid") != true || dig(r, "schema.name") != "permission_assist.access_request" {
+			t.Errorf("record %d schema = %v", i+1, r["schema"])
+		}
 	}
 	for _, want := range []string{"signature valid (standard)", "signature INVALID (standard, not enforced)", "unsigned"} {
 		if !strings.Contains(out, want) {
