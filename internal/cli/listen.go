@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -214,11 +213,8 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err := checkOutput(output, listenOutputs...); err != nil {
 		return listener.Config{}, err
 	}
-	if opts.Body == "" {
-		opts.Body = string(listener.BodyCompact)
-	}
-	if !slices.Contains(bodyModes(), opts.Body) {
-		return listener.Config{}, usageError(fmt.Errorf("unknown --body %q", opts.Body), "use one of: "+strings.Join(bodyModes(), ", "))
+	if err := checkListenShape(app, opts); err != nil {
+		return listener.Config{}, err
 	}
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {
@@ -258,24 +254,11 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 			return listener.Config{}, usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), hint)
 		}
 	}
-	addr, err := listener.ParseAddr(opts.Addr)
-	var ae *listener.AddrError
-	if errors.As(err, &ae) {
-		hint := "give HOST:PORT, e.g. --addr " + listener.DefaultAddr + " (or a port alone: --addr 8080)"
-		if ae.Suggest != "" {
-			hint = "did you mean --addr " + ae.Suggest + "?"
-		}
-		return listener.Config{}, usageError(err, hint)
-	}
-	if addr.AllInterfaces {
-		fmt.Fprintf(app.Err, "webhook-tool: warning: --addr %s listens on every network interface: other machines can send to it (--addr 127.0.0.1:PORT keeps it on this one)\n", opts.Addr)
-	}
-	opts.Addr = addr.HostPort // "8080" is 127.0.0.1:8080 from here on
 	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return listener.Config{}, err
 	}
-	execCfg, err := execConfig(app, &opts.Exec, reg, scheme, opts.Secrets)
+	execCfg, err := execConfig(app, &opts.Exec, reg, scheme, secrets)
 	if err != nil {
 		return listener.Config{}, err
 	}
