@@ -9,20 +9,20 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-// newReplayer is the page's Replay: re-signed with the first of secrets
+// newReplayer is the page's Replay: re-signed with secrets, one signature
+// per secret where the scheme carries several, as replay and send sign
 // (none: the recorded headers go as they were), in scheme (auto: as
 // recorded), one retry, as replay does it.
 func newReplayer(app *App, secrets []string, scheme signature.Scheme) *inspect.ReplaySender {
-	secret := ""
+	var given []string
 	for _, s := range secrets {
 		if s != "" {
-			secret = s
-			break
+			given = append(given, s)
 		}
 	}
 	return &inspect.ReplaySender{
 		Client:  delivery.NewClient(1),
 		Policy:  delivery.Policy{Retries: 1, Timeout: 10 * time.Second, Now: app.Now},
-		Options: replay.Options{Secret: secret, Scheme: scheme, Now: app.Now, NewID: app.newID},
+		Options: replay.Options{Secrets: given, Scheme: scheme, Now: app.Now, NewID: app.newID},
 	}
 }
