@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -349,41 +348,6 @@ func listenExit(app *App, serveErr error, st listener.Stats) error {
 		return failError(fmt.Errorf("%d %s could not be recorded and %s answered 500", st.RecordFailures,
 			plural(int(st.RecordFailures), "request", "requests"), plural(int(st.RecordFailures), "was", "were")),
 			"check the disk and the --record file")
-	}
-	return nil
-}
-
-// checkListenSecrets rejects combinations that could never verify anything,
-// and secrets the scheme cannot use, before the first delivery arrives.
-func checkListenSecrets(scheme signature.Scheme, secrets []string) error {
-	var nonEmpty []string
-	for _, s := range secrets {
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
-		}
-	}
-	switch {
-	case scheme == signature.None && len(nonEmpty) > 0:
-		return usageErrorf("--scheme none checks no signature, yet a --secret is given: drop --secret, or choose the sender's scheme (or auto)")
-	case scheme != signature.None && scheme != signature.Auto && len(nonEmpty) == 0:
-		return usageError(fmt.Errorf("--scheme %s needs a --secret to verify with", scheme),
-			"pass --secret (or WEBHOOK_TOOL_SECRET), or use --scheme auto to only report signatures")
-	}
-	for i, s := range nonEmpty {
-		check := scheme
-		if scheme == signature.Auto {
-			if !strings.HasPrefix(s, "whsec_") {
-				continue
-			}
-			check = signature.Standard
-		}
-		if err := signature.CheckSecret(check, s); err != nil {
-			label := "--secret"
-			if len(nonEmpty) > 1 {
-				label = fmt.Sprintf("--secret %d of %d", i+1, len(nonEmpty))
-			}
-			return usageError(fmt.Errorf("%s: %w", label, err), "")
-		}
 	}
 	return nil
 }
