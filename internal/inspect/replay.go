@@ -33,7 +33,7 @@ func (p *ReplaySender) Replay(ctx context.Context, rec *record.Record, to string
 		return Outcome{}, err
 	}
 	resp, err := delivery.Send(ctx, p.Client, plan.Request, p.Policy, nil)
-	out := Outcome{Seq: rec.Seq, Method: plan.Request.Method, URL: to, WebhookID: plan.WebhookID,
+	out := Outcome{Seq: rec.Seq, Method: plan.Request.Method, URL: plan.Request.URL, WebhookID: plan.WebhookID,
 		Scheme: plan.Scheme, Resigned: plan.Resigned, Status: resp.Status, Attempts: resp.Attempts,
 		DurationMS: float64(resp.Duration.Microseconds()) / 1000, Body: render.Excerpt(resp.Body, 5, 512)}
 	out.OK = err == nil && resp.OK()
