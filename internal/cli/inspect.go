@@ -66,7 +66,7 @@ recorded headers are sent as they were.`,
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the page on `HOST:PORT`")
 	f.BoolVar(&opts.Follow, "follow", false, "show record lines appended to the file later")
 	f.StringVar(&opts.To, "to", "", "the page's default Replay target `URL`")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign replays with `SECRET` (the first is used)")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign replays with `SECRET` (repeatable: signed with each, as send does)")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "re-sign in `SCHEME`: auto (as recorded)|standard|github|stripe|bearer")
 	_ = cmd.MarkFlagFilename("", "ndjson", "jsonl", "json")
 	return cmd

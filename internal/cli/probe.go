@@ -83,7 +83,7 @@ receiver could not be reached; 2 for usage errors.`,
 	})
 	f.StringVar(&opts.Family, "family", "", "send every bundled fixture of this `FAMILY`: "+strings.Join(probeFamilies, "|"))
 	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this bundled fixture `NAME` (repeatable)")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (the first is used)")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance; stale and future are signed twice as far off")
 	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this")
