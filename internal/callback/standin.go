@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,13 @@ import (
 // Path is the path of a Permission Assist callback URL up to the delivery
 // id: https://pa.example.com/webhooks/callback/{id}.
 const Path = "/webhooks/callback/"
+
+// BaseFor is the callback base of a delivery sent to target when no other
+// is given: target's origin + Path, where the listener's stand-in answers
+// (send and scenario default --callback-base to it).
+func BaseFor(target *url.URL) string {
+	return target.Scheme + "://" + target.Host + Path
+}
 
 // IDFromPath returns the delivery id of the callback URL path p under base
 // (a path ending in "/", "/" for the root): base + "webhooks/callback/" and

@@ -6,12 +6,33 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
+
+func TestBaseFor(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:8080/webhooks?x=1": "http://127.0.0.1:8080/webhooks/callback/",
+		"https://app.example.com/a/b/":       "https://app.example.com/webhooks/callback/",
+		"http://[::1]:9000":                  "http://[::1]:9000/webhooks/callback/",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := BaseFor(u)
+		if got != want {
+			t.Errorf("BaseFor(%s) = %q, want %q", in, got, want)
+		}
+		if id, ok := IDFromPath(strings.TrimPrefix(got, u.Scheme+"://"+u.Host)+"d1", "/"); !ok || id != "d1" {
+			t.Errorf("the listener does not take %sd1 as a callback URL (%q, %v)", got, id, ok)
+		}
+	}
+}
 
 func TestIDFromPath(t *testing.T) {
 	cases := []struct {

@@ -290,7 +290,7 @@ func attemptText(a delivery.Attempt) string {
 // expects a callback (relaying to --callback-base when there is one), and
 // returns the callback base the payloads get.
 func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client) (*callback.Server, string, error) {
-	def := c.URL.Scheme + "://" + c.URL.Host + callback.Path
+	def := callback.BaseFor(c.URL)
 	var waits []string
 	for _, s := range sc.Steps {
 		if s.Expect.Callback {

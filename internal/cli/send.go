@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
@@ -147,7 +148,7 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	}
 	base := opts.CallbackBase
 	if base == "" {
-		base = c.URL.Scheme + "://" + c.URL.Host + "/webhooks/callback/"
+		base = callback.BaseFor(c.URL)
 	}
 	tmpl, err := delivery.NewTemplate(raw, delivery.TemplateOptions{
 		Now: app.Now(), CallbackBase: base, Sets: opts.Sets, AsIs: opts.NoValidate, NewID: app.newID,
