@@ -3,14 +3,13 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/fixtures"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // Info names a bundled scenario.
@@ -74,9 +73,15 @@ func Open(nameOrPath string) (*Scenario, error) {
 	if slices.Contains(Names(), nameOrPath) {
 		return Bundled(nameOrPath)
 	}
-	data, err := readLimited(nameOrPath, MaxFileSize)
+	data, err := input.ReadFile(nameOrPath, MaxFileSize)
 	if err == nil {
 		return Parse(data, nameOrPath, filepath.Dir(nameOrPath))
+	}
+	if tooLarge := (*input.TooLargeError)(nil); errors.As(err, &tooLarge) {
+		return nil, &Error{Source: nameOrPath, Msg: fmt.Sprintf("the file is larger than a scenario file may be (%d KiB)", tooLarge.Limit>>10)}
+	}
+	if errors.Is(err, input.ErrIsDirectory) {
+		return nil, &Error{Source: nameOrPath, Msg: "cannot read the file: " + err.Error()}
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist) {
@@ -105,18 +110,4 @@ func (e *UnknownError) Hint() string {
 		}
 	}
 	return "give a scenario file's path or one of: " + strings.Join(e.Known, ", ")
-}
-
-// readLimited reads the file at path, but no more than one byte over limit
-// (Parse refuses that), so a huge file or a device is never read whole.
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
-	}
-	return io.ReadAll(io.LimitReader(f, limit+1))
 }

@@ -138,6 +138,15 @@ func TestPrepareErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "list.json"), []byte(`[1, 2]`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Mkdir(filepath.Join(dir, "folder.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "huge.json"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filepath.Join(dir, "huge.json"), MaxPayloadSize+1); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, file string
 		line       int
@@ -149,6 +158,10 @@ func TestPrepareErrors(t *testing.T) {
 			7, "index 3 out of range at event.request.target.privileges[3]"},
 		{"missing file", "steps:\n  - name: a\n    file: nowhere.json\n",
 			3, `step "a": cannot read ` + filepath.Join(dir, "nowhere.json") + ": no such file or directory"},
+		{"file is a directory", "steps:\n  - name: a\n    file: folder.json\n",
+			3, `step "a": cannot read ` + filepath.Join(dir, "folder.json") + ": is a directory"},
+		{"file too large", "steps:\n  - name: a\n    file: huge.json\n",
+			3, `step "a": cannot read ` + filepath.Join(dir, "huge.json") + ": larger than 16 MiB"},
 		{"file not an object", "steps:\n  - name: a\n    file: list.json\n",
 			3, `step "a": list.json: not a JSON object`},
 		{"set that cannot apply", "steps:\n  - name: a\n    fixture: permit.create_user\n    set:\n      email.domain: x\n",
@@ -271,6 +284,19 @@ func TestOpen(t *testing.T) {
 	os.WriteFile(p, []byte("steps:\n  - name: a\n    fixture: permit.create_user\n"), 0o644)
 	if sc, err := Open(p); err != nil || sc.Dir != dir || sc.Source != p {
 		t.Errorf("Open(file) = %+v, %v", sc, err)
+	}
+	if _, err := Open(dir); !errors.As(err, &se) || se.Source != dir || se.Msg != "cannot read the file: is a directory" {
+		t.Errorf("Open(directory) = %v", err)
+	}
+	huge := filepath.Join(dir, "huge.yaml")
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(huge); !errors.As(err, &se) || se.Source != huge || se.Msg != "the file is larger than a scenario file may be (1024 KiB)" {
+		t.Errorf("Open(too large) = %v", err)
 	}
 	if _, err := BundledSource("nope"); !errors.As(err, &ue) {
 		t.Errorf("BundledSource(nope) = %v", err)

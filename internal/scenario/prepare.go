@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // PrepareOptions controls how Prepare renders a scenario.
@@ -216,9 +217,9 @@ func permitKind(body []byte) string {
 const MaxPayloadSize = 16 << 20
 
 func readPayload(path string) ([]byte, error) {
-	b, err := readLimited(path, MaxPayloadSize)
-	if err == nil && len(b) > MaxPayloadSize {
-		return nil, fmt.Errorf("larger than %d MiB", MaxPayloadSize>>20)
+	b, err := input.ReadFile(path, MaxPayloadSize)
+	if tooLarge := (*input.TooLargeError)(nil); errors.As(err, &tooLarge) {
+		return nil, fmt.Errorf("larger than %d MiB", tooLarge.Limit>>20)
 	}
 	return b, err
 }
