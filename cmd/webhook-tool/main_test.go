@@ -111,6 +111,7 @@ func TestScripts(t *testing.T) {
 			"junit":      cmdJUnit,
 			"fetch":      cmdFetch,
 			"heredoc":    cmdHeredoc,
+			"gone":       cmdGone,
 		},
 		RequireExplicitExec: true,
 	})
@@ -135,6 +136,25 @@ func cmdHeredoc(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the here-document for %s in %s has no EOF line", args[1], args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(body[:j+1]), 0o644))
+}
+
+// gone PID: the process PID has ended: there is none, or it is a zombie
+// left for an init that does not reap (as in some containers).
+func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: gone PID")
+	}
+	pid, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	gone := true
+	if p, err := os.FindProcess(pid); err == nil && p.Signal(syscall.Signal(0)) == nil {
+		stat, _ := os.ReadFile("/proc/" + args[0] + "/stat")
+		i := bytes.LastIndexByte(stat, ')')
+		gone = i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+	}
+	if gone == neg {
+		ts.Fatalf("process %d: gone %v", pid, gone)
+	}
 }
 
 // deadport VAR: set VAR to a TCP port on 127.0.0.1 that nothing listens

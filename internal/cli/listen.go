@@ -144,6 +144,9 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	}
 	defer closeRecords()
 	cfg.Records = records
+	// A second Ctrl-C cuts the drain short, the --exec commands killed
+	// first, rather than ending the process with them still running.
+	cfg.Quit = quitContext(ctx)
 	l, err := listener.New(cfg)
 	if err != nil {
 		return failError(err, "")
@@ -169,7 +172,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 		select {
 		case <-ctx.Done():
 			flushBy = time.Now().Add(listenDrain)
-			// A second Ctrl-C now ends the process at once (Main); what
+			// A second Ctrl-C now ends the drain at once (cfg.Quit); what
 			// was answered is already recorded.
 			fmt.Fprintln(app.Err, "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
 		case <-served:
@@ -334,7 +337,10 @@ func openRecords(app *App, opts *ListenOptions, output listener.Output, out io.W
 
 // listenExit is listen's exit status once the listener has stopped.
 func listenExit(app *App, serveErr error, st listener.Stats) error {
-	if errors.Is(serveErr, context.DeadlineExceeded) {
+	if errors.Is(serveErr, context.Canceled) {
+		// The second Ctrl-C: as at the drain limit, but now.
+		fmt.Fprintln(app.Err, "webhook-tool: warning: told to quit: the connections still open were closed (their requests recorded, see the summary)")
+	} else if errors.Is(serveErr, context.DeadlineExceeded) {
 		// Not a failure of listen's: the connections still open after the
 		// drain limit were closed, and every request that had reached the
 		// handler is recorded (one whose body never finished as 503). The

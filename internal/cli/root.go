@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -27,15 +25,15 @@ import (
 // exit code. It owns the process's one signal context: the first Ctrl-C (or
 // SIGTERM) cancels the context every command runs under, so a command stops
 // cleanly and reports; after it the default handling is back, and a second
-// Ctrl-C ends the process at once.
+// Ctrl-C ends the process at once, unless the command has taken the second
+// one over to end what it started first (signals.go).
 func Main() int { return MainApp(NewApp(), os.Args[1:]) }
 
 // MainApp is Main with the app and arguments given, for a test harness
 // that runs the real entry point over streams of its own.
 func MainApp(app *App, args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifySignals(context.Background())
 	defer stop()
-	context.AfterFunc(ctx, stop)
 	return RunContext(ctx, app, args)
 }
 

@@ -234,6 +234,8 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 		e.Error = "could not start: " + l.masker.maskText(res.Err.Error())
 	case res.TimedOut:
 		e.Error = fmt.Sprintf("timed out after %s: killed with its process group", l.cfg.Exec.Timeout)
+	case res.Killed && l.quit().Err() != nil:
+		e.Error = "was still running when listen was told to quit (a second Ctrl-C): killed with its process group"
 	case res.Killed:
 		e.Error = fmt.Sprintf("was still running after the %s drain limit at shutdown: killed with its process group", l.cfg.ShutdownTimeout)
 	case res.ExitCode != 0:

@@ -99,6 +99,11 @@ type Config struct {
 
 	// Exec, when set, runs a command for each accepted delivery (exec.go).
 	Exec *ExecConfig
+	// Quit, when done, cuts the shutdown short (listen's second Ctrl-C):
+	// the connections still open are closed and the --exec commands still
+	// running are killed with their process groups, at once rather than at
+	// ShutdownTimeout. nil: never.
+	Quit context.Context
 
 	// MaxConns is the most connections served at once (0: DefaultMaxConns,
 	// lowered to fit the descriptor limit); MaxBodyInFlight the most body
@@ -309,7 +314,8 @@ func (l *Listener) Stats() Stats {
 // With Config.Exec, ctx being done also stops taking commands (a delivery
 // that would run one is answered 503); the commands already taken run
 // within the same ShutdownTimeout, and those still running then are killed.
-// Every run is recorded before Serve returns.
+// Every run is recorded before Serve returns. Config.Quit being done ends
+// that wait at once, and Serve returns context.Canceled.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler: l,
@@ -343,7 +349,7 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		srv.Close()
 	case <-ctx.Done():
 		l.stopExec()
-		sctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+		sctx, cancel := context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
 		defer cancel()
 		err = srv.Shutdown(sctx)
 		if err != nil {
@@ -358,11 +364,19 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	l.busy.wait()
 	if drain == nil {
 		var cancel context.CancelFunc
-		drain, cancel = context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+		drain, cancel = context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
 		defer cancel()
 	}
 	l.waitExec(drain)
 	return err
+}
+
+// quit is Config.Quit, or a context never done.
+func (l *Listener) quit() context.Context {
+	if l.cfg.Quit != nil {
+		return l.cfg.Quit
+	}
+	return context.Background()
 }
 
 // connState counts a connection from its first state to its last.

@@ -1,0 +1,147 @@
+//go:build unix
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
+)
+
+// TestSecondSignalQuitsAClaimingCommand: with Main's signal handling the
+// first SIGINT cancels the command's context and, when the command has
+// claimed the second (listen does), the second cancels its quit context
+// instead of ending the process, which would leave listen --exec's
+// commands running in their own process groups.
+func TestSecondSignalQuitsAClaimingCommand(t *testing.T) {
+	ctx, stop := notifySignals(context.Background())
+	defer stop()
+	q := quitContext(ctx)
+	self := os.Getpid()
+	if err := syscall.Kill(self, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	if q.Err() != nil {
+		t.Fatal("the first Ctrl-C cancelled the quit context too")
+	}
+	if err := syscall.Kill(self, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-q.Done() // without the claim, the default handling would end the test binary here
+}
+
+// TestListenQuitKillsRunningCommands: a second Ctrl-C during the drain
+// ends listen at once, and a command still running is killed with its
+// process group first (the sleep it started too), and recorded so. Before,
+// the second Ctrl-C ended the process and left the command running.
+func TestListenQuitKillsRunningCommands(t *testing.T) {
+	defer func(d time.Duration) { listenDrain = d }(listenDrain)
+	listenDrain = time.Hour // only the quit can end the drain
+	dir := t.TempDir()
+	recPath := filepath.Join(dir, "rec.ndjson")
+	pidFile := filepath.Join(dir, "grandchild")
+	var out, errb lockedBuffer
+	app := &App{
+		Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb},
+		Getenv: func(k string) string {
+			if k == "GOGC" || k == "GOMEMLIMIT" {
+				return "set" // leave the test process's GC alone
+			}
+			return ""
+		},
+		Now: time.Now,
+	}
+	hard, quitNow := context.WithCancel(context.Background())
+	defer quitNow()
+	ctx, interrupt := context.WithCancel(context.WithValue(context.Background(), quitKey{}, &quit{ctx: hard}))
+	defer interrupt()
+	cmd := "sleep 300 & echo $! > '" + pidFile + ".tmp'; mv '" + pidFile + ".tmp' '" + pidFile + "'; wait"
+	done := make(chan error, 1)
+	go func() {
+		done <- listenRun(ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "none",
+			MaxBody: "1MiB", Status: 200, Record: recPath, Output: "quiet", Tolerance: 5 * time.Minute,
+			Exec: ExecOptions{Command: execCommand{value: cmd, set: true}, Concurrency: 1}})
+	}()
+
+	addrRE := regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)/`)
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(5 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(errb.String()); m != nil {
+			addr = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("listen did not start:\n%s", errb.String())
+		}
+	}
+	body, err := fixture.Load("permit.access_request")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post("http://"+addr+"/", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var pid int
+	for deadline := time.Now().Add(10 * time.Second); pid == 0; time.Sleep(5 * time.Millisecond) {
+		if raw, err := os.ReadFile(pidFile); err == nil {
+			if pid, err = strconv.Atoi(strings.TrimSpace(string(raw))); err != nil {
+				t.Fatal(err)
+			}
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the command did not start:\n%s", errb.String())
+		}
+	}
+	defer syscall.Kill(pid, syscall.SIGKILL) // whatever happens
+
+	interrupt() // the first Ctrl-C: the drain (an hour) begins
+	quitNow()   // the second
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("listen returned %v\n%s", err, errb.String())
+		}
+	case <-time.After(time.Minute): // the drain is an hour: only the quit ends it
+		t.Fatalf("listen did not quit at the second Ctrl-C:\n%s", errb.String())
+	}
+	if !processGone(pid) {
+		t.Errorf("the command's child %d is still running after listen quit", pid)
+	}
+	rec, err := os.ReadFile(recPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rec), `"kind":"exec"`) || !strings.Contains(string(rec), "told to quit (a second Ctrl-C): killed with its process group") {
+		t.Errorf("the run is not recorded as killed at the quit:\n%s", rec)
+	}
+	if !strings.Contains(errb.String(), "1 killed at shutdown") {
+		t.Errorf("the summary does not count the kill:\n%s", errb.String())
+	}
+}
+
+// processGone reports whether pid has ended: no such process, or a zombie
+// left for an init that does not reap (as in some containers).
+func processGone(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	if errors.Is(err, syscall.ESRCH) {
+		return true
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
+}
