@@ -47,8 +47,8 @@ Edit and send, Copy as curl and Diff. --follow shows lines appended later.
 
 The page is at --ui (default 127.0.0.1:4040, or the next free port up to
 4049). It answers only this machine unless --ui names another address.
-Replay re-signs with --secret, as ` + "`webhook-tool replay`" + ` does; without one the
-recorded headers are sent as they were.`,
+Replay re-signs with --secret, as ` + "`webhook-tool replay`" + ` does; without one
+with the development secret (` + "`webhook-tool secret`" + `).`,
 		Example: `  webhook-tool inspect deliveries.ndjson
   webhook-tool inspect deliveries.ndjson --follow --ui 127.0.0.1:5050
   webhook-tool inspect ci-run.ndjson --to http://localhost:3000/webhooks --secret "$WEBHOOK_SECRET"`,
@@ -85,10 +85,15 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 		return usageError(fmt.Errorf("cannot inspect %s: %w", opts.File, unwrapPathErr(err)), "inspect reads the file `listen --record` writes")
 	}
 	defer store.Close()
+	// As replay signs: the given secrets, else the development secret.
+	secrets, _, err := secretsFor(app, opts.Secrets, scheme != signature.None)
+	if err != nil {
+		return err
+	}
 
 	srv := inspect.NewServer(inspect.Config{
-		Store: store, Replayer: newReplayer(app, opts.Secrets, scheme), ReplayTo: opts.To,
-		Secrets: opts.Secrets, Host: uiHost(opts.UI),
+		Store: store, Replayer: newReplayer(app, secrets, scheme), ReplayTo: opts.To,
+		Secrets: secrets, Host: uiHost(opts.UI),
 	})
 	url, done, err := startUI(app, ctx, opts.UI, opts.UIGiven, srv)
 	if err != nil {
@@ -211,8 +216,9 @@ func (u *listenUI) openStore(opts *ListenOptions) (*inspect.Store, error) {
 
 // start serves the page and returns listen's banner line for it ("" for
 // --ui off). listen is the listener's own URL, offered on the page as a
-// Replay target.
-func (u *listenUI) start(app *App, opts *ListenOptions, listen string, scheme signature.Scheme) (string, error) {
+// Replay target; Replay signs in scheme with secrets, the ones listen
+// verifies with (the development secret without --secret).
+func (u *listenUI) start(app *App, opts *ListenOptions, listen string, scheme signature.Scheme, secrets []string) (string, error) {
 	if u == nil {
 		return "", nil
 	}
@@ -224,8 +230,8 @@ func (u *listenUI) start(app *App, opts *ListenOptions, listen string, scheme si
 	ctx, stop := context.WithCancel(context.Background())
 	u.stop = stop
 	srv := inspect.NewServer(inspect.Config{
-		Store: store, Replayer: newReplayer(app, opts.Secrets, scheme), ReplayTo: opts.ForwardTo,
-		Listener: listen, Secrets: opts.Secrets, Host: uiHost(opts.UI),
+		Store: store, Replayer: newReplayer(app, secrets, scheme), ReplayTo: opts.ForwardTo,
+		Listener: listen, Secrets: secrets, Host: uiHost(opts.UI),
 	})
 	url, _, err := startUI(app, ctx, opts.UI, opts.UIGiven, srv)
 	if errors.Is(err, inspect.ErrNoFreePort) {

@@ -85,7 +85,7 @@ func startUIEnv(t *testing.T) *uiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	line, err := ui.start(app, opts, "http://127.0.0.1:8080/", signature.Auto)
+	line, err := ui.start(app, opts, "http://127.0.0.1:8080/", signature.Auto, opts.Secrets)
 	if err != nil {
 		t.Fatal(err)
 	}

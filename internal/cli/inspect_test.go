@@ -38,7 +38,7 @@ func TestListenUINotStartedWhenEveryPortIsTaken(t *testing.T) {
 	opts := &ListenOptions{UI: a.Addr().String()} // as the default: not given
 	ui := openListenUI(opts)
 	defer ui.close()
-	line, err := ui.start(app, opts, "http://127.0.0.1:8080/", signature.Auto)
+	line, err := ui.start(app, opts, "http://127.0.0.1:8080/", signature.Auto, nil)
 	if err != nil {
 		t.Fatalf("listen must go on without the page: %v", err)
 	}

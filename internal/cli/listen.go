@@ -158,7 +158,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 		return usageError(fmt.Errorf("cannot listen on %s: %w", opts.Addr, listenAddrErr(err)),
 			"choose another --addr; 127.0.0.1:0 picks a free port")
 	}
-	uiLine, err := ui.start(app, opts, listenBase(cert, ln.Addr().String())+l.Prefix(), cfg.Scheme)
+	uiLine, err := ui.start(app, opts, listenBase(cert, ln.Addr().String())+l.Prefix(), cfg.Scheme, cfg.Secrets)
 	if err != nil {
 		ln.Close()
 		return err
