@@ -91,22 +91,6 @@ Exit status: 0 every delivery got a 2xx, 1 any did not, 2 usage or unreadable re
 	return cmd
 }
 
-// replayReport is one line of `replay --output json`.
-type replayReport struct {
-	Seq        int64   `json:"seq"`
-	Method     string  `json:"method"`
-	URL        string  `json:"url"`
-	WebhookID  string  `json:"webhook_id,omitempty"`
-	Scheme     string  `json:"scheme"`
-	Resigned   bool    `json:"resigned"`
-	Status     int     `json:"status"`
-	DurationMS float64 `json:"duration_ms"`
-	Attempts   int     `json:"attempts"`
-	Body       string  `json:"body"`
-	OK         bool    `json:"ok"`
-	Error      string  `json:"error,omitempty"`
-}
-
 func replayRun(ctx context.Context, app *App, opts *ReplayOptions) error {
 	app, done := maskedApp(app, opts.Secrets)
 	return done(replayUnmasked(ctx, app, opts))
@@ -222,8 +206,7 @@ func openRecordFile(app *App, name string) (io.Reader, func(), error) {
 }
 
 // replayOne sends one planned delivery and reports it.
-func replayOne(ctx context.Context, app *App, c *client, seq int64, plan replay.Planned) (replayReport, error) {
-	rep := replayReport{Seq: seq, Method: plan.Request.Method, URL: plan.Request.URL, Scheme: plan.Scheme, Resigned: plan.Resigned, WebhookID: plan.WebhookID}
+func replayOne(ctx context.Context, app *App, c *client, seq int64, plan replay.Planned) (replay.Report, error) {
 	resp, err := delivery.Send(ctx, c.HTTP, plan.Request, c.Policy, func(a delivery.Attempt) {
 		what := delivery.Explain(a.Err)
 		if a.Err == nil {
@@ -231,15 +214,7 @@ func replayOne(ctx context.Context, app *App, c *client, seq int64, plan replay.
 		}
 		fmt.Fprintf(app.Err, "webhook-tool: #%d: %s; retrying in %s\n", seq, what, a.Wait.Round(time.Millisecond))
 	})
-	rep.Attempts = resp.Attempts
-	rep.Status = resp.Status
-	rep.DurationMS = ms(resp.Duration)
-	rep.Body = render.Excerpt(resp.Body, 5, 512)
-	rep.OK = err == nil && resp.OK()
-	if err != nil {
-		rep.Error = delivery.Explain(err)
-	}
-	return rep, err
+	return replay.NewReport(seq, plan, resp, err), err
 }
 
 type replayCounts struct{ sent, failed, skipped, notRecords int }
@@ -300,7 +275,7 @@ func notRecordsNote(n int) string {
 	return fmt.Sprintf("; %d %s skipped as not records", n, plural(n, "line", "lines"))
 }
 
-func writeReplayLine(w io.Writer, pal *render.Palette, rep replayReport) {
+func writeReplayLine(w io.Writer, pal *render.Palette, rep replay.Report) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d %s %s ", rep.Seq, rep.Method, rep.URL)
 	if rep.Resigned {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/record"
-	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
 )
 
@@ -33,12 +32,6 @@ func (p *ReplaySender) Replay(ctx context.Context, rec *record.Record, to string
 		return Outcome{}, err
 	}
 	resp, err := delivery.Send(ctx, p.Client, plan.Request, p.Policy, nil)
-	out := Outcome{Seq: rec.Seq, Method: plan.Request.Method, URL: plan.Request.URL, WebhookID: plan.WebhookID,
-		Scheme: plan.Scheme, Resigned: plan.Resigned, Status: resp.Status, Attempts: resp.Attempts,
-		DurationMS: float64(resp.Duration.Microseconds()) / 1000, Body: render.Excerpt(resp.Body, 5, 512)}
-	out.OK = err == nil && resp.OK()
-	if err != nil {
-		out.Error = delivery.Explain(err)
-	}
+	out := replay.NewReport(rec.Seq, plan, resp, err)
 	return out, nil
 }

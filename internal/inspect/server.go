@@ -16,6 +16,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/redact"
+	"github.com/webhook-tool/webhook-tool/internal/replay"
 )
 
 //go:embed assets
@@ -30,21 +31,8 @@ type Replayer interface {
 }
 
 // Outcome is what a replay did, as POST /api/deliveries/{seq}/replay
-// answers it.
-type Outcome struct {
-	Seq        int64   `json:"seq"`
-	Method     string  `json:"method"`
-	URL        string  `json:"url"`
-	WebhookID  string  `json:"webhook_id,omitempty"`
-	Scheme     string  `json:"scheme"`
-	Resigned   bool    `json:"resigned"`
-	Status     int     `json:"status"`
-	DurationMS float64 `json:"duration_ms"`
-	Attempts   int     `json:"attempts"`
-	Body       string  `json:"body"`
-	OK         bool    `json:"ok"`
-	Error      string  `json:"error,omitempty"`
-}
+// answers it: a line of `replay --output json`.
+type Outcome = replay.Report
 
 // Config is what a Server serves.
 type Config struct {
