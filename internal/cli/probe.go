@@ -108,11 +108,7 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 	if err != nil {
 		return err
 	}
-	scheme, err := parseSignScheme(opts.Scheme)
-	if err != nil {
-		return err
-	}
-	secrets, err := signingSecrets(app, scheme, opts.Secrets)
+	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
 	if err != nil {
 		return err
 	}

@@ -202,13 +202,11 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 	if err != nil {
 		return err
 	}
-	scheme, err := parseSignScheme(opts.Scheme)
+	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
 	if err != nil {
 		return err
 	}
-	if opts.Secrets, err = signingSecrets(app, scheme, opts.Secrets); err != nil {
-		return err
-	}
+	opts.Secrets = secrets
 	signer, err := signature.NewSigner(scheme, opts.Secrets...)
 	if err != nil {
 		return usageError(err, "")

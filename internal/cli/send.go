@@ -135,13 +135,11 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	scheme, err := parseSignScheme(opts.Scheme)
+	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
 	if err != nil {
 		return err
 	}
-	if opts.Secrets, err = signingSecrets(app, scheme, opts.Secrets); err != nil {
-		return err
-	}
+	opts.Secrets = secrets
 	raw, name, err := loadPayload(app, opts)
 	if err != nil {
 		return err

@@ -63,13 +63,11 @@ func signRun(app *App, opts *SignOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
-	scheme, err := parseSignScheme(opts.Scheme)
+	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
 	if err != nil {
 		return err
 	}
-	if opts.Secrets, err = signingSecrets(app, scheme, opts.Secrets); err != nil {
-		return err
-	}
+	opts.Secrets = secrets
 	ts := app.Now()
 	switch {
 	case opts.Timestamp < 0:

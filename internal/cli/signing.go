@@ -53,6 +53,21 @@ func schemeNames(withAuto bool) []string {
 	return names
 }
 
+// signingFlags checks a signing command's --scheme and --secret (see
+// parseSignScheme and signingSecrets): the scheme to sign in and the
+// secrets to sign with, the development secret when none is given.
+func signingFlags(app *App, scheme string, given []string) (signature.Scheme, []string, error) {
+	s, err := parseSignScheme(scheme)
+	if err != nil {
+		return "", nil, err
+	}
+	secrets, err := signingSecrets(app, s, given)
+	if err != nil {
+		return "", nil, err
+	}
+	return s, secrets, nil
+}
+
 // parseSignScheme reads --scheme for a command that signs: auto is not a way
 // to sign.
 func parseSignScheme(s string) (signature.Scheme, error) {
