@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -111,7 +112,42 @@ func generate(root *cobra.Command, dir, source string, when time.Time) error {
 	if err := doc.GenMarkdownTree(root, mdDir); err != nil {
 		return fmt.Errorf("writing markdown: %w", err)
 	}
+	// cobra/doc leaves help topics out of its trees; they are reference
+	// too (`webhook-tool help limits`), so each gets its pages.
+	for _, t := range cli.Topics(root) {
+		if err := writeTopic(t, header, manDir, mdDir); err != nil {
+			return err
+		}
+	}
 	return writeCompletions(root, compDir)
+}
+
+// writeTopic writes help topic t's man page and markdown page.
+func writeTopic(t *cobra.Command, header *doc.GenManHeader, manDir, mdDir string) error {
+	base := strings.ReplaceAll(t.CommandPath(), " ", "-")
+	h := *header
+	h.Title = strings.ToUpper(base)
+	if err := writeWith(filepath.Join(manDir, base+".1"), func(w io.Writer) error { return doc.GenMan(t, &h, w) }); err != nil {
+		return fmt.Errorf("writing the %s topic's man page: %w", t.Name(), err)
+	}
+	md := filepath.Join(mdDir, strings.ReplaceAll(t.CommandPath(), " ", "_")+".md")
+	if err := writeWith(md, func(w io.Writer) error { return doc.GenMarkdown(t, w) }); err != nil {
+		return fmt.Errorf("writing the %s topic's markdown: %w", t.Name(), err)
+	}
+	return nil
+}
+
+// writeWith creates path and fills it with gen.
+func writeWith(path string, gen func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := gen(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // writeCompletions writes the four shells' completion scripts under the
