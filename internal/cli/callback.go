@@ -69,7 +69,7 @@ usage or input error (no URL, bad URL, empty message, unreadable file).`,
 		RetriesUsage: "retry a failed connect up to `N` times (never a request that was sent)",
 		HeaderUsage:  "add a request header `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
-	f.StringVar(&opts.MaxSize, "max-size", render.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
+	f.StringVar(&opts.MaxSize, "max-size", input.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	_ = cmd.MarkFlagFilename("file")
 	_ = cmd.MarkFlagFilename("from-payload", "json", "ndjson")
@@ -96,7 +96,7 @@ func callbackRun(ctx context.Context, app *App, opts *CallbackOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
-	limit, err := render.ParseSize(opts.MaxSize)
+	limit, err := input.ParseSize(opts.MaxSize)
 	if err != nil {
 		return usageError(fmt.Errorf("invalid --max-size %q: %w", opts.MaxSize, err), "")
 	}
