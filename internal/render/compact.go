@@ -56,7 +56,8 @@ var deliveryHeaders = []string{
 	"X-Hub-Signature-256", "Stripe-Signature", "Authorization",
 }
 
-// writeHeaders writes the line with the headers that matter, if any.
+// writeHeaders writes the line with the headers that matter, if any. Their
+// values are the client's: escaped like everything else it chose.
 func writeHeaders(b *bytes.Buffer, pal *Palette, headers record.Headers) {
 	var parts []string
 	for _, name := range deliveryHeaders {
@@ -65,13 +66,28 @@ func writeHeaders(b *bytes.Buffer, pal *Palette, headers record.Headers) {
 			continue
 		}
 		if !strings.HasSuffix(name, "-Id") && len(v) > headerValueShown {
-			v = v[:headerValueShown] + "…" // a signature's start is enough to tell two apart
+			v = cutRunes(v, headerValueShown) + "…" // a signature's start is enough to tell two apart
 		}
-		parts = append(parts, pal.Dim(name+":")+" "+v)
+		parts = append(parts, pal.Dim(name+":")+" "+Escape(v))
 	}
 	if len(parts) > 0 {
 		b.WriteString("  " + strings.Join(parts, "  ") + "\n")
 	}
+}
+
+// cutRunes is s cut to at most n bytes, not in the middle of a character.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	end := n
+	for end > 0 && end > n-utf8.UTFMax && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	if !utf8.RuneStart(s[end]) {
+		end = n // not UTF-8 here anyway: cut where asked
+	}
+	return s[:end]
 }
 
 // folded is how a container too deep for compact mode is shown:

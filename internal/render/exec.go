@@ -9,7 +9,10 @@ import (
 )
 
 // PrettyExec appends a run of listen --exec's command to b: a summary line,
-// what went wrong, the command's output, then a blank line.
+// what went wrong, the command's output, then a blank line. The output and
+// the callback's URL and answer may hold what a client sent (a command
+// that echoes the payload, a callback URL from the body): each of their
+// lines goes through Escape, tabs kept.
 func PrettyExec(b *bytes.Buffer, e *record.Exec, o ViewOptions) {
 	pal := o.view().pal
 	b.WriteString(pal.Dim(e.StartedAt.Format("15:04:05.000")))
@@ -46,8 +49,15 @@ func PrettyExec(b *bytes.Buffer, e *record.Exec, o ViewOptions) {
 		if text == "" {
 			return
 		}
-		text = strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n"+strings.Repeat(" ", len(label)+3))
-		b.WriteString("  " + paint(label) + " " + text + "\n")
+		b.WriteString("  " + paint(label) + " ")
+		indent := "\n" + strings.Repeat(" ", len(label)+3)
+		for i, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			if i > 0 {
+				b.WriteString(indent)
+			}
+			b.WriteString(EscapeKeepTabs(strings.TrimSuffix(line, "\r")))
+		}
+		b.WriteByte('\n')
 	}
 	note("error:", e.Error, pal.Red)
 	if cb := e.Callback; cb != nil && cb.Error != "" {

@@ -18,6 +18,7 @@ func TestExcerpt(t *testing.T) {
 		{"a\r\nb\r\n", 5, 4096, "a\nb"},
 		{"1\n2\n3\n4\n5\n6\n7", 5, 4096, "1\n2\n3\n4\n5\n…"},
 		{"\x1b[31mred\x1b[0m \xff", 5, 4096, " [31mred [0m \uFFFD"},
+		{"\u009b31mred \u202egnp.exe \u2066x\u2069 \u200fy", 5, 4096, " 31mred  gnp.exe  x   y"}, // C1 and bidi controls
 		{long, 5, 4096, strings.Repeat("é", 200) + "…"},
 		{"\x00\x01\x02", 5, 4096, "(3 bytes of binary data)"},
 		{strings.Repeat("line\n", 30), 20, 2048, strings.TrimSuffix(strings.Repeat("line\n", 20), "\n") + "\n…"},
