@@ -138,7 +138,7 @@ func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 		}
 		if why := replay.Skip(rec); why != "" {
 			skipped++
-			fmt.Fprintf(app.Err, "webhook-tool: skipping #%d: %s\n", rec.Seq, why)
+			app.diag().Printf("skipping #%d: %s", rec.Seq, why)
 			continue
 		}
 		plan, err := replay.Plan(rec, ro)
@@ -212,7 +212,7 @@ func replayOne(ctx context.Context, app *App, c *client, seq int64, plan replay.
 		if a.Err == nil {
 			what = delivery.StatusText(a.Status)
 		}
-		fmt.Fprintf(app.Err, "webhook-tool: #%d: %s; retrying in %s\n", seq, what, a.Wait.Round(time.Millisecond))
+		app.diag().Printf("#%d: %s; retrying in %s", seq, what, a.Wait.Round(time.Millisecond))
 	})
 	return replay.NewReport(seq, plan, resp, err), err
 }
@@ -244,7 +244,7 @@ func replaySummary(app *App, opts *ReplayOptions, n replayCounts, interrupted bo
 		if n.failed > 0 {
 			return failError(errors.New(summary), hint)
 		}
-		fmt.Fprintf(app.Err, "webhook-tool: %s\n", summary)
+		app.diag().Printf("%s", summary)
 	}
 	if n.failed > 0 {
 		// JSON output has no summary line; a hint still says how to fix a
@@ -259,9 +259,9 @@ func replaySummary(app *App, opts *ReplayOptions, n replayCounts, interrupted bo
 // crash cut short, is skipped with a warning naming it.
 func newRecordReader(app *App, in io.Reader, name string) *record.Reader {
 	r := record.NewReader(in)
-	pal := render.NewPalette(app.ColorErr())
+	diag := app.diag()
 	r.Skip = func(line int) {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %s:%d: not a record (a line cut short by a crash?); skipped\n", pal.Yellow("warning:"), name, line)
+		diag.Warnf("%s:%d: not a record (a line cut short by a crash?); skipped", name, line)
 	}
 	return r
 }

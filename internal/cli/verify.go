@@ -295,14 +295,14 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 	case bad > 0:
 		return failError(fmt.Errorf("%d of %d deliveries failed verification%s", bad, n, torn), "")
 	}
-	warn := render.NewPalette(app.ColorErr()).Yellow("warning:")
+	diag := app.diag()
 	if unchecked > 0 {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %d of %d deliveries could not be checked: their bearer tokens were redacted when recorded\n",
-			warn, unchecked, n+unchecked)
+		diag.Warnf("%d of %d deliveries could not be checked: their bearer tokens were redacted when recorded",
+			unchecked, n+unchecked)
 	}
 	if k := r.Skipped(); k > 0 {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %d %s valid; %d %s of %s skipped as not records\n",
-			warn, n, plural(n, "delivery", "deliveries"), k, plural(k, "line", "lines"), opts.Recorded)
+		diag.Warnf("%d %s valid; %d %s of %s skipped as not records",
+			n, plural(n, "delivery", "deliveries"), k, plural(k, "line", "lines"), opts.Recorded)
 	}
 	return nil
 }
