@@ -322,7 +322,7 @@ func reportCallback(app *App, opts *CallbackOptions, c *client, res callback.Res
 	}
 	line := fmt.Sprintf("callback %s: %s in %s", verb, errPal.Red(res.Reason), took)
 	if res.Location != "" && res.Status/100 == 3 {
-		line += " to " + res.Location
+		line += " to " + render.Escape(res.Location) // the server's choice
 	}
 	diag := app.diag()
 	diag.Printf("%s", line)

@@ -207,14 +207,15 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 	}
 	pal := render.NewPalette(app.ColorOut())
 	defer writeFindings(app.Out, v.doctorFindings, prefix)
+	reason := render.Escape(v.Reason) // in --recorded, partly the record's text
 	switch {
 	case v.Kind == record.Unchecked:
-		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Yellow("not checked"), v.Scheme, v.Reason)
+		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Yellow("not checked"), v.Scheme, reason)
 	case v.Valid:
 		fmt.Fprintf(app.Out, "%s%s (%s signature, secret %d)\n", prefix, pal.Green("valid"), v.Scheme, v.Secret)
 	case prefix != "":
 		// In a record each line reports; a single request's reason is the error.
-		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Red("invalid"), v.Scheme, v.Reason)
+		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Red("invalid"), v.Scheme, reason)
 	}
 }
 
@@ -248,7 +249,7 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 			refused++
 			if opts.Output == "text" {
 				fmt.Fprintf(app.Out, "%s:%d: %s (listen answered %d: %s)\n", opts.Recorded, line,
-					render.NewPalette(app.ColorOut()).Dim("not a delivery"), rec.Status, rec.Error)
+					render.NewPalette(app.ColorOut()).Dim("not a delivery"), rec.Status, render.Escape(rec.Error))
 			}
 			continue
 		}
