@@ -19,7 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
-	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // DefaultMaxSize is the largest message sent without --max-size: a callback
@@ -86,11 +86,11 @@ func CheckMessage(msg []byte, limit int) error {
 }
 
 func sizeErr(name string, size, limit int) error {
-	hint := fmt.Sprintf("raise the limit with --max-size (e.g. --max-size %s) if the receiver takes it", render.FormatSize(int64(limit)*2))
+	hint := fmt.Sprintf("raise the limit with --max-size (e.g. --max-size %s) if the receiver takes it", input.FormatSize(int64(limit)*2))
 	if size < 0 {
-		return inputErr(hint, "%s is over the %s message limit", name, render.FormatSize(int64(limit)))
+		return inputErr(hint, "%s is over the %s message limit", name, input.FormatSize(int64(limit)))
 	}
-	return inputErr(hint, "%s is %d bytes, over the %s limit", name, size, render.FormatSize(int64(limit)))
+	return inputErr(hint, "%s is %d bytes, over the %s limit", name, size, input.FormatSize(int64(limit)))
 }
 
 // ParseURL accepts only absolute http and https URLs with a host: anything

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // Path is the path of a Permission Assist callback URL up to the delivery
@@ -210,7 +210,7 @@ func (s *StandIn) readBody(r *http.Request) ([]byte, int, error) {
 		return nil, http.StatusBadRequest, errors.New("cannot read the callback body")
 	}
 	if len(body) > limit {
-		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("callback body over the %s limit", render.FormatSize(int64(limit)))
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("callback body over the %s limit", input.FormatSize(int64(limit)))
 	}
 	return body, 0, nil
 }

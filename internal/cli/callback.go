@@ -69,7 +69,7 @@ usage or input error (no URL, bad URL, empty message, unreadable file).`,
 		RetriesUsage: "retry a failed connect up to `N` times (never a request that was sent)",
 		HeaderUsage:  "add a request header `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
-	f.StringVar(&opts.MaxSize, "max-size", render.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
+	f.StringVar(&opts.MaxSize, "max-size", input.FormatSize(callback.DefaultMaxSize), "refuse messages larger than `SIZE` (e.g. 65536, 64KB, 1MB)")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	_ = cmd.MarkFlagFilename("file")
 	_ = cmd.MarkFlagFilename("from-payload", "json", "ndjson")
@@ -96,7 +96,7 @@ func callbackRun(ctx context.Context, app *App, opts *CallbackOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
-	limit, err := render.ParseSize(opts.MaxSize)
+	limit, err := input.ParseSize(opts.MaxSize)
 	if err != nil {
 		return usageError(fmt.Errorf("invalid --max-size %q: %w", opts.MaxSize, err), "")
 	}
@@ -122,8 +122,7 @@ func callbackRun(ctx context.Context, app *App, opts *CallbackOptions) error {
 		return err
 	}
 	if callback.PlainHTTPToRemote(u) {
-		pal := render.NewPalette(app.ColorErr())
-		fmt.Fprintf(app.Err, "webhook-tool: %s plain http to %s: the message and headers travel unencrypted\n", pal.Yellow("warning:"), u.Host)
+		app.diag().Warnf("plain http to %s: the message and headers travel unencrypted", u.Host)
 	}
 
 	s := &callback.Sender{
@@ -133,7 +132,7 @@ func callbackRun(ctx context.Context, app *App, opts *CallbackOptions) error {
 		Header:  header,
 		Now:     app.Now,
 		OnRetry: func(r callback.Retry) {
-			fmt.Fprintf(app.Err, "webhook-tool: %s, nothing sent; retrying in %s (attempt %d of %d)\n",
+			app.diag().Printf("%s, nothing sent; retrying in %s (attempt %d of %d)",
 				delivery.Describe(r.Err), r.Wait, r.Attempt+1, r.Of)
 		},
 	}
@@ -321,18 +320,19 @@ func reportCallback(app *App, opts *CallbackOptions, c *client, res callback.Res
 	if res.Status/100 == 3 {
 		verb = "redirected"
 	}
-	line := fmt.Sprintf("webhook-tool: callback %s: %s in %s", verb, errPal.Red(res.Reason), took)
+	line := fmt.Sprintf("callback %s: %s in %s", verb, errPal.Red(res.Reason), took)
 	if res.Location != "" && res.Status/100 == 3 {
-		line += " to " + res.Location
+		line += " to " + render.Escape(res.Location) // the server's choice
 	}
-	fmt.Fprintln(app.Err, line)
+	diag := app.diag()
+	diag.Printf("%s", line)
 	if res.Excerpt != "" && opts.Output != "json" {
 		for _, l := range strings.Split(res.Excerpt, "\n") {
 			fmt.Fprintf(app.Err, "  %s\n", l)
 		}
 	}
 	if hint := statusHint(res.Status); hint != "" {
-		fmt.Fprintf(app.Err, "webhook-tool: hint: %s\n", hint)
+		diag.Hintf("%s", hint)
 	}
 	return silentFail()
 }

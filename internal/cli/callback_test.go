@@ -70,3 +70,17 @@ func TestCallbackRoundTrip(t *testing.T) {
 		t.Errorf("server got %q, %q, %q", got, ctype, ua)
 	}
 }
+
+// A redirect's Location is the server's text: shown escaped, C1 and bidi
+// controls included.
+func TestCallbackRedirectLocationEscaped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/elsewhere\u009b2J\u202e")
+		w.WriteHeader(http.StatusFound)
+	}))
+	defer srv.Close()
+	_, errOut, code := runCallbackCLI(t, strings.NewReader("ok"), false, srv.URL+"/webhooks/callback/1", "-")
+	if code != ExitFail || strings.ContainsAny(errOut, "\u009b\u202e") || !strings.Contains(errOut, `to /elsewhere\u009b2J\u202e`) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

@@ -162,7 +162,7 @@ func parseTarget(app *App, to string) (*url.URL, error) {
 		return nil, usageError(errors.New("no --to URL: where should the webhook go?"), toHint)
 	}
 	if withHTTP, ok := delivery.WithoutScheme(to); ok {
-		fmt.Fprintf(app.Err, "webhook-tool: --to %s has no scheme: sending to %s, as curl would\n", to, withHTTP)
+		app.diag().Printf("--to %s has no scheme: sending to %s, as curl would", to, withHTTP)
 		to = withHTTP
 	}
 	u, err := delivery.CheckURL(to)

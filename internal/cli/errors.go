@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // Exit codes shared by every command (PRODUCT.md).
@@ -51,8 +53,8 @@ func failError(err error, hint string) error {
 // silentFail exits 1 without a message: the command already said why.
 func silentFail() error { return &ExitError{Code: ExitFail, Silent: true} }
 
-// exitCode maps any error to the process exit code and prints it to stderr as
-// `webhook-tool: msg` plus `webhook-tool: hint: ...` when there is a hint.
+// exitCode maps any error to the process exit code and prints it to stderr
+// as one diagnostic line, plus a hint line when there is a hint.
 // Errors that are not ExitErrors come from cobra (flags, arguments) or are
 // unexpected; both are reported, flags as usage errors.
 func exitCode(err error, stderr io.Writer) int {
@@ -64,14 +66,21 @@ func exitCode(err error, stderr io.Writer) int {
 		ee = &ExitError{Code: ExitUsage, Err: err}
 	}
 	if !ee.Silent {
+		diag := render.NewDiag(stderr)
 		if ee.Err != nil {
-			fmt.Fprintf(stderr, "webhook-tool: %s\n", oneLine(ee.Err.Error()))
+			diag.Printf("%s", oneLine(ee.Err.Error()))
 		}
 		if ee.Hint != "" {
-			fmt.Fprintf(stderr, "webhook-tool: hint: %s\n", ee.Hint)
+			diag.Hintf("%s", ee.Hint)
 		}
 	}
 	return ee.Code
+}
+
+// diag is where a command says things about itself on stderr, one line
+// each behind render.Prefix, its warning label painted on a terminal.
+func (a *App) diag() *render.Diag {
+	return render.NewColorDiag(a.Err, render.NewPalette(a.ColorErr()))
 }
 
 // oneLine keeps an error to one line: errors from libraries sometimes carry

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // FixturesShowOptions is everything `fixtures show` needs.
@@ -123,8 +122,9 @@ func fixturesShowRun(app *App, opts *FixturesShowOptions) error {
 // warnAdded warns about each --set that added a field the payload did not
 // have: usually a typo of one it has.
 func warnAdded(app *App, added []fixture.AddedWarning) {
+	diag := app.diag()
 	for _, w := range added {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %s\n", render.NewPalette(app.ColorErr()).Yellow("warning:"), w)
+		diag.Warnf("%s", w)
 	}
 }
 

@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/webhook-tool/webhook-tool/internal/input"
-	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // parseMaxSize reads --max-size into app.maxInput.
 func parseMaxSize(app *App) error {
-	n, err := render.ParseSize(app.maxSize)
+	n, err := input.ParseSize(app.maxSize)
 	if err != nil {
 		return usageError(fmt.Errorf("invalid --max-size %q: %w", app.maxSize, err), "give a size such as 64MiB or 200MB")
 	}

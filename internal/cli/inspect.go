@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -140,7 +141,7 @@ func startUI(app *App, ctx context.Context, addr string, given bool, srv *inspec
 			"choose another --ui HOST:PORT, or --ui off")
 	}
 	if !inspect.Loopback(addr) {
-		fmt.Fprintf(app.Err, "webhook-tool: warning: the inspector on %s can be reached from other machines, and whoever reaches it can read and replay deliveries\n", addr)
+		render.NewDiag(app.Err).Warnf("the inspector on %s can be reached from other machines, and whoever reaches it can read and replay deliveries", addr)
 	}
 	return url, done, nil
 }
@@ -152,11 +153,12 @@ func uiHost(addr string) string {
 	return ""
 }
 
-// prefixErr gives net/http's complaints the tool's prefix.
+// prefixErr gives net/http's complaints the tool's prefix. A log.Logger
+// writes one line per Write, ending in a newline.
 type prefixErr struct{ app *App }
 
 func (p prefixErr) Write(b []byte) (int, error) {
-	fmt.Fprintf(p.app.Err, "webhook-tool: inspector: %s", b)
+	render.NewDiag(p.app.Err).Printf("inspector: %s", strings.TrimSuffix(string(b), "\n"))
 	return len(b), nil
 }
 

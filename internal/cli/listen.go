@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
@@ -232,7 +233,7 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 	if err := checkListenSecrets(scheme, secrets); err != nil {
 		return listener.Config{}, err
 	}
-	maxBody, err := render.ParseSize(opts.MaxBody)
+	maxBody, err := input.ParseSize(opts.MaxBody)
 	if err != nil {
 		return listener.Config{}, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
 	}

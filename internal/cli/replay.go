@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,7 +137,7 @@ func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 		}
 		if why := replay.Skip(rec); why != "" {
 			skipped++
-			fmt.Fprintf(app.Err, "webhook-tool: skipping #%d: %s\n", rec.Seq, why)
+			app.diag().Printf("skipping #%d: %s", rec.Seq, render.Escape(why))
 			continue
 		}
 		plan, err := replay.Plan(rec, ro)
@@ -212,7 +211,7 @@ func replayOne(ctx context.Context, app *App, c *client, seq int64, plan replay.
 		if a.Err == nil {
 			what = delivery.StatusText(a.Status)
 		}
-		fmt.Fprintf(app.Err, "webhook-tool: #%d: %s; retrying in %s\n", seq, what, a.Wait.Round(time.Millisecond))
+		app.diag().Printf("#%d: %s; retrying in %s", seq, what, a.Wait.Round(time.Millisecond))
 	})
 	return replay.NewReport(seq, plan, resp, err), err
 }
@@ -244,7 +243,7 @@ func replaySummary(app *App, opts *ReplayOptions, n replayCounts, interrupted bo
 		if n.failed > 0 {
 			return failError(errors.New(summary), hint)
 		}
-		fmt.Fprintf(app.Err, "webhook-tool: %s\n", summary)
+		app.diag().Printf("%s", summary)
 	}
 	if n.failed > 0 {
 		// JSON output has no summary line; a hint still says how to fix a
@@ -259,9 +258,9 @@ func replaySummary(app *App, opts *ReplayOptions, n replayCounts, interrupted bo
 // crash cut short, is skipped with a warning naming it.
 func newRecordReader(app *App, in io.Reader, name string) *record.Reader {
 	r := record.NewReader(in)
-	pal := render.NewPalette(app.ColorErr())
+	diag := app.diag()
 	r.Skip = func(line int) {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %s:%d: not a record (a line cut short by a crash?); skipped\n", pal.Yellow("warning:"), name, line)
+		diag.Warnf("%s:%d: not a record (a line cut short by a crash?); skipped", name, line)
 	}
 	return r
 }
@@ -275,33 +274,33 @@ func notRecordsNote(n int) string {
 	return fmt.Sprintf("; %d %s skipped as not records", n, plural(n, "line", "lines"))
 }
 
+// writeReplayLine prints a replay's outcome. The method, path and id come
+// from the record, which is anyone's text: they are escaped as pretty
+// output escapes them.
 func writeReplayLine(w io.Writer, pal *render.Palette, rep replay.Report) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "#%d %s %s ", rep.Seq, rep.Method, rep.URL)
+	fmt.Fprintf(&b, "#%d %s %s ", rep.Seq, render.Escape(rep.Method), render.Escape(rep.URL))
 	if rep.Resigned {
 		b.WriteString("(re-signed " + rep.Scheme)
 		if rep.WebhookID != "" {
-			b.WriteString(", " + rep.WebhookID)
+			b.WriteString(", " + render.Escape(rep.WebhookID))
 		}
 		b.WriteString(") ")
 	}
 	switch {
 	case rep.Status == 0:
-		b.WriteString(pal.Red("failed: " + rep.Error))
+		b.WriteString(pal.Red("failed: " + render.Escape(rep.Error)))
 	case rep.OK:
 		b.WriteString(pal.Green(delivery.StatusText(rep.Status)))
 	default:
 		b.WriteString(pal.Red(delivery.StatusText(rep.Status)))
 	}
 	if rep.Status != 0 {
-		fmt.Fprintf(&b, " in %sms", strconv.FormatFloat(rep.DurationMS, 'f', 1, 64))
+		b.WriteString(" in " + render.Millis(rep.DurationMS))
 		if rep.Attempts > 1 {
 			fmt.Fprintf(&b, " after %d attempts", rep.Attempts)
 		}
-		if body := strings.TrimSpace(rep.Body); body != "" {
-			if i := strings.IndexByte(body, '\n'); i >= 0 {
-				body = body[:i] + " ..."
-			}
+		if body := render.FirstLine(rep.Body); body != "" {
 			b.WriteString(": " + pal.Dim(body))
 		}
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
-	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/suggest"
 )
 
@@ -257,7 +256,7 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Skip:     []string{"config"},
 		Known:    func() []string { return allFlagNames(cmd.Root()) },
 		Warn: func(msg string) {
-			fmt.Fprintf(app.Err, "webhook-tool: %s %s\n", render.NewPalette(app.ColorErr()).Yellow("warning:"), msg)
+			app.diag().Warnf("%s", msg)
 		},
 	}
 	err := config.Apply(copts, cmd.Flags())

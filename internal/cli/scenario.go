@@ -240,14 +240,14 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 		Delay: opts.Delay, Duplicate: opts.Duplicate, Shuffle: opts.Shuffle, Seed: opts.Seed,
 		KeepGoing: opts.KeepGoing, CallbackTimeout: opts.CallbackTimeout, Now: app.Now,
 		OnRetry: func(d scenario.Delivery, a delivery.Attempt) {
-			fmt.Fprintf(app.Err, "webhook-tool: step %s: attempt %d of %d: %s; retrying in %s\n",
+			app.diag().Printf("step %s: attempt %d of %d: %s; retrying in %s",
 				d.Step, a.N, opts.Client.Retries+1, attemptText(a), render.Duration(a.Wait))
 		},
 	}
 	if standIn != nil {
 		run.Callbacks = standIn.StandIn
 	}
-	out := scenario.NewPrinter(app.Out, app.Err, opts.Output == "json", render.NewPalette(app.ColorOut()), ds)
+	out := scenario.NewPrinter(app.Out, app.diag(), opts.Output == "json", render.NewPalette(app.ColorOut()), ds)
 	if opts.Shuffle {
 		out.Order(scenario.Order(len(ds), opts.Seed), opts.Seed)
 	}

@@ -91,9 +91,9 @@ func secretRun(app *App, opts *SecretOptions) error {
 	}
 	switch {
 	case opts.Rotate:
-		fmt.Fprintf(app.Err, "webhook-tool: wrote a new development secret to %s; what the old one signed no longer verifies (restart a running listen)\n", sec.Path)
+		app.diag().Printf("wrote a new development secret to %s; what the old one signed no longer verifies (restart a running listen)", sec.Path)
 	case sec.Created:
-		fmt.Fprintf(app.Err, "webhook-tool: created the development secret in %s\n", sec.Path)
+		app.diag().Printf("created the development secret in %s", sec.Path)
 	}
 	fmt.Fprintln(app.Out, sec.Value)
 	return nil
@@ -135,7 +135,7 @@ func secretsFor(app *App, given []string, need bool) (secrets []string, dev *dev
 		return nil, nil, devSecretError(err)
 	}
 	if sec.Created {
-		fmt.Fprintf(app.Err, "webhook-tool: created the development secret in %s; it signs and verifies whenever no --secret is given (`webhook-tool secret` prints it)\n", sec.Path)
+		app.diag().Printf("created the development secret in %s; it signs and verifies whenever no --secret is given (`webhook-tool secret` prints it)", sec.Path)
 	}
 	return []string{sec.Value}, &sec, nil
 }

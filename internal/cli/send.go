@@ -305,7 +305,7 @@ func validateOutgoing(app *App, opts *SendOptions, name string, body []byte) err
 	if err != nil {
 		var nm payload.NoMatchError
 		if errors.As(err, &nm) {
-			fmt.Fprintf(app.Err, "webhook-tool: note: no schema matches %s, so it is sent unvalidated (pass --schema to check it)\n", name)
+			app.diag().Printf("note: no schema matches %s, so it is sent unvalidated (pass --schema to check it)", name)
 			return nil
 		}
 		return usageError(err, "")

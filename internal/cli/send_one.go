@@ -86,7 +86,7 @@ func printDryRun(app *App, output string, o delivery.Outgoing) error {
 	if n := len(o.Req.Body); n > 0 && o.Req.Body[n-1] != '\n' {
 		fmt.Fprintln(app.Out)
 	}
-	fmt.Fprintf(app.Err, "webhook-tool: dry run: nothing was sent to %s\n", hostOf(o.Req.URL))
+	app.diag().Printf("dry run: nothing was sent to %s", hostOf(o.Req.URL))
 	return nil
 }
 
@@ -111,7 +111,7 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoi
 		case a.Err == nil && a.RetryAfter == a.Wait:
 			note = " (as Retry-After asked)"
 		}
-		fmt.Fprintf(app.Err, "webhook-tool: attempt %d of %d: %s; retrying in %s%s\n",
+		app.diag().Printf("attempt %d of %d: %s; retrying in %s%s",
 			a.N, c.Policy.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
 	}
 	resp, err := delivery.Send(ctx, c.HTTP, o.Req, c.Policy, onRetry)

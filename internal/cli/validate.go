@@ -181,9 +181,9 @@ func validateRun(app *App, opts *ValidateOptions) error {
 			if errors.As(fr.Err, &nm) {
 				noMatch = true
 			}
-			fmt.Fprintf(app.Err, "webhook-tool: %s: %s\n", fr.Name, oneLine(fr.Err.Error()))
+			app.diag().Printf("%s: %s", fr.Name, oneLine(fr.Err.Error()))
 			if h := inputHint(fr.Err); h != "" {
-				fmt.Fprintf(app.Err, "webhook-tool: hint: %s\n", h)
+				app.diag().Hintf("%s", h)
 			}
 			if opts.Output == "json" {
 				_ = enc.Encode(fileReport{File: fr.Name, Schema: fr.Result.Schema, Errors: []payload.Error{{Message: oneLine(fr.Err.Error())}}})

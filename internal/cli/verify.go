@@ -207,14 +207,15 @@ func writeVerdict(app *App, output string, v verdict, prefix string) {
 	}
 	pal := render.NewPalette(app.ColorOut())
 	defer writeFindings(app.Out, v.doctorFindings, prefix)
+	reason := render.Escape(v.Reason) // in --recorded, partly the record's text
 	switch {
 	case v.Kind == record.Unchecked:
-		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Yellow("not checked"), v.Scheme, v.Reason)
+		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Yellow("not checked"), v.Scheme, reason)
 	case v.Valid:
 		fmt.Fprintf(app.Out, "%s%s (%s signature, secret %d)\n", prefix, pal.Green("valid"), v.Scheme, v.Secret)
 	case prefix != "":
 		// In a record each line reports; a single request's reason is the error.
-		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Red("invalid"), v.Scheme, v.Reason)
+		fmt.Fprintf(app.Out, "%s%s (%s): %s\n", prefix, pal.Red("invalid"), v.Scheme, reason)
 	}
 }
 
@@ -248,7 +249,7 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 			refused++
 			if opts.Output == "text" {
 				fmt.Fprintf(app.Out, "%s:%d: %s (listen answered %d: %s)\n", opts.Recorded, line,
-					render.NewPalette(app.ColorOut()).Dim("not a delivery"), rec.Status, rec.Error)
+					render.NewPalette(app.ColorOut()).Dim("not a delivery"), rec.Status, render.Escape(rec.Error))
 			}
 			continue
 		}
@@ -295,14 +296,14 @@ func verifyRecorded(app *App, opts *VerifyOptions, vo doctorOptions) error {
 	case bad > 0:
 		return failError(fmt.Errorf("%d of %d deliveries failed verification%s", bad, n, torn), "")
 	}
-	warn := render.NewPalette(app.ColorErr()).Yellow("warning:")
+	diag := app.diag()
 	if unchecked > 0 {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %d of %d deliveries could not be checked: their bearer tokens were redacted when recorded\n",
-			warn, unchecked, n+unchecked)
+		diag.Warnf("%d of %d deliveries could not be checked: their bearer tokens were redacted when recorded",
+			unchecked, n+unchecked)
 	}
 	if k := r.Skipped(); k > 0 {
-		fmt.Fprintf(app.Err, "webhook-tool: %s %d %s valid; %d %s of %s skipped as not records\n",
-			warn, n, plural(n, "delivery", "deliveries"), k, plural(k, "line", "lines"), opts.Recorded)
+		diag.Warnf("%d %s valid; %d %s of %s skipped as not records",
+			n, plural(n, "delivery", "deliveries"), k, plural(k, "line", "lines"), opts.Recorded)
 	}
 	return nil
 }

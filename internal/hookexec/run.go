@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
-	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
 // ExcerptBytes is how much of a command's standard error a Result keeps: the
@@ -108,7 +108,7 @@ func (r *Runner) answer(res *Result) {
 	case len(bytes.TrimSpace(msg)) == 0:
 		res.CallbackSkipped = "the command printed nothing"
 	case res.StdoutTruncated || len(msg) > r.cfg.MaxCallback:
-		res.CallbackSkipped = fmt.Sprintf("the output is over the %s callback limit", render.FormatSize(int64(r.cfg.MaxCallback)))
+		res.CallbackSkipped = fmt.Sprintf("the output is over the %s callback limit", input.FormatSize(int64(r.cfg.MaxCallback)))
 	}
 	if res.CallbackSkipped != "" {
 		return

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // DefaultMaxSize is the most read from one payload file or stream unless
@@ -33,7 +31,7 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("larger than %s, the most read from one input", render.FormatSize(e.Limit))
+	return fmt.Sprintf("larger than %s, the most read from one input", FormatSize(e.Limit))
 }
 
 // ErrIsDirectory is a path that names a directory where a file is wanted.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // Nothing a client sends reaches the terminal as an escape sequence: the
@@ -38,5 +39,42 @@ func TestPrettyEscapesClientText(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("pretty output lacks %q", want)
 		}
+	}
+}
+
+// The delivery headers pretty output shows (Webhook-Id, Svix-Id, the
+// signatures) are the client's: a C1 control (U+009B is a CSI to some
+// terminals), a bidi override, isolate or mark in them is shown escaped.
+func TestPrettyEscapesDeliveryHeaders(t *testing.T) {
+	for _, tc := range []struct{ class, raw, shown string }{
+		{"C1", "\u009b31m\u0085", `\u009b31m\u0085`},
+		{"bidi override", "\u202egnp.exe\u202a", `\u202egnp.exe\u202a`},
+		{"bidi isolate", "\u2066x\u2069\u2067\u2068", `\u2066x\u2069\u2067\u2068`},
+		{"bidi mark", "\u200e\u200f\u061c", `\u200e\u200f\u061c`},
+	} {
+		t.Run(tc.class, func(t *testing.T) {
+			e := start(t, func(c *listener.Config) { c.Secrets = nil })
+			e.post("/", []byte(`{"a":1}`),
+				signature.Header{Name: "Webhook-Id", Value: "msg_" + tc.raw},
+				signature.Header{Name: "Svix-Id", Value: "svix_" + tc.raw},
+				signature.Header{Name: "Webhook-Signature", Value: "v1," + tc.raw},
+				signature.Header{Name: "X-Hub-Signature-256", Value: "sha256=" + tc.raw},
+			)
+			e.stop()
+			out := e.out.String()
+			for _, r := range tc.raw {
+				if r < 0x80 {
+					continue // the letters around the controls
+				}
+				if i := strings.IndexRune(out, r); i >= 0 {
+					t.Errorf("pretty output holds %U near %q", r, out[max(0, i-40):min(len(out), i+40)])
+				}
+			}
+			for _, want := range []string{"Webhook-Id: msg_" + tc.shown, "Svix-Id: svix_" + tc.shown, "Webhook-Signature: v1," + tc.shown, "X-Hub-Signature-256: sha256=" + tc.shown} {
+				if !strings.Contains(out, want) {
+					t.Errorf("pretty output lacks %q:\n%s", want, out)
+				}
+			}
+		})
 	}
 }

@@ -14,8 +14,9 @@ const Prefix = "webhook-tool: "
 // the prefix themselves, so the output rule lives here. A nil *Diag writes
 // nothing. It is safe for concurrent use: each line is one Write.
 type Diag struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu  sync.Mutex
+	w   io.Writer
+	pal *Palette // paints the warning label; nil: plain
 }
 
 // NewDiag returns a Diag writing to w (io.Discard when nil).
@@ -24,6 +25,14 @@ func NewDiag(w io.Writer) *Diag {
 		w = io.Discard
 	}
 	return &Diag{w: w}
+}
+
+// NewColorDiag is NewDiag with the "warning:" label painted yellow by pal,
+// as commands show it on a terminal.
+func NewColorDiag(w io.Writer, pal *Palette) *Diag {
+	d := NewDiag(w)
+	d.pal = pal
+	return d
 }
 
 // Writer is where the lines go.
@@ -53,7 +62,12 @@ func (d *Diag) line(kind, format string, args []any) {
 	}
 	b := make([]byte, 0, 128)
 	b = append(b, Prefix...)
-	b = append(b, kind...)
+	if kind == "warning: " && d.pal != nil {
+		b = append(b, d.pal.Yellow("warning:")...)
+		b = append(b, ' ')
+	} else {
+		b = append(b, kind...)
+	}
 	b = fmt.Appendf(b, format, args...)
 	b = append(b, '\n')
 	d.mu.Lock()

@@ -22,3 +22,20 @@ func TestDiagLines(t *testing.T) {
 	var nilDiag *Diag
 	nilDiag.Errorf("nothing") // must not panic
 }
+
+// A colour Diag paints the warning label only, as commands do on a
+// terminal; with colour off it writes what a plain one does.
+func TestColorDiag(t *testing.T) {
+	var b strings.Builder
+	d := NewColorDiag(&b, NewPalette(true))
+	d.Warnf("careful")
+	d.Errorf("bad")
+	if want := "webhook-tool: \x1b[33mwarning:\x1b[0m careful\nwebhook-tool: error: bad\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	NewColorDiag(&b, NewPalette(false)).Warnf("careful")
+	if want := "webhook-tool: warning: careful\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

@@ -68,8 +68,18 @@ func unsafeRune(r rune, keepTabs bool) bool {
 		return !keepTabs
 	case r < 0x20, r >= 0x7f && r < 0xa0:
 		return true
+	}
+	return bidiControl(r)
+}
+
+// bidiControl reports whether r reorders text around it: the embeddings
+// and overrides (U+202A to U+202E), the isolates (U+2066 to U+2069) and the
+// marks (U+200E, U+200F, U+061C). A file name or id holding U+202E shows
+// "exe.txt" as "txt.exe".
+func bidiControl(r rune) bool {
+	switch {
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-		return true // bidirectional controls
+		return true
 	}
 	return false
 }

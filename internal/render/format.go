@@ -27,7 +27,8 @@ const lineRunes = 200
 // Excerpt is the start of a body that someone else sent (a response, a
 // callback), safe to print on a terminal: at most maxLines lines of at most
 // 200 characters from the first maxBytes bytes; control characters (a
-// hostile server's escape sequences) become spaces; invalid UTF-8 is
+// hostile server's escape sequences, C1 included) and bidirectional controls
+// become spaces; invalid UTF-8 is
 // replaced; CRLF becomes LF; a cut is marked with "…". A body that is mostly
 // not text is summarised as "(N bytes of binary data)".
 func Excerpt(body []byte, maxLines, maxBytes int) string {
@@ -52,7 +53,7 @@ func Excerpt(body []byte, maxLines, maxBytes int) string {
 	}
 	for i, l := range lines {
 		l = strings.TrimRight(strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) && r != '\t' {
+			if (unicode.IsControl(r) && r != '\t') || bidiControl(r) {
 				return ' '
 			}
 			return r

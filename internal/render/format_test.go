@@ -18,6 +18,7 @@ func TestExcerpt(t *testing.T) {
 		{"a\r\nb\r\n", 5, 4096, "a\nb"},
 		{"1\n2\n3\n4\n5\n6\n7", 5, 4096, "1\n2\n3\n4\n5\n…"},
 		{"\x1b[31mred\x1b[0m \xff", 5, 4096, " [31mred [0m \uFFFD"},
+		{"\u009b31mred \u202egnp.exe \u2066x\u2069 \u200fy", 5, 4096, " 31mred  gnp.exe  x   y"}, // C1 and bidi controls
 		{long, 5, 4096, strings.Repeat("é", 200) + "…"},
 		{"\x00\x01\x02", 5, 4096, "(3 bytes of binary data)"},
 		{strings.Repeat("line\n", 30), 20, 2048, strings.TrimSuffix(strings.Repeat("line\n", 20), "\n") + "\n…"},
@@ -49,23 +50,5 @@ func TestPaletteOnlyPaintsWhenOn(t *testing.T) {
 	}
 	if got := NewPalette(true).Red("x"); got != "\x1b[31mx\x1b[0m" {
 		t.Errorf("on palette: %q", got)
-	}
-}
-
-func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{"65536": 65536, "64K": 65536, "64kb": 65536, "64KiB": 65536, "1M": 1 << 20, "1 MB": 1 << 20, "10B": 10, "2g": 2 << 30} {
-		if got, err := ParseSize(in); err != nil || got != want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "-1", "lots", "1TB", "99999999G", "1.5MB"} {
-		if _, err := ParseSize(in); err == nil {
-			t.Errorf("ParseSize(%q) succeeded", in)
-		}
-	}
-	for _, n := range []int64{64 << 10, 1 << 20, 1000} {
-		if got, err := ParseSize(FormatSize(n)); err != nil || got != n {
-			t.Errorf("FormatSize(%d) = %q does not read back", n, FormatSize(n))
-		}
 	}
 }

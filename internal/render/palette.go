@@ -1,6 +1,3 @@
-// Package render owns terminal presentation: colours, pretty-printed JSON and
-// summary lines. Colour is decided by the caller (a terminal, no NO_COLOR, no
-// --no-color) and passed in, so rendering is deterministic in tests.
 package render
 
 import "github.com/fatih/color"

@@ -11,9 +11,11 @@ import (
 )
 
 // Printer writes a run's output: a line per delivery and a summary, or,
-// with JSON, one object per delivery per line and nothing else on Out.
+// with JSON, one object per delivery per line and nothing else on Out
+// (what else it has to say then goes to Diag).
 type Printer struct {
-	Out, Err   io.Writer
+	Out        io.Writer
+	Diag       *render.Diag
 	JSON       bool
 	Palette    *render.Palette
 	steps      []string
@@ -23,8 +25,8 @@ type Printer struct {
 }
 
 // NewPrinter returns a Printer whose columns fit ds.
-func NewPrinter(out, errw io.Writer, asJSON bool, pal *render.Palette, ds []Delivery) *Printer {
-	p := &Printer{Out: out, Err: errw, JSON: asJSON, Palette: pal, requestIDs: map[string]bool{}}
+func NewPrinter(out io.Writer, diag *render.Diag, asJSON bool, pal *render.Palette, ds []Delivery) *Printer {
+	p := &Printer{Out: out, Diag: diag, JSON: asJSON, Palette: pal, requestIDs: map[string]bool{}}
 	for _, d := range ds {
 		p.steps = append(p.steps, d.Step)
 		p.nameW, p.kindW = max(p.nameW, len(d.Step)), max(p.kindW, len(d.Kind))
@@ -33,17 +35,18 @@ func NewPrinter(out, errw io.Writer, asJSON bool, pal *render.Palette, ds []Deli
 }
 
 // Order prints the order a shuffled run uses and the seed that repeats it
-// (on Err with JSON, which keeps Out for the steps).
+// (on Diag with JSON, which keeps Out for the steps).
 func (p *Printer) Order(order []int, seed uint64) {
 	names := make([]string, len(order))
 	for i, o := range order {
 		names[i] = p.steps[o]
 	}
-	w, prefix := p.Out, ""
+	line := fmt.Sprintf("shuffled with --seed %d: %s", seed, strings.Join(names, ", "))
 	if p.JSON {
-		w, prefix = p.Err, "webhook-tool: "
+		p.Diag.Printf("%s", line)
+		return
 	}
-	fmt.Fprintf(w, "%sshuffled with --seed %d: %s\n", prefix, seed, strings.Join(names, ", "))
+	fmt.Fprintln(p.Out, line)
 }
 
 // StepReport is one line of `scenario run --output json`.

@@ -1,4 +1,4 @@
-package listener
+package render
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
-	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // Body says how much of each delivery's body pretty output shows.
@@ -21,7 +20,7 @@ const (
 	// objects and arrays below CompactDepth folded ({… 12 keys}), cut to
 	// the lines left.
 	BodyCompact Body = "compact"
-	BodyFull    Body = "full" // the whole body (up to maxBodyLines), as the record has it
+	BodyFull    Body = "full" // the whole body (up to Limits.BodyLines), as the record has it
 	BodyNone    Body = "none" // no body: summary, headers and errors
 )
 
@@ -43,11 +42,11 @@ const (
 	headerValueShown = 24
 )
 
-// jsonLimits bound writeJSON: at most lines lines, and containers nested
-// depth deep (0: no limit) folded.
+// jsonLimits bound writeJSON: at most lines lines, containers nested depth
+// deep (0: no limit) folded, and indentation at most indent levels deep.
 type jsonLimits struct {
-	lines, depth int
-	more         string // said after a cut, e.g. "--body full shows it all"
+	lines, depth, indent int
+	more                 string // said after a cut, e.g. "--body full shows it all"
 }
 
 // deliveryHeaders are the headers worth a line of their own: the delivery
@@ -57,22 +56,38 @@ var deliveryHeaders = []string{
 	"X-Hub-Signature-256", "Stripe-Signature", "Authorization",
 }
 
-// writeHeaders writes the line with the headers that matter, if any.
-func writeHeaders(b *bytes.Buffer, pal *render.Palette, headers map[string]string) {
+// writeHeaders writes the line with the headers that matter, if any. Their
+// values are the client's: escaped like everything else it chose.
+func writeHeaders(b *bytes.Buffer, pal *Palette, headers record.Headers) {
 	var parts []string
 	for _, name := range deliveryHeaders {
 		v, ok := headers[name]
 		if !ok {
 			continue
 		}
-		if max := headerValueShown; !strings.HasSuffix(name, "-Id") && len(v) > max {
-			v = v[:max] + "…" // a signature's start is enough to tell two apart
+		if !strings.HasSuffix(name, "-Id") && len(v) > headerValueShown {
+			v = cutRunes(v, headerValueShown) + "…" // a signature's start is enough to tell two apart
 		}
-		parts = append(parts, pal.Dim(name+":")+" "+v)
+		parts = append(parts, pal.Dim(name+":")+" "+Escape(v))
 	}
 	if len(parts) > 0 {
 		b.WriteString("  " + strings.Join(parts, "  ") + "\n")
 	}
+}
+
+// cutRunes is s cut to at most n bytes, not in the middle of a character.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	end := n
+	for end > 0 && end > n-utf8.UTFMax && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	if !utf8.RuneStart(s[end]) {
+		end = n // not UTF-8 here anyway: cut where asked
+	}
+	return s[:end]
 }
 
 // folded is how a container too deep for compact mode is shown:
@@ -123,8 +138,8 @@ func countMembers(raw []byte) int {
 }
 
 // firstLines is the start of body up to n lines (whole lines, at most
-// maxTextBytes).
-func firstLines(body []byte, n int) []byte {
+// maxBytes).
+func firstLines(body []byte, n, maxBytes int) []byte {
 	end := 0
 	for i := 0; i < n && end < len(body); i++ {
 		j := bytes.IndexByte(body[end:], '\n')
@@ -134,7 +149,7 @@ func firstLines(body []byte, n int) []byte {
 		}
 		end += j + 1
 	}
-	shown := body[:min(end, maxTextBytes)]
+	shown := body[:min(end, maxBytes)]
 	for len(shown) > 0 && utf8.Valid(body) && !utf8.Valid(shown) {
 		shown = shown[:len(shown)-1] // not in the middle of a character
 	}
@@ -146,42 +161,38 @@ func lineCount(b *bytes.Buffer, from int) int {
 	return bytes.Count(b.Bytes()[from:], []byte{'\n'})
 }
 
-// prettyBody writes the body as --body says, in the lines the block has
+// showBody writes the body as v.body says, in the lines the block has
 // left, and returns how many validation errors may follow.
-func (l *Listener) prettyBody(b *bytes.Buffer, start int, d *delivery) int {
-	pal, rec := l.cfg.Palette, &d.rec
-	mode, lim, errsShown := l.bodyLimits(b, start, rec)
+func (v view) showBody(b *bytes.Buffer, start int, rec *record.Record, body []byte, isJSON bool) int {
+	pal := v.pal
+	lim, errsShown := v.bodyLimits(b, start, rec)
 	switch {
-	case mode == BodyNone:
-	case len(d.body) == 0:
+	case v.body == BodyNone:
+	case len(body) == 0:
 		if rec.Error == "" {
 			b.WriteString("  " + pal.Dim("(empty body)") + "\n")
 		}
 	case lim.lines < 2:
-		b.WriteString("  " + pal.Dim(fmt.Sprintf("(%d bytes; --body full shows the body)", len(d.body))) + "\n")
-	case d.isJSON:
-		writeJSON(b, pal, d.body, "  ", lim)
+		b.WriteString("  " + pal.Dim(fmt.Sprintf("(%d bytes; --body full shows the body)", len(body))) + "\n")
+	case isJSON:
+		writeJSON(b, pal, body, "  ", lim)
 	case lim.depth > 0: // compact: the lines left, as text
-		shown := firstLines(d.body, lim.lines)
-		writeText(b, pal, shown, "  ")
-		if len(shown) < len(d.body) {
-			truncated(b, pal, len(d.body)-len(shown), lim.more)
+		shown := firstLines(body, lim.lines, v.lim.TextBytes)
+		v.writeText(b, shown, "  ")
+		if len(shown) < len(body) {
+			truncated(b, pal, len(body)-len(shown), lim.more)
 		}
 	default:
-		writeText(b, pal, d.body, "  ")
+		v.writeText(b, body, "  ")
 	}
 	return errsShown
 }
 
 // bodyLimits says how the body is shown in the lines a delivery has left
 // (compact mode: CompactLines in all), and how many errors are listed.
-func (l *Listener) bodyLimits(b *bytes.Buffer, start int, rec *record.Record) (Body, jsonLimits, int) {
-	mode := l.cfg.Body
-	if mode == "" {
-		mode = BodyFull
-	}
-	if mode != BodyCompact {
-		return mode, jsonLimits{lines: maxBodyLines}, maxErrorsShown
+func (v view) bodyLimits(b *bytes.Buffer, start int, rec *record.Record) (jsonLimits, int) {
+	if v.body != BodyCompact {
+		return jsonLimits{lines: v.lim.BodyLines, indent: v.lim.IndentDepth}, v.lim.Errors
 	}
 	errs, omitted := 0, 0
 	if rec.Schema != nil && !rec.Schema.Valid {
@@ -194,7 +205,7 @@ func (l *Listener) bodyLimits(b *bytes.Buffer, start int, rec *record.Record) (B
 	}
 	left := CompactLines - lineCount(b, start) - reserved
 	// The cut line ("... N more bytes") takes one of the lines left.
-	return mode, jsonLimits{lines: left - 1, depth: CompactDepth, more: "--body full shows it all"}, shown
+	return jsonLimits{lines: left - 1, depth: CompactDepth, indent: v.lim.IndentDepth, more: "--body full shows it all"}, shown
 }
 
 // containerEnd returns the index after the object or array starting at

@@ -1,10 +1,6 @@
-package listener
+package render
 
-import (
-	"bytes"
-
-	"github.com/webhook-tool/webhook-tool/internal/render"
-)
+import "bytes"
 
 // writeJSON writes valid JSON indented by two spaces per level under
 // prefix, keys, strings, numbers and literals coloured, in the order the
@@ -12,8 +8,9 @@ import (
 // order and number spelling are the sender's.
 //
 // lim bounds it: at most lim.lines lines, and containers nested lim.depth
-// deep (0: no limit) folded ({… 7 keys}), for compact output.
-func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string, lim jsonLimits) {
+// deep (0: no limit) folded ({… 7 keys}), for compact output, and the
+// indentation stops growing lim.indent levels deep.
+func writeJSON(b *bytes.Buffer, pal *Palette, raw []byte, prefix string, lim jsonLimits) {
 	lines := 0
 	depth := 0
 	newline := func() bool {
@@ -23,7 +20,7 @@ func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string, 
 			return false
 		}
 		b.WriteString(prefix)
-		for range min(depth, maxIndentDepth) {
+		for range min(depth, lim.indent) {
 			b.WriteString("  ")
 		}
 		return true
@@ -88,7 +85,7 @@ func writeJSON(b *bytes.Buffer, pal *render.Palette, raw []byte, prefix string, 
 			// A JSON string holds no raw C0 control character, but may
 			// hold C1 ones (U+009B is a CSI on some terminals) and bidi
 			// overrides.
-			s := esc(string(raw[i:j]))
+			s := Escape(string(raw[i:j]))
 			k := skipWS(raw, j)
 			if k < len(raw) && raw[k] == ':' {
 				b.WriteString(pal.Blue(s))
