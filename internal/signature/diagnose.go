@@ -33,6 +33,7 @@ const (
 	CauseOtherSecret       Cause = "other-secret"       // a secret configured for something else matched
 	CauseSignatureEncoding Cause = "signature-encoding" // hex vs base64, or a missing v1, / sha256= prefix
 	CauseClock             Cause = "clock"              // the signature matches; only the timestamp is out of tolerance
+	CauseKeyType           Cause = "key-type"           // v1a signatures and only HMAC secrets, or v1 signatures and only Ed25519 keys
 )
 
 // MaxDiagnoseBody is the largest body Diagnose transforms. Larger bodies get
@@ -98,6 +99,9 @@ func Diagnose(opts DiagnoseOptions, h Headers, body []byte, res Result) Report {
 	d.secrets = nonEmptySecrets(opts.Secrets)
 	d.others = opts.Others
 	d.body = body
+	if res.Scheme == Standard && d.keyType(h) {
+		return d.report
+	}
 	if res.Scheme == Bearer {
 		d.bearer(h)
 		return d.report
@@ -181,7 +185,9 @@ func (d *doctor) signatureEncoding(t *target, keys []namedKey) bool {
 		if macs == nil {
 			macs = make([][]byte, len(keys))
 			for i, k := range keys {
-				macs[i] = t.mac(k.key, d.body)
+				if k.pub == nil { // an Ed25519 key has no MAC to compare
+					macs[i] = t.mac(k.key, d.body)
+				}
 			}
 		}
 		change := t.header + " read " + s.how
@@ -233,4 +239,41 @@ func (d *doctor) clock(opts VerifyOptions, h Headers, res Result) {
 		"else it is an old delivery or a replay (check recorded ones with verify --tolerance 0)",
 		res.Scheme, res.Header, ts, off, where, tol)
 	d.try(&target{scheme: res.Scheme}, CauseClock, change, true, detail)
+}
+
+// keyType explains a standard header whose signatures are all of the kind
+// no configured key checks: v1a (Ed25519) ones with only HMAC secrets, or
+// v1 (HMAC) ones with only Ed25519 keys. A key quoted or wrapped in
+// whitespace is judged by what it holds, so the whitespace candidate, not
+// this one, names that mistake.
+func (d *doctor) keyType(h Headers) bool {
+	if len(d.secrets) == 0 {
+		return false
+	}
+	_, _, sigName := standardNames(h)
+	sigs := readStandardSigs(h.Values(sigName))
+	var hmacs, eds int
+	for _, s := range d.secrets {
+		if KindOf(trimSecret(s)) == HMACSecret {
+			hmacs++
+		} else {
+			eds++
+		}
+	}
+	var detail string
+	switch {
+	case len(sigs.v1a) > 0 && len(sigs.v1) == 0 && eds == 0:
+		detail = "the signatures in " + sigName + " are all v1a (Ed25519, Standard Webhooks' asymmetric signatures), " +
+			"and every secret configured is an HMAC secret (whsec_), which checks v1 signatures only: " +
+			"check them with the sender's public key, --secret whpk_... (it is not secret: the sender publishes it)"
+	case len(sigs.v1) > 0 && len(sigs.v1a) == 0 && hmacs == 0:
+		detail = "the signatures in " + sigName + " are all v1 (HMAC-SHA256), " +
+			"and every key configured is an Ed25519 key (whpk_ or whsk_), which checks v1a signatures only: " +
+			"check them with the shared whsec_ secret (--secret is repeatable, so a receiver moving to v1a can hold both), " +
+			"or have the sender sign with its whsk_ key"
+	default:
+		return false
+	}
+	change := "the versions of the signatures in " + sigName + " against the kinds of key configured"
+	return d.try(&target{scheme: Standard}, CauseKeyType, change, true, detail)
 }

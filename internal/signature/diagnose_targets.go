@@ -1,6 +1,8 @@
 package signature
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -12,9 +14,23 @@ import (
 // The signatures the doctor reads, and the keys it tries on them.
 
 // matchAny reports whether the MAC of body under any key equals one of the
-// signatures in the scheme's own form; which names the key.
+// signatures in the scheme's own form, or an Ed25519 key verifies one of
+// the v1a signatures over it; which names the key.
 func (t *target) matchAny(keys []namedKey, body []byte) (which string, ok bool) {
+	var msg []byte // the v1a signed content, made once
 	for _, k := range keys {
+		if k.pub != nil {
+			if len(t.edSigs) == 0 {
+				continue
+			}
+			if msg == nil {
+				msg = signedContent(nil, t.id, t.ts, body)
+			}
+			if anyVerifies(k.pub, msg, t.edSigs) {
+				return k.name, true
+			}
+			continue
+		}
 		mac := t.mac(k.key, body)
 		found := false
 		for _, s := range t.sigs {
@@ -29,31 +45,57 @@ func (t *target) matchAny(keys []namedKey, body []byte) (which string, ok bool) 
 	return "", false
 }
 
-// namedKey is an HMAC key with a name safe to print ("secret 2").
+// namedKey is an HMAC key, or an Ed25519 public key (standard's v1a), with
+// a name safe to print ("secret 2").
 type namedKey struct {
 	name string
 	key  []byte
+	pub  ed25519.PublicKey // set instead of key for a whsk_ or whpk_ secret
 }
 
 // keys derives the scheme's key from each secret, as Verify does.
 func (t *target) keys(secrets []string) []namedKey {
 	var out []namedKey
 	for i, s := range secrets {
-		k, ok := t.key(s)
-		if ok {
-			out = append(out, namedKey{secretLabelFor(i, len(secrets)), k})
+		if k, ok := t.namedKey(s, secretLabelFor(i, len(secrets))); ok {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
-// key derives the scheme's HMAC key from a secret, as Verify does.
+// namedKey derives the key of one secret as Verify does: an HMAC key, or
+// under standard a whsk_/whpk_ key's public key.
+func (t *target) namedKey(secret, name string) (namedKey, bool) {
+	if t.scheme == Standard && KindOf(secret) != HMACSecret {
+		k, err := parseEdKey(secret)
+		return namedKey{name: name, pub: k.pub}, err == nil
+	}
+	k, ok := t.key(secret)
+	return namedKey{name: name, key: k}, ok
+}
+
+// key derives the scheme's HMAC key from a secret, as Verify does; a whsk_
+// or whpk_ key is none under standard.
 func (t *target) key(secret string) ([]byte, bool) {
 	if t.scheme == Standard {
+		if KindOf(secret) != HMACSecret {
+			return nil, false
+		}
 		k, err := standardKey(secret)
 		return k, err == nil
 	}
 	return []byte(secret), secret != ""
+}
+
+// sameKey reports whether k is one of keys.
+func sameKey(k namedKey, keys []namedKey) bool {
+	for _, n := range keys {
+		if k.pub != nil && bytes.Equal(k.pub, n.pub) || k.pub == nil && n.pub == nil && bytes.Equal(k.key, n.key) {
+			return true
+		}
+	}
+	return false
 }
 
 func secretLabelFor(i, n int) string {
@@ -70,7 +112,8 @@ type target struct {
 	header   string // the header holding the signature
 	id, ts   string // the signed fields besides the body (Standard: both; Stripe: ts)
 	sigs     []foundSig
-	expected string // the scheme's own form, for messages
+	edSigs   [][]byte // standard's v1a signatures, in their own form
+	expected string   // the scheme's own form, for messages
 }
 
 // foundSig is a decoded signature; how is "" when it is in the scheme's own
@@ -82,6 +125,9 @@ type foundSig struct {
 }
 
 func (t *target) hasCanonical() bool {
+	if len(t.edSigs) > 0 {
+		return true
+	}
 	for _, s := range t.sigs {
 		if s.how == "" {
 			return true
@@ -122,7 +168,7 @@ func findTargets(h Headers, first Scheme) []*target {
 		case Stripe:
 			t = stripeTarget(h)
 		}
-		if t != nil && len(t.sigs) > 0 {
+		if t != nil && (len(t.sigs) > 0 || len(t.edSigs) > 0) {
 			out = append(out, t)
 		}
 	}
@@ -142,9 +188,16 @@ func standardTarget(h Headers) *target {
 	for _, v := range h.Values(sigName) {
 		for _, entry := range strings.Fields(v) {
 			version, enc, ok := strings.Cut(entry, ",")
-			if !ok {
+			switch {
+			case !ok:
 				enc = entry
-			} else if version != "v1" {
+			case version == "v1a":
+				if sig, err := base64.StdEncoding.DecodeString(enc); err == nil &&
+					len(sig) == ed25519.SignatureSize && len(t.edSigs) < maxSigs {
+					t.edSigs = append(t.edSigs, sig)
+				}
+				continue
+			case version != "v1":
 				continue
 			}
 			t.add(enc, ok, "base64", "v1,")
