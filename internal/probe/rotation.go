@@ -33,8 +33,8 @@ func (p *prober) rotationSkip(check string) string {
 			return "a bearer token is one secret, not a list of signatures"
 		}
 	case CheckRotationSecrets:
-		if n := len(p.userSecrets()); n < 2 {
-			return "probe was given one --secret: give the old and the new one (--secret OLD --secret NEW) to check that a delivery signed only with the new one is accepted"
+		if len(p.userSecrets()) < 2 {
+			return "needs the old and the new secret (--secret OLD --secret NEW); probe was given one"
 		}
 	case CheckSvixHeaders:
 		if s != signature.Standard {
