@@ -3,7 +3,6 @@ package signature
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -189,86 +188,6 @@ func Verify(opts VerifyOptions, h Headers, body []byte) Result {
 	default: // Bearer
 		return verifyBearer(secrets, h)
 	}
-}
-
-// verifyStandard checks Standard Webhooks headers, or their svix-* aliases
-// when the request carries only those (Svix sends both sets; older Svix
-// senders only the svix-* names).
-func verifyStandard(secrets []secret, total int, h Headers, body []byte, now time.Time, tol time.Duration) Result {
-	idName, tsName, sigName := HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature
-	if !present(h, HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature) &&
-		present(h, HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature) {
-		idName, tsName, sigName = HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature
-	}
-
-	sigValues := h.Values(sigName)
-	if len(sigValues) == 0 {
-		return failf(Standard, MissingHeader, sigName, "missing %s header", sigName)
-	}
-	id := h.Get(idName)
-	if id == "" {
-		return failf(Standard, MissingHeader, idName, "missing %s header", idName)
-	}
-	tsRaw := h.Get(tsName)
-	if tsRaw == "" {
-		return failf(Standard, MissingHeader, tsName, "missing %s header", tsName)
-	}
-	ts, err := strconv.ParseInt(tsRaw, 10, 64)
-	if err != nil {
-		return failf(Standard, MalformedHeader, tsName,
-			"malformed %s header: %s is not a unix timestamp in seconds", tsName, quoteShort(tsRaw))
-	}
-
-	// The header holds space-separated "version,signature" entries: several
-	// v1 entries while a sender rotates secrets, and other versions (v1a is
-	// asymmetric) that this scheme does not check and skips.
-	var candidates [][]byte
-	var sawV1 bool
-	for _, v := range sigValues {
-		for _, entry := range strings.Fields(v) {
-			version, enc, ok := strings.Cut(entry, ",")
-			if !ok || version != "v1" {
-				continue
-			}
-			sawV1 = true
-			if sig, err := base64.StdEncoding.DecodeString(enc); err == nil && len(sig) == macSize {
-				candidates = append(candidates, sig)
-			}
-		}
-	}
-	if len(candidates) == 0 {
-		if sawV1 {
-			return failf(Standard, MalformedHeader, sigName,
-				"malformed %s header: the v1 signature is not a base64 SHA-256 HMAC", sigName)
-		}
-		return failf(Standard, MalformedHeader, sigName,
-			"malformed %s header: no v1 signature (expected \"v1,<base64>\")", sigName)
-	}
-
-	// Derive every key before checking any, so a broken secret is reported
-	// even when another one matches: it would fail the day it is needed.
-	keys := make([][]byte, len(secrets))
-	for i, s := range secrets {
-		key, err := standardKey(s.value)
-		if err != nil {
-			return fail(Standard, InvalidSecret, "", secretLabel(s.index, total)+err.Error())
-		}
-		keys[i] = key
-	}
-	matched := -1
-	for i, key := range keys {
-		if anyEqual(standardMAC(hmac.New(sha256.New, key), id, tsRaw, body), candidates) {
-			matched = secrets[i].index
-			break
-		}
-	}
-	if matched < 0 {
-		return failf(Standard, NoMatch, sigName, "no signature in %s matched the configured secret(s)", sigName)
-	}
-	if r, ok := checkTimestamp(Standard, tsName, ts, now, tol); !ok {
-		return r
-	}
-	return Result{Scheme: Standard, Valid: true, SecretIndex: matched}
 }
 
 // verifyGitHub checks X-Hub-Signature-256. GitHub's older X-Hub-Signature
