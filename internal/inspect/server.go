@@ -79,6 +79,7 @@ func NewServer(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/deliveries", s.list)
 	s.mux.HandleFunc("GET /api/deliveries/{seq}", s.detail)
 	s.mux.HandleFunc("POST /api/deliveries/{seq}/replay", s.replay)
+	s.mux.HandleFunc("GET /api/deliveries/{seq}/curl", s.curl)
 	s.mux.HandleFunc("GET /api/stream", s.stream)
 	return s
 }

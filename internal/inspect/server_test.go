@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -334,7 +336,7 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 		streamed.WriteString(line)
 	}
 	answers := map[string]string{"stream": streamed.String()}
-	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9"} {
+	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9", "/api/deliveries/2/curl"} {
 		code, body := e.do("GET", p, "")
 		if code != 200 {
 			t.Fatalf("GET %s: %d %s", p, code, body)
@@ -417,5 +419,40 @@ func TestReplayTargetPasswordNotShown(t *testing.T) {
 	}
 	if fmt.Sprint(e.rep.to) != "[http://user:hunter2-secret@127.0.0.1:9/app]" {
 		t.Errorf("replayed to %v", e.rep.to)
+	}
+}
+
+// Copy as curl's command comes from the server: the record's method, path
+// and query, headers and body, each quoted, sent below the URL typed or
+// else below listen's own.
+func TestAPICurl(t *testing.T) {
+	e := newAPI(t, 1, inspect.Config{Listener: "http://127.0.0.1:8080/", ReplayTo: "http://u:pw@127.0.0.1:3000/"})
+	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"X&touch$IFS'PWNED'&","path":"/hooks","query":"tenant=acme","headers":{"Content-Type":"text/plain","Content-Length":"14"},"body":"@/etc/hostname","status":405}` + "\n")
+	e.rc.appendLine(`{"seq":3,"kind":"exec","delivery_seq":1}` + "\n")
+	e.store.Refresh()
+	for _, tc := range []struct{ to, url string }{
+		{"", "http://127.0.0.1:8080/hooks?tenant=acme"},
+		{"http://127.0.0.1:3000/app?v=2", "http://127.0.0.1:3000/app/hooks?v=2&tenant=acme"},
+	} {
+		code, body := e.do("GET", "/api/deliveries/2/curl?to="+url.QueryEscape(tc.to), "")
+		var a struct {
+			Command string   `json:"command"`
+			Argv    []string `json:"argv"`
+		}
+		if err := json.Unmarshal([]byte(body), &a); code != 200 || err != nil {
+			t.Fatalf("%d %s", code, body)
+		}
+		want := []string{"curl", "--globoff", "-X", "X&touch$IFS'PWNED'&", "--url", tc.url, "-H", "Content-Type: text/plain", "--data-binary", "@-"}
+		if !slices.Equal(a.Argv, want) {
+			t.Errorf("argv %q, want %q", a.Argv, want)
+		}
+		if !strings.HasPrefix(a.Command, "printf '@/etc/hostname' | curl --globoff -X 'X&touch$IFS'\\''PWNED'\\''&' --url '"+tc.url+"'") {
+			t.Errorf("command:\n%s", a.Command)
+		}
+	}
+	for path, want := range map[string]int{"/api/deliveries/99/curl": 404, "/api/deliveries/3/curl": 422, "/api/deliveries/x/curl": 400} {
+		if code, body := e.do("GET", path, ""); code != want {
+			t.Errorf("GET %s: %d %s, want %d", path, code, body, want)
+		}
 	}
 }

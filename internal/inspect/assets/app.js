@@ -338,7 +338,7 @@ function actions(rec) {
     placeholder: info.replay_to ? 'default: ' + info.replay_to : info.listener ? 'URL, e.g. ' + info.listener + ' (this listener)' : 'URL to send to'});
   const replayBtn = el('button', {id: 'replay', type: 'button', disabled: !info.replay, onclick: () => replay(rec.seq, to.value, null)}, 'Replay');
   const editBtn = el('button', {id: 'edit', type: 'button', disabled: !info.replay, onclick: () => editAndSend(rec, to)}, 'Edit and send');
-  const curlBtn = el('button', {id: 'curl', type: 'button', onclick: () => copyCurl(rec, to.value)}, 'Copy as curl');
+  const curlBtn = el('button', {id: 'curl', type: 'button', onclick: () => copyCurl(rec, to.value).catch(showError)}, 'Copy as curl');
   return el('div', {class: 'actions'}, to, replayBtn, editBtn, curlBtn, el('div', {id: 'actionout'}));
 }
 
@@ -374,28 +374,22 @@ function editAndSend(rec, to) {
     el('button', {type: 'button', onclick: () => out.replaceChildren()}, 'Cancel'));
 }
 
-const curlSkip = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent']);
-
-function shq(s) { return "'" + String(s).replace(/'/g, "'\\''") + "'"; }
-
-function curlFor(rec, to) {
-  const url = to.trim() || ((state.info && state.info.listener) ? state.info.listener.replace(/\/$/, '') + rec.path : 'URL');
-  const lines = ['curl -X ' + rec.method + ' ' + shq(url)];
-  for (const k of Object.keys(rec.headers || {}).sort()) {
-    const v = rec.headers[k];
-    if (curlSkip.has(k.toLowerCase()) || v.includes('****')) continue;
-    lines.push('  -H ' + shq(k + ': ' + v));
-  }
-  lines.push('  --data-binary ' + shq(bodyText(rec)));
-  return lines.join(' \\\n');
-}
-
-function copyCurl(rec, to) {
-  const cmd = curlFor(rec, to);
+// copyCurl shows and copies the command the server builds (one generator,
+// in Go): every part quoted, the body piped as its exact bytes, sent to the
+// recorded path and query below the URL typed, as Replay sends.
+async function copyCurl(rec, to) {
   const out = $('actionout');
-  const note = el('p', {class: 'muted'}, 'Copied. The recorded signature headers are as they were (a timestamped one is likely stale); masked headers are left out.');
-  out.replaceChildren(el('pre', {id: 'curltext', class: 'mono'}, cmd), note);
-  if (navigator.clipboard) navigator.clipboard.writeText(cmd).catch(() => { note.textContent = 'Select the command above and copy it.'; });
+  let c;
+  try {
+    c = await api('/api/deliveries/' + rec.seq + '/curl?to=' + encodeURIComponent(to.trim()));
+  } catch (e) {
+    out.replaceChildren(el('p', {class: 'error', id: 'curltext'}, 'no curl command: ' + e.message));
+    return;
+  }
+  const note = el('p', {class: 'muted'}, 'Copied. The recorded signature headers are as they were (a timestamped one is likely stale).');
+  const left = (c.left_out || []).length ? el('ul', {class: 'muted', id: 'curlleft'}, c.left_out.map((l) => el('li', {}, 'left out: ' + l))) : null;
+  out.replaceChildren(el('pre', {id: 'curltext', class: 'mono'}, c.command), note, left);
+  if (navigator.clipboard) navigator.clipboard.writeText(c.command).catch(() => { note.textContent = 'Select the command above and copy it.'; });
 }
 
 // ---- diff ----
