@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
@@ -118,11 +119,18 @@ func TestInspectorKeepsBytesInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	step(t, ctx, "open the page", chromedp.Navigate(page), poll(`document.querySelectorAll('#rows tr').length === 6`))
 
+	// selectRow shows a record's detail, a new pane even when it is shown
+	// already.
+	selectRow := func(t *testing.T, seq string) {
+		t.Helper()
+		step(t, ctx, "select #"+seq, chromedp.Evaluate[chromedp.Void](`document.querySelector('#detail').replaceChildren()`),
+			chromedp.Click(`#rows tr[data-seq="`+seq+`"] td.path`),
+			poll(`document.querySelector('#detail h2') !== null && document.querySelector('#detail h2').textContent.startsWith('#`+seq+` ')`))
+	}
 	copyCurl := func(t *testing.T, seq, to string) string {
 		t.Helper()
-		step(t, ctx, "select #"+seq, chromedp.Click(`#rows tr[data-seq="`+seq+`"] td.path`),
-			poll(`document.querySelector('#detail h2') && document.querySelector('#detail h2').textContent.startsWith('#`+seq+` ')`),
-			chromedp.SetValue(`#replay-to`, to), chromedp.Click(`#curl`), poll(`document.querySelector('#curltext') !== null`))
+		selectRow(t, seq)
+		step(t, ctx, "copy #"+seq, chromedp.SetValue(`#replay-to`, to), chromedp.Click(`#curl`), poll(`document.querySelector('#curltext') !== null`))
 		return eval[string](t, ctx, `document.querySelector('#curltext').textContent`)
 	}
 
@@ -169,6 +177,68 @@ func TestInspectorKeepsBytesInBrowser(t *testing.T) {
 		}
 		if r := reqs[0]; r.Method != `X&touch$IFS'PWNED'&` || r.URL.Path != "/base/hooks" || r.URL.RawQuery != "tenant=acme" || string(bodies[0]) != "@/etc/hostname" {
 			t.Errorf("the server got %s %s with %q", r.Method, r.URL, bodies[0])
+		}
+	})
+
+	t.Run("the pretty body keeps numbers and keys", func(t *testing.T) {
+		selectRow(t, "3")
+		pretty := eval[string](t, ctx, `document.querySelector('#detail pre.pretty').textContent`)
+		for _, want := range []string{"9007199254740993", "1e400", `"dup": 1`, `"dup": 2`, "1.0"} {
+			if !strings.Contains(pretty, want) {
+				t.Errorf("the pretty body lacks %s:\n%s", want, pretty)
+			}
+		}
+	})
+
+	t.Run("Diff tells apart what JavaScript would merge", func(t *testing.T) {
+		for _, tc := range []struct {
+			a, b string
+			want []string
+		}{
+			{"3", "4", []string{"/id", "9007199254740993", "9007199254740992"}},
+			{"5", "6", []string{"/__proto__", "removed"}},
+		} {
+			step(t, ctx, "tick #"+tc.a+" and #"+tc.b, chromedp.Click(`#rows tr[data-seq="`+tc.a+`"] input`), chromedp.Click(`#rows tr[data-seq="`+tc.b+`"] input`),
+				poll(`!document.querySelector('#diff').disabled`), chromedp.Click(`#diff`),
+				poll(`document.querySelector('#detail h2') && document.querySelector('#detail h2').textContent === 'Diff of #`+tc.a+` and #`+tc.b+`'`))
+			got := eval[string](t, ctx, `document.querySelector('#detail').innerText`)
+			if strings.Contains(got, "the same JSON") {
+				t.Errorf("#%s and #%s: %q", tc.a, tc.b, got)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(got, want) {
+					t.Errorf("the diff of #%s and #%s lacks %q:\n%s", tc.a, tc.b, want, got)
+				}
+			}
+			step(t, ctx, "untick", chromedp.Click(`#rows tr[data-seq="`+tc.a+`"] input`), chromedp.Click(`#rows tr[data-seq="`+tc.b+`"] input`))
+		}
+	})
+
+	t.Run("Edit and send sends the recorded bytes unless edited, and keeps numbers and keys when edited", func(t *testing.T) {
+		rcv := &receiver{}
+		srv := httptest.NewServer(rcv)
+		defer srv.Close()
+		edit := func(change string) {
+			selectRow(t, "3")
+			step(t, ctx, "edit #3", chromedp.SetValue(`#replay-to`, srv.URL), chromedp.Click(`#edit`), poll(`document.querySelector('#editbody') !== null`))
+			if change != "" {
+				eval[bool](t, ctx, `(() => { const a = document.querySelector('#editbody');
+					a.value = a.value.replace('"n": 1.0', `+change+`); return true; })()`)
+			}
+			step(t, ctx, "send", chromedp.Click(`#editsend`), poll(`document.querySelector('#replay-result') !== null`))
+		}
+		edit("")
+		edit(`'"n": 2.0'`)
+		_, bodies := rcv.got()
+		if len(bodies) != 2 {
+			t.Fatalf("the receiver got %d requests", len(bodies))
+		}
+		if want := `{"id":9007199254740993,"big":1e400,"dup":1,"dup":2,"n":1.0}`; string(bodies[0]) != want {
+			t.Errorf("nothing edited, the receiver got\n%s\nnot\n%s", bodies[0], want)
+		}
+		compact := new(bytes.Buffer)
+		if err := json.Compact(compact, bodies[1]); err != nil || compact.String() != `{"id":9007199254740993,"big":1e400,"dup":1,"dup":2,"n":2.0}` {
+			t.Errorf("edited, the receiver got\n%s", bodies[1])
 		}
 	})
 }

@@ -456,3 +456,75 @@ func TestAPICurl(t *testing.T) {
 		}
 	}
 }
+
+// The Diff and the pretty body come from the server, read without loss:
+// numbers past 2^53, 1e400, repeated and "__proto__" keys stay as written.
+func TestAPIDiffAndPrettyKeepNumbersAndKeys(t *testing.T) {
+	e := newAPI(t, 0, inspect.Config{})
+	for i, body := range []string{
+		`{\"id\":9007199254740993,\"big\":1e400,\"dup\":1,\"dup\":2}`,
+		`{\"id\":9007199254740992,\"big\":1e400,\"dup\":1,\"dup\":2}`,
+		`{\"__proto__\":{\"x\":1},\"k\":1}`,
+		`{\"k\":1.0}`,
+		`not json`,
+	} {
+		e.rc.appendLine(fmt.Sprintf(`{"seq":%d,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/","headers":{},"body":"%s","status":200}`+"\n", i+1, body))
+	}
+	e.store.Refresh()
+	diff := func(a, b int) string {
+		t.Helper()
+		code, body := e.do("GET", fmt.Sprintf("/api/diff?a=%d&b=%d", a, b), "")
+		if code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		var d struct {
+			Changes []struct{ Path, Kind, A, B string }
+			Left    []struct {
+				Text    string
+				Changed bool
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range d.Changes {
+			out = append(out, c.Path+" "+c.Kind+" "+c.A+" "+c.B)
+		}
+		for _, l := range d.Left {
+			if l.Changed {
+				out = append(out, "marked: "+l.Text)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	if got, want := diff(1, 2), "/id changed 9007199254740993 9007199254740992\nmarked:   \"id\": 9007199254740993"; got != want {
+		t.Errorf("diff 1 2:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := diff(3, 4), "/__proto__ removed {\"x\":1} \nmarked:   \"__proto__\": {\nmarked:     \"x\": 1\nmarked:   },"; got != want {
+		t.Errorf("diff 3 4:\n%s\nwant\n%s", got, want)
+	}
+	if got := diff(4, 5); !strings.HasPrefix(got, `/ changed {"k":1.0} "not json"`) {
+		t.Errorf("diff 4 5:\n%s", got)
+	}
+	if got := diff(1, 1); got != "" {
+		t.Errorf("diff 1 1:\n%s", got)
+	}
+	for path, want := range map[string]int{"/api/diff?a=1&b=99": 404, "/api/diff?a=1": 400} {
+		if code, body := e.do("GET", path, ""); code != want {
+			t.Errorf("GET %s: %d %s", path, code, body)
+		}
+	}
+	_, body := e.do("GET", "/api/deliveries/1", "")
+	var d struct {
+		Pretty *string `json:"body_pretty"`
+	}
+	json.Unmarshal([]byte(body), &d)
+	if want := "{\n  \"id\": 9007199254740993,\n  \"big\": 1e400,\n  \"dup\": 1,\n  \"dup\": 2\n}"; d.Pretty == nil || *d.Pretty != want {
+		t.Errorf("body_pretty %v, want\n%s", d.Pretty, want)
+	}
+	_, body = e.do("GET", "/api/deliveries/5", "")
+	if strings.Contains(body, "body_pretty") {
+		t.Errorf("a body that is not JSON has a pretty form: %s", body)
+	}
+}
