@@ -54,12 +54,8 @@ func (s *Store) refresh() error {
 	return nil
 }
 
-// tailBytes is how much of the end of a record file is indexed before
-// OpenFile returns; the rest is indexed in the background (tests shrink it).
-var tailBytes int64 = 8 << 20
-
-// open indexes the whole lines of the file: its last tailBytes at once, so
-// that the newest page is ready, and the lines before them in the
+// open indexes the whole lines of the file: its last s.tailBytes at once,
+// so that the newest page is ready, and the lines before them in the
 // background (see indexHead).
 func (s *Store) open() error {
 	st, err := s.f.Stat()
@@ -67,7 +63,7 @@ func (s *Store) open() error {
 		return err
 	}
 	end := s.wholeLines(st.Size())
-	start := s.lineStart(max(end-tailBytes, 0))
+	start := s.lineStart(max(end-s.tailBytes, 0))
 	tail, skipped, first, err := scanIndex(s.f, start, end-start)
 	if err != nil {
 		return err

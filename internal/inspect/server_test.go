@@ -102,6 +102,7 @@ func (e *apiEnv) page(path string) inspect.Page {
 }
 
 func TestAPIPagingAndSearch(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 9, inspect.Config{})
 	p := e.page("/api/deliveries?limit=4")
 	if got := fmt.Sprint(seqs(p)); got != "[9 8 7 6]" || p.Next == nil || *p.Next != 6 {
@@ -137,6 +138,7 @@ func TestAPIPagingAndSearch(t *testing.T) {
 }
 
 func TestAPIDetail(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 3, inspect.Config{})
 	e.rc.callback(guid(3), "Provisioned.")
 	if err := e.store.Refresh(); err != nil {
@@ -188,6 +190,7 @@ func readEvent(t *testing.T, br *bufio.Reader) inspect.Summary {
 }
 
 func TestAPIStream(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -234,6 +237,7 @@ func TestAPIStream(t *testing.T) {
 }
 
 func TestAPIReplay(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 2, inspect.Config{ReplayTo: "http://127.0.0.1:9/app"})
 	js := "Content-Type"
 	code, body := e.do("POST", "/api/deliveries/2/replay", `{}`, js, "application/json")
@@ -271,6 +275,7 @@ func TestAPIReplay(t *testing.T) {
 }
 
 func TestRefusesForeignOriginsAndHosts(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://127.0.0.1:9/", Host: "devbox.internal"})
 	host := strings.TrimPrefix(e.srv.URL, "http://")
 	_, port, _ := strings.Cut(host, ":")
@@ -310,6 +315,7 @@ func TestRefusesForeignOriginsAndHosts(t *testing.T) {
 // with, nor its key, nor a bearer token, even from a record file written
 // by something that did not mask them.
 func TestNoSecretInAnyAnswer(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://127.0.0.1:9/", Secrets: []string{secret}})
 	key := strings.TrimPrefix(secret, "whsec_")
 	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"no match for ` + secret + `"},"schema":{"name":"","valid":false,"errors":[]},"status":401,"error":"` + secret + `"}` + "\n")
@@ -409,6 +415,7 @@ func TestListenNoFreePort(t *testing.T) {
 // A password in listen's --forward-to is the app's: it goes there, and is
 // shown nowhere.
 func TestReplayTargetPasswordNotShown(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://user:hunter2-secret@127.0.0.1:9/app"})
 	_, info := e.do("GET", "/api/info", "")
 	_, out := e.do("POST", "/api/deliveries/1/replay", `{}`, "Content-Type", "application/json")
@@ -426,6 +433,7 @@ func TestReplayTargetPasswordNotShown(t *testing.T) {
 // and query, headers and body, each quoted, sent below the URL typed or
 // else below listen's own.
 func TestAPICurl(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{Listener: "http://127.0.0.1:8080/", ReplayTo: "http://u:pw@127.0.0.1:3000/"})
 	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"X&touch$IFS'PWNED'&","path":"/hooks","query":"tenant=acme","headers":{"Content-Type":"text/plain","Content-Length":"14"},"body":"@/etc/hostname","status":405}` + "\n")
 	e.rc.appendLine(`{"seq":3,"kind":"exec","delivery_seq":1}` + "\n")
@@ -460,6 +468,7 @@ func TestAPICurl(t *testing.T) {
 // The Diff and the pretty body come from the server, read without loss:
 // numbers past 2^53, 1e400, repeated and "__proto__" keys stay as written.
 func TestAPIDiffAndPrettyKeepNumbersAndKeys(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 0, inspect.Config{})
 	for i, body := range []string{
 		`{\"id\":9007199254740993,\"big\":1e400,\"dup\":1,\"dup\":2}`,

@@ -42,13 +42,14 @@ type Store struct {
 	execs     map[int64][]int
 
 	// A record file.
-	path    string
-	f       *os.File
-	end     int64 // bytes indexed
-	skipped int   // lines that are not records
-	notify  chan struct{}
-	buf     []byte // follow's read buffer
-	tailBuf []byte // wholeLines' read buffer
+	path      string
+	tailBytes int64 // FileOptions.TailBytes
+	f         *os.File
+	end       int64 // bytes indexed
+	skipped   int   // lines that are not records
+	notify    chan struct{}
+	buf       []byte // follow's read buffer
+	tailBuf   []byte // wholeLines' read buffer
 
 	// A ring.
 	maxLines int
@@ -92,9 +93,25 @@ func newStore() *Store {
 	}
 }
 
-// OpenFile indexes the record file at path. Refresh (or Follow) indexes
-// lines appended later. Close closes the file.
+// FileOptions tune how OpenFileWith indexes a record file.
+type FileOptions struct {
+	// TailBytes is how much of the end of the file is indexed before
+	// OpenFileWith returns, so that the newest page is ready at once; the
+	// lines before are indexed in the background. 0 means DefaultTailBytes.
+	TailBytes int64
+}
+
+// DefaultTailBytes is FileOptions.TailBytes's default.
+const DefaultTailBytes = 8 << 20
+
+// OpenFile indexes the record file at path with the default FileOptions.
+// Refresh (or Follow) indexes lines appended later. Close closes the file.
 func OpenFile(path string) (*Store, error) {
+	return OpenFileWith(path, FileOptions{})
+}
+
+// OpenFileWith is OpenFile tuned by o.
+func OpenFileWith(path string, o FileOptions) (*Store, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -110,6 +127,10 @@ func OpenFile(path string) (*Store, error) {
 	}
 	s := newStore()
 	s.path, s.f, s.notify = path, f, make(chan struct{}, 1)
+	s.tailBytes = o.TailBytes
+	if s.tailBytes <= 0 {
+		s.tailBytes = DefaultTailBytes
+	}
 	if err := s.open(); err != nil {
 		f.Close()
 		return nil, err
