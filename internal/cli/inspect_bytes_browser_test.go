@@ -50,8 +50,8 @@ func hostileRecords() []*record.Record {
 }
 
 // startInspectFile serves recs as inspect serves a record file, replaying
-// without re-signing.
-func startInspectFile(t *testing.T, recs []*record.Record) string {
+// without re-signing; with tooLong, after a line longer than replay reads.
+func startInspectFile(t *testing.T, recs []*record.Record, tooLong bool) string {
 	t.Helper()
 	var file []byte
 	for _, r := range recs {
@@ -64,6 +64,20 @@ func startInspectFile(t *testing.T, recs []*record.Record) string {
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	if err := os.WriteFile(path, file, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if tooLong {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunk := bytes.Repeat([]byte("a"), 1<<20)
+		for range record.MaxLineSize >> 20 {
+			f.Write(chunk)
+		}
+		if _, err := f.WriteString("a\n"); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
 	}
 	store, err := inspect.OpenFile(path)
 	if err != nil {
@@ -115,9 +129,12 @@ func runWithStubCurl(t *testing.T, command string) ([]string, []byte) {
 }
 
 func TestInspectorKeepsBytesInBrowser(t *testing.T) {
-	page := startInspectFile(t, hostileRecords())
+	page := startInspectFile(t, hostileRecords(), true)
 	ctx := newBrowser(t)
 	step(t, ctx, "open the page", chromedp.Navigate(page), poll(`document.querySelectorAll('#rows tr').length === 6`))
+	if got := eval[string](t, ctx, `document.querySelector('#source').textContent`); !strings.Contains(got, "1 line longer than 64 MiB skipped unread") {
+		t.Errorf("the page does not say a line was too long: %q", got)
+	}
 
 	// selectRow shows a record's detail, a new pane even when it is shown
 	// already.

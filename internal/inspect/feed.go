@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
 // How new lines reach a Store: listen's record writer taps each batch it
@@ -88,6 +90,10 @@ func (s *Store) Feed(b []byte) {
 		}
 		raw := bytes.TrimSpace(b[:i])
 		b = b[min(i+1, len(b)):]
+		if i+1 > record.MaxLineSize {
+			s.tooLong++ // as a file's index passes it over
+			continue
+		}
 		if len(raw) == 0 {
 			continue
 		}

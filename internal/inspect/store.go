@@ -9,6 +9,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
 // Store holds the records the inspector shows, in the order they were
@@ -47,6 +49,7 @@ type Store struct {
 	f         *os.File
 	end       int64 // bytes indexed
 	skipped   int   // lines that are not records
+	tooLong   int   // lines longer than record.MaxLineSize, passed over
 	notify    chan struct{}
 	buf       []byte // follow's read buffer
 	tailBuf   []byte // wholeLines' read buffer
@@ -80,7 +83,12 @@ type Info struct {
 	Dropped  int64  `json:"dropped"`            // old lines the ring let go
 	Lost     int64  `json:"lost"`               // lines the ring had no time for (a flood)
 	Skipped  int    `json:"skipped"`            // lines of the file that are not records
-	Indexing bool   `json:"indexing,omitempty"` // the start of a large file is still being indexed
+	// TooLong counts the lines longer than MaxLine bytes (record's
+	// reader's limit, which replay and verify refuse): passed over
+	// unread, as they would cost the page their size in memory and more.
+	TooLong  int  `json:"too_long"`
+	MaxLine  int  `json:"max_line_bytes"`
+	Indexing bool `json:"indexing,omitempty"` // the start of a large file is still being indexed
 }
 
 func newStore() *Store {
@@ -162,7 +170,7 @@ func (s *Store) Hub() *Hub { return s.hub }
 func (s *Store) Info() Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := Info{Records: len(s.lines), Skipped: s.skipped, Indexing: !s.indexed()}
+	in := Info{Records: len(s.lines), Skipped: s.skipped, TooLong: s.tooLong, MaxLine: record.MaxLineSize, Indexing: !s.indexed()}
 	if s.f != nil {
 		in.Source, in.File = "file", s.path
 		return in

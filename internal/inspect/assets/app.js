@@ -424,8 +424,9 @@ async function start() {
   try {
     state.info = await api('/api/info');
     const i = state.info;
-    $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') + (i.indexing ? ' — indexing its older lines…' : '') :
-      'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '');
+    const tooLong = i.too_long ? ', ' + i.too_long + ' line' + (i.too_long === 1 ? '' : 's') + ' longer than ' + (i.max_line_bytes >> 20) + ' MiB skipped unread (replay refuses them too)' : '';
+    $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') + tooLong + (i.indexing ? ' — indexing its older lines…' : '') :
+      'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '') + tooLong;
     if (i.listener) $('empty').querySelector('code').textContent = 'webhook-tool send permission_assist.access_request_created --to ' + i.listener;
     await loadFirst();
   } catch (e) { showError(e); }
