@@ -458,6 +458,19 @@ func TestAPICurl(t *testing.T) {
 			t.Errorf("command:\n%s", a.Command)
 		}
 	}
+
+	// The method as a client sends it to listen, which records it (405).
+	req := httptest.NewRequest(`X&touch$IFS'PWNED'&`, "/p?tenant=acme", strings.NewReader("@/etc/hostname"))
+	e.rc.h.ServeHTTP(httptest.NewRecorder(), req)
+	e.store.Refresh()
+	p := e.page("/api/deliveries?q=status:405&limit=1")
+	if len(p.Deliveries) != 1 || p.Deliveries[0].Method != `X&touch$IFS'PWNED'&` {
+		t.Fatalf("listen did not record the method: %+v", p.Deliveries)
+	}
+	code, body := e.do("GET", fmt.Sprintf("/api/deliveries/%d/curl", p.Deliveries[0].Seq), "")
+	if code != 200 || !strings.Contains(body, `"argv":["curl","--globoff","-X","X\u0026touch$IFS'PWNED'\u0026","--url","http://127.0.0.1:8080/p?tenant=acme"`) {
+		t.Errorf("the curl command for what listen recorded: %d %s", code, body)
+	}
 	for path, want := range map[string]int{"/api/deliveries/99/curl": 404, "/api/deliveries/3/curl": 422, "/api/deliveries/x/curl": 400} {
 		if code, body := e.do("GET", path, ""); code != want {
 			t.Errorf("GET %s: %d %s, want %d", path, code, body, want)
