@@ -7,7 +7,7 @@ import (
 	"net/http"
 
 	"github.com/webhook-tool/webhook-tool/internal/inspect/curl"
-	"github.com/webhook-tool/webhook-tool/internal/signature"
+	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
 // curlAnswer is GET /api/deliveries/{seq}/curl's answer: the command Copy
@@ -46,10 +46,9 @@ func (s *Server) curl(w http.ResponseWriter, r *http.Request) {
 			base = b
 		}
 	}
-	// As the detail shows them: a file from elsewhere may hold a
-	// signature header listen would have masked.
-	for k, v := range rec.Headers {
-		rec.Headers[k] = signature.Redact(k, v)
+	if rec.Headers, err = shownHeaders(rec.Headers); err != nil {
+		s.fail(w, http.StatusUnprocessableEntity, err.Error())
+		return
 	}
 	c, err := curl.New(rec, base, s.scrub.Mask)
 	if err != nil {
@@ -64,4 +63,21 @@ func (s *Server) curl(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// shownHeaders are h masked as the detail shows them (maskedRecord): a
+// file from elsewhere may hold a signature header listen would have
+// masked.
+func shownHeaders(h record.Headers) (record.Headers, error) {
+	b, err := json.Marshal(map[string]record.Headers{"headers": h})
+	if err != nil {
+		return nil, err
+	}
+	m, err := maskedRecord(b)
+	if err != nil {
+		return nil, err
+	}
+	var out record.Headers
+	err = json.Unmarshal(m["headers"], &out)
+	return out, err
 }

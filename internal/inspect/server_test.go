@@ -320,6 +320,7 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 	key := strings.TrimPrefix(secret, "whsec_")
 	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"no match for ` + secret + `"},"schema":{"name":"","valid":false,"errors":[]},"status":401,"error":"` + secret + `"}` + "\n")
 	e.rc.callback(guid(1), "the secret is "+secret)
+	e.rc.appendLine(`{"seq":8,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"x"},"status":401}` + "\n")
 	e.store.Refresh()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -342,7 +343,7 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 		streamed.WriteString(line)
 	}
 	answers := map[string]string{"stream": streamed.String()}
-	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9", "/api/deliveries/2/curl"} {
+	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9", "/api/deliveries/2/curl", "/api/deliveries/8/curl"} {
 		code, body := e.do("GET", p, "")
 		if code != 200 {
 			t.Fatalf("GET %s: %d %s", p, code, body)
@@ -356,6 +357,9 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 				t.Errorf("%s shows %q:\n%s", name, s, body)
 			}
 		}
+	}
+	if c := answers["/api/deliveries/8/curl"]; !strings.Contains(c, "header Authorization: masked") {
+		t.Errorf("the curl command does not say the masked header is left out: %s", c)
 	}
 	if !strings.Contains(answers["/api/deliveries/2"], "****") {
 		t.Errorf("the masked record shows no mask: %s", answers["/api/deliveries/2"])
