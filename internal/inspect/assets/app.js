@@ -377,12 +377,20 @@ function editAndSend(rec, to) {
 
 // copyCurl shows and copies the command the server builds (one generator,
 // in Go): every part quoted, the body piped as its exact bytes, sent to the
-// recorded path and query below the URL typed, as Replay sends.
+// recorded path and query below the URL typed, as Replay sends. The copy
+// is asked for within the click, with the command still on its way: a
+// browser may refuse the clipboard once the click's moment has passed.
 async function copyCurl(rec, to) {
   const out = $('actionout');
+  const cmd = api('/api/deliveries/' + rec.seq + '/curl?to=' + encodeURIComponent(to.trim()));
+  let copied = null;
+  if (navigator.clipboard && window.ClipboardItem) {
+    copied = navigator.clipboard.write([new ClipboardItem({'text/plain': cmd.then((c) => new Blob([c.command], {type: 'text/plain'}))})]);
+    copied.catch(() => {});
+  }
   let c;
   try {
-    c = await api('/api/deliveries/' + rec.seq + '/curl?to=' + encodeURIComponent(to.trim()));
+    c = await cmd;
   } catch (e) {
     out.replaceChildren(el('p', {class: 'error', id: 'curltext'}, 'no curl command: ' + e.message));
     return;
@@ -390,7 +398,9 @@ async function copyCurl(rec, to) {
   const note = el('p', {class: 'muted'}, 'Copied. The recorded signature headers are as they were (a timestamped one is likely stale).');
   const left = (c.left_out || []).length ? el('ul', {class: 'muted', id: 'curlleft'}, c.left_out.map((l) => el('li', {}, 'left out: ' + l))) : null;
   out.replaceChildren(el('pre', {id: 'curltext', class: 'mono'}, c.command), note, left);
-  if (navigator.clipboard) navigator.clipboard.writeText(c.command).catch(() => { note.textContent = 'Select the command above and copy it.'; });
+  if (!copied && navigator.clipboard) copied = navigator.clipboard.writeText(c.command);
+  const manual = () => { note.textContent = 'Select the command above and copy it.'; };
+  if (copied) copied.catch(manual); else manual();
 }
 
 // ---- diff ----

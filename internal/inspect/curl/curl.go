@@ -90,8 +90,9 @@ func New(rec *record.Record, base string, mask func(string) string) (Command, er
 			continue
 		}
 		typed = typed || name == "Content-Type"
-		if value == "" {
-			// "Name:" would tell curl to send no such header.
+		if strings.Trim(value, " \t") == "" {
+			// "Name:" and nothing but blanks would tell curl to send no
+			// such header.
 			c.Argv = append(c.Argv, "-H", name+";")
 		} else {
 			c.Argv = append(c.Argv, "-H", name+": "+value)

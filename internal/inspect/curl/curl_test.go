@@ -62,12 +62,12 @@ var hostile = []struct {
 		name: "bytes that are not text",
 		rec: func() *record.Record {
 			r := &record.Record{Seq: 4, Method: "PUT\x1b[31m\u202e", Path: "/", Query: "a=\x07\x15\r\n",
-				Headers: record.Headers{"X-Tab": "a\tb", "X-Empty": "", "X-Bad": "a\nb: c", "@X": "file", "Content-Type": "text/plain"}}
+				Headers: record.Headers{"X-Tab": "a\tb", "X-Empty": "", "X-Blank": " \t", "X-Bad": "a\nb: c", "@X": "file", "Content-Type": "text/plain"}}
 			r.SetBody([]byte("-n\x00\xff\xfe'%s\\n\n\n\t\x151\x1b2\r\n\n"))
 			return r
 		},
 		argv: []string{"curl", "--globoff", "-X", "PUT\x1b[31m\u202e", "--url", base + "?a=\x07\x15\r\n",
-			"-H", "Content-Type: text/plain", "-H", "X-Empty;", "-H", "X-Tab: a\tb", "--data-binary", "@-"},
+			"-H", "Content-Type: text/plain", "-H", "X-Blank;", "-H", "X-Empty;", "-H", "X-Tab: a\tb", "--data-binary", "@-"},
 		body: "-n\x00\xff\xfe'%s\\n\n\n\t\x151\x1b2\r\n\n",
 	},
 }
