@@ -112,6 +112,9 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 	if in.Indexing {
 		size = "a large file: its newest lines at once, the rest indexed in the background"
 	}
+	if in.TooLong > 0 {
+		size += fmt.Sprintf("; %d %s longer than %d MiB skipped unread", in.TooLong, plural(in.TooLong, "line", "lines"), in.MaxLine>>20)
+	}
 	fmt.Fprintf(app.Err, "inspecting %s (%s) at %s\n", opts.File, size, pal.Bold(url))
 	if opts.Follow {
 		fmt.Fprintf(app.Err, "  following: lines appended to %s appear as they come\n", opts.File)

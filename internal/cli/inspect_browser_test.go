@@ -318,7 +318,7 @@ func TestInspectorInBrowser(t *testing.T) {
 		step(t, ctx, "curl", chromedp.SetValue(`#replay-to`, "http://127.0.0.1:3000/hooks"), chromedp.Click(`#curl`),
 			poll(`document.querySelector('#curltext') !== null`))
 		cmd := eval[string](t, ctx, `document.querySelector('#curltext').textContent`)
-		for _, want := range []string{"curl -X POST 'http://127.0.0.1:3000/hooks'", "-H 'Webhook-Id: " + guidN(2) + "'", "--data-binary '{", `"action": "Delete"`} {
+		for _, want := range []string{"curl --globoff -X 'POST' --url 'http://127.0.0.1:3000/hooks'", "-H 'Webhook-Id: " + guidN(2) + "'", "--data-binary @-", `"action": "Delete"`} {
 			if !strings.Contains(cmd, want) {
 				t.Errorf("the curl command lacks %q:\n%s", want, cmd)
 			}
