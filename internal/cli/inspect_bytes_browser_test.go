@@ -176,8 +176,10 @@ func TestInspectorKeepsBytesInBrowser(t *testing.T) {
 
 	t.Run("the copied command reaches a server with the recorded request", func(t *testing.T) {
 		if _, err := exec.LookPath("curl"); err != nil {
-			t.Log("no curl on PATH: the stub above stands for it")
-			return
+			if os.Getenv("CI") == "true" {
+				t.Fatal("curl is not installed, and CI must run this test: apt-get install -y curl")
+			}
+			t.Skip("no curl on PATH: the stub above stands for it; CI runs this test")
 		}
 		rcv := &receiver{}
 		srv := httptest.NewServer(rcv)
