@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 )
 
 // Store holds the records the inspector shows, in the order they were
@@ -549,7 +550,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := maskedRecord(raw)
+	m, err := redact.RecordLine(raw)
 	if err != nil {
 		return nil, fmt.Errorf("record %d: %w", seq, err)
 	}
@@ -567,7 +568,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 		// the order they came.
 		for _, a := range slices.Sorted(slices.Values(link.list)) {
 			if raw, err := s.rawAt(a - s.base); err == nil {
-				if cm, err := maskedRecord(raw); err == nil {
+				if cm, err := redact.RecordLine(raw); err == nil {
 					items = append(items, cm)
 				}
 			}

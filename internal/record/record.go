@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -220,6 +221,4 @@ func (r *Record) HTTPHeader() http.Header {
 // Redacted reports whether a recorded header value is a secret the
 // listener masked when it recorded it ("****", or "Bearer ****"): the
 // value in the record is not the one that was sent.
-func Redacted(value string) bool {
-	return value == signature.Mask || strings.HasSuffix(value, " "+signature.Mask)
-}
+func Redacted(value string) bool { return redact.Masked(value) }
