@@ -296,7 +296,7 @@ func mutateTree(r *rand.Rand, doc any, what []string) (any, []string) {
 		switch k := r.IntN(4); {
 		case k == 0 && root["event"] != nil:
 			if ev, ok := root["event"].(map[string]any); ok {
-				e := paygen.Events[r.IntN(len(paygen.Events))]
+				e := payload.Events[r.IntN(len(payload.Events))]
 				ev["name"] = e.Name
 				return doc, append(what, "event.name = "+e.Name)
 			}
