@@ -10,7 +10,8 @@
 //
 // followed by optional fields (kind, delivery_id, duplicate, callback_for,
 // user_invite_id, forward, error). A body that is not UTF-8 is stored base64
-// with "body_encoding":"base64".
+// with "body_encoding":"base64". Marshal has the line written by hand by
+// internal/record/recline, and by encoding/json only for what that refuses.
 package record
 
 import (
