@@ -15,7 +15,6 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
-	"github.com/webhook-tool/webhook-tool/internal/payload/paygen"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -69,7 +68,7 @@ func addExecFlags(cmd *cobra.Command, o *ExecOptions) {
 // Permission Assist events and the Permit types.
 func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	names := schemaNames()
-	for _, e := range paygen.Events {
+	for _, e := range payload.Events {
 		names = append(names, e.Name)
 	}
 	names = append(names, hookexec.PermitTypes...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/inspect/curl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 )
 
 // curlAnswer is GET /api/deliveries/{seq}/curl's answer: the command Copy
@@ -65,7 +66,7 @@ func (s *Server) curl(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// shownHeaders are h masked as the detail shows them (maskedRecord): a
+// shownHeaders are h masked as the detail shows them (redact.RecordLine): a
 // file from elsewhere may hold a signature header listen would have
 // masked.
 func shownHeaders(h record.Headers) (record.Headers, error) {
@@ -73,7 +74,7 @@ func shownHeaders(h record.Headers) (record.Headers, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := maskedRecord(b)
+	m, err := redact.RecordLine(b)
 	if err != nil {
 		return nil, err
 	}

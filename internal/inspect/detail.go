@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 )
 
 // What the page asks of a Store: a page of rows, a record's detail, a
@@ -108,7 +109,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := maskedRecord(raw)
+	m, err := redact.RecordLine(raw)
 	if err != nil {
 		return nil, fmt.Errorf("record %d: %w", seq, err)
 	}
@@ -126,7 +127,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 		// the order they came.
 		for _, a := range slices.Sorted(slices.Values(link.list)) {
 			if raw, err := s.rawAt(a - s.base); err == nil {
-				if cm, err := maskedRecord(raw); err == nil {
+				if cm, err := redact.RecordLine(raw); err == nil {
 					items = append(items, cm)
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"path"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // FuzzForwardURL: whatever path a client asks for under the listen
@@ -30,31 +29,6 @@ func FuzzForwardURL(f *testing.F) {
 		clean := path.Clean(strings.ReplaceAll(decoded, `\`, "/"))
 		if clean != "/base" && !strings.HasPrefix(clean, "/base/") {
 			t.Fatalf("%q: forwarded to %q, which an app cleans to %q, above /base", reqPath, esc, clean)
-		}
-	})
-}
-
-// FuzzMask: a configured secret of minInTextSecret characters or more never
-// survives masking, in text, in a path, or escaped in a query.
-func FuzzMask(f *testing.F) {
-	f.Add("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "token=", "&x=1")
-	f.Add("s3cr3t-token", "/hooks/", "/x")
-	f.Add("with space+plus/slash", "a", "b")
-	f.Fuzz(func(t *testing.T, secret, pre, post string) {
-		if utf8.RuneCountInString(secret) < minInTextSecret || strings.Contains(secret, "*") || !utf8.ValidString(secret) {
-			return
-		}
-		m := newSecretMasker([]string{secret})
-		if got := m.mask(pre + secret + post); strings.Contains(got, secret) {
-			t.Fatalf("mask(%q) = %q", pre+secret+post, got)
-		}
-		if got := m.maskPath(pre + secret + post); strings.Contains(got, secret) {
-			t.Fatalf("maskPath = %q", got)
-		}
-		for _, esc := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
-			if got := m.maskQuery("q=" + esc + "&" + pre); strings.Contains(got, esc) {
-				t.Fatalf("maskQuery(%q) = %q", esc, got)
-			}
 		}
 	})
 }

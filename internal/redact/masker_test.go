@@ -1,9 +1,9 @@
-package listener
+package redact
 
 import "testing"
 
-func TestSecretMasker(t *testing.T) {
-	m := newSecretMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "It's a Secret to Everybody", "whsec_ab/cd+ef==", ""})
+func TestMasker(t *testing.T) {
+	m := NewMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "It's a Secret to Everybody", "whsec_ab/cd+ef==", ""})
 	for _, tc := range []struct{ in, want string }{
 		{"/", "/"},
 		{"/x/whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "/x/****"},
@@ -15,10 +15,10 @@ func TestSecretMasker(t *testing.T) {
 		{`timestamp "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2"...`, `timestamp "****"...`},
 		{"Basic d2hzZWNfTWZLUTlyOEdLWXFyVHdqVVBEOElMUFpJbzJMYUxhU3c=", "Basic ****"},
 		{"whsec_Mf", "****"},
-		{"whsec_M", "whsec_M"}, // 7: under redact.MinRun
+		{"whsec_M", "whsec_M"}, // 7: under MinRun
 	} {
-		if got := m.mask(tc.in); got != tc.want {
-			t.Errorf("mask(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	for _, tc := range []struct{ in, want string }{
@@ -31,23 +31,23 @@ func TestSecretMasker(t *testing.T) {
 		{"v=2", "v=2"},
 		{"t=It%27s%20a%20Secret%2Dto%2DEverybody", "t=****"}, // escaped where nothing needs it
 	} {
-		if got := m.maskQuery(tc.in); got != tc.want {
-			t.Errorf("maskQuery(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.MaskQuery(tc.in); got != tc.want {
+			t.Errorf("MaskQuery(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
 // The base64 key of a whsec_ secret is masked on its own too, escaped or
 // not, wherever the whole secret would be.
-func TestSecretMaskerStandardKey(t *testing.T) {
-	m := newSecretMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_ab/cd+ef=="})
+func TestMaskerStandardKey(t *testing.T) {
+	m := NewMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_ab/cd+ef=="})
 	for _, tc := range []struct{ in, want string }{
 		{"/x/MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "/x/****"},
 		{"key MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whole whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "key ****, whole ****"},
 		{"v1,ab/cd+ef==", "v1,****"},
 	} {
-		if got := m.mask(tc.in); got != tc.want {
-			t.Errorf("mask(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	for _, tc := range []struct{ in, want string }{
@@ -57,19 +57,19 @@ func TestSecretMaskerStandardKey(t *testing.T) {
 		{"k=ab/cd+ef==", "k=****"},
 		{"k=whsec_ab%2Fcd%2Bef%3D%3D", "k=****"},
 	} {
-		if got := m.maskQuery(tc.in); got != tc.want {
-			t.Errorf("maskQuery(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.MaskQuery(tc.in); got != tc.want {
+			t.Errorf("MaskQuery(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if got := m.maskURL("http://127.0.0.1:3000/in/ab%2Fcd%2Bef%3D%3D?k=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"); got != "http://127.0.0.1:3000/in/****?k=****" {
-		t.Errorf("maskURL = %q", got)
+	if got := m.MaskURL("http://127.0.0.1:3000/in/ab%2Fcd%2Bef%3D%3D?k=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"); got != "http://127.0.0.1:3000/in/****?k=****" {
+		t.Errorf("MaskURL = %q", got)
 	}
 }
 
 // A secret under 6 characters is masked only as a whole value; a longer
 // one anywhere.
-func TestSecretMaskerShortSecret(t *testing.T) {
-	m := newSecretMasker([]string{"json", "a b", "sixsix"})
+func TestMaskerShortSecret(t *testing.T) {
+	m := NewMasker([]string{"json", "a b", "sixsix"})
 	for _, tc := range []struct{ in, want string }{
 		{"application/json", "application/json"},
 		{"json", "****"},
@@ -77,8 +77,8 @@ func TestSecretMaskerShortSecret(t *testing.T) {
 		{"not json", "not json"},
 		{"x-sixsix-y", "x-****-y"},
 	} {
-		if got := m.mask(tc.in); got != tc.want {
-			t.Errorf("mask(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	for _, tc := range []struct{ in, want string }{
@@ -89,8 +89,8 @@ func TestSecretMaskerShortSecret(t *testing.T) {
 		{"/a b/json.x", "/****/json.x"},
 		{"/sixsix.json", "/****.json"},
 	} {
-		if got := m.maskPath(tc.in); got != tc.want {
-			t.Errorf("maskPath(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.MaskPath(tc.in); got != tc.want {
+			t.Errorf("MaskPath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	for _, tc := range []struct{ in, want string }{
@@ -99,8 +99,8 @@ func TestSecretMaskerShortSecret(t *testing.T) {
 		{"json=1&f=jsonl&json", "json=1&f=jsonl&json"},
 		{"f=x.json", "f=x.json"},
 	} {
-		if got := m.maskQuery(tc.in); got != tc.want {
-			t.Errorf("maskQuery(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.MaskQuery(tc.in); got != tc.want {
+			t.Errorf("MaskQuery(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	for _, tc := range []struct{ in, want string }{
@@ -110,22 +110,36 @@ func TestSecretMaskerShortSecret(t *testing.T) {
 		{"http://127.0.0.1:3000/a%20b", "http://127.0.0.1:3000/****"},
 		{"http://127.0.0.1:3000", "http://127.0.0.1:3000"},
 	} {
-		if got := m.maskURL(tc.in); got != tc.want {
-			t.Errorf("maskURL(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := m.MaskURL(tc.in); got != tc.want {
+			t.Errorf("MaskURL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
 // On the hot path, a field without a secret costs no allocation.
-func TestSecretMaskerNoMatchAllocatesNothing(t *testing.T) {
-	m := newSecretMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "json"})
+func TestMaskerNoMatchAllocatesNothing(t *testing.T) {
+	m := NewMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "json"})
 	n := testing.AllocsPerRun(100, func() {
-		m.maskPath("/hooks/orders.json/x")
-		m.maskQuery("format=jsonl&v=2")
-		m.mask("application/json")
-		m.maskURL("http://127.0.0.1:3000/in/orders?v=2")
+		m.MaskPath("/hooks/orders.json/x")
+		m.MaskQuery("format=jsonl&v=2")
+		m.Mask("application/json")
+		m.MaskURL("http://127.0.0.1:3000/in/orders?v=2")
 	})
 	if n != 0 {
 		t.Errorf("%v allocations, want 0", n)
+	}
+}
+
+func TestMaskerLongest(t *testing.T) {
+	var zero Masker
+	if zero.Active() || zero.Longest() != 0 || zero.Mask("x") != "x" {
+		t.Error("the zero Masker masks")
+	}
+	m := NewMasker([]string{"json", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "sixsix"})
+	if got := m.Longest(); got != len("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") {
+		t.Errorf("Longest = %d", got)
+	}
+	if m := NewMasker([]string{"json"}); !m.Active() || m.Longest() != 0 {
+		t.Errorf("a short secret: active %v, longest %d", m.Active(), m.Longest())
 	}
 }

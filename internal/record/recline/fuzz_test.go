@@ -1,4 +1,4 @@
-package record
+package recline_test
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/record/recline"
 )
 
 // FuzzRecordLine: the hand-written line is byte for byte what encoding/json
@@ -17,37 +19,41 @@ func FuzzRecordLine(f *testing.F) {
 	}
 	f.Add("/p", []byte("\xff\xfe"), "h", int64(-1), -0.0)
 	f.Fuzz(func(t *testing.T, text string, body []byte, header string, n int64, ms float64) {
-		rec := &Record{
+		rec := &record.Record{
 			ReceivedAt: time.Unix(n%1e10, n%1e9).UTC(),
 			Method:     "POST",
 			Path:       text,
 			Headers:    map[string]string{header: text, "Webhook-Id": header},
-			Signature:  &Signature{Scheme: text, Reason: header, Kind: text},
-			Schema: &Schema{Name: header, Errors: []payload.Error{{InstanceLocation: text, Message: header, Line: int(n)}},
+			Signature:  &record.Signature{Scheme: text, Reason: header, Kind: text},
+			Schema: &record.Schema{Name: header, Errors: []payload.Error{{InstanceLocation: text, Message: header, Line: int(n)}},
 				Omitted: int(n), Reason: text},
 			Status: int(n), Query: text, DeliveryID: header, CallbackFor: text, UserInviteID: header,
-			Forward: &Forward{URL: text, Status: int(n), DurationMS: ms, Body: header, Error: text},
+			Forward: &record.Forward{URL: text, Status: int(n), DurationMS: ms, Body: header, Error: text},
 			Error:   header,
 		}
 		rec.SetBodyRef(body)
-		line, ok := appendLine(nil, rec)
-		want, err := marshalStd(nil, rec)
+		l := rec.Line()
+		line, ok := recline.Append(nil, &l)
+		want, err := reference(rec)
 		if !ok {
 			if err == nil {
-				t.Fatalf("appendLine refused what encoding/json takes: %s", want)
+				t.Fatalf("Append refused what encoding/json takes: %s", want)
 			}
 			return
+		}
+		if err != nil {
+			t.Fatalf("Append took what encoding/json refuses (%v): %s", err, line)
 		}
 		if !bytes.Equal(line, want) {
 			t.Fatalf("hand-written line differs from encoding/json:\n%q\n%q", line, want)
 		}
 		var buf bytes.Buffer
-		w := NewWriter(&buf, Options{})
+		w := record.NewWriter(&buf, record.Options{})
 		if _, err := w.Append(line); err != nil {
 			t.Fatal(err)
 		}
 		w.Close()
-		got, err := NewReader(&buf).Next()
+		got, err := record.NewReader(&buf).Next()
 		if err != nil {
 			t.Fatalf("reading back: %v", err)
 		}

@@ -1,4 +1,4 @@
-package payload
+package report
 
 import (
 	"fmt"
@@ -6,10 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webhook-tool/webhook-tool/internal/report"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 )
 
-// The CI forms of a file's verdict, for `validate --output github|junit`.
+// The CI forms of validate's verdict on each file, for `validate --output
+// github|junit`.
 
 // CIWriter writes verdicts in a CI format as validate reports them:
 // "github" prints each file's annotations at once, "junit" writes the
@@ -20,7 +21,7 @@ type CIWriter struct {
 	w      io.Writer
 	now    func() time.Time
 	start  time.Time
-	suite  report.Suite
+	suite  Suite
 }
 
 // NewCIWriter returns a CIWriter for format "github" or "junit" writing to w.
@@ -30,43 +31,43 @@ func NewCIWriter(format string, w io.Writer, now func() time.Time) *CIWriter {
 	}
 	start := now()
 	return &CIWriter{github: format == "github", w: w, now: now, start: start,
-		suite: report.Suite{Name: "webhook-tool validate", Timestamp: start}}
+		suite: Suite{Name: "webhook-tool validate", Timestamp: start}}
 }
 
 // Add reports one file.
-func (c *CIWriter) Add(fr FileResult) {
+func (c *CIWriter) Add(fr payload.FileResult) {
 	switch {
 	case c == nil:
 	case c.github:
-		for _, a := range Annotations(fr) {
+		for _, a := range FileAnnotations(fr) {
 			fmt.Fprintln(c.w, a)
 		}
 	default:
-		c.suite.Cases = append(c.suite.Cases, JUnitCase(fr))
+		c.suite.Cases = append(c.suite.Cases, FileCase(fr))
 	}
 }
 
-// Close writes the JUnit report.
+// Close writes the JUnit
 func (c *CIWriter) Close() error {
 	if c == nil || c.github {
 		return nil
 	}
 	c.suite.Time = c.now().Sub(c.start)
-	return report.WriteJUnit(c.w, c.suite)
+	return WriteJUnit(c.w, c.suite)
 }
 
-// Annotations returns one GitHub Actions annotation per error in fr, each
+// FileAnnotations returns one GitHub Actions annotation per error in fr, each
 // on its line and column, titled with the schema (nothing for a valid file).
-func Annotations(fr FileResult) []report.Annotation {
+func FileAnnotations(fr payload.FileResult) []Annotation {
 	if fr.Err != nil {
-		return []report.Annotation{{File: fr.Name, Title: "not checked", Message: flatten(fr.Err.Error())}}
+		return []Annotation{{File: fr.Name, Title: "not checked", Message: flatten(fr.Err.Error())}}
 	}
 	if fr.Result.Valid {
 		return nil
 	}
-	out := make([]report.Annotation, 0, len(fr.Result.Errors))
+	out := make([]Annotation, 0, len(fr.Result.Errors))
 	for _, e := range fr.Result.Errors {
-		a := report.Annotation{File: fr.Name, Line: e.Line, Col: e.Column, Title: fr.Result.Schema, Message: e.Message}
+		a := Annotation{File: fr.Name, Line: e.Line, Col: e.Column, Title: fr.Result.Schema, Message: e.Message}
 		if fr.Result.Schema == "" {
 			a.Title = "not JSON"
 		} else {
@@ -75,23 +76,23 @@ func Annotations(fr FileResult) []report.Annotation {
 		out = append(out, a)
 	}
 	if n := fr.Result.Omitted; n > 0 {
-		out = append(out, report.Annotation{Level: "notice", File: fr.Name, Title: fr.Result.Schema,
+		out = append(out, Annotation{Level: "notice", File: fr.Name, Title: fr.Result.Schema,
 			Message: fmt.Sprintf("... and %d more errors (--max-errors 0 lists all)", n)})
 	}
 	return out
 }
 
-// JUnitCase returns fr as a JUnit testcase named by the file: a failure
+// FileCase returns fr as a JUnit testcase named by the file: a failure
 // for an invalid file, listing its errors as validate's text does; an
 // error for a file that could not be checked.
-func JUnitCase(fr FileResult) report.Case {
-	c := report.Case{Name: fr.Name, Classname: "webhook-tool.validate"}
+func FileCase(fr payload.FileResult) Case {
+	c := Case{Name: fr.Name, Classname: "webhook-tool.validate"}
 	if fr.Result.Schema != "" {
 		c.Classname = fr.Result.Schema
 	}
 	switch {
 	case fr.Err != nil:
-		c.Error = &report.Message{Message: flatten(fr.Err.Error()), Type: "not checked"}
+		c.Error = &Message{Message: flatten(fr.Err.Error()), Type: "not checked"}
 	case fr.Result.Valid:
 		c.SystemOut = fmt.Sprintf("valid (%s)", fr.Result.Schema)
 	default:
@@ -111,13 +112,13 @@ func JUnitCase(fr FileResult) report.Case {
 			n := len(fr.Result.Errors) + fr.Result.Omitted
 			msg = fmt.Sprintf("invalid against %s: %d %s", fr.Result.Schema, n, map[bool]string{true: "error", false: "errors"}[n == 1])
 		}
-		c.Failure = &report.Message{Message: msg, Type: "invalid", Text: text.String()}
+		c.Failure = &Message{Message: msg, Type: "invalid", Text: text.String()}
 	}
 	return c
 }
 
 // pointer is the error's instance location, "/" for the document itself.
-func pointer(e Error) string {
+func pointer(e payload.Error) string {
 	if e.InstanceLocation == "" {
 		return "/"
 	}

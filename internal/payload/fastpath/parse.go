@@ -1,17 +1,9 @@
-package payload
+package fastpath
 
 import (
 	"encoding/json"
-	"sync"
 	"unicode/utf8"
 )
-
-// The fast path's JSON reader. It parses a payload into a flat slice of
-// nodes that point into the raw bytes, reused between payloads, instead of
-// building map[string]any: decoding into any was a third of validate's time
-// and most of its garbage. It accepts only what encoding/json accepts, and
-// gives up (ok=false) on anything it is not sure about, such as an escaped
-// object key or a duplicate key, so the caller falls back to Decode.
 
 const (
 	kNull uint8 = iota
@@ -43,17 +35,18 @@ type jnode struct {
 	next int32
 }
 
-type jdoc struct {
+// Doc is a JSON document as the fast reader parsed it: a flat slice of
+// nodes that point into the raw bytes. Parse hands one out; Release
+// returns it for reuse.
+type Doc struct {
 	raw   []byte
 	nodes []jnode
 	depth int
 }
 
-var jdocPool = sync.Pool{New: func() any { return &jdoc{nodes: make([]jnode, 0, 1024)} }}
-
 // parse reads raw into d. It reports false for invalid JSON and for JSON it
 // leaves to the slow path.
-func (d *jdoc) parse(raw []byte) bool {
+func (d *Doc) parse(raw []byte) bool {
 	d.raw = raw
 	d.nodes = d.nodes[:0]
 	d.depth = 0
@@ -79,7 +72,7 @@ func skipWS(raw []byte, pos int) int {
 	return pos
 }
 
-func (d *jdoc) value(pos int) (int, bool) {
+func (d *Doc) value(pos int) (int, bool) {
 	raw := d.raw
 	if pos >= len(raw) {
 		return pos, false
@@ -118,7 +111,7 @@ func (d *jdoc) value(pos int) (int, bool) {
 	return pos, false
 }
 
-func (d *jdoc) literal(pos int, word string, kind uint8) (int, bool) {
+func (d *Doc) literal(pos int, word string, kind uint8) (int, bool) {
 	if len(d.raw)-pos < len(word) || string(d.raw[pos:pos+len(word)]) != word {
 		return pos, false
 	}
@@ -127,7 +120,7 @@ func (d *jdoc) literal(pos int, word string, kind uint8) (int, bool) {
 	return pos + len(word), true
 }
 
-func (d *jdoc) object(pos, idx int) (int, bool) {
+func (d *Doc) object(pos, idx int) (int, bool) {
 	if d.depth++; d.depth > maxFastDepth {
 		return pos, false
 	}
@@ -190,7 +183,7 @@ func (d *jdoc) object(pos, idx int) (int, bool) {
 	return pos, true
 }
 
-func (d *jdoc) array(pos, idx int) (int, bool) {
+func (d *Doc) array(pos, idx int) (int, bool) {
 	if d.depth++; d.depth > maxFastDepth {
 		return pos, false
 	}
@@ -318,7 +311,7 @@ func scanNumber(raw []byte, pos int) (end int, integer, ok bool) {
 }
 
 // member returns the index of the value of key in the object at idx, or -1.
-func (d *jdoc) member(idx int, key string) int {
+func (d *Doc) member(idx int, key string) int {
 	for i := idx + 1; i < int(d.nodes[idx].next); i = int(d.nodes[i+1].next) {
 		k := d.nodes[i]
 		if string(d.raw[k.start:k.end]) == key {
@@ -329,7 +322,7 @@ func (d *jdoc) member(idx int, key string) int {
 }
 
 // str returns a string node's decoded value.
-func (d *jdoc) str(idx int) (string, bool) {
+func (d *Doc) str(idx int) (string, bool) {
 	n := d.nodes[idx]
 	if n.flags&fEscaped == 0 {
 		return string(d.raw[n.start:n.end]), true
@@ -345,27 +338,11 @@ func (d *jdoc) str(idx int) (string, bool) {
 
 // strEquals reports whether string node idx decodes to s, without
 // allocating for the usual unescaped string.
-func (d *jdoc) strEquals(idx int, s string) (bool, bool) {
+func (d *Doc) strEquals(idx int, s string) (bool, bool) {
 	n := d.nodes[idx]
 	if n.flags&fEscaped == 0 {
 		return string(d.raw[n.start:n.end]) == s, true
 	}
 	v, ok := d.str(idx)
 	return v == s, ok
-}
-
-// detect applies Detect's rules to the parsed tree.
-func (d *jdoc) detect() string {
-	if d.nodes[0].kind != kObject {
-		return ""
-	}
-	typ := ""
-	if t := d.member(0, "type"); t >= 0 && d.nodes[t].kind == kString {
-		v, ok := d.str(t)
-		if !ok {
-			return ""
-		}
-		typ = v
-	}
-	return detectBy(typ, func(key string) bool { return d.member(0, key) >= 0 })
 }
