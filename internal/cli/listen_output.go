@@ -6,6 +6,7 @@ package cli
 import (
 	"fmt"
 
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -32,7 +33,7 @@ func printListenBanner(app *App, opts *ListenOptions, cfg listener.Config, prefi
 	}
 	if opts.ForwardTo != "" {
 		// Shown without its password; the app still gets it.
-		fmt.Fprintf(app.Err, "  forwarding to %s\n", listener.ForwardShown(opts.ForwardTo))
+		fmt.Fprintf(app.Err, "  forwarding to %s\n", forwardurl.Shown(opts.ForwardTo))
 	}
 	if cert != nil {
 		fmt.Fprintf(app.Err, "  TLS certificate (%s) SHA-256 fingerprint %s\n", cert.Note, cert.Fingerprint)

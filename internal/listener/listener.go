@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
@@ -249,7 +250,7 @@ func New(cfg Config) (*Listener, error) {
 	}
 	l.bodies.max = cfg.MaxBodyInFlight
 	if cfg.ForwardTo != "" {
-		l.fwdBase, _ = parseForwardTo(cfg.ForwardTo)
+		l.fwdBase, _ = forwardurl.Parse(cfg.ForwardTo)
 	}
 	l.redactHeader = signature.Redact
 	if l.masker.active() {

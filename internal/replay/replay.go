@@ -16,7 +16,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -67,7 +67,7 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 		secrets = []string{o.Secret}
 	}
 	resign := len(secrets) > 0
-	to := listener.ForwardURL(o.URL, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
+	to := forwardurl.Target(o.URL, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
 	p := Planned{Request: delivery.Request{Method: rec.Method, URL: to, Header: Headers(rec, resign), Body: body}}
 	if resign {
 		s := ResignScheme(rec, o.Scheme)
