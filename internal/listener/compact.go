@@ -148,7 +148,7 @@ func lineCount(b *bytes.Buffer, from int) int {
 
 // prettyBody writes the body as --body says, in the lines the block has
 // left, and returns how many validation errors may follow.
-func (l *Listener) prettyBody(b *bytes.Buffer, start int, d *delivery) int {
+func (l *Listener) prettyBody(b *bytes.Buffer, start int, d *inflight) int {
 	pal, rec := l.cfg.Palette, &d.rec
 	mode, lim, errsShown := l.bodyLimits(b, start, rec)
 	switch {

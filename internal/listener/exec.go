@@ -12,7 +12,7 @@ import (
 	"sync"
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
-	sender "github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -61,7 +61,7 @@ func (l *Listener) newExec() error {
 // payload valid, it is no duplicate and it passes the filters. A job is
 // returned with its place in the queue reserved; refused says why a
 // delivery that would run the command finds no place.
-func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
+func (l *Listener) admit(d *inflight) (job *hookexec.Job, refused error) {
 	rec := &d.rec
 	if l.exec == nil || rec.Duplicate || rec.Signature == nil || !rec.Signature.Valid ||
 		rec.Schema == nil || !rec.Schema.Valid {
@@ -90,7 +90,7 @@ func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
 
 // refuseExec answers a delivery whose command found no place: 503 with
 // Retry-After, so the sender tries again, and the reason in the record.
-func (l *Listener) refuseExec(w http.ResponseWriter, d *delivery, why error) (int, []byte) {
+func (l *Listener) refuseExec(w http.ResponseWriter, d *inflight, why error) (int, []byte) {
 	w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	if errors.Is(why, hookexec.ErrQueueFull) {
 		d.rec.Error = fmt.Sprintf("%s (%d running, %d waiting): answered 503 with Retry-After: %d, so the sender retries",
@@ -104,7 +104,7 @@ func (l *Listener) refuseExec(w http.ResponseWriter, d *delivery, why error) (in
 // submit queues job once d is recorded (its seq is WEBHOOK_SEQ), or gives
 // its place back when d could not be recorded (answered 500: the sender
 // retries). refused is reported here, where the delivery's seq is known.
-func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorded bool) {
+func (l *Listener) submit(job *hookexec.Job, refused error, d *inflight, recorded bool) {
 	if refused != nil && recorded {
 		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d: %s\n", d.rec.Seq, d.rec.Error)
 	}
@@ -183,7 +183,7 @@ func (l *Listener) execStderr(j *hookexec.Job, line []byte) {
 
 func (l *Listener) execRetry(j *hookexec.Job, r callback.Retry) {
 	fmt.Fprintf(l.cfg.Err, "webhook-tool: #%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)\n",
-		j.DeliverySeq, l.masker.maskText(sender.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
+		j.DeliverySeq, l.masker.maskText(delivery.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
 }
 
 // execDone records a finished run, shows it, and says loudly on stderr
@@ -249,7 +249,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 		cb.Status = c.Status
 		switch {
 		case c.Err != nil:
-			cb.Error = l.masker.maskText(sender.Describe(c.Err))
+			cb.Error = l.masker.maskText(delivery.Describe(c.Err))
 			if !c.Sent {
 				cb.Error += " (nothing reached the server: sending it again is safe)"
 			}

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	outbound "github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 )
@@ -23,7 +23,7 @@ func NewForwardClient() *http.Client {
 	return &http.Client{
 		Transport:     tr,
 		Timeout:       30 * time.Second,
-		CheckRedirect: outbound.NoRedirects,
+		CheckRedirect: delivery.NoRedirects,
 	}
 }
 
@@ -33,7 +33,7 @@ const excerptSize = 1024
 // forward passes the delivery, raw body and headers unchanged, to the app
 // and returns what the sender should get: the app's status and body, or 502
 // when the app could not be reached.
-func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
+func (l *Listener) forward(r *http.Request, d *inflight) (int, []byte, string) {
 	l.n.fwd.Add(1)
 	target := l.cfg.ForwardTo
 	shown := target
@@ -54,7 +54,7 @@ func (l *Listener) forward(r *http.Request, d *delivery) (int, []byte, string) {
 		return l.forwardFailed(fw, target, err)
 	}
 	req.Header = r.Header.Clone()
-	for _, h := range outbound.HopByHop {
+	for _, h := range delivery.HopByHop {
 		req.Header.Del(h)
 	}
 	req.ContentLength = int64(len(d.body))

@@ -452,7 +452,7 @@ var prettyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.busy.add(1)
 	defer l.busy.add(-1)
-	d := &delivery{
+	d := &inflight{
 		rec: record.Record{
 			ReceivedAt: l.cfg.Now(),
 			Method:     r.Method,
@@ -638,8 +638,8 @@ func (l *Listener) overloaded(w http.ResponseWriter) (*[]byte, int, error) {
 	return nil, http.StatusServiceUnavailable, errBodyBudget
 }
 
-// delivery is one request on its way through the handler.
-type delivery struct {
+// inflight is one request on its way through the handler.
+type inflight struct {
 	rec       record.Record
 	body      []byte
 	isJSON    bool
@@ -652,7 +652,7 @@ type delivery struct {
 
 // check verifies the signature and validates the payload, filling the
 // record's verdicts, delivery id and duplicate flag.
-func (l *Listener) check(r *http.Request, d *delivery) {
+func (l *Listener) check(r *http.Request, d *inflight) {
 	rec := &d.rec
 	sch := l.cfg.Scheme
 	if sch == "" || sch == signature.Auto {
@@ -720,7 +720,7 @@ func (l *Listener) check(r *http.Request, d *delivery) {
 // one id are one delivery and a duplicate (--exec runs one command);
 // ServeHTTP releases the reservation unless the delivery is answered 2xx
 // and recorded. A delivery whose signature failed only looks.
-func (l *Listener) trackID(r *http.Request, d *delivery, bodyID string) {
+func (l *Listener) trackID(r *http.Request, d *inflight, bodyID string) {
 	id := signature.MessageID(r.Header)
 	if id == "" {
 		id = bodyID
@@ -745,7 +745,7 @@ func (l *Listener) trackID(r *http.Request, d *delivery, bodyID string) {
 }
 
 // callback handles the Permission Assist callback stand-in.
-func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery, id string) {
+func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight, id string) {
 	d.rec.Kind = record.KindCallback
 	// id is a path segment: it is recorded masked, like the path.
 	d.rec.CallbackFor = l.masker.mask(id)
@@ -791,7 +791,7 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *delivery,
 }
 
 // reject records and answers a request refused before it could be checked.
-func (l *Listener) reject(w http.ResponseWriter, d *delivery, status int, reason string) {
+func (l *Listener) reject(w http.ResponseWriter, d *inflight, status int, reason string) {
 	l.n.rejected.Add(1)
 	d.rec.Status = status
 	d.rec.Error = reason
@@ -803,7 +803,7 @@ func (l *Listener) reject(w http.ResponseWriter, d *delivery, status int, reason
 
 // write records d and shows it. It reports whether the record was written;
 // when it was not, it has said so loudly on stderr.
-func (l *Listener) write(d *delivery) bool {
+func (l *Listener) write(d *inflight) bool {
 	bp := linePool.Get().(*[]byte)
 	line, err := record.Marshal((*bp)[:0], &d.rec)
 	if err == nil {

@@ -23,7 +23,7 @@ const (
 
 // pretty writes a delivery's block: the summary line, notes, the body and
 // the validation errors.
-func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
+func (l *Listener) pretty(b *bytes.Buffer, d *inflight) {
 	pal := l.cfg.Palette
 	rec := &d.rec
 	start := b.Len()
@@ -87,7 +87,7 @@ func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
 
 // prettyVerdicts is the middle of the summary line: what arrived and
 // what was found.
-func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
+func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *inflight) {
 	pal := l.cfg.Palette
 	rec := &d.rec
 	switch {
@@ -144,7 +144,7 @@ func (l *Listener) prettyVerdicts(b *bytes.Buffer, d *delivery) {
 
 // prettyNotes are the lines under the summary: errors, the invite to
 // approve, duplicates, the app's answer to a forward.
-func (l *Listener) prettyNotes(b *bytes.Buffer, d *delivery) {
+func (l *Listener) prettyNotes(b *bytes.Buffer, d *inflight) {
 	pal := l.cfg.Palette
 	rec := &d.rec
 	note := func(label, text string, paint func(string) string) {
