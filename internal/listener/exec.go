@@ -56,12 +56,12 @@ func (l *Listener) newExec() error {
 	return nil
 }
 
-// admit decides whether delivery d runs the command: it is signed and the
+// reserveExec decides whether delivery d runs the command: it is signed and the
 // signature verified (or the listener checks none, --scheme none), its
 // payload valid, it is no duplicate and it passes the filters. A job is
 // returned with its place in the queue reserved; refused says why a
 // delivery that would run the command finds no place.
-func (l *Listener) admit(d *inflight) (job *hookexec.Job, refused error) {
+func (l *Listener) reserveExec(d *inflight) (job *hookexec.Job, refused error) {
 	rec := &d.rec
 	if l.exec == nil || rec.Duplicate || rec.Signature == nil || !rec.Signature.Valid ||
 		rec.Schema == nil || !rec.Schema.Valid {
@@ -80,8 +80,8 @@ func (l *Listener) admit(d *inflight) (job *hookexec.Job, refused error) {
 		return nil, nil
 	}
 	if err := l.exec.Reserve(); err != nil {
-		// Answered 503: ServeHTTP releases the id, so the sender's
-		// retry is no duplicate and runs the command.
+		// Answered 503: keepID releases the id, so the sender's retry
+		// is no duplicate and runs the command.
 		return nil, err
 	}
 	j.Body = bytes.Clone(d.body) // d.body goes back to a pool once answered
@@ -90,21 +90,24 @@ func (l *Listener) admit(d *inflight) (job *hookexec.Job, refused error) {
 
 // refuseExec answers a delivery whose command found no place: 503 with
 // Retry-After, so the sender tries again, and the reason in the record.
-func (l *Listener) refuseExec(w http.ResponseWriter, d *inflight, why error) (int, []byte) {
-	w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+func (l *Listener) refuseExec(d *inflight, why error) answer {
 	if errors.Is(why, hookexec.ErrQueueFull) {
 		d.rec.Error = fmt.Sprintf("%s (%d running, %d waiting): answered 503 with Retry-After: %d, so the sender retries",
 			why, l.exec.Concurrency(), l.exec.Queue(), RetryAfter)
 	} else {
 		d.rec.Error = fmt.Sprintf("%s: the command was not run; answered 503 with Retry-After: %d, so the sender retries", why, RetryAfter)
 	}
-	return http.StatusServiceUnavailable, []byte(d.rec.Error + "\n")
+	return answer{status: http.StatusServiceUnavailable, body: []byte(d.rec.Error + "\n"), header: execRetryAfter}
 }
 
-// submit queues job once d is recorded (its seq is WEBHOOK_SEQ), or gives
-// its place back when d could not be recorded (answered 500: the sender
-// retries). refused is reported here, where the delivery's seq is known.
-func (l *Listener) submit(job *hookexec.Job, refused error, d *inflight, recorded bool) {
+// execRetryAfter is the header of that 503.
+var execRetryAfter = http.Header{"Retry-After": {strconv.Itoa(RetryAfter)}}
+
+// submitExec is the exec tap: it queues job once d is recorded (its seq is
+// WEBHOOK_SEQ), or gives its place back when d could not be recorded
+// (answered 500: the sender retries). refused is reported here, where the
+// delivery's seq is known.
+func (l *Listener) submitExec(job *hookexec.Job, refused error, d *inflight, recorded bool) {
 	if refused != nil && recorded {
 		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d: %s\n", d.rec.Seq, d.rec.Error)
 	}
@@ -112,7 +115,7 @@ func (l *Listener) submit(job *hookexec.Job, refused error, d *inflight, recorde
 		return
 	}
 	if !recorded {
-		l.exec.Release() // answered 500: ServeHTTP released the id too
+		l.exec.Release() // answered 500: keepID released the id too
 		return
 	}
 	job.DeliverySeq = d.rec.Seq

@@ -30,19 +30,35 @@ func NewForwardClient() *http.Client {
 // excerptSize is how much of the app's answer goes in the record and output.
 const excerptSize = 1024
 
-// forward passes the delivery, raw body and headers unchanged, to the app
-// and returns what the sender should get: the app's status and body, or 502
-// when the app could not be reached.
-func (l *Listener) forward(r *http.Request, d *inflight) (int, []byte, string) {
+// forwardTarget is a place deliveries are passed on to: --forward-to.
+type forwardTarget struct {
+	raw string // as given
+	// base is raw parsed, without its fragment; nil when it does not
+	// parse, and the forward then fails on it.
+	base *url.URL
+}
+
+func newForwardTarget(raw string) forwardTarget {
+	base, _ := forwardurl.Parse(raw)
+	return forwardTarget{raw: raw, base: base}
+}
+
+// forward is the forward tap: it passes the delivery, raw body and headers
+// unchanged, to the app, and returns what the sender should get: the app's
+// status and body, or 502 when the app could not be reached. listen has
+// one target today (--forward-to), the first of targets, which answers
+// the sender and is recorded.
+func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget) answer {
+	t := &targets[0]
 	l.n.fwd.Add(1)
-	target := l.cfg.ForwardTo
+	target := t.raw
 	shown := target
-	if l.fwdBase != nil {
-		t := forwardurl.Join(l.fwdBase, l.prefix, r.URL)
-		target = t.String()
+	if t.base != nil {
+		u := forwardurl.Join(t.base, l.prefix, r.URL)
+		target = u.String()
 		shown = target
-		if _, ok := t.User.Password(); ok {
-			shown = t.Redacted() // the app gets the password; the record does not
+		if _, ok := u.User.Password(); ok {
+			shown = u.Redacted() // the app gets the password; the record does not
 		}
 	}
 	// The record shows the URL with any secret the client put in the
@@ -75,15 +91,15 @@ func (l *Listener) forward(r *http.Request, d *inflight) (int, []byte, string) {
 	if resp.StatusCode/100 != 2 {
 		l.n.fwdFail.Add(1)
 	}
-	return resp.StatusCode, body, resp.Header.Get("Content-Type")
+	return answer{status: resp.StatusCode, body: body, contentType: resp.Header.Get("Content-Type")}
 }
 
 // forwardFailed answers 502 for an app that could not be reached. The
 // error, recorded and sent back, names the URL as the record shows it.
-func (l *Listener) forwardFailed(fw *record.Forward, target string, err error) (int, []byte, string) {
+func (l *Listener) forwardFailed(fw *record.Forward, target string, err error) answer {
 	l.n.fwdFail.Add(1)
 	fw.Error = l.forwardError("", target, fw.URL, err)
-	return http.StatusBadGateway, []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + fw.Error + "\n"), ""
+	return answer{status: http.StatusBadGateway, body: []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + fw.Error + "\n")}
 }
 
 // forwardError is err's text after what, with the forward URL as shown and

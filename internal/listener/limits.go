@@ -80,8 +80,38 @@ func (b *bodyBudget) give(n int64) {
 	}
 }
 
-// errBodyBudget is a body that would go beyond the bytes in flight.
-var errBodyBudget = errors.New("listen is holding its limit of body bytes in flight; retry shortly")
+// admit is the admit stage: the limits a delivery must fit before its body
+// is read. Its announced length is within --max-body (413), and a first
+// body buffer fits the bytes-in-flight budget (503, Retry-After); that
+// buffer is d.buf from here on. The limit on connections is the listening
+// socket's (connLimiter): a request that reached the handler has passed it.
+func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
+	if r.ContentLength > l.cfg.MaxBody {
+		return &refusal{status: http.StatusRequestEntityTooLarge,
+			reason: fmt.Sprintf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, l.cfg.MaxBody)}
+	}
+	bp := bodyPool.Get().(*[]byte)
+	if !l.bodies.take(charge(cap(*bp))) {
+		bodyPool.Put(bp)
+		return l.overloaded()
+	}
+	d.buf = bp
+	return nil
+}
+
+// overBudget is the answer to a request beyond the bytes-in-flight budget.
+var overBudget = &refusal{
+	status: http.StatusServiceUnavailable,
+	reason: "listen is holding its limit of body bytes in flight; retry shortly",
+	header: http.Header{"Retry-After": {bodyRetryAfter}},
+}
+
+// overloaded counts and returns the refusal of a request beyond the
+// bytes-in-flight budget.
+func (l *Listener) overloaded() *refusal {
+	l.n.overloaded.Add(1)
+	return overBudget
+}
 
 // rateLog prints a repeated complaint once, then at most once per logEvery
 // with how many were not printed, so a flood of failures (accept with no
