@@ -134,7 +134,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	// bounded queue that drops lines when it cannot keep up, and a closed
 	// stdout (| head) is an EPIPE to give up on, not a SIGPIPE to die of.
 	signal.Ignore(syscall.SIGPIPE)
-	out := listener.NewOutQueue(app.Out, app.Err, listener.OutQueueOptions{})
+	out := listener.NewOutQueue(app.Out, render.NewDiag(app.Err), listener.OutQueueOptions{})
 	cfg.Out = out
 	ui := openListenUI(opts)
 	defer ui.close()
@@ -277,7 +277,7 @@ func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
 		Output:     listener.Output(output),
 		Body:       listener.Body(opts.Body),
 		Out:        app.Out,
-		Err:        app.Err,
+		Diag:       render.NewDiag(app.Err),
 		Palette:    render.NewPalette(app.ColorOut()),
 		Now:        app.Now,
 		ForwardTo:  opts.ForwardTo,

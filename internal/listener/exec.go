@@ -109,7 +109,7 @@ var execRetryAfter = http.Header{"Retry-After": {strconv.Itoa(RetryAfter)}}
 // delivery's seq is known.
 func (l *Listener) submitExec(job *hookexec.Job, refused error, d *inflight, recorded bool) {
 	if refused != nil && recorded {
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d: %s\n", d.rec.Seq, d.rec.Error)
+		l.cfg.Diag.Warnf("#%d: %s", d.rec.Seq, d.rec.Error)
 	}
 	if job == nil {
 		return
@@ -147,7 +147,7 @@ func (l *Listener) waitExec(ctx context.Context) {
 	}
 	slices.Sort(seqs)
 	them := plural(len(seqs), "it, replay its delivery", "them, replay their deliveries")
-	fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %d queued %s not run: still waiting at the %s drain limit; to run %s: webhook-tool replay RECORD --seq %s --to URL\n",
+	l.cfg.Diag.Errorf("%d queued %s not run: still waiting at the %s drain limit; to run %s: webhook-tool replay RECORD --seq %s --to URL",
 		len(seqs), plural(len(seqs), "command was", "commands were"), l.cfg.ShutdownTimeout, them, seqRanges(seqs))
 }
 
@@ -181,11 +181,11 @@ func seqRanges(seqs []int64) string {
 // prefixed with its delivery's seq.
 func (l *Listener) execStderr(j *hookexec.Job, line []byte) {
 	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.mask(string(line)) + "\n"
-	_, _ = l.cfg.Err.Write([]byte(msg))
+	_, _ = l.cfg.Diag.Writer().Write([]byte(msg))
 }
 
 func (l *Listener) execRetry(j *hookexec.Job, r callback.Retry) {
-	fmt.Fprintf(l.cfg.Err, "webhook-tool: #%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)\n",
+	l.cfg.Diag.Printf("#%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)",
 		j.DeliverySeq, l.masker.maskText(delivery.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
 }
 
@@ -199,14 +199,14 @@ func (l *Listener) execDone(res *hookexec.Result) {
 	}
 	if err != nil {
 		// Loud, but not a RecordFailure: those are requests answered 500.
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: the run of the command for #%d NOT RECORDED: %v\n", e.DeliverySeq, err)
+		l.cfg.Diag.Errorf("the run of the command for #%d NOT RECORDED: %v", e.DeliverySeq, err)
 	}
 	if e.NotRun {
 		l.notRun.Lock()
 		l.notRun.seqs = append(l.notRun.seqs, e.DeliverySeq)
 		l.notRun.Unlock()
 	} else if msg := execProblem(e); msg != "" {
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: #%d: %s\n", e.DeliverySeq, msg)
+		l.cfg.Diag.Errorf("#%d: %s", e.DeliverySeq, msg)
 	}
 	if l.cfg.Output == Pretty {
 		var b bytes.Buffer

@@ -77,9 +77,11 @@ type Config struct {
 
 	Output Output
 	// Body is how much of each body pretty output shows ("": BodyFull).
-	Body    Body
-	Out     io.Writer // deliveries (pretty output); JSON output goes through Records' mirror
-	Err     io.Writer // diagnostics
+	Body Body
+	Out  io.Writer // deliveries (pretty output); JSON output goes through Records' mirror
+	// Diag writes the diagnostics (nil: none); a command's stderr lines
+	// (--exec) go to its Writer as they are.
+	Diag    *render.Diag
 	Palette *render.Palette
 	Now     func() time.Time
 
@@ -198,9 +200,6 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
-	if cfg.Err == nil {
-		cfg.Err = io.Discard
-	}
 	if cfg.Palette == nil {
 		cfg.Palette = render.NewPalette(false)
 	}
@@ -238,7 +237,7 @@ func New(cfg Config) (*Listener, error) {
 		out:       &outBatcher{w: cfg.Out},
 		masker:    newSecretMasker(secrets),
 		doctor:    make(chan struct{}, doctorSlots),
-		log:       newRateLog(cfg.Err, time.Now),
+		log:       newRateLog(cfg.Diag, time.Now),
 	}
 	l.bodies.max = cfg.MaxBodyInFlight
 	if cfg.ForwardTo != "" {

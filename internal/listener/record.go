@@ -37,7 +37,7 @@ func (l *Listener) record(d *inflight, status int) bool {
 		if d.rec.Kind == record.KindCallback {
 			what = "callback"
 		}
-		l.log.printf("record", "webhook-tool: error: %s %s %s NOT RECORDED, answered 500: %s", what, render.Escape(d.rec.Method), render.Escape(d.rec.Path), render.Escape(err.Error()))
+		l.log.printf("record", (*render.Diag).Errorf, "%s %s %s NOT RECORDED, answered 500: %s", what, render.Escape(d.rec.Method), render.Escape(d.rec.Path), render.Escape(err.Error()))
 		return false
 	}
 	return true

@@ -139,6 +139,6 @@ func (b *busyCount) wait() {
 type prefixWriter struct{ log *rateLog }
 
 func (p prefixWriter) Write(b []byte) (int, error) {
-	p.log.printf("http", "webhook-tool: %s", render.Escape(string(bytes.TrimRight(b, "\n"))))
+	p.log.printf("http", (*render.Diag).Printf, "%s", render.Escape(string(bytes.TrimRight(b, "\n"))))
 	return len(b), nil
 }
