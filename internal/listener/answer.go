@@ -24,9 +24,9 @@ var (
 // and validated gets. A signature that failed while the secrets are
 // enforced gets 401 with the reason (and the doctor's likely cause); a
 // delivery whose --exec command finds no place, 503 with Retry-After; with
-// --forward-to, the app's own answer; any other, --status.
-//
-// A stage that picks the answer by rules comes before the last two.
+// --forward-to, the app's own answer; any other, --status. (Response
+// rules, when they come, are a stage before this one that returns an
+// answer of its own when a rule matches.)
 func (l *Listener) answer(r *http.Request, d *inflight, execRefused error) answer {
 	switch {
 	case l.refuses(d.rec.Signature):

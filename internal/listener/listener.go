@@ -1,11 +1,19 @@
-// Package listener is the HTTP receiver behind `webhook-tool listen`: for
-// every request it reads the body (bounded), verifies the signature,
-// validates the payload, records it, prints it and answers. It also serves a
-// stand-in for Permission Assist's per-delivery callback endpoint and can
-// forward each delivery to the user's own app.
+// Package listener is `webhook-tool listen`: the HTTP receiver and the run
+// around it. For every request the receiver (Listener, an http.Handler)
+// reads the body (bounded), verifies the signature, validates the payload,
+// records it, prints it and answers, in the stages handler.go names. It
+// also serves a stand-in for Permission Assist's per-delivery callback
+// endpoint, and can forward each delivery to the user's own app or run a
+// command for it (--exec).
 //
-// It takes its writers, clock, schema registry and record sink as
-// parameters and knows nothing of flags, so tests drive it over loopback.
+// Run is a whole listen: the output queue, the record writer, the web
+// inspector, the GC settings, and the shutdown in order; the command only
+// turns its flags into a RunConfig (checked by the functions of check.go)
+// and prints the banner and summary Run hands back.
+//
+// It takes its writers, diagnostics, clock, schema registry and record sink
+// as parameters and imports no flag package, so tests drive it over
+// loopback.
 //
 // The hot path holds no lock while it verifies, validates or marshals: the
 // only shared steps are the duplicate-id set (a map under a short lock) and
@@ -89,7 +97,10 @@ type Config struct {
 	ForwardTo     string
 	ForwardClient *http.Client
 
-	TLS             *tls.Config // serve HTTPS
+	TLS *tls.Config // serve HTTPS
+	// ShutdownTimeout is how long a shutdown waits for the requests in
+	// flight before it closes their connections (0:
+	// DefaultShutdownTimeout).
 	ShutdownTimeout time.Duration
 
 	// Exec, when set, runs a command for each accepted delivery (exec.go).
