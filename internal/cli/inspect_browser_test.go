@@ -24,8 +24,8 @@ import (
 )
 
 // The browser tests drive the inspector page in a real headless Chromium,
-// over listen's own wiring (openListenUI, the record writer's Tap, the
-// listener) and the replay the page's button uses.
+// over listen as the command runs it (listener.Run: the record writer's
+// Tap, the listener) and the replay the page's button uses.
 //
 // Chromium comes from Debian's package (.ci/run installs it). Outside CI a
 // machine without it skips these tests; in CI (CI=true) that is a failure.
