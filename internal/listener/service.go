@@ -107,13 +107,20 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	// bounded queue that drops lines when it cannot keep up, and a closed
 	// stdout (| head) is an EPIPE to give up on, not a SIGPIPE to die of.
 	signal.Ignore(syscall.SIGPIPE)
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
 	out := NewOutQueue(cfg.Out, cfg.Diag, OutQueueOptions{})
 	cfg.Out = out
+	fail := func(err error) (Summary, error) {
+		out.Close(0) // nothing was shown yet
+		return Summary{}, err
+	}
 	ui := newInspector(cfg.UI)
 	defer ui.close()
 	records, closeRecords, err := openRecords(cfg.Record, cfg.Output, out, ui.tap())
 	if err != nil {
-		return Summary{}, err
+		return fail(err)
 	}
 	defer closeRecords()
 	cfg.Records = records
@@ -123,21 +130,26 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	}
 	l, err := New(cfg.Config)
 	if err != nil {
+		return fail(err)
+	}
+	fail = func(err error) (Summary, error) {
+		l.waitExec(context.Background()) // no command was taken: the runner just stops
+		out.Close(0)
 		return Summary{}, err
 	}
 	defer gctune.Apply(cfg.Getenv, gctune.Listen)()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return Summary{}, &InputError{Err: fmt.Errorf("cannot listen on %s: %w", cfg.Addr, BindReason(err)),
-			Hint: "choose another --addr; 127.0.0.1:0 picks a free port"}
+		return fail(&InputError{Err: fmt.Errorf("cannot listen on %s: %w", cfg.Addr, BindReason(err)),
+			Hint: "choose another --addr; 127.0.0.1:0 picks a free port"})
 	}
 	r := Ready{Addr: ln.Addr().String()}
 	r.Base = scheme + "://" + r.Addr
 	r.URL = r.Base + l.Prefix()
 	if err := ui.start(cfg.Diag, cfg.Record, r.URL, cfg.ForwardTo, cfg.Secrets, &r); err != nil {
 		ln.Close()
-		return Summary{}, err
+		return fail(err)
 	}
 	if cfg.Ready != nil {
 		cfg.Ready(r)
