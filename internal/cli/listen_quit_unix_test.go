@@ -94,8 +94,14 @@ func TestListenQuitKillsRunningCommands(t *testing.T) {
 	case <-time.After(time.Minute): // the drain is an hour: only the quit ends it
 		t.Fatalf("listen did not quit at the second Ctrl-C:\n%s", errb.String())
 	}
-	if !processGone(pid) {
-		t.Errorf("the command's child %d is still running after listen quit", pid)
+	// SIGKILL is sent before listen returns, but the kernel may take a
+	// moment to end the process.
+	gone := processGone(pid)
+	for deadline := time.Now().Add(10 * time.Second); !gone && time.Now().Before(deadline); gone = processGone(pid) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !gone {
+		t.Errorf("the command's child %d is still running 10s after listen quit", pid)
 	}
 	rec, err := os.ReadFile(recPath)
 	if err != nil {
