@@ -118,8 +118,8 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 	return nil
 }
 
-// startUI serves srv at addr until ctx is done. A default address whose
-// port is taken moves on to the next free one, up to inspect.DefaultTries;
+// startUI serves srv at --ui until ctx is done. A default address whose
+// port is taken moves on to the next free one, up to opts.UITries;
 // an address the user gave must bind as given. A non-loopback address
 // gets a warning: anyone who reaches it can read and replay deliveries.
 func startUI(app *App, ctx context.Context, opts *InspectOptions, srv *inspect.Server) (string, <-chan error, error) {

@@ -184,7 +184,7 @@ type Listener struct {
 	// The limits on what clients hold at once (limits.go).
 	bodies bodyBudget
 	conns  *connLimiter // set by Serve
-	log    *rateLog     // repeated complaints on Err
+	log    *rateLog     // repeated complaints, on Diag
 }
 
 // New checks cfg and returns a Listener.
