@@ -16,7 +16,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -111,7 +111,7 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 // mapped as listen --forward-to maps a request (see Options.URL). Copy as
 // curl sends there too.
 func URL(rec *record.Record, base string) string {
-	return listener.ForwardURL(base, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
+	return forwardurl.Target(base, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
 }
 
 func newID(f func() string) string {

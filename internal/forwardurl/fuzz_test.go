@@ -1,10 +1,12 @@
-package listener
+package forwardurl_test
 
 import (
 	"net/url"
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 )
 
 // FuzzForwardURL: whatever path a client asks for under the listen
@@ -14,13 +16,13 @@ func FuzzForwardURL(f *testing.F) {
 	for _, s := range []string{"/p/x", "/p/..%2f..%2fetc", "/p/%2e%2e/%2e%2e/x", "/p/a/../../..", "/p/..%5C..%5cx", "/p/.%2E/", "/x/../p/../../y", "/p//..//..//z"} {
 		f.Add(s)
 	}
-	base, _ := parseForwardTo("http://127.0.0.1:3000/base")
+	base, _ := forwardurl.Parse("http://127.0.0.1:3000/base")
 	f.Fuzz(func(t *testing.T, reqPath string) {
 		u, err := url.Parse("http://h" + reqPath)
 		if err != nil || u.Host != "h" {
 			return
 		}
-		got := forwardURL(base, "/p/", u)
+		got := forwardurl.Join(base, "/p/", u)
 		esc := got.EscapedPath()
 		decoded, err := url.PathUnescape(esc)
 		if err != nil {
