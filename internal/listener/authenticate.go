@@ -35,7 +35,7 @@ func (l *Listener) authenticate(r *http.Request, d *inflight) {
 		opts := l.verify
 		opts.Now = rec.ReceivedAt
 		v := signature.Verify(opts, r.Header, d.body)
-		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: l.masker.mask(v.Reason)}
+		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: l.masker.Mask(v.Reason)}
 		if !v.Valid {
 			rec.Signature.Kind = v.Kind.String()
 			rec.Signature.Diagnosis = l.diagnose(opts, r.Header, d.body, v)
@@ -66,7 +66,7 @@ func (l *Listener) diagnose(opts signature.VerifyOptions, h http.Header, body []
 	}
 	// The doctor never writes a secret; the mask is belt and braces, as
 	// for the reason.
-	return &signature.Diagnosis{Cause: rep.Diagnosis.Cause, Detail: l.masker.mask(rep.Diagnosis.Detail)}
+	return &signature.Diagnosis{Cause: rep.Diagnosis.Cause, Detail: l.masker.Mask(rep.Diagnosis.Detail)}
 }
 
 // rejectionText is the body of a 401: the reason, and the likely cause on a

@@ -12,7 +12,7 @@ import (
 func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight, id string) {
 	d.rec.Kind = record.KindCallback
 	// id is a path segment: it is recorded masked, like the path.
-	d.rec.CallbackFor = l.masker.mask(id)
+	d.rec.CallbackFor = l.masker.Mask(id)
 	l.n.callbacks.Add(1)
 	var f *refusal
 	if r.Method != http.MethodPost {

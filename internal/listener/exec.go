@@ -180,13 +180,13 @@ func seqRanges(seqs []int64) string {
 // execStderr streams a line of a command's standard error to stderr,
 // prefixed with its delivery's seq.
 func (l *Listener) execStderr(j *hookexec.Job, line []byte) {
-	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.mask(string(line)) + "\n"
+	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.Mask(string(line)) + "\n"
 	_, _ = l.cfg.Diag.Writer().Write([]byte(msg))
 }
 
 func (l *Listener) execRetry(j *hookexec.Job, r callback.Retry) {
 	l.cfg.Diag.Printf("#%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)",
-		j.DeliverySeq, l.masker.maskText(delivery.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
+		j.DeliverySeq, l.masker.MaskText(delivery.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
 }
 
 // execDone records a finished run, shows it, and says loudly on stderr
@@ -234,7 +234,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 	case res.NotRun:
 		e.Error = fmt.Sprintf("not run: still waiting for its turn at the %s drain limit", l.cfg.ShutdownTimeout)
 	case res.Err != nil:
-		e.Error = "could not start: " + l.masker.maskText(res.Err.Error())
+		e.Error = "could not start: " + l.masker.MaskText(res.Err.Error())
 	case res.TimedOut:
 		e.Error = fmt.Sprintf("timed out after %s: killed with its process group", l.cfg.Exec.Timeout)
 	case res.Killed && l.quit().Err() != nil:
@@ -247,12 +247,12 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 	if j.Callback == "" {
 		return e
 	}
-	cb := &record.ExecCallback{URL: l.masker.maskURL(j.Callback), Skipped: res.CallbackSkipped}
+	cb := &record.ExecCallback{URL: l.masker.MaskURL(j.Callback), Skipped: res.CallbackSkipped}
 	if c := res.Callback; c != nil {
 		cb.Status = c.Status
 		switch {
 		case c.Err != nil:
-			cb.Error = l.masker.maskText(delivery.Describe(c.Err))
+			cb.Error = l.masker.MaskText(delivery.Describe(c.Err))
 			if !c.Sent {
 				cb.Error += " (nothing reached the server: sending it again is safe)"
 			}

@@ -63,7 +63,7 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 	}
 	// The record shows the URL with any secret the client put in the
 	// query or path masked; the app gets the request as it was sent.
-	fw := &record.Forward{URL: l.masker.maskURL(shown)}
+	fw := &record.Forward{URL: l.masker.MaskURL(shown)}
 	d.rec.Forward = fw
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(d.body))
 	if err != nil {
@@ -114,27 +114,24 @@ func (l *Listener) forwardError(what, target, shown string, err error) string {
 	} else {
 		msg = strings.ReplaceAll(err.Error(), target, shown)
 	}
-	return l.masker.maskText(what + msg)
+	return l.masker.MaskText(what + msg)
 }
 
 // maskedExcerpt is the start of the app's answer b, at most n bytes, with
 // the secrets masked. A secret that straddles the cut is masked too: enough
 // of b is masked for the cut to fall before any secret left whole.
 func (l *Listener) maskedExcerpt(b []byte, n int) string {
-	if !l.masker.active() {
+	if !l.masker.Active() {
 		return excerpt(b, n)
 	}
-	margin := 1 // so that a longer b is seen to be cut
-	for _, g := range l.masker.plain {
-		margin = max(margin, len(g.forms[0]))
-	}
+	margin := max(1, l.masker.Longest()) // at least 1, so that a longer b is seen to be cut
 	end := min(len(b), n+margin)
-	s := l.masker.mask(string(b[:end]))
+	s := l.masker.Mask(string(b[:end]))
 	for end < len(b) && len(s) < n+margin {
 		// Masking shortened the text: mask more, so that what is cut
 		// to n bytes holds no part of an unmasked secret.
 		end = min(len(b), end+n+margin)
-		s = l.masker.mask(string(b[:end]))
+		s = l.masker.Mask(string(b[:end]))
 	}
 	return excerpt([]byte(s), n)
 }

@@ -102,8 +102,8 @@ func (l *Listener) arrived(r *http.Request) record.Record {
 	return record.Record{
 		ReceivedAt: l.cfg.Now(),
 		Method:     r.Method,
-		Path:       l.masker.maskPath(r.URL.Path),
-		Query:      l.masker.maskQuery(r.URL.RawQuery),
+		Path:       l.masker.MaskPath(r.URL.Path),
+		Query:      l.masker.MaskQuery(r.URL.RawQuery),
 		Headers:    record.FlattenHeaders(r.Header, l.redactHeader),
 	}
 }

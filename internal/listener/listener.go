@@ -34,6 +34,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -169,7 +170,7 @@ type Listener struct {
 
 	// masker hides the configured secrets' text wherever the record shows
 	// what the client sent (path, query, header values).
-	masker       secretMasker
+	masker       redact.Masker
 	redactHeader func(name, value string) string
 
 	doctor chan struct{} // slots for signature diagnoses (see diagnose)
@@ -246,7 +247,7 @@ func New(cfg Config) (*Listener, error) {
 		seen:      newIDSet(seenIDs),
 		callbacks: newIDSet(usedCallbacks),
 		out:       &outBatcher{w: cfg.Out},
-		masker:    newSecretMasker(secrets),
+		masker:    redact.NewMasker(secrets),
 		doctor:    make(chan struct{}, doctorSlots),
 		log:       newRateLog(cfg.Diag, time.Now),
 	}
@@ -254,10 +255,10 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.ForwardTo != "" {
 		l.forwards = []forwardTarget{newForwardTarget(cfg.ForwardTo)}
 	}
-	l.redactHeader = signature.Redact
-	if l.masker.active() {
+	l.redactHeader = redact.Header
+	if l.masker.Active() {
 		l.redactHeader = func(name, value string) string {
-			return l.masker.mask(signature.Redact(name, value))
+			return l.masker.Mask(redact.Header(name, value))
 		}
 	}
 	if cfg.Exec != nil {
