@@ -1,10 +1,13 @@
 package scenario
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 )
 
 // parseError parses text and returns its *Error, failing the test when
@@ -52,7 +55,7 @@ func TestReferencesToReferencesRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
+	_, err = Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
 	var se *Error
 	// s9's set line: 5 lines for s0, then 4 a step.
 	if !errors.As(err, &se) || se.Line != 5+4*9 || !strings.Contains(se.Msg, `step "s9": set role: the set values come to more than 16 MiB once ${STEP:PATH} references are replaced`) {
@@ -75,7 +78,7 @@ func TestRenderedStepsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
+	_, err = Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
 	var se *Error
 	if !errors.As(err, &se) || !strings.Contains(se.Msg, "come to more than 64 MiB once rendered") {
 		t.Fatalf("got %v, want the steps refused", err)
@@ -98,5 +101,31 @@ func TestSyntaxErrorInALongFile(t *testing.T) {
 	se := parseError(t, b.String())
 	if se.Line != 6 || !strings.Contains(se.Msg, "not a YAML scenario: did not find expected node content") {
 		t.Errorf("got %v, want line 6", se)
+	}
+}
+
+// Rendering and checking a long scenario takes seconds: both stop once
+// their context is done (Ctrl-C, SIGTERM).
+func TestPrepareAndValidateStopWhenCancelled(t *testing.T) {
+	t.Parallel()
+	sc, err := Bundled("permission_assist.lifecycle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Prepare(ctx, sc, PrepareOptions{Start: testStart, NewID: counterIDs()}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Prepare: %v", err)
+	}
+	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := payload.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Validate(ctx, reg, ds); !errors.Is(err, context.Canceled) {
+		t.Errorf("Validate: %v", err)
 	}
 }

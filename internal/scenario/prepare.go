@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,8 +51,9 @@ type Delivery struct {
 // step's own set lines with their references resolved against the steps
 // already rendered. A missing file, a reference to a path an earlier
 // payload does not have, or an override that cannot be applied is an
-// *Error at its line.
-func Prepare(sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
+// *Error at its line. It stops with ctx's error once ctx is done: a long
+// scenario takes seconds to render.
+func Prepare(ctx context.Context, sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
 	newID := opts.NewID
 	if newID == nil {
 		newID = fixture.NewGUID
@@ -65,6 +67,9 @@ func Prepare(sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
 	out := make([]Delivery, 0, len(sc.Steps))
 	left, rendered := MaxExpanded, 0 // what the set values may still come to; what the payloads come to
 	for i, step := range sc.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if i > 0 {
 			wait := opts.Delay
 			if step.HasDelay {
