@@ -89,7 +89,9 @@ A step's set lines override fields as send --set does; a value may refer to an
 earlier step's payload as ${STEP:PATH}.
 
 Every step is rendered and validated before anything is sent (--no-validate skips
-validation); a file problem is reported with its line. Steps are then signed and
+validation); a file problem is reported with its line, as is a file past the limits:
+1 MiB and 500 steps, set values 16 MiB together once YAML aliases and ${STEP:PATH}
+references are expanded, rendered steps 64 MiB together. Steps are then signed and
 sent in order, --delay apart. A step passes when its answer is 2xx (or the
 expect.status it names) and, with expect.callback, when the receiver POSTs the
 delivery's callback URL, which then points at scenario's own stand-in
