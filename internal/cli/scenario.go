@@ -90,7 +90,7 @@ earlier step's payload as ${STEP:PATH}.
 
 Every step is rendered and validated before anything is sent (--no-validate skips
 validation); a file problem is reported with its line, as is a file past the limits:
-1 MiB and 500 steps, set values 16 MiB together once YAML aliases and ${STEP:PATH}
+1 MiB and 500 steps, set values 4 MiB together once YAML aliases and ${STEP:PATH}
 references are expanded, rendered steps 64 MiB together. Steps are then signed and
 sent in order, --delay apart. A step passes when its answer is 2xx (or the
 expect.status it names) and, with expect.callback, when the receiver POSTs the

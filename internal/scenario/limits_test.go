@@ -30,9 +30,9 @@ func TestAliasesOfALongStringRefused(t *testing.T) {
 	text := "steps:\n  - name: a\n    fixture: permit.invite_user\n    set:\n      role: &big " + strings.Repeat("x", 100_000) +
 		"\n  - name: b\n    fixture: permit.role_assignment\n    set:\n      user_id:\n" + strings.Repeat("        - *big\n", 4900)
 	se := parseError(t, text)
-	// The anchor and 166 aliases fit in 16 MiB; the 167th, on line
-	// 9+167, does not.
-	if want := 9 + (MaxExpanded-100_000)/100_001 + 1; se.Line != want || !strings.Contains(se.Msg, "the set values come to more than 16 MiB once YAML aliases are expanded") {
+	// The anchor and 40 aliases fit in 4 MiB; the 41st, on line 9+41,
+	// does not.
+	if want := 9 + (MaxExpanded-100_000)/100_001 + 1; se.Line != want || !strings.Contains(se.Msg, "the set values come to more than 4 MiB once YAML aliases are expanded") {
 		t.Errorf("got %v, want line %d", se, want)
 	}
 	if !strings.HasPrefix(se.Error(), fmt.Sprintf("f.yaml:%d: ", se.Line)) {
@@ -41,13 +41,14 @@ func TestAliasesOfALongStringRefused(t *testing.T) {
 }
 
 // Each step lists four references to the value the step before set, so
-// the value grows fourfold a step: step 9 would set 26 MB. It is refused at
-// its set line as the references are replaced, before it is built.
+// the value grows fourfold a step: step 8 would set 6.5 MB, past what the
+// values before it leave of 4 MiB. It is refused at its set line as the
+// references are replaced, before it is built.
 func TestReferencesToReferencesRefused(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
 	b.WriteString("steps:\n  - name: s0\n    fixture: permit.invite_user\n    set:\n      role: " + strings.Repeat("r", 100) + "\n")
-	for i := 1; i <= 9; i++ {
+	for i := 1; i <= 8; i++ {
 		ref := fmt.Sprintf(`"${s%d:role}"`, i-1)
 		fmt.Fprintf(&b, "  - name: s%d\n    fixture: permit.invite_user\n    set:\n      role: [%s, %[2]s, %[2]s, %[2]s]\n", i, ref)
 	}
@@ -57,9 +58,9 @@ func TestReferencesToReferencesRefused(t *testing.T) {
 	}
 	_, err = Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
 	var se *Error
-	// s9's set line: 5 lines for s0, then 4 a step.
-	if !errors.As(err, &se) || se.Line != 5+4*9 || !strings.Contains(se.Msg, `step "s9": set role: the set values come to more than 16 MiB once ${STEP:PATH} references are replaced`) {
-		t.Errorf("got %v, want an *Error at line %d", err, 5+4*9)
+	// s8's set line: 5 lines for s0, then 4 a step.
+	if !errors.As(err, &se) || se.Line != 5+4*8 || !strings.Contains(se.Msg, `step "s8": set role: the set values come to more than 4 MiB once ${STEP:PATH} references are replaced`) {
+		t.Errorf("got %v, want an *Error at line %d", err, 5+4*8)
 	}
 }
 

@@ -35,8 +35,12 @@ const (
 	MaxFileSize = 1 << 20
 	// MaxExpanded bounds the set values of a scenario together, once
 	// aliases and references are expanded: checked for aliases as the
-	// file is parsed, for references as they are replaced.
-	MaxExpanded = 16 << 20
+	// file is parsed, for references as they are replaced. Set values are
+	// overrides, a few bytes to a copied object of a few kilobytes; what
+	// fits is rendered into payloads before anything is refused, and a
+	// 12 MB value took two seconds and 260 MB to render, so the bound is
+	// well below that.
+	MaxExpanded = 4 << 20
 	// MaxRendered bounds the rendered payloads of a scenario together: a
 	// 500-step Permission Assist story of the bundled fixtures comes to
 	// about 26 MiB.
