@@ -19,8 +19,8 @@ import (
 
 // clientFlags are the flags of every command that sends HTTP requests (send,
 // replay, callback, probe, scenario): where to (--to), how hard to try
-// (--retries, --timeout), what to add (-H, with @FILE) and whom to trust
-// (--cacert, --insecure). Each command registers them once and resolves them
+// (--retries, --timeout), what to add (-H, with @FILE), whom to trust
+// (--cacert, --insecure) and who we are (--cert, --key: mutual TLS). Each command registers them once and resolves them
 // once, so a value is accepted or refused the same way, with the same
 // message, everywhere:
 //
@@ -83,7 +83,11 @@ func (c *clientFlags) Register(fs *pflag.FlagSet, d clientDefaults) {
 		usageOr(d.HeaderUsage, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)"))
 	fs.StringVar(&c.TLS.CACert, "cacert", "", "also trust the certificates in PEM `FILE` (e.g. the one listen --cert serves)")
 	fs.BoolVarP(&c.TLS.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate (a local test server only)")
+	fs.StringVar(&c.TLS.Cert, "cert", "", "client certificate PEM `FILE` to present when the server asks for one (mutual TLS; with --key)")
+	fs.StringVar(&c.TLS.Key, "key", "", "the client certificate's private key, PEM `FILE` (with --cert)")
 	_ = cobra.MarkFlagFilename(fs, "cacert", "pem", "crt")
+	_ = cobra.MarkFlagFilename(fs, "cert", "pem", "crt")
+	_ = cobra.MarkFlagFilename(fs, "key", "pem", "key")
 }
 
 func usageOr(s, def string) string {
@@ -98,7 +102,7 @@ type client struct {
 	URL       *url.URL           // --to, checked; nil with NoTo
 	ToDefault bool               // no --to was given: URL is the command's default
 	Policy    delivery.Policy    // --retries, --timeout, the app's clock
-	HTTP      *http.Client       // no redirects, --cacert/--insecure applied
+	HTTP      *http.Client       // no redirects, --cacert/--insecure/--cert/--key applied
 	Headers   []signature.Header // -H in the order given, @FILEs expanded
 	TLS       ClientTLS          // for handshakeHint
 }

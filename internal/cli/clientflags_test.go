@@ -111,6 +111,8 @@ func TestClientFlagsSameEverywhere(t *testing.T) {
 		{"-H", "X-A: 1\r\nX-B: 2"},
 		{"-H", "@missing.headers"},
 		{"--cacert", "missing.pem"},
+		{"--cert", "client.pem"},
+		{"--cert", "missing.pem", "--key", "missing-key.pem"},
 	} {
 		var first string
 		for name, args := range commands {

@@ -39,7 +39,7 @@ func newProbeCmd(app *App, runF func(*ProbeOptions) error) *cobra.Command {
 	opts := &ProbeOptions{}
 	cmd := &cobra.Command{
 		Use:   "probe --to URL (--family F | --fixture NAME...)",
-		Short: "Grade your receiver: signed, unsigned, tampered, stale, duplicate, unknown-field, malformed and callback checks",
+		Short: "Grade your receiver: signed, unsigned, tampered, stale, duplicate, unknown-field, malformed, callback and key-rotation checks",
 		Long: `Send a battery of deliveries to your receiving endpoint and grade how it answers:
 
   valid           each fixture, correctly signed: answered 2xx
@@ -54,6 +54,11 @@ func newProbeCmd(app *App, runF func(*ProbeOptions) error) *cobra.Command {
   callback        each accepted Permission Assist delivery posts a text/plain callback
                   within --callback-within (missing: warn; with --expect-callback: fail)
   callback-once   the duplicated delivery gets at most one callback
+  rotation-order  two signatures in the header, an unknown one first and the
+                  valid one last (a sender mid-rotation): 2xx
+  rotation-secrets  with two or more --secret, signed only with the last: 2xx
+  svix-headers    standard: the delivery under svix-id, svix-timestamp and
+                  svix-signature (Svix-based providers): 2xx, a 4xx warns
 
 Permission Assist deliveries carry a callback URL on probe's own stand-in, which
 listens on --callback-addr (a free loopback port by default) for the run. A check
@@ -83,7 +88,7 @@ receiver could not be reached; 2 for usage errors.`,
 	})
 	f.StringVar(&opts.Family, "family", "", "send every bundled fixture of this `FAMILY`: "+strings.Join(probeFamilies, "|"))
 	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this bundled fixture `NAME` (repeatable)")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does)")
+	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance; stale and future are signed twice as far off")
 	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this")

@@ -18,9 +18,10 @@ func TestProbeHeadersOnEveryDelivery(t *testing.T) {
 		t.Fatalf("exit %d, want 1 (the recorder accepts anything): %s", code, errOut)
 	}
 	ds := got()
-	// valid, unsigned, tampered, wrong-secret, stale, future, 2 x duplicate, unknown-fields, malformed-json
-	if len(ds) != 10 {
-		t.Fatalf("%d deliveries, want 10", len(ds))
+	// valid, unsigned, tampered, wrong-secret, stale, future, 2 x duplicate, unknown-fields, malformed-json,
+	// rotation-order, svix-headers (rotation-secrets is skipped: one --secret)
+	if len(ds) != 12 {
+		t.Fatalf("%d deliveries, want 12", len(ds))
 	}
 	unsigned := 0
 	for _, d := range ds {
@@ -30,12 +31,12 @@ func TestProbeHeadersOnEveryDelivery(t *testing.T) {
 		if d.header.Get("Content-Type") != "application/json" || !strings.HasPrefix(d.header.Get("User-Agent"), "webhook-tool/") {
 			t.Errorf("headers: %v", d.header)
 		}
-		if d.header.Get("webhook-signature") == "" {
+		if d.header.Get("webhook-signature") == "" && d.header.Get("svix-signature") == "" {
 			unsigned++
 		}
 	}
 	if unsigned != 1 {
-		t.Errorf("%d deliveries without webhook-signature, want 1 (the unsigned check's)", unsigned)
+		t.Errorf("%d deliveries without webhook-signature or svix-signature, want 1 (the unsigned check's)", unsigned)
 	}
 	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var c map[string]any
@@ -43,7 +44,7 @@ func TestProbeHeadersOnEveryDelivery(t *testing.T) {
 			t.Fatalf("line %d is not JSON: %s", i+1, line)
 		}
 	}
-	if !strings.Contains(errOut, "webhook-tool: 5 of 12 checks failed: unsigned, tampered, wrong-secret, stale, future\n") {
+	if !strings.Contains(errOut, "webhook-tool: 5 of 15 checks failed: unsigned, tampered, wrong-secret, stale, future\n") {
 		t.Errorf("stderr: %s", errOut)
 	}
 }

@@ -176,12 +176,8 @@ func replayPlanOptions(app *App, opts *ReplayOptions, c *client) (replay.Options
 	if err != nil {
 		return replay.Options{}, err
 	}
-	if scheme != signature.Auto {
-		for _, s := range secrets {
-			if err := signature.CheckSecret(scheme, s); err != nil {
-				return replay.Options{}, usageError(fmt.Errorf("--secret: %w", err), "")
-			}
-		}
+	if err := checkSigningSecrets(scheme, secrets); err != nil {
+		return replay.Options{}, err
 	}
 	return replay.Options{URL: c.URL.String(), Secrets: secrets, Scheme: scheme, Extra: c.Header(), Now: app.Now, NewID: app.newID}, nil
 }

@@ -9,12 +9,15 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
 	"github.com/webhook-tool/webhook-tool/internal/devsecret"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // SecretOptions is everything `secret` needs.
 type SecretOptions struct {
-	Rotate bool
-	Output string
+	Rotate  bool
+	Ed25519 bool // --ed25519: make a v1a key pair instead
+	Output  string
 }
 
 func newSecretCmd(app *App, runF func(*SecretOptions) error) *cobra.Command {
@@ -33,10 +36,21 @@ with it and reports the verdict, but answers every delivery; with --secret it
 refuses bad signatures (401).
 
 secret rotate replaces it with a new one: deliveries signed with the old one no
-longer verify, and a listen already running keeps the old one until restarted.`,
+longer verify, and a listen already running keeps the old one until restarted.
+
+secret --ed25519 makes a new Ed25519 key pair for Standard Webhooks' asymmetric
+(v1a) signatures and prints it, nothing stored: the signing key (whsk_, base64
+of the 32-byte seed) on the first line, for the sender's --secret (send, sign,
+replay, scenario, probe); the public key (whpk_, base64 of the 32-byte public
+key) on the second, for the receiver's --secret (listen, verify). Only the
+sender needs the signing key; keep it as secret as a whsec_ secret. This is the
+one place webhook-tool prints a whsk_ key.`,
 		Example: `  webhook-tool secret
   export APP_WEBHOOK_SECRET="$(webhook-tool secret)"
-  webhook-tool secret rotate`,
+  webhook-tool secret rotate
+  webhook-tool secret --ed25519 > keys.txt      # whsk_... then whpk_...
+  webhook-tool send permit.create_user --secret "$(sed -n 1p keys.txt)"
+  webhook-tool listen --secret "$(sed -n 2p keys.txt)"`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
@@ -46,6 +60,7 @@ longer verify, and a listen already running keeps the old one until restarted.`,
 		},
 	}
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
+	cmd.Flags().BoolVar(&opts.Ed25519, "ed25519", false, "make and print a new Ed25519 key pair for v1a signatures (whsk_ signing key, whpk_ public key)")
 	rotate := &cobra.Command{
 		Use:   "rotate",
 		Short: "Replace the development secret with a new one and print it",
@@ -74,6 +89,9 @@ func secretRun(app *App, opts *SecretOptions) error {
 	if err := checkOutput(opts.Output, "text", "json"); err != nil {
 		return err
 	}
+	if opts.Ed25519 {
+		return keyPairRun(app, opts.Output)
+	}
 	store, err := devSecretStore(app)
 	if err != nil {
 		return err
@@ -96,6 +114,23 @@ func secretRun(app *App, opts *SecretOptions) error {
 		app.diag().Printf("created the development secret in %s", sec.Path)
 	}
 	fmt.Fprintln(app.Out, sec.Value)
+	return nil
+}
+
+// keyPairRun is `secret --ed25519`: a new v1a key pair, the signing key on
+// the first line and the public key on the second (JSON: signing_key,
+// public_key). It is stored nowhere.
+func keyPairRun(app *App, output string) error {
+	pair, err := signature.NewKeyPair(nil)
+	if err != nil {
+		return err
+	}
+	if output == "json" {
+		return writeJSON(app, pair)
+	}
+	render.NewDiag(app.Err).Printf("a new Ed25519 key pair for v1a signatures, stored nowhere: line 1 is the signing key (whsk_: the sender's --secret; keep it secret), line 2 the public key (whpk_: the receiver's --secret)")
+	fmt.Fprintln(app.Out, pair.Signing)
+	fmt.Fprintln(app.Out, pair.Public)
 	return nil
 }
 

@@ -31,7 +31,9 @@ byte as it is in the file, trailing newline included.
 
 The standard scheme signs a message id and a timestamp: --id defaults to a fresh
 GUID and --timestamp to now. With several --secret values the standard and stripe
-schemes carry one signature per secret, as during a secret rotation.
+schemes carry one signature per secret, as during a secret rotation. Under standard
+a whsk_ key (secret --ed25519) makes a v1a (Ed25519) signature, a whsec_ secret a
+v1 (HMAC) one; given both, the header carries both. A whpk_ public key cannot sign.
 
 sign is the only command that prints a bearer secret: printing it is its job.`,
 		Example: `  webhook-tool sign body.json --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -51,7 +53,7 @@ sign is the only command that prints a bearer secret: printing it is its job.`,
 			return signRun(app, opts)
 		},
 	}
-	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable; whsec_... for standard)")
+	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable; for standard whsec_..., or whsk_... for v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, "standard", false)
 	cmd.Flags().StringVar(&opts.ID, "id", "", "message `ID` for the standard scheme (default: a fresh GUID)")
 	cmd.Flags().Int64Var(&opts.Timestamp, "timestamp", 0, "signing time as `UNIX` seconds (default: now)")

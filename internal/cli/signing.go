@@ -94,13 +94,41 @@ func signingSecrets(app *App, scheme signature.Scheme, given []string) ([]string
 		return secrets, err
 	}
 	for i, s := range secrets {
-		if err := signature.CheckSecret(scheme, s); err != nil {
+		if err := signature.CheckSigningSecret(scheme, s); err != nil {
 			what := "--secret"
 			if len(secrets) > 1 {
 				what = fmt.Sprintf("--secret #%d", i+1)
 			}
-			return nil, usageError(fmt.Errorf("invalid %s: %w", what, err), "")
+			return nil, usageError(fmt.Errorf("invalid %s: %w", what, err), signingKeyHint(err))
 		}
 	}
 	return secrets, nil
+}
+
+// signingKeyHint is the hint for a secret a signing command cannot sign
+// with: a whpk_ public key, which only checks.
+func signingKeyHint(err error) string {
+	if errors.Is(err, signature.ErrPublicKey) {
+		return "sign with the whsk_ signing key of the pair (`webhook-tool secret --ed25519` prints both); the whpk_ key is the receiver's, for listen and verify"
+	}
+	return ""
+}
+
+// checkSigningSecrets is signingSecrets' check for a command that picks its
+// scheme per delivery (replay with --scheme auto): a whpk_ key can sign
+// under none, so it is refused whatever the scheme turns out to be.
+func checkSigningSecrets(scheme signature.Scheme, secrets []string) error {
+	for _, s := range secrets {
+		check := scheme
+		if check == signature.Auto && signature.KindOf(s) == signature.PublicKey {
+			check = signature.Standard
+		}
+		if check == signature.Auto {
+			continue
+		}
+		if err := signature.CheckSigningSecret(check, s); err != nil {
+			return usageError(fmt.Errorf("--secret: %w", err), signingKeyHint(err))
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -40,7 +41,9 @@ reason when not (missing header, malformed header, stale timestamp, no signature
 matched).
 
 --scheme auto (the default) detects the scheme from the headers. Several --secret
-values are tried in turn, as during a rotation. Timestamps may be --tolerance away
+values are tried in turn, as during a rotation. A whpk_ public key checks the
+Standard Webhooks v1a (Ed25519) signatures, a whsec_ secret the v1 ones; a header
+carrying both kinds is valid when one the keys can check matches. Timestamps may be --tolerance away
 from now in either direction (default 5m; 0 turns the check off, for old deliveries).
 
 --recorded FILE checks every delivery of an NDJSON record instead: the lines
@@ -75,7 +78,7 @@ in the wrong encoding; the clock) and names the one that makes it match.
 		},
 	}
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "a header the request came with, `'Name: value'`, or @FILE of such lines (repeatable)")
-	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "`SECRET` to verify with (repeatable: any one may match)")
+	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "`SECRET` to verify with (repeatable: any one may match; whpk_... checks v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, "auto", true)
 	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far the signed timestamp may be from now, either way (0 = no check)")
 	cmd.Flags().StringVar(&opts.Recorded, "recorded", "", "verify every delivery in this NDJSON `FILE` (as listen --record writes)")
@@ -116,6 +119,7 @@ func verifyUnmasked(app *App, opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
+	warnSigningKeys(app, secrets)
 	vo := signature.VerifyOptions{Scheme: scheme, Secrets: secrets, Tolerance: opts.Tolerance, Now: app.Now()}
 	if opts.Tolerance == 0 {
 		vo.Tolerance = -1 // the package's "no check"
@@ -327,9 +331,9 @@ func redactedVerdict(scheme signature.Scheme, h http.Header, sig *record.Signatu
 	}
 	shown := strings.TrimSpace(values[0])
 	what := "the bearer token"
-	if shown != signature.Mask {
+	if shown != redact.Mask {
 		word, rest, found := strings.Cut(shown, " ")
-		if !found || !strings.EqualFold(word, "Bearer") || strings.TrimSpace(rest) != signature.Mask {
+		if !found || !strings.EqualFold(word, "Bearer") || strings.TrimSpace(rest) != redact.Mask {
 			return verdict{}, false
 		}
 	} else {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -100,4 +101,27 @@ func shadowedSecrets(opts config.Options, cmd *cobra.Command) []signature.NamedS
 		out = append(out, signature.NamedSecret{Name: name, Value: v.Value})
 	}
 	return out
+}
+
+// warnSigningKeys says when a whsk_ signing key is given to check
+// signatures: it works (its public key follows from it), but a receiver
+// needs only the public key, and holding the signing key lets it forge
+// deliveries. The warning names the whpk_ key to use instead, never the
+// whsk_ one.
+func warnSigningKeys(app *App, secrets []string) {
+	diag := render.NewDiag(app.Err)
+	for i, s := range secrets {
+		if signature.KindOf(s) != signature.SigningKey {
+			continue
+		}
+		pub, err := signature.PublicKeyOf(s)
+		if err != nil {
+			continue // Verify reports it, as an invalid secret
+		}
+		what := "--secret"
+		if len(secrets) > 1 {
+			what = fmt.Sprintf("--secret #%d", i+1)
+		}
+		diag.Warnf("%s is a whsk_ signing key: it checks v1a signatures through its public key, but a receiver needs only that public key, %s; keep the signing key with the sender", what, pub)
+	}
 }

@@ -112,6 +112,9 @@ func Describe(err error) string {
 
 // describeTLS names a TLS failure, or returns "" when err is not one.
 func describeTLS(err error) string {
+	if s := clientCertRefusal(err); s != "" {
+		return s
+	}
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError

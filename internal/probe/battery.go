@@ -16,7 +16,8 @@ import (
 func (p *prober) skipReason(check string) string {
 	s := p.opts.Scheme
 	switch check {
-	case CheckUnsigned, CheckTampered, CheckWrongSecret, CheckStale, CheckFuture:
+	case CheckUnsigned, CheckTampered, CheckWrongSecret, CheckStale, CheckFuture,
+		CheckRotationOrder, CheckRotationSecrets, CheckSvixHeaders:
 		if s == signature.None {
 			return "--scheme none: the deliveries carry no signature to check"
 		}
@@ -37,6 +38,8 @@ func (p *prober) skipReason(check string) string {
 		if !p.dupBase.pa {
 			return "Permit deliveries carry no callback URL"
 		}
+	case CheckRotationOrder, CheckRotationSecrets, CheckSvixHeaders:
+		return p.rotationSkip(check)
 	}
 	return ""
 }
@@ -59,6 +62,9 @@ func (p *prober) sendOthers(ctx context.Context) error {
 		{CheckDuplicate, p.duplicate},
 		{CheckUnknownFields, p.unknownFields},
 		{CheckMalformedJSON, p.malformed},
+		{CheckRotationOrder, p.rotationOrder},
+		{CheckRotationSecrets, p.rotationSecrets},
+		{CheckSvixHeaders, p.svixHeaders},
 	}
 	jobs = slices.DeleteFunc(jobs, func(j job) bool { return p.skipReason(j.check) != "" })
 	errs := make([]error, len(jobs))
@@ -78,6 +84,9 @@ type spec struct {
 	skew     time.Duration // added to the signed timestamp
 	sets     []string      // fixture.Render overrides
 	change   func([]byte) []byte
+	// resign changes the signature headers once they are made (an extra
+	// signature, other header names).
+	resign func([]signature.Header) []signature.Header
 }
 
 // prepared is one delivery ready to send.
@@ -105,6 +114,9 @@ func (p *prober) prepare(f *loaded, s spec) (prepared, error) {
 		}
 		if sig, err = p.sign(secrets, r.ID, p.now().Add(s.skew), body); err != nil {
 			return prepared{}, err
+		}
+		if s.resign != nil {
+			sig = s.resign(sig)
 		}
 	}
 	return prepared{id: r.ID, header: p.headers(sig), body: body}, nil

@@ -49,6 +49,8 @@ func (p *prober) gradeOne(id string) Check {
 		return p.gradeMalformed()
 	case CheckCallback:
 		return p.gradeCallback()
+	case CheckRotationOrder, CheckRotationSecrets, CheckSvixHeaders:
+		return p.gradeRotation(id)
 	default: // CheckCallbackOnce
 		return p.gradeCallbackOnce()
 	}

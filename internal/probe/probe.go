@@ -1,7 +1,8 @@
 // Package probe grades a webhook receiver the way the vendors' deliveries
 // will test it: it sends the receiver a battery of deliveries (correctly
 // signed ones, unsigned, tampered, wrongly keyed, stale and future ones, a
-// duplicate, one with unknown fields, one that is not JSON), serves a
+// duplicate, one with unknown fields, one that is not JSON, the signature
+// headers of a key rotation and Svix's header names), serves a
 // stand-in for Permission Assist's callback endpoint to see the callbacks
 // the receiver posts, and grades each check pass, fail, warn or skip.
 //
@@ -37,13 +38,19 @@ const (
 	CheckMalformedJSON = "malformed-json"
 	CheckCallback      = "callback"
 	CheckCallbackOnce  = "callback-once"
+	// Key rotation and header aliases (rotation.go).
+	CheckRotationOrder   = "rotation-order"
+	CheckRotationSecrets = "rotation-secrets"
+	CheckSvixHeaders     = "svix-headers"
 )
 
-// CheckIDs lists every check in the order reports show them.
+// CheckIDs lists every check in the order reports show them. Checks added
+// later come last, so a report's first lines keep their places.
 func CheckIDs() []string {
 	return []string{
 		CheckValid, CheckAckTime, CheckUnsigned, CheckTampered, CheckWrongSecret, CheckStale, CheckFuture,
 		CheckDuplicate, CheckUnknownFields, CheckMalformedJSON, CheckCallback, CheckCallbackOnce,
+		CheckRotationOrder, CheckRotationSecrets, CheckSvixHeaders,
 	}
 }
 

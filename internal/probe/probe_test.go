@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +18,10 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+const (
+	testSecret  = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	testSecret2 = "whsec_" + "bmV3IHNlY3JldCBvZiBhIHJvdGF0aW9u" // base64("new secret of a rotation")
+)
 
 func family(name string) []string {
 	var out []string
@@ -68,17 +72,23 @@ func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Ch
 
 // skipsFor is what a scheme cannot express, and the callback checks for a
 // run without Permission Assist fixtures.
+// With one secret, rotation-secrets is skipped; svix-headers is the
+// standard scheme's only; rotation-order needs a scheme that carries
+// several signatures.
 func skipsFor(scheme signature.Scheme, pa bool) map[string]Result {
-	want := map[string]Result{}
+	want := map[string]Result{CheckRotationSecrets: Skip}
 	switch scheme {
 	case signature.None:
-		for _, id := range []string{CheckUnsigned, CheckTampered, CheckWrongSecret, CheckStale, CheckFuture} {
+		for _, id := range []string{CheckUnsigned, CheckTampered, CheckWrongSecret, CheckStale, CheckFuture, CheckRotationOrder} {
 			want[id] = Skip
 		}
 	case signature.GitHub:
-		want[CheckStale], want[CheckFuture] = Skip, Skip
+		want[CheckStale], want[CheckFuture], want[CheckRotationOrder] = Skip, Skip, Skip
 	case signature.Bearer:
-		want[CheckStale], want[CheckFuture], want[CheckTampered] = Skip, Skip, Skip
+		want[CheckStale], want[CheckFuture], want[CheckTampered], want[CheckRotationOrder] = Skip, Skip, Skip, Skip
+	}
+	if scheme != signature.Standard {
+		want[CheckSvixHeaders] = Skip
 	}
 	if !pa {
 		want[CheckCallback], want[CheckCallbackOnce] = Skip, Skip
@@ -173,6 +183,14 @@ func TestEachBrokenReceiverFailsItsCheckOnly(t *testing.T) {
 			func(o *Options) { o.CallbackWithin = 100 * time.Millisecond; o.ExpectCallback = true },
 			map[string]Result{CheckCallback: Fail}},
 		{"calls back with JSON", std(&receiver{callbackType: "application/json"}), nil, map[string]Result{CheckCallback: Fail}},
+		{"checks only the first signature", std(&receiver{firstSignatureOnly: true}), nil, map[string]Result{CheckRotationOrder: Fail}},
+		{"checks only the first signature (stripe)", &receiver{scheme: signature.Stripe, secret: "sk_test_probe", firstSignatureOnly: true}, nil,
+			map[string]Result{CheckRotationOrder: Fail}},
+		{"tries only its first secret", std(&receiver{more: []string{testSecret2}, firstSecretOnly: true}),
+			func(o *Options) { o.Secrets = []string{testSecret, testSecret2} }, map[string]Result{CheckRotationSecrets: Fail}},
+		{"tries only its first secret (github)", &receiver{scheme: signature.GitHub, secret: "gh-old", more: []string{"gh-new"}, firstSecretOnly: true},
+			func(o *Options) { o.Secrets = []string{"gh-old", "gh-new"} }, map[string]Result{CheckRotationSecrets: Fail}},
+		{"knows only the webhook-* headers", std(&receiver{webhookHeadersOnly: true}), nil, map[string]Result{CheckSvixHeaders: Warn}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -312,5 +330,86 @@ func TestEchoedSecretIsMaskedAndRedirectsExplained(t *testing.T) {
 		if c.ID == CheckValid && (c.Result != Fail || !strings.Contains(c.Hint, "redirects")) {
 			t.Errorf("valid: %+v", c)
 		}
+	}
+}
+
+// A receiver that holds both secrets of a rotation and checks every
+// signature passes the rotation checks; so does one that checks Standard
+// Webhooks' v1a signatures with a whpk_ key, probe signing with the whsk_ one.
+func TestRotationChecksPass(t *testing.T) {
+	got := probeReceiver(t, &receiver{scheme: signature.Standard, secret: testSecret, more: []string{testSecret2}},
+		func(o *Options) { o.Secrets = []string{testSecret, testSecret2} })
+	want := skipsFor(signature.Standard, true)
+	want[CheckRotationSecrets] = Pass
+	expectOnly(t, got, want)
+	for id, detail := range map[string]string{
+		CheckRotationOrder:   "two signatures, an unknown one first and the valid one last: answered 200 OK",
+		CheckRotationSecrets: "signed only with --secret #2 of 2: answered 200 OK",
+		CheckSvixHeaders:     "svix-id, svix-timestamp and svix-signature instead of webhook-*: answered 200 OK",
+	} {
+		if got[id].Detail != detail {
+			t.Errorf("%s: detail %q, want %q", id, got[id].Detail, detail)
+		}
+	}
+
+	pair, err := signature.NewKeyPair(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1a := func(o *Options) { o.Secret = pair.Signing }
+	expectOnly(t, probeReceiver(t, &receiver{scheme: signature.Standard, secret: pair.Public}, v1a), skipsFor(signature.Standard, true))
+	broken := skipsFor(signature.Standard, true)
+	broken[CheckRotationOrder] = Fail
+	expectOnly(t, probeReceiver(t, &receiver{scheme: signature.Standard, secret: pair.Public, firstSignatureOnly: true}, v1a), broken)
+}
+
+// What the rotation checks send: the unknown signature first, in the form
+// the first secret makes; only the last secret's signature; svix-* names.
+func TestRotationDeliveries(t *testing.T) {
+	var mu sync.Mutex
+	var got []http.Header
+	var bodies [][]byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		h := r.Header.Clone()
+		mu.Lock()
+		got = append(got, h)
+		bodies = append(bodies, b)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	_, err := Run(context.Background(), Options{URL: srv.URL, Fixtures: []string{"permit.create_user"},
+		Scheme: signature.Standard, Secrets: []string{testSecret, testSecret2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order, last, svix int
+	for i, h := range got {
+		sig := strings.Fields(h.Get("webhook-signature"))
+		switch {
+		case len(sig) == 3:
+			order++ // the unknown one, then the two valid ones
+			body := bodies[i]
+			only := func(s string) signature.Result {
+				o := h.Clone()
+				o.Set("webhook-signature", s)
+				return signature.Verify(signature.VerifyOptions{Secrets: []string{testSecret, testSecret2}}, o, body)
+			}
+			if !strings.HasPrefix(sig[0], "v1,") || only(sig[0]).Valid || !only(sig[1]).Valid || !only(sig[2]).Valid {
+				t.Errorf("want an unknown v1 signature, then two valid ones: %q", sig)
+			}
+		case h.Get("svix-signature") != "":
+			svix++
+			if h.Get("webhook-id") != "" || h.Get("svix-id") == "" || h.Get("svix-timestamp") == "" {
+				t.Errorf("svix headers: %v", h)
+			}
+		case len(sig) == 1:
+			last++
+		}
+	}
+	// one with three signatures; unsigned has none; wrong-secret and
+	// rotation-secrets one each (the test cannot tell them apart here).
+	if order != 1 || svix != 1 || last != 2 {
+		t.Errorf("%d deliveries with an unknown signature first, %d with svix-* names, %d with one signature", order, svix, last)
 	}
 }

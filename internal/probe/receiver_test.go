@@ -21,7 +21,12 @@ import (
 // flag breaks it in one way, the way receivers are broken in practice.
 type receiver struct {
 	scheme signature.Scheme
-	secret string // what it verifies with
+	secret string   // what it verifies with
+	more   []string // further secrets it verifies with, as during a rotation
+
+	firstSecretOnly    bool // tries only secret, never more
+	firstSignatureOnly bool // checks only the first signature in the header
+	webhookHeadersOnly bool // standard: knows webhook-*, not the svix-* names
 
 	acceptUnsigned    bool          // a delivery without a signature header goes through
 	ignoreStale       bool          // an old timestamp goes through
@@ -93,7 +98,11 @@ func (rc *receiver) verify(h http.Header, body []byte) bool {
 	opts := signature.VerifyOptions{Scheme: rc.scheme}
 	if rc.scheme != signature.None {
 		opts.Secrets = []string{rc.secret}
+		if !rc.firstSecretOnly {
+			opts.Secrets = append(opts.Secrets, rc.more...)
+		}
 	}
+	h = rc.asRead(h)
 	res := signature.Verify(opts, h, body)
 	if res.Valid {
 		return true
@@ -112,6 +121,39 @@ func (rc *receiver) verify(h http.Header, body []byte) bool {
 		return rc.acceptTampered && rc.matchesCached(h, body)
 	}
 	return false
+}
+
+// asRead is the headers as the receiver reads them: the firstSignatureOnly
+// bug keeps the first signature of the header, the webhookHeadersOnly one
+// does not see the svix-* names.
+func (rc *receiver) asRead(h http.Header) http.Header {
+	h = h.Clone()
+	if rc.webhookHeadersOnly {
+		for _, n := range []string{"svix-id", "svix-timestamp", "svix-signature"} {
+			h.Del(n)
+		}
+	}
+	if !rc.firstSignatureOnly {
+		return h
+	}
+	if f := strings.Fields(h.Get("webhook-signature")); len(f) > 0 {
+		h.Set("webhook-signature", f[0])
+	}
+	if v := h.Get("Stripe-Signature"); v != "" {
+		var kept []string
+		v1 := false
+		for _, item := range strings.Split(v, ",") {
+			if strings.HasPrefix(item, "v1=") {
+				if v1 {
+					continue
+				}
+				v1 = true
+			}
+			kept = append(kept, item)
+		}
+		h.Set("Stripe-Signature", strings.Join(kept, ","))
+	}
+	return h
 }
 
 // matchesCached is the acceptTampered bug: the signature is checked against

@@ -265,8 +265,15 @@ func (p *prober) record(check, note string, s ...sent) {
 }
 
 // randomSecret is a secret that is not the user's, in the form the scheme
-// takes (a whsec_ key for standard).
+// takes (a whsec_ key for standard, or a whsk_ one when the user's first
+// secret is one: a receiver that checks only v1a must meet a v1a signature
+// of another key, not a v1 it cannot check at all).
 func (p *prober) randomSecret() string {
+	if p.opts.Scheme == signature.Standard && signature.KindOf(p.userSecrets()[0]) == signature.SigningKey {
+		if pair, err := signature.NewKeyPair(nil); err == nil {
+			return pair.Signing
+		}
+	}
 	for {
 		var b [24]byte
 		rand.Read(b[:])

@@ -1,13 +1,8 @@
 package signature
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -38,6 +33,7 @@ const (
 	CauseOtherSecret       Cause = "other-secret"       // a secret configured for something else matched
 	CauseSignatureEncoding Cause = "signature-encoding" // hex vs base64, or a missing v1, / sha256= prefix
 	CauseClock             Cause = "clock"              // the signature matches; only the timestamp is out of tolerance
+	CauseKeyType           Cause = "key-type"           // v1a signatures and only HMAC secrets, or v1 signatures and only Ed25519 keys
 )
 
 // MaxDiagnoseBody is the largest body Diagnose transforms. Larger bodies get
@@ -103,6 +99,9 @@ func Diagnose(opts DiagnoseOptions, h Headers, body []byte, res Result) Report {
 	d.secrets = nonEmptySecrets(opts.Secrets)
 	d.others = opts.Others
 	d.body = body
+	if res.Scheme == Standard && d.keyType(h) {
+		return d.report
+	}
 	if res.Scheme == Bearer {
 		d.bearer(h)
 		return d.report
@@ -186,7 +185,9 @@ func (d *doctor) signatureEncoding(t *target, keys []namedKey) bool {
 		if macs == nil {
 			macs = make([][]byte, len(keys))
 			for i, k := range keys {
-				macs[i] = t.mac(k.key, d.body)
+				if k.pub == nil { // an Ed25519 key has no MAC to compare
+					macs[i] = t.mac(k.key, d.body)
+				}
 			}
 		}
 		change := t.header + " read " + s.how
@@ -199,238 +200,6 @@ func (d *doctor) signatureEncoding(t *target, keys []namedKey) bool {
 		}
 	}
 	return false
-}
-
-// matchAny reports whether the MAC of body under any key equals one of the
-// signatures in the scheme's own form; which names the key.
-func (t *target) matchAny(keys []namedKey, body []byte) (which string, ok bool) {
-	for _, k := range keys {
-		mac := t.mac(k.key, body)
-		found := false
-		for _, s := range t.sigs {
-			if s.how == "" && hmac.Equal(mac, s.mac) {
-				found = true
-			}
-		}
-		if found {
-			return k.name, true
-		}
-	}
-	return "", false
-}
-
-// namedKey is an HMAC key with a name safe to print ("secret 2").
-type namedKey struct {
-	name string
-	key  []byte
-}
-
-// keys derives the scheme's key from each secret, as Verify does.
-func (t *target) keys(secrets []string) []namedKey {
-	var out []namedKey
-	for i, s := range secrets {
-		k, ok := t.key(s)
-		if ok {
-			out = append(out, namedKey{secretLabelFor(i, len(secrets)), k})
-		}
-	}
-	return out
-}
-
-// key derives the scheme's HMAC key from a secret, as Verify does.
-func (t *target) key(secret string) ([]byte, bool) {
-	if t.scheme == Standard {
-		k, err := standardKey(secret)
-		return k, err == nil
-	}
-	return []byte(secret), secret != ""
-}
-
-func secretLabelFor(i, n int) string {
-	if n <= 1 {
-		return "the secret"
-	}
-	return "secret " + strconv.Itoa(i+1)
-}
-
-// target is one scheme's signature as the request carries it, read
-// leniently: every signature-looking value, in whatever encoding.
-type target struct {
-	scheme   Scheme
-	header   string // the header holding the signature
-	id, ts   string // the signed fields besides the body (Standard: both; Stripe: ts)
-	sigs     []foundSig
-	expected string // the scheme's own form, for messages
-}
-
-// foundSig is a decoded signature; how is "" when it is in the scheme's own
-// form, else how it was read ("as hex (not base64)").
-type foundSig struct {
-	mac     []byte
-	how     string
-	written string // the form the sender used, for messages
-}
-
-func (t *target) hasCanonical() bool {
-	for _, s := range t.sigs {
-		if s.how == "" {
-			return true
-		}
-	}
-	return false
-}
-
-// mac computes the scheme's signature over body with key.
-func (t *target) mac(key, body []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	switch t.scheme {
-	case Standard:
-		return standardMAC(m, t.id, t.ts, body)
-	case Stripe:
-		return stripeMAC(m, t.ts, body)
-	}
-	return githubMAC(m, body)
-}
-
-// findTargets reads the signature of the scheme that failed and of every
-// other signing scheme whose header is present, in that order.
-func findTargets(h Headers, first Scheme) []*target {
-	var out []*target
-	order := []Scheme{first}
-	for _, s := range []Scheme{Standard, Stripe, GitHub} {
-		if s != first {
-			order = append(order, s)
-		}
-	}
-	for _, s := range order {
-		var t *target
-		switch s {
-		case Standard:
-			t = standardTarget(h)
-		case GitHub:
-			t = githubTarget(h)
-		case Stripe:
-			t = stripeTarget(h)
-		}
-		if t != nil && len(t.sigs) > 0 {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func standardTarget(h Headers) *target {
-	idName, tsName, sigName := HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature
-	if !present(h, idName, tsName, sigName) {
-		idName, tsName, sigName = HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature
-	}
-	id, ts := h.Get(idName), h.Get(tsName)
-	if id == "" || ts == "" || len(h.Values(sigName)) == 0 {
-		return nil
-	}
-	t := &target{scheme: Standard, header: sigName, id: id, ts: ts, expected: `"v1,<base64>"`}
-	for _, v := range h.Values(sigName) {
-		for _, entry := range strings.Fields(v) {
-			version, enc, ok := strings.Cut(entry, ",")
-			if !ok {
-				enc = entry
-			} else if version != "v1" {
-				continue
-			}
-			t.add(enc, ok, "base64", "v1,")
-		}
-	}
-	return t
-}
-
-func githubTarget(h Headers) *target {
-	values := h.Values(HeaderGitHubSignature)
-	if len(values) == 0 {
-		return nil
-	}
-	t := &target{scheme: GitHub, header: HeaderGitHubSignature, expected: `"sha256=<hex>"`}
-	for _, v := range values {
-		enc, prefixed := strings.CutPrefix(strings.TrimSpace(v), "sha256=")
-		t.add(enc, prefixed, "hex", "sha256=")
-	}
-	return t
-}
-
-func stripeTarget(h Headers) *target {
-	values := h.Values(HeaderStripeSignature)
-	if len(values) == 0 {
-		return nil
-	}
-	t := &target{scheme: Stripe, header: HeaderStripeSignature, expected: `"t=<unix>,v1=<hex>"`}
-	var encs []string
-	for _, v := range values {
-		for _, item := range strings.Split(v, ",") {
-			key, val, _ := strings.Cut(strings.TrimSpace(item), "=")
-			switch key {
-			case "t":
-				if t.ts == "" {
-					t.ts = val
-				}
-			case "v1":
-				encs = append(encs, val)
-			}
-		}
-	}
-	if t.ts == "" {
-		return nil
-	}
-	for _, enc := range encs {
-		t.add(enc, true, "hex", "v1=")
-	}
-	return t
-}
-
-// maxSigs bounds the signatures read from one header: a sender rotating
-// secrets sends two or three, and a header stuffed with thousands must not
-// make the diagnosis (or its --explain listing) grow with it.
-const maxSigs = 16
-
-// encodings are the ways a 32-byte MAC is commonly written.
-var encodings = []struct {
-	name   string
-	decode func(string) ([]byte, error)
-}{
-	{"hex", hex.DecodeString},
-	{"base64", base64.StdEncoding.DecodeString},
-	{"unpadded base64", base64.RawStdEncoding.DecodeString},
-	{"URL-safe base64", base64.URLEncoding.DecodeString},
-	{"unpadded URL-safe base64", base64.RawURLEncoding.DecodeString},
-}
-
-// add decodes enc every way that yields a SHA-256 MAC. The scheme's own form
-// is want (the encoding) with its prefix; any other reading says how it
-// differs.
-func (t *target) add(enc string, prefixed bool, want, prefix string) {
-	if len(t.sigs) >= maxSigs {
-		return
-	}
-	var macs [][]byte
-	for _, e := range encodings {
-		mac, err := e.decode(enc)
-		if err != nil || len(mac) != macSize || anyEqual(mac, macs) {
-			continue // not this encoding, or one read the same already
-		}
-		macs = append(macs, mac)
-		var hows []string
-		if e.name != want {
-			hows = append(hows, "as "+e.name+" (not "+want+")")
-		}
-		if !prefixed {
-			hows = append(hows, "without its "+prefix+" prefix")
-		}
-		written := e.name
-		if !prefixed {
-			written += " with no " + prefix + " prefix"
-		} else {
-			written = prefix + "<" + e.name + ">"
-		}
-		t.sigs = append(t.sigs, foundSig{mac: mac, how: strings.Join(hows, " and "), written: written})
-	}
 }
 
 // clock explains a timestamp failure: Verify checks the signature first, so
@@ -470,4 +239,41 @@ func (d *doctor) clock(opts VerifyOptions, h Headers, res Result) {
 		"else it is an old delivery or a replay (check recorded ones with verify --tolerance 0)",
 		res.Scheme, res.Header, ts, off, where, tol)
 	d.try(&target{scheme: res.Scheme}, CauseClock, change, true, detail)
+}
+
+// keyType explains a standard header whose signatures are all of the kind
+// no configured key checks: v1a (Ed25519) ones with only HMAC secrets, or
+// v1 (HMAC) ones with only Ed25519 keys. A key quoted or wrapped in
+// whitespace is judged by what it holds, so the whitespace candidate, not
+// this one, names that mistake.
+func (d *doctor) keyType(h Headers) bool {
+	if len(d.secrets) == 0 {
+		return false
+	}
+	_, _, sigName := standardNames(h)
+	sigs := readStandardSigs(h.Values(sigName))
+	var hmacs, eds int
+	for _, s := range d.secrets {
+		if KindOf(trimSecret(s)) == HMACSecret {
+			hmacs++
+		} else {
+			eds++
+		}
+	}
+	var detail string
+	switch {
+	case len(sigs.v1a) > 0 && len(sigs.v1) == 0 && eds == 0:
+		detail = "the signatures in " + sigName + " are all v1a (Ed25519, Standard Webhooks' asymmetric signatures), " +
+			"and every secret configured is an HMAC secret (whsec_), which checks v1 signatures only: " +
+			"check them with the sender's public key, --secret whpk_... (it is not secret: the sender publishes it)"
+	case len(sigs.v1) > 0 && len(sigs.v1a) == 0 && hmacs == 0:
+		detail = "the signatures in " + sigName + " are all v1 (HMAC-SHA256), " +
+			"and every key configured is an Ed25519 key (whpk_ or whsk_), which checks v1a signatures only: " +
+			"check them with the shared whsec_ secret (--secret is repeatable, so a receiver moving to v1a can hold both), " +
+			"or have the sender sign with its whsk_ key"
+	default:
+		return false
+	}
+	change := "the versions of the signatures in " + sigName + " against the kinds of key configured"
+	return d.try(&target{scheme: Standard}, CauseKeyType, change, true, detail)
 }

@@ -2,6 +2,7 @@ package signature
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -183,12 +184,14 @@ func (d *doctor) bodyCandidates(targets []*target, keys [][]namedKey) bool {
 	return false
 }
 
-// secretChange is one other way of turning a secret into the HMAC key.
+// secretChange is one other way of turning a secret into the HMAC key (or,
+// for a whsk_ or whpk_ key, into its Ed25519 public key).
 type secretChange struct {
 	cause  Cause
 	change string
 	why    string
 	key    []byte
+	pub    ed25519.PublicKey
 }
 
 // secretChanges lists, for one configured secret, the keys a sender may
@@ -196,14 +199,18 @@ type secretChange struct {
 func (t *target) secretChanges(secret, name string) []secretChange {
 	var out []secretChange
 	if trimmed := trimSecret(secret); trimmed != secret && trimmed != "" {
-		if k, ok := t.key(trimmed); ok {
+		if k, ok := t.namedKey(trimmed, name); ok && k.pub != nil {
+			out = append(out, secretChange{cause: CauseSecretWhitespace, change: name + " with surrounding whitespace or quotes trimmed",
+				why: "the configured key carries them (a copy-paste, a quoted value in an environment file), so it was not read as a " +
+					"whsk_ or whpk_ key; remove them where it is configured", pub: k.pub})
+		} else if k, ok := t.key(trimmed); ok {
 			out = append(out, secretChange{CauseSecretWhitespace, name + " with surrounding whitespace or quotes trimmed",
-				"the configured secret carries them (a copy-paste, a quoted value in an environment file); remove them where it is configured", k})
+				"the configured secret carries them (a copy-paste, a quoted value in an environment file); remove them where it is configured", k, nil})
 		}
 	}
 	if k, ok := t.key(secret + "\n"); ok {
 		out = append(out, secretChange{CauseSecretWhitespace, name + " with a trailing newline",
-			"the sender's copy of the secret ends with a newline (it reads it from a file written by echo, say); strip it on the sender's side", k})
+			"the sender's copy of the secret ends with a newline (it reads it from a file written by echo, say); strip it on the sender's side", k, nil})
 	}
 	after, prefixed := strings.CutPrefix(secret, standardSecretPrefix)
 	same := "; configure both sides to read the secret the same way"
@@ -211,25 +218,25 @@ func (t *target) secretChanges(secret, name string) []secretChange {
 	case t.scheme == Standard && prefixed:
 		out = append(out,
 			secretChange{CauseSecretEncoding, name + " used whole as raw bytes, whsec_ prefix included",
-				"the sender uses the secret's text as the key, while Standard Webhooks base64-decodes the part after whsec_" + same, []byte(secret)},
+				"the sender uses the secret's text as the key, while Standard Webhooks base64-decodes the part after whsec_" + same, []byte(secret), nil},
 			secretChange{CauseSecretEncoding, name + "'s text after whsec_ used as raw bytes, not base64-decoded",
-				"the sender drops the whsec_ prefix but does not base64-decode the rest" + same, []byte(after)})
+				"the sender drops the whsec_ prefix but does not base64-decode the rest" + same, []byte(after), nil})
 	case t.scheme == Standard:
 		if k, ok := decodeBase64(secret); ok {
 			out = append(out, secretChange{CauseSecretEncoding, name + " base64-decoded, as if it had the whsec_ prefix",
-				"the sender base64-decodes the secret (Svix's libraries always do), while a secret without whsec_ is used here as raw bytes; give it here with its whsec_ prefix", k})
+				"the sender base64-decodes the secret (Svix's libraries always do), while a secret without whsec_ is used here as raw bytes; give it here with its whsec_ prefix", k, nil})
 		}
 	case prefixed:
 		if k, err := standardKey(secret); err == nil {
 			out = append(out, secretChange{CauseSecretEncoding, name + " base64-decoded after whsec_, as Standard Webhooks does",
-				"the sender decodes the secret the Standard Webhooks way, while the " + string(t.scheme) + " scheme uses the secret's text as the key" + same, k})
+				"the sender decodes the secret the Standard Webhooks way, while the " + string(t.scheme) + " scheme uses the secret's text as the key" + same, k, nil})
 		}
 		out = append(out, secretChange{CauseSecretEncoding, name + " without its whsec_ prefix",
-			"the sender drops the whsec_ prefix" + same, []byte(after)})
+			"the sender drops the whsec_ prefix" + same, []byte(after), nil})
 	default:
 		if k, ok := decodeBase64(secret); ok {
 			out = append(out, secretChange{CauseSecretEncoding, name + " base64-decoded",
-				"the sender base64-decodes the secret, while the " + string(t.scheme) + " scheme uses its text as the key" + same, k})
+				"the sender base64-decodes the secret, while the " + string(t.scheme) + " scheme uses its text as the key" + same, k, nil})
 		}
 	}
 	return out
@@ -240,10 +247,11 @@ func (t *target) secretChanges(secret, name string) []secretChange {
 func (d *doctor) secretCandidates(t *target, normal []namedKey) bool {
 	for i, s := range d.secrets {
 		for _, c := range t.secretChanges(s, secretLabelFor(i, len(d.secrets))) {
-			if sameKey(c.key, normal) {
+			k := namedKey{key: c.key, pub: c.pub}
+			if sameKey(k, normal) {
 				continue // it is one of the keys already tried
 			}
-			_, ok := t.matchAny([]namedKey{{key: c.key}}, d.body)
+			_, ok := t.matchAny([]namedKey{k}, d.body)
 			detail := fmt.Sprintf("the %s signature matches %s: %s", t.scheme, c.change, c.why)
 			if d.try(t, c.cause, c.change, ok, detail) {
 				return true
@@ -251,7 +259,7 @@ func (d *doctor) secretCandidates(t *target, normal []namedKey) bool {
 		}
 	}
 	for _, o := range d.others {
-		k, ok := t.key(o.Value)
+		k, ok := t.namedKey(o.Value, o.Name)
 		if !ok {
 			d.skip(t.scheme, CauseOtherSecret, o.Name, "it cannot be used with the "+string(t.scheme)+" scheme")
 			continue
@@ -259,19 +267,10 @@ func (d *doctor) secretCandidates(t *target, normal []namedKey) bool {
 		if sameKey(k, normal) {
 			continue // it is also one of the secrets given
 		}
-		_, ok = t.matchAny([]namedKey{{key: k}}, d.body)
+		_, ok = t.matchAny([]namedKey{k}, d.body)
 		detail := fmt.Sprintf("the %s signature matches %s, not the secret(s) given to this check: "+
 			"the sender signs with another environment's or setting's secret; give both sides the same one", t.scheme, o.Name)
 		if d.try(t, CauseOtherSecret, o.Name, ok, detail) {
-			return true
-		}
-	}
-	return false
-}
-
-func sameKey(k []byte, keys []namedKey) bool {
-	for _, n := range keys {
-		if bytes.Equal(k, n.key) {
 			return true
 		}
 	}

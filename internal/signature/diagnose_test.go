@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -39,6 +40,32 @@ func stdHeaders(key []byte, ts int64, body string) http.Header {
 	t := strconv.FormatInt(ts, 10)
 	return hdr("webhook-id", stdID, "webhook-timestamp", t,
 		"webhook-signature", "v1,"+b64(mac(key, stdID+"."+t+"."+body)))
+}
+
+// edSeed is a fixed Ed25519 seed, n in every byte.
+func edSeed(n byte) []byte { return bytes.Repeat([]byte{n}, ed25519.SeedSize) }
+
+func edSigning(seed []byte) string { return "whsk_" + b64(seed) }
+
+func edPublic(seed []byte) string {
+	return "whpk_" + b64(ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey))
+}
+
+// edV1a is a v1a signature made here with crypto/ed25519 directly.
+func edV1a(seed []byte, ts int64, body string) string {
+	return "v1a," + b64(ed25519.Sign(ed25519.NewKeyFromSeed(seed), []byte(stdID+"."+strconv.FormatInt(ts, 10)+"."+body)))
+}
+
+// edHeaders signs body with the Ed25519 seed the Standard Webhooks v1a way.
+func edHeaders(seed []byte, ts int64, body string) http.Header {
+	return hdr("webhook-id", stdID, "webhook-timestamp", strconv.FormatInt(ts, 10), "webhook-signature", edV1a(seed, ts, body))
+}
+
+// mixedHeaders carries a v1 and a v1a signature, as a sender moving to v1a does.
+func mixedHeaders(key, seed []byte, ts int64, body string) http.Header {
+	t := strconv.FormatInt(ts, 10)
+	return hdr("webhook-id", stdID, "webhook-timestamp", t,
+		"webhook-signature", "v1,"+b64(mac(key, stdID+"."+t+"."+body))+" "+edV1a(seed, ts, body))
 }
 
 func ghHeader(key []byte, body string) http.Header {
@@ -139,6 +166,27 @@ func diagCases(t *testing.T) []diagCase {
 			headers: hdr("Stripe-Signature", "t=1614258130,v1="+hex.EncodeToString(mac([]byte("sk_test_123"), "1614258130."+sent))),
 			body:    sent, cause: signature.CauseClock, detail: "is 2h0m0s behind this clock"},
 
+		// v1a, Standard Webhooks' Ed25519 signatures.
+		{name: "a v1a delivery checked with an HMAC secret", scheme: signature.Auto, secrets: []string{stdSecret},
+			headers: edHeaders(edSeed(1), ts, sent), body: sent,
+			cause: signature.CauseKeyType, detail: "are all v1a (Ed25519, Standard Webhooks' asymmetric signatures), and every secret configured is an HMAC secret"},
+		{name: "a v1 delivery checked with a public key", scheme: signature.Standard, secrets: []string{edPublic(edSeed(1))},
+			headers: stdHeaders(key, ts, sent), body: sent,
+			cause: signature.CauseKeyType, detail: "are all v1 (HMAC-SHA256), and every key configured is an Ed25519 key"},
+		{name: "a v1 delivery checked with a signing key", scheme: signature.Standard, secrets: []string{edSigning(edSeed(1))},
+			headers: stdHeaders(key, ts, sent), body: sent,
+			cause: signature.CauseKeyType, detail: "check them with the shared whsec_ secret"},
+		{name: "jq pretty-printed a v1a delivery", scheme: signature.Auto, secrets: []string{edPublic(edSeed(1))},
+			headers: edHeaders(edSeed(1), ts, sent), body: jqPretty(t, sent),
+			cause: signature.CauseJSONReformatted, detail: "the standard signature matches this body compacted"},
+		{name: "a quoted whpk_ key", scheme: signature.Auto, secrets: []string{`"` + edPublic(edSeed(1)) + `"`},
+			headers: edHeaders(edSeed(1), ts, sent), body: sent,
+			cause: signature.CauseSecretWhitespace, detail: "so it was not read as a whsk_ or whpk_ key"},
+		{name: "the sender has the staging key pair", scheme: signature.Auto, secrets: []string{edPublic(edSeed(1))},
+			others:  []signature.NamedSecret{{Name: "the secret in WEBHOOK_TOOL_SECRET", Value: edPublic(edSeed(2))}},
+			headers: edHeaders(edSeed(2), ts, sent), body: sent,
+			cause: signature.CauseOtherSecret, detail: "matches the secret in WEBHOOK_TOOL_SECRET"},
+
 		// Nothing explains these: no cause may be claimed.
 		{name: "another body", scheme: signature.Auto, secrets: []string{stdSecret},
 			headers: stdHeaders(key, ts, sent), body: strings.Replace(sent, "2432232314", "2432232315", 1)},
@@ -153,6 +201,10 @@ func diagCases(t *testing.T) []diagCase {
 			headers: ghHeader([]byte(ghSecret), ghBody), body: "Hello, World?"},
 		{name: "a bearer token that is just wrong", scheme: signature.Bearer, secrets: []string{"tok-123"},
 			headers: hdr("Authorization", "Bearer tok-456"), body: sent},
+		{name: "a v1a delivery signed by another key pair", scheme: signature.Auto, secrets: []string{edPublic(edSeed(1))},
+			headers: edHeaders(edSeed(2), ts, sent), body: sent},
+		{name: "a mixed header, neither signature ours", scheme: signature.Auto, secrets: []string{stdSecret, edPublic(edSeed(1))},
+			headers: mixedHeaders(stagingKey, edSeed(2), ts, sent), body: sent},
 		{name: "the vector signature over another body", scheme: signature.Auto, secrets: []string{stdSecret},
 			headers: hdr("webhook-id", stdID, "webhook-timestamp", "1614265330", "webhook-signature", stdSig), body: `{"test": 2432232315}`},
 	}
@@ -224,7 +276,7 @@ func TestDiagnoseNeverShowsSecrets(t *testing.T) {
 		}
 		for _, s := range all {
 			s = strings.Trim(s, "\" \n")
-			for _, frag := range []string{s, strings.TrimPrefix(s, "whsec_"), "Secret to Everybody", "tok-123", "MfKQ9r8"} {
+			for _, frag := range []string{s, strings.TrimPrefix(s, "whsec_"), strings.TrimPrefix(s, "whsk_"), "Secret to Everybody", "tok-123", "MfKQ9r8"} {
 				if !strings.Contains(s, frag) {
 					continue
 				}

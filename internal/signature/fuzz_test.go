@@ -16,6 +16,8 @@ func FuzzSignVerify(f *testing.F) {
 	f.Add("It's a Secret to Everybody", "x", int64(1), []byte("Hello, World!"), byte(7))
 	f.Add("short", "", int64(0), []byte{}, byte(255))
 	f.Add("whsec_!!notbase64", "id with spaces", int64(-5), []byte("\x00\xff"), byte(1))
+	f.Add("whsk_E5JVzy06WNnWbWrwjiC4oltFyhMVnO4a4yqeRHvZYp4=", "msg_v1a", int64(1735689600), []byte(`{"v1a":true}`), byte(3))
+	f.Add("whpk_coSQy4ywppGFxo4mURiIgBmx9xbpInbY+99fP+XZl/0=", "msg_v1a", int64(1735689600), []byte(`{}`), byte(3))
 	f.Fuzz(func(t *testing.T, secret, id string, unix int64, body []byte, flip byte) {
 		// HTTP trims spaces around a header value: such a secret cannot
 		// travel as a bearer token.

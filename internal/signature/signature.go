@@ -1,8 +1,9 @@
 // Package signature owns the webhook signing schemes webhook-tool speaks:
-// Standard Webhooks (and its Svix header aliases), GitHub, Stripe, a bearer
-// token as Permit.io Elements sends it, and none. It computes the headers a
-// sender attaches (Sign), checks the headers a receiver got (Verify, Detect),
-// and hides secrets in headers shown to people (Redact).
+// Standard Webhooks (its v1 HMAC and v1a Ed25519 signatures, and its Svix
+// header aliases), GitHub, Stripe, a bearer token as Permit.io Elements sends
+// it, and none. It computes the headers a sender attaches (Sign) and checks
+// the headers a receiver got (Verify, Detect). Hiding secrets in headers
+// shown to people is internal/redact's.
 //
 // It is pure computation: no flags, no config, no network. Callers pass the
 // secrets, the clock and the headers in, so the send, listen, sign, verify and
@@ -140,7 +141,10 @@ var ErrNoSecret = errors.New("no secret given")
 
 // CheckSecret reports whether secret can be used with scheme, without
 // signing anything: a command can reject a bad --secret at start-up instead
-// of on the first delivery. The error never contains the secret.
+// of on the first delivery. Under the standard scheme a whsk_ or whpk_ key
+// must be a well-formed Ed25519 key; a whpk_ key passes (it verifies), and
+// CheckSigningSecret refuses it where a command signs. The error never
+// contains the secret.
 func CheckSecret(scheme Scheme, secret string) error {
 	switch scheme {
 	case None, Auto:
@@ -154,6 +158,10 @@ func CheckSecret(scheme Scheme, secret string) error {
 	}
 	switch scheme {
 	case Standard:
+		if KindOf(secret) != HMACSecret {
+			_, err := parseEdKey(secret)
+			return err
+		}
 		_, err := standardKey(secret)
 		return err
 	case Bearer:

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -22,16 +23,20 @@ import (
 // several signatures carry one per secret, so a receiver that knows either
 // secret accepts the delivery: standard space-separates them in
 // webhook-signature, stripe adds a v1= per secret to Stripe-Signature.
-// GitHub and bearer carry one, made with the first secret.
+// GitHub and bearer carry one, made with the first secret. Under standard a
+// whsk_ signing key makes a v1a (Ed25519) signature, in its place among the
+// v1 ones; a whpk_ public key cannot sign and is refused.
 //
 // A Signer is not safe for concurrent use; give each goroutine its own.
 type Signer struct {
 	scheme Scheme
 	secret string
-	mac    hash.Hash // nil for Bearer and None
-	sum    []byte    // MAC output, reused
-	enc    []byte    // encoded signature, reused
-	more   []*Signer // one per further secret (standard and stripe)
+	mac    hash.Hash          // nil for Bearer, None and a whsk_ key
+	ed     ed25519.PrivateKey // a whsk_ key's (standard only)
+	sum    []byte             // MAC output, reused
+	enc    []byte             // encoded signature, reused
+	msg    []byte             // the content an Ed25519 signature signs, reused
+	more   []*Signer          // one per further secret (standard and stripe)
 }
 
 // NewSigner checks scheme and secrets as Sign does and returns a Signer for
@@ -69,15 +74,18 @@ func newSigner(scheme Scheme, secret string) (*Signer, error) {
 		return nil, fmt.Errorf("the auto scheme only detects schemes when verifying; sign with one of: %s",
 			joinSchemes(Schemes()))
 	}
-	if err := CheckSecret(scheme, secret); err != nil {
+	if err := CheckSigningSecret(scheme, secret); err != nil {
 		return nil, err
 	}
 	s := &Signer{scheme: scheme, secret: secret}
-	switch scheme {
-	case Standard:
-		key, _ := standardKey(secret) // CheckSecret has vetted it
+	switch {
+	case scheme == Standard && KindOf(secret) == SigningKey:
+		k, _ := parseEdKey(secret) // CheckSigningSecret has vetted it
+		s.ed = k.priv
+	case scheme == Standard:
+		key, _ := standardKey(secret) // CheckSigningSecret has vetted it
 		s.mac = hmac.New(sha256.New, key)
-	case GitHub, Stripe:
+	case scheme == GitHub, scheme == Stripe:
 		s.mac = hmac.New(sha256.New, []byte(secret))
 	}
 	return s, nil
@@ -128,15 +136,11 @@ func (s *Signer) sign(id string, ts time.Time, body []byte) ([]Header, error) {
 			return nil, errors.New("the standard scheme signs a timestamp, and none was given")
 		}
 		t := strconv.FormatInt(ts.Unix(), 10)
-		// "id.timestamp." goes in as one write from a reused buffer rather
-		// than as string conversions that each allocate.
-		s.enc = append(append(append(append(s.enc[:0], id...), '.'), t...), '.')
-		s.mac.Reset()
-		s.mac.Write(s.enc)
-		s.mac.Write(body)
-		s.sum = s.mac.Sum(s.sum[:0])
-		s.enc = append(s.enc[:0], "v1,"...)
-		s.enc = base64.StdEncoding.AppendEncode(s.enc, s.sum)
+		if s.ed != nil {
+			s.signV1a(id, t, body)
+		} else {
+			s.signV1(id, t, body)
+		}
 		return []Header{
 			{HeaderWebhookID, id},
 			{HeaderWebhookTimestamp, t},
@@ -172,4 +176,25 @@ func (s *Signer) sign(id string, ts time.Time, body []byte) ([]Header, error) {
 		return []Header{{HeaderAuthorization, "Bearer " + s.secret}}, nil
 	}
 	return nil, fmt.Errorf("unknown signature scheme %q", string(s.scheme))
+}
+
+// signV1 leaves "v1,<base64 HMAC-SHA256>" of "id.t.body" in s.enc.
+func (s *Signer) signV1(id, t string, body []byte) {
+	// "id.timestamp." goes in as one write from a reused buffer rather
+	// than as string conversions that each allocate.
+	s.enc = append(append(append(append(s.enc[:0], id...), '.'), t...), '.')
+	s.mac.Reset()
+	s.mac.Write(s.enc)
+	s.mac.Write(body)
+	s.sum = s.mac.Sum(s.sum[:0])
+	s.enc = append(s.enc[:0], "v1,"...)
+	s.enc = base64.StdEncoding.AppendEncode(s.enc, s.sum)
+}
+
+// signV1a leaves "v1a,<base64 Ed25519 signature>" of "id.t.body" in s.enc.
+func (s *Signer) signV1a(id, t string, body []byte) {
+	var sig []byte
+	sig, s.msg = edSignature(s.ed, s.msg, id, t, body)
+	s.enc = append(s.enc[:0], "v1a,"...)
+	s.enc = base64.StdEncoding.AppendEncode(s.enc, sig)
 }

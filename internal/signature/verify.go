@@ -3,7 +3,6 @@ package signature
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -18,60 +17,6 @@ const DefaultTolerance = 5 * time.Minute
 
 // macSize is the length of every signature these schemes carry: SHA-256.
 const macSize = sha256.Size
-
-// FailureKind says why a verification failed, for callers that branch on it
-// (exit codes, counters, JSON output). The zero value means no failure.
-type FailureKind int
-
-// The failure kinds. Their String forms are stable: they appear in JSON.
-const (
-	NoFailure       FailureKind = iota // valid
-	UnknownScheme                      // VerifyOptions.Scheme is not a scheme this package knows
-	NoSecret                           // a scheme that needs a secret was given none
-	InvalidSecret                      // a configured secret cannot be used (a whsec_ secret that is not base64)
-	MissingHeader                      // a header the scheme needs is absent, or the request is unsigned
-	MalformedHeader                    // a header is present but cannot be parsed
-	StaleTimestamp                     // the signed timestamp is older than the tolerance
-	FutureTimestamp                    // the signed timestamp is further ahead than the tolerance
-	NoMatch                            // the header is well formed but no signature matched any secret
-)
-
-var kindNames = [...]string{
-	NoFailure:       "none",
-	UnknownScheme:   "unknown_scheme",
-	NoSecret:        "no_secret",
-	InvalidSecret:   "invalid_secret",
-	MissingHeader:   "missing_header",
-	MalformedHeader: "malformed_header",
-	StaleTimestamp:  "stale_timestamp",
-	FutureTimestamp: "future_timestamp",
-	NoMatch:         "no_match",
-}
-
-// String returns the kind in snake_case, as JSON output spells it.
-func (k FailureKind) String() string {
-	if k >= 0 && int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return "FailureKind(" + strconv.Itoa(int(k)) + ")"
-}
-
-// MarshalText makes a FailureKind encode as its name in JSON.
-func (k FailureKind) MarshalText() ([]byte, error) {
-	return []byte(k.String()), nil
-}
-
-// UnmarshalText reads a name MarshalText wrote, so a recorded verdict can
-// be read back (replay, tests).
-func (k *FailureKind) UnmarshalText(b []byte) error {
-	for i, name := range kindNames {
-		if string(b) == name {
-			*k = FailureKind(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown signature failure kind %q", b)
-}
 
 // VerifyOptions configures Verify. The zero value accepts only unsigned
 // requests: set Secrets to require a signature.
@@ -189,86 +134,6 @@ func Verify(opts VerifyOptions, h Headers, body []byte) Result {
 	default: // Bearer
 		return verifyBearer(secrets, h)
 	}
-}
-
-// verifyStandard checks Standard Webhooks headers, or their svix-* aliases
-// when the request carries only those (Svix sends both sets; older Svix
-// senders only the svix-* names).
-func verifyStandard(secrets []secret, total int, h Headers, body []byte, now time.Time, tol time.Duration) Result {
-	idName, tsName, sigName := HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature
-	if !present(h, HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature) &&
-		present(h, HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature) {
-		idName, tsName, sigName = HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature
-	}
-
-	sigValues := h.Values(sigName)
-	if len(sigValues) == 0 {
-		return failf(Standard, MissingHeader, sigName, "missing %s header", sigName)
-	}
-	id := h.Get(idName)
-	if id == "" {
-		return failf(Standard, MissingHeader, idName, "missing %s header", idName)
-	}
-	tsRaw := h.Get(tsName)
-	if tsRaw == "" {
-		return failf(Standard, MissingHeader, tsName, "missing %s header", tsName)
-	}
-	ts, err := strconv.ParseInt(tsRaw, 10, 64)
-	if err != nil {
-		return failf(Standard, MalformedHeader, tsName,
-			"malformed %s header: %s is not a unix timestamp in seconds", tsName, quoteShort(tsRaw))
-	}
-
-	// The header holds space-separated "version,signature" entries: several
-	// v1 entries while a sender rotates secrets, and other versions (v1a is
-	// asymmetric) that this scheme does not check and skips.
-	var candidates [][]byte
-	var sawV1 bool
-	for _, v := range sigValues {
-		for _, entry := range strings.Fields(v) {
-			version, enc, ok := strings.Cut(entry, ",")
-			if !ok || version != "v1" {
-				continue
-			}
-			sawV1 = true
-			if sig, err := base64.StdEncoding.DecodeString(enc); err == nil && len(sig) == macSize {
-				candidates = append(candidates, sig)
-			}
-		}
-	}
-	if len(candidates) == 0 {
-		if sawV1 {
-			return failf(Standard, MalformedHeader, sigName,
-				"malformed %s header: the v1 signature is not a base64 SHA-256 HMAC", sigName)
-		}
-		return failf(Standard, MalformedHeader, sigName,
-			"malformed %s header: no v1 signature (expected \"v1,<base64>\")", sigName)
-	}
-
-	// Derive every key before checking any, so a broken secret is reported
-	// even when another one matches: it would fail the day it is needed.
-	keys := make([][]byte, len(secrets))
-	for i, s := range secrets {
-		key, err := standardKey(s.value)
-		if err != nil {
-			return fail(Standard, InvalidSecret, "", secretLabel(s.index, total)+err.Error())
-		}
-		keys[i] = key
-	}
-	matched := -1
-	for i, key := range keys {
-		if anyEqual(standardMAC(hmac.New(sha256.New, key), id, tsRaw, body), candidates) {
-			matched = secrets[i].index
-			break
-		}
-	}
-	if matched < 0 {
-		return failf(Standard, NoMatch, sigName, "no signature in %s matched the configured secret(s)", sigName)
-	}
-	if r, ok := checkTimestamp(Standard, tsName, ts, now, tol); !ok {
-		return r
-	}
-	return Result{Scheme: Standard, Valid: true, SecretIndex: matched}
 }
 
 // verifyGitHub checks X-Hub-Signature-256. GitHub's older X-Hub-Signature

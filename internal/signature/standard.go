@@ -1,0 +1,227 @@
+package signature
+
+import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// standardNames are the header names a Standard Webhooks request uses:
+// webhook-*, or the svix-* aliases when it carries only those (Svix sends
+// both sets; older Svix senders only the svix-* names).
+func standardNames(h Headers) (idName, tsName, sigName string) {
+	if !present(h, HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature) &&
+		present(h, HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature) {
+		return HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature
+	}
+	return HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature
+}
+
+// standardSigs are the signatures in a webhook-signature header: its
+// space-separated "version,signature" entries, several while a sender
+// rotates keys. Entries of other versions are skipped.
+type standardSigs struct {
+	v1, v1a       [][]byte // the well-formed ones: 32-byte HMACs, 64-byte Ed25519 signatures
+	sawV1, sawV1a bool     // an entry of the version, well-formed or not
+}
+
+func readStandardSigs(values []string) standardSigs {
+	var s standardSigs
+	for _, v := range values {
+		for _, entry := range strings.Fields(v) {
+			version, enc, ok := strings.Cut(entry, ",")
+			if !ok {
+				continue
+			}
+			switch version {
+			case "v1":
+				s.sawV1 = true
+				if sig, err := base64.StdEncoding.DecodeString(enc); err == nil && len(sig) == macSize {
+					s.v1 = append(s.v1, sig)
+				}
+			case "v1a":
+				s.sawV1a = true
+				if sig, err := base64.StdEncoding.DecodeString(enc); err == nil && len(sig) == ed25519.SignatureSize {
+					s.v1a = append(s.v1a, sig)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// standardKeys are the configured secrets as Standard Webhooks keys: HMAC
+// keys check v1 signatures, Ed25519 public keys (whpk_, or derived from a
+// whsk_) check v1a ones.
+type standardKeys struct {
+	hmac []indexedKey
+	ed   []indexedPub
+}
+
+type indexedKey struct {
+	index int
+	key   []byte
+}
+
+type indexedPub struct {
+	index int
+	pub   ed25519.PublicKey
+}
+
+// deriveStandardKeys reads every secret before any is used, so a broken one
+// is reported even when another one matches: it would fail the day it is
+// needed.
+func deriveStandardKeys(secrets []secret, total int) (standardKeys, Result, bool) {
+	var ks standardKeys
+	for _, s := range secrets {
+		if KindOf(s.value) != HMACSecret {
+			k, err := parseEdKey(s.value)
+			if err != nil {
+				return ks, fail(Standard, InvalidSecret, "", secretLabel(s.index, total)+err.Error()), false
+			}
+			ks.ed = append(ks.ed, indexedPub{s.index, k.pub})
+			continue
+		}
+		key, err := standardKey(s.value)
+		if err != nil {
+			return ks, fail(Standard, InvalidSecret, "", secretLabel(s.index, total)+err.Error()), false
+		}
+		ks.hmac = append(ks.hmac, indexedKey{s.index, key})
+	}
+	return ks, Result{}, true
+}
+
+// kindsOf reports which signature versions the secrets can check, by their
+// prefixes alone.
+func kindsOf(secrets []secret) (v1, v1a bool) {
+	for _, s := range secrets {
+		if KindOf(s.value) == HMACSecret {
+			v1 = true
+		} else {
+			v1a = true
+		}
+	}
+	return v1, v1a
+}
+
+// verifyStandard checks Standard Webhooks headers (or their svix-* aliases):
+// the v1 signatures with the HMAC secrets, the v1a signatures with the
+// Ed25519 keys. Any signature a configured key can check that matches makes
+// the request valid: a sender may put both kinds in one header.
+func verifyStandard(secrets []secret, total int, h Headers, body []byte, now time.Time, tol time.Duration) Result {
+	idName, tsName, sigName := standardNames(h)
+	sigValues := h.Values(sigName)
+	if len(sigValues) == 0 {
+		return failf(Standard, MissingHeader, sigName, "missing %s header", sigName)
+	}
+	id := h.Get(idName)
+	if id == "" {
+		return failf(Standard, MissingHeader, idName, "missing %s header", idName)
+	}
+	tsRaw := h.Get(tsName)
+	if tsRaw == "" {
+		return failf(Standard, MissingHeader, tsName, "missing %s header", tsName)
+	}
+	ts, err := strconv.ParseInt(tsRaw, 10, 64)
+	if err != nil {
+		return failf(Standard, MalformedHeader, tsName,
+			"malformed %s header: %s is not a unix timestamp in seconds", tsName, quoteShort(tsRaw))
+	}
+
+	sigs := readStandardSigs(sigValues)
+	wantV1, wantV1a := kindsOf(secrets)
+	checkable := wantV1 && len(sigs.v1) > 0 || wantV1a && len(sigs.v1a) > 0
+	if !checkable && len(sigs.v1) == 0 && len(sigs.v1a) == 0 {
+		return malformedStandard(sigName, sigs, wantV1, wantV1a)
+	}
+	keys, r, ok := deriveStandardKeys(secrets, total)
+	if !ok {
+		return r
+	}
+	if !checkable {
+		return failf(Standard, NoMatch, sigName, "no signature in %s can be checked with the configured secret(s): %s",
+			sigName, versionMismatch(len(sigs.v1a) > 0))
+	}
+	matched := keys.match(sigs, id, tsRaw, body)
+	if matched < 0 {
+		return failf(Standard, NoMatch, sigName, "no signature in %s matched the configured secret(s)", sigName)
+	}
+	if r, ok := checkTimestamp(Standard, tsName, ts, now, tol); !ok {
+		return r
+	}
+	return Result{Scheme: Standard, Valid: true, SecretIndex: matched}
+}
+
+// match is the index of the first secret that one of the signatures it can
+// check matches, -1 when none does. The HMACs are compared in constant
+// time; Ed25519 verification needs no secret.
+func (ks standardKeys) match(sigs standardSigs, id, ts string, body []byte) int {
+	matched := -1
+	if len(sigs.v1) > 0 {
+		for _, k := range ks.hmac {
+			if anyEqual(standardMAC(hmac.New(sha256.New, k.key), id, ts, body), sigs.v1) {
+				matched = k.index
+				break
+			}
+		}
+	}
+	if len(sigs.v1a) > 0 && len(ks.ed) > 0 {
+		msg := signedContent(make([]byte, 0, len(id)+len(ts)+2+len(body)), id, ts, body)
+		for _, k := range ks.ed {
+			if matched >= 0 && k.index > matched {
+				break
+			}
+			if anyVerifies(k.pub, msg, sigs.v1a) {
+				matched = k.index
+				break
+			}
+		}
+	}
+	return matched
+}
+
+func anyVerifies(pub ed25519.PublicKey, msg []byte, sigs [][]byte) bool {
+	for _, s := range sigs {
+		if ed25519.Verify(pub, msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// malformedStandard says why a header holds no signature of a version the
+// configured secrets check.
+func malformedStandard(sigName string, sigs standardSigs, wantV1, wantV1a bool) Result {
+	switch {
+	case wantV1 && sigs.sawV1:
+		return failf(Standard, MalformedHeader, sigName,
+			"malformed %s header: the v1 signature is not a base64 SHA-256 HMAC", sigName)
+	case wantV1a && sigs.sawV1a:
+		return failf(Standard, MalformedHeader, sigName,
+			"malformed %s header: the v1a signature is not a base64 Ed25519 signature", sigName)
+	case wantV1 && wantV1a:
+		return failf(Standard, MalformedHeader, sigName,
+			"malformed %s header: no v1 or v1a signature (expected \"v1,<base64>\" or \"v1a,<base64>\")", sigName)
+	case wantV1a:
+		return failf(Standard, MalformedHeader, sigName,
+			"malformed %s header: no v1a signature (expected \"v1a,<base64>\")", sigName)
+	}
+	return failf(Standard, MalformedHeader, sigName,
+		"malformed %s header: no v1 signature (expected \"v1,<base64>\")", sigName)
+}
+
+// versionMismatch says which kind of key the header's signatures need:
+// onlyV1a when it carries v1a signatures and the secrets are all HMAC
+// secrets, else the reverse.
+func versionMismatch(onlyV1a bool) string {
+	if onlyV1a {
+		return "it carries only v1a (Ed25519) signatures, which the sender's whpk_ public key checks, " +
+			"and every secret configured is an HMAC secret, which checks v1 signatures"
+	}
+	return "it carries only v1 (HMAC) signatures, which the shared whsec_ secret checks, " +
+		"and every key configured is an Ed25519 key (whpk_ or whsk_), which checks v1a signatures"
+}
