@@ -3,6 +3,7 @@ package respond
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -10,13 +11,16 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/webhook-tool/webhook-tool/internal/yamlcheck"
 )
 
 // Limits on a rules file: it is read once at start, but a YAML alias of
-// an alias doubles a value each time, so what a body expands to is bounded
-// too.
+// an alias doubles a value each time, so what the file and a body expand
+// to are bounded too.
 const (
 	MaxFileSize  = 1 << 20
+	MaxExpanded  = 4 << 20 // the whole file, aliases expanded (yamlcheck.Bound)
 	MaxRules     = 1000
 	maxBodyNodes = 10000
 	maxBodyDepth = 64
@@ -34,14 +38,22 @@ func Parse(data []byte, source string) ([]*Rule, error) {
 	if len(data) > MaxFileSize {
 		return nil, p.errorf(0, "", "the file is larger than a rules file may be (%d KiB)", MaxFileSize>>10)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := yamlcheck.Parse(data)
+	if err != nil {
 		line, msg := 0, strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			fmt.Sscan(m[1], &line)
 			msg = m[2]
 		}
+		var se *yamlcheck.SyntaxError
+		if errors.As(err, &se) {
+			line = se.Line
+		}
 		return nil, p.errorf(line, fileHint, "not a YAML rules file: %s", msg)
+	}
+	b := yamlcheck.Bound{Limit: MaxExpanded}
+	var le *yamlcheck.LimitError
+	if err := b.Add(doc); errors.As(err, &le) {
+		return nil, p.errorf(le.Line, "", "the file comes to more than %d MiB once its YAML aliases are expanded", MaxExpanded>>20)
 	}
 	if len(doc.Content) == 0 {
 		return nil, p.errorf(0, fileHint, "the file has no rules")

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 )
 
 // Delivery is what a filter looks at: the request path as received
@@ -151,6 +152,17 @@ func (t Target) String() string {
 	return b.String()
 }
 
+// URLFor is where t gets a request for u that listen took under its path
+// prefix: the part of u's path below the prefix and u's query added to
+// t.URL, as --forward-to has always mapped them (forwardurl.Target).
+func (t Target) URLFor(prefix string, u *url.URL) string {
+	return forwardurl.Target(t.URL, prefix, u)
+}
+
+// Shown is a target URL as output shows it: without its password and
+// fragment (forwardurl.Shown).
+func Shown(raw string) string { return forwardurl.Shown(raw) }
+
 // Select returns the targets d goes to, in the order given.
 func Select(targets []Target, d Delivery) []Target {
 	var out []Target
@@ -160,16 +172,4 @@ func Select(targets []Target, d Delivery) []Target {
 		}
 	}
 	return out
-}
-
-// Shown is a target URL as output shows it: without its password
-// (user:xxxxx@) and fragment; "(invalid URL)" when it does not parse, as it
-// may hold a password.
-func Shown(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.Fragment, u.RawFragment = "", ""
-	return u.Redacted()
 }

@@ -2,6 +2,7 @@ package route
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -120,5 +121,15 @@ func TestEvents(t *testing.T) {
 		if _, err := ParseEvents(bad); err == nil {
 			t.Errorf("ParseEvents(%q) accepted", bad)
 		}
+	}
+}
+
+// TestURLFor: each target maps a request below listen's prefix as
+// --forward-to does: the rest of the path and the query kept.
+func TestURLFor(t *testing.T) {
+	tg, _ := ParseTarget("http://127.0.0.1:3000/hooks event=X")
+	u, _ := url.Parse("/in/permit?tenant=acme")
+	if got := tg.URLFor("/in/", u); got != "http://127.0.0.1:3000/hooks/permit?tenant=acme" {
+		t.Errorf("URLFor = %s", got)
 	}
 }
