@@ -71,6 +71,14 @@ type Policy struct {
 	// Backoff, when set, is the wait before retry n (1-based) instead of
 	// the jittered doubling of BaseDelay. MaxDelay still caps Retry-After.
 	Backoff func(n int) time.Duration
+	// KeepBackoff keeps Backoff's waits whatever a Retry-After asks: a
+	// vendor's schedule (Schedule.Apply) is followed as documented.
+	KeepBackoff bool
+	// Renew, when set, makes the request for attempt n (2 or more) from
+	// the one before, instead of sending the same bytes again: a vendor
+	// re-signs each attempt with a fresh timestamp. An error ends Send
+	// without that attempt.
+	Renew func(n int, prev Request) (Request, error)
 }
 
 // RetryDelivery is the retry rule of a webhook sender: a transport error
@@ -82,6 +90,18 @@ func RetryDelivery(status int, err error) bool {
 		return retryableErr(err)
 	}
 	return Retryable(status)
+}
+
+// RetryUnless2xx is a vendor's rule: every attempt that did not get a 2xx
+// is retried, whatever the status or the transport error (Svix: "any other
+// status code, including 3xx redirects, is treated as a failure"); only a
+// request that could not be built is final.
+func RetryUnless2xx(status int, err error) bool {
+	if err != nil {
+		var re *requestError
+		return !errors.As(err, &re)
+	}
+	return status < 200 || status > 299
 }
 
 // RetryNotSent retries only an attempt that provably never reached the
@@ -97,6 +117,8 @@ type Attempt struct {
 	Err        error         // its transport error, nil when there was a response
 	Wait       time.Duration // how long Send waits before the next attempt
 	RetryAfter time.Duration // what the server's Retry-After asked for (0 when absent); Wait is capped at MaxDelay
+	Began      time.Duration // when the attempt began, from the start of the first
+	Duration   time.Duration // how long it took: request written to answer read
 }
 
 // Response is the outcome of the last attempt.
@@ -107,6 +129,7 @@ type Response struct {
 	Body     []byte        // the first MaxResponseBody bytes
 	Duration time.Duration // of the last attempt: request written to body read
 	Elapsed  time.Duration // from the first attempt to the end of the last, waits included
+	Began    time.Duration // when the last attempt began, from the start of the first
 	Attempts int
 }
 
@@ -203,9 +226,18 @@ func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly b
 	start := now()
 	var resp Response
 	for n := 1; ; n++ {
+		if n > 1 && p.Renew != nil {
+			next, err := p.Renew(n, req)
+			if err != nil {
+				return resp, &requestError{err}
+			}
+			req = next
+		}
+		began := now().Sub(start)
 		var err error
 		resp, err = s.attempt(method, req, now, statusOnly)
 		resp.Attempts = n
+		resp.Began = began
 		resp.Elapsed = now().Sub(start)
 		if ctx.Err() != nil {
 			return resp, ctx.Err()
@@ -214,13 +246,13 @@ func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly b
 			return resp, err
 		}
 
-		a := Attempt{N: n, Status: resp.Status, Err: err}
+		a := Attempt{N: n, Status: resp.Status, Err: err, Began: began, Duration: resp.Duration}
 		if p.Backoff != nil {
 			a.Wait = p.Backoff(n)
 		} else {
 			a.Wait = backoff(base, maxDelay, n)
 		}
-		if err == nil {
+		if err == nil && !p.KeepBackoff {
 			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), now()); ok {
 				a.RetryAfter = ra
 				a.Wait = min(ra, maxDelay)
