@@ -9,9 +9,10 @@
 //	 "signature":{...},"schema":{...},"status":200}
 //
 // followed by optional fields (kind, delivery_id, duplicate, callback_for,
-// user_invite_id, forward, error). A body that is not UTF-8 is stored base64
-// with "body_encoding":"base64". Marshal has the line written by hand by
-// internal/record/recline, and by encoding/json only for what that refuses.
+// user_invite_id, rule, forward, forwards, error). A body that is not UTF-8
+// is stored base64 with "body_encoding":"base64". Marshal has the line
+// written by hand by internal/record/recline, and by encoding/json only for
+// what that refuses.
 package record
 
 import (
@@ -53,13 +54,20 @@ type Record struct {
 	Schema    *Schema    `json:"schema,omitempty"`
 	Status    int        `json:"status"`
 
-	Kind         string   `json:"kind,omitempty"`
-	Query        string   `json:"query,omitempty"`
-	DeliveryID   string   `json:"delivery_id,omitempty"`
-	Duplicate    bool     `json:"duplicate,omitempty"`
-	CallbackFor  string   `json:"callback_for,omitempty"`
-	UserInviteID string   `json:"user_invite_id,omitempty"`
-	Forward      *Forward `json:"forward,omitempty"`
+	Kind         string `json:"kind,omitempty"`
+	Query        string `json:"query,omitempty"`
+	DeliveryID   string `json:"delivery_id,omitempty"`
+	Duplicate    bool   `json:"duplicate,omitempty"`
+	CallbackFor  string `json:"callback_for,omitempty"`
+	UserInviteID string `json:"user_invite_id,omitempty"`
+	// Rule names the response rule (listen --respond) that took the
+	// delivery: its name, else its number.
+	Rule *RuleRef `json:"rule,omitempty"`
+	// Forward is what the first forward target answered: the one whose
+	// answer the sender gets. Forwards are the targets after it, in order,
+	// when a delivery went to several.
+	Forward  *Forward  `json:"forward,omitempty"`
+	Forwards []Forward `json:"forwards,omitempty"`
 	// Error says why the request was refused before it could be checked
 	// (a body over --max-body, a body the client never finished, a path
 	// outside --path), or why the answer differs from --status.
@@ -111,7 +119,8 @@ func NotChecked(reason string) *Schema {
 // IsChecked reports whether the payload was validated.
 func (s *Schema) IsChecked() bool { return s != nil && (s.Checked == nil || *s.Checked) }
 
-// Forward is what the app behind --forward-to answered.
+// Forward is what an app a delivery was forwarded to (--forward-to, or a
+// response rule's forward) answered.
 type Forward struct {
 	URL        string  `json:"url"`
 	Status     int     `json:"status,omitempty"`
