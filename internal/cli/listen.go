@@ -30,6 +30,7 @@ type ListenOptions struct {
 	TLS                                               bool
 	UIGiven                                           bool // --ui was given: it must bind as given
 	Exec                                              listener.ExecFlags
+	Program                                           listener.ProgramFlags
 
 	// Not flags: tests shorten the waits and learn where listen serves.
 	Drain   time.Duration        // how long Ctrl-C waits for the requests in flight (0: the default)
@@ -72,7 +73,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
   webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.UIGiven = cmd.Flags().Changed("ui")
+			opts.UIGiven, opts.Program.SeedGiven = cmd.Flags().Changed("ui"), cmd.Flags().Changed("seed")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -97,6 +98,13 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
 	addExecFlags(cmd, &opts.Exec)
+	p := &opts.Program
+	f.StringArrayVar(&p.Respond, "respond", nil, "answer by rule: a rules `FILE.yaml`, or a rule inline such as 'status=503 times=2' (repeatable, tried in order; see help responses)")
+	f.Uint64Var(&p.Seed, "seed", 0, "the `N` that makes rules' rate picks repeatable (default: one is picked, and shown)")
+	f.StringArrayVar(&p.Events, "events", nil, "print, forward and --exec only deliveries whose event or schema name matches one of `LIST` (globs, comma-separated)")
+	f.StringArrayVar(&p.Expect, "expect", nil, "exit once `N|EVENT[=N]|callback=N` valid deliveries arrived (0), or one arrives invalid (1) (repeatable)")
+	f.DurationVar(&p.Within, "within", 0, "with --expect: exit 1 if it is not met within `DURATION`")
+	f.StringVar(&p.ReadyFile, "ready-file", "", "write the deliveries' URL to `FILE` once listening (for scripts)")
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -123,8 +131,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	if err != nil {
 		return listenError(err)
 	}
-	fmt.Fprintln(app.Err, sum.Line(pal))
-	return listenError(sum.Ended(diag))
+	return listenError(sum.Report(app.Err, app.Out, diag, pal))
 }
 
 // listenError maps the listener's errors to exit codes: what the user gave
@@ -135,6 +142,8 @@ func listenError(err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, listener.ErrNotMet):
+		return silentFail() // the report said what was missing and what was wrong
 	case errors.As(err, &ie):
 		return usageError(ie.Err, ie.Hint)
 	case errors.As(err, &re):
@@ -185,6 +194,9 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 		cfg.DevSecretAt = dev.Path
 	}
 	if err := cfg.Check(); err != nil {
+		return cfg, listenError(err)
+	}
+	if err := cfg.SetProgram(opts.Program); err != nil {
 		return cfg, listenError(err)
 	}
 	if cfg.Registry, cfg.Schema, err = openRegistry(opts.SchemaDirs, opts.Schema); err != nil {

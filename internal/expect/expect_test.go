@@ -262,6 +262,27 @@ func TestObserveEvent(t *testing.T) {
 	}
 }
 
+// TestOneOf: a count of one is said in the singular.
+func TestOneOf(t *testing.T) {
+	s, err := ParseSpecs([]string{"1", "callback=1", "Order*=1"})
+	two, err2 := ParseSpecs([]string{"2"})
+	if err != nil || err2 != nil {
+		t.Fatal(err, err2)
+	}
+	e := New(s, Options{})
+	want := "  0 of 1 delivery (1 missing)\n  0 of 1 callback (1 missing)\n  0 of 1 Order* (1 missing)"
+	if got := strings.Join(e.Report().Lines()[1:], "\n"); got != want {
+		t.Errorf("lines:\n%s\nwant\n%s", got, want)
+	}
+	var labels []string
+	for _, sp := range append(s, two...) {
+		labels = append(labels, sp.Label())
+	}
+	if got := strings.Join(labels, ", "); got != "1 delivery, 1 callback, 1 Order*, 2 deliveries" {
+		t.Errorf("labels: %s", got)
+	}
+}
+
 // TestEscapes: a client's names reach the terminal escaped.
 func TestEscapes(t *testing.T) {
 	e := evaluator(t, "1")

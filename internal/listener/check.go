@@ -3,6 +3,7 @@ package listener
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"slices"
@@ -10,8 +11,11 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/respond"
+	"github.com/webhook-tool/webhook-tool/internal/route"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -246,4 +250,66 @@ func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, addr string, now t
 		diag.Warnf("%s expired on %s", certFile, cert.NotAfter.Format(time.DateOnly))
 	}
 	return cert, nil
+}
+
+// ProgramFlags are the flags that program listen's answers and its end, as
+// given: the response rules, routes, --events and --expect
+// (`webhook-tool help responses`).
+type ProgramFlags struct {
+	Respond   []string // --respond: rules files and inline rules, in order
+	Seed      uint64
+	SeedGiven bool // --seed was given; otherwise one is picked
+	Events    []string
+	Expect    []string
+	Within    time.Duration
+	ReadyFile string
+}
+
+// SetProgram checks the program flags and sets c's Rules, Seed, Events,
+// Expect, Within and ReadyFile from them. A rules file or an inline rule
+// with a mistake is an *InputError naming its file and line (or the
+// --respond value).
+func (c *RunConfig) SetProgram(f ProgramFlags) error {
+	c.Seed = f.Seed
+	if !f.SeedGiven {
+		c.Seed = rand.Uint64N(1_000_000_000) // short enough to retype
+	}
+	rules, err := respond.Load(f.Respond, nil)
+	var re *respond.Error
+	if errors.As(err, &re) {
+		return &InputError{Err: errors.New(re.Error()), Hint: re.Hint}
+	} else if err != nil {
+		return err
+	}
+	c.Rules = nil
+	if len(rules) > 0 {
+		c.Rules = respond.New(rules, c.Seed)
+	}
+	if c.Events, err = route.ParseEvents(f.Events); err != nil {
+		return routeError(err)
+	}
+	if c.Expect, err = expect.ParseSpecs(f.Expect); err != nil {
+		var ee *expect.Error
+		if errors.As(err, &ee) {
+			return &InputError{Err: err, Hint: ee.Hint}
+		}
+		return err
+	}
+	switch {
+	case f.Within < 0:
+		return inputErrorf("", "bad --within %s: it cannot be negative", f.Within)
+	case f.Within > 0 && len(c.Expect) == 0:
+		return inputErrorf("add --expect 3 (or --expect EVENT=N, --expect callback=N)", "--within bounds how long listen waits for --expect, and there is no --expect")
+	}
+	c.Within, c.ReadyFile = f.Within, f.ReadyFile
+	return nil
+}
+
+// routeError is a route error as an *InputError with its hint.
+func routeError(err error) error {
+	var e *route.Error
+	if errors.As(err, &e) {
+		return &InputError{Err: err, Hint: e.Hint}
+	}
+	return err
 }

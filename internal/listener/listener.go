@@ -28,6 +28,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,8 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/respond"
+	"github.com/webhook-tool/webhook-tool/internal/route"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -98,6 +101,18 @@ type Config struct {
 	ForwardTo     string
 	ForwardClient *http.Client
 
+	// Rules answer deliveries by rule (listen --respond, rules.go); nil:
+	// none, every delivery is answered as above.
+	Rules *respond.Rules
+	// Events is the --events filter: a delivery outside it is answered
+	// and recorded, but not printed, forwarded or run through Exec. The
+	// zero value lets every delivery through.
+	Events route.Events
+	// Observe, when set, is given every record written, with the
+	// delivery's event name, before the request is answered: listen
+	// --expect's evaluator. It must not keep rec.
+	Observe func(rec *record.Record, event string)
+
 	TLS *tls.Config // serve HTTPS
 	// ShutdownTimeout is how long a shutdown waits for the requests in
 	// flight before it closes their connections (0:
@@ -131,6 +146,9 @@ type Stats struct {
 	RecordFailures  int64
 	Forwarded       int64
 	ForwardFailures int64
+	// Filtered counts the deliveries outside --events: recorded and
+	// answered, not printed, forwarded or run.
+	Filtered int64
 	// CutOff counts requests still in the handler when the drain limit
 	// (ShutdownTimeout) was reached: their connections were closed, and
 	// they are recorded (503, with the reason) like any other.
@@ -148,7 +166,7 @@ type Stats struct {
 
 type counters struct {
 	deliveries, badSig, invalid, dups, callbacks, reused, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
-	refusedConns, overloaded                                                                      atomic.Int64
+	refusedConns, overloaded, filtered                                                            atomic.Int64
 }
 
 // Listener handles deliveries. It is an http.Handler.
@@ -181,6 +199,15 @@ type Listener struct {
 
 	exec   *hookexec.Runner // nil without Config.Exec
 	notRun notRunSeqs
+
+	// programmed says the program stage runs (rules.go): there are
+	// response rules or an --events filter.
+	programmed bool
+	ruleRefs   []record.RuleRef // the record's "rule" of each rule, by number - 1
+	// stopping is closed when Serve begins to shut down: a hanging answer
+	// lets go then, and a delay ends early.
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 
 	// The limits on what clients hold at once (limits.go).
 	bodies bodyBudget
@@ -252,6 +279,13 @@ func New(cfg Config) (*Listener, error) {
 		log:       newRateLog(cfg.Diag, time.Now),
 	}
 	l.bodies.max = cfg.MaxBodyInFlight
+	l.programmed = cfg.Rules.Len() > 0 || cfg.Events.Active()
+	l.stopping = make(chan struct{})
+	if cfg.Rules != nil {
+		for _, r := range cfg.Rules.List() {
+			l.ruleRefs = append(l.ruleRefs, record.RuleRef{Name: r.Name, Number: r.Number})
+		}
+	}
 	if cfg.ForwardTo != "" {
 		l.forwards = []forwardTarget{newForwardTarget(cfg.ForwardTo)}
 	}
@@ -303,6 +337,7 @@ func (l *Listener) Stats() Stats {
 		RecordFailures:  l.n.recFail.Load(),
 		Forwarded:       l.n.fwd.Load(),
 		ForwardFailures: l.n.fwdFail.Load(),
+		Filtered:        l.n.filtered.Load(),
 		CutOff:          l.n.cutOff.Load(),
 		RefusedConns:    l.n.refusedConns.Load(),
 		Overloaded:      l.n.overloaded.Load(),

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/gctune"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -37,6 +38,18 @@ type RunConfig struct {
 	// DevSecretAt is the development secret's file when the secret is
 	// that one (ReportOnly), for the banner.
 	DevSecretAt string
+
+	// Seed is the seed Rules pick their rate shares with, for the banner.
+	Seed uint64
+	// Expect is what the run waits for (--expect): it ends by itself
+	// once the expectation is met or failed, or Within has passed (0: no
+	// limit), and its Summary has the verdict. Run sets Config.Observe
+	// for it.
+	Expect []expect.Spec
+	Within time.Duration
+	// ReadyFile, when set, is written with the deliveries' URL once the
+	// run serves, and removed when it ends (--ready-file).
+	ReadyFile string
 }
 
 // Ready is where a run serves.
@@ -56,6 +69,10 @@ type Summary struct {
 	Stats
 	Dropped    int64 // output lines standard output never took
 	Forwarding bool  // deliveries were forwarded (--forward-to)
+	Filtering  bool  // deliveries were filtered (--events)
+	Output     Output
+	// Verdict is the expectation's (--expect); nil without one.
+	Verdict *expect.Report
 	// Stopped is how serving ended: nil, context.Canceled (told to quit,
 	// a second Ctrl-C), context.DeadlineExceeded (requests still in flight
 	// at the drain limit were cut off), or what stopped the server.
@@ -116,6 +133,15 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 		out.Close(0) // nothing was shown yet
 		return Summary{}, err
 	}
+	var x *expectation
+	if len(cfg.Expect) > 0 {
+		x, ctx = newExpectation(ctx, cfg.Expect, cfg.Within)
+		defer x.end()
+		cfg.Observe = x.observe
+	}
+	ready := readyFile(cfg.ReadyFile)
+	ready.clear() // a file left by an earlier run does not say this one is up
+	defer ready.clear()
 	ui := newInspector(cfg.UI)
 	defer ui.close()
 	records, closeRecords, err := openRecords(cfg.Record, cfg.Output, out, ui.tap())
@@ -151,11 +177,22 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 		ln.Close()
 		return fail(err)
 	}
+	if err := ready.write(r.URL); err != nil {
+		ln.Close()
+		return fail(err)
+	}
 	if cfg.Ready != nil {
 		cfg.Ready(r)
 	}
+	if x != nil {
+		x.start()
+	}
 	sum := l.drain(ctx, ln, records, out)
 	sum.Forwarding = cfg.ForwardTo != ""
+	sum.Filtering, sum.Output = cfg.Events.Active(), cfg.Output
+	if x != nil {
+		sum.Verdict = x.verdict()
+	}
 	return sum, nil
 }
 
