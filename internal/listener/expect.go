@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/expect"
@@ -32,8 +33,9 @@ type expectation struct {
 	end    context.CancelFunc
 	timer  *time.Timer
 
-	once  sync.Once
-	final expect.Report
+	once    sync.Once
+	final   expect.Report
+	settled atomic.Bool // the verdict was reached: met, failed or timed out
 }
 
 // newExpectation starts evaluating specs; the context it returns is done
@@ -54,9 +56,13 @@ func (x *expectation) observe(rec *record.Record, event string) {
 func (x *expectation) decide(r expect.Report) {
 	x.once.Do(func() {
 		x.final = r
+		x.settled.Store(r.Verdict != expect.Pending.String())
 		x.end()
 	})
 }
+
+// decided reports whether the run ends for its verdict (not for Ctrl-C).
+func (x *expectation) decided() bool { return x != nil && x.settled.Load() }
 
 // start starts the --within clock, once listen serves.
 func (x *expectation) start() {

@@ -187,7 +187,7 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	if x != nil {
 		x.start()
 	}
-	sum := l.drain(ctx, ln, records, out)
+	sum := l.drain(ctx, ln, records, out, x)
 	sum.Forwarding = cfg.ForwardTo != ""
 	sum.Filtering, sum.Output = cfg.Events.Active(), cfg.Output
 	if x != nil {
@@ -198,7 +198,7 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 
 // drain serves on ln until ctx is done and shuts down in order: the
 // requests in flight, the record writer, the output queue.
-func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.Writer, out *OutQueue) Summary {
+func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.Writer, out *OutQueue, x *expectation) Summary {
 	served, announced := make(chan struct{}), make(chan struct{})
 	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
 	go func() {
@@ -208,7 +208,11 @@ func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.W
 			flushBy = time.Now().Add(l.cfg.ShutdownTimeout)
 			// A second Ctrl-C now ends the drain at once (Config.Quit);
 			// what was answered is already recorded.
-			fmt.Fprintln(l.cfg.Diag.Writer(), "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
+			why := "shutting down"
+			if x.decided() {
+				why = "the expectation is decided"
+			}
+			fmt.Fprintln(l.cfg.Diag.Writer(), why+": finishing the deliveries in flight (Ctrl-C again to quit now)")
 		case <-served:
 		}
 	}()
