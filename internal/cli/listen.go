@@ -12,7 +12,6 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
-	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -45,7 +44,9 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 		Short: "Run a local receiver that verifies, validates, records and prints deliveries",
 		Long: `Run a local webhook receiver. For every request it reads the body (at most
 --max-body; larger gets 413), verifies the signature, validates the payload against the
-detected schema, records it (--record), prints it, and answers --status.
+detected schema, records it (--record), prints it, and answers --status: or as a
+--respond rule says, forwarding it to each --forward-to it matches and printing
+only --events; --expect ends the run with a verdict (webhook-tool help responses).
 
 Every request that reaches the receiver is recorded, rejected ones too, and
 its record line is written before the answer is sent: if the record cannot be
@@ -60,16 +61,15 @@ POST {path}webhooks/callback/{id} stands in for Permission Assist's callback
 endpoint: 200 the first time, 409 when a callback URL is reused.
 
 --output pretty (the default on a terminal) prints a coloured summary line per
-delivery, the headers that matter (delivery id, signature), its indented body
-and any validation errors, in at most 40 lines (--body compact folds what is
-nested deeper than three levels and cuts the rest; --body full shows it all,
---body none leaves it out); json (the default otherwise) prints each record
-line, unchanged by --body; quiet prints nothing. Diagnostics and the
-summary at Ctrl-C go to stderr.` + execHelp,
+delivery, the headers that matter, its indented body and any validation errors,
+in at most 40 lines (--body compact; full shows it all, none leaves it out); json
+(the default otherwise) prints each record line, unchanged by --body; quiet
+prints nothing. Diagnostics and the summary at Ctrl-C go to stderr.` + execHelp,
 		Example: `  webhook-tool listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
   webhook-tool listen --tls --output json | jq .schema
+  webhook-tool listen --respond 'status=503 times=2' --expect 3 --within 30s --ready-file listen.ready
   webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,7 +98,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
 	addExecFlags(cmd, &opts.Exec)
-	p := &opts.Program
+	p := &opts.Program // see help responses
 	f.StringArrayVar(&p.Respond, "respond", nil, "answer by rule: a rules `FILE.yaml`, or a rule inline such as 'status=503 times=2' (repeatable, tried in order; see help responses)")
 	f.Uint64Var(&p.Seed, "seed", 0, "the `N` that makes rules' rate picks repeatable (default: one is picked, and shown)")
 	f.StringArrayVar(&p.Events, "events", nil, "print, forward and --exec only deliveries whose event or schema name matches one of `LIST` (globs, comma-separated)")
@@ -124,9 +124,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 			opts.OnReady(r)
 		}
 	}
-	// A second Ctrl-C cuts the drain short, the --exec commands killed
-	// first, rather than ending the process with them still running.
-	cfg.Quit = quitContext(ctx)
+	cfg.Quit = quitContext(ctx) // a second Ctrl-C cuts the drain short, --exec's commands killed first
 	sum, err := listener.Run(ctx, cfg)
 	if err != nil {
 		return listenError(err)
@@ -156,11 +154,7 @@ func listenError(err error) error {
 // turns them into the run's configuration.
 func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.RunConfig, error) {
 	var cfg listener.RunConfig
-	output, err := listener.ParseOutput(opts.Output, app.OutTTY)
-	if err != nil {
-		return cfg, listenError(err)
-	}
-	body, err := listener.ParseBody(opts.Body)
+	view, err := listener.ParseView(opts.Output, opts.Body, opts.MaxBody, app.OutTTY)
 	if err != nil {
 		return cfg, listenError(err)
 	}
@@ -181,20 +175,13 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := listener.CheckSecrets(scheme, secrets); err != nil {
 		return cfg, listenError(err)
 	}
-	maxBody, err := input.ParseSize(opts.MaxBody)
-	if err != nil {
-		return cfg, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
-	}
 	cfg.Config = listener.Config{PathPrefix: opts.Path, Scheme: scheme, Secrets: secrets, ReportOnly: dev != nil,
-		Tolerance: opts.Tolerance, MaxBody: maxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: output,
-		Body: body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
+		Tolerance: opts.Tolerance, MaxBody: view.MaxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: view.Output,
+		Body: view.Body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
 		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
 	cfg.Record, cfg.Getenv = opts.Record, app.Getenv
 	if dev != nil {
 		cfg.DevSecretAt = dev.Path
-	}
-	if err := cfg.Check(); err != nil {
-		return cfg, listenError(err)
 	}
 	if err := cfg.SetProgram(opts.Program); err != nil {
 		return cfg, listenError(err)

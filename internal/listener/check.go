@@ -13,6 +13,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/respond"
 	"github.com/webhook-tool/webhook-tool/internal/route"
@@ -64,6 +65,30 @@ func ParseOutput(s string, tty bool) (Output, error) {
 		return "", inputErrorf("use one of: "+strings.Join(Outputs, ", "), "unknown --output format %q", s)
 	}
 	return Output(s), nil
+}
+
+// View is how a run shows deliveries, and the largest body it takes.
+type View struct {
+	Output  Output
+	Body    Body
+	MaxBody int64
+}
+
+// ParseView reads --output (ParseOutput), --body (ParseBody) and
+// --max-body.
+func ParseView(output, body, maxBody string, tty bool) (View, error) {
+	var v View
+	var err error
+	if v.Output, err = ParseOutput(output, tty); err != nil {
+		return v, err
+	}
+	if v.Body, err = ParseBody(body); err != nil {
+		return v, err
+	}
+	if v.MaxBody, err = input.ParseSize(maxBody); err != nil {
+		return v, inputErrorf("", "invalid --max-body %q: %w", maxBody, err)
+	}
+	return v, nil
 }
 
 // ParseBody reads a --body value ("" is BodyCompact).
@@ -265,11 +290,14 @@ type ProgramFlags struct {
 	ReadyFile string
 }
 
-// SetProgram checks the program flags and sets c's Rules, Seed, Events,
-// Expect, Within and ReadyFile from them. A rules file or an inline rule
-// with a mistake is an *InputError naming its file and line (or the
-// --respond value).
+// SetProgram checks c's answer (Check), then the program flags, and sets
+// c's Rules, Seed, Events, Expect, Within and ReadyFile from them. A rules
+// file or an inline rule with a mistake is an *InputError naming its file
+// and line (or the --respond value).
 func (c *RunConfig) SetProgram(f ProgramFlags) error {
+	if err := c.Check(); err != nil {
+		return err
+	}
 	c.Seed = f.Seed
 	if !f.SeedGiven {
 		c.Seed = rand.Uint64N(1_000_000_000) // short enough to retype

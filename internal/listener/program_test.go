@@ -32,7 +32,7 @@ func TestSetProgramErrors(t *testing.T) {
 		{listener.ProgramFlags{Within: time.Second}, "--within bounds how long listen waits for --expect, and there is no --expect", "add --expect 3"},
 		{listener.ProgramFlags{Expect: []string{"1"}, Within: -time.Second}, "bad --within -1s: it cannot be negative", ""},
 	} {
-		var cfg listener.RunConfig
+		cfg := listener.RunConfig{Config: listener.Config{Status: 200}}
 		err := cfg.SetProgram(tc.flags)
 		var ie *listener.InputError
 		if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(ie.Hint, tc.hint) {
@@ -52,7 +52,8 @@ func hintOf(ie *listener.InputError) string {
 // numbered across every --respond in order.
 func TestSetProgramSeedAndRules(t *testing.T) {
 	t.Parallel()
-	var a, b listener.RunConfig
+	a := listener.RunConfig{Config: listener.Config{Status: 200}}
+	b := a
 	if err := a.SetProgram(listener.ProgramFlags{Respond: []string{"status=503 times=2", "name=x status=202"}, Seed: 42, SeedGiven: true}); err != nil {
 		t.Fatal(err)
 	}
