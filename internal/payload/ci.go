@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/report"
 )
 
@@ -20,7 +21,7 @@ type CIWriter struct {
 	w      io.Writer
 	now    func() time.Time
 	start  time.Time
-	suite  report.Suite
+	junit  *report.JUnitWriter
 }
 
 // NewCIWriter returns a CIWriter for format "github" or "junit" writing to w.
@@ -28,9 +29,13 @@ func NewCIWriter(format string, w io.Writer, now func() time.Time) *CIWriter {
 	if format != "github" && format != "junit" {
 		return nil
 	}
-	start := now()
-	return &CIWriter{github: format == "github", w: w, now: now, start: start,
-		suite: report.Suite{Name: "webhook-tool validate", Timestamp: start}}
+	c := &CIWriter{github: format == "github", w: w, now: now, start: now()}
+	if !c.github {
+		// A testcase per file, spooled as it comes: a walk of any size
+		// is reported in flat memory.
+		c.junit = report.NewJUnitWriter(w, "webhook-tool validate", c.start)
+	}
+	return c
 }
 
 // Add reports one file.
@@ -42,7 +47,7 @@ func (c *CIWriter) Add(fr FileResult) {
 			fmt.Fprintln(c.w, a)
 		}
 	default:
-		c.suite.Cases = append(c.suite.Cases, JUnitCase(fr))
+		c.junit.Add(JUnitCase(fr))
 	}
 }
 
@@ -51,22 +56,24 @@ func (c *CIWriter) Close() error {
 	if c == nil || c.github {
 		return nil
 	}
-	c.suite.Time = c.now().Sub(c.start)
-	return report.WriteJUnit(c.w, c.suite)
+	return c.junit.Close(c.now().Sub(c.start))
 }
 
 // Annotations returns one GitHub Actions annotation per error in fr, each
 // on its line and column, titled with the schema (nothing for a valid file).
+// The file is named as render.Escape shows it: a control character in a
+// name (ESC, or a line break before "::error::") cannot reach the log.
 func Annotations(fr FileResult) []report.Annotation {
+	name := render.Escape(fr.Name)
 	if fr.Err != nil {
-		return []report.Annotation{{File: fr.Name, Title: "not checked", Message: flatten(fr.Err.Error())}}
+		return []report.Annotation{{File: name, Title: "not checked", Message: flatten(fr.Err.Error())}}
 	}
 	if fr.Result.Valid {
 		return nil
 	}
 	out := make([]report.Annotation, 0, len(fr.Result.Errors))
 	for _, e := range fr.Result.Errors {
-		a := report.Annotation{File: fr.Name, Line: e.Line, Col: e.Column, Title: fr.Result.Schema, Message: e.Message}
+		a := report.Annotation{File: name, Line: e.Line, Col: e.Column, Title: fr.Result.Schema, Message: e.Message}
 		if fr.Result.Schema == "" {
 			a.Title = "not JSON"
 		} else {
@@ -75,7 +82,7 @@ func Annotations(fr FileResult) []report.Annotation {
 		out = append(out, a)
 	}
 	if n := fr.Result.Omitted; n > 0 {
-		out = append(out, report.Annotation{Level: "notice", File: fr.Name, Title: fr.Result.Schema,
+		out = append(out, report.Annotation{Level: "notice", File: name, Title: fr.Result.Schema,
 			Message: fmt.Sprintf("... and %d more errors (--max-errors 0 lists all)", n)})
 	}
 	return out
@@ -83,9 +90,11 @@ func Annotations(fr FileResult) []report.Annotation {
 
 // JUnitCase returns fr as a JUnit testcase named by the file: a failure
 // for an invalid file, listing its errors as validate's text does; an
-// error for a file that could not be checked.
+// error for a file that could not be checked. The name is escaped as in
+// Annotations.
 func JUnitCase(fr FileResult) report.Case {
-	c := report.Case{Name: fr.Name, Classname: "webhook-tool.validate"}
+	name := render.Escape(fr.Name)
+	c := report.Case{Name: name, Classname: "webhook-tool.validate"}
 	if fr.Result.Schema != "" {
 		c.Classname = fr.Result.Schema
 	}
@@ -101,7 +110,7 @@ func JUnitCase(fr FileResult) report.Case {
 			if fr.Result.Schema != "" {
 				p = pointer(e) + ": "
 			}
-			fmt.Fprintf(&text, "%s:%d:%d: %s%s\n", fr.Name, e.Line, e.Column, p, e.Message)
+			fmt.Fprintf(&text, "%s:%d:%d: %s%s\n", name, e.Line, e.Column, p, e.Message)
 		}
 		if fr.Result.Omitted > 0 {
 			fmt.Fprintf(&text, "... and %d more errors (--max-errors 0 lists all)\n", fr.Result.Omitted)
