@@ -37,6 +37,12 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// RawQuery, when not empty, is the query sent on the request line as
+	// it is, in place of URL's (all of URL after its first '?' is then
+	// left unparsed). A query that arrived at listen can hold a '#' (a
+	// client may send one raw), which would end URL: a replay carries it
+	// here so it goes out exactly as recorded.
+	RawQuery string
 	// HandOver says the caller gives Header to Send for good and will not
 	// read or change it again, so Send passes it to the transport as it is
 	// instead of copying it for each attempt. (With a cookie jar, which adds
