@@ -62,15 +62,18 @@ func TestReadRegularRefusesAFIFO(t *testing.T) {
 	}
 }
 
-// unblockFIFO opens path for writing (which waits for a reader) unless
-// done closes first: a test that wrongly opened the FIFO for reading ends
-// instead of hanging.
+// unblockFIFO, every 5 seconds until done closes, opens path for writing
+// when something has it open for reading, and closes it: code that wrongly
+// opened the FIFO for reading gets an end of file instead of hanging.
 func unblockFIFO(path string, done <-chan struct{}) {
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
-			f.Close()
+	for {
+		select {
+		case <-done:
+			return
+		case <-time.After(5 * time.Second):
+			if f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
 		}
 	}
 }
