@@ -59,8 +59,8 @@ func (c *Checker) Suggest(name string) (doc map[string]any, notes []string, err 
 		notes = append(notes, fmt.Sprintf("%d deliveries had findings past the %d kept per kind: check again after adopting this", st.overflowU+st.overflowR, c.o.MaxFindings))
 	}
 	delete(doc, "$id")
-	doc["$comment"] = fmt.Sprintf("Adjusted by webhook-tool schemas drift --suggest to accept the %d deliveries checked: %d undeclared fields added, %d kinds of rejected value allowed.",
-		st.deliveries, len(rep.Undeclared), len(rep.Rejected))
+	doc["$comment"] = fmt.Sprintf("Adjusted by webhook-tool schemas drift --suggest to accept the %d deliveries checked: %s added, %s allowed.",
+		st.deliveries, count(int64(len(rep.Undeclared)), "undeclared field", "undeclared fields"), count(int64(len(rep.Rejected)), "kind of rejected value", "kinds of rejected value"))
 	return doc, notes, nil
 }
 

@@ -98,6 +98,10 @@ type item struct {
 	record bool
 }
 
+// DefaultWorkers is how many workers Read uses when Options.Workers is 0:
+// one per CPU.
+func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
 // Read reads every source and calls fn once per sample, from Workers
 // goroutines at once; worker says which (0 to Workers-1), so a caller can
 // keep state per worker and merge it at the end. The first error (the
@@ -107,7 +111,7 @@ type item struct {
 func Read(ctx context.Context, srcs []Source, o Options, fn func(worker int, s *Sample) error) (Stats, error) {
 	workers := o.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = DefaultWorkers()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -122,8 +126,8 @@ func Read(ctx context.Context, srcs []Source, o Options, fn func(worker int, s *
 		go func() {
 			defer wg.Done()
 			for it := range items {
-				if ctx.Err() != nil {
-					continue // drain: an error stopped the run
+				if r.stopped(it.index) {
+					continue // drain: an earlier sample's error stopped the run
 				}
 				if err := r.handle(w, it, &stats[w], perSrc[w]); err != nil {
 					r.fail(it.index, err)
@@ -167,6 +171,15 @@ func (r *run) fail(index int64, err error) {
 		r.err, r.errIndex = err, index
 	}
 	r.cancel()
+}
+
+// stopped reports whether an error before the sample at index stopped
+// the run: a sample before the error still runs, so the error returned is
+// the lowest sample's whichever worker failed first.
+func (r *run) stopped(index int64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err != nil && r.errIndex < index
 }
 
 // checkRecordFiles fails a record file in which no line was a record:
@@ -265,6 +278,10 @@ func (r *run) readSource(i int, s Source, send func(item) bool) error {
 		})
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		var nr *record.NotRecordError
+		if errors.As(err, &nr) {
+			return fmt.Errorf("not a record file: %w", err)
 		}
 		if err != nil {
 			return err
