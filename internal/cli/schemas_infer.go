@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/infer"
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/samples"
@@ -97,21 +98,24 @@ func inferRun(ctx context.Context, app *App, opts *InferOptions) error {
 		ins[i] = infer.New(iopts)
 	}
 	var notJSON, skipped counter
+	scs := make([]jsonscan.Scanner, len(ins))
 	stats, err := readSamples(ctx, app, srcs, since, func(w int, s *samples.Sample) error {
-		doc, perr := payload.Decode(s.Body)
-		if perr != nil {
-			if !s.Record {
-				return usageError(fmt.Errorf("%s:%d:%d: %s", s.Source, perr.Line, perr.Column, perr.Message), "give payload files that are JSON")
-			}
-			notJSON.add()
-			return nil
-		}
-		if !pick.take(s, doc) {
+		if !pick.take(&scs[w], s) {
 			skipped.add()
 			return nil
 		}
-		ins[w].Add(doc, s.Index)
-		return nil
+		if ins[w].AddJSON(&scs[w], s.Body, s.Index) == nil {
+			return nil
+		}
+		if s.Record {
+			notJSON.add()
+			return nil
+		}
+		perr := &payload.Error{Message: "invalid JSON", Line: 1, Column: 1}
+		if _, e := payload.Decode(s.Body); e != nil {
+			perr = e
+		}
+		return usageError(fmt.Errorf("%s:%d:%d: %s", s.Source, perr.Line, perr.Column, perr.Message), "give payload files that are JSON")
 	})
 	if err != nil {
 		return err
@@ -250,7 +254,7 @@ func newPicker(opts *InferOptions) (*picker, error) {
 	return p, nil
 }
 
-func (p *picker) take(s *samples.Sample, doc any) bool {
+func (p *picker) take(sc *jsonscan.Scanner, s *samples.Sample) bool {
 	var got string
 	switch {
 	case p.schema != "":
@@ -260,7 +264,7 @@ func (p *picker) take(s *samples.Sample, doc any) bool {
 			got = res.Schema
 		}
 	case p.event != "":
-		got = eventName(doc)
+		got = eventName(sc, s.Body)
 	default:
 		return true
 	}
@@ -303,17 +307,49 @@ func (p *picker) seenNames() []string {
 }
 
 // eventName is a payload's event: event.name (Permission Assist), else a
-// top-level event or type string (Permit's type, and most vendors').
-func eventName(doc any) string {
-	m, _ := doc.(map[string]any)
-	if ev, ok := m["event"].(map[string]any); ok {
-		if n, ok := ev["name"].(string); ok {
-			return n
+// top-level event, type or event_type string (Permit's type, and most
+// vendors'); "" when it has none, or is not JSON.
+func eventName(sc *jsonscan.Scanner, body []byte) string {
+	var name, event, typ, eventType string
+	str := func(dst *string) {
+		if sc.Peek() == jsonscan.String {
+			*dst = string(sc.Str())
+		} else {
+			sc.Skip()
 		}
 	}
-	for _, k := range []string{"event", "type", "event_type"} {
-		if s, ok := m[k].(string); ok {
-			return s
+	sc.Reset(body)
+	if sc.Peek() != jsonscan.Object {
+		return ""
+	}
+	sc.Object(func(key []byte) {
+		switch string(key) {
+		case "event":
+			if sc.Peek() != jsonscan.Object {
+				str(&event)
+				return
+			}
+			sc.Object(func(k []byte) {
+				if string(k) == "name" {
+					str(&name)
+				} else {
+					sc.Skip()
+				}
+			})
+		case "type":
+			str(&typ)
+		case "event_type":
+			str(&eventType)
+		default:
+			sc.Skip()
+		}
+	})
+	if sc.End() != nil {
+		return ""
+	}
+	for _, n := range []string{name, event, typ, eventType} {
+		if n != "" {
+			return n
 		}
 	}
 	return ""

@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/samples"
 )
@@ -83,6 +84,7 @@ type Checker struct {
 	unmatched, notJSON tally
 
 	seenU, seenR map[string]bool // one delivery's findings, counted once
+	sc, sc2      jsonscan.Scanner
 }
 
 // tally is a count and the first sample counted.
@@ -163,27 +165,26 @@ func (c *Checker) Add(s *samples.Sample) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(s.Body))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return fmt.Errorf("%s: %w", s.Where(), err)
-	}
 	st.deliveries++
 	clear(c.seenU)
 	clear(c.seenR)
-	st.tree.walk(doc, st.tree.root, func(parent *dnode, pattern string, v any) {
-		if c.seenU[pattern] {
-			if f := st.undeclared[pattern]; f != nil && f.inf != nil {
-				f.inf.Add(v, s.Index)
-			}
-			return
-		}
+	c.sc.Reset(s.Body)
+	st.tree.walk(&c.sc, st.tree.root, func(parent *dnode, pattern string, raw []byte) {
+		first := !c.seenU[pattern]
 		c.seenU[pattern] = true
-		st.undeclaredAt(parent, pattern, v, s, c.o)
+		st.undeclaredAt(parent, pattern, raw, first, s, c.o, &c.sc2)
 	})
-	for _, e := range res.Errors {
-		c.rejected(st, doc, e, s)
+	if err := c.sc.End(); err != nil {
+		return fmt.Errorf("%s: %w", s.Where(), err)
+	}
+	if len(res.Errors) > 0 {
+		doc, perr := payload.Decode(s.Body)
+		if perr != nil {
+			return fmt.Errorf("%s: %s", s.Where(), perr.Message)
+		}
+		for _, e := range res.Errors {
+			c.rejected(st, doc, e, s)
+		}
 	}
 	if res.Omitted > 0 {
 		st.truncated++

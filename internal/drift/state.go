@@ -1,12 +1,14 @@
 package drift
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/big"
 	"sort"
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/infer"
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/samples"
 )
@@ -66,9 +68,15 @@ func excerpt(v any) string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-func (st *schemaState) undeclaredAt(parent *dnode, pattern string, v any, s *samples.Sample, o Options) {
+// undeclaredAt counts an undeclared field's value (raw JSON text) once per
+// delivery (first says this is the delivery's first at pattern), and
+// learns its schema from every value for --suggest.
+func (st *schemaState) undeclaredAt(parent *dnode, pattern string, raw []byte, first bool, s *samples.Sample, o Options, sc *jsonscan.Scanner) {
 	f := st.undeclared[pattern]
 	if f == nil {
+		if !first {
+			return
+		}
 		if len(st.undeclared) >= o.MaxFindings {
 			st.overflowU++
 			return
@@ -80,13 +88,27 @@ func (st *schemaState) undeclaredAt(parent *dnode, pattern string, v any, s *sam
 		}
 		st.undeclared[pattern] = f
 	}
+	if f.inf != nil {
+		_ = f.inf.AddJSON(sc, raw, s.Index)
+	}
+	if !first {
+		return
+	}
 	f.count++
 	if f.first.take(s) {
-		f.example, f.hasExample = excerpt(v), true
+		f.example, f.hasExample = excerptJSON(raw), true
 	}
-	if f.inf != nil {
-		f.inf.Add(v, s.Index)
+}
+
+// excerptJSON is excerpt of a value's JSON text.
+func excerptJSON(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return ""
 	}
+	return excerpt(v)
 }
 
 // addAt is the schema object an undeclared field's property belongs in:

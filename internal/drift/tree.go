@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 )
 
 // dnode is what a schema declares at one place in the payloads, named by
@@ -19,12 +21,12 @@ type dnode struct {
 	// array (no items or prefixItems) here, so whatever it holds is
 	// declared.
 	objOpen, arrOpen bool
-	names            map[string]bool // declared property names -> required
-	kids             map[string]*dnode
+	names            map[string]bool   // declared property names -> required
+	named            map[string]*dnode // the declared names seen, by name
+	mapped           map[string]*dnode // map keys' nodes, by the schemas that apply
 	items            *dnode
 
-	objSeen bool            // an object was seen here
-	seen    map[string]bool // the declared names seen
+	objSeen bool // an object was seen here
 }
 
 // tree is the declared tree of one schema.
@@ -92,16 +94,15 @@ func (t *tree) node(pattern string, srcs []src) *dnode {
 	return n
 }
 
-// child is the node for key inside an object at n, and the token the
-// pattern uses for it: the key itself when a schema names it, "*" when it
-// is a map key (patternProperties, or an additionalProperties schema).
-// declared is false when no schema there says anything of the key.
-func (t *tree) child(n *dnode, key string) (c *dnode, token string, declared bool) {
+// child is the node for key inside an object at n. mapKey says the
+// pattern names it "*": a map key (patternProperties, or an
+// additionalProperties schema), not a name a schema gives. declared is
+// false when no schema there says anything of the key.
+func (t *tree) child(n *dnode, key string) (c *dnode, mapKey, declared bool) {
+	if c := n.named[key]; c != nil {
+		return c, false, true
+	}
 	if _, named := n.names[key]; named {
-		memo := "p:" + key
-		if c := n.kids[memo]; c != nil {
-			return c, escape(key), true
-		}
 		var srcs []src
 		for _, s := range n.srcs {
 			props, _ := s.m["properties"].(map[string]any)
@@ -113,7 +114,12 @@ func (t *tree) child(n *dnode, key string) (c *dnode, token string, declared boo
 		if len(srcs) == 0 { // named only by required: anything goes
 			srcs = []src{{ptr: n.pattern, open: true}}
 		}
-		return t.keep(n, memo, n.pattern+"/"+escape(key), srcs), escape(key), true
+		if n.named == nil {
+			n.named = map[string]*dnode{}
+		}
+		c := t.node(n.pattern+"/"+escape(key), t.doc.expand(srcs))
+		n.named[key] = c
+		return c, false, true
 	}
 	var srcs []src
 	for _, s := range n.srcs {
@@ -137,22 +143,22 @@ func (t *tree) child(n *dnode, key string) (c *dnode, token string, declared boo
 		}
 	}
 	if len(srcs) == 0 {
-		return nil, escape(key), false
+		return nil, false, false
 	}
 	ptrs := make([]string, len(srcs))
 	for i, s := range srcs {
 		ptrs[i] = s.ptr
 	}
-	return t.keep(n, "m:"+strings.Join(ptrs, "\x00"), n.pattern+"/*", srcs), "*", true
-}
-
-func (t *tree) keep(n *dnode, memo, pattern string, srcs []src) *dnode {
-	if n.kids == nil {
-		n.kids = map[string]*dnode{}
+	memo := strings.Join(ptrs, "\x00")
+	if c := n.mapped[memo]; c != nil {
+		return c, true, true
 	}
-	c := t.node(pattern, t.doc.expand(srcs))
-	n.kids[memo] = c
-	return c
+	if n.mapped == nil {
+		n.mapped = map[string]*dnode{}
+	}
+	c = t.node(n.pattern+"/*", t.doc.expand(srcs))
+	n.mapped[memo] = c
+	return c, true, true
 }
 
 func (t *tree) patternSrcs(s src, key string) []src {
@@ -211,38 +217,37 @@ func srcsOfList(d *schemaDoc, ptr string, n int) []src {
 	return out
 }
 
-// walk goes through a payload value at n and calls undeclared for each
-// key no schema declares (not going below it: what is under an undeclared
-// field is undeclared too), marking what it sees.
-func (t *tree) walk(v any, n *dnode, undeclared func(parent *dnode, pattern string, value any)) {
-	switch x := v.(type) {
-	case map[string]any:
+// walk reads a payload value at n and calls undeclared, with the value's
+// text, for each key no schema declares (not going below it: what is
+// under an undeclared field is undeclared too), marking what it sees.
+func (t *tree) walk(sc *jsonscan.Scanner, n *dnode, undeclared func(parent *dnode, pattern string, raw []byte)) {
+	switch sc.Peek() {
+	case jsonscan.Object:
 		if n.objOpen {
+			sc.Skip()
 			return
 		}
 		n.objSeen = true
-		for k, e := range x {
-			c, tok, ok := t.child(n, k)
-			if !ok {
-				undeclared(n, n.pattern+"/"+tok, e)
-				continue
-			}
-			if tok != "*" {
-				if n.seen == nil {
-					n.seen = map[string]bool{}
+		sc.Object(func(k []byte) {
+			c := n.named[string(k)]
+			if c == nil {
+				var ok bool
+				if c, _, ok = t.child(n, string(k)); !ok {
+					undeclared(n, n.pattern+"/"+escape(string(k)), sc.Raw())
+					return
 				}
-				n.seen[k] = true
 			}
-			t.walk(e, c, undeclared)
-		}
-	case []any:
+			t.walk(sc, c, undeclared)
+		})
+	case jsonscan.Array:
 		if n.arrOpen {
+			sc.Skip()
 			return
 		}
 		c := t.itemsOf(n)
-		for _, e := range x {
-			t.walk(e, c, undeclared)
-		}
+		sc.Array(func() { t.walk(sc, c, undeclared) })
+	default:
+		sc.Skip()
 	}
 }
 
@@ -277,8 +282,12 @@ func (t *tree) patternOf(doc any, ptr string) string {
 				n = nil
 				continue
 			}
-			next, token, ok := t.child(n, key)
-			b.WriteString("/" + token)
+			next, mapKey, ok := t.child(n, key)
+			if mapKey {
+				b.WriteString("/*")
+			} else {
+				b.WriteString("/" + tok)
+			}
 			if !ok {
 				next = nil
 			}
@@ -299,11 +308,14 @@ func (t *tree) optional(fn func(pattern string, seen bool)) {
 		if n.objSeen {
 			for name, req := range n.names {
 				if !req {
-					fn(n.pattern+"/"+escape(name), n.seen[name])
+					fn(n.pattern+"/"+escape(name), n.named[name] != nil)
 				}
 			}
 		}
-		for _, c := range n.kids {
+		for _, c := range n.named {
+			visit(c)
+		}
+		for _, c := range n.mapped {
 			visit(c)
 		}
 		if n.items != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/payload/paygen"
 )
 
@@ -25,14 +26,40 @@ func decode(t testing.TB, s string) any {
 	return v
 }
 
-// inferFrom infers with opts from JSON texts, one sample each.
+// inferFrom infers with opts from JSON texts, one sample each, read in
+// place; it checks that decoded samples give the same schema.
 func inferFrom(t testing.TB, o Options, docs ...string) map[string]any {
 	t.Helper()
-	in := New(o)
+	in, decoded := New(o), New(o)
+	var sc jsonscan.Scanner
 	for i, d := range docs {
-		in.Add(decode(t, d), int64(i))
+		if err := in.AddJSON(&sc, []byte(d), int64(i)); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		decoded.Add(decode(t, d), int64(i))
 	}
-	return in.Schema()
+	s := in.Schema()
+	if !reflect.DeepEqual(s, decoded.Schema()) {
+		t.Errorf("AddJSON and Add differ:\n%v\n%v", s, decoded.Schema())
+	}
+	return s
+}
+
+// A key repeated in one object counts once; text that is not JSON adds
+// nothing.
+func TestRepeatedKeysAndBadText(t *testing.T) {
+	in := New(DefaultOptions())
+	var sc jsonscan.Scanner
+	for i, d := range []string{`{"a":1,"a":2}`, `{}`, `{"a":`, `{"b":"\x"}`} {
+		_ = in.AddJSON(&sc, []byte(d), int64(i))
+	}
+	s := in.Schema()
+	if _, ok := s["required"]; ok || in.Samples() != 2 {
+		t.Errorf("%v from %d samples", s, in.Samples())
+	}
+	if _, ok := s["properties"].(map[string]any)["b"]; ok {
+		t.Errorf("a sample that is not JSON was learnt from: %v", s)
+	}
 }
 
 // at walks a schema along property names ("[]" steps into items).
@@ -289,8 +316,11 @@ func TestDeterministic(t *testing.T) {
 	want, _ := Marshal(one.Document("t"))
 
 	parts := []*Inferrer{New(DefaultOptions()), New(DefaultOptions()), New(DefaultOptions())}
+	var sc jsonscan.Scanner
 	for _, i := range rand.New(rand.NewPCG(1, 2)).Perm(len(docs)) {
-		parts[i%3].Add(decode(t, string(docs[i])), int64(i))
+		if err := parts[i%3].AddJSON(&sc, docs[i], int64(i)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	parts[2].Merge(parts[0])
 	parts[2].Merge(parts[1])

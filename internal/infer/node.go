@@ -35,6 +35,7 @@ type node struct {
 // prop is one property of the objects seen at a node.
 type prop struct {
 	present int64 // how many of those objects carried it
+	lastObj int64 // the node's object count when last counted present
 	n       *node
 }
 
@@ -137,29 +138,39 @@ func matchesFormat(name, s string) bool {
 }
 
 func (n *node) addObject(m map[string]any, sample int64, o *Options) {
-	if n.mapped != nil {
-		for _, v := range m {
+	for k, v := range m {
+		if p := n.member([]byte(k), o); p != nil {
+			p.n.add(v, sample, o)
+		} else {
 			n.mapped.add(v, sample, o)
 		}
-		return
+	}
+}
+
+// member is the property key of the object being read at n, counted
+// present once per object; nil when n is (or just became) a map, whose
+// values go to n.mapped.
+func (n *node) member(key []byte, o *Options) *prop {
+	if n.mapped != nil {
+		return nil
 	}
 	if n.props == nil {
-		n.props = make(map[string]*prop, len(m))
+		n.props = map[string]*prop{}
 	}
-	for k, v := range m {
-		p := n.props[k]
-		if p == nil {
-			if len(n.props) >= o.maxProperties() {
-				n.toMap()
-				n.addObject(m, sample, o)
-				return
-			}
-			p = &prop{n: &node{}}
-			n.props[k] = p
+	p := n.props[string(key)]
+	if p == nil {
+		if len(n.props) >= o.maxProperties() {
+			n.toMap()
+			return nil
 		}
-		p.present++
-		p.n.add(v, sample, o)
+		p = &prop{n: &node{}}
+		n.props[string(key)] = p
 	}
+	if p.lastObj != n.objs { // a repeated key counts once
+		p.lastObj = n.objs
+		p.present++
+	}
+	return p
 }
 
 // toMap turns an object with too many distinct keys to be a record into a

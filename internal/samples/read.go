@@ -4,17 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
@@ -115,7 +116,7 @@ func Read(ctx context.Context, srcs []Source, o Options, fn func(worker int, s *
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r := &run{srcs: srcs, o: o, fn: fn, cancel: cancel, errIndex: -1}
+	r := &run{srcs: srcs, o: o, fn: fn, cancel: cancel, errIndex: -1, scanners: make([]jsonscan.Scanner, workers)}
 	items := make(chan item, 2*workers)
 	var wg sync.WaitGroup
 	stats := make([]Stats, workers)
@@ -162,6 +163,8 @@ type run struct {
 	errIndex int64
 	// records marks the sources read as record files.
 	records sync.Map
+	// scanners are the workers' own.
+	scanners []jsonscan.Scanner
 }
 
 func (r *run) fail(index int64, err error) {
@@ -322,17 +325,96 @@ func firstLine(br *bufio.Reader) ([]byte, error) {
 // recLine is what a worker reads of a record line: less than a
 // record.Record, so a line costs one pass and the body one copy.
 type recLine struct {
-	Seq          int64     `json:"seq"`
-	ReceivedAt   time.Time `json:"received_at"`
-	Method       string    `json:"method"`
-	Body         string    `json:"body"`
-	BodyEncoding string    `json:"body_encoding"`
-	Kind         string    `json:"kind"`
-	Duplicate    bool      `json:"duplicate"`
-	Error        string    `json:"error"`
-	Schema       *struct {
-		Name string `json:"name"`
-	} `json:"schema"`
+	Seq          int64
+	ReceivedAt   time.Time
+	Method       string
+	Body         string
+	BodyEncoding string
+	Kind         string
+	Duplicate    bool
+	Error        string
+	HasSchema    bool
+	SchemaName   string
+}
+
+// parseLine reads a record line as encoding/json would read it into a
+// record.Record (keys as listen writes them), without its cost: one pass,
+// and nothing kept but these fields. A field of the wrong type makes the
+// line no record.
+func parseLine(sc *jsonscan.Scanner, line []byte, rl *recLine) bool {
+	*rl = recLine{}
+	sc.Reset(line)
+	ok := true
+	str := func(dst *string) {
+		switch sc.Peek() {
+		case jsonscan.Null:
+			sc.Null()
+		case jsonscan.String:
+			*dst = string(sc.Str())
+		default:
+			ok = false
+			sc.Skip()
+		}
+	}
+	sc.Object(func(key []byte) {
+		switch string(key) {
+		case "seq":
+			if sc.Peek() == jsonscan.Null {
+				sc.Null()
+				return
+			}
+			n, err := strconv.ParseInt(string(sc.Num()), 10, 64)
+			rl.Seq, ok = n, ok && err == nil
+		case "received_at":
+			var t string
+			str(&t)
+			if t != "" {
+				var err error
+				rl.ReceivedAt, err = time.Parse(time.RFC3339, t)
+				ok = ok && err == nil
+			}
+		case "method":
+			str(&rl.Method)
+		case "body":
+			str(&rl.Body)
+		case "body_encoding":
+			str(&rl.BodyEncoding)
+		case "kind":
+			str(&rl.Kind)
+		case "error":
+			str(&rl.Error)
+		case "duplicate":
+			if sc.Peek() == jsonscan.Null {
+				sc.Null()
+				return
+			}
+			rl.Duplicate = sc.Bool()
+		case "schema":
+			parseSchema(sc, rl, &ok)
+		default:
+			sc.Skip()
+		}
+	})
+	return sc.End() == nil && ok
+}
+
+func parseSchema(sc *jsonscan.Scanner, rl *recLine, ok *bool) {
+	switch sc.Peek() {
+	case jsonscan.Null:
+		sc.Null()
+	case jsonscan.Object:
+		rl.HasSchema = true
+		sc.Object(func(key []byte) {
+			if string(key) != "name" || sc.Peek() != jsonscan.String {
+				sc.Skip()
+				return
+			}
+			rl.SchemaName = string(sc.Str())
+		})
+	default:
+		*ok = false
+		sc.Skip()
+	}
 }
 
 // looksLikeRecord reports whether the first line of a file that is not
@@ -345,7 +427,8 @@ func looksLikeRecord(line []byte) bool {
 		return false
 	}
 	var rl recLine
-	return json.Unmarshal(line, &rl) == nil && rl.Method != "" && rl.Seq > 0 && !rl.ReceivedAt.IsZero()
+	var sc jsonscan.Scanner
+	return parseLine(&sc, line, &rl) && rl.Method != "" && rl.Seq > 0 && !rl.ReceivedAt.IsZero()
 }
 
 // handle turns an item into a sample and hands it to fn, or counts why it
@@ -362,7 +445,7 @@ func (r *run) handle(w int, it item, st *Stats, perSrc map[int]*[2]int64) error 
 		perSrc[it.src] = c
 	}
 	var rl recLine
-	if err := json.Unmarshal(it.data, &rl); err != nil || (rl.Method == "" && rl.Kind != record.KindExec) {
+	if !parseLine(&r.scanners[w], it.data, &rl) || (rl.Method == "" && rl.Kind != record.KindExec) {
 		c[1]++
 		st.NotRecords++
 		return nil
@@ -378,7 +461,7 @@ func (r *run) handle(w int, it item, st *Stats, perSrc map[int]*[2]int64) error 
 	case rl.Duplicate:
 		st.Duplicates++
 		return nil
-	case rl.Schema == nil && rl.Error != "":
+	case !rl.HasSchema && rl.Error != "":
 		st.Refused++
 		return nil
 	case !r.o.Since.IsZero() && rl.ReceivedAt.Before(r.o.Since):
@@ -393,9 +476,7 @@ func (r *run) handle(w int, it item, st *Stats, perSrc map[int]*[2]int64) error 
 	}
 	st.Deliveries++
 	s := &Sample{Index: it.index, Source: name, Record: true, Seq: rl.Seq, Line: it.line, At: rl.ReceivedAt, Body: body}
-	if rl.Schema != nil {
-		s.Schema = rl.Schema.Name
-	}
+	s.Schema = rl.SchemaName
 	return r.fn(w, s)
 }
 

@@ -2,6 +2,7 @@ package samples
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
+	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
 func write(t *testing.T, dir, name, text string) string {
@@ -180,6 +184,37 @@ func TestReadFirstError(t *testing.T) {
 		})
 		if err == nil || err.Error() != "bad 7" {
 			t.Fatalf("error %v, want bad 7", err)
+		}
+	}
+}
+
+// parseLine reads what encoding/json reads into a record.Record.
+func TestParseLineMatchesEncodingJSON(t *testing.T) {
+	lines := append(strings.Split(strings.TrimSpace(recordText), "\n"),
+		`{"seq":1.5,"method":"POST"}`, `{"seq":1,"method":7}`, `{"seq":1,"method":"GET","schema":null,"duplicate":null,"body":null}`,
+		`{"seq":2,"method":"POST","received_at":"yesterday"}`, `{"seq":3,"method":"POST","schema":"x"}`,
+		`{"seq":4,"method":"POST","headers":{"A":["1","2"]},"body":"caf\u00e9","schema":{"errors":[{"a":1}],"name":"n"}}`)
+	var sc jsonscan.Scanner
+	for _, l := range lines {
+		var rec record.Record
+		jerr := json.Unmarshal([]byte(l), &rec)
+		var rl recLine
+		ok := parseLine(&sc, []byte(l), &rl)
+		if ok != (jerr == nil) {
+			t.Errorf("%s: parseLine %v, encoding/json %v", l, ok, jerr)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		name := ""
+		if rec.Schema != nil {
+			name = rec.Schema.Name
+		}
+		if rl.Seq != rec.Seq || !rl.ReceivedAt.Equal(rec.ReceivedAt) || rl.Method != rec.Method || rl.Body != rec.Body ||
+			rl.BodyEncoding != rec.BodyEncoding || rl.Kind != rec.Kind || rl.Duplicate != rec.Duplicate || rl.Error != rec.Error ||
+			rl.HasSchema != (rec.Schema != nil) || rl.SchemaName != name {
+			t.Errorf("%s: parseLine %+v, encoding/json %+v", l, rl, rec)
 		}
 	}
 }
