@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -196,6 +197,42 @@ func (c *Checker) Add(s *samples.Sample) error {
 }
 
 func (c *Checker) rejected(st *schemaState, doc any, e payload.Error, s *samples.Sample) {
+	if e.Keyword == "additionalProperties" {
+		// Named at each property not allowed, not at their object.
+		if names, ok := extraNames(e.Message); ok {
+			for _, n := range names {
+				one := e
+				one.InstanceLocation = e.InstanceLocation + "/" + escape(n)
+				one.Message = fmt.Sprintf("property %q is not allowed (additionalProperties is false)", n)
+				c.rejectedAt(st, doc, one, s)
+			}
+			return
+		}
+	}
+	c.rejectedAt(st, doc, e, s)
+}
+
+// extraNames reads the properties the validator's additionalProperties
+// error names: "additionalProperties 'a', 'b' not allowed".
+func extraNames(msg string) ([]string, bool) {
+	list, ok := strings.CutPrefix(msg, "additionalProperties '")
+	if !ok {
+		return nil, false
+	}
+	list, ok = strings.CutSuffix(list, "' not allowed")
+	if !ok {
+		return nil, false
+	}
+	names := strings.Split(list, "', '")
+	for _, n := range names {
+		if strings.Contains(n, "'") {
+			return nil, false // a name with a quote: the split is not sure
+		}
+	}
+	return names, true
+}
+
+func (c *Checker) rejectedAt(st *schemaState, doc any, e payload.Error, s *samples.Sample) {
 	pattern := st.tree.patternOf(doc, e.InstanceLocation)
 	var value any
 	has := false
