@@ -73,9 +73,17 @@ properties unless --strict. The same inputs give the same bytes.
 	return cmd
 }
 
+// maxEnumMax bounds --enum-max.
+const maxEnumMax = 1000
+
 func inferRun(ctx context.Context, app *App, opts *InferOptions) error {
 	if opts.EnumMax < 0 {
 		return usageErrorf("invalid --enum-max %d: give 0 (no enums) or more", opts.EnumMax)
+	}
+	if opts.EnumMax > maxEnumMax {
+		// Distinct values are kept per field up to --enum-max: the
+		// bound keeps memory a matter of shape.
+		return usageErrorf("invalid --enum-max %d: give at most %d", opts.EnumMax, maxEnumMax)
 	}
 	if opts.EnumMinCount < 1 {
 		return usageErrorf("invalid --enum-min-count %d: give 1 or more", opts.EnumMinCount)
@@ -143,6 +151,9 @@ func inferRun(ctx context.Context, app *App, opts *InferOptions) error {
 	}
 	if opts.Out != "" || passed != "" {
 		diag.Printf("%s", note)
+	}
+	if kinds := pick.seenNames(); pick.name() == "" && len(kinds) > 1 {
+		diag.Hintf("the record holds deliveries of %d schemas (%s): --schema NAME infers one of them", len(kinds), strings.Join(kinds, ", "))
 	}
 	return nil
 }
@@ -266,19 +277,26 @@ func (p *picker) take(sc *jsonscan.Scanner, s *samples.Sample) bool {
 	case p.event != "":
 		got = eventName(sc, s.Body)
 	default:
+		p.note(s.Schema)
 		return true
 	}
 	if got == p.name() {
 		return true
 	}
-	if got != "" {
-		p.mu.Lock()
-		if len(p.seen) < maxSeenNames {
-			p.seen[got] = true
-		}
-		p.mu.Unlock()
-	}
+	p.note(got)
 	return false
+}
+
+// note remembers a schema or event name seen.
+func (p *picker) note(name string) {
+	if name == "" {
+		return
+	}
+	p.mu.Lock()
+	if len(p.seen) < maxSeenNames {
+		p.seen[name] = true
+	}
+	p.mu.Unlock()
 }
 
 func (p *picker) name() string { return p.schema + p.event }
