@@ -112,6 +112,7 @@ func TestScripts(t *testing.T) {
 			"fetch":      cmdFetch,
 			"heredoc":    cmdHeredoc,
 			"gone":       cmdGone,
+			"bodies":     cmdBodies,
 		},
 		RequireExplicitExec: true,
 	})
@@ -136,6 +137,28 @@ func cmdHeredoc(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the here-document for %s in %s has no EOF line", args[1], args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(body[:j+1]), 0o644))
+}
+
+// bodies RECORD DIR: write the body of each delivery in RECORD (not
+// callbacks or exec runs) to DIR/SEQ.json, so a script can validate what a
+// listen recorded.
+func cmdBodies(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: bodies RECORD DIR")
+	}
+	dir := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	for _, line := range strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n") {
+		var rec struct {
+			Seq  int64  `json:"seq"`
+			Kind string `json:"kind"`
+			Body string `json:"body"`
+		}
+		ts.Check(json.Unmarshal([]byte(line), &rec))
+		if rec.Kind == "" {
+			ts.Check(os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.json", rec.Seq)), []byte(rec.Body), 0o644))
+		}
+	}
 }
 
 // gone PID: the process PID has ended: there is none, or it is a zombie
