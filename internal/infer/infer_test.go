@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/payload/paygen"
 )
 
@@ -288,7 +289,7 @@ func TestEverySampleSatisfies(t *testing.T) {
 		}
 	}
 	s := in.Schema()
-	if got := at(t, s, "event", "name")["enum"]; len(got.([]any)) != len(paygen.Events) {
+	if got := at(t, s, "event", "name")["enum"]; len(got.([]any)) != len(payload.Events) {
 		t.Errorf("event.name enum %v", got)
 	}
 	if got := at(t, s, "score")["type"]; got != "number" {
