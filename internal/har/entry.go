@@ -32,7 +32,7 @@ func EntryOf(rec *record.Record, rawURL string) (Entry, error) {
 		return Entry{}, err
 	}
 	e := Entry{
-		StartedDateTime: rec.ReceivedAt.UTC().Format(time.RFC3339Nano),
+		StartedDateTime: rec.ReceivedAt.Format(time.RFC3339Nano),
 		Request: Request{
 			Method: rec.Method, URL: rawURL, HTTPVersion: httpVersion,
 			Cookies: []Cookie{}, Headers: headerList(rec.Headers), QueryString: queryList(rec.Query),

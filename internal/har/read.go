@@ -103,8 +103,11 @@ func (r *Reader) Next() (*record.Record, error) {
 			if err == nil && t != json.Delim(']') {
 				err = fmt.Errorf("%w (found %v where the entries end)", ErrNotHAR, t)
 			}
-			if err != nil {
+			if err != nil && r.n > 0 {
 				return nil, fmt.Errorf("after entry %d: %w", r.n, notHAR(err))
+			}
+			if err != nil {
+				return nil, notHAR(err)
 			}
 			break
 		}
