@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"log"
 	"net"
-	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
+	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -23,6 +22,7 @@ type InspectOptions struct {
 	File    string
 	UI      string
 	UIGiven bool // --ui was given: it must bind as given
+	UITries int  // not a flag: ports tried from the default --ui (0: inspect.DefaultTries)
 	Follow  bool
 	To      string
 	Secrets []string
@@ -31,10 +31,6 @@ type InspectOptions struct {
 
 // followInterval is how often inspect --follow looks for new lines.
 const followInterval = 500 * time.Millisecond
-
-// uiTries is how many ports from the default --ui are tried (tests shorten
-// it).
-var uiTries = inspect.DefaultTries
 
 func newInspectCmd(app *App, runF func(*InspectOptions) error) *cobra.Command {
 	opts := &InspectOptions{}
@@ -96,7 +92,7 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 		Store: store, Replayer: newReplayer(app, secrets, scheme), ReplayTo: opts.To,
 		Secrets: secrets, Host: uiHost(opts.UI),
 	})
-	url, done, err := startUI(app, ctx, opts.UI, opts.UIGiven, srv)
+	url, done, err := startUI(app, ctx, opts, srv)
 	if err != nil {
 		return err
 	}
@@ -112,6 +108,9 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 	if in.Indexing {
 		size = "a large file: its newest lines at once, the rest indexed in the background"
 	}
+	if in.TooLong > 0 {
+		size += fmt.Sprintf("; %d %s longer than %d MiB skipped unread", in.TooLong, plural(in.TooLong, "line", "lines"), in.MaxLine>>20)
+	}
 	fmt.Fprintf(app.Err, "inspecting %s (%s) at %s\n", opts.File, size, pal.Bold(url))
 	if opts.Follow {
 		fmt.Fprintf(app.Err, "  following: lines appended to %s appear as they come\n", opts.File)
@@ -123,13 +122,16 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 	return nil
 }
 
-// startUI serves srv at addr until ctx is done. A default address whose
-// port is taken moves on to the next free one, up to inspect.DefaultTries;
+// startUI serves srv at --ui until ctx is done. A default address whose
+// port is taken moves on to the next free one, up to opts.UITries;
 // an address the user gave must bind as given. A non-loopback address
 // gets a warning: anyone who reaches it can read and replay deliveries.
-func startUI(app *App, ctx context.Context, addr string, given bool, srv *inspect.Server) (string, <-chan error, error) {
-	tries := uiTries
-	if given {
+func startUI(app *App, ctx context.Context, opts *InspectOptions, srv *inspect.Server) (string, <-chan error, error) {
+	addr, tries := opts.UI, opts.UITries
+	if tries <= 0 {
+		tries = inspect.DefaultTries
+	}
+	if opts.UIGiven {
 		tries = 1
 	}
 	url, done, err := inspect.Start(ctx, addr, tries, srv, log.New(prefixErr{app}, "", 0))
@@ -137,7 +139,7 @@ func startUI(app *App, ctx context.Context, addr string, given bool, srv *inspec
 		if errors.Is(err, inspect.ErrNoFreePort) {
 			return "", nil, err
 		}
-		return "", nil, usageError(fmt.Errorf("cannot serve the inspector on %s: %w", addr, listenAddrErr(err)),
+		return "", nil, usageError(fmt.Errorf("cannot serve the inspector on %s: %w", addr, listener.BindReason(err)),
 			"choose another --ui HOST:PORT, or --ui off")
 	}
 	if !inspect.Loopback(addr) {
@@ -160,104 +162,4 @@ type prefixErr struct{ app *App }
 func (p prefixErr) Write(b []byte) (int, error) {
 	render.NewDiag(p.app.Err).Printf("inspector: %s", strings.TrimSuffix(string(b), "\n"))
 	return len(b), nil
-}
-
-// The ring listen --ui keeps without --record: this many requests, and no
-// more than this many bytes of record lines, oldest dropped first.
-const (
-	uiRingLines = 1000
-	uiRingBytes = 64 << 20
-)
-
-// listenUI is listen's inspector (--ui): an index over the --record file
-// when it is a regular file, else a ring of this run's requests; either is
-// fed by the record writer's Tap, which never waits. The store is made in
-// start, once the record file exists; the Tap passes nothing on before.
-type listenUI struct {
-	store atomic.Pointer[inspect.Store]
-	ring  bool
-	stop  context.CancelFunc
-}
-
-// openListenUI is the page's place in listen, before the record writer is
-// made; nil for --ui off.
-func openListenUI(opts *ListenOptions) *listenUI {
-	if opts.UI == "off" || opts.UI == "" {
-		return nil
-	}
-	return &listenUI{}
-}
-
-// tap is the record.Options.Tap that feeds the page, nil without one.
-func (u *listenUI) tap() func([]byte) {
-	if u == nil {
-		return nil
-	}
-	return func(batch []byte) {
-		if s := u.store.Load(); s != nil {
-			s.Tap(batch)
-		}
-	}
-}
-
-// openStore is the --record file's index, or a ring without one (or when
-// it is not a regular file: a FIFO, /dev/stdout).
-func (u *listenUI) openStore(opts *ListenOptions) (*inspect.Store, error) {
-	if opts.Record != "" {
-		if st, err := os.Stat(opts.Record); err == nil && st.Mode().IsRegular() {
-			s, err := inspect.OpenFile(opts.Record)
-			if err != nil {
-				return nil, usageError(fmt.Errorf("--ui: %w", err), "use another --record file, or --ui off")
-			}
-			return s, nil
-		}
-	}
-	u.ring = true
-	return inspect.NewMemory(uiRingLines, uiRingBytes), nil
-}
-
-// start serves the page and returns listen's banner line for it ("" for
-// --ui off). listen is the listener's own URL, offered on the page as a
-// Replay target; Replay signs in scheme with secrets, the ones listen
-// verifies with (the development secret without --secret).
-func (u *listenUI) start(app *App, opts *ListenOptions, listen string, scheme signature.Scheme, secrets []string) (string, error) {
-	if u == nil {
-		return "", nil
-	}
-	store, err := u.openStore(opts)
-	if err != nil {
-		return "", err
-	}
-	u.store.Store(store)
-	ctx, stop := context.WithCancel(context.Background())
-	u.stop = stop
-	srv := inspect.NewServer(inspect.Config{
-		Store: store, Replayer: newReplayer(app, secrets, scheme), ReplayTo: opts.ForwardTo,
-		Listener: listen, Secrets: secrets, Host: uiHost(opts.UI),
-	})
-	url, _, err := startUI(app, ctx, opts.UI, opts.UIGiven, srv)
-	if errors.Is(err, inspect.ErrNoFreePort) {
-		return fmt.Sprintf("not started: %v (choose one with --ui HOST:PORT)", err), nil
-	}
-	if err != nil {
-		return "", err
-	}
-	go store.Run(ctx, nil)
-	what := "the --record file"
-	if u.ring {
-		what = fmt.Sprintf("this run's last %d requests, in memory (no --record)", uiRingLines)
-	}
-	return fmt.Sprintf("%s (%s)", render.NewPalette(app.ColorErr()).Bold(url), what), nil
-}
-
-func (u *listenUI) close() {
-	if u == nil {
-		return
-	}
-	if u.stop != nil {
-		u.stop()
-	}
-	if s := u.store.Load(); s != nil {
-		s.Close()
-	}
 }

@@ -20,15 +20,12 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/fixtures"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/listener"
-	"github.com/webhook-tool/webhook-tool/internal/payload"
-	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // The browser tests drive the inspector page in a real headless Chromium,
-// over listen's own wiring (openListenUI, the record writer's Tap, the
-// listener) and the replay the page's button uses.
+// over listen as the command runs it (listener.Run: the record writer's
+// Tap, the listener) and the replay the page's button uses.
 //
 // Chromium comes from Debian's package (.ci/run installs it). Outside CI a
 // machine without it skips these tests; in CI (CI=true) that is a failure.
@@ -60,43 +57,49 @@ func artefactDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// uiEnv is a listener with its inspector, as listen --ui runs them.
+// uiEnv is listen with its inspector, run as the command runs them.
 type uiEnv struct {
-	t       *testing.T
-	page    string // the inspector's URL
-	handler http.Handler
-	now     time.Time
+	t    *testing.T
+	page string // the inspector's URL
+	url  string // the listener's
+	now  time.Time
 }
 
 func startUIEnv(t *testing.T) *uiEnv {
 	t.Helper()
-	reg, err := payload.NewRegistry()
+	var out, errb lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := startListen(t, ctx, testListenApp(&out, &errb), &ListenOptions{Addr: "127.0.0.1:0", Path: "/",
+		Scheme: "auto", Secrets: []string{browserSecret}, MaxBody: "1MiB", Status: 200, Output: "quiet",
+		Tolerance: 5 * time.Minute, UI: "127.0.0.1:0", UIGiven: true})
+	t.Cleanup(func() { cancel(); <-done })
+	m := regexp.MustCompile(`(?m)^  inspector: (http://127\.0\.0\.1:\d+/) (.*)$`).FindStringSubmatch(errb.String())
+	if m == nil || m[1] != ready.UI {
+		t.Fatalf("no inspector URL in the banner (ready: %+v):\n%s", ready, errb.String())
+	}
+	if !strings.Contains(m[2], "in memory (no --record)") {
+		t.Errorf("the banner does not say the page holds this run only: %q", m[0])
+	}
+	return &uiEnv{t: t, page: m[1], url: ready.URL, now: time.Now()}
+}
+
+// post sends body to the listener at path, with headers h.
+func (e *uiEnv) post(path string, body []byte, h http.Header) (int, string) {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(e.url, "/")+path, bytes.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	var errb lockedBuffer
-	app := &App{Streams: Streams{Out: io.Discard, Err: &errb}, Getenv: func(string) string { return "" }, Now: time.Now}
-	opts := &ListenOptions{UI: "127.0.0.1:0", UIGiven: true, Secrets: []string{browserSecret}, Scheme: "auto"}
-	ui := openListenUI(opts)
-	t.Cleanup(ui.close)
-	w := record.NewWriter(io.Discard, record.Options{Tap: ui.tap()})
-	t.Cleanup(func() { w.Close() })
-	l, err := listener.New(listener.Config{Scheme: signature.Auto, Secrets: opts.Secrets, Registry: reg, Records: w, Output: listener.Quiet})
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	line, err := ui.start(app, opts, "http://127.0.0.1:8080/", signature.Auto, opts.Secrets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`^(http://127\.0\.0\.1:\d+/)`).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("no inspector URL in the banner line %q", line)
-	}
-	if !strings.Contains(line, "in memory (no --record)") {
-		t.Errorf("the banner does not say the page holds this run only: %q", line)
-	}
-	return &uiEnv{t: t, page: m[1], handler: l, now: time.Now()}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(answer)
 }
 
 // send delivers a signed Permission Assist payload with delivery id id; an
@@ -111,16 +114,13 @@ func (e *uiEnv) send(id, action string) {
 	if action != "" {
 		body = bytes.Replace(body, []byte(`"action": "Remove"`), []byte(`"action": "`+action+`"`), 1)
 	}
-	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	h := http.Header{"Content-Type": {"application/json"}}
 	hs, _ := signature.Sign(signature.Standard, browserSecret, id, time.Now(), body)
-	for _, h := range hs {
-		req.Header.Set(h.Name, h.Value)
+	for _, sh := range hs {
+		h.Set(sh.Name, sh.Value)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	rr := httptest.NewRecorder()
-	e.handler.ServeHTTP(rr, req)
-	if rr.Code != 200 {
-		e.t.Fatalf("delivery %s: %d %s", id, rr.Code, rr.Body)
+	if status, answer := e.post("/", body, h); status != 200 {
+		e.t.Fatalf("delivery %s: %d %s", id, status, answer)
 	}
 }
 
@@ -318,7 +318,7 @@ func TestInspectorInBrowser(t *testing.T) {
 		step(t, ctx, "curl", chromedp.SetValue(`#replay-to`, "http://127.0.0.1:3000/hooks"), chromedp.Click(`#curl`),
 			poll(`document.querySelector('#curltext') !== null`))
 		cmd := eval[string](t, ctx, `document.querySelector('#curltext').textContent`)
-		for _, want := range []string{"curl -X POST 'http://127.0.0.1:3000/hooks'", "-H 'Webhook-Id: " + guidN(2) + "'", "--data-binary '{", `"action": "Delete"`} {
+		for _, want := range []string{"curl --globoff -X 'POST' --url 'http://127.0.0.1:3000/hooks'", "-H 'Webhook-Id: " + guidN(2) + "'", "--data-binary @-", `"action": "Delete"`} {
 			if !strings.Contains(cmd, want) {
 				t.Errorf("the curl command lacks %q:\n%s", want, cmd)
 			}
@@ -343,8 +343,7 @@ func TestInspectorInBrowser(t *testing.T) {
 	})
 
 	t.Run("the callback transcript", func(t *testing.T) {
-		req := httptest.NewRequest(http.MethodPost, "/webhooks/callback/"+guidN(3), strings.NewReader("Provisioning complete."))
-		e.handler.ServeHTTP(httptest.NewRecorder(), req)
+		e.post("/webhooks/callback/"+guidN(3), []byte("Provisioning complete."), nil)
 		step(t, ctx, "the callback row and badge", poll(`document.querySelector('#rows tr[data-seq="4"]') !== null`),
 			poll(`document.querySelector('#rows tr[data-seq="3"] .badge.cb') !== null`),
 			chromedp.Click(`#rows tr[data-seq="3"] td.path`), poll(`document.querySelector('#detail .transcript') !== null`))

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http/httptest"
 	"strings"
@@ -14,9 +13,10 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
+// With every port tried from the default --ui taken, listen goes on
+// without the page and says so in its banner.
 func TestListenUINotStartedWhenEveryPortIsTaken(t *testing.T) {
-	defer func(n int) { uiTries = n }(uiTries)
-	uiTries = 2
+	t.Parallel()
 	var a, b net.Listener
 	for range 50 {
 		a, _ = net.Listen("tcp", "127.0.0.1:0")
@@ -33,17 +33,26 @@ func TestListenUINotStartedWhenEveryPortIsTaken(t *testing.T) {
 	}
 	defer a.Close()
 	defer b.Close()
-	var errb lockedBuffer
-	app := &App{Streams: Streams{Out: io.Discard, Err: &errb}, Getenv: func(string) string { return "" }, Now: time.Now}
-	opts := &ListenOptions{UI: a.Addr().String()} // as the default: not given
-	ui := openListenUI(opts)
-	defer ui.close()
-	line, err := ui.start(app, opts, "http://127.0.0.1:8080/", signature.Auto, nil)
-	if err != nil {
-		t.Fatalf("listen must go on without the page: %v", err)
+	var out, errb lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready, done := startListen(t, ctx, testListenApp(&out, &errb), &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "none",
+		MaxBody: "1MiB", Status: 200, Output: "quiet", UI: a.Addr().String(), UITries: 2}) // as the default: not given
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("listen must go on without the page: %v\n%s", err, errb.String())
+	}
+	if ready.UIErr == nil || ready.UI != "" {
+		t.Errorf("ready %+v, want the inspector not started", ready)
+	}
+	line := ""
+	for l := range strings.Lines(errb.String()) {
+		if strings.HasPrefix(l, "  inspector: ") {
+			line = strings.TrimSuffix(strings.TrimPrefix(l, "  inspector: "), "\n")
+		}
 	}
 	if !strings.HasPrefix(line, "not started: ports ") || !strings.HasSuffix(line, "are all in use (choose one with --ui HOST:PORT)") {
-		t.Fatalf("banner line %q", line)
+		t.Fatalf("banner line %q\n%s", line, errb.String())
 	}
 }
 

@@ -4,54 +4,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/callback"
+	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
-	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
-	Addr       string
-	Path       string
-	Secrets    []string
-	Scheme     string
-	Tolerance  time.Duration
-	MaxBody    string
-	Status     int
-	Record     string
-	Output     string
-	Body       string
-	Schema     string
-	SchemaDirs []string
-	ForwardTo  string
-	TLS        bool
-	Cert       string
-	Key        string
-	Exec       ExecOptions
-	UI         string
-	UIGiven    bool // --ui was given: it must bind as given
+	Addr, Path, Scheme, MaxBody, Record, Output, Body string
+	Schema, ForwardTo, Cert, Key, UI                  string
+	Secrets, SchemaDirs                               []string
+	Tolerance                                         time.Duration
+	Status                                            int
+	TLS                                               bool
+	UIGiven                                           bool // --ui was given: it must bind as given
+	Exec                                              listener.ExecFlags
+
+	// Not flags: tests shorten the waits and learn where listen serves.
+	Drain   time.Duration        // how long Ctrl-C waits for the requests in flight (0: the default)
+	UITries int                  // ports tried from the default --ui (0: inspect.DefaultTries)
+	OnReady func(listener.Ready) // called once listen is up, after its banner
 }
-
-var listenOutputs = []string{"pretty", "json", "quiet"}
-
-// listenDrain is how long listen waits at Ctrl-C for the requests in flight
-// before it closes their connections (tests shorten it).
-var listenDrain = listener.DefaultShutdownTimeout
 
 func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	opts := &ListenOptions{}
@@ -104,9 +88,9 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.MaxBody, "max-body", "1MiB", "largest body accepted (`SIZE`: bytes, or with KB, KiB, MB, MiB)")
 	f.IntVar(&opts.Status, "status", http.StatusOK, "answer valid deliveries with this HTTP `STATUS`")
 	f.StringVar(&opts.Record, "record", "", "append every request as an NDJSON line to `FILE`")
-	addOutputFlag(cmd, &opts.Output, "", listenOutputs...)
+	addOutputFlag(cmd, &opts.Output, "", listener.Outputs...)
 	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "pretty output: how much of each body to show: compact (a delivery in at most 40 lines), full or none")
-	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(bodyModes(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
@@ -120,253 +104,146 @@ summary at Ctrl-C go to stderr.` + execHelp,
 }
 
 func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
-	cfg, err := listenConfig(app, opts)
+	diag := render.NewDiag(app.Err)
+	cfg, err := listenConfig(app, diag, opts)
 	if err != nil {
 		return err
 	}
-	cert, err := listenCert(app, opts)
-	if err != nil {
-		return err
+	pal := render.NewPalette(app.ColorErr())
+	cfg.Ready = func(r listener.Ready) {
+		fmt.Fprint(app.Err, cfg.Banner(r, pal))
+		if opts.OnReady != nil {
+			opts.OnReady(r)
+		}
 	}
-	if cert != nil {
-		cfg.TLS = cert.Config
-	}
-	// Output never holds up a delivery: stdout is written through a
-	// bounded queue that drops lines when it cannot keep up, and a closed
-	// stdout (| head) is an EPIPE to give up on, not a SIGPIPE to die of.
-	signal.Ignore(syscall.SIGPIPE)
-	out := listener.NewOutQueue(app.Out, app.Err, listener.OutQueueOptions{})
-	cfg.Out = out
-	ui := openListenUI(opts)
-	defer ui.close()
-	records, closeRecords, err := openRecords(app, opts, cfg.Output, out, ui.tap())
-	if err != nil {
-		return err
-	}
-	defer closeRecords()
-	cfg.Records = records
 	// A second Ctrl-C cuts the drain short, the --exec commands killed
 	// first, rather than ending the process with them still running.
 	cfg.Quit = quitContext(ctx)
-	l, err := listener.New(cfg)
+	sum, err := listener.Run(ctx, cfg)
 	if err != nil {
-		return failError(err, "")
+		return listenError(err)
 	}
-	defer tuneGC(app.Getenv, listenGC)()
-
-	ln, err := net.Listen("tcp", opts.Addr)
-	if err != nil {
-		return usageError(fmt.Errorf("cannot listen on %s: %w", opts.Addr, listenAddrErr(err)),
-			"choose another --addr; 127.0.0.1:0 picks a free port")
-	}
-	uiLine, err := ui.start(app, opts, listenBase(cert, ln.Addr().String())+l.Prefix(), cfg.Scheme, cfg.Secrets)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	printListenBanner(app, opts, cfg, l.Prefix(), ln.Addr().String(), cert, uiLine)
-
-	served, announced := make(chan struct{}), make(chan struct{})
-	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
-	go func() {
-		defer close(announced)
-		select {
-		case <-ctx.Done():
-			flushBy = time.Now().Add(listenDrain)
-			// A second Ctrl-C now ends the drain at once (cfg.Quit); what
-			// was answered is already recorded.
-			fmt.Fprintln(app.Err, "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
-		case <-served:
-		}
-	}()
-	// Serve returns only once every handler has finished, its request
-	// recorded (or reported NOT RECORDED): closing the writer now loses
-	// nothing, and the counts below match the record.
-	serveErr := l.Serve(ctx, ln)
-	close(served)
-	<-announced
-	records.Close()
-	dropped := out.Close(min(outFlushLimit, time.Until(flushBy)))
-	st := l.Stats()
-	printListenSummary(app, opts, st, dropped)
-	return listenExit(app, serveErr, st)
+	fmt.Fprintln(app.Err, sum.Line(pal))
+	return listenError(sum.Ended(diag))
 }
 
-// outFlushLimit is how long listen waits at exit for stdout to take the
-// output still queued: a terminal or a reading pipe takes 8 MiB in far
-// less, and a stalled one would never; it is cut to what is left of the
-// drain limit, so SIGTERM still ends listen within it.
-const outFlushLimit = 2 * time.Second
+// listenError maps the listener's errors to exit codes: what the user gave
+// (*listener.InputError) is a usage error, anything else a failure.
+func listenError(err error) error {
+	var ie *listener.InputError
+	var re *listener.RunError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ie):
+		return usageError(ie.Err, ie.Hint)
+	case errors.As(err, &re):
+		return failError(re.Err, re.Hint)
+	}
+	return failError(err, "")
+}
 
-// listenConfig checks listen's flags and turns them into the listener's
-// configuration (all but TLS and the record writer).
-func listenConfig(app *App, opts *ListenOptions) (listener.Config, error) {
-	output := opts.Output
-	if output == "" {
-		output = "json"
-		if app.OutTTY {
-			output = "pretty"
-		}
+// listenConfig checks listen's flags, in the order they are reported, and
+// turns them into the run's configuration.
+func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.RunConfig, error) {
+	var cfg listener.RunConfig
+	output, err := listener.ParseOutput(opts.Output, app.OutTTY)
+	if err != nil {
+		return cfg, listenError(err)
 	}
-	if output == "text" {
-		// What the other commands call their human output, so one
-		// "output: text" in a shared config file works here too.
-		output = "pretty"
+	body, err := listener.ParseBody(opts.Body)
+	if err != nil {
+		return cfg, listenError(err)
 	}
-	if err := checkOutput(output, listenOutputs...); err != nil {
-		return listener.Config{}, err
-	}
-	if err := checkListenShape(app, opts); err != nil {
-		return listener.Config{}, err
+	if cfg.Addr, err = listener.CheckAddr(diag, opts.Addr); err != nil {
+		return cfg, listenError(err)
 	}
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {
-		return listener.Config{}, usageError(err, "")
+		return cfg, usageError(err, "")
 	}
 	secrets, dev, err := secretsFor(app, opts.Secrets, scheme != signature.None)
 	if err != nil && len(opts.Secrets) == 0 {
 		// Listening matters more than checking: say why nothing is checked.
-		fmt.Fprintf(app.Err, "webhook-tool: warning: %v; signatures are reported, not checked\n", err)
+		diag.Warnf("%v; signatures are reported, not checked", err)
 	} else if err != nil {
-		return listener.Config{}, err
+		return cfg, err
 	}
-	if err := checkListenSecrets(scheme, secrets); err != nil {
-		return listener.Config{}, err
+	if err := listener.CheckSecrets(scheme, secrets); err != nil {
+		return cfg, listenError(err)
 	}
 	maxBody, err := input.ParseSize(opts.MaxBody)
 	if err != nil {
-		return listener.Config{}, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
+		return cfg, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
 	}
-	if opts.Status < 200 || opts.Status > 599 {
-		// 1xx are interim answers: net/http sends them and then a 200.
-		return listener.Config{}, usageErrorf("bad --status %d: give a final HTTP status, 200 to 599", opts.Status)
+	cfg.Config = listener.Config{PathPrefix: opts.Path, Scheme: scheme, Secrets: secrets, ReportOnly: dev != nil,
+		Tolerance: opts.Tolerance, MaxBody: maxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: output,
+		Body: body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
+		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
+	cfg.Record, cfg.Getenv = opts.Record, app.Getenv
+	if dev != nil {
+		cfg.DevSecretAt = dev.Path
 	}
-	if opts.Tolerance < 0 {
-		return listener.Config{}, usageErrorf("bad --tolerance %s: it cannot be negative", opts.Tolerance)
+	if err := cfg.Check(); err != nil {
+		return cfg, listenError(err)
 	}
-	if opts.ForwardTo != "" {
-		if _, err := delivery.CheckURL(opts.ForwardTo); err != nil {
-			shown := opts.ForwardTo // as typed, unless it parses: then without its password
-			if u, perr := url.Parse(shown); perr == nil {
-				shown = u.Redacted()
-			}
-			hint := "give your app's full URL, e.g. http://localhost:3000/webhooks"
-			if withHTTP, ok := delivery.WithoutScheme(opts.ForwardTo); ok {
-				hint = "did you mean --forward-to " + withHTTP + "?"
-			}
-			return listener.Config{}, usageError(fmt.Errorf("invalid --forward-to URL %q: %w", shown, err), hint)
-		}
+	if cfg.Registry, cfg.Schema, err = openRegistry(opts.SchemaDirs, opts.Schema); err != nil {
+		return cfg, err
 	}
-	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
-	if err != nil {
-		return listener.Config{}, err
+	// The command gets the user's environment, less the secrets; its
+	// output is posted as `callback` posts with its default flags.
+	base := hookexec.Config{Env: hookexec.Environ(os.Environ(), secrets), Now: app.Now, Sender: &callback.Sender{
+		Client: httpClient(app, 1, nil), Timeout: defaultTimeout, Retries: 3, Header: http.Header{"User-Agent": {userAgent()}}, Now: app.Now}}
+	if err := cfg.SetExec(opts.Exec, cfg.Registry.Names(), base); err != nil {
+		return cfg, listenError(err)
 	}
-	execCfg, err := execConfig(app, &opts.Exec, reg, scheme, secrets)
-	if err != nil {
-		return listener.Config{}, err
+	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, cfg.Addr, app.Now()); err != nil {
+		return cfg, listenError(err)
 	}
-	return listener.Config{
-		PathPrefix: opts.Path,
-		Scheme:     scheme,
-		Secrets:    secrets,
-		ReportOnly: dev != nil,
-		Tolerance:  opts.Tolerance,
-		MaxBody:    maxBody,
-		Status:     opts.Status,
-		Registry:   reg,
-		Schema:     schema,
-		Output:     listener.Output(output),
-		Body:       listener.Body(opts.Body),
-		Out:        app.Out,
-		Err:        app.Err,
-		Palette:    render.NewPalette(app.ColorOut()),
-		Now:        app.Now,
-		ForwardTo:  opts.ForwardTo,
-
-		ShutdownTimeout: listenDrain,
-		Exec:            execCfg,
-		OtherSecrets:    otherSecrets(app),
-	}, nil
+	if opts.UI != "off" && opts.UI != "" {
+		cfg.UI = &listener.UIConfig{Addr: opts.UI, Given: opts.UIGiven, Tries: opts.UITries, Replayer: newReplayer(app, secrets, scheme)}
+	}
+	return cfg, nil
 }
 
-// listenCert is the certificate --tls, --cert and --key ask for, or nil.
-func listenCert(app *App, opts *ListenOptions) (*listener.ServerCert, error) {
-	if !opts.TLS && opts.Cert == "" && opts.Key == "" {
-		return nil, nil
-	}
-	if (opts.Cert == "") != (opts.Key == "") {
-		return nil, usageErrorf("--cert and --key go together: give both, or neither for a self-signed certificate")
-	}
-	host, _, _ := net.SplitHostPort(opts.Addr)
-	cert, err := listener.LoadServerCert(opts.Cert, opts.Key, host, app.Now())
-	var le *listener.CertLoadError
-	switch {
-	case errors.As(err, &le):
-		return nil, usageError(err, "both files must be PEM, the key matching the certificate")
-	case err != nil:
-		return nil, failError(err, "")
-	}
-	if opts.Cert != "" && app.Now().After(cert.NotAfter) {
-		fmt.Fprintf(app.Err, "webhook-tool: warning: %s expired on %s\n", opts.Cert, cert.NotAfter.Format(time.DateOnly))
-	}
-	return cert, nil
-}
+// execHelp ends listen's long help.
+const execHelp = `
 
-// openRecords is the record sink: the --record file, or nowhere; either way
-// it numbers the records and, for --output json, mirrors them to stdout.
-func openRecords(app *App, opts *ListenOptions, output listener.Output, out io.Writer, tap func([]byte)) (*record.Writer, func(), error) {
-	var dst io.Writer = io.Discard
-	closeFile := func() {}
-	if opts.Record != "" {
-		f, err := record.OpenFile(opts.Record)
-		if err != nil {
-			hint := "check that the directory exists and is writable"
-			if errors.Is(err, record.ErrNoFIFOReader) {
-				hint = "" // the message says what to do
-			}
-			return nil, nil, usageError(err, hint)
-		}
-		dst, closeFile = f, func() { f.Close() }
-	}
-	wopts := record.Options{Tap: tap}
-	if output == "json" {
-		wopts.Mirror = out // an OutQueue: it never fails, and never blocks
-	}
-	w := record.NewWriter(dst, wopts)
-	return w, func() { w.Close(); closeFile() }, nil
-}
+--exec 'COMMAND' runs your command for each delivery whose signature verified,
+whose payload is valid and that is no duplicate (--exec-on narrows it down),
+after the delivery is answered: the body on stdin, WEBHOOK_ID, WEBHOOK_SEQ,
+WEBHOOK_SCHEMA, WEBHOOK_EVENT, WEBHOOK_CALLBACK and WEBHOOK_PATH in its
+environment. When it exits 0, what it printed is posted once to the delivery's
+callback URL. Each run is a record line of "kind":"exec".`
 
-// listenExit is listen's exit status once the listener has stopped.
-func listenExit(app *App, serveErr error, st listener.Stats) error {
-	if errors.Is(serveErr, context.Canceled) {
-		// The second Ctrl-C: as at the drain limit, but now.
-		fmt.Fprintln(app.Err, "webhook-tool: warning: told to quit: the connections still open were closed (their requests recorded, see the summary)")
-	} else if errors.Is(serveErr, context.DeadlineExceeded) {
-		// Not a failure of listen's: the connections still open after the
-		// drain limit were closed, and every request that had reached the
-		// handler is recorded (one whose body never finished as 503). The
-		// exit status is decided by the record alone, below.
-		fmt.Fprintf(app.Err, "webhook-tool: warning: requests were still in flight after %s; their connections were closed (recorded, see the summary)\n",
-			listenDrain)
-	} else if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-		return failError(fmt.Errorf("listener stopped: %w", serveErr), "")
-	}
-	if st.RecordFailures > 0 {
-		return failError(fmt.Errorf("%d %s could not be recorded and %s answered 500", st.RecordFailures,
-			plural(int(st.RecordFailures), "request", "requests"), plural(int(st.RecordFailures), "was", "were")),
-			"check the disk and the --record file")
-	}
+// execCommand is the --exec flag: it sets Given too, as an empty --exec is
+// a mistake to report, not a listener without a command.
+type execCommand listener.ExecFlags
+
+func (c *execCommand) String() string { return c.Command }
+func (c *execCommand) Type() string   { return "string" }
+func (c *execCommand) Set(v string) error {
+	c.Command, c.Given = v, true
 	return nil
 }
 
-func listenAddrErr(err error) error {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Err != nil {
-		var se *os.SyscallError
-		if errors.As(oe.Err, &se) {
-			return se.Err
-		}
-		return oe.Err
+func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
+	f := cmd.Flags()
+	f.Var((*execCommand)(o), "exec", "run `COMMAND` (through /bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery: the body on stdin, WEBHOOK_* variables; its output answers a Permission Assist callback")
+	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name, a Permission Assist event name or a Permit type (repeatable: any one matches)")
+	f.DurationVar(&o.Timeout, "exec-timeout", hookexec.DefaultTimeout, "kill a command, with every process it started, after `DURATION` (0: no limit)")
+	f.IntVar(&o.Concurrency, "exec-concurrency", hookexec.DefaultConcurrency, "run at most `N` commands at once; the rest wait in arrival order")
+	f.BoolVar(&o.Callback, "exec-callback", true, "post a command's output to the delivery's callback URL (false: never post)")
+	_ = cmd.RegisterFlagCompletionFunc("exec-on", execOnCompletion)
+}
+
+// execOnCompletion offers what a filter may name: the bundled schemas, the
+// Permission Assist events and the Permit types.
+func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	names := schemaNames()
+	for _, e := range payload.Events {
+		names = append(names, e.Name)
 	}
-	return err
+	names = append(names, hookexec.PermitTypes...)
+	return names, cobra.ShellCompDirectiveNoFileComp
 }

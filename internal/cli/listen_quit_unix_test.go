@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/listener"
 )
 
 // TestSecondSignalQuitsAClaimingCommand: with Main's signal handling the
@@ -47,43 +47,22 @@ func TestSecondSignalQuitsAClaimingCommand(t *testing.T) {
 // process group first (the sleep it started too), and recorded so. Before,
 // the second Ctrl-C ended the process and left the command running.
 func TestListenQuitKillsRunningCommands(t *testing.T) {
-	defer func(d time.Duration) { listenDrain = d }(listenDrain)
-	listenDrain = time.Hour // only the quit can end the drain
+	t.Parallel()
 	dir := t.TempDir()
 	recPath := filepath.Join(dir, "rec.ndjson")
 	pidFile := filepath.Join(dir, "grandchild")
 	var out, errb lockedBuffer
-	app := &App{
-		Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb},
-		Getenv: func(k string) string {
-			if k == "GOGC" || k == "GOMEMLIMIT" {
-				return "set" // leave the test process's GC alone
-			}
-			return ""
-		},
-		Now: time.Now,
-	}
+	app := testListenApp(&out, &errb)
 	hard, quitNow := context.WithCancel(context.Background())
 	defer quitNow()
 	ctx, interrupt := context.WithCancel(context.WithValue(context.Background(), quitKey{}, &quit{ctx: hard}))
 	defer interrupt()
 	cmd := "sleep 300 & echo $! > '" + pidFile + ".tmp'; mv '" + pidFile + ".tmp' '" + pidFile + "'; wait"
-	done := make(chan error, 1)
-	go func() {
-		done <- listenRun(ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "none",
-			MaxBody: "1MiB", Status: 200, Record: recPath, Output: "quiet", Tolerance: 5 * time.Minute,
-			Exec: ExecOptions{Command: execCommand{value: cmd, set: true}, Concurrency: 1}})
-	}()
-
-	addrRE := regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)/`)
-	var addr string
-	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(5 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(errb.String()); m != nil {
-			addr = m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("listen did not start:\n%s", errb.String())
-		}
-	}
+	ready, done := startListen(t, ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "none",
+		MaxBody: "1MiB", Status: 200, Record: recPath, Output: "quiet", Tolerance: 5 * time.Minute,
+		Exec:  listener.ExecFlags{Command: cmd, Given: true, Concurrency: 1},
+		Drain: time.Hour}) // only the quit can end the drain
+	addr := ready.Addr
 	body, err := fixture.Load("permit.access_request")
 	if err != nil {
 		t.Fatal(err)
@@ -115,8 +94,14 @@ func TestListenQuitKillsRunningCommands(t *testing.T) {
 	case <-time.After(time.Minute): // the drain is an hour: only the quit ends it
 		t.Fatalf("listen did not quit at the second Ctrl-C:\n%s", errb.String())
 	}
-	if !processGone(pid) {
-		t.Errorf("the command's child %d is still running after listen quit", pid)
+	// SIGKILL is sent before listen returns, but the kernel may take a
+	// moment to end the process.
+	gone := processGone(pid)
+	for deadline := time.Now().Add(10 * time.Second); !gone && time.Now().Before(deadline); gone = processGone(pid) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !gone {
+		t.Errorf("the command's child %d is still running 10s after listen quit", pid)
 	}
 	rec, err := os.ReadFile(recPath)
 	if err != nil {

@@ -7,11 +7,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/listener"
 )
 
 type lockedBuffer struct {
@@ -38,37 +39,15 @@ func (l *lockedBuffer) String() string {
 // as nothing was lost. Before, the record writer was closed under the
 // handler: the request was NOT RECORDED or silently missing, and exit 1.
 func TestListenCtrlCWithSlowClient(t *testing.T) {
-	defer func(d time.Duration) { listenDrain = d }(listenDrain)
-	listenDrain = 100 * time.Millisecond
+	t.Parallel()
 	recPath := filepath.Join(t.TempDir(), "rec.ndjson")
 	var out, errb lockedBuffer
-	app := &App{
-		Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb},
-		Getenv: func(k string) string {
-			if k == "GOGC" || k == "GOMEMLIMIT" {
-				return "set" // leave the test process's GC alone
-			}
-			return ""
-		},
-		Now: time.Now,
-	}
+	app := testListenApp(&out, &errb)
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
-	done := make(chan error, 1)
-	go func() {
-		done <- listenRun(ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "auto",
-			MaxBody: "1MiB", Status: 200, Record: recPath, Output: "json", Tolerance: 5 * time.Minute})
-	}()
-
-	addrRE := regexp.MustCompile(`listening on http://(127\.0\.0\.1:\d+)/`)
-	var addr string
-	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(5 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(errb.String()); m != nil {
-			addr = m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("listen did not start:\n%s", errb.String())
-		}
-	}
+	ready, done := startListen(t, ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "auto",
+		MaxBody: "1MiB", Status: 200, Record: recPath, Output: "json", Tolerance: 5 * time.Minute, Drain: 100 * time.Millisecond})
+	addr := ready.Addr
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -119,4 +98,40 @@ func TestListenCtrlCWithSlowClient(t *testing.T) {
 	if strings.Contains(stderr, "NOT RECORDED") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
+}
+
+// testListenApp is an App for listen's tests, writing to out and errb. It
+// leaves the test process's GC settings alone, as a user's GOGC and
+// GOMEMLIMIT would, so that listens may run in parallel.
+func testListenApp(out, errb *lockedBuffer) *App {
+	return &App{
+		Streams: Streams{In: strings.NewReader(""), Out: out, Err: errb},
+		Getenv: func(k string) string {
+			if k == "GOGC" || k == "GOMEMLIMIT" {
+				return "set"
+			}
+			return ""
+		},
+		Now: time.Now,
+	}
+}
+
+// startListen runs listen with opts until ctx is done, and returns where it
+// serves once it is up (from its ready hook, after the banner), and the
+// channel its result comes on.
+func startListen(t *testing.T, ctx context.Context, app *App, opts *ListenOptions) (listener.Ready, <-chan error) {
+	t.Helper()
+	ready := make(chan listener.Ready, 1)
+	opts.OnReady = func(r listener.Ready) { ready <- r }
+	done := make(chan error, 1)
+	go func() { done <- listenRun(ctx, app, opts) }()
+	select {
+	case r := <-ready:
+		return r, done
+	case err := <-done:
+		t.Fatalf("listen did not start: %v\n%s", err, app.Err)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("listen did not start:\n%s", app.Err)
+	}
+	return listener.Ready{}, nil
 }

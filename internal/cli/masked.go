@@ -27,20 +27,8 @@ func maskedApp(app *App, secrets []string) (masked *App, done func(error) error)
 			return nil
 		}
 		c := *ee
-		if c.Err != nil {
-			c.Err = maskedError{runs.Mask(c.Err.Error()), c.Err}
-		}
+		c.Err = runs.Error(c.Err)
 		c.Hint = runs.Mask(c.Hint)
 		return &c
 	}
 }
-
-// maskedError shows masked text but unwraps to the original, so callers
-// still tell error kinds apart.
-type maskedError struct {
-	text string
-	err  error
-}
-
-func (e maskedError) Error() string { return e.text }
-func (e maskedError) Unwrap() error { return e.err }

@@ -40,7 +40,7 @@ func TestFlagsParseAlone(t *testing.T) {
 		{"listen --exec", func(ran *bool) *cobra.Command {
 			return newListenCmd(app, func(o *ListenOptions) error {
 				e := o.Exec
-				*ran = e.Command.set && e.Command.value == "./p.sh" && len(e.On) == 2 && e.On[1] == "invite_user" &&
+				*ran = e.Given && e.Command == "./p.sh" && len(e.On) == 2 && e.On[1] == "invite_user" &&
 					e.Timeout == 30*time.Second && e.Concurrency == 2 && !e.Callback
 				return nil
 			})

@@ -13,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/gctune"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
@@ -76,7 +77,7 @@ func sendLoad(ctx context.Context, app *App, opts *SendOptions, b *delivery.Buil
 			_ = bar.Add(1)
 		}
 	}
-	defer tuneGC(app.Getenv, loadGC)()
+	defer gctune.Apply(app.Getenv, gctune.Load)()
 	sum, err := delivery.RunLoad(ctx, c.HTTP, l)
 	if bar != nil {
 		_ = bar.Finish()

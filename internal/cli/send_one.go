@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/render"
-	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // sendReport is `send --output json` for one delivery (or a dry run).
@@ -43,7 +43,7 @@ type responseReport struct {
 func newRequestReport(o delivery.Outgoing, withBody bool) requestReport {
 	r := requestReport{Method: o.Req.Method, URL: o.Req.URL, WebhookID: o.ID, Headers: map[string]string{}}
 	for _, h := range o.Headers {
-		v := signature.Redact(h.Name, h.Value)
+		v := redact.Header(h.Name, h.Value)
 		if prev, ok := r.Headers[h.Name]; ok {
 			v = prev + ", " + v
 		}
@@ -68,7 +68,7 @@ func writeRequestHead(app *App, pal *render.Palette, o delivery.Outgoing, withLe
 	fmt.Fprintf(app.Out, "%s %s HTTP/1.1\n", pal.Bold(o.Req.Method), u.RequestURI())
 	fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim("Host"), u.Host)
 	for _, h := range o.Headers {
-		fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim(h.Name), signature.Redact(h.Name, h.Value))
+		fmt.Fprintf(app.Out, "%s: %s\n", pal.Dim(h.Name), redact.Header(h.Name, h.Value))
 	}
 	if withLength {
 		fmt.Fprintf(app.Out, "%s: %d\n", pal.Dim("Content-Length"), len(o.Req.Body))

@@ -17,6 +17,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/report"
 )
 
 // ValidateOptions is everything `validate` needs, filled from flags.
@@ -172,7 +173,7 @@ func validateRun(app *App, opts *ValidateOptions) error {
 	enc.SetEscapeHTML(false)
 	var nValid, nInvalid, nErr int
 	noMatch := false
-	ci := payload.NewCIWriter(opts.Output, out, app.Now) // github, junit
+	ci := report.NewCIWriter(opts.Output, out, app.Now) // github, junit
 	reg.CheckAll(inputs, schema, opts.Workers, func(fr payload.FileResult) {
 		ci.Add(fr)
 		if fr.Err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -330,9 +331,9 @@ func redactedVerdict(scheme signature.Scheme, h http.Header, sig *record.Signatu
 	}
 	shown := strings.TrimSpace(values[0])
 	what := "the bearer token"
-	if shown != signature.Mask {
+	if shown != redact.Mask {
 		word, rest, found := strings.Cut(shown, " ")
-		if !found || !strings.EqualFold(word, "Bearer") || strings.TrimSpace(rest) != signature.Mask {
+		if !found || !strings.EqualFold(word, "Bearer") || strings.TrimSpace(rest) != redact.Mask {
 			return verdict{}, false
 		}
 	} else {

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/webhook-tool/webhook-tool/internal/payload/paygen"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 )
 
 // PermitTypes are the Permit `type` values a filter may name: the payloads
@@ -29,7 +29,7 @@ func (e *FilterError) Error() string {
 // Permit type, spelled exactly.
 func CheckFilters(filters, schemaNames []string) error {
 	known := slices.Clone(schemaNames)
-	for _, e := range paygen.Events {
+	for _, e := range payload.Events {
 		known = append(known, e.Name)
 	}
 	known = append(known, PermitTypes...)

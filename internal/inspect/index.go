@@ -6,10 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
-
-	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
 // Indexing a record file: the offsets of its lines, their seqs, and the
@@ -54,12 +51,8 @@ func (s *Store) refresh() error {
 	return nil
 }
 
-// tailBytes is how much of the end of a record file is indexed before
-// OpenFile returns; the rest is indexed in the background (tests shrink it).
-var tailBytes int64 = 8 << 20
-
-// open indexes the whole lines of the file: its last tailBytes at once, so
-// that the newest page is ready, and the lines before them in the
+// open indexes the whole lines of the file: its last s.tailBytes at once,
+// so that the newest page is ready, and the lines before them in the
 // background (see indexHead).
 func (s *Store) open() error {
 	st, err := s.f.Stat()
@@ -67,24 +60,24 @@ func (s *Store) open() error {
 		return err
 	}
 	end := s.wholeLines(st.Size())
-	start := s.lineStart(max(end-tailBytes, 0))
-	tail, skipped, first, err := scanIndex(s.f, start, end-start)
+	start := s.lineStart(max(end-s.tailBytes, 0))
+	tail, err := scanIndex(s.f, start, end-start)
 	if err != nil {
 		return err
 	}
-	if len(tail) == 0 && start > 0 {
+	if len(tail.entries) == 0 && start > 0 {
 		// Nothing to show at the end: index the whole file now, which
 		// also tells a file with no record at all.
 		start = 0
-		if tail, skipped, first, err = scanIndex(s.f, 0, end); err != nil {
+		if tail, err = scanIndex(s.f, 0, end); err != nil {
 			return err
 		}
 	}
-	if len(tail) == 0 && first != nil {
-		return fmt.Errorf("%s: %w", s.path, first)
+	if len(tail.entries) == 0 && tail.first != nil {
+		return fmt.Errorf("%s: %w", s.path, tail.first)
 	}
-	s.skipped += skipped
-	s.install(tail)
+	s.count(tail)
+	s.install(tail.entries)
 	s.end = end
 	if start > 0 {
 		s.ready = make(chan struct{})
@@ -124,14 +117,15 @@ func (s *Store) install(es []entry) {
 // OpenFile indexed. Numbers of lines (base+i) stay what they were: base goes
 // down by as many lines as come in front.
 func (s *Store) indexHead(gen int, start int64) {
-	head, skipped, _, err := scanIndex(s.f, 0, start)
+	sc, err := scanIndex(s.f, 0, start)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer close(s.ready)
 	if err != nil || s.gen != gen {
 		return
 	}
-	s.skipped += skipped
+	s.count(sc)
+	head := sc.entries
 	k := len(head)
 	if k > 0 && len(s.lines) > 0 && head[k-1].seq >= s.lines[0].seq {
 		s.monotonic = false
@@ -174,73 +168,6 @@ func (s *Store) indexed() bool {
 	}
 }
 
-// scanIndex reads n bytes of whole lines of f from off, as fast as the disk
-// gives them: it keeps each line's offset and seq, and reads whole only the
-// lines that are not as listen writes them, and callbacks and exec runs (to
-// link them to their deliveries). Other summaries are read when asked for.
-// It returns the lines, how many lines are not records, and the first.
-func scanIndex(f *os.File, off, n int64) ([]entry, int, *record.NotRecordError, error) {
-	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)))
-}
-
-// scanIndexBuf is scanIndex reading through buf (its capacity), which a
-// store following its file reuses.
-func scanIndexBuf(f *os.File, off, n int64, buf []byte) ([]entry, int, *record.NotRecordError, error) {
-	buf = buf[:0]
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, 4096)
-	}
-	var es []entry
-	var first *record.NotRecordError
-	lineNo, skipped := 0, 0
-	pos := off // file offset of buf[0]
-	for read := int64(0); read < n; {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // a line longer than the buffer
-		}
-		m, err := f.ReadAt(buf[len(buf):min(int64(cap(buf)), int64(len(buf))+n-read)], off+read)
-		buf = buf[:len(buf)+m]
-		read += int64(m)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, 0, nil, err
-		}
-		if m == 0 {
-			break
-		}
-		rest := buf
-		for {
-			i := bytes.IndexByte(rest, '\n')
-			if i < 0 {
-				break
-			}
-			raw := rest[:i+1]
-			at := pos + int64(len(buf)-len(rest))
-			rest = rest[i+1:]
-			lineNo++
-			line := bytes.TrimSpace(raw)
-			if len(line) == 0 {
-				continue
-			}
-			e := entry{off: at, n: int32(len(raw))}
-			if v, ok := seqPrefix(line); ok && !linked(line) {
-				e.seq = v
-			} else if l, err := parseLine(line); err == nil {
-				e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
-			} else {
-				skipped++
-				if first == nil {
-					first = &record.NotRecordError{Line: lineNo, Err: err}
-				}
-				continue
-			}
-			es = append(es, e)
-		}
-		pos += int64(len(buf) - len(rest))
-		buf = append(buf[:0], rest...)
-	}
-	return es, skipped, first, nil
-}
-
 // follow indexes the n bytes of new lines from s.end as open does: a
 // listen --record file grows by every delivery, and the page must not cost
 // the listener a decoded copy of each. Lines are read when the page lists
@@ -249,12 +176,12 @@ func (s *Store) follow(n int64) error {
 	if cap(s.buf) < int(min(n, 1<<20)) {
 		s.buf = make([]byte, 0, min(n, 1<<20))
 	}
-	es, skipped, _, err := scanIndexBuf(s.f, s.end, n, s.buf)
+	sc, err := scanIndexBuf(s.f, s.end, n, s.buf)
 	if err != nil {
 		return err
 	}
-	s.skipped += skipped
-	for _, e := range es {
+	s.count(sc)
+	for _, e := range sc.entries {
 		s.add(e)
 	}
 	return nil
@@ -281,7 +208,7 @@ func (s *Store) wholeLines(n int64) int64 {
 
 func (s *Store) reset() {
 	s.gen++
-	s.lines, s.base, s.parsed, s.end, s.skipped = nil, 0, 0, 0, 0
+	s.lines, s.base, s.parsed, s.end, s.skipped, s.tooLong = nil, 0, 0, 0, 0, 0
 	s.bySeq, s.monotonic = map[int64]int{}, true
 	s.callbacks, s.execs = map[string][]int{}, map[int64][]int{}
 }

@@ -14,6 +14,7 @@ import (
 // The outcome names the URL the replay reached: the typed base with the
 // recorded path and query below it, as replay.Plan builds it.
 func TestReplayOutcomeNamesTheURLSent(t *testing.T) {
+	t.Parallel()
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.RequestURI()

@@ -79,6 +79,8 @@ func NewServer(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/deliveries", s.list)
 	s.mux.HandleFunc("GET /api/deliveries/{seq}", s.detail)
 	s.mux.HandleFunc("POST /api/deliveries/{seq}/replay", s.replay)
+	s.mux.HandleFunc("GET /api/deliveries/{seq}/curl", s.curl)
+	s.mux.HandleFunc("GET /api/diff", s.diffBodies)
 	s.mux.HandleFunc("GET /api/stream", s.stream)
 	return s
 }
@@ -220,6 +222,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, http.StatusUnprocessableEntity, err.Error())
 	default:
+		addPrettyBody(d)
 		s.writeJSON(w, http.StatusOK, d)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,6 +102,7 @@ func (e *apiEnv) page(path string) inspect.Page {
 }
 
 func TestAPIPagingAndSearch(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 9, inspect.Config{})
 	p := e.page("/api/deliveries?limit=4")
 	if got := fmt.Sprint(seqs(p)); got != "[9 8 7 6]" || p.Next == nil || *p.Next != 6 {
@@ -135,6 +138,7 @@ func TestAPIPagingAndSearch(t *testing.T) {
 }
 
 func TestAPIDetail(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 3, inspect.Config{})
 	e.rc.callback(guid(3), "Provisioned.")
 	if err := e.store.Refresh(); err != nil {
@@ -186,6 +190,7 @@ func readEvent(t *testing.T, br *bufio.Reader) inspect.Summary {
 }
 
 func TestAPIStream(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -232,6 +237,7 @@ func TestAPIStream(t *testing.T) {
 }
 
 func TestAPIReplay(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 2, inspect.Config{ReplayTo: "http://127.0.0.1:9/app"})
 	js := "Content-Type"
 	code, body := e.do("POST", "/api/deliveries/2/replay", `{}`, js, "application/json")
@@ -269,6 +275,7 @@ func TestAPIReplay(t *testing.T) {
 }
 
 func TestRefusesForeignOriginsAndHosts(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://127.0.0.1:9/", Host: "devbox.internal"})
 	host := strings.TrimPrefix(e.srv.URL, "http://")
 	_, port, _ := strings.Cut(host, ":")
@@ -308,10 +315,12 @@ func TestRefusesForeignOriginsAndHosts(t *testing.T) {
 // with, nor its key, nor a bearer token, even from a record file written
 // by something that did not mask them.
 func TestNoSecretInAnyAnswer(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://127.0.0.1:9/", Secrets: []string{secret}})
 	key := strings.TrimPrefix(secret, "whsec_")
 	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"no match for ` + secret + `"},"schema":{"name":"","valid":false,"errors":[]},"status":401,"error":"` + secret + `"}` + "\n")
 	e.rc.callback(guid(1), "the secret is "+secret)
+	e.rc.appendLine(`{"seq":8,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"x"},"status":401}` + "\n")
 	e.store.Refresh()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -334,7 +343,7 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 		streamed.WriteString(line)
 	}
 	answers := map[string]string{"stream": streamed.String()}
-	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9"} {
+	for _, p := range []string{"/", "/app.js", "/api/info", "/api/deliveries", "/api/deliveries?q=x", "/api/deliveries/1", "/api/deliveries/2", "/api/deliveries/9", "/api/deliveries/2/curl", "/api/deliveries/8/curl"} {
 		code, body := e.do("GET", p, "")
 		if code != 200 {
 			t.Fatalf("GET %s: %d %s", p, code, body)
@@ -348,6 +357,9 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 				t.Errorf("%s shows %q:\n%s", name, s, body)
 			}
 		}
+	}
+	if c := answers["/api/deliveries/8/curl"]; !strings.Contains(c, "header Authorization: masked") {
+		t.Errorf("the curl command does not say the masked header is left out: %s", c)
 	}
 	if !strings.Contains(answers["/api/deliveries/2"], "****") {
 		t.Errorf("the masked record shows no mask: %s", answers["/api/deliveries/2"])
@@ -407,6 +419,7 @@ func TestListenNoFreePort(t *testing.T) {
 // A password in listen's --forward-to is the app's: it goes there, and is
 // shown nowhere.
 func TestReplayTargetPasswordNotShown(t *testing.T) {
+	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{ReplayTo: "http://user:hunter2-secret@127.0.0.1:9/app"})
 	_, info := e.do("GET", "/api/info", "")
 	_, out := e.do("POST", "/api/deliveries/1/replay", `{}`, "Content-Type", "application/json")
@@ -417,5 +430,127 @@ func TestReplayTargetPasswordNotShown(t *testing.T) {
 	}
 	if fmt.Sprint(e.rep.to) != "[http://user:hunter2-secret@127.0.0.1:9/app]" {
 		t.Errorf("replayed to %v", e.rep.to)
+	}
+}
+
+// Copy as curl's command comes from the server: the record's method, path
+// and query, headers and body, each quoted, sent below the URL typed or
+// else below listen's own.
+func TestAPICurl(t *testing.T) {
+	t.Parallel()
+	e := newAPI(t, 1, inspect.Config{Listener: "http://127.0.0.1:8080/", ReplayTo: "http://u:pw@127.0.0.1:3000/"})
+	e.rc.appendLine(`{"seq":2,"received_at":"2026-11-30T12:00:09Z","method":"X&touch$IFS'PWNED'&","path":"/hooks","query":"tenant=acme","headers":{"Content-Type":"text/plain","Content-Length":"14"},"body":"@/etc/hostname","status":405}` + "\n")
+	e.rc.appendLine(`{"seq":3,"kind":"exec","delivery_seq":1}` + "\n")
+	e.store.Refresh()
+	for _, tc := range []struct{ to, url string }{
+		{"", "http://127.0.0.1:8080/hooks?tenant=acme"},
+		{"http://127.0.0.1:3000/app?v=2", "http://127.0.0.1:3000/app/hooks?v=2&tenant=acme"},
+	} {
+		code, body := e.do("GET", "/api/deliveries/2/curl?to="+url.QueryEscape(tc.to), "")
+		var a struct {
+			Command string   `json:"command"`
+			Argv    []string `json:"argv"`
+		}
+		if err := json.Unmarshal([]byte(body), &a); code != 200 || err != nil {
+			t.Fatalf("%d %s", code, body)
+		}
+		want := []string{"curl", "--globoff", "-X", "X&touch$IFS'PWNED'&", "--url", tc.url, "-H", "Content-Type: text/plain", "--data-binary", "@-"}
+		if !slices.Equal(a.Argv, want) {
+			t.Errorf("argv %q, want %q", a.Argv, want)
+		}
+		if !strings.HasPrefix(a.Command, "printf '@/etc/hostname' | curl --globoff -X 'X&touch$IFS'\\''PWNED'\\''&' --url '"+tc.url+"'") {
+			t.Errorf("command:\n%s", a.Command)
+		}
+	}
+
+	// The method as a client sends it to listen, which records it (405).
+	req := httptest.NewRequest(`X&touch$IFS'PWNED'&`, "/p?tenant=acme", strings.NewReader("@/etc/hostname"))
+	e.rc.h.ServeHTTP(httptest.NewRecorder(), req)
+	e.store.Refresh()
+	p := e.page("/api/deliveries?q=status:405&limit=1")
+	if len(p.Deliveries) != 1 || p.Deliveries[0].Method != `X&touch$IFS'PWNED'&` {
+		t.Fatalf("listen did not record the method: %+v", p.Deliveries)
+	}
+	code, body := e.do("GET", fmt.Sprintf("/api/deliveries/%d/curl", p.Deliveries[0].Seq), "")
+	if code != 200 || !strings.Contains(body, `"argv":["curl","--globoff","-X","X\u0026touch$IFS'PWNED'\u0026","--url","http://127.0.0.1:8080/p?tenant=acme"`) {
+		t.Errorf("the curl command for what listen recorded: %d %s", code, body)
+	}
+	for path, want := range map[string]int{"/api/deliveries/99/curl": 404, "/api/deliveries/3/curl": 422, "/api/deliveries/x/curl": 400} {
+		if code, body := e.do("GET", path, ""); code != want {
+			t.Errorf("GET %s: %d %s, want %d", path, code, body, want)
+		}
+	}
+}
+
+// The Diff and the pretty body come from the server, read without loss:
+// numbers past 2^53, 1e400, repeated and "__proto__" keys stay as written.
+func TestAPIDiffAndPrettyKeepNumbersAndKeys(t *testing.T) {
+	t.Parallel()
+	e := newAPI(t, 0, inspect.Config{})
+	for i, body := range []string{
+		`{\"id\":9007199254740993,\"big\":1e400,\"dup\":1,\"dup\":2}`,
+		`{\"id\":9007199254740992,\"big\":1e400,\"dup\":1,\"dup\":2}`,
+		`{\"__proto__\":{\"x\":1},\"k\":1}`,
+		`{\"k\":1.0}`,
+		`not json`,
+	} {
+		e.rc.appendLine(fmt.Sprintf(`{"seq":%d,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/","headers":{},"body":"%s","status":200}`+"\n", i+1, body))
+	}
+	e.store.Refresh()
+	diff := func(a, b int) string {
+		t.Helper()
+		code, body := e.do("GET", fmt.Sprintf("/api/diff?a=%d&b=%d", a, b), "")
+		if code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		var d struct {
+			Changes []struct{ Path, Kind, A, B string }
+			Left    []struct {
+				Text    string
+				Changed bool
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range d.Changes {
+			out = append(out, c.Path+" "+c.Kind+" "+c.A+" "+c.B)
+		}
+		for _, l := range d.Left {
+			if l.Changed {
+				out = append(out, "marked: "+l.Text)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	if got, want := diff(1, 2), "/id changed 9007199254740993 9007199254740992\nmarked:   \"id\": 9007199254740993"; got != want {
+		t.Errorf("diff 1 2:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := diff(3, 4), "/__proto__ removed {\"x\":1} \nmarked:   \"__proto__\": {\nmarked:     \"x\": 1\nmarked:   },"; got != want {
+		t.Errorf("diff 3 4:\n%s\nwant\n%s", got, want)
+	}
+	if got := diff(4, 5); !strings.HasPrefix(got, `/ changed {"k":1.0} "not json"`) {
+		t.Errorf("diff 4 5:\n%s", got)
+	}
+	if got := diff(1, 1); got != "" {
+		t.Errorf("diff 1 1:\n%s", got)
+	}
+	for path, want := range map[string]int{"/api/diff?a=1&b=99": 404, "/api/diff?a=1": 400} {
+		if code, body := e.do("GET", path, ""); code != want {
+			t.Errorf("GET %s: %d %s", path, code, body)
+		}
+	}
+	_, body := e.do("GET", "/api/deliveries/1", "")
+	var d struct {
+		Pretty *string `json:"body_pretty"`
+	}
+	json.Unmarshal([]byte(body), &d)
+	if want := "{\n  \"id\": 9007199254740993,\n  \"big\": 1e400,\n  \"dup\": 1,\n  \"dup\": 2\n}"; d.Pretty == nil || *d.Pretty != want {
+		t.Errorf("body_pretty %v, want\n%s", d.Pretty, want)
+	}
+	_, body = e.do("GET", "/api/deliveries/5", "")
+	if strings.Contains(body, "body_pretty") {
+		t.Errorf("a body that is not JSON has a pretty form: %s", body)
 	}
 }

@@ -2,17 +2,13 @@ package inspect
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
 )
@@ -48,13 +44,15 @@ type Store struct {
 	execs     map[int64][]int
 
 	// A record file.
-	path    string
-	f       *os.File
-	end     int64 // bytes indexed
-	skipped int   // lines that are not records
-	notify  chan struct{}
-	buf     []byte // follow's read buffer
-	tailBuf []byte // wholeLines' read buffer
+	path      string
+	tailBytes int64 // FileOptions.TailBytes
+	f         *os.File
+	end       int64 // bytes indexed
+	skipped   int   // lines that are not records
+	tooLong   int   // lines longer than record.MaxLineSize, passed over
+	notify    chan struct{}
+	buf       []byte // follow's read buffer
+	tailBuf   []byte // wholeLines' read buffer
 
 	// A ring.
 	maxLines int
@@ -85,7 +83,12 @@ type Info struct {
 	Dropped  int64  `json:"dropped"`            // old lines the ring let go
 	Lost     int64  `json:"lost"`               // lines the ring had no time for (a flood)
 	Skipped  int    `json:"skipped"`            // lines of the file that are not records
-	Indexing bool   `json:"indexing,omitempty"` // the start of a large file is still being indexed
+	// TooLong counts the lines longer than MaxLine bytes (record's
+	// reader's limit, which replay and verify refuse): passed over
+	// unread, as they would cost the page their size in memory and more.
+	TooLong  int  `json:"too_long"`
+	MaxLine  int  `json:"max_line_bytes"`
+	Indexing bool `json:"indexing,omitempty"` // the start of a large file is still being indexed
 }
 
 func newStore() *Store {
@@ -98,9 +101,25 @@ func newStore() *Store {
 	}
 }
 
-// OpenFile indexes the record file at path. Refresh (or Follow) indexes
-// lines appended later. Close closes the file.
+// FileOptions tune how OpenFileWith indexes a record file.
+type FileOptions struct {
+	// TailBytes is how much of the end of the file is indexed before
+	// OpenFileWith returns, so that the newest page is ready at once; the
+	// lines before are indexed in the background. 0 means DefaultTailBytes.
+	TailBytes int64
+}
+
+// DefaultTailBytes is FileOptions.TailBytes's default.
+const DefaultTailBytes = 8 << 20
+
+// OpenFile indexes the record file at path with the default FileOptions.
+// Refresh (or Follow) indexes lines appended later. Close closes the file.
 func OpenFile(path string) (*Store, error) {
+	return OpenFileWith(path, FileOptions{})
+}
+
+// OpenFileWith is OpenFile tuned by o.
+func OpenFileWith(path string, o FileOptions) (*Store, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -116,6 +135,10 @@ func OpenFile(path string) (*Store, error) {
 	}
 	s := newStore()
 	s.path, s.f, s.notify = path, f, make(chan struct{}, 1)
+	s.tailBytes = o.TailBytes
+	if s.tailBytes <= 0 {
+		s.tailBytes = DefaultTailBytes
+	}
 	if err := s.open(); err != nil {
 		f.Close()
 		return nil, err
@@ -147,119 +170,13 @@ func (s *Store) Hub() *Hub { return s.hub }
 func (s *Store) Info() Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := Info{Records: len(s.lines), Skipped: s.skipped, Indexing: !s.indexed()}
+	in := Info{Records: len(s.lines), Skipped: s.skipped, TooLong: s.tooLong, MaxLine: record.MaxLineSize, Indexing: !s.indexed()}
 	if s.f != nil {
 		in.Source, in.File = "file", s.path
 		return in
 	}
 	in.Source, in.Capacity, in.Dropped, in.Lost = "memory", s.maxLines, s.dropped, s.lost
 	return in
-}
-
-// Tap is a record.Options.Tap: it hands a written batch to the store
-// without waiting. A file store only notes that the file grew; a ring
-// copies the batch for Run to read, and counts it lost when its queue is
-// full rather than hold up the listener.
-func (s *Store) Tap(batch []byte) {
-	if s.f != nil {
-		select {
-		case s.notify <- struct{}{}:
-		default:
-		}
-		return
-	}
-	if s.queued.Add(int64(len(batch))) <= maxQueued {
-		select {
-		case s.queue <- bytes.Clone(batch):
-			return
-		default:
-		}
-	}
-	s.queued.Add(-int64(len(batch)))
-	s.mu.Lock()
-	s.lost += int64(bytes.Count(batch, []byte{'\n'}))
-	s.mu.Unlock()
-}
-
-// maxQueued bounds the bytes of batches a ring's Tap queues for Run: a
-// flood the page cannot keep up with is counted as lost, not held.
-const maxQueued = 16 << 20
-
-// refreshRate is how many times a second, at most, Run looks at a growing
-// record file.
-const refreshRate = 20
-
-// Run reads what Tap queued (a ring) or follows the file (a record file,
-// at each Tap and every interval), until ctx is done.
-func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
-	if s.f != nil {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.notify:
-			case <-tick:
-			}
-			_ = s.Refresh()
-			// At most refreshRate looks a second: under load the batches
-			// written meanwhile are taken in one.
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(time.Second / refreshRate):
-			}
-		}
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case b := <-s.queue:
-			s.Feed(b)
-			s.queued.Add(-int64(len(b)))
-		}
-	}
-}
-
-// Feed adds the record lines in b to a ring.
-//
-// The lines are split in place, not through record.Reader, which copies
-// each: this runs for every delivery of a busy listener.
-func (s *Store) Feed(b []byte) {
-	s.mu.Lock()
-	var added []int
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			i = len(b)
-		}
-		raw := bytes.TrimSpace(b[:i])
-		b = b[min(i+1, len(b)):]
-		if len(raw) == 0 {
-			continue
-		}
-		// A delivery's summary is read when it is listed or streamed;
-		// callbacks and exec runs at once, to link them. Each line is
-		// kept on its own: one that referred to its batch would keep the
-		// whole batch alive, and the ring's bound would not hold.
-		e := entry{raw: bytes.Clone(raw)}
-		if v, ok := seqPrefix(raw); ok && !linked(raw) {
-			e.seq = v
-		} else if l, err := parseLine(raw); err == nil {
-			e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
-		} else {
-			s.skipped++
-			continue
-		}
-		added = append(added, s.add(e))
-		s.bytes += len(e.raw)
-	}
-	for len(s.lines) > 0 && (len(s.lines) > s.maxLines || s.bytes > s.maxBytes) {
-		s.dropFirst()
-	}
-	out := s.announce(added)
-	s.mu.Unlock()
-	s.hub.publish(out)
 }
 
 // add appends e and returns its absolute number. A line that has been read
@@ -453,147 +370,4 @@ func (s *Store) deliveryWithID(id string, abs int) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// Page is one answer of GET /api/deliveries.
-type Page struct {
-	Deliveries []Summary `json:"deliveries"`
-	Next       *int64    `json:"next"`
-}
-
-// List returns up to limit rows matching f, newest first, from those with
-// a seq below before (before <= 0: from the newest). Next is the seq to ask
-// for the page after, nil when the start of the record was reached.
-func (s *Store) List(limit int, before int64, f Filter) Page {
-	for {
-		s.mu.Lock()
-		p, done := s.list(limit, before, f)
-		s.mu.Unlock()
-		if done {
-			return p
-		}
-		s.waitIndexed()
-	}
-}
-
-// list is List on the lines indexed so far; done is false when it reached
-// their start before the file's.
-func (s *Store) list(limit int, before int64, f Filter) (Page, bool) {
-	p := Page{Deliveries: []Summary{}}
-	i := len(s.lines) - 1
-	if before > 0 {
-		if s.monotonic {
-			i = sort.Search(len(s.lines), func(j int) bool { return s.lines[j].seq >= before }) - 1
-		} else {
-			for i >= 0 && s.lines[i].seq >= before {
-				i--
-			}
-		}
-	}
-	for ; i >= 0; i-- {
-		// Only this line needs reading: callbacks and exec runs were
-		// linked when indexed.
-		s.readOne(i)
-		if !s.listed(i) || (s.lines[i].seq >= before && before > 0) {
-			continue
-		}
-		sum := s.summary(s.base + i)
-		if !f.Match(&sum) {
-			continue
-		}
-		p.Deliveries = append(p.Deliveries, sum)
-		if len(p.Deliveries) == limit {
-			if i > 0 || !s.indexed() {
-				next := sum.Seq
-				p.Next = &next
-			}
-			return p, true
-		}
-	}
-	// The start of the lines indexed: of the file, unless its head is
-	// still being indexed.
-	return p, s.indexed()
-}
-
-// waitFor waits for the whole file to be indexed when seq is not among the
-// lines indexed so far.
-func (s *Store) waitFor(seq int64) {
-	s.mu.Lock()
-	_, ok := s.find(seq)
-	s.mu.Unlock()
-	if !ok {
-		s.waitIndexed()
-	}
-}
-
-// ErrNotFound is the answer for a seq the store does not hold.
-var ErrNotFound = errors.New("no record with that seq")
-
-// Detail is the record numbered seq as the record file has it, headers
-// masked, with "callbacks" (the callbacks the stand-in got for its delivery
-// id) and "exec_runs" (its listen --exec runs) added.
-func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
-	s.waitFor(seq)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	abs, ok := s.find(seq)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	i := abs - s.base
-	s.readOne(i)
-	if !s.lines[i].ok {
-		return nil, fmt.Errorf("record %d: its line is not a record (cut short?)", seq)
-	}
-	raw, err := s.rawAt(i)
-	if err != nil {
-		return nil, err
-	}
-	m, err := maskedRecord(raw)
-	if err != nil {
-		return nil, fmt.Errorf("record %d: %w", seq, err)
-	}
-	var cbs, runs []int
-	if l := s.lines[i].line; l.Kind == KindDelivery && l.DeliveryID != "" {
-		cbs = s.callbacks[l.DeliveryID]
-	}
-	runs = s.execs[seq]
-	for _, link := range []struct {
-		key  string
-		list []int
-	}{{"callbacks", cbs}, {"exec_runs", runs}} {
-		items := []map[string]json.RawMessage{}
-		// Lines are linked as they are read, newest first: show them in
-		// the order they came.
-		for _, a := range slices.Sorted(slices.Values(link.list)) {
-			if raw, err := s.rawAt(a - s.base); err == nil {
-				if cm, err := maskedRecord(raw); err == nil {
-					items = append(items, cm)
-				}
-			}
-		}
-		m[link.key], _ = json.Marshal(items)
-	}
-	return m, nil
-}
-
-// Record is the record numbered seq, for a replay.
-func (s *Store) Record(seq int64) (*record.Record, error) {
-	s.waitFor(seq)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	abs, ok := s.find(seq)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	raw, err := s.rawAt(abs - s.base)
-	if err != nil {
-		return nil, err
-	}
-	// Read as replay reads a record file.
-	rec, err := record.NewReader(bytes.NewReader(raw)).Next()
-	if err != nil {
-		return nil, fmt.Errorf("record %d: %w", seq, err)
-	}
-	return rec, nil
 }

@@ -34,6 +34,7 @@ func openStore(t *testing.T, path string) *inspect.Store {
 }
 
 func TestFileStorePagingNewestFirst(t *testing.T) {
+	t.Parallel()
 	rc := newRecorder(t, record.Options{})
 	for i := 1; i <= 7; i++ {
 		rc.send("/", guid(i), paBody(t, guid(i), ""), true)
@@ -59,6 +60,7 @@ func TestFileStorePagingNewestFirst(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
+	t.Parallel()
 	rc := newRecorder(t, record.Options{})
 	rc.send("/", guid(1), paBody(t, guid(1), ""), true)                 // 1 valid, signed
 	rc.send("/", guid(2), paBody(t, guid(2), "Delete"), true)           // 2 invalid
@@ -97,6 +99,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestDetailHasCallbacksAndExecRunsAndMasks(t *testing.T) {
+	t.Parallel()
 	rc := newRecorder(t, record.Options{})
 	rc.send("/", guid(1), paBody(t, guid(1), "Delete"), true, "Authorization", "Bearer top-secret-token")
 	rc.callback(guid(1), "Provisioning complete.")
@@ -159,6 +162,7 @@ func TestDetailHasCallbacksAndExecRunsAndMasks(t *testing.T) {
 // A file a crash cut short, or with stray lines, still shows its records;
 // a line still being written is not shown until it is whole.
 func TestFileStoreSkipsBrokenLinesAndFollows(t *testing.T) {
+	t.Parallel()
 	rc := newRecorder(t, record.Options{})
 	rc.send("/", guid(1), paBody(t, guid(1), ""), true)
 	rc.appendLine("this is not a record\n")
@@ -198,6 +202,7 @@ func TestFileStoreSkipsBrokenLinesAndFollows(t *testing.T) {
 }
 
 func TestOpenFileRefusesWhatIsNotARecordFile(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/notes.txt"
 	os.WriteFile(path, []byte("hello\nworld\n"), 0o644)
 	if _, err := inspect.OpenFile(path); err == nil || !strings.Contains(err.Error(), "not a record") {
@@ -211,6 +216,7 @@ func TestOpenFileRefusesWhatIsNotARecordFile(t *testing.T) {
 // Without --record the page holds a ring: the oldest lines go first, and
 // Tap never waits for the page.
 func TestMemoryRingDropsOldest(t *testing.T) {
+	t.Parallel()
 	s := inspect.NewMemory(3, 1<<20)
 	rc := newRecorder(t, record.Options{Tap: s.Tap})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -246,6 +252,7 @@ func TestMemoryRingDropsOldest(t *testing.T) {
 }
 
 func TestParseFilterKeepsUnknownKeysAsText(t *testing.T) {
+	t.Parallel()
 	f := inspect.ParseFilter("/a:b")
 	s := inspect.Summary{Path: "/x/a:b"}
 	if !f.Match(&s) {
@@ -259,6 +266,7 @@ func TestParseFilterKeepsUnknownKeysAsText(t *testing.T) {
 // Two record files joined end to end repeat their seqs: every line is still
 // listed, pages still end, and a seq names its latest line.
 func TestFileStoreWithRepeatedSeqs(t *testing.T) {
+	t.Parallel()
 	rc := newRecorder(t, record.Options{})
 	rc.send("/a", guid(1), paBody(t, guid(1), ""), true)
 	rc.send("/a", guid(2), paBody(t, guid(2), ""), true)
@@ -289,6 +297,7 @@ func TestFileStoreWithRepeatedSeqs(t *testing.T) {
 // at once, and the older ones once the rest of the file is indexed, with
 // their callbacks.
 func TestFileStoreIndexesTheTailFirst(t *testing.T) {
+	t.Parallel()
 	rc := newRecorder(t, record.Options{})
 	for i := 1; i <= 40; i++ {
 		rc.send("/", guid(i), paBody(t, guid(i), ""), true)
@@ -297,8 +306,11 @@ func TestFileStoreIndexesTheTailFirst(t *testing.T) {
 		}
 	}
 	rc.appendLine("not a record\n")
-	defer inspect.SetTailBytes(3 * 4096)()
-	s := openStore(t, rc.path)
+	s, err := inspect.OpenFileWith(rc.path, inspect.FileOptions{TailBytes: 3 * 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	all := s.List(100, 0, inspect.Filter{})
 	if len(all.Deliveries) != 41 || all.Deliveries[0].Seq != 41 || all.Deliveries[40].Seq != 1 || all.Next != nil {
 		t.Fatalf("%d rows, next %v", len(all.Deliveries), all.Next)

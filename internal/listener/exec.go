@@ -12,7 +12,7 @@ import (
 	"sync"
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
-	sender "github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -56,12 +56,12 @@ func (l *Listener) newExec() error {
 	return nil
 }
 
-// admit decides whether delivery d runs the command: it is signed and the
+// reserveExec decides whether delivery d runs the command: it is signed and the
 // signature verified (or the listener checks none, --scheme none), its
 // payload valid, it is no duplicate and it passes the filters. A job is
 // returned with its place in the queue reserved; refused says why a
 // delivery that would run the command finds no place.
-func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
+func (l *Listener) reserveExec(d *inflight) (job *hookexec.Job, refused error) {
 	rec := &d.rec
 	if l.exec == nil || rec.Duplicate || rec.Signature == nil || !rec.Signature.Valid ||
 		rec.Schema == nil || !rec.Schema.Valid {
@@ -80,8 +80,8 @@ func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
 		return nil, nil
 	}
 	if err := l.exec.Reserve(); err != nil {
-		// Answered 503: ServeHTTP releases the id, so the sender's
-		// retry is no duplicate and runs the command.
+		// Answered 503: keepID releases the id, so the sender's retry
+		// is no duplicate and runs the command.
 		return nil, err
 	}
 	j.Body = bytes.Clone(d.body) // d.body goes back to a pool once answered
@@ -90,29 +90,32 @@ func (l *Listener) admit(d *delivery) (job *hookexec.Job, refused error) {
 
 // refuseExec answers a delivery whose command found no place: 503 with
 // Retry-After, so the sender tries again, and the reason in the record.
-func (l *Listener) refuseExec(w http.ResponseWriter, d *delivery, why error) (int, []byte) {
-	w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+func (l *Listener) refuseExec(d *inflight, why error) answer {
 	if errors.Is(why, hookexec.ErrQueueFull) {
 		d.rec.Error = fmt.Sprintf("%s (%d running, %d waiting): answered 503 with Retry-After: %d, so the sender retries",
 			why, l.exec.Concurrency(), l.exec.Queue(), RetryAfter)
 	} else {
 		d.rec.Error = fmt.Sprintf("%s: the command was not run; answered 503 with Retry-After: %d, so the sender retries", why, RetryAfter)
 	}
-	return http.StatusServiceUnavailable, []byte(d.rec.Error + "\n")
+	return answer{status: http.StatusServiceUnavailable, body: []byte(d.rec.Error + "\n"), header: execRetryAfter}
 }
 
-// submit queues job once d is recorded (its seq is WEBHOOK_SEQ), or gives
-// its place back when d could not be recorded (answered 500: the sender
-// retries). refused is reported here, where the delivery's seq is known.
-func (l *Listener) submit(job *hookexec.Job, refused error, d *delivery, recorded bool) {
+// execRetryAfter is the header of that 503.
+var execRetryAfter = http.Header{"Retry-After": {strconv.Itoa(RetryAfter)}}
+
+// submitExec is the exec tap: it queues job once d is recorded (its seq is
+// WEBHOOK_SEQ), or gives its place back when d could not be recorded
+// (answered 500: the sender retries). refused is reported here, where the
+// delivery's seq is known.
+func (l *Listener) submitExec(job *hookexec.Job, refused error, d *inflight, recorded bool) {
 	if refused != nil && recorded {
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: warning: #%d: %s\n", d.rec.Seq, d.rec.Error)
+		l.cfg.Diag.Warnf("#%d: %s", d.rec.Seq, d.rec.Error)
 	}
 	if job == nil {
 		return
 	}
 	if !recorded {
-		l.exec.Release() // answered 500: ServeHTTP released the id too
+		l.exec.Release() // answered 500: keepID released the id too
 		return
 	}
 	job.DeliverySeq = d.rec.Seq
@@ -144,7 +147,7 @@ func (l *Listener) waitExec(ctx context.Context) {
 	}
 	slices.Sort(seqs)
 	them := plural(len(seqs), "it, replay its delivery", "them, replay their deliveries")
-	fmt.Fprintf(l.cfg.Err, "webhook-tool: error: %d queued %s not run: still waiting at the %s drain limit; to run %s: webhook-tool replay RECORD --seq %s --to URL\n",
+	l.cfg.Diag.Errorf("%d queued %s not run: still waiting at the %s drain limit; to run %s: webhook-tool replay RECORD --seq %s --to URL",
 		len(seqs), plural(len(seqs), "command was", "commands were"), l.cfg.ShutdownTimeout, them, seqRanges(seqs))
 }
 
@@ -177,13 +180,13 @@ func seqRanges(seqs []int64) string {
 // execStderr streams a line of a command's standard error to stderr,
 // prefixed with its delivery's seq.
 func (l *Listener) execStderr(j *hookexec.Job, line []byte) {
-	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.mask(string(line)) + "\n"
-	_, _ = l.cfg.Err.Write([]byte(msg))
+	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.Mask(string(line)) + "\n"
+	_, _ = l.cfg.Diag.Writer().Write([]byte(msg))
 }
 
 func (l *Listener) execRetry(j *hookexec.Job, r callback.Retry) {
-	fmt.Fprintf(l.cfg.Err, "webhook-tool: #%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)\n",
-		j.DeliverySeq, l.masker.maskText(sender.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
+	l.cfg.Diag.Printf("#%d callback: %s, nothing sent; retrying in %s (attempt %d of %d)",
+		j.DeliverySeq, l.masker.MaskText(delivery.Describe(r.Err)), r.Wait, r.Attempt+1, r.Of)
 }
 
 // execDone records a finished run, shows it, and says loudly on stderr
@@ -196,14 +199,14 @@ func (l *Listener) execDone(res *hookexec.Result) {
 	}
 	if err != nil {
 		// Loud, but not a RecordFailure: those are requests answered 500.
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: the run of the command for #%d NOT RECORDED: %v\n", e.DeliverySeq, err)
+		l.cfg.Diag.Errorf("the run of the command for #%d NOT RECORDED: %v", e.DeliverySeq, err)
 	}
 	if e.NotRun {
 		l.notRun.Lock()
 		l.notRun.seqs = append(l.notRun.seqs, e.DeliverySeq)
 		l.notRun.Unlock()
 	} else if msg := execProblem(e); msg != "" {
-		fmt.Fprintf(l.cfg.Err, "webhook-tool: error: #%d: %s\n", e.DeliverySeq, msg)
+		l.cfg.Diag.Errorf("#%d: %s", e.DeliverySeq, msg)
 	}
 	if l.cfg.Output == Pretty {
 		var b bytes.Buffer
@@ -231,7 +234,7 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 	case res.NotRun:
 		e.Error = fmt.Sprintf("not run: still waiting for its turn at the %s drain limit", l.cfg.ShutdownTimeout)
 	case res.Err != nil:
-		e.Error = "could not start: " + l.masker.maskText(res.Err.Error())
+		e.Error = "could not start: " + l.masker.MaskText(res.Err.Error())
 	case res.TimedOut:
 		e.Error = fmt.Sprintf("timed out after %s: killed with its process group", l.cfg.Exec.Timeout)
 	case res.Killed && l.quit().Err() != nil:
@@ -244,12 +247,12 @@ func (l *Listener) execRecord(res *hookexec.Result) *record.Exec {
 	if j.Callback == "" {
 		return e
 	}
-	cb := &record.ExecCallback{URL: l.masker.maskURL(j.Callback), Skipped: res.CallbackSkipped}
+	cb := &record.ExecCallback{URL: l.masker.MaskURL(j.Callback), Skipped: res.CallbackSkipped}
 	if c := res.Callback; c != nil {
 		cb.Status = c.Status
 		switch {
 		case c.Err != nil:
-			cb.Error = l.masker.maskText(sender.Describe(c.Err))
+			cb.Error = l.masker.MaskText(delivery.Describe(c.Err))
 			if !c.Sent {
 				cb.Error += " (nothing reached the server: sending it again is safe)"
 			}

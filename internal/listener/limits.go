@@ -80,28 +80,62 @@ func (b *bodyBudget) give(n int64) {
 	}
 }
 
-// errBodyBudget is a body that would go beyond the bytes in flight.
-var errBodyBudget = errors.New("listen is holding its limit of body bytes in flight; retry shortly")
+// admit is the admit stage: the limits a delivery must fit before its body
+// is read. Its announced length is within --max-body (413), and a first
+// body buffer fits the bytes-in-flight budget (503, Retry-After); that
+// buffer is d.buf from here on. The limit on connections is the listening
+// socket's (connLimiter): a request that reached the handler has passed it.
+func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
+	if r.ContentLength > l.cfg.MaxBody {
+		return &refusal{status: http.StatusRequestEntityTooLarge,
+			reason: fmt.Sprintf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, l.cfg.MaxBody)}
+	}
+	bp := bodyPool.Get().(*[]byte)
+	if !l.bodies.take(charge(cap(*bp))) {
+		bodyPool.Put(bp)
+		return l.overloaded()
+	}
+	d.buf = bp
+	return nil
+}
+
+// overBudget is the answer to a request beyond the bytes-in-flight budget.
+var overBudget = &refusal{
+	status: http.StatusServiceUnavailable,
+	reason: "listen is holding its limit of body bytes in flight; retry shortly",
+	header: http.Header{"Retry-After": {bodyRetryAfter}},
+}
+
+// overloaded counts and returns the refusal of a request beyond the
+// bytes-in-flight budget.
+func (l *Listener) overloaded() *refusal {
+	l.n.overloaded.Add(1)
+	return overBudget
+}
 
 // rateLog prints a repeated complaint once, then at most once per logEvery
 // with how many were not printed, so a flood of failures (accept with no
 // descriptors left, a full disk) costs a line a second, not one each.
 type rateLog struct {
-	w   io.Writer
-	now func() time.Time
+	diag *render.Diag
+	now  func() time.Time
 
 	mu     sync.Mutex
 	last   map[string]time.Time
 	missed map[string]int64
 }
 
-func newRateLog(w io.Writer, now func() time.Time) *rateLog {
-	return &rateLog{w: w, now: now, last: map[string]time.Time{}, missed: map[string]int64{}}
+func newRateLog(diag *render.Diag, now func() time.Time) *rateLog {
+	return &rateLog{diag: diag, now: now, last: map[string]time.Time{}, missed: map[string]int64{}}
 }
 
-// printf prints the line for kind unless one was printed less than logEvery
-// ago; the next line printed says how many were held back.
-func (r *rateLog) printf(kind, format string, args ...any) {
+// diagLine is how a rateLog line is written: one of render.Diag's Errorf,
+// Warnf or Printf.
+type diagLine func(d *render.Diag, format string, args ...any)
+
+// printf prints the line for kind with emit unless one was printed less
+// than logEvery ago; the next line printed says how many were held back.
+func (r *rateLog) printf(kind string, emit diagLine, format string, args ...any) {
 	r.mu.Lock()
 	now := r.now()
 	if t, ok := r.last[kind]; ok && now.Sub(t) < logEvery {
@@ -117,7 +151,7 @@ func (r *rateLog) printf(kind, format string, args ...any) {
 	if n > 0 {
 		msg += fmt.Sprintf(" (and %d more like it in the last %s)", n, logEvery)
 	}
-	fmt.Fprintln(r.w, msg)
+	emit(r.diag, "%s", msg)
 }
 
 // flush prints the counts still held back.
@@ -126,7 +160,7 @@ func (r *rateLog) flush() {
 	defer r.mu.Unlock()
 	for kind, n := range r.missed {
 		if n > 0 {
-			fmt.Fprintf(r.w, "webhook-tool: %s: %d more times since the last message\n", kind, n)
+			r.diag.Printf("%s: %d more times since the last message", kind, n)
 			r.missed[kind] = 0
 		}
 	}
@@ -166,7 +200,7 @@ func (c *connLimiter) Accept() (net.Conn, error) {
 				return nil, err
 			}
 			closed := c.closeIdle(max(1, c.idleCount()/2))
-			c.log.printf("accept", "webhook-tool: warning: accept: %s; closed %d idle connections", render.Escape(err.Error()), closed)
+			c.log.printf("accept", (*render.Diag).Warnf, "accept: %s; closed %d idle connections", render.Escape(err.Error()), closed)
 			c.sleep(delay)
 			delay = min(2*delay, 200*time.Millisecond)
 			continue
@@ -186,7 +220,7 @@ func (c *connLimiter) Accept() (net.Conn, error) {
 // refuse answers a connection beyond the limit with 503 and closes it.
 func (c *connLimiter) refuse(conn net.Conn) {
 	c.onRef()
-	c.log.printf("connections", "webhook-tool: warning: %d connections open, none idle: refused a new one with 503", c.max)
+	c.log.printf("connections", (*render.Diag).Warnf, "%d connections open, none idle: refused a new one with 503", c.max)
 	_ = conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	_, _ = io.WriteString(conn, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
 	_ = conn.Close()

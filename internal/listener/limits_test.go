@@ -17,6 +17,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 type lockedBuf struct {
@@ -45,7 +46,7 @@ func newTestListener(t *testing.T, edit func(*Config)) (*Listener, *lockedBuf) {
 	errb := &lockedBuf{}
 	rw := record.NewWriter(io.Discard, record.Options{})
 	t.Cleanup(func() { rw.Close() })
-	cfg := Config{Registry: reg, Records: rw, Err: errb}
+	cfg := Config{Registry: reg, Records: rw, Diag: render.NewDiag(errb)}
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -209,7 +210,7 @@ func (f *fakeListener) Addr() net.Addr { return &net.TCPAddr{} }
 // count, not once per attempt.
 func TestAcceptErrorsRateLimited(t *testing.T) {
 	var errb lockedBuf
-	log := newRateLog(&errb, func() time.Time { return time.Unix(0, 0) }) // time stands still
+	log := newRateLog(render.NewDiag(&errb), func() time.Time { return time.Unix(0, 0) }) // time stands still
 	c := newConnLimiter(&fakeListener{n: 5000}, 10, log, func() {})
 	c.sleep = func(time.Duration) {}
 	if _, err := c.Accept(); err != net.ErrClosed {

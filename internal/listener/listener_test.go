@@ -24,6 +24,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -84,7 +85,7 @@ func start(t *testing.T, edit func(*listener.Config)) *env {
 		Registry: registry,
 		Output:   listener.Pretty,
 		Out:      e.out,
-		Err:      e.errOut,
+		Diag:     render.NewDiag(e.errOut),
 		Now:      func() time.Time { return clock },
 	}
 	if edit != nil {

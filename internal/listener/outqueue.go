@@ -2,10 +2,11 @@ package listener
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // Limits of the output queue.
@@ -31,9 +32,10 @@ const (
 // (closed: `| head -n 2`) is given up on, said once, and everything after
 // it is dropped the same way.
 type OutQueue struct {
-	w, errw io.Writer
-	max     int
-	now     func() time.Time
+	w    io.Writer
+	diag *render.Diag
+	max  int
+	now  func() time.Time
 
 	mu         sync.Mutex
 	buf        []byte
@@ -53,15 +55,15 @@ type OutQueueOptions struct {
 	Now      func() time.Time // for the notices' pace; nil: time.Now
 }
 
-// NewOutQueue starts an OutQueue over w; notices go to errw. Close stops it.
-func NewOutQueue(w, errw io.Writer, opts OutQueueOptions) *OutQueue {
+// NewOutQueue starts an OutQueue over w; notices go to diag. Close stops it.
+func NewOutQueue(w io.Writer, diag *render.Diag, opts OutQueueOptions) *OutQueue {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultOutQueueBytes
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	q := &OutQueue{w: w, errw: errw, max: opts.MaxBytes, now: opts.Now,
+	q := &OutQueue{w: w, diag: diag, max: opts.MaxBytes, now: opts.Now,
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go q.loop()
 	return q
@@ -98,10 +100,10 @@ func (q *OutQueue) noticeLocked() {
 	first := q.lastNotice.IsZero()
 	q.lastNotice = now
 	if first {
-		fmt.Fprintf(q.errw, "webhook-tool: warning: standard output is not keeping up; dropping output lines (every delivery is still answered, and recorded with --record)\n")
+		q.diag.Warnf("standard output is not keeping up; dropping output lines (every delivery is still answered, and recorded with --record)")
 		return
 	}
-	fmt.Fprintf(q.errw, "webhook-tool: warning: %d output lines dropped so far; standard output is still not keeping up\n", q.dropped)
+	q.diag.Warnf("%d output lines dropped so far; standard output is still not keeping up", q.dropped)
 }
 
 func (q *OutQueue) loop() {
@@ -125,7 +127,7 @@ func (q *OutQueue) loop() {
 				q.broken = true
 				q.mu.Unlock()
 				if first {
-					fmt.Fprintf(q.errw, "webhook-tool: warning: cannot write to standard output (%v); deliveries are still answered, and recorded with --record, but no longer shown\n", err)
+					q.diag.Warnf("cannot write to standard output (%v); deliveries are still answered, and recorded with --record, but no longer shown", err)
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // stalledWriter blocks every Write until release is closed, as a pipe
@@ -32,7 +33,7 @@ func (s *stalledWriter) Write(p []byte) (int, error) {
 func TestOutQueueNeverBlocks(t *testing.T) {
 	sw := &stalledWriter{release: make(chan struct{})}
 	var errb syncBuffer
-	q := listener.NewOutQueue(sw, &errb, listener.OutQueueOptions{MaxBytes: 1000})
+	q := listener.NewOutQueue(sw, render.NewDiag(&errb), listener.OutQueueOptions{MaxBytes: 1000})
 	line := strings.Repeat("x", 99) + "\n"
 	for range 100 { // 10 KB into a 1 KB queue, with the writer stuck
 		q.Write([]byte(line))
@@ -61,7 +62,7 @@ func TestOutQueueClosedStdout(t *testing.T) {
 		return 0, &pathErr{syscall.EPIPE}
 	})
 	var errb syncBuffer
-	q := listener.NewOutQueue(w, &errb, listener.OutQueueOptions{})
+	q := listener.NewOutQueue(w, render.NewDiag(&errb), listener.OutQueueOptions{})
 	q.Write([]byte("a\nb\n"))
 	for range 1000 {
 		q.Write([]byte("c\n"))
@@ -82,7 +83,7 @@ func TestOutQueueClosedStdout(t *testing.T) {
 // What a working stdout is given arrives whole and in order.
 func TestOutQueuePassesThrough(t *testing.T) {
 	var out syncBuffer
-	q := listener.NewOutQueue(&out, &out, listener.OutQueueOptions{})
+	q := listener.NewOutQueue(&out, render.NewDiag(&out), listener.OutQueueOptions{})
 	var want strings.Builder
 	for i := range 1000 {
 		l := strings.Repeat(string(rune('a'+i%26)), i%50) + "\n"

@@ -24,7 +24,7 @@ const (
 var BodyModes = render.BodyModes
 
 // pretty writes a delivery's block, as render shows it.
-func (l *Listener) pretty(b *bytes.Buffer, d *delivery) {
+func (l *Listener) pretty(b *bytes.Buffer, d *inflight) {
 	render.Pretty(b, &d.rec, d.body, render.Checked{JSON: d.isJSON, EventName: d.eventName}, l.viewOptions())
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -58,7 +59,7 @@ func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 	errOut := &syncBuffer{}
 	l, err := listener.New(listener.Config{
 		Scheme: signature.Auto, Secrets: []string{secret}, Registry: registry, Records: records,
-		Output: listener.Quiet, Err: errOut, Now: func() time.Time { return clock },
+		Output: listener.Quiet, Diag: render.NewDiag(errOut), Now: func() time.Time { return clock },
 		ShutdownTimeout: 50 * time.Millisecond,
 	})
 	if err != nil {

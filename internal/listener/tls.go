@@ -72,6 +72,7 @@ type ServerCert struct {
 	Config      *tls.Config
 	Fingerprint string    // SHA-256, colon-separated
 	Note        string    // "self-signed", or the --cert file
+	File        string    // the --cert file; "" for a self-signed one
 	NotAfter    time.Time // the leaf's expiry
 }
 
@@ -100,7 +101,7 @@ func LoadServerCert(certFile, keyFile, host string, now time.Time) (*ServerCert,
 			return nil, &CertLoadError{err}
 		}
 		sc.Fingerprint = Fingerprint(cert.Certificate[0])
-		sc.Note = certFile
+		sc.Note, sc.File = certFile, certFile
 	}
 	if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
 		sc.NotAfter = leaf.NotAfter

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
 )
 
 // DetectRules lists the detection rules in the order they are tried, as
@@ -26,6 +28,15 @@ func Detect(doc any) string {
 	}
 	typ, _ := m["type"].(string)
 	return detectBy(typ, func(key string) bool { _, ok := m[key]; return ok })
+}
+
+// detectDoc is Detect over the fast path's parsed tree.
+func detectDoc(d *fastpath.Doc) string {
+	typ, ok := d.Str("type")
+	if !ok {
+		return ""
+	}
+	return detectBy(typ, d.Has)
 }
 
 // detectBy applies the rules of DetectRules to an object's "type" string

@@ -1,6 +1,10 @@
 package payload
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+)
 
 // Fields is what a receiver needs from a payload besides its verdict, by
 // the rules of the formats this package owns.
@@ -36,22 +40,10 @@ func fieldsOf(schema string, str func(path ...string) string) Fields {
 	return f
 }
 
-// fields is fieldsOf over the fast path's parsed tree.
-func (d *jdoc) fields(schema string) Fields {
+// docFieldsOf is fieldsOf over the fast path's parsed tree.
+func docFieldsOf(d *fastpath.Doc, schema string) Fields {
 	return fieldsOf(schema, func(path ...string) string {
-		idx := 0
-		for _, key := range path {
-			if d.nodes[idx].kind != kObject {
-				return ""
-			}
-			if idx = d.member(idx, key); idx < 0 {
-				return ""
-			}
-		}
-		if d.nodes[idx].kind != kString {
-			return ""
-		}
-		s, _ := d.str(idx)
+		s, _ := d.Str(path...)
 		return s
 	})
 }
@@ -77,13 +69,10 @@ func docFields(schema string, doc any) Fields {
 // one pass of the fast parser; ok is false when that parser does not take
 // raw (not JSON, or repeated keys).
 func Peek(raw []byte) (f Fields, ok bool) {
-	d := jdocPool.Get().(*jdoc)
-	defer func() {
-		d.raw = nil
-		jdocPool.Put(d)
-	}()
-	if !d.parse(raw) {
+	d, ok := fastpath.Parse(raw)
+	if !ok {
 		return Fields{}, false
 	}
-	return d.fields(d.detect()), true
+	defer d.Release()
+	return docFieldsOf(d, detectDoc(d)), true
 }

@@ -2,6 +2,9 @@
 // payload against one: the registry of bundled and user schemas, detection of
 // which schema applies, validation, and turning validator output into errors a
 // person can act on, each with its JSON Pointer and line:column in the file.
+// jsonschema/v5 is the reference validator; payloads the bundled schemas
+// hold valid are first offered to internal/payload/fastpath, which may only
+// prove them valid.
 package payload
 
 import (
@@ -21,6 +24,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
 	"github.com/webhook-tool/webhook-tool/internal/suggest"
 	"github.com/webhook-tool/webhook-tool/schemas"
 )
@@ -43,7 +47,7 @@ type entry struct {
 	err      error
 
 	fastOnce sync.Once
-	fast     *fschema // nil: every payload goes through v5
+	fast     *fastpath.Schema // nil: every payload goes through v5
 
 	doc *lazyDoc
 }
@@ -373,7 +377,7 @@ func (r *Registry) schema(name string) (*jsonschema.Schema, error) {
 // on first use, or nil when the schema is not bundled or uses a keyword the
 // fast path does not implement. Only bundled schemas take the fast path:
 // they are the ones its differential test covers.
-func (r *Registry) fastSchema(e *entry) *fschema {
+func (r *Registry) fastSchema(e *entry) *fastpath.Schema {
 	e.fastOnce.Do(func() {
 		if e.Source != "bundled" {
 			return
@@ -382,7 +386,7 @@ func (r *Registry) fastSchema(e *entry) *fschema {
 		if !ok {
 			return
 		}
-		if fs, err := compileFast(doc); err == nil {
+		if fs, err := fastpath.Compile(doc); err == nil {
 			e.fast = fs
 		}
 	})

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
 )
 
 // Error is one reason a payload is invalid. Line and Column (1-based, columns
@@ -67,21 +69,18 @@ func (r *Registry) fastValid(raw []byte, schema string) (string, bool) {
 // fastCheck is fastValid that also reads the payload's Fields from the
 // tree it parsed.
 func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
-	d := jdocPool.Get().(*jdoc)
-	defer func() {
-		d.raw = nil
-		jdocPool.Put(d)
-	}()
-	if !d.parse(raw) {
+	d, ok := fastpath.Parse(raw)
+	if !ok {
 		return "", Fields{}, false
 	}
+	defer d.Release()
 	if schema == "" {
 		if len(r.rules) > 0 {
 			// A directory schema may claim this payload first; its rules
 			// are applied to the decoded form, in checkV5.
 			return "", Fields{}, false
 		}
-		if schema = d.detect(); schema == "" {
+		if schema = detectDoc(d); schema == "" {
 			return "", Fields{}, false
 		}
 	}
@@ -92,10 +91,10 @@ func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
 		return "", Fields{}, false
 	}
 	fs := r.fastSchema(e)
-	if fs == nil || fs.eval(d, 0) != vPass {
+	if fs == nil || !fs.Valid(d) {
 		return "", Fields{}, false
 	}
-	return schema, d.fields(schema), true
+	return schema, docFieldsOf(d, schema), true
 }
 
 // checkV5 is Check through encoding/json and jsonschema/v5: the reference,

@@ -10,7 +10,8 @@
 //
 // followed by optional fields (kind, delivery_id, duplicate, callback_for,
 // user_invite_id, forward, error). A body that is not UTF-8 is stored base64
-// with "body_encoding":"base64".
+// with "body_encoding":"base64". Marshal has the line written by hand by
+// internal/record/recline, and by encoding/json only for what that refuses.
 package record
 
 import (
@@ -23,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -220,6 +222,4 @@ func (r *Record) HTTPHeader() http.Header {
 // Redacted reports whether a recorded header value is a secret the
 // listener masked when it recorded it ("****", or "Bearer ****"): the
 // value in the record is not the one that was sent.
-func Redacted(value string) bool {
-	return value == signature.Mask || strings.HasSuffix(value, " "+signature.Mask)
-}
+func Redacted(value string) bool { return redact.Masked(value) }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
-	"github.com/webhook-tool/webhook-tool/internal/signature"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 )
 
 // TestLineFormat pins the record line to PRODUCT.md: field names and order.
@@ -66,7 +66,7 @@ func TestBodyEncodingRoundTrip(t *testing.T) {
 
 func TestFlattenHeadersRedacts(t *testing.T) {
 	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"k"}, "Accept": {"a", "b"}}
-	m := record.FlattenHeaders(h, signature.Redact)
+	m := record.FlattenHeaders(h, redact.Header)
 	if m["Authorization"] != "Bearer ****" || m["X-Api-Key"] != "****" || m["Accept"] != "a, b" {
 		t.Errorf("%v", m)
 	}

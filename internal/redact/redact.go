@@ -1,9 +1,18 @@
-// Package redact hides what is left of a secret in text the tool shows but
-// did not write: a header value cut short in a reason, a server's answer
-// that echoes a token, a URL. Where internal/listener and signature mask a
-// secret's whole text, Runs masks any run of MinRun or more of its
-// characters, plain or in its base64 and hex forms, so a secret cut at 32
-// characters or split across an excerpt is masked too.
+// Package redact owns secret masking: every place webhook-tool shows,
+// logs or records text that may hold a secret asks it what to hide.
+//
+//   - Header masks a header by its name (Authorization keeps its scheme
+//     word, a credential-named header becomes ****), and RecordLine does so
+//     for a record line read from a file.
+//   - Masker masks the configured secrets' whole text, escaped or not,
+//     where a listener puts what a client sent: a path, a query, a header
+//     value, a URL, an app's answer.
+//   - Runs masks what is left of a secret in text the tool shows but did
+//     not write (a header value cut short in a reason, a server's answer
+//     that echoes a token): any run of MinRun or more of its characters,
+//     plain or in its base64 and hex forms, so a secret cut at 32
+//     characters or split across an excerpt is masked too. Writer and Error
+//     apply it to a command's output and error.
 package redact
 
 import (
@@ -166,3 +175,20 @@ func (m maskWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Error is err with its text masked; it unwraps to err, so callers still
+// tell error kinds apart. It returns err itself when r is nil or err is nil.
+func (r *Runs) Error(err error) error {
+	if r == nil || err == nil {
+		return err
+	}
+	return maskedError{r.Mask(err.Error()), err}
+}
+
+type maskedError struct {
+	text string
+	err  error
+}
+
+func (e maskedError) Error() string { return e.text }
+func (e maskedError) Unwrap() error { return e.err }

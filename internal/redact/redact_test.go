@@ -2,6 +2,8 @@ package redact
 
 import (
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -33,5 +35,38 @@ func TestRunsMask(t *testing.T) {
 	var none *Runs
 	if none.Mask(secret) != secret || New(nil) != nil {
 		t.Error("nil Runs masks")
+	}
+}
+
+func TestRunsError(t *testing.T) {
+	r := New([]string{secret})
+	base := errors.New("cannot reach http://h/?t=" + secret)
+	err := r.Error(fmt.Errorf("send: %w", base))
+	if strings.Contains(err.Error(), secret[6:14]) || !strings.Contains(err.Error(), "send: cannot reach http://h/?t=****") {
+		t.Errorf("Error() = %q", err)
+	}
+	if !errors.Is(err, base) {
+		t.Error("the masked error does not unwrap to the original")
+	}
+	var none *Runs
+	if none.Error(base) != base || r.Error(nil) != nil {
+		t.Error("nil Runs or nil error changed")
+	}
+}
+
+func TestRecordLine(t *testing.T) {
+	raw := `{"seq":1,"headers":{"Authorization":"Bearer tok","X-Api-Key":"k","Webhook-Id":"msg_1"},"newer":{"x":1}}`
+	m, err := RecordLine([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(m["headers"]); got != `{"Authorization":"Bearer ****","Webhook-Id":"msg_1","X-Api-Key":"****"}` {
+		t.Errorf("headers %s", got)
+	}
+	if string(m["newer"]) != `{"x":1}` || string(m["seq"]) != "1" {
+		t.Errorf("other fields changed: %s %s", m["newer"], m["seq"])
+	}
+	if _, err := RecordLine([]byte("not json")); err == nil {
+		t.Error("not JSON read")
 	}
 }

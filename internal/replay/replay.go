@@ -16,7 +16,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -67,8 +67,7 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 		secrets = []string{o.Secret}
 	}
 	resign := len(secrets) > 0
-	to := listener.ForwardURL(o.URL, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
-	p := Planned{Request: delivery.Request{Method: rec.Method, URL: to, Header: Headers(rec, resign), Body: body}}
+	p := Planned{Request: delivery.Request{Method: rec.Method, URL: URL(rec, o.URL), Header: Headers(rec, resign), Body: body}}
 	if resign {
 		s := ResignScheme(rec, o.Scheme)
 		now, id := time.Now, "msg_"+strings.ReplaceAll(newID(o.NewID), "-", "")
@@ -106,6 +105,13 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 		p.Request.Header[http.CanonicalHeaderKey(k)] = vs
 	}
 	return p, nil
+}
+
+// URL is where rec is replayed below base: its recorded path and query
+// mapped as listen --forward-to maps a request (see Options.URL). Copy as
+// curl sends there too.
+func URL(rec *record.Record, base string) string {
+	return forwardurl.Target(base, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
 }
 
 func newID(f func() string) string {

@@ -1,8 +1,10 @@
 // Package report writes the machine-readable reports CI systems read: JUnit
 // XML (probe's checks, validate's files) and GitHub Actions workflow
-// commands (validate's errors as annotations on their lines). It knows
-// nothing of what was checked: callers turn their results into Suites and
-// Annotations, so every command shares one writer and one escaping.
+// commands (validate's errors as annotations on their lines), so every
+// command shares one writer and one escaping. It also owns validate's CI
+// forms (CIWriter: a payload.FileResult as annotations or a JUnit case),
+// so that the payload package holds no report format; probe turns its own
+// checks into a Suite.
 package report
 
 import (

@@ -1,9 +1,9 @@
 // Package signature owns the webhook signing schemes webhook-tool speaks:
 // Standard Webhooks (its v1 HMAC and v1a Ed25519 signatures, and its Svix
 // header aliases), GitHub, Stripe, a bearer token as Permit.io Elements sends
-// it, and none. It computes the headers a sender attaches (Sign), checks the
-// headers a receiver got (Verify, Detect), and hides secrets in headers shown
-// to people (Redact).
+// it, and none. It computes the headers a sender attaches (Sign) and checks
+// the headers a receiver got (Verify, Detect). Hiding secrets in headers
+// shown to people is internal/redact's.
 //
 // It is pure computation: no flags, no config, no network. Callers pass the
 // secrets, the clock and the headers in, so the send, listen, sign, verify and

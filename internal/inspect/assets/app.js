@@ -246,7 +246,7 @@ async function showDetail(seq, keepTab) {
   }
   if (rec.schema) parts.push(schemaSection(rec.schema));
   parts.push(section('Headers', kv(Object.keys(rec.headers || {}).sort().map((k) => [k, el('span', {class: 'mono'}, rec.headers[k])]))));
-  parts.push(bodySection(body, rec.schema ? rec.schema.errors || [] : []));
+  parts.push(bodySection(body, rec.body_pretty, rec.schema ? rec.schema.errors || [] : []));
   if (rec.forward) {
     const f = rec.forward;
     parts.push(section('Forwarded', kv([['to', f.url], ['answer', f.status ? el('span', {class: statusClass(f.status)}, f.status) : el('span', {class: 'bad'}, 'none')],
@@ -289,10 +289,10 @@ function schemaSection(sch) {
 }
 
 // bodySection shows the body pretty and raw; the raw view numbers the lines
-// and marks each schema error at its line:col.
-function bodySection(body, errors) {
-  let pretty = null;
-  try { pretty = JSON.stringify(JSON.parse(body), null, 2); } catch (_) { /* not JSON */ }
+// and marks each schema error at its line:col. The pretty view is the
+// server's (body_pretty): the body is never parsed here, where numbers
+// would round and repeated keys merge.
+function bodySection(body, pretty, errors) {
   const raw = el('div', {class: 'raw mono'});
   const byLine = new Map();
   errors.forEach((e, i) => { if (e.line) { if (!byLine.has(e.line)) byLine.set(e.line, []); byLine.get(e.line).push([e, i]); } });
@@ -309,7 +309,7 @@ function bodySection(body, errors) {
       el('span', {class: 'no'}, n + 1), code,
       errs.map(([e]) => el('span', {class: 'note'}, e.instanceLocation + ': ' + e.message))));
   });
-  const views = {pretty: el('pre', {class: 'pretty mono'}, pretty === null ? body : pretty), raw};
+  const views = {pretty: el('pre', {class: 'pretty mono'}, pretty === undefined ? body : pretty), raw};
   const tabs = el('div', {class: 'tabs'});
   const holder = el('div', {});
   const show = (name) => {
@@ -338,7 +338,7 @@ function actions(rec) {
     placeholder: info.replay_to ? 'default: ' + info.replay_to : info.listener ? 'URL, e.g. ' + info.listener + ' (this listener)' : 'URL to send to'});
   const replayBtn = el('button', {id: 'replay', type: 'button', disabled: !info.replay, onclick: () => replay(rec.seq, to.value, null)}, 'Replay');
   const editBtn = el('button', {id: 'edit', type: 'button', disabled: !info.replay, onclick: () => editAndSend(rec, to)}, 'Edit and send');
-  const curlBtn = el('button', {id: 'curl', type: 'button', onclick: () => copyCurl(rec, to.value)}, 'Copy as curl');
+  const curlBtn = el('button', {id: 'curl', type: 'button', onclick: () => copyCurl(rec, to.value).catch(showError)}, 'Copy as curl');
   return el('div', {class: 'actions'}, to, replayBtn, editBtn, curlBtn, el('div', {id: 'actionout'}));
 }
 
@@ -364,105 +364,63 @@ async function replay(seq, to, body) {
   }
 }
 
+// editAndSend edits the body as text (the server's indented JSON, or the
+// body as it is): with nothing edited, the recorded bytes are sent.
 function editAndSend(rec, to) {
   const out = $('actionout');
-  let text = bodyText(rec);
-  try { text = JSON.stringify(JSON.parse(text), null, 2); } catch (_) { /* keep as is */ }
   const area = el('textarea', {id: 'editbody', class: 'mono', rows: 16, spellcheck: 'false'});
-  area.value = text;
-  out.replaceChildren(area, el('button', {type: 'button', id: 'editsend', onclick: () => replay(rec.seq, to.value, area.value)}, 'Sign and send'),
+  area.value = rec.body_pretty === undefined ? bodyText(rec) : rec.body_pretty;
+  const start = area.value;
+  out.replaceChildren(area, el('button', {type: 'button', id: 'editsend', onclick: () => replay(rec.seq, to.value, area.value === start ? null : area.value)}, 'Sign and send'),
     el('button', {type: 'button', onclick: () => out.replaceChildren()}, 'Cancel'));
 }
 
-const curlSkip = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent']);
-
-function shq(s) { return "'" + String(s).replace(/'/g, "'\\''") + "'"; }
-
-function curlFor(rec, to) {
-  const url = to.trim() || ((state.info && state.info.listener) ? state.info.listener.replace(/\/$/, '') + rec.path : 'URL');
-  const lines = ['curl -X ' + rec.method + ' ' + shq(url)];
-  for (const k of Object.keys(rec.headers || {}).sort()) {
-    const v = rec.headers[k];
-    if (curlSkip.has(k.toLowerCase()) || v.includes('****')) continue;
-    lines.push('  -H ' + shq(k + ': ' + v));
-  }
-  lines.push('  --data-binary ' + shq(bodyText(rec)));
-  return lines.join(' \\\n');
-}
-
-function copyCurl(rec, to) {
-  const cmd = curlFor(rec, to);
+// copyCurl shows and copies the command the server builds (one generator,
+// in Go): every part quoted, the body piped as its exact bytes, sent to the
+// recorded path and query below the URL typed, as Replay sends. The copy
+// is asked for within the click, with the command still on its way: a
+// browser may refuse the clipboard once the click's moment has passed.
+async function copyCurl(rec, to) {
   const out = $('actionout');
-  const note = el('p', {class: 'muted'}, 'Copied. The recorded signature headers are as they were (a timestamped one is likely stale); masked headers are left out.');
-  out.replaceChildren(el('pre', {id: 'curltext', class: 'mono'}, cmd), note);
-  if (navigator.clipboard) navigator.clipboard.writeText(cmd).catch(() => { note.textContent = 'Select the command above and copy it.'; });
+  const cmd = api('/api/deliveries/' + rec.seq + '/curl?to=' + encodeURIComponent(to.trim()));
+  let copied = null;
+  if (navigator.clipboard && window.ClipboardItem) {
+    copied = navigator.clipboard.write([new ClipboardItem({'text/plain': cmd.then((c) => new Blob([c.command], {type: 'text/plain'}))})]);
+    copied.catch(() => {});
+  }
+  let c;
+  try {
+    c = await cmd;
+  } catch (e) {
+    out.replaceChildren(el('p', {class: 'error', id: 'curltext'}, 'no curl command: ' + e.message));
+    return;
+  }
+  const note = el('p', {class: 'muted'}, 'Copied. The recorded signature headers are as they were (a timestamped one is likely stale).');
+  const left = (c.left_out || []).length ? el('ul', {class: 'muted', id: 'curlleft'}, c.left_out.map((l) => el('li', {}, 'left out: ' + l))) : null;
+  out.replaceChildren(el('pre', {id: 'curltext', class: 'mono'}, c.command), note, left);
+  if (!copied && navigator.clipboard) copied = navigator.clipboard.writeText(c.command);
+  const manual = () => { note.textContent = 'Select the command above and copy it.'; };
+  if (copied) copied.catch(manual); else manual();
 }
 
 // ---- diff ----
 
-// normalise sorts object keys, so that two payloads compare by content.
-function normalise(v) {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') {
-    const o = {};
-    for (const k of Object.keys(v).sort()) o[k] = normalise(v[k]);
-    return o;
-  }
-  return v;
-}
-
-function ptr(path, key) { return path + '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1'); }
-
-// changes lists the JSON Pointers at which a and b differ.
-function changes(a, b, path, out) {
-  const obj = (x) => x && typeof x === 'object';
-  if (obj(a) && obj(b) && Array.isArray(a) === Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) {
-      if (!(k in a)) out.push({path: ptr(path, k), kind: 'added', b: b[k]});
-      else if (!(k in b)) out.push({path: ptr(path, k), kind: 'removed', a: a[k]});
-      else changes(a[k], b[k], ptr(path, k), out);
-    }
-  } else if (JSON.stringify(a) !== JSON.stringify(b)) {
-    out.push({path: path || '/', kind: 'changed', a, b});
-  }
-  return out;
-}
-
-// prettyLines prints v indented, each line with the pointer it shows.
-function prettyLines(v, path, indent, key, last, out) {
-  const pad = '  '.repeat(indent) + (key === null ? '' : JSON.stringify(key) + ': ');
-  const comma = last ? '' : ',';
-  if (v && typeof v === 'object') {
-    const arr = Array.isArray(v);
-    const keys = Object.keys(v);
-    if (keys.length === 0) { out.push({text: pad + (arr ? '[]' : '{}') + comma, path}); return out; }
-    out.push({text: pad + (arr ? '[' : '{'), path});
-    keys.forEach((k, i) => prettyLines(v[k], ptr(path, k), indent + 1, arr ? null : k, i === keys.length - 1, out));
-    out.push({text: '  '.repeat(indent) + (arr ? ']' : '}') + comma, path});
-  } else {
-    out.push({text: pad + JSON.stringify(v) + comma, path});
-  }
-  return out;
-}
-
+// showDiff shows the server's Diff of two bodies (GET /api/diff), which
+// reads them without loss: JavaScript would round large numbers and merge
+// repeated or "__proto__" keys, and call different bodies the same.
 async function showDiff() {
   const [s1, s2] = [...state.ticked].sort((a, b) => a - b);
-  const [r1, r2] = await Promise.all([api('/api/deliveries/' + s1), api('/api/deliveries/' + s2)]);
+  const d = await api('/api/diff?a=' + s1 + '&b=' + s2);
   state.selected = null;
-  const parse = (r) => { try { return normalise(JSON.parse(bodyText(r))); } catch (_) { return bodyText(r); } };
-  const a = parse(r1), b = parse(r2);
-  const diffs = changes(a, b, '', []);
-  const hit = (p) => diffs.some((d) => p === d.path || p.startsWith(d.path + '/'));
-  const side = (v) => el('pre', {class: 'mono diffside'}, prettyLines(v, '', 0, null, true, []).map((l) =>
-    el('div', {class: hit(l.path) ? 'chg' : ''}, l.text)));
-  const show = (v) => v === undefined ? '' : JSON.stringify(v);
+  const side = (lines) => el('pre', {class: 'mono diffside'}, lines.map((l) => el('div', {class: l.changed ? 'chg' : ''}, l.text)));
+  const show = (v) => v === undefined || v === null ? '' : v;
+  const diffs = d.changes;
   $('detail').replaceChildren(
     el('h2', {}, 'Diff of #' + s1 + ' and #' + s2),
     section(diffs.length + ' changed path' + (diffs.length === 1 ? '' : 's'), diffs.length === 0 ? el('p', {class: 'ok'}, 'The bodies are the same JSON.') :
       el('table', {class: 'errors', id: 'diffpaths'}, el('tr', {}, el('th', {}, 'pointer'), el('th', {}, ''), el('th', {}, '#' + s1), el('th', {}, '#' + s2)),
-        diffs.map((d) => el('tr', {}, el('td', {class: 'mono pointer'}, d.path), el('td', {}, d.kind), el('td', {class: 'mono'}, show(d.a)), el('td', {class: 'mono'}, show(d.b)))))),
-    el('div', {class: 'diff'}, side(a), side(b)));
+        diffs.map((c) => el('tr', {}, el('td', {class: 'mono pointer'}, c.path), el('td', {}, c.kind), el('td', {class: 'mono'}, show(c.a)), el('td', {class: 'mono'}, show(c.b)))))),
+    el('div', {class: 'diff'}, side(d.left), side(d.right)));
 }
 
 // ---- start ----
@@ -476,8 +434,9 @@ async function start() {
   try {
     state.info = await api('/api/info');
     const i = state.info;
-    $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') + (i.indexing ? ' — indexing its older lines…' : '') :
-      'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '');
+    const tooLong = i.too_long ? ', ' + i.too_long + ' line' + (i.too_long === 1 ? '' : 's') + ' longer than ' + (i.max_line_bytes >> 20) + ' MiB skipped unread (replay refuses them too)' : '';
+    $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') + tooLong + (i.indexing ? ' — indexing its older lines…' : '') :
+      'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '') + tooLong;
     if (i.listener) $('empty').querySelector('code').textContent = 'webhook-tool send permission_assist.access_request_created --to ' + i.listener;
     await loadFirst();
   } catch (e) { showError(e); }

@@ -10,22 +10,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 )
-
-// Event is one Permission Assist event type: its name, UI label and description.
-type Event struct{ Name, Display, Description string }
-
-// Events are the eight Permission Assist event types.
-var Events = []Event{
-	{"AccessRequestCreated", "Access Request Created", "Occurs when an access request is created."},
-	{"AccessRequestAssigned", "Access Request Assigned", "Occurs when an access request is assigned to a person."},
-	{"AccessRequestApproved", "Access Request Approved", "Occurs when an access request is approved by all required reviewers."},
-	{"AccessRequestProvisioning", "Access Request Provisioning", "Occurs when a request to automate a provision step is made."},
-	{"AccessRequestResolved", "Access Request Resolved", "Occurs when an access request is resolved by a provision engineer."},
-	{"AccessRequestReopened", "Access Request Reopened", "Occurs when an access request is reopened for provisioning."},
-	{"AccessRequestCompleted", "Access Request Completed", "Occurs when an access request is successfully completed."},
-	{"AccessRequestCanceled", "Access Request Canceled", "Occurs when an access request is canceled."},
-}
 
 var (
 	firstNames = []string{"Marco", "Hannah", "Ravi", "Olga", "Kwame", "Li", "Sofia", "Tomás", "Aisha", "Jonas", "Mei", "Pierre"}
@@ -81,7 +68,7 @@ func kv(k, v string) map[string]any { return map[string]any{"key": k, "value": v
 // with varied ids, names, event, status, User or Group target and 1–3
 // privileges; pretty-printed it is about 4–7 KB.
 func PermissionAssist(r *rand.Rand) map[string]any {
-	ev := Events[r.IntN(len(Events))]
+	ev := payload.Events[r.IntN(len(payload.Events))]
 	number := json.Number(fmt.Sprint(1000 + r.IntN(90000)))
 	id := GUID(r)
 	app := pick(r, apps)

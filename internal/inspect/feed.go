@@ -1,0 +1,122 @@
+package inspect
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// How new lines reach a Store: listen's record writer taps each batch it
+// writes, and Run takes them in (a ring) or looks at the grown file.
+
+// Tap is a record.Options.Tap: it hands a written batch to the store
+// without waiting. A file store only notes that the file grew; a ring
+// copies the batch for Run to read, and counts it lost when its queue is
+// full rather than hold up the listener.
+func (s *Store) Tap(batch []byte) {
+	if s.f != nil {
+		select {
+		case s.notify <- struct{}{}:
+		default:
+		}
+		return
+	}
+	if s.queued.Add(int64(len(batch))) <= maxQueued {
+		select {
+		case s.queue <- bytes.Clone(batch):
+			return
+		default:
+		}
+	}
+	s.queued.Add(-int64(len(batch)))
+	s.mu.Lock()
+	s.lost += int64(bytes.Count(batch, []byte{'\n'}))
+	s.mu.Unlock()
+}
+
+// maxQueued bounds the bytes of batches a ring's Tap queues for Run: a
+// flood the page cannot keep up with is counted as lost, not held.
+const maxQueued = 16 << 20
+
+// refreshRate is how many times a second, at most, Run looks at a growing
+// record file.
+const refreshRate = 20
+
+// Run reads what Tap queued (a ring) or follows the file (a record file,
+// at each Tap and every interval), until ctx is done.
+func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
+	if s.f != nil {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.notify:
+			case <-tick:
+			}
+			_ = s.Refresh()
+			// At most refreshRate looks a second: under load the batches
+			// written meanwhile are taken in one.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second / refreshRate):
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-s.queue:
+			s.Feed(b)
+			s.queued.Add(-int64(len(b)))
+		}
+	}
+}
+
+// Feed adds the record lines in b to a ring.
+//
+// The lines are split in place, not through record.Reader, which copies
+// each: this runs for every delivery of a busy listener.
+func (s *Store) Feed(b []byte) {
+	s.mu.Lock()
+	var added []int
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
+		}
+		raw := bytes.TrimSpace(b[:i])
+		b = b[min(i+1, len(b)):]
+		if i+1 > record.MaxLineSize {
+			s.tooLong++ // as a file's index passes it over
+			continue
+		}
+		if len(raw) == 0 {
+			continue
+		}
+		// A delivery's summary is read when it is listed or streamed;
+		// callbacks and exec runs at once, to link them. Each line is
+		// kept on its own: one that referred to its batch would keep the
+		// whole batch alive, and the ring's bound would not hold.
+		e := entry{raw: bytes.Clone(raw)}
+		if v, ok := seqPrefix(raw); ok && !linked(raw) {
+			e.seq = v
+		} else if l, err := parseLine(raw); err == nil {
+			e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
+		} else {
+			s.skipped++
+			continue
+		}
+		added = append(added, s.add(e))
+		s.bytes += len(e.raw)
+	}
+	for len(s.lines) > 0 && (len(s.lines) > s.maxLines || s.bytes > s.maxBytes) {
+		s.dropFirst()
+	}
+	out := s.announce(added)
+	s.mu.Unlock()
+	s.hub.publish(out)
+}

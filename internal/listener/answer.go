@@ -1,0 +1,61 @@
+package listener
+
+import (
+	"net/http"
+)
+
+// answer is what the sender gets: chosen by the answer stage (or by a
+// refusal before it), recorded as the record's status, written by respond.
+type answer struct {
+	status      int
+	contentType string // "" with a body: text/plain; charset=utf-8
+	body        []byte
+	header      http.Header // more headers (Allow, Retry-After); nil: none
+}
+
+// The answers to a request whose record could not be written: 500, so the
+// sender retries.
+var (
+	notRecordedDelivery = []byte("webhook-tool listen could not record this delivery; see its stderr\n")
+	notRecordedCallback = []byte("webhook-tool listen could not record this callback; see its stderr\n")
+)
+
+// answer is the answer stage: what a delivery that was read, authenticated
+// and validated gets. A signature that failed while the secrets are
+// enforced gets 401 with the reason (and the doctor's likely cause); a
+// delivery whose --exec command finds no place, 503 with Retry-After; with
+// --forward-to, the app's own answer; any other, --status. (Response
+// rules, when they come, are a stage before this one that returns an
+// answer of its own when a rule matches.)
+func (l *Listener) answer(r *http.Request, d *inflight, execRefused error) answer {
+	switch {
+	case l.refuses(d.rec.Signature):
+		return answer{status: http.StatusUnauthorized, body: rejectionText(d.rec.Signature)}
+	case execRefused != nil:
+		return l.refuseExec(d, execRefused)
+	case len(l.forwards) > 0:
+		return l.forward(r, d, l.forwards)
+	}
+	return answer{status: l.cfg.Status}
+}
+
+// respond writes a.
+func (l *Listener) respond(w http.ResponseWriter, a *answer) {
+	h := w.Header()
+	for name, values := range a.header {
+		for _, v := range values {
+			h.Add(name, v)
+		}
+	}
+	contentType := a.contentType
+	if contentType == "" && len(a.body) > 0 {
+		contentType = "text/plain; charset=utf-8"
+	}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	w.WriteHeader(a.status)
+	if len(a.body) > 0 {
+		_, _ = w.Write(a.body)
+	}
+}

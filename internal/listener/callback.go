@@ -1,0 +1,61 @@
+package listener
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// callback handles the stand-in for Permission Assist's callback endpoint:
+// the first callback to a URL gets 200, a reused one 409.
+func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight, id string) {
+	d.rec.Kind = record.KindCallback
+	// id is a path segment: it is recorded masked, like the path.
+	d.rec.CallbackFor = l.masker.Mask(id)
+	l.n.callbacks.Add(1)
+	var f *refusal
+	if r.Method != http.MethodPost {
+		f = &refusal{status: http.StatusMethodNotAllowed, header: allowCallback,
+			reason: fmt.Sprintf("method %s: callbacks are POSTed", r.Method)}
+	}
+	if f == nil {
+		f = l.admit(r, d)
+	}
+	if f == nil {
+		f = l.read(w, r, d)
+	}
+	if f != nil {
+		l.reject(w, d, f)
+		return
+	}
+	defer l.release(d)
+	key, tracked := digestID(id)
+	if !tracked {
+		l.reject(w, d, &refusal{status: http.StatusBadRequest,
+			reason: fmt.Sprintf("callback id of %d bytes is longer than the %d a delivery id can be", len(id), maxTrackedID)})
+		return
+	}
+	a := answer{status: http.StatusOK, body: callbackOK}
+	// Reserved now, so two callbacks racing for one URL cannot both get
+	// 200; released again if the record cannot be written, so the
+	// sender's retry is taken then.
+	reserved := !l.callbacks.add(key)
+	if !reserved {
+		l.n.reused.Add(1)
+		d.rec.Error = "the callback URL for delivery " + d.rec.CallbackFor + " was already used; a callback URL must not be reused"
+		a = answer{status: http.StatusConflict, body: []byte(d.rec.Error + "\n")}
+	}
+	if l.record(d, a.status) {
+		l.print(d)
+	} else {
+		if reserved {
+			l.callbacks.remove(key)
+		}
+		a = answer{status: http.StatusInternalServerError, body: notRecordedCallback}
+	}
+	l.respond(w, &a)
+}
+
+// callbackOK is the body of a callback's 200.
+var callbackOK = []byte("ok\n")

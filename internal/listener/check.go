@@ -1,0 +1,249 @@
+package listener
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// Checks of listen's settings before a run, each saying what to fix.
+
+// InputError is a setting listen cannot use as given, or something it
+// names that cannot be had (an address in use, a record file that cannot
+// be opened): the command's usage error. Hint, when set, says how to fix
+// it.
+type InputError struct {
+	Err  error
+	Hint string
+}
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErrorf(hint, format string, args ...any) *InputError {
+	return &InputError{Err: fmt.Errorf(format, args...), Hint: hint}
+}
+
+// RunError is a run that failed (the command's exit 1), Hint saying what
+// to look at.
+type RunError struct {
+	Err  error
+	Hint string
+}
+
+func (e *RunError) Error() string { return e.Err.Error() }
+func (e *RunError) Unwrap() error { return e.Err }
+
+// Outputs are the values of --output.
+var Outputs = []string{string(Pretty), string(JSON), string(Quiet)}
+
+// ParseOutput reads an --output value: "" is pretty on a terminal (tty)
+// and json otherwise, and "text", what the other commands call their human
+// output, is pretty, so one "output: text" in a shared config file works
+// here too.
+func ParseOutput(s string, tty bool) (Output, error) {
+	switch {
+	case s == "" && tty, s == "text":
+		return Pretty, nil
+	case s == "":
+		return JSON, nil
+	case !slices.Contains(Outputs, s):
+		return "", inputErrorf("use one of: "+strings.Join(Outputs, ", "), "unknown --output format %q", s)
+	}
+	return Output(s), nil
+}
+
+// ParseBody reads a --body value ("" is BodyCompact).
+func ParseBody(s string) (Body, error) {
+	if s == "" {
+		return BodyCompact, nil
+	}
+	if !slices.Contains(BodyModes, Body(s)) {
+		return "", inputErrorf("use one of: "+strings.Join(BodyNames(), ", "), "unknown --body %q", s)
+	}
+	return Body(s), nil
+}
+
+// BodyNames are the values of --body.
+func BodyNames() []string {
+	out := make([]string, len(BodyModes))
+	for i, m := range BodyModes {
+		out[i] = string(m)
+	}
+	return out
+}
+
+// CheckAddr reads --addr as people type it and returns HOST:PORT: a port
+// alone is 127.0.0.1:PORT, a host without a port or a URL is refused with
+// the HOST:PORT meant, and an address on every interface is taken with a
+// warning.
+func CheckAddr(diag *render.Diag, s string) (string, error) {
+	addr, err := ParseAddr(s)
+	var ae *AddrError
+	if errors.As(err, &ae) {
+		hint := "give HOST:PORT, e.g. --addr " + DefaultAddr + " (or a port alone: --addr 8080)"
+		if ae.Suggest != "" {
+			hint = "did you mean --addr " + ae.Suggest + "?"
+		}
+		return "", &InputError{Err: err, Hint: hint}
+	}
+	if addr.AllInterfaces {
+		diag.Warnf("--addr %s listens on every network interface: other machines can send to it (--addr 127.0.0.1:PORT keeps it on this one)", s)
+	}
+	return addr.HostPort, nil
+}
+
+// CheckSecrets rejects combinations that could never verify anything, and
+// secrets the scheme cannot use, before the first delivery arrives.
+func CheckSecrets(scheme signature.Scheme, secrets []string) error {
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	switch {
+	case scheme == signature.None && len(nonEmpty) > 0:
+		return inputErrorf("", "--scheme none checks no signature, yet a --secret is given: drop --secret, or choose the sender's scheme (or auto)")
+	case scheme != signature.None && scheme != signature.Auto && len(nonEmpty) == 0:
+		return inputErrorf("pass --secret (or WEBHOOK_TOOL_SECRET), or use --scheme auto to only report signatures",
+			"--scheme %s needs a --secret to verify with", scheme)
+	}
+	for i, s := range nonEmpty {
+		check := scheme
+		if scheme == signature.Auto {
+			if !strings.HasPrefix(s, "whsec_") {
+				continue
+			}
+			check = signature.Standard
+		}
+		if err := signature.CheckSecret(check, s); err != nil {
+			label := "--secret"
+			if len(nonEmpty) > 1 {
+				label = fmt.Sprintf("--secret %d of %d", i+1, len(nonEmpty))
+			}
+			return inputErrorf("", "%s: %w", label, err)
+		}
+	}
+	return nil
+}
+
+// Check checks the answer's status, the signatures' tolerance and the
+// --forward-to URL.
+func (c *Config) Check() error {
+	if c.Status < 200 || c.Status > 599 {
+		// 1xx are interim answers: net/http sends them and then a 200.
+		return inputErrorf("", "bad --status %d: give a final HTTP status, 200 to 599", c.Status)
+	}
+	if c.Tolerance < 0 {
+		return inputErrorf("", "bad --tolerance %s: it cannot be negative", c.Tolerance)
+	}
+	if c.ForwardTo != "" {
+		if _, err := delivery.CheckURL(c.ForwardTo); err != nil {
+			shown := c.ForwardTo // as typed, unless it parses: then without its password
+			if u, perr := url.Parse(shown); perr == nil {
+				shown = u.Redacted()
+			}
+			hint := "give your app's full URL, e.g. http://localhost:3000/webhooks"
+			if withHTTP, ok := delivery.WithoutScheme(c.ForwardTo); ok {
+				hint = "did you mean --forward-to " + withHTTP + "?"
+			}
+			return inputErrorf(hint, "invalid --forward-to URL %q: %w", shown, err)
+		}
+	}
+	return nil
+}
+
+// ExecFlags are listen's --exec flags as given.
+type ExecFlags struct {
+	Command     string
+	Given       bool // --exec was given: an empty one is a mistake, not none
+	On          []string
+	Timeout     time.Duration // 0: no limit
+	Concurrency int
+	Callback    bool // post a command's output to its delivery's callback URL
+}
+
+// MaxExecConcurrency keeps --exec-concurrency to what one machine runs.
+const MaxExecConcurrency = 256
+
+// SetExec checks the --exec flags and sets c.Exec from them (nil without
+// --exec): base (its environment, clock and callback sender, the sender
+// dropped unless f.Callback) with the command, its filters (checked
+// against the schema names), its time limit and concurrency. An --exec no
+// delivery can run (no secret to verify with) is a warning on c.Diag:
+// c.Scheme and c.Secrets are set first.
+func (c *Config) SetExec(f ExecFlags, schemas []string, base hookexec.Config) error {
+	c.Exec = nil
+	if !f.Given {
+		if len(f.On) > 0 {
+			return &InputError{Err: errors.New("--exec-on filters the deliveries --exec runs its command for, and there is no --exec"),
+				Hint: "add --exec 'COMMAND'"}
+		}
+		return nil
+	}
+	if strings.TrimSpace(f.Command) == "" {
+		return &InputError{Err: errors.New("--exec is empty"), Hint: "give the command line to run, e.g. --exec './provision.sh'"}
+	}
+	if f.Concurrency < 1 || f.Concurrency > MaxExecConcurrency {
+		return inputErrorf("", "bad --exec-concurrency %d: it is 1 to %d", f.Concurrency, MaxExecConcurrency)
+	}
+	if f.Timeout < 0 {
+		return inputErrorf("use 0 for no limit", "bad --exec-timeout %s: it cannot be negative", f.Timeout)
+	}
+	if err := hookexec.CheckFilters(f.On, schemas); err != nil {
+		var fe *hookexec.FilterError
+		if errors.As(err, &fe) {
+			return &InputError{Err: err, Hint: fe.Hint}
+		}
+		return &InputError{Err: err}
+	}
+	timeout := f.Timeout
+	if timeout == 0 {
+		timeout = -1 // hookexec's "no limit"
+	}
+	base.Command, base.Timeout, base.Concurrency = f.Command, timeout, f.Concurrency
+	if !f.Callback {
+		base.Sender = nil
+	}
+	c.Exec = &ExecConfig{Config: base, On: f.On}
+	if c.Scheme != signature.None && !slices.ContainsFunc(c.Secrets, func(s string) bool { return s != "" }) {
+		c.Diag.Warnf("--exec runs its command only for deliveries whose signature verified, and there is no --secret to verify with: no delivery will run it")
+		c.Diag.Hintf("pass the sender's --secret, or --scheme none to run it for every delivery")
+	}
+	return nil
+}
+
+// LoadCert is the certificate --tls, --cert and --key ask for, or nil for
+// plain HTTP; a self-signed one is made for addr's host too. A --cert that
+// has expired is taken, with a warning.
+func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, addr string, now time.Time) (*ServerCert, error) {
+	if !tls && certFile == "" && keyFile == "" {
+		return nil, nil
+	}
+	if (certFile == "") != (keyFile == "") {
+		return nil, inputErrorf("", "--cert and --key go together: give both, or neither for a self-signed certificate")
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	cert, err := LoadServerCert(certFile, keyFile, host, now)
+	var le *CertLoadError
+	switch {
+	case errors.As(err, &le):
+		return nil, &InputError{Err: err, Hint: "both files must be PEM, the key matching the certificate"}
+	case err != nil:
+		return nil, err
+	}
+	if certFile != "" && now.After(cert.NotAfter) {
+		diag.Warnf("%s expired on %s", certFile, cert.NotAfter.Format(time.DateOnly))
+	}
+	return cert, nil
+}

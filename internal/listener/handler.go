@@ -1,0 +1,163 @@
+package listener
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/webhook-tool/webhook-tool/internal/callback"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+)
+
+// The delivery path. ServeHTTP takes every request through these stages,
+// each in one place:
+//
+//	route         a callback, a delivery, or 404/405 (this file)
+//	admit         --max-body and the bytes-in-flight budget (limits.go; the
+//	              connection limit is the socket's, connLimiter)
+//	read          the body, into a pooled buffer (read.go)
+//	authenticate  the signature, verified or diagnosed (authenticate.go)
+//	validate      the schema, the delivery id and duplicates (validate.go)
+//	answer        what the sender gets (answer.go)
+//	record        the record line, written before the answer (record.go)
+//
+// and its taps: print (record.go), forward (forward.go: the app's answer is
+// the sender's, so the answer stage calls it), exec (exec.go) and the
+// inspector (fed by the record writer's Tap).
+
+// inflight is one request on its way through the handler.
+type inflight struct {
+	rec       record.Record
+	buf       *[]byte // the pooled body buffer, from admit to release
+	body      []byte
+	isJSON    bool
+	eventName string
+	fields    payload.Fields // for --exec
+	idKey     idDigest       // the delivery id's digest, when tracked
+	tracked   bool
+	reserved  bool // idKey was added to seen for this delivery
+}
+
+// refusal is a request turned away before it could be checked: recorded
+// with reason as its error, and answered status with reason as the body.
+type refusal struct {
+	status int
+	reason string
+	header http.Header // Allow, Retry-After; nil: none
+}
+
+// The Allow headers of a 405.
+var (
+	allowDelivery = http.Header{"Allow": {"POST, PUT, PATCH"}}
+	allowCallback = http.Header{"Allow": {"POST"}}
+)
+
+// ServeHTTP handles one request: every request that reaches it is recorded
+// before it is answered.
+//
+// The configured secrets' text is masked in the record's path, query and
+// header values here, where the record is built, so every output shows the
+// masked form (and in callback_for and forward, where they are filled).
+func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.busy.add(1)
+	defer l.busy.add(-1)
+	d := &inflight{rec: l.arrived(r)}
+	if id, ok := l.callbackID(r.URL.Path); ok {
+		l.callback(w, r, d, id)
+		return
+	}
+	l.n.deliveries.Add(1)
+	f := l.route(r, d)
+	if f == nil {
+		f = l.admit(r, d)
+	}
+	if f == nil {
+		f = l.read(w, r, d)
+	}
+	if f != nil {
+		l.reject(w, d, f)
+		return
+	}
+	defer l.release(d)
+	l.authenticate(r, d)
+	l.validate(r, d)
+	job, refused := l.reserveExec(d)
+	a := l.answer(r, d, refused)
+	recorded := l.record(d, a.status)
+	if recorded {
+		l.print(d)
+	} else {
+		a.status, a.contentType, a.body = http.StatusInternalServerError, "", notRecordedDelivery
+	}
+	// Only a delivery accepted and recorded keeps its id.
+	l.keepID(d, recorded && a.status/100 == 2)
+	l.submitExec(job, refused, d, recorded)
+	l.respond(w, &a)
+}
+
+// arrived is the record of r as it arrived, the secrets masked. (A value,
+// so that the inflight holding it stays on ServeHTTP's stack.)
+func (l *Listener) arrived(r *http.Request) record.Record {
+	return record.Record{
+		ReceivedAt: l.cfg.Now(),
+		Method:     r.Method,
+		Path:       l.masker.MaskPath(r.URL.Path),
+		Query:      l.masker.MaskQuery(r.URL.RawQuery),
+		Headers:    record.FlattenHeaders(r.Header, l.redactHeader),
+	}
+}
+
+// route refuses a delivery outside the --path prefix (404) or not sent as
+// deliveries are (405).
+func (l *Listener) route(r *http.Request, d *inflight) *refusal {
+	switch {
+	case !l.underPrefix(r.URL.Path):
+		return &refusal{status: http.StatusNotFound,
+			reason: fmt.Sprintf("no deliveries are taken at %s: listen --path is %s", d.rec.Path, l.prefix)}
+	case r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch:
+		return &refusal{status: http.StatusMethodNotAllowed, header: allowDelivery,
+			reason: fmt.Sprintf("method %s: webhook deliveries are POSTed", r.Method)}
+	}
+	return nil
+}
+
+func (l *Listener) underPrefix(p string) bool {
+	return l.prefix == "/" || strings.HasPrefix(p, l.prefix) || p == l.prefix[:len(l.prefix)-1]
+}
+
+// callbackID reports whether p is a callback URL, {prefix}webhooks/callback/{id}
+// or, since `send` builds callbacks from the origin alone,
+// /webhooks/callback/{id}.
+func (l *Listener) callbackID(p string) (string, bool) {
+	for _, base := range [2]string{l.prefix, "/"} {
+		if id, ok := callback.IDFromPath(p, base); ok {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// reject records and answers a request refused before it could be checked.
+func (l *Listener) reject(w http.ResponseWriter, d *inflight, f *refusal) {
+	l.n.rejected.Add(1)
+	d.rec.Error = f.reason
+	a := answer{status: f.status, body: []byte(f.reason + "\n"), header: f.header}
+	if l.record(d, f.status) {
+		l.print(d)
+	} else {
+		a.status = http.StatusInternalServerError
+	}
+	l.respond(w, &a)
+}
+
+// release gives the body's bytes back to the in-flight budget, and its
+// buffer to the pool unless it was forwarded: net/http may still be
+// sending a forwarded body to the app when the app's answer is already
+// back, so that one is left to the collector.
+func (l *Listener) release(d *inflight) {
+	l.bodies.give(charge(cap(*d.buf)))
+	if d.rec.Forward == nil {
+		putBody(d.buf)
+	}
+}

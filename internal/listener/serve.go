@@ -1,0 +1,144 @@
+package listener
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/render"
+)
+
+// Serve answers on ln until ctx is cancelled, then stops accepting and waits
+// for the deliveries in flight. After ShutdownTimeout it closes the
+// connections still open, which ends the handlers reading them, and returns
+// context.DeadlineExceeded. Either way it returns only after every handler
+// has finished, its request recorded: the caller may close Records then.
+//
+// With Config.Exec, ctx being done also stops taking commands (a delivery
+// that would run one is answered 503); the commands already taken run
+// within the same ShutdownTimeout, and those still running then are killed.
+// Every run is recorded before Serve returns. Config.Quit being done ends
+// that wait at once, and Serve returns context.Canceled.
+func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler: l,
+		// A client that trickles its headers or body, or sits idle, is cut
+		// off; each connection has its own goroutine, so until then it
+		// delays nobody else.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      90 * time.Second, // covers a slow --forward-to app
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          log.New(prefixWriter{l.log}, "", 0),
+		TLSConfig:         l.cfg.TLS,
+		// Counting connections as well as handlers covers a request that
+		// was read just as the server closed, whose handler has yet to
+		// start: its connection is counted until its goroutine ends.
+		ConnState: l.connState,
+	}
+	l.conns = newConnLimiter(ln, l.cfg.MaxConns, l.log, func() { l.n.refusedConns.Add(1) })
+	ln = l.conns
+	if l.cfg.TLS != nil {
+		ln = tls.NewListener(ln, l.cfg.TLS)
+	}
+	defer l.log.flush()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var err error
+	var drain context.Context // the --exec commands share the drain limit
+	select {
+	case err = <-errc:
+		srv.Close()
+	case <-ctx.Done():
+		l.stopExec()
+		sctx, cancel := context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
+		defer cancel()
+		err = srv.Shutdown(sctx)
+		if err != nil {
+			l.cutting.Store(true)
+			srv.Close()
+		}
+		<-errc
+		drain = sctx
+	}
+	// srv.Serve has returned, so every accepted connection has been
+	// counted; wait for them and their handlers to finish.
+	l.busy.wait()
+	if drain == nil {
+		var cancel context.CancelFunc
+		drain, cancel = context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
+		defer cancel()
+	}
+	l.waitExec(drain)
+	return err
+}
+
+// quit is Config.Quit, or a context never done.
+func (l *Listener) quit() context.Context {
+	if l.cfg.Quit != nil {
+		return l.cfg.Quit
+	}
+	return context.Background()
+}
+
+// connState counts a connection from its first state to its last.
+func (l *Listener) connState(c net.Conn, s http.ConnState) {
+	if l.conns != nil {
+		l.conns.state(c, s)
+	}
+	switch s {
+	case http.StateNew:
+		l.busy.add(1)
+	case http.StateClosed, http.StateHijacked:
+		l.busy.add(-1)
+	}
+}
+
+// busyCount is a count that can be waited on until it is zero. add costs one
+// atomic operation (and a load) while nobody waits.
+type busyCount struct {
+	n       atomic.Int64
+	waiting atomic.Bool
+	zero    chan struct{}
+	once    sync.Once
+}
+
+func (b *busyCount) init() { b.once.Do(func() { b.zero = make(chan struct{}, 1) }) }
+
+func (b *busyCount) add(d int64) {
+	if b.n.Add(d) == 0 && b.waiting.Load() {
+		b.init()
+		select {
+		case b.zero <- struct{}{}:
+		default: // a wake-up is already due
+		}
+	}
+}
+
+// wait returns once the count is zero. There is one waiter at a time.
+func (b *busyCount) wait() {
+	b.init()
+	b.waiting.Store(true)
+	defer b.waiting.Store(false)
+	for b.n.Load() != 0 {
+		<-b.zero
+	}
+}
+
+// prefixWriter gives net/http's own complaints (TLS handshake errors from a
+// client speaking plain HTTP, say) the tool's prefix, escaped (they quote
+// what clients sent) and rate-limited (a client can make one per
+// connection).
+type prefixWriter struct{ log *rateLog }
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	p.log.printf("http", (*render.Diag).Printf, "%s", render.Escape(string(bytes.TrimRight(b, "\n"))))
+	return len(b), nil
+}

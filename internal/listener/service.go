@@ -1,0 +1,225 @@
+package listener
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/gctune"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+)
+
+// RunConfig is a whole `listen` run: the handler's Config and what Run
+// builds around it. Run fills Config's Out (an OutQueue in front of the
+// Out given), Records and TLS itself.
+type RunConfig struct {
+	Config
+
+	Addr   string      // HOST:PORT to listen on (see CheckAddr)
+	Record string      // the --record file; "": none
+	Cert   *ServerCert // serve HTTPS with it; nil: HTTP
+	UI     *UIConfig   // the web inspector; nil: none
+
+	// Getenv reads GOGC and GOMEMLIMIT, which the GC tuning leaves to the
+	// user (nil: os.Getenv).
+	Getenv func(string) string
+	// Ready, when set, is called once the listener is bound and the
+	// inspector serving, before the first delivery is taken.
+	Ready func(Ready)
+	// DevSecretAt is the development secret's file when the secret is
+	// that one (ReportOnly), for the banner.
+	DevSecretAt string
+}
+
+// Ready is where a run serves.
+type Ready struct {
+	Addr string // the deliveries' address, HOST:PORT as bound
+	Base string // its URL without the path: http(s)://HOST:PORT
+	URL  string // Base and the --path prefix: where deliveries go
+
+	UI      string // the inspector's URL; "" when there is none
+	UIHolds string // what the inspector shows: the record file, or a ring
+	UIErr   error  // why the inspector did not start (every port tried was taken)
+}
+
+// Summary is how a run ended: its counts, and what the command says after
+// them.
+type Summary struct {
+	Stats
+	Dropped    int64 // output lines standard output never took
+	Forwarding bool  // deliveries were forwarded (--forward-to)
+	// Stopped is how serving ended: nil, context.Canceled (told to quit,
+	// a second Ctrl-C), context.DeadlineExceeded (requests still in flight
+	// at the drain limit were cut off), or what stopped the server.
+	Stopped error
+	Drain   time.Duration // the drain limit
+}
+
+// Ended says on diag how serving ended when it was cut short, and returns
+// the run's failure (a *RunError), if any: the server stopping on its own,
+// or requests that could not be recorded. A drain cut short is no
+// failure: every request that reached the handler is recorded.
+func (s Summary) Ended(diag *render.Diag) error {
+	switch err := s.Stopped; {
+	case errors.Is(err, context.Canceled):
+		// The second Ctrl-C: as at the drain limit, but now.
+		diag.Warnf("told to quit: the connections still open were closed (their requests recorded, see the summary)")
+	case errors.Is(err, context.DeadlineExceeded):
+		// The connections still open after the drain limit were closed,
+		// and every request that had reached the handler is recorded (one
+		// whose body never finished as 503): the record alone decides.
+		diag.Warnf("requests were still in flight after %s; their connections were closed (recorded, see the summary)", s.Drain)
+	case err != nil && !errors.Is(err, http.ErrServerClosed):
+		return &RunError{Err: fmt.Errorf("listener stopped: %w", err)}
+	}
+	if n := int(s.RecordFailures); n > 0 {
+		return &RunError{Err: fmt.Errorf("%d %s could not be recorded and %s answered 500", n,
+			plural(n, "request", "requests"), plural(n, "was", "were")), Hint: "check the disk and the --record file"}
+	}
+	return nil
+}
+
+// outFlushLimit is how long a run waits at exit for stdout to take the
+// output still queued: a terminal or a reading pipe takes 8 MiB in far
+// less, and a stalled one would never; it is cut to what is left of the
+// drain limit, so SIGTERM still ends listen within it.
+const outFlushLimit = 2 * time.Second
+
+// Run serves deliveries on cfg.Addr until ctx is done, then drains and
+// returns the summary. Its error is a run that could not start (an
+// *InputError for what the user gave: an address in use, a record file that
+// cannot be opened); how serving ended is the Summary's.
+//
+// Shutdown goes in this order: serving stops and waits for the requests in
+// flight (at most ShutdownTimeout, cut short by cfg.Quit), each recorded;
+// then the record writer is closed, and last the output still queued is
+// written, within what is left of the drain limit.
+func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
+	// Output never holds up a delivery: stdout is written through a
+	// bounded queue that drops lines when it cannot keep up, and a closed
+	// stdout (| head) is an EPIPE to give up on, not a SIGPIPE to die of.
+	signal.Ignore(syscall.SIGPIPE)
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	out := NewOutQueue(cfg.Out, cfg.Diag, OutQueueOptions{})
+	cfg.Out = out
+	fail := func(err error) (Summary, error) {
+		out.Close(0) // nothing was shown yet
+		return Summary{}, err
+	}
+	ui := newInspector(cfg.UI)
+	defer ui.close()
+	records, closeRecords, err := openRecords(cfg.Record, cfg.Output, out, ui.tap())
+	if err != nil {
+		return fail(err)
+	}
+	defer closeRecords()
+	cfg.Records = records
+	scheme := "http"
+	if cfg.Cert != nil {
+		cfg.TLS, scheme = cfg.Cert.Config, "https"
+	}
+	l, err := New(cfg.Config)
+	if err != nil {
+		return fail(err)
+	}
+	fail = func(err error) (Summary, error) {
+		l.waitExec(context.Background()) // no command was taken: the runner just stops
+		out.Close(0)
+		return Summary{}, err
+	}
+	defer gctune.Apply(cfg.Getenv, gctune.Listen)()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fail(&InputError{Err: fmt.Errorf("cannot listen on %s: %w", cfg.Addr, BindReason(err)),
+			Hint: "choose another --addr; 127.0.0.1:0 picks a free port"})
+	}
+	r := Ready{Addr: ln.Addr().String()}
+	r.Base = scheme + "://" + r.Addr
+	r.URL = r.Base + l.Prefix()
+	if err := ui.start(cfg.Diag, cfg.Record, r.URL, cfg.ForwardTo, cfg.Secrets, &r); err != nil {
+		ln.Close()
+		return fail(err)
+	}
+	if cfg.Ready != nil {
+		cfg.Ready(r)
+	}
+	sum := l.drain(ctx, ln, records, out)
+	sum.Forwarding = cfg.ForwardTo != ""
+	return sum, nil
+}
+
+// drain serves on ln until ctx is done and shuts down in order: the
+// requests in flight, the record writer, the output queue.
+func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.Writer, out *OutQueue) Summary {
+	served, announced := make(chan struct{}), make(chan struct{})
+	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
+	go func() {
+		defer close(announced)
+		select {
+		case <-ctx.Done():
+			flushBy = time.Now().Add(l.cfg.ShutdownTimeout)
+			// A second Ctrl-C now ends the drain at once (Config.Quit);
+			// what was answered is already recorded.
+			fmt.Fprintln(l.cfg.Diag.Writer(), "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
+		case <-served:
+		}
+	}()
+	// Serve returns only once every handler has finished, its request
+	// recorded (or reported NOT RECORDED): closing the writer now loses
+	// nothing, and the counts match the record.
+	serveErr := l.Serve(ctx, ln)
+	close(served)
+	<-announced
+	records.Close()
+	dropped := out.Close(min(outFlushLimit, time.Until(flushBy)))
+	return Summary{Stats: l.Stats(), Dropped: dropped, Stopped: serveErr, Drain: l.cfg.ShutdownTimeout}
+}
+
+// openRecords is the record sink: the record file, or nowhere; either way
+// it numbers the records and, for JSON output, mirrors them to out.
+func openRecords(path string, output Output, out io.Writer, tap func([]byte)) (*record.Writer, func(), error) {
+	var dst io.Writer = io.Discard
+	closeFile := func() {}
+	if path != "" {
+		f, err := record.OpenFile(path)
+		if err != nil {
+			hint := "check that the directory exists and is writable"
+			if errors.Is(err, record.ErrNoFIFOReader) {
+				hint = "" // the message says what to do
+			}
+			return nil, nil, &InputError{Err: err, Hint: hint}
+		}
+		dst, closeFile = f, func() { f.Close() }
+	}
+	wopts := record.Options{Tap: tap}
+	if output == JSON {
+		wopts.Mirror = out // an OutQueue: it never fails, and never blocks
+	}
+	w := record.NewWriter(dst, wopts)
+	return w, func() { w.Close(); closeFile() }, nil
+}
+
+// BindReason is why binding an address failed, without the operation and
+// address net.Listen wraps around it ("address already in use").
+func BindReason(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		var se *os.SyscallError
+		if errors.As(oe.Err, &se) {
+			return se.Err
+		}
+		return oe.Err
+	}
+	return err
+}

@@ -1,0 +1,91 @@
+package listener
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
+)
+
+// validate is the validate stage: it checks the payload against its schema
+// and fills the record's schema verdict, the delivery id and the duplicate
+// flag (trackID).
+func (l *Listener) validate(r *http.Request, d *inflight) {
+	rec := &d.rec
+	if l.refuses(rec.Signature) {
+		// It is answered 401 whatever it holds, and validating a body
+		// nobody vouches for is work anyone can ask of the listener at
+		// will (one built to fail costs seconds and hundreds of MB).
+		// Report-only (the development secret) validates it, as it does
+		// an unsigned one: it is answered as one.
+		rec.Schema = record.NotChecked("not validated: the signature did not verify")
+		f, ok := payload.Peek(d.body)
+		d.isJSON = ok || json.Valid(d.body)
+		l.trackID(r, d, f.ID)
+		return
+	}
+	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)
+	switch {
+	case err != nil:
+		// No schema matched (or a schema failed to compile): the body is
+		// JSON, but there is nothing to validate it against.
+		d.isJSON = true
+		rec.Schema = &record.Schema{Name: res.Schema, Errors: []payload.Error{{Message: err.Error()}}}
+	default:
+		d.isJSON = !res.SyntaxError()
+		errs := res.Errors
+		if errs == nil {
+			errs = []payload.Error{}
+		}
+		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: errs, Omitted: res.Omitted}
+	}
+	if !rec.Schema.Valid {
+		l.n.invalid.Add(1)
+	}
+
+	l.trackID(r, d, res.Fields.ID)
+	rec.UserInviteID = res.Fields.UserInviteID
+	d.eventName = res.Fields.EventName
+	d.fields = res.Fields
+}
+
+// trackID fills the delivery id (the webhook-id header, else the body's
+// top-level "id", bodyID) and flags a duplicate of an accepted delivery.
+// A delivery whose signature holds reserves its id, so two at once with
+// one id are one delivery and a duplicate (--exec runs one command);
+// keepID releases the reservation unless the delivery is answered 2xx and
+// recorded. A delivery whose signature failed only looks.
+func (l *Listener) trackID(r *http.Request, d *inflight, bodyID string) {
+	id := signature.MessageID(r.Header)
+	if id == "" {
+		id = bodyID
+	}
+	d.rec.DeliveryID = id
+	d.idKey, d.tracked = digestID(id)
+	if !d.tracked {
+		return
+	}
+	sig := d.rec.Signature
+	var dup bool
+	if !sig.Valid && sig.Kind != record.Unchecked {
+		dup = l.seen.has(d.idKey)
+	} else {
+		dup = l.seen.add(d.idKey)
+		d.reserved = !dup
+	}
+	if dup {
+		d.rec.Duplicate = true
+		l.n.dups.Add(1)
+	}
+}
+
+// keepID ends the reservation trackID made: kept when the delivery was
+// accepted (answered 2xx) and recorded, released otherwise, so that the
+// sender's retry after a 401, a 5xx or a failed record is not a duplicate.
+func (l *Listener) keepID(d *inflight, accepted bool) {
+	if d.reserved && !accepted {
+		l.seen.remove(d.idKey)
+	}
+}

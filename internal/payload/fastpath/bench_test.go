@@ -1,0 +1,40 @@
+package fastpath_test
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/payload/paygen"
+)
+
+// BenchmarkParseValid is the fast path alone on one ~6 KB Permission
+// Assist payload: parse, prove valid, release.
+func BenchmarkParseValid(b *testing.B) {
+	s := bundled(b).fast["permission_assist.access_request"]
+	r := rand.New(rand.NewPCG(7, 1))
+	var raw []byte
+	for range 50 {
+		p, err := json.MarshalIndent(paygen.PermissionAssist(r), "", "  ")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p) > 5800 && len(p) < 6500 {
+			raw = p
+			break
+		}
+	}
+	if raw == nil {
+		b.Fatal("no ~6 KB payload generated")
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d, ok := fastpath.Parse(raw)
+		if !ok || !s.Valid(d) {
+			b.Fatal("not proved valid")
+		}
+		d.Release()
+	}
+}

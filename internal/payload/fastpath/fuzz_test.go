@@ -1,0 +1,34 @@
+package fastpath_test
+
+import (
+	"io/fs"
+	"testing"
+
+	"github.com/webhook-tool/webhook-tool/fixtures"
+)
+
+// FuzzFastPathAgreesWithV5: a payload the fast path proves valid against a
+// bundled schema is valid for jsonschema/v5 against the same schema (the
+// fast path may only say "valid" when the reference would), and the fast
+// reader takes no text the registry's decoder calls not JSON.
+func FuzzFastPathAgreesWithV5(f *testing.F) {
+	files, _ := fs.Glob(fixtures.FS, "*.json")
+	for _, name := range files {
+		b, _ := fixtures.FS.ReadFile(name)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"type":"create_user","email":"a@b.co","tenant_key":"t","role":"r","permission_level":"x"}`))
+	f.Add([]byte(`{"id":"a","id":"b","event":{},"callback":"x"}`))
+	b := bundled(f)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		doc, ok := decodes(t, raw)
+		if !ok {
+			return
+		}
+		for _, name := range b.names {
+			if b.fastValid(raw, name) && !b.v5Valid(doc, name) {
+				t.Fatalf("fast path says %q is a valid %s; v5 does not", raw, name)
+			}
+		}
+	})
+}

@@ -1,0 +1,339 @@
+package fastpath
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+const (
+	tNull uint8 = 1 << iota
+	tBoolean
+	tObject
+	tArray
+	tNumber
+	tString
+	tInteger
+)
+
+// fkey is what an object schema says about one property name: the schema
+// its value must match (nil: none) and its bit among the required names
+// (-1: not required).
+type fkey struct {
+	s   *Schema
+	req int
+}
+
+// Schema is a schema in the fast path's form, built by Compile; its Valid
+// is the fast path's one verdict.
+type Schema struct {
+	always   *bool // a boolean schema
+	types    uint8 // 0: no "type"
+	enum     []string
+	hasEnum  bool
+	constant *string
+	required []string
+	keys     map[string]fkey // properties and required, by name
+	reqMask  uint64          // the bits of every required name
+	items    *Schema
+	allOf    []*Schema
+	ifS      *Schema
+	thenS    *Schema
+	elseS    *Schema
+	ref      *Schema
+	format   func(any) bool
+	guid     bool
+	pattern  *regexp.Regexp
+}
+
+// guidPattern is the bundled schemas' GUID pattern, checked by hand.
+const guidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !isHex(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// annotations are keywords that never change a verdict.
+var annotations = map[string]bool{
+	"$comment": true, "title": true, "description": true, "$defs": true, "examples": true,
+	"default": true, "deprecated": true, "readOnly": true, "writeOnly": true,
+}
+
+type compiler struct {
+	root any
+	refs map[string]*Schema
+}
+
+// Compile builds the fast form of a decoded draft 2020-12 schema document
+// (as encoding/json decodes it into any), or returns an error naming the
+// first keyword or value it does not implement exactly as v5 does; such a
+// schema is left to v5 whole.
+func Compile(doc any) (*Schema, error) {
+	if m, ok := doc.(map[string]any); ok {
+		if s, ok := m["$schema"]; ok && s != "https://json-schema.org/draft/2020-12/schema" {
+			return nil, fmt.Errorf("$schema %v", s)
+		}
+	}
+	c := &compiler{root: doc, refs: map[string]*Schema{}}
+	return c.compile(doc, true)
+}
+
+func (c *compiler) compile(v any, root bool) (*Schema, error) {
+	if b, ok := v.(bool); ok {
+		return &Schema{always: &b}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("schema is %T", v)
+	}
+	s := &Schema{}
+	for k, val := range m {
+		var err error
+		switch {
+		case annotations[k]:
+		case root && (k == "$schema" || k == "$id"):
+		case k == "type":
+			s.types, err = fastTypes(val)
+		case k == "enum":
+			s.hasEnum = true
+			s.enum, err = stringList(val)
+		case k == "const":
+			str, ok := val.(string)
+			if !ok {
+				err = fmt.Errorf("non-string const")
+			}
+			s.constant = &str
+		case k == "required":
+			s.required, err = stringList(val)
+		case k == "properties":
+			err = c.compileProperties(s, val)
+		case k == "items":
+			s.items, err = c.compile(val, false)
+		case k == "allOf":
+			s.allOf, err = c.compileAll(val)
+		case k == "if":
+			s.ifS, err = c.compile(val, false)
+		case k == "then":
+			s.thenS, err = c.compile(val, false)
+		case k == "else":
+			s.elseS, err = c.compile(val, false)
+		case k == "$ref":
+			s.ref, err = c.resolve(val)
+		case k == "format":
+			name, _ := val.(string)
+			if s.format = jsonschema.Formats[name]; s.format == nil {
+				err = fmt.Errorf("format %q", name)
+			}
+		case k == "pattern":
+			p, _ := val.(string)
+			if p == guidPattern {
+				s.guid = true
+			} else {
+				s.pattern, err = regexp.Compile(p)
+			}
+		default:
+			err = fmt.Errorf("keyword %q", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := s.indexRequired(); err != nil {
+		return nil, err
+	}
+	// then and else mean nothing without if (v5 ignores them too).
+	if s.ifS == nil {
+		s.thenS, s.elseS = nil, nil
+	}
+	return s, nil
+}
+
+// compileProperties compiles a properties keyword into s.keys.
+func (c *compiler) compileProperties(s *Schema, val any) error {
+	props, ok := val.(map[string]any)
+	if !ok {
+		return fmt.Errorf("properties is %T", val)
+	}
+	for name, sub := range props {
+		fs, err := c.compile(sub, false)
+		if err != nil {
+			return err
+		}
+		if s.keys == nil {
+			s.keys = map[string]fkey{}
+		}
+		k, ok := s.keys[name]
+		if !ok {
+			k.req = -1
+		}
+		k.s = fs
+		s.keys[name] = k
+	}
+	return nil
+}
+
+// compileAll compiles an allOf list.
+func (c *compiler) compileAll(val any) ([]*Schema, error) {
+	list, ok := val.([]any)
+	if !ok {
+		return nil, fmt.Errorf("allOf is %T", val)
+	}
+	var out []*Schema
+	for _, sub := range list {
+		fs, err := c.compile(sub, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// indexRequired gives each required name its bit in reqMask.
+func (s *Schema) indexRequired() error {
+	if len(s.required) > 64 {
+		return fmt.Errorf("more than 64 required properties")
+	}
+	for i, name := range s.required {
+		if s.keys == nil {
+			s.keys = map[string]fkey{}
+		}
+		k, ok := s.keys[name]
+		if !ok {
+			k.req = -1
+		}
+		if k.req < 0 { // a name listed twice keeps its first bit
+			k.req = i
+			s.reqMask |= 1 << i
+		}
+		s.keys[name] = k
+	}
+	return nil
+}
+
+// resolve compiles a $ref to a JSON Pointer in the same document, once,
+// so recursive references end.
+func (c *compiler) resolve(v any) (*Schema, error) {
+	ref, _ := v.(string)
+	if !strings.HasPrefix(ref, "#/") || strings.ContainsAny(ref, "%~") {
+		return nil, fmt.Errorf("$ref %q", ref)
+	}
+	if s, ok := c.refs[ref]; ok {
+		return s, nil
+	}
+	target, ok := lookup(c.root, ref[2:])
+	if !ok {
+		return nil, fmt.Errorf("$ref %q not found", ref)
+	}
+	// Reserve the slot before compiling, for a schema that refers to itself.
+	s := &Schema{}
+	c.refs[ref] = s
+	compiled, err := c.compile(target, false)
+	if err != nil {
+		return nil, err
+	}
+	*s = *compiled
+	return s, nil
+}
+
+func fastTypes(v any) (uint8, error) {
+	var names []string
+	switch t := v.(type) {
+	case string:
+		names = []string{t}
+	case []any:
+		for _, x := range t {
+			s, ok := x.(string)
+			if !ok {
+				return 0, fmt.Errorf("type %v", v)
+			}
+			names = append(names, s)
+		}
+	default:
+		return 0, fmt.Errorf("type %v", v)
+	}
+	var bits uint8
+	for _, n := range names {
+		switch n {
+		case "null":
+			bits |= tNull
+		case "boolean":
+			bits |= tBoolean
+		case "object":
+			bits |= tObject
+		case "array":
+			bits |= tArray
+		case "number":
+			bits |= tNumber
+		case "string":
+			bits |= tString
+		case "integer":
+			bits |= tInteger
+		default:
+			return 0, fmt.Errorf("type %q", n)
+		}
+	}
+	if bits == 0 {
+		return 0, fmt.Errorf("empty type")
+	}
+	return bits, nil
+}
+
+func stringList(v any) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%T is not a list", v)
+	}
+	out := make([]string, len(list))
+	for i, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("non-string %v in list", x)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// lookup walks a JSON Pointer (without its leading "/", and with nothing
+// escaped: resolve takes no other) through a decoded schema document.
+func lookup(doc any, ptr string) (any, bool) {
+	cur := doc
+	for tok := range strings.SplitSeq(ptr, "/") {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
