@@ -15,6 +15,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/export"
 	"github.com/webhook-tool/webhook-tool/internal/har"
+	"github.com/webhook-tool/webhook-tool/internal/inspect/curl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
 )
@@ -30,9 +31,12 @@ type ExportOptions struct {
 }
 
 // curlGenerator is the one curl command builder, the inspector's "Copy as
-// curl" (see export.CurlFunc). Until it is wired in here, --format curl
-// says it is not available.
-var curlGenerator export.CurlFunc
+// curl" (package curl; see export.CurlFunc). The record is masked already,
+// so it masks nothing more.
+func curlGenerator(rec *record.Record, base string) (string, []string, error) {
+	c, err := curl.New(rec, base, nil)
+	return c.Text, c.Left, err
+}
 
 func newExportCmd(app *App, runF func(*ExportOptions) error) *cobra.Command {
 	opts := &ExportOptions{}
@@ -138,9 +142,6 @@ func exportOptions(app *App, opts *ExportOptions) (export.Options, error) {
 		if opts.To == "" {
 			return export.Options{}, usageError(errors.New("--format curl needs --to URL: where the commands send the requests"),
 				"e.g. --to http://127.0.0.1:8080/ for a listen on its default address")
-		}
-		if curlGenerator == nil {
-			return export.Options{}, usageError(export.ErrNoCurl, "use --format har or ndjson, or the inspector's Copy as curl")
 		}
 	}
 	return export.Options{

@@ -18,7 +18,6 @@ import (
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/har"
-	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
@@ -137,7 +136,7 @@ func entryURL(rec *record.Record, to string) string {
 	if to == "" {
 		to = "http://" + recordedHost(rec) + "/"
 	}
-	return listener.ForwardURL(to, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
+	return replay.URL(rec, to)
 }
 
 // recordedHost is the record's Host header when it is a plain host[:port]

@@ -16,6 +16,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/probe"
+	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -188,7 +189,7 @@ func (s *server) sendMasked(ctx context.Context, in SendIn, scheme signature.Sch
 	}
 	out.DeliveryID = og.ID
 	for _, h := range og.Headers {
-		out.RequestHeaders = append(out.RequestHeaders, Header{h.Name, m.text(signature.Redact(h.Name, h.Value))})
+		out.RequestHeaders = append(out.RequestHeaders, Header{h.Name, m.text(redact.Header(h.Name, h.Value))})
 	}
 	out.Body, out.BodyTruncated = cut(m.text(string(og.Req.Body)))
 	resp, err := delivery.Send(ctx, s.client(), og.Req, policy, nil)
