@@ -133,7 +133,7 @@ func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 			break
 		}
 		if err != nil {
-			return usageError(fmt.Errorf("%s: %w", opts.File, err), "replay reads the file `listen --record` writes, or a HAR file")
+			return usageError(fmt.Errorf("%s: %w", opts.File, err), "replay reads the file `listen --record` writes")
 		}
 		if !sel.Match(rec) {
 			continue
