@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -108,7 +107,7 @@ func fixturesShowRun(app *App, opts *FixturesShowOptions) error {
 	}
 	base := opts.CallbackBase
 	if base == "" {
-		base = callbackBaseOf(raw)
+		base = fixture.CallbackBaseOf(raw)
 	}
 	r, err := fixture.Render(raw, fixture.RenderOptions{Now: app.Now(), NewID: app.newID, CallbackBase: base, Sets: opts.Sets})
 	if err != nil {
@@ -126,23 +125,6 @@ func warnAdded(app *App, added []fixture.AddedWarning) {
 	for _, w := range added {
 		diag.Warnf("%s", w)
 	}
-}
-
-// callbackBaseOf keeps a fixture's callback host and path when its id
-// changes: "https://pa.example.com/webhooks/callback/<id>" gives
-// "https://pa.example.com/webhooks/callback/". "" when there is no callback.
-func callbackBaseOf(raw []byte) string {
-	var doc struct {
-		Callback string `json:"callback"`
-	}
-	if json.Unmarshal(raw, &doc) != nil || doc.Callback == "" {
-		return ""
-	}
-	i := strings.LastIndexByte(doc.Callback, '/')
-	if i < 0 {
-		return ""
-	}
-	return doc.Callback[:i+1]
 }
 
 // unknownFixtureError turns fixture.Load's error into a usage error whose
