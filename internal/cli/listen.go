@@ -241,7 +241,7 @@ func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
 // Permission Assist events and the Permit types.
 func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	names := schemaNames()
-	for _, e := range payload.Events {
+	for _, e := range payload.BundledEvents() {
 		names = append(names, e.Name)
 	}
 	names = append(names, hookexec.PermitTypes...)

@@ -29,21 +29,21 @@ func TestFastPathIsOnlyForBundledSchemas(t *testing.T) {
 // fast path, under the schema and with the fields the slow path finds.
 func TestFastPathAgreesWithCheckV5(t *testing.T) {
 	reg := mustRegistry(t)
-	files, err := fs.Glob(fixtures.FS, "*.json")
+	files, err := fs.Glob(fixtures.FS, "*/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatal(files, err)
 	}
 	for _, name := range files {
 		raw, _ := fixtures.FS.ReadFile(name)
-		slow, err := reg.checkV5(raw, "")
+		slow, err := reg.checkV5(raw, "", nil)
 		if err != nil || !slow.Valid {
 			t.Fatalf("%s: v5 says %+v, %v", name, slow, err)
 		}
-		schema, fields, ok := reg.fastCheck(raw, "")
+		schema, fields, ok := reg.fastCheck(raw, "", nil)
 		if !ok || schema != slow.Schema || fields != slow.Fields {
 			t.Errorf("%s: fast path %v %q %+v, v5 %q %+v", name, ok, schema, fields, slow.Schema, slow.Fields)
 		}
-		if f, ok := Peek(raw); !ok || f != slow.Fields {
+		if f, ok := reg.Peek(raw, nil); !ok || f != slow.Fields {
 			t.Errorf("%s: Peek %v %+v", name, ok, f)
 		}
 	}

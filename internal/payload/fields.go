@@ -1,64 +1,70 @@
 package payload
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
-// Fields is what a receiver needs from a payload besides its verdict, by
-// the rules of the formats this package owns.
+// Fields is what a receiver needs from a payload besides its verdict, read
+// at the JSON Pointers of the profile whose schema it is (see
+// profile.Fields); each is "" when the profile names no pointer or the
+// payload has no string there.
 type Fields struct {
-	// ID is the payload's top-level "id": a Permission Assist delivery id,
-	// for payloads that carry no webhook-id header.
+	// ID is the delivery id the body carries, for deliveries whose
+	// headers carry none. A payload no schema matches still has the
+	// top-level "id" read.
 	ID string
-	// UserInviteID is a Permit invite's user_invite_id: the invite to
-	// approve, since the user exists only after that approval.
-	UserInviteID string
-	// EventName is a Permission Assist catch hook's event.name.
-	EventName string
-	// Callback is a Permission Assist catch hook's callback URL.
+	// Event is the event name: shown beside the schema, matched by
+	// --exec-on filters.
+	Event string
+	// Callback is a per-delivery callback URL.
 	Callback string
-	// Type is a Permit webhook's type (create_user, invite_user...).
-	Type string
+	// Invite is an invite to approve.
+	Invite string
 }
 
-// fieldsOf applies the rules to a payload detected (or named) as schema;
-// str returns the string at a path of object keys, "" when there is none.
-func fieldsOf(schema string, str func(path ...string) string) Fields {
-	f := Fields{ID: str("id")}
-	switch schema {
-	case "permit.invite_user":
-		f.UserInviteID = str("user_invite_id")
-	case "permission_assist.access_request":
-		f.EventName = str("event", "name")
-		f.Callback = str("callback")
+// fieldsOf reads the fields of a payload detected (or named) as e (nil:
+// none, when only the id is read); str returns the string at a path of
+// object keys, "" when there is none.
+func fieldsOf(e *entry, str func(path ...string) string) Fields {
+	read := func(ptr string) string {
+		if ptr == "" {
+			return ""
+		}
+		toks, err := profile.SplitPointer(ptr)
+		if err != nil {
+			return ""
+		}
+		return str(toks...)
 	}
-	if strings.HasPrefix(schema, "permit.") {
-		f.Type = str("type")
+	if e == nil || e.prof == nil {
+		return Fields{ID: read(profile.DefaultIDPointer)}
 	}
-	return f
+	p := e.prof
+	return Fields{
+		ID:       read(p.IDPointer()),
+		Event:    read(p.Fields.Event),
+		Callback: read(p.Fields.Callback),
+		Invite:   read(p.Fields.Invite),
+	}
 }
 
 // docFieldsOf is fieldsOf over the fast path's parsed tree.
-func docFieldsOf(d *fastpath.Doc, schema string) Fields {
-	return fieldsOf(schema, func(path ...string) string {
+func docFieldsOf(d *fastpath.Doc, e *entry) Fields {
+	return fieldsOf(e, func(path ...string) string {
 		s, _ := d.Str(path...)
 		return s
 	})
 }
 
 // docFields is fieldsOf over a decoded document.
-func docFields(schema string, doc any) Fields {
-	return fieldsOf(schema, func(path ...string) string {
-		v := doc
-		for _, key := range path {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return ""
-			}
-			v = m[key]
-		}
+func docFields(e *entry, doc any) Fields {
+	get := treeGetter(doc)
+	return fieldsOf(e, func(path ...string) string {
+		v, _ := get(path)
 		s, _ := v.(string)
 		return s
 	})
@@ -67,12 +73,51 @@ func docFields(schema string, doc any) Fields {
 // Peek reads raw's fields without validating it: what a record can still
 // say of a delivery that is not validated (its signature failed). It costs
 // one pass of the fast parser; ok is false when that parser does not take
-// raw (not JSON, or repeated keys).
-func Peek(raw []byte) (f Fields, ok bool) {
+// raw (not JSON, or repeated keys). The schema is the one detection's rules
+// alone leave, if any.
+func (r *Registry) Peek(raw []byte, h http.Header) (f Fields, ok bool) {
 	d, ok := fastpath.Parse(raw)
 	if !ok {
 		return Fields{}, false
 	}
 	defer d.Release()
-	return docFieldsOf(d, detectDoc(d)), true
+	var e *entry
+	if r.fastRules {
+		unsure := false
+		n := r.narrow(fastGetter(d, &unsure), h)
+		if !unsure && len(n.cands) == 1 && n.ruled {
+			e = n.cands[0]
+		}
+	}
+	return docFieldsOf(d, e), true
+}
+
+// EventLabel is the event name to show beside the schema's name: the
+// event, unless the schema's name already says it (permit.create_user for
+// the event create_user).
+func (res Result) EventLabel() string {
+	ev := res.Fields.Event
+	if ev == "" {
+		return ""
+	}
+	tail := res.Schema
+	if i := strings.LastIndexAny(tail, "./"); i >= 0 {
+		tail = tail[i+1:]
+	}
+	if strings.EqualFold(strings.NewReplacer("-", "_").Replace(tail), strings.NewReplacer("-", "_").Replace(ev)) {
+		return ""
+	}
+	return ev
+}
+
+// fastGetter reads the fast path's tree; it sets *unsure when a value's
+// string escapes do not decode, and then nothing it said can be trusted.
+func fastGetter(d *fastpath.Doc, unsure *bool) profile.Getter {
+	return func(toks []string) (any, bool) {
+		v, found, ok := d.Value(toks...)
+		if !ok {
+			*unsure = true
+		}
+		return v, found
+	}
 }
