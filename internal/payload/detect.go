@@ -23,37 +23,51 @@ import (
 type narrowed struct {
 	cands []*entry
 	ruled bool // the candidates' rules matched (else they have none)
-	tried []*entry
+	pool  []*entry
 }
 
-// narrow applies steps 1 and 2 to a payload read through get.
-func (r *Registry) narrow(get profile.Getter, h http.Header) narrowed {
-	pool := r.ordered
+// narrow applies steps 1 and 2 to a payload, whose rules match tells;
+// the candidates are appended to buf, so a caller's array keeps the usual
+// one off the heap.
+func (r *Registry) narrow(match func(*profile.Rule) bool, h http.Header, buf []*entry) narrowed {
+	n := narrowed{cands: buf, pool: r.ordered}
 	if hp := r.headerPool(h); len(hp) > 0 {
 		if len(hp) == 1 {
-			return narrowed{cands: hp, ruled: true}
+			return narrowed{cands: hp, ruled: true, pool: hp}
 		}
-		pool = hp
+		n.pool = hp
 	}
-	var n narrowed
-	var ruleless []*entry
-	for _, e := range pool {
-		switch {
-		case len(e.rules) == 0:
-			ruleless = append(ruleless, e)
-		case e.matches(get):
-			n.cands = append(n.cands, e)
-		}
+	rules := false
+	for _, e := range n.pool {
 		if len(e.rules) > 0 {
-			n.tried = append(n.tried, e)
+			rules = true
+			for i := range e.rules {
+				if match(&e.rules[i]) {
+					n.cands = append(n.cands, e)
+					break
+				}
+			}
 		}
 	}
 	if len(n.cands) > 0 {
 		n.ruled = true
 		return n
 	}
-	n.cands = ruleless
+	if rules && !r.ruleless {
+		return n
+	}
+	for _, e := range n.pool {
+		if len(e.rules) == 0 {
+			n.cands = append(n.cands, e)
+		}
+	}
 	return n
+}
+
+// matchTree is narrow's rule test for a payload decoded by encoding/json.
+func matchTree(doc any) func(*profile.Rule) bool {
+	get := treeGetter(doc)
+	return func(rule *profile.Rule) bool { return rule.Matches(get) }
 }
 
 // headerPool is the schemas the delivery's event headers select: for each
@@ -95,8 +109,8 @@ func (r *Registry) EventSchemas(h http.Header) []string {
 // leave when they leave exactly one, "" otherwise: what detection decides
 // without validating.
 func (r *Registry) Detect(doc any, h http.Header) string {
-	n := r.narrow(treeGetter(doc), h)
-	if len(n.cands) == 1 && (n.ruled || len(n.tried) == 0) {
+	n := r.narrow(matchTree(doc), h, nil)
+	if len(n.cands) == 1 && n.ruled {
 		return n.cands[0].Name
 	}
 	return ""
@@ -108,7 +122,7 @@ func (r *Registry) Detect(doc any, h http.Header) string {
 // that have no rule. Which of several it is depends on what it satisfies.
 func (r *Registry) Candidates(doc any, h http.Header) []string {
 	var out []string
-	for _, e := range r.narrow(treeGetter(doc), h).cands {
+	for _, e := range r.narrow(matchTree(doc), h, nil).cands {
 		out = append(out, e.Name)
 	}
 	return out
@@ -159,7 +173,10 @@ func (e NoMatchError) Error() string {
 // other separators ("Create-User"), or part of a rule's keys present.
 func (r *Registry) noMatch(get profile.Getter, n narrowed) NoMatchError {
 	var e NoMatchError
-	for _, t := range n.tried {
+	for _, t := range n.pool {
+		if len(t.rules) == 0 {
+			continue
+		}
 		e.Tried = append(e.Tried, t.Name)
 		for _, rule := range t.rules {
 			if why := rule.NearMiss(get); why != "" && e.Closest == "" {

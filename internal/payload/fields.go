@@ -26,30 +26,42 @@ type Fields struct {
 	Invite string
 }
 
+// fieldPaths are a profile's field pointers split into tokens once, in
+// the order id, event, callback, invite; nil for none.
+type fieldPaths [4][]string
+
+// defaultPaths read only the top-level "id": for a payload no schema of
+// a profile matches.
+var defaultPaths = fieldPaths{{"id"}}
+
+func fieldTokens(p *profile.Profile) fieldPaths {
+	if p == nil {
+		return defaultPaths
+	}
+	var out fieldPaths
+	for i, ptr := range []string{p.IDPointer(), p.Fields.Event, p.Fields.Callback, p.Fields.Invite} {
+		if toks, err := profile.SplitPointer(ptr); err == nil && len(toks) > 0 {
+			out[i] = toks
+		}
+	}
+	return out
+}
+
 // fieldsOf reads the fields of a payload detected (or named) as e (nil:
 // none, when only the id is read); str returns the string at a path of
 // object keys, "" when there is none.
 func fieldsOf(e *entry, str func(path ...string) string) Fields {
-	read := func(ptr string) string {
-		if ptr == "" {
-			return ""
+	paths := defaultPaths
+	if e != nil && e.prof != nil {
+		paths = e.fieldToks
+	}
+	var vals [4]string
+	for i, toks := range paths {
+		if toks != nil {
+			vals[i] = str(toks...)
 		}
-		toks, err := profile.SplitPointer(ptr)
-		if err != nil {
-			return ""
-		}
-		return str(toks...)
 	}
-	if e == nil || e.prof == nil {
-		return Fields{ID: read(profile.DefaultIDPointer)}
-	}
-	p := e.prof
-	return Fields{
-		ID:       read(p.IDPointer()),
-		Event:    read(p.Fields.Event),
-		Callback: read(p.Fields.Callback),
-		Invite:   read(p.Fields.Invite),
-	}
+	return Fields{ID: vals[0], Event: vals[1], Callback: vals[2], Invite: vals[3]}
 }
 
 // docFieldsOf is fieldsOf over the fast path's parsed tree.
@@ -84,7 +96,8 @@ func (r *Registry) Peek(raw []byte, h http.Header) (f Fields, ok bool) {
 	var e *entry
 	if r.fastRules {
 		unsure := false
-		n := r.narrow(fastGetter(d, &unsure), h)
+		var buf [4]*entry
+		n := r.narrow(func(rule *profile.Rule) bool { return fastMatches(rule, d, &unsure) }, h, buf[:0])
 		if !unsure && len(n.cands) == 1 && n.ruled {
 			e = n.cands[0]
 		}
@@ -110,14 +123,33 @@ func (res Result) EventLabel() string {
 	return ev
 }
 
-// fastGetter reads the fast path's tree; it sets *unsure when a value's
-// string escapes do not decode, and then nothing it said can be trusted.
-func fastGetter(d *fastpath.Doc, unsure *bool) profile.Getter {
-	return func(toks []string) (any, bool) {
-		v, found, ok := d.Value(toks...)
-		if !ok {
+// fastMatches reports whether a rule matches the fast path's tree, without
+// allocating for the usual string comparison; it sets *unsure when a
+// string's escapes do not decode.
+func fastMatches(rule *profile.Rule, d *fastpath.Doc, unsure *bool) bool {
+	for _, h := range rule.Has {
+		if !d.Exists(h.Tokens...) {
+			return false
+		}
+	}
+	for _, e := range rule.Equals {
+		if s, ok := e.Value.(string); ok {
+			eq, sure := d.StrIs(s, e.At.Tokens...)
+			if !sure {
+				*unsure = true
+			}
+			if !eq {
+				return false
+			}
+			continue
+		}
+		v, found, sure := d.Value(e.At.Tokens...)
+		if !sure {
 			*unsure = true
 		}
-		return v, found
+		if !found || !profile.SameValue(v, e.Value) {
+			return false
+		}
 	}
+	return true
 }

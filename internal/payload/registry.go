@@ -48,6 +48,8 @@ type entry struct {
 	group string           // what the profile's event header selects it by
 	seq   int              // its place in the registry's order
 	rules []profile.Rule   // how it is detected; none: by what it accepts only
+	// fieldToks are its profile's field pointers, split once.
+	fieldToks fieldPaths
 	// explicit: the rules are the profile's own, not made of the schema's consts
 	explicit bool
 
@@ -95,6 +97,8 @@ type Registry struct {
 
 	// fastRules: every rule can be evaluated on the fast path's tree.
 	fastRules bool
+	// ruleless: some schema has no rule.
+	ruleless bool
 
 	// pending are bundled schemas not yet given to comp: jsonschema/v5
 	// parses each again in AddResource, which start-up need not pay when
@@ -381,7 +385,7 @@ func (r *Registry) resolveOpenAPI(path string) (string, error) {
 	}
 	r.docs[res.URL] = &lazyDoc{raw: res.Raw}
 	s := set.Schemas[0]
-	r.entries[path] = &entry{Info: Info{Name: path, Source: path}, url: s.URL, prof: p, short: s.Name, doc: r.docs[res.URL], adhoc: true}
+	r.entries[path] = &entry{Info: Info{Name: path, Source: path}, url: s.URL, prof: p, short: s.Name, doc: r.docs[res.URL], adhoc: true, fieldToks: fieldTokens(p)}
 	return path, nil
 }
 

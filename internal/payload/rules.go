@@ -2,7 +2,6 @@ package payload
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -54,6 +53,10 @@ func (r *Registry) indexRules(all []*profile.Profile) error {
 		} else if rule, ok := constRule(e.short, e.schemaDoc(), e.doc.get()); ok {
 			e.rules = []profile.Rule{rule}
 		}
+		if len(e.rules) == 0 {
+			r.ruleless = true
+		}
+		e.fieldToks = fieldTokens(e.prof)
 		for _, rule := range e.rules {
 			for _, eq := range rule.Equals {
 				if !scalar(eq.Value) {
@@ -165,6 +168,4 @@ func (e *entry) conditions(get profile.Getter) int {
 	return best
 }
 
-func (e *entry) matches(get profile.Getter) bool {
-	return slices.ContainsFunc(e.rules, func(rule profile.Rule) bool { return rule.Matches(get) })
-}
+

@@ -15,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
 // Error is one reason a payload is invalid. Line and Column (1-based, columns
@@ -87,7 +88,8 @@ func (r *Registry) fastCheck(raw []byte, schema string, h http.Header) (string, 
 			return "", Fields{}, false
 		}
 		unsure := false
-		n := r.narrow(fastGetter(d, &unsure), h)
+		var buf [4]*entry
+		n := r.narrow(func(rule *profile.Rule) bool { return fastMatches(rule, d, &unsure) }, h, buf[:0])
 		if unsure || len(n.cands) == 0 {
 			return "", Fields{}, false
 		}
@@ -177,7 +179,7 @@ func (r *Registry) validateDoc(e *entry, doc any, raw []byte) (Result, error) {
 // the detection error with the Result that can still be said.
 func (r *Registry) choose(doc any, raw []byte, h http.Header) (*entry, Result, error) {
 	get := treeGetter(doc)
-	n := r.narrow(get, h)
+	n := r.narrow(matchTree(doc), h, nil)
 	switch {
 	case len(n.cands) == 1 && n.ruled:
 		return n.cands[0], Result{}, nil

@@ -108,3 +108,31 @@ func (d *Doc) Value(path ...string) (v any, found, ok bool) {
 	}
 	return Composite{}, true, true
 }
+
+// find returns the index of the value at path, or -1.
+func (d *Doc) find(path []string) int {
+	idx := 0
+	for _, key := range path {
+		if d.nodes[idx].kind != kObject {
+			return -1
+		}
+		if idx = d.member(idx, key); idx < 0 {
+			return -1
+		}
+	}
+	return idx
+}
+
+// Exists reports whether the document has a value at path.
+func (d *Doc) Exists(path ...string) bool { return d.find(path) >= 0 }
+
+// StrIs reports whether the value at path is the string s, without
+// allocating for an unescaped string; ok is false when the string's
+// escapes do not decode.
+func (d *Doc) StrIs(s string, path ...string) (eq, ok bool) {
+	idx := d.find(path)
+	if idx < 0 || d.nodes[idx].kind != kString {
+		return false, true
+	}
+	return d.strEquals(idx, s)
+}
