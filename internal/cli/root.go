@@ -198,6 +198,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newValidateCmd(app, nil),
 		newSchemasCmd(app),
 		newFixturesCmd(app),
+		newProfilesCmd(app),
 		newSendCmd(app, nil),
 		newSignCmd(app, nil),
 		newVerifyCmd(app, nil),
@@ -254,6 +255,7 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Explicit: explicit,
 		Getenv:   app.Getenv,
 		Skip:     []string{"config"},
+		Aliases:  map[string]string{"profiles": "profile"},
 		Known:    func() []string { return allFlagNames(cmd.Root()) },
 		Warn: func(msg string) {
 			app.diag().Warnf("%s", msg)

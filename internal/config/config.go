@@ -76,6 +76,9 @@ type Options struct {
 	// commands, so a key another command takes is not reported.
 	Known func() []string
 	Warn  func(msg string)
+	// Aliases are file keys that set a flag of another name: a list
+	// flag reads better in the plural ("profiles:" sets --profile).
+	Aliases map[string]string
 }
 
 // Apply sets each flag in sets that the user did not set on the command line
@@ -87,7 +90,11 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 		return err
 	}
 	if v != nil && opts.Warn != nil && opts.Known != nil {
-		for _, msg := range unknownKeys(v, opts.Known()) {
+		known := opts.Known()
+		for alias := range opts.Aliases {
+			known = append(known, alias)
+		}
+		for _, msg := range unknownKeys(v, known) {
 			opts.Warn("config file " + opts.File + ": " + msg)
 		}
 	}
@@ -108,19 +115,36 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 				markSource(f, EnvName(f.Name))
 				return
 			}
-			if v != nil && v.IsSet(f.Name) {
-				vals, err := fileValues(v.Get(f.Name))
+			if key := fileKey(v, f.Name, opts.Aliases); key != "" {
+				vals, err := fileValues(v.Get(key))
 				if err == nil {
 					err = set(f, vals)
 				}
 				if err != nil {
-					firstErr = &Error{Source: "config file " + opts.File, Err: fmt.Errorf("%s: %w", f.Name, err)}
+					firstErr = &Error{Source: "config file " + opts.File, Err: fmt.Errorf("%s: %w", key, err)}
 				}
 				markSource(f, "config file "+opts.File)
 			}
 		})
 	}
 	return firstErr
+}
+
+// fileKey is the key of the file v that sets the flag name: the flag's
+// own, else an alias of it; "" when there is none.
+func fileKey(v *viper.Viper, name string, aliases map[string]string) string {
+	if v == nil {
+		return ""
+	}
+	if v.IsSet(name) {
+		return name
+	}
+	for alias, flag := range aliases {
+		if flag == name && v.IsSet(alias) {
+			return alias
+		}
+	}
+	return ""
 }
 
 // SourceAnnotation is the pflag annotation Apply puts on each flag it sets:

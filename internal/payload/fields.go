@@ -106,8 +106,8 @@ func (r *Registry) Peek(raw []byte, h http.Header) (f Fields, ok bool) {
 }
 
 // EventLabel is the event name to show beside the schema's name: the
-// event, unless the schema's name already says it (permit.create_user for
-// the event create_user).
+// event, unless the schema's name already says it (shop.order_created for
+// the event order_created).
 func (res Result) EventLabel() string {
 	ev := res.Fields.Event
 	if ev == "" {

@@ -150,7 +150,7 @@ type UnknownSchemaError struct {
 func (e *UnknownSchemaError) Error() string { return fmt.Sprintf("unknown schema %q", e.Name) }
 
 // Suggestion is the known name the user probably meant ("" when none is
-// near): permit.createuser gives permit.create_user.
+// near): shop.ordercreated gives shop.order_created.
 func (e *UnknownSchemaError) Suggestion() string {
 	return suggest.Closest(strings.TrimSuffix(e.Name, ".json"), e.Known)
 }

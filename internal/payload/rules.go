@@ -167,5 +167,3 @@ func (e *entry) conditions(get profile.Getter) int {
 	}
 	return best
 }
-
-

@@ -98,7 +98,7 @@ func (r Rule) Matches(get Getter) bool {
 // NearMiss says why a payload that the rule does not match looks meant for
 // it, or "" when it does not: a value at an Equals pointer that differs
 // from the one wanted only in case and separators ("Create-User" for
-// "create_user"), every other condition holding; or some of the Has
+// "order_created"), every other condition holding; or some of the Has
 // members present and others not, no Equals failing.
 func (r Rule) NearMiss(get Getter) string {
 	var present, missing []string
@@ -136,7 +136,7 @@ func foldName(s string) string {
 	return strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(s)))
 }
 
-// Describe is the rule in words: `"type" is "create_user"`, `has
+// Describe is the rule in words: `"type" is "order_created"`, `has
 // "event" and "callback"`.
 func (r Rule) Describe() string {
 	var parts []string
