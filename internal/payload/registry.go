@@ -67,9 +67,10 @@ type entry struct {
 // decode six schemas to validate one small file, and the fast path and the
 // error explainer only need the ones they touch.
 type lazyDoc struct {
-	raw  []byte
-	once sync.Once
-	doc  any
+	raw     []byte
+	bundled bool
+	once    sync.Once
+	doc     any
 }
 
 func (d *lazyDoc) get() any {
@@ -208,7 +209,7 @@ func (r *Registry) addProfile(p *profile.Profile) error {
 			// Known good (a test checks each): decode and hand them to
 			// v5 only when needed.
 			r.pending = append(r.pending, resource{res.URL, res.Raw})
-			r.docs[res.URL] = &lazyDoc{raw: res.Raw}
+			r.docs[res.URL] = &lazyDoc{raw: res.Raw, bundled: true}
 			continue
 		}
 		if err := r.flushPending(); err != nil {
@@ -273,9 +274,8 @@ func (r *Registry) List() []Info {
 		e := r.entries[n]
 		in := e.Info
 		if in.Title == "" {
-			if m, ok := e.schemaDoc().(map[string]any); ok {
-				in.Title, _ = m["title"].(string)
-			}
+			// Through a $ref: an OpenAPI webhook's schema is usually one.
+			in.Title, _ = deref(e.doc.get(), e.schemaDoc())["title"].(string)
 		}
 		out = append(out, in)
 	}

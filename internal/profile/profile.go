@@ -92,6 +92,9 @@ type Location struct {
 	URL string
 }
 
+// Bundled reports whether the profile is one of the bundled ones.
+func (p *Profile) Bundled() bool { return p != nil && p.Source == "bundled" }
+
 // Qualify is the full name of one of the profile's schemas or fixtures:
 // NAME.short, or short for the anonymous profile.
 func (p *Profile) Qualify(short string) string {
