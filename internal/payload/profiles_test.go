@@ -232,3 +232,22 @@ func TestResolveOpenAPI(t *testing.T) {
 		t.Errorf("two webhooks: %v", err)
 	}
 }
+
+// A union of the provider's events fits whatever a member fits: the
+// member is chosen.
+func TestUnionSchemaYields(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"delete/event.json": `{"$id": "delete$event", "type": "object", "required": ["ref", "ref_type"], "properties": {"ref_type": {"enum": ["tag", "branch"]}}}`,
+		"ping/event.json":   `{"$id": "ping$event", "type": "object", "required": ["zen"]}`,
+		"events.json":       `{"$id": "events", "oneOf": [{"$ref": "delete$event"}, {"$ref": "ping$event"}]}`,
+	})
+	reg := openProfiles(t, dir)
+	base := filepath.Base(dir)
+	res, err := reg.Check([]byte(`{"ref": "main", "ref_type": "branch"}`), "")
+	if err != nil || res.Schema != base+".delete/event" || !res.Valid {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if res, err := reg.Check([]byte(`{"ref": "main", "ref_type": "branch"}`), base+".events"); err != nil || !res.Valid {
+		t.Errorf("the union by name: %+v, %v", res, err)
+	}
+}

@@ -100,6 +100,8 @@ type Registry struct {
 	fastRules bool
 	// ruleless: some schema has no rule.
 	ruleless bool
+	// refs are, by document URL, the other documents it refers to.
+	refs map[string]map[string]bool
 
 	// pending are bundled schemas not yet given to comp: jsonschema/v5
 	// parses each again in AddResource, which start-up need not pay when

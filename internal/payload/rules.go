@@ -79,9 +79,11 @@ func (r *Registry) indexRules(all []*profile.Profile) error {
 }
 
 // referenced is the URLs of the documents the registry's documents refer
-// to with a $ref to another document.
+// to with a $ref to another document; it notes each document's in
+// r.refs.
 func (r *Registry) referenced() map[string]bool {
 	out := map[string]bool{}
+	r.refs = map[string]map[string]bool{}
 	for u, d := range r.docs {
 		if d.bundled {
 			continue // the bundled schemas refer to no other document
@@ -90,6 +92,7 @@ func (r *Registry) referenced() map[string]bool {
 		if err != nil {
 			continue
 		}
+		union := isUnion(d.get())
 		walkRefs(d.get(), func(ref string) {
 			if strings.HasPrefix(ref, "#") {
 				return
@@ -97,12 +100,37 @@ func (r *Registry) referenced() map[string]bool {
 			if t, err := base.Parse(ref); err == nil {
 				t.Fragment = ""
 				if s := t.String(); s != u {
-					out[s] = true
+					out[s] = out[s] || !union
+					if r.refs[u] == nil {
+						r.refs[u] = map[string]bool{}
+					}
+					r.refs[u][s] = true
 				}
 			}
 		})
 	}
 	return out
+}
+
+// isUnion reports whether a schema document is only a choice of others
+// ({"oneOf": [{"$ref": ...}, ...]}): the documents it names are payloads,
+// not parts of one.
+func isUnion(doc any) bool {
+	m, _ := doc.(map[string]any)
+	if m["properties"] != nil || m["allOf"] != nil {
+		return false
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if list, ok := m[k].([]any); ok && len(list) > 0 {
+			for _, x := range list {
+				if xm, ok := x.(map[string]any); !ok || xm["$ref"] == nil {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // walkRefs calls f with every $ref string in a decoded document.
