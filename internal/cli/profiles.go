@@ -55,10 +55,7 @@ func newProfilesCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profiles",
 		Short: "List the webhook providers the tool knows, or describe one",
-		Long: `A profile is what the tool knows of one webhook provider: its schemas, sample
-payloads, signing scheme, the headers naming the event and the delivery, and
-the body fields a receiver reads. The bundled ones describe the seed vendors;
-give your own with --profile (see ` + "`webhook-tool help profiles`" + `).`,
+		// Long is the profiles help topic (topics/profiles.txt).
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}

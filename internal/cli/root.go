@@ -211,7 +211,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newSecretCmd(app, nil),
 		newVersionCmd(app),
 	)
-	root.AddCommand(topicCmds()...)
+	addTopics(root, topicCmds())
 	// Cobra adds `completion` lazily; add it now so it takes exactly one
 	// known shell instead of printing help for anything else.
 	root.InitDefaultCompletionCmd()
