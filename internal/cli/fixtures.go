@@ -69,7 +69,15 @@ shows which fields each bundled profile refreshes.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return fixture.Names(), cobra.ShellCompDirectiveNoFileComp
+			list, err := fixtureList(opts.Profiles) // --profile is parsed before completion
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, f := range list {
+				names = append(names, f.Name)
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Name = args[0]

@@ -240,3 +240,14 @@ func TestSchemaResourceURLs(t *testing.T) {
 		}
 	}
 }
+
+// A spec given twice (as the shell completion's parse does) is one
+// profile, however it is spelled.
+func TestLoadAllSameTwice(t *testing.T) {
+	dir := write(t, map[string]string{"p.yaml": "name: p\nschemas: ./s\n", "s/a.json": `{}`})
+	t.Chdir(dir)
+	ps, err := LoadAll([]string{"p.yaml", "./p.yaml", filepath.Join(dir, "p.yaml")})
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%v, %v", ps, err)
+	}
+}
