@@ -17,8 +17,8 @@ import (
 func addProfileFlag(fs interface {
 	StringArrayVar(p *[]string, name string, value []string, usage string)
 }, specs *[]string) {
-	fs.StringArrayVar(specs, "profile", nil, "read schemas and fixtures from this `SPEC`: a bundled profile's name, a profile file, "+
-		"a schema directory or an OpenAPI document (repeatable; default: the bundled profiles)")
+	fs.StringArrayVar(specs, "profile", nil, "a provider's schemas and fixtures: a bundled name, a profile file, a schema directory "+
+		"or an OpenAPI document as `SPEC` (repeatable; default: the bundled)")
 }
 
 // profileCompletion offers the bundled profiles' names, and files.

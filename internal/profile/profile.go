@@ -293,6 +293,9 @@ func Dir(dir string) (*Profile, error) {
 // their bare names (order.created, issues/opened).
 func SchemaDir(dir string) (*Profile, error) {
 	loc, err := diskLocation(dir)
+	if err == nil && !loc.IsDir() {
+		err = errors.New("not a directory")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("schema directory %s: %w", dir, err)
 	}
