@@ -233,7 +233,10 @@ func (r *Registry) addProfile(p *profile.Profile) error {
 		}
 		if old, ok := r.entries[name]; ok {
 			if p.Name != "" {
-				continue // a --schema-dir schema replaces a profile's
+				// A --schema-dir schema replaces a profile's, and is read
+				// as the profile's: its rules, fields and group.
+				old.prof, old.short, old.group, old.Profile = p, s.Name, s.Group, p.Name
+				continue
 			}
 			// A later directory's schema replaces an earlier one's.
 			e.seq = old.seq
