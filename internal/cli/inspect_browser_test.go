@@ -106,7 +106,7 @@ func (e *uiEnv) post(path string, body []byte, h http.Header) (int, string) {
 // action other than "" replaces the request's action.
 func (e *uiEnv) send(id, action string) {
 	e.t.Helper()
-	body, err := fixtures.FS.ReadFile("permission_assist.access_request_created.json")
+	body, err := fixtures.FS.ReadFile(fixtures.Path("permission_assist.access_request_created"))
 	if err != nil {
 		e.t.Fatal(err)
 	}

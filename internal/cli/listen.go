@@ -187,7 +187,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := cfg.Check(); err != nil {
 		return cfg, listenError(err)
 	}
-	if cfg.Registry, cfg.Schema, err = openRegistry(opts.SchemaDirs, opts.Schema); err != nil {
+	if cfg.Registry, cfg.Schema, err = openRegistry(nil, opts.SchemaDirs, opts.Schema); err != nil {
 		return cfg, err
 	}
 	// The command gets the user's environment, less the secrets; its
@@ -241,7 +241,7 @@ func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
 // Permission Assist events and the Permit types.
 func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	names := schemaNames()
-	for _, e := range payload.Events {
+	for _, e := range payload.BundledEvents() {
 		names = append(names, e.Name)
 	}
 	names = append(names, hookexec.PermitTypes...)

@@ -13,6 +13,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/probe"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/report"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -33,7 +34,8 @@ type ProbeOptions struct {
 	Output         string
 }
 
-var probeFamilies = []string{fixture.FamilyPermit, fixture.FamilyPermissionAssist}
+// probeFamilies are the bundled profiles, whose fixtures --family sends.
+func probeFamilies() []string { return profile.BundledNames() }
 
 func newProbeCmd(app *App, runF func(*ProbeOptions) error) *cobra.Command {
 	opts := &ProbeOptions{}
@@ -86,7 +88,7 @@ receiver could not be reached; 2 for usage errors.`,
 		TimeoutUsage: "time limit for each attempt (probe refuses 0: every request is bounded)",
 		HeaderUsage:  "add a header to every delivery, `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
-	f.StringVar(&opts.Family, "family", "", "send every bundled fixture of this `FAMILY`: "+strings.Join(probeFamilies, "|"))
+	f.StringVar(&opts.Family, "family", "", "send every bundled fixture of this `FAMILY`: "+strings.Join(probeFamilies(), "|"))
 	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this bundled fixture `NAME` (repeatable)")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
@@ -96,7 +98,7 @@ receiver could not be reached; 2 for usage errors.`,
 	f.BoolVar(&opts.ExpectCallback, "expect-callback", false, "a missing Permission Assist callback fails the run (else it warns)")
 	f.StringVar(&opts.CallbackAddr, "callback-addr", probe.DefaultCallbackAddr, "serve the callback stand-in on `HOST:PORT`")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json", "junit")
-	_ = cmd.RegisterFlagCompletionFunc("family", cobra.FixedCompletions(probeFamilies, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("family", cobra.FixedCompletions(probeFamilies(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fixture", cobra.FixedCompletions(fixture.Names(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -175,7 +177,7 @@ func probeFixtures(family string, names []string) ([]string, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, usageError(fmt.Errorf("unknown --family %q", family), "use one of: "+strings.Join(probeFamilies, ", "))
+		return nil, usageError(fmt.Errorf("unknown --family %q", family), "use one of: "+strings.Join(probeFamilies(), ", "))
 	}
 	return out, nil
 }

@@ -198,6 +198,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newValidateCmd(app, nil),
 		newSchemasCmd(app),
 		newFixturesCmd(app),
+		newProfilesCmd(app),
 		newSendCmd(app, nil),
 		newSignCmd(app, nil),
 		newVerifyCmd(app, nil),
@@ -212,7 +213,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newSecretCmd(app, nil),
 		newVersionCmd(app),
 	)
-	root.AddCommand(topicCmds()...)
+	addTopics(root, topicCmds())
 	// Cobra adds `completion` lazily; add it now so it takes exactly one
 	// known shell instead of printing help for anything else.
 	root.InitDefaultCompletionCmd()
@@ -256,6 +257,7 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Explicit: explicit,
 		Getenv:   app.Getenv,
 		Skip:     []string{"config"},
+		Aliases:  map[string]string{"profiles": "profile"},
 		Known:    func() []string { return allFlagNames(cmd.Root()) },
 		Warn: func(msg string) {
 			app.diag().Warnf("%s", msg)

@@ -73,7 +73,7 @@ the whole reference.`,
 // by the registry of bundled schemas and --schema-dir. A vendor profile
 // (--profile) plugs in here, returning its own drift.Resolver.
 func driftResolver(opts *DriftOptions) (drift.Resolver, error) {
-	reg, name, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	reg, name, err := openRegistry(nil, opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return nil, err
 	}

@@ -256,7 +256,7 @@ func newPicker(opts *InferOptions) (*picker, error) {
 		return nil, usageErrorf("--schema and --event both pick deliveries: give one")
 	}
 	if opts.Schema != "" {
-		reg, _, err := openRegistry(opts.SchemaDirs, "")
+		reg, _, err := openRegistry(nil, opts.SchemaDirs, "")
 		if err != nil {
 			return nil, err
 		}

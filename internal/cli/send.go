@@ -318,7 +318,7 @@ func notAnObject(app *App, name string, raw []byte, err error) error {
 // validateOutgoing checks the rendered payload before anything is sent and
 // prints its errors as validate does.
 func validateOutgoing(app *App, opts *SendOptions, name string, body []byte) error {
-	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	reg, schema, err := openRegistry(nil, opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ type ValidateOptions struct {
 	Paths      []string
 	Schema     string
 	SchemaDirs []string
+	Profiles   []string
 	Output     string
 	Workers    int
 	MaxErrors  int
@@ -38,6 +39,8 @@ func newValidateCmd(app *App, runF func(*ValidateOptions) error) *cobra.Command 
 PATH may be a file, a directory (walked recursively for *.json), a glob, or -
 for standard input. The schema is detected from each payload (see
 ` + "`webhook-tool schemas list`" + `); --schema NAME|PATH skips detection.
+--profile reads a provider's schemas: a profile file, a directory of JSON
+Schemas or an OpenAPI document (see ` + "`webhook-tool help profiles`" + `).
 
 --output github prints a GitHub Actions annotation per error, which marks the
 line in the workflow run and the pull request; --output junit a JUnit XML report
@@ -47,7 +50,8 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 		Example: `  webhook-tool validate delivery.json
   webhook-tool validate ./payloads/ 'more/*.json'
   curl -s https://example.com/hook.json | webhook-tool validate -
-  webhook-tool validate --schema permit.invite_user --output json invite.json
+  webhook-tool validate --schema ./order.schema.json --output json order.json
+  webhook-tool validate --profile ./github.profile.yaml deliveries/
   webhook-tool validate --output github payloads/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -58,6 +62,8 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 		},
 	}
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addProfileFlag(cmd.Flags(), &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	addOutputFlag(cmd, &opts.Output, "text", validateOutputs...)
 	cmd.Flags().IntVar(&opts.MaxErrors, "max-errors", payload.DefaultMaxErrors, "list at most `N` errors per file, the first in the file, and count the rest (0: all)")
 	return cmd
@@ -69,7 +75,7 @@ var validateOutputs = []string{"text", "json", "github", "junit"}
 // validates payloads.
 func addSchemaFlags(cmd *cobra.Command, app *App, schema *string, dirs *[]string) {
 	cmd.Flags().StringVar(schema, "schema", "", "validate against this schema `NAME|PATH` instead of detecting it")
-	cmd.Flags().StringArrayVar(dirs, "schema-dir", nil, "add the *.json schemas in `DIR` by file name (repeatable)")
+	cmd.Flags().StringArrayVar(dirs, "schema-dir", nil, "add the *.json schemas under `DIR`, named by their path in it (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("schema", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return schemaNames(), cobra.ShellCompDirectiveDefault
 	})
@@ -83,30 +89,6 @@ func schemaNames() []string {
 		return nil
 	}
 	return reg.Names()
-}
-
-// openRegistry loads the bundled schemas and the user's directories and
-// resolves --schema, so a typo fails before any payload is read.
-func openRegistry(dirs []string, schema string) (*payload.Registry, string, error) {
-	reg, err := payload.NewRegistry(dirs...)
-	if err != nil {
-		return nil, "", usageError(err, "check --schema-dir and the schema files in it")
-	}
-	if schema == "" {
-		return reg, "", nil
-	}
-	name, err := reg.Resolve(schema)
-	if err != nil {
-		var ue *payload.UnknownSchemaError
-		if errors.As(err, &ue) {
-			return nil, "", unknownSchemaError(ue, true)
-		}
-		return nil, "", usageError(err, "")
-	}
-	if err := reg.Compile(name); err != nil {
-		return nil, "", usageError(err, "fix the schema, or check it with `webhook-tool validate --schema` on a known-good payload")
-	}
-	return reg, name, nil
 }
 
 // unknownSchemaError names the schema the user probably meant, or how to
@@ -148,7 +130,7 @@ func validateRun(app *App, opts *ValidateOptions) error {
 	if opts.MaxErrors < 0 {
 		return usageErrorf("bad --max-errors %d: give a count, or 0 for all errors", opts.MaxErrors)
 	}
-	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	reg, schema, err := openRegistry(opts.Profiles, opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return err
 	}
@@ -233,8 +215,7 @@ func (v *validateReport) add(fr payload.FileResult) {
 	v.ci.Add(fr)
 	if fr.Err != nil {
 		v.failed++
-		var nm payload.NoMatchError
-		if errors.As(fr.Err, &nm) {
+		if payload.IsDetection(fr.Err) {
 			v.noMatch = true
 		}
 		v.diag.Printf("%s: %s", name, oneLine(fr.Err.Error()))

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/webhook-tool/webhook-tool/internal/export"
-	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -99,7 +99,7 @@ type DeliveryOut struct {
 func (s *server) addDeliveryTools(srv *mcp.Server) {
 	add(srv, s, &mcp.Tool{Name: "list_deliveries", Description: "List the requests a webhook-tool listen --record file holds (newest last), filtered by seq, path, schema, payload and signature verdicts, and kind."},
 		func(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut, error) {
-			return listDeliveries(ctx, in)
+			return s.listDeliveries(ctx, in)
 		})
 	add(srv, s, &mcp.Tool{Name: "get_delivery", Description: "One recorded request in full: headers, body, listen's signature and payload verdicts, the signature doctor's diagnosis, and its callbacks."},
 		s.getDelivery)
@@ -144,7 +144,7 @@ func (f filter) match(rec *record.Record, sum *DeliverySummary) bool {
 		(f.sig == "" || f.sig == sum.Signature) && (f.kindWant == "" || f.kindWant == sum.Kind)
 }
 
-func listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut, error) {
+func (s *server) listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut, error) {
 	limit := in.Limit
 	switch {
 	case limit == 0:
@@ -171,7 +171,7 @@ func listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut
 		if err != nil {
 			return ListDeliveriesOut{}, fmt.Errorf("%s: %w", in.File, err)
 		}
-		sum := summary(rec)
+		sum := s.summary(rec)
 		if f.match(rec, &sum) {
 			ring[out.Matched%limit] = sum
 			out.Matched++
@@ -191,24 +191,24 @@ func listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut
 	return out, nil
 }
 
-func summary(rec *record.Record) DeliverySummary {
-	s := DeliverySummary{
+func (s *server) summary(rec *record.Record) DeliverySummary {
+	sum := DeliverySummary{
 		Seq: rec.Seq, ReceivedAt: rec.ReceivedAt.Format(time.RFC3339Nano), Method: rec.Method, Path: cutField(rec.Path),
 		Kind: "delivery", Status: rec.Status, Payload: payloadVerdict(rec.Schema), Signature: signatureVerdict(rec.Signature),
 		DeliveryID: cutField(rec.DeliveryID), Duplicate: rec.Duplicate, CallbackOf: cutField(rec.CallbackFor), Error: cutField(rec.Error),
 	}
 	if rec.Kind != record.KindDelivery {
-		s.Kind = rec.Kind
+		sum.Kind = rec.Kind
 	}
 	if rec.Schema != nil {
-		s.Schema = rec.Schema.Name
+		sum.Schema = rec.Schema.Name
 	}
-	if s.Kind == "delivery" && rec.BodyEncoding == "" {
-		if fs, ok := payload.Peek([]byte(rec.Body)); ok {
-			s.Event = cutField(fs.EventName + fs.Type)
+	if sum.Kind == "delivery" && rec.BodyEncoding == "" {
+		if fs, ok := s.reg.Peek([]byte(rec.Body), headerOf(rec.Headers)); ok {
+			sum.Event = cutField(fs.Event)
 		}
 	}
-	return s
+	return sum
 }
 
 func cutField(s string) string {
@@ -236,4 +236,14 @@ func signatureVerdict(s *record.Signature) string {
 		return verdictValid
 	}
 	return verdictInvalid
+}
+
+// headerOf is a record's headers as an http.Header, for the profiles'
+// event header.
+func headerOf(h record.Headers) http.Header {
+	out := make(http.Header, len(h))
+	for k, v := range h {
+		out.Set(k, v)
+	}
+	return out
 }

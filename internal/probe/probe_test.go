@@ -42,7 +42,7 @@ func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Ch
 	defer rc.jobs.Wait()
 	opts := Options{
 		URL:            srv.URL + "/hooks/",
-		Fixtures:       family(fixture.FamilyPermissionAssist),
+		Fixtures:       family("permission_assist"),
 		Scheme:         rc.scheme,
 		Secret:         rc.secret,
 		Policy:         delivery.Policy{Timeout: 30 * time.Second},
@@ -126,18 +126,18 @@ func TestCorrectReceiversPassEverything(t *testing.T) {
 		rc     *receiver
 		family string
 	}{
-		{"standard, Permission Assist", &receiver{scheme: signature.Standard, secret: testSecret}, fixture.FamilyPermissionAssist},
-		{"standard, Permission Assist, callbacks from a background job", &receiver{scheme: signature.Standard, secret: testSecret, asyncCallback: true}, fixture.FamilyPermissionAssist},
-		{"standard, Permit", &receiver{scheme: signature.Standard, secret: testSecret}, fixture.FamilyPermit},
-		{"github, Permission Assist", &receiver{scheme: signature.GitHub, secret: "It's a Secret to Everybody"}, fixture.FamilyPermissionAssist},
-		{"stripe, Permission Assist", &receiver{scheme: signature.Stripe, secret: "sk_test_probe"}, fixture.FamilyPermissionAssist},
-		{"bearer, Permit", &receiver{scheme: signature.Bearer, secret: "permit-token"}, fixture.FamilyPermit},
-		{"none, Permission Assist", &receiver{scheme: signature.None}, fixture.FamilyPermissionAssist},
+		{"standard, Permission Assist", &receiver{scheme: signature.Standard, secret: testSecret}, "permission_assist"},
+		{"standard, Permission Assist, callbacks from a background job", &receiver{scheme: signature.Standard, secret: testSecret, asyncCallback: true}, "permission_assist"},
+		{"standard, Permit", &receiver{scheme: signature.Standard, secret: testSecret}, "permit"},
+		{"github, Permission Assist", &receiver{scheme: signature.GitHub, secret: "It's a Secret to Everybody"}, "permission_assist"},
+		{"stripe, Permission Assist", &receiver{scheme: signature.Stripe, secret: "sk_test_probe"}, "permission_assist"},
+		{"bearer, Permit", &receiver{scheme: signature.Bearer, secret: "permit-token"}, "permit"},
+		{"none, Permission Assist", &receiver{scheme: signature.None}, "permission_assist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := probeReceiver(t, tt.rc, func(o *Options) { o.Fixtures = family(tt.family) })
-			expectOnly(t, got, skipsFor(tt.rc.scheme, tt.family == fixture.FamilyPermissionAssist))
+			expectOnly(t, got, skipsFor(tt.rc.scheme, tt.family == "permission_assist"))
 			if n := len(got[CheckValid].Requests); n != len(family(tt.family)) {
 				t.Errorf("valid sent %d deliveries, want one per fixture (%d)", n, len(family(tt.family)))
 			}
@@ -167,7 +167,7 @@ func TestEachBrokenReceiverFailsItsCheckOnly(t *testing.T) {
 		{"accepts a tampered body", std(&receiver{acceptTampered: true}), func(o *Options) { o.Fixtures = []string{"permit.create_user"} },
 			map[string]Result{CheckTampered: Fail, CheckCallback: Skip, CheckCallbackOnce: Skip}},
 		{"accepts a wrong secret (bearer)", &receiver{scheme: signature.Bearer, secret: "permit-token", acceptWrongSecret: true},
-			func(o *Options) { o.Fixtures = family(fixture.FamilyPermit) },
+			func(o *Options) { o.Fixtures = family("permit") },
 			map[string]Result{CheckWrongSecret: Fail, CheckTampered: Skip, CheckStale: Skip, CheckFuture: Skip, CheckCallback: Skip, CheckCallbackOnce: Skip}},
 		{"500 on unknown fields", std(&receiver{strictFields: true}), nil, map[string]Result{CheckUnknownFields: Fail}},
 		{"500 on bad JSON", &receiver{scheme: signature.GitHub, secret: "gh", badJSON500: true}, nil,

@@ -128,8 +128,7 @@ func newProber(opts Options) (*prober, error) {
 		if err != nil {
 			return nil, err
 		}
-		family, _, _ := strings.Cut(name, ".")
-		p.fixtures = append(p.fixtures, loaded{name: name, raw: raw, pa: family == fixture.FamilyPermissionAssist})
+		p.fixtures = append(p.fixtures, loaded{name: name, raw: raw, pa: fixture.HasCallback(name)})
 	}
 	p.base, p.dupBase = &p.fixtures[0], &p.fixtures[0]
 	for i := range p.fixtures {
