@@ -23,7 +23,7 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, UI                  string
+	Schema, ForwardTo, Cert, Key, UI, Public, Ready   string
 	Secrets, SchemaDirs                               []string
 	Tolerance                                         time.Duration
 	Status                                            int
@@ -98,6 +98,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
 	addExecFlags(cmd, &opts.Exec)
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
+	addReachFlags(cmd, opts)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -180,7 +181,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 		Tolerance: opts.Tolerance, MaxBody: maxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: output,
 		Body: body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
 		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
-	cfg.Record, cfg.Getenv = opts.Record, app.Getenv
+	cfg.Record, cfg.Getenv, cfg.PublicURL, cfg.ReadyFile = opts.Record, app.Getenv, opts.Public, opts.Ready
 	if dev != nil {
 		cfg.DevSecretAt = dev.Path
 	}
