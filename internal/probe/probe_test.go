@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -37,6 +38,13 @@ func family(name string) []string {
 // checks by id. mod adjusts the options (fixtures, durations).
 func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Check {
 	t.Helper()
+	_, got := probeReport(t, rc, mod)
+	return got
+}
+
+// probeReport is probeReceiver with the report too.
+func probeReport(t *testing.T, rc *receiver, mod func(*Options)) (*Report, map[string]Check) {
+	t.Helper()
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	defer rc.jobs.Wait()
@@ -67,7 +75,7 @@ func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Ch
 		}
 		got[c.ID] = c
 	}
-	return got
+	return rep, got
 }
 
 // skipsFor is what a scheme cannot express, and the callback checks for a
@@ -411,5 +419,47 @@ func TestRotationDeliveries(t *testing.T) {
 	// rotation-secrets one each (the test cannot tell them apart here).
 	if order != 1 || svix != 1 || last != 2 {
 		t.Errorf("%d deliveries with an unknown signature first, %d with svix-* names, %d with one signature", order, svix, last)
+	}
+}
+
+// A receiver in a container reaches probe's stand-in by another name (and
+// here under another path): with CallbackBase the deliveries carry
+// callback URLs on it, the stand-in takes the callbacks there, and the
+// callback checks pass.
+func TestCallbackBaseForAReceiverElsewhere(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	base := fmt.Sprintf("http://host.docker.internal:%d/tunnel/{id}/reply", port)
+	var mu sync.Mutex
+	var seen []string
+	rc := &receiver{scheme: signature.Standard, secret: testSecret, callbackVia: func(u string) string {
+		mu.Lock()
+		seen = append(seen, u)
+		mu.Unlock()
+		return strings.Replace(u, "host.docker.internal", "127.0.0.1", 1)
+	}}
+	rep, got := probeReport(t, rc, func(o *Options) {
+		o.CallbackAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		o.CallbackBase = base
+		o.Fixtures = []string{"permission_assist.access_request_created", "permission_assist.access_request_approved"}
+	})
+	expectOnly(t, got, skipsFor(signature.Standard, true))
+	if rep.CallbackURL != base {
+		t.Errorf("the report's callback URL is %q, want %q", rep.CallbackURL, base)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) == 0 {
+		t.Fatal("no callback was posted")
+	}
+	for _, u := range seen {
+		prefix := fmt.Sprintf("http://host.docker.internal:%d/tunnel/", port)
+		if !strings.HasPrefix(u, prefix) || !strings.HasSuffix(u, "/reply") {
+			t.Errorf("a delivery's callback URL is %q, not on %s", u, base)
+		}
 	}
 }

@@ -42,6 +42,9 @@ type receiver struct {
 	neverCallBack     bool
 	asyncCallback     bool   // posts the callback after answering, as a background job would
 	callbackType      string // "" means text/plain; charset=utf-8
+	// callbackVia is the callback URL as the receiver's network reaches
+	// it (a container's, where the host has another name); nil: as given.
+	callbackVia func(string) string
 
 	mu       sync.Mutex
 	seen     map[string]bool
@@ -234,6 +237,9 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rc *receiver) callBack(u string) {
+	if rc.callbackVia != nil {
+		u = rc.callbackVia(u)
+	}
 	ct := rc.callbackType
 	if ct == "" {
 		ct = "text/plain; charset=utf-8"

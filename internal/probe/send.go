@@ -66,7 +66,10 @@ type prober struct {
 	newID   func() string
 	client  *http.Client
 	standin *callback.Server
-	host    string
+	// callbackBase is what callback URLs are built on: Options.CallbackBase,
+	// else the stand-in's own URL.
+	callbackBase string
+	host         string
 
 	fixtures []loaded
 	base     *loaded // the delivery the single-delivery checks send
@@ -145,7 +148,7 @@ func newProber(opts Options) (*prober, error) {
 // Permission Assist a callback URL on the stand-in, which is told to expect it.
 func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
 	r, err := fixture.Render(f.raw, fixture.RenderOptions{
-		Now: p.now(), NewID: p.newID, CallbackBase: p.standin.URL, Sets: sets,
+		Now: p.now(), NewID: p.newID, CallbackBase: p.callbackBase, Sets: sets,
 	})
 	if err == nil && f.pa {
 		p.standin.Expect(r.ID)
