@@ -92,10 +92,10 @@ type StandIn struct {
 	// stand-in at, when it is not the stand-in's own URL (a receiver in a
 	// container, or behind a tunnel): callbacks are taken at its path. ""
 	// takes them at Path.
-	Base string
-	Now          func() time.Time // the clock for Callback.At; nil means time.Now
-	MaxBody      int              // 0 means DefaultMaxSize
-	MaxKept      int              // 0 means DefaultMaxKept
+	Base    string
+	Now     func() time.Time // the clock for Callback.At; nil means time.Now
+	MaxBody int              // 0 means DefaultMaxSize
+	MaxKept int              // 0 means DefaultMaxKept
 
 	mu   sync.Mutex
 	ids  map[string]*entry
