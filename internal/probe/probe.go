@@ -131,11 +131,14 @@ type Exchange struct {
 
 // Check is one graded check.
 type Check struct {
-	ID       string     `json:"check"`
-	Result   Result     `json:"result"`
-	Detail   string     `json:"detail"`
-	Hint     string     `json:"hint,omitempty"`
-	Requests []Exchange `json:"requests"`
+	ID     string `json:"check"`
+	Result Result `json:"result"`
+	Detail string `json:"detail"`
+	Hint   string `json:"hint,omitempty"`
+	// Diagnosis is the signature doctor's finding on a refused correct
+	// delivery, when the receiver's answer let it tell (diagnose.go).
+	Diagnosis *signature.Diagnosis `json:"diagnosis,omitempty"`
+	Requests  []Exchange           `json:"requests"`
 	// Duration is the time the check's requests took, summed.
 	Duration time.Duration `json:"-"`
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/report"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -461,5 +463,80 @@ func TestCallbackBaseForAReceiverElsewhere(t *testing.T) {
 		if !strings.HasPrefix(u, prefix) || !strings.HasSuffix(u, "/reply") {
 			t.Errorf("a delivery's callback URL is %q, not on %s", u, base)
 		}
+	}
+}
+
+// A receiver that refuses every signed delivery is counted as refusing
+// every one of them, the same answer said once.
+func TestValidCountsEveryRefusal(t *testing.T) {
+	for _, fixtures := range [][]string{family(fixture.FamilyPermissionAssist), family(fixture.FamilyPermissionAssist)[:3]} {
+		rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U="}
+		got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, fixtures })
+		n := len(fixtures)
+		want := fmt.Sprintf(`%d of %d correctly signed deliveries not answered 2xx: each answered 401 Unauthorized "bad signature"`, n, n)
+		if c := got[CheckValid]; c.Result != Fail || c.Detail != want {
+			t.Errorf("valid: %s %q, want %q", c.Result, c.Detail, want)
+		}
+		if d := got[CheckValid].Diagnosis; d != nil {
+			t.Errorf("a diagnosis from an answer that tells nothing: %+v", d)
+		}
+	}
+}
+
+// A receiver that verifies the body parsed and written out again refuses
+// the correct deliveries; when its answer shows the signature it computed,
+// the signature doctor names the re-serialisation, as verify and listen do
+// for the same mistake, in the text, JSON and JUnit reports.
+func TestRefusalsDiagnosedFromTheAnswer(t *testing.T) {
+	for _, scheme := range []signature.Scheme{signature.Standard, signature.GitHub} {
+		t.Run(string(scheme), func(t *testing.T) {
+			rc := &receiver{scheme: scheme, secret: testSecret, reserialize: true, showExpected: true}
+			rep, got := probeReport(t, rc, func(o *Options) { o.Fixtures = family(fixture.FamilyPermit)[:2] })
+			c := got[CheckValid]
+			if c.Result != Fail || c.Diagnosis == nil {
+				t.Fatalf("valid: %+v", c)
+			}
+			if c.Diagnosis.Cause != signature.CauseJSONReformatted ||
+				!strings.Contains(c.Diagnosis.Detail, "the signature your endpoint computed (it is in its answer) matches this body compacted (no whitespace), keys as received") ||
+				!strings.Contains(c.Diagnosis.Detail, "verify the raw request bytes") {
+				t.Errorf("diagnosis %+v", c.Diagnosis)
+			}
+			var text, js, junit strings.Builder
+			if err := WriteText(&text, rep, render.NewPalette(false)); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&js, rep); err != nil {
+				t.Fatal(err)
+			}
+			if err := report.WriteJUnit(&junit, Suite(rep)); err != nil {
+				t.Fatal(err)
+			}
+			for name, out := range map[string]string{"text": text.String(), "json": js.String(), "junit": junit.String()} {
+				if !strings.Contains(out, "json-reformatted") {
+					t.Errorf("the %s report does not name the cause:\n%s", name, out)
+				}
+			}
+			if strings.Contains(text.String()+js.String(), strings.TrimPrefix(testSecret, "whsec_")) {
+				t.Error("a report shows the secret")
+			}
+		})
+	}
+	// The signature echoed back is not taken for the one computed.
+	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U=", showExpected: true}
+	got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, family(fixture.FamilyPermit)[:1] })
+	if d := got[CheckValid].Diagnosis; d != nil {
+		t.Errorf("another secret, which no change explains, diagnosed: %+v", d)
+	}
+}
+
+// A receiver whose refusal names the likely cause itself (a listen in front
+// of it) has it passed on.
+func TestRefusalsCauseLinePassedOn(t *testing.T) {
+	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U=",
+		rejection: "no signature in webhook-signature matched the configured secret(s)\nlikely cause (json-reformatted): the standard signature matches this body compacted"}
+	got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, family(fixture.FamilyPermit)[:1] })
+	d := got[CheckValid].Diagnosis
+	if d == nil || d.Cause != signature.CauseJSONReformatted || d.Detail != "the standard signature matches this body compacted" {
+		t.Errorf("diagnosis %+v", d)
 	}
 }

@@ -34,6 +34,10 @@ type sent struct {
 	duration   time.Duration
 	answeredAt time.Time
 	err        error
+	// A signed delivery refused with 401 or 403 keeps the request and the
+	// answer, for the signature doctor (diagnose).
+	req        *prepared
+	answerBody []byte
 }
 
 func (s sent) ok() bool { return s.err == nil && s.status >= 200 && s.status < 300 }
@@ -192,6 +196,9 @@ func (p *prober) send(ctx context.Context, f *loaded, id string, h http.Header, 
 	s := sent{fixture: f.name, id: id, status: resp.Status, duration: resp.Duration, answeredAt: p.now(), err: err}
 	if err == nil {
 		s.excerpt = p.mask(firstLine(resp.Body))
+	}
+	if (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) && len(canonical(h).Values(signatureHeader(p.opts.Scheme))) > 0 {
+		s.req, s.answerBody = &prepared{id: id, header: h, body: body}, resp.Body
 	}
 	return s
 }
