@@ -65,7 +65,7 @@ user_invite_id; --set overrides fields. Each run prints different ids.`,
 			return fixturesShowRun(app, opts)
 		},
 	}
-	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point a Permission Assist `callback` at this URL followed by the id (default: the fixture's own callback host)")
+	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point a Permission Assist callback at this `URL` followed by the id (default: the fixture's own callback host)")
 	show.Flags().StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 
 	cmd.AddCommand(list, show)

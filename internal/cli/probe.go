@@ -88,16 +88,16 @@ receiver could not be reached; 2 for usage errors.`,
 	f := cmd.Flags()
 	opts.Client.Register(f, clientDefaults{
 		RetriesUsage: "retry a delivery up to `N` times after a connection error or a 429, 502, 503 or 504 (0: each is sent once)",
-		TimeoutUsage: "time limit for each attempt (probe refuses 0: every request is bounded)",
+		TimeoutUsage: "time limit for each attempt, a `DURATION` (probe refuses 0: every request is bounded)",
 		HeaderUsage:  "add a header to every delivery, `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
 	f.StringVar(&opts.Family, "family", "", "send every bundled fixture of this `FAMILY`: "+strings.Join(probeFamilies, "|"))
 	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this bundled fixture `NAME` (repeatable)")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
-	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance; stale and future are signed twice as far off")
-	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this")
-	f.DurationVar(&opts.CallbackWithin, "callback-within", probe.DefaultCallbackWithin, "a callback must arrive within this of its delivery's answer")
+	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance, a `DURATION`; stale and future are signed twice as far off")
+	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this `DURATION`")
+	f.DurationVar(&opts.CallbackWithin, "callback-within", probe.DefaultCallbackWithin, "a callback must arrive within this `DURATION` of its delivery's answer")
 	f.BoolVar(&opts.ExpectCallback, "expect-callback", false, "a missing Permission Assist callback fails the run (else it warns)")
 	f.StringVar(&opts.CallbackAddr, "callback-addr", probe.DefaultCallbackAddr, "serve the callback stand-in on `HOST:PORT`")
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the stand-in's own URL; see above")

@@ -135,7 +135,7 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "`HOST:PORT` the callback stand-in listens on when a step expects a callback")
-	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "how long a step waits for its callback")
+	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "wait this `DURATION` for a step's callback")
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the steps even if one is invalid")
 	f.DurationVar(&opts.Delay, "delay", 0, "wait `D` between steps (a step's own delay wins)")
 	f.BoolVar(&opts.Duplicate, "duplicate", false, "send each delivery twice, identical bytes and headers")

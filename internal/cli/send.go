@@ -133,6 +133,7 @@ that is not JSON.`,
 	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addMaxSizeFlag(cmd, app)
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the payload even if it is invalid (or not JSON)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the exact request and send nothing")
 	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
