@@ -37,6 +37,21 @@ var computed = map[signature.Scheme]*regexp.Regexp{
 // maxComputed bounds the signatures tried from one answer.
 const maxComputed = 4
 
+// firstDiagnosis is the doctor's finding on the first of check's requests
+// that a diagnosis may explain, nil when there is none.
+func (p *prober) firstDiagnosis(check string) *signature.Diagnosis {
+	ss := p.others[check]
+	if check == CheckValid {
+		ss = p.valid
+	}
+	for _, s := range ss {
+		if s.refusedSignature() {
+			return p.diagnose(s)
+		}
+	}
+	return nil
+}
+
 // diagnose is the doctor's finding on the refusal s, nil when its answer
 // tells nothing.
 func (p *prober) diagnose(s sent) *signature.Diagnosis {

@@ -36,21 +36,6 @@ func (p *prober) grade() []Check {
 	return out
 }
 
-// firstDiagnosis is the doctor's finding on the first of check's requests
-// that a diagnosis may explain, nil when there is none.
-func (p *prober) firstDiagnosis(check string) *signature.Diagnosis {
-	ss := p.others[check]
-	if check == CheckValid {
-		ss = p.valid
-	}
-	for _, s := range ss {
-		if s.refusedSignature() {
-			return p.diagnose(s)
-		}
-	}
-	return nil
-}
-
 func (p *prober) gradeOne(id string) Check {
 	switch id {
 	case CheckValid:
