@@ -53,7 +53,7 @@ func noteDefaultCallback(app *App, body []byte, target *url.URL) {
 	if json.Unmarshal(body, &doc) != nil || !strings.HasPrefix(doc.Callback, base) {
 		return // no callback, or one the user --set
 	}
-	app.diag().Printf("note: the payload's callback points at the --to origin, %s (--callback-base %s points it at a listen instead)",
+	app.diag().Printf("note: the payload's callback points at the --to origin: %s; if that is your app, --callback-base %s points it at a listen",
 		fixture.CallbackURL(base, "{id}"), listenCallbacks)
 }
 
