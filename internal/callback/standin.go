@@ -88,9 +88,14 @@ type StandIn struct {
 	// ExpectedOnly takes callbacks only for the ids given to Expect and
 	// answers 404 to the others.
 	ExpectedOnly bool
-	Now          func() time.Time // the clock for Callback.At; nil means time.Now
-	MaxBody      int              // 0 means DefaultMaxSize
-	MaxKept      int              // 0 means DefaultMaxKept
+	// Base is the callback base (CheckBase) the receiver reaches the
+	// stand-in at, when it is not the stand-in's own URL (a receiver in a
+	// container, or behind a tunnel): callbacks are taken at its path. ""
+	// takes them at Path.
+	Base    string
+	Now     func() time.Time // the clock for Callback.At; nil means time.Now
+	MaxBody int              // 0 means DefaultMaxSize
+	MaxKept int              // 0 means DefaultMaxKept
 
 	mu   sync.Mutex
 	ids  map[string]*entry
@@ -153,9 +158,17 @@ func (s *StandIn) Wait(ctx context.Context, id string) (cb Callback, ok bool) {
 
 func (s *StandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, ok := IDFromPath(r.URL.Path, "/")
+	want := Path + "{delivery id}"
+	if s.Base != "" {
+		want = basePath(s.Base)
+		id, ok = idFromBase(r.URL.Path, want)
+		if !strings.Contains(want, "{id}") {
+			want += "{delivery id}"
+		}
+	}
 	switch {
 	case !ok:
-		http.Error(w, "not a callback URL: POST "+Path+"{delivery id}", http.StatusNotFound)
+		http.Error(w, "not a callback URL: POST "+want, http.StatusNotFound)
 		return
 	case r.Method != http.MethodPost:
 		w.Header().Set("Allow", http.MethodPost)

@@ -111,6 +111,26 @@ func TestStandInAnswers(t *testing.T) {
 		got:   map[string]int{"sent": 2, "unknown": 0},
 		first: map[string]string{"sent": "done"},
 	}, {
+		name:    "a base the receiver reaches it at: callbacks at its path",
+		standIn: func() *StandIn { return &StandIn{Base: "http://host.docker.internal:9999/probe/cb/"} },
+		posts: []post{
+			{"POST", "/probe/cb/abc", "done", 200, "ok"},
+			{"POST", Path + "def", "x", 404, "not a callback URL: POST /probe/cb/{delivery id}"},
+			{"POST", "/probe/cb/a/b", "x", 404, "not a callback URL"},
+		},
+		got:   map[string]int{"abc": 1, "def": 0},
+		first: map[string]string{"abc": "done"},
+	}, {
+		name:    "a base with {id} inside",
+		standIn: func() *StandIn { return &StandIn{Base: "https://abc.trycloudflare.com/cb/{id}/reply"} },
+		posts: []post{
+			{"POST", "/cb/abc/reply", "done", 200, "ok"},
+			{"POST", "/cb/def", "x", 404, "not a callback URL: POST /cb/{id}/reply"},
+			{"POST", "/cb//reply", "x", 404, "not a callback URL"},
+		},
+		got:   map[string]int{"abc": 1, "def": 0},
+		first: map[string]string{"abc": "done"},
+	}, {
 		name:    "body over the limit",
 		standIn: func() *StandIn { return &StandIn{MaxBody: 4} },
 		posts: []post{

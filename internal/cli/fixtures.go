@@ -82,7 +82,7 @@ shows which fields each bundled profile refreshes.`,
 			return fixturesShowRun(app, opts)
 		},
 	}
-	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point the payload's `callback` at this URL followed by the id (default: the fixture's own callback host)")
+	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point the payload's callback at this `URL` followed by the id (default: the fixture's own callback host)")
 	show.Flags().StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 
 	cmd.AddCommand(list, show)

@@ -23,7 +23,7 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, UI                  string
+	Schema, ForwardTo, Cert, Key, UI, Public, Ready   string
 	Secrets, SchemaDirs                               []string
 	Tolerance                                         time.Duration
 	Status                                            int
@@ -84,12 +84,12 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Path, "path", "/", "accept deliveries under this path `PREFIX`")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "verify signatures with this `SECRET` (repeatable, for rotation)")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "signature `SCHEME`: auto|standard|github|stripe|bearer|none")
-	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far a signed timestamp may be from now, either way")
+	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "accept a signed timestamp this `DURATION` from now, either way")
 	f.StringVar(&opts.MaxBody, "max-body", "1MiB", "largest body accepted (`SIZE`: bytes, or with KB, KiB, MB, MiB)")
 	f.IntVar(&opts.Status, "status", http.StatusOK, "answer valid deliveries with this HTTP `STATUS`")
 	f.StringVar(&opts.Record, "record", "", "append every request as an NDJSON line to `FILE`")
-	addOutputFlag(cmd, &opts.Output, "", listener.Outputs...)
-	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "pretty output: how much of each body to show: compact (a delivery in at most 40 lines), full or none")
+	addTTYOutputFlag(cmd, &opts.Output, listener.Outputs...)
+	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "how pretty output shows bodies, a `MODE`: compact (a delivery in at most 40 lines), full or none")
 	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
@@ -98,6 +98,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
 	addExecFlags(cmd, &opts.Exec)
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
+	addReachFlags(cmd, opts)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -180,7 +181,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 		Tolerance: opts.Tolerance, MaxBody: maxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: output,
 		Body: body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
 		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
-	cfg.Record, cfg.Getenv = opts.Record, app.Getenv
+	cfg.Record, cfg.Getenv, cfg.PublicURL, cfg.ReadyFile = opts.Record, app.Getenv, opts.Public, opts.Ready
 	if dev != nil {
 		cfg.DevSecretAt = dev.Path
 	}
@@ -229,7 +230,7 @@ func (c *execCommand) Set(v string) error {
 
 func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
 	f := cmd.Flags()
-	f.Var((*execCommand)(o), "exec", "run `COMMAND` (through /bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery: the body on stdin, WEBHOOK_* variables; its output answers a Permission Assist callback")
+	f.Var((*execCommand)(o), "exec", "run `COMMAND` (/bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery, the body on stdin; its output is posted as the callback (see below)")
 	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name, a Permission Assist event name or a Permit type (repeatable: any one matches)")
 	f.DurationVar(&o.Timeout, "exec-timeout", hookexec.DefaultTimeout, "kill a command, with every process it started, after `DURATION` (0: no limit)")
 	f.IntVar(&o.Concurrency, "exec-concurrency", hookexec.DefaultConcurrency, "run at most `N` commands at once; the rest wait in arrival order")

@@ -60,6 +60,7 @@ properties unless --strict. The same inputs give the same bytes.
 		},
 	}
 	f := cmd.Flags()
+	addMaxSizeFlag(cmd, app)
 	f.StringVar(&opts.Schema, "schema", "", "infer from the deliveries of this schema `NAME` only (as recorded, else detected)")
 	f.StringVar(&opts.Event, "event", "", "infer from the deliveries of this event `NAME` only (event.name, event or type)")
 	f.StringVar(&opts.Out, "out", "", "write the schema to `FILE` instead of standard output")

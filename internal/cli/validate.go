@@ -65,6 +65,7 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 	addProfileFlag(cmd.Flags(), &opts.Profiles)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	addOutputFlag(cmd, &opts.Output, "text", validateOutputs...)
+	addMaxSizeFlag(cmd, app)
 	cmd.Flags().IntVar(&opts.MaxErrors, "max-errors", payload.DefaultMaxErrors, "list at most `N` errors per file, the first in the file, and count the rest (0: all)")
 	return cmd
 }

@@ -4,6 +4,7 @@ package listener
 // up, and the summary line at the end. The command prints them.
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"strings"
@@ -20,6 +21,9 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("listening on %s%s", pal.Bold(r.Base), strings.TrimPrefix(r.URL, r.Base))
+	if r.Public != "" {
+		line("  public URL: %s (--public-url: where a vendor sends, through your tunnel)", pal.Bold(r.Public))
+	}
 	line("  signatures: %s", describeVerification(c.Scheme, c.Secrets, c.ReportOnly))
 	if c.ReportOnly && len(c.Secrets) == 1 {
 		// The one secret a report-only listener has is the development secret.
@@ -47,7 +51,7 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 		}
 		line("  to send to it: webhook-tool send ... %s", trust)
 	}
-	line("  callbacks: POST %swebhooks/callback/{id}", r.URL)
+	line("  callbacks: POST %swebhooks/callback/{id}", cmp.Or(r.Public, r.URL))
 	if c.Exec != nil {
 		line("  exec: %s", c.Exec.describe())
 	}
