@@ -96,16 +96,23 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.respond(w, &a)
 }
 
-// arrived is the record of r as it arrived, the secrets masked. (A value,
-// so that the inflight holding it stays on ServeHTTP's stack.)
+// arrived is the record of r as it arrived, the secrets masked, its bytes
+// kept where a JSON string cannot hold them (record's exact.go: nothing
+// more for a plain delivery). (A value, so that the inflight holding it
+// stays on ServeHTTP's stack.)
 func (l *Listener) arrived(r *http.Request) record.Record {
-	return record.Record{
-		ReceivedAt: l.cfg.Now(),
-		Method:     r.Method,
-		Path:       l.masker.MaskPath(r.URL.Path),
-		Query:      l.masker.MaskQuery(r.URL.RawQuery),
-		Headers:    record.FlattenHeaders(r.Header, l.redactHeader),
+	rec := record.Record{
+		ReceivedAt:    l.cfg.Now(),
+		Method:        r.Method,
+		Path:          l.masker.MaskPath(r.URL.Path),
+		Query:         l.masker.MaskQuery(record.Query(r.URL.RawQuery)),
+		Headers:       record.FlattenHeaders(r.Header, l.redactHeader),
+		HeadersBase64: record.HeaderBytes(r.Header, l.redactHeader),
 	}
+	if raw := record.RawPath(r.URL); raw != "" {
+		rec.PathRaw = l.masker.MaskURL(raw)
+	}
+	return rec
 }
 
 // route refuses a delivery outside the --path prefix (404) or not sent as
