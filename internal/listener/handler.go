@@ -63,8 +63,8 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.busy.add(1)
 	defer l.busy.add(-1)
 	d := &inflight{rec: l.arrived(r)}
-	if id, ok := l.callbackID(r.URL.Path); ok {
-		l.callback(w, r, d, id)
+	if id, exact, ok := l.callbackID(r.URL.Path); ok {
+		l.callback(w, r, d, id, exact)
 		return
 	}
 	l.n.deliveries.Add(1)
@@ -135,14 +135,21 @@ func (l *Listener) underPrefix(p string) bool {
 
 // callbackID reports whether p is a callback URL, {prefix}webhooks/callback/{id}
 // or, since `send` builds callbacks from the origin alone,
-// /webhooks/callback/{id}.
-func (l *Listener) callbackID(p string) (string, bool) {
+// /webhooks/callback/{id}. exact is "" for one, and for a path meant for
+// one but not it (a trailing or doubled slash: callback.NearID), which the
+// callback stage refuses, the callback URL's path.
+func (l *Listener) callbackID(p string) (id, exact string, ok bool) {
 	for _, base := range [2]string{l.prefix, "/"} {
 		if id, ok := callback.IDFromPath(p, base); ok {
-			return id, true
+			return id, "", true
 		}
 	}
-	return "", false
+	for _, base := range [2]string{l.prefix, "/"} {
+		if id, exact, ok := callback.NearID(p, base); ok {
+			return id, exact, true
+		}
+	}
+	return "", "", false
 }
 
 // reject records and answers a request refused before it could be checked.
