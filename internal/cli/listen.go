@@ -23,7 +23,7 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, UI                  string
+	Schema, ForwardTo, Cert, Key, ClientCA, UI        string
 	Secrets, SchemaDirs                               []string
 	Tolerance                                         time.Duration
 	Status                                            int
@@ -69,6 +69,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
   webhook-tool listen --tls --output json | jq .schema
+  webhook-tool listen --cert server.pem --key server-key.pem --client-ca ca.pem
   webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -96,6 +97,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
+	f.StringVar(&opts.ClientCA, "client-ca", "", "require client certificates issued by the CA in `FILE` (PEM): mutual TLS; implies --tls")
 	addExecFlags(cmd, &opts.Exec)
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
@@ -197,7 +199,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := cfg.SetExec(opts.Exec, cfg.Registry.Names(), base); err != nil {
 		return cfg, listenError(err)
 	}
-	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, cfg.Addr, app.Now()); err != nil {
+	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, opts.ClientCA, cfg.Addr, app.Now()); err != nil {
 		return cfg, listenError(err)
 	}
 	if opts.UI != "off" && opts.UI != "" {

@@ -112,6 +112,9 @@ func (l *Listener) arrived(r *http.Request) record.Record {
 	if raw := record.RawPath(r.URL); raw != "" {
 		rec.PathRaw = l.masker.MaskURL(raw)
 	}
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		rec.ClientCert = clientCert(r.TLS.PeerCertificates[0])
+	}
 	return rec
 }
 
