@@ -89,6 +89,11 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 	resp, err := l.cfg.ForwardClient.Do(req)
 	if err != nil {
 		fw.DurationMS = ms(time.Since(start))
+		var interim interimError
+		if errors.As(err, &interim) {
+			// The app answered: say what, not how net/http gave up.
+			fw.Status, err = int(interim), interim
+		}
 		return l.forwardFailed(fw, target, err)
 	}
 	defer resp.Body.Close()
@@ -171,8 +176,7 @@ func (l *Listener) forwardFailed(fw *record.Forward, target string, err error) a
 	l.n.fwdFail.Add(1)
 	fw.Error = l.forwardError("", target, fw.URL, err)
 	what := "could not reach --forward-to "
-	var interim interimError
-	if fw.Status != 0 || errors.As(err, &interim) {
+	if fw.Status != 0 {
 		what = "got no answer to pass on from --forward-to "
 	}
 	return answer{status: http.StatusBadGateway, body: []byte("webhook-tool listen " + what + fw.URL + ": " + fw.Error + "\n")}

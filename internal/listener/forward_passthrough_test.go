@@ -194,8 +194,8 @@ func TestForwardRefusesOneOhOne(t *testing.T) {
 			}
 			recs := e.records()
 			fwErr, _ := dig(recs[0], "forward.error").(string)
-			if dig(recs[0], "status") != float64(502) || !strings.Contains(fwErr, tc.want) {
-				t.Errorf("record: status %v, forward.error %q", dig(recs[0], "status"), fwErr)
+			if dig(recs[0], "status") != float64(502) || fmt.Sprint(dig(recs[0], "forward.status")) != tc.want || !strings.HasPrefix(fwErr, "the app answered "+tc.want) {
+				t.Errorf("record: status %v, forward.status %v, forward.error %q", dig(recs[0], "status"), dig(recs[0], "forward.status"), fwErr)
 			}
 		})
 	}
