@@ -56,6 +56,30 @@ func TestIDFromPath(t *testing.T) {
 	}
 }
 
+func TestNearID(t *testing.T) {
+	cases := []struct {
+		path, base string
+		id, exact  string
+		ok         bool
+	}{
+		{"/webhooks/callback/7f1c/", "/", "7f1c", "/webhooks/callback/7f1c", true},
+		{"/webhooks//callback/7f1c", "/", "7f1c", "/webhooks/callback/7f1c", true},
+		{"//webhooks/callback//7f1c//", "/", "7f1c", "/webhooks/callback/7f1c", true},
+		{"/hooks//webhooks/callback/7f1c", "/hooks/", "7f1c", "/hooks/webhooks/callback/7f1c", true},
+		{"/webhooks/callback/7f1c", "/", "", "", false}, // the callback URL itself
+		{"/webhooks/callback/", "/", "", "", false},
+		{"/webhooks/callback//", "/", "", "", false},
+		{"/webhooks/callback/a/b/", "/", "", "", false},
+		{"/", "/", "", "", false},
+	}
+	for _, c := range cases {
+		id, exact, ok := NearID(c.path, c.base)
+		if id != c.id || ok != c.ok || (ok && exact != c.exact) {
+			t.Errorf("NearID(%q, %q) = %q, %q, %v; want %q, %q, %v", c.path, c.base, id, exact, ok, c.id, c.exact, c.ok)
+		}
+	}
+}
+
 type post struct {
 	method, path, body string
 	status             int

@@ -23,7 +23,8 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, UI, Public, Ready   string
+	Schema, ForwardTo, Cert, Key, ClientCA, UI        string
+	Public, Ready                                     string
 	Secrets, SchemaDirs                               []string
 	Tolerance                                         time.Duration
 	Status                                            int
@@ -42,33 +43,12 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Run a local receiver that verifies, validates, records and prints deliveries",
-		Long: `Run a local webhook receiver. For every request it reads the body (at most
---max-body; larger gets 413), verifies the signature, validates the payload against the
-detected schema, records it (--record), prints it, and answers --status.
-
-Every request that reaches the receiver is recorded, rejected ones too, and
-its record line is written before the answer is sent: if the record cannot be
-written the delivery is answered 500, so the sender retries.
-
-Without --secret (or WEBHOOK_TOOL_SECRET, or a config-file secret) signatures
-are checked with the development secret (` + "`webhook-tool secret`" + `) and the verdict
-is shown and recorded, but every delivery is answered as usual, so curl works;
-with --secret a bad or missing signature gets 401 with the reason.
-
-POST {path}webhooks/callback/{id} stands in for Permission Assist's callback
-endpoint: 200 the first time, 409 when a callback URL is reused.
-
---output pretty (the default on a terminal) prints a coloured summary line per
-delivery, the headers that matter (delivery id, signature), its indented body
-and any validation errors, in at most 40 lines (--body compact folds what is
-nested deeper than three levels and cuts the rest; --body full shows it all,
---body none leaves it out); json (the default otherwise) prints each record
-line, unchanged by --body; quiet prints nothing. Diagnostics and the
-summary at Ctrl-C go to stderr.` + execHelp,
+		Long:  longHelp("listen"),
 		Example: `  webhook-tool listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
   webhook-tool listen --tls --output json | jq .schema
+  webhook-tool listen --cert server.pem --key server-key.pem --client-ca ca.pem
   webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -96,6 +76,7 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
+	f.StringVar(&opts.ClientCA, "client-ca", "", "require client certificates issued by the CA in `FILE` (PEM): mutual TLS; implies --tls")
 	addExecFlags(cmd, &opts.Exec)
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	addReachFlags(cmd, opts)
@@ -198,7 +179,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := cfg.SetExec(opts.Exec, cfg.Registry.Names(), base); err != nil {
 		return cfg, listenError(err)
 	}
-	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, cfg.Addr, app.Now()); err != nil {
+	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, opts.ClientCA, cfg.Addr, app.Now()); err != nil {
 		return cfg, listenError(err)
 	}
 	if opts.UI != "off" && opts.UI != "" {
@@ -206,16 +187,6 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	}
 	return cfg, nil
 }
-
-// execHelp ends listen's long help.
-const execHelp = `
-
---exec 'COMMAND' runs your command for each delivery whose signature verified,
-whose payload is valid and that is no duplicate (--exec-on narrows it down),
-after the delivery is answered: the body on stdin, WEBHOOK_ID, WEBHOOK_SEQ,
-WEBHOOK_SCHEMA, WEBHOOK_EVENT, WEBHOOK_CALLBACK and WEBHOOK_PATH in its
-environment. When it exits 0, what it printed is posted once to the delivery's
-callback URL. Each run is a record line of "kind":"exec".`
 
 // execCommand is the --exec flag: it sets Given too, as an empty --exec is
 // a mistake to report, not a listener without a command.

@@ -45,11 +45,15 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 	}
 	if cert := c.Cert; cert != nil {
 		line("  TLS certificate (%s) SHA-256 fingerprint %s", cert.Note, cert.Fingerprint)
-		trust := "--insecure (the certificate is generated anew each run)"
+		trust, why := "--insecure", " (the certificate is generated anew each run)"
 		if cert.File != "" {
-			trust = "--cacert " + cert.File
+			trust, why = "--cacert "+cert.File, ""
 		}
-		line("  to send to it: webhook-tool send ... %s", trust)
+		if cert.ClientCA != "" {
+			line("  client certificates: required, issued by the CA in %s (mutual TLS)", cert.ClientCA)
+			trust += " --cert CLIENT.pem --key CLIENT-KEY.pem"
+		}
+		line("  to send to it: webhook-tool send ... %s%s", trust, why)
 	}
 	line("  callbacks: POST %swebhooks/callback/{id}", cmp.Or(r.Public, r.URL))
 	if c.Exec != nil {
