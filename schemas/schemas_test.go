@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -102,7 +101,7 @@ const (
 // 2020-12, formats asserted, the file added under its $id.
 func compile(t testing.TB, name string) *jsonschema.Schema {
 	t.Helper()
-	data, err := FS.ReadFile(name + ".json")
+	data, err := FS.ReadFile(Path(name))
 	if err != nil {
 		t.Fatalf("read %s: %v", name, err)
 	}
@@ -714,7 +713,7 @@ func TestSeedSample(t *testing.T) {
 // TestEventTypesMatchSchema checks that the schema's event.name enum is exactly
 // the eight event types, so the display/description rules cover every name.
 func TestEventTypesMatchSchema(t *testing.T) {
-	data, err := FS.ReadFile("permission_assist.access_request.json")
+	data, err := FS.ReadFile(Path("permission_assist.access_request"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -762,17 +761,15 @@ func TestEventTypesMatchSchema(t *testing.T) {
 // draft 2020-12 $schema, an $id matching its file name, a one-line title and a
 // description.
 func TestFiles(t *testing.T) {
-	entries, err := fs.ReadDir(FS, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	entries := Files()
 	want := map[string]bool{}
 	for _, n := range schemaNames {
 		want[n+".json"] = true
 	}
 	var found []string
 	for _, e := range entries {
-		file := e.Name()
+		// The file permit/create_user.json is the schema permit.create_user.
+		file := strings.Replace(e, "/", ".", 1)
 		if !strings.HasSuffix(file, ".json") {
 			continue
 		}
@@ -781,7 +778,7 @@ func TestFiles(t *testing.T) {
 			t.Errorf("%s: not one of the six bundled schema names", file)
 			continue
 		}
-		data, err := FS.ReadFile(file)
+		data, err := FS.ReadFile(e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -825,7 +822,7 @@ func TestSchemasAreStandard(t *testing.T) {
 		known[k] = true
 	}
 	for _, n := range schemaNames {
-		data, err := FS.ReadFile(n + ".json")
+		data, err := FS.ReadFile(Path(n))
 		if err != nil {
 			t.Fatal(err)
 		}

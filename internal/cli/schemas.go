@@ -12,27 +12,29 @@ import (
 )
 
 func newSchemasCmd(app *App) *cobra.Command {
-	var dirs []string
+	var dirs, specs []string
 	cmd := &cobra.Command{
 		Use:   "schemas",
-		Short: "List the bundled schemas or print one",
+		Short: "List the schemas (bundled, or a profile's) or print one",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
 	}
-	cmd.PersistentFlags().StringArrayVar(&dirs, "schema-dir", nil, "add the *.json schemas in `DIR` by file name (repeatable)")
+	cmd.PersistentFlags().StringArrayVar(&dirs, "schema-dir", nil, "add the *.json schemas under `DIR`, named by their path in it (repeatable)")
+	addProfileFlag(cmd.PersistentFlags(), &specs)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 
 	var output string
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the schemas: bundled ones and those from --schema-dir",
+		Short: "List the schemas: the profiles' (bundled by default) and those from --schema-dir",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(output, "text", "json"); err != nil {
 				return err
 			}
-			reg, _, err := openRegistry(dirs, "")
+			reg, _, err := openRegistry(specs, dirs, "")
 			if err != nil {
 				return err
 			}
@@ -63,17 +65,22 @@ func newSchemasCmd(app *App) *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Print a schema as JSON Schema, usable by any other validator",
-		Example: `  webhook-tool schemas show permission_assist.access_request > pa.schema.json
-  ajv validate --spec=draft2020 -c ajv-formats -s pa.schema.json -d delivery.json`,
+		Example: `  webhook-tool schemas show NAME > hook.schema.json
+  ajv validate --spec=draft2020 -c ajv-formats -s hook.schema.json -d delivery.json
+  webhook-tool schemas show --profile ./openapi.yaml openapi.order.created`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return schemaNames(), cobra.ShellCompDirectiveNoFileComp
+			reg, _, err := openRegistry(specs, dirs, "") // the flags are parsed before completion
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return reg.Names(), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reg, _, err := openRegistry(dirs, "")
+			reg, _, err := openRegistry(specs, dirs, "")
 			if err != nil {
 				return err
 			}
@@ -89,6 +96,6 @@ func newSchemasCmd(app *App) *cobra.Command {
 			return err
 		},
 	}
-	cmd.AddCommand(list, show)
+	cmd.AddCommand(list, show, newSchemasInferCmd(app, &dirs), newSchemasDriftCmd(app, &dirs))
 	return cmd
 }

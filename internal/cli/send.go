@@ -67,6 +67,12 @@ under --callback-base; a Permit invite a fresh user_invite_id), --set overrides
 fields, and the result is validated before anything is sent (--no-validate skips
 that, and then a body that is not a JSON object is sent as it is).
 
+A callback URL is the --to origin + /webhooks/callback/{id} by default: right
+when --to is a listen, whose stand-in takes it. Sent to your own app, the
+callback would point back at your app (send says so on stderr); to have a
+running listen take it, print and record it, aim it there:
+--callback-base http://127.0.0.1:8080/webhooks/callback/.
+
 The request is signed with --secret under --scheme (standard by default; none sends
 no signature) and carries Content-Type: application/json and any -H headers. send
 prints the request line, the headers (secrets as ****) and the response: status,
@@ -96,6 +102,8 @@ that is not JSON.`,
 		Example: `  webhook-tool send permission_assist.access_request_created --to http://127.0.0.1:8080/ --secret "$SECRET"
   webhook-tool send permit.invite_user --to https://app.example.com/hooks/permit --scheme bearer --secret "$TOKEN"
   webhook-tool send my-delivery.json --to http://127.0.0.1:3000/webhooks --set event.request.action=Remove
+  webhook-tool send permission_assist.access_request_created --to http://127.0.0.1:3000/webhooks \
+      --callback-base http://127.0.0.1:8080/webhooks/callback/
   webhook-tool send permit.create_user --to http://127.0.0.1:8080/ --scheme none --dry-run
   webhook-tool send permission_assist.access_request_approved --to http://127.0.0.1:8080/ \
       --secret "$SECRET" --count 10000 --concurrency 32 --rate 500`,
@@ -123,8 +131,9 @@ that is not JSON.`,
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
-	f.StringVar(&opts.CallbackBase, "callback-base", "", "Permission Assist `URL` the callback is built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
+	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addMaxSizeFlag(cmd, app)
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the payload even if it is invalid (or not JSON)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the exact request and send nothing")
 	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
@@ -165,9 +174,9 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	base := opts.CallbackBase
-	if base == "" {
-		base = callback.BaseFor(c.URL)
+	base, err := callbackBase(opts.CallbackBase, callback.BaseFor(c.URL))
+	if err != nil {
+		return err
 	}
 	tmpl, err := delivery.NewTemplate(raw, delivery.TemplateOptions{
 		Now: app.Now(), CallbackBase: base, Sets: opts.Sets, AsIs: opts.NoValidate, NewID: app.newID,
@@ -176,6 +185,9 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 		return notAnObject(app, name, raw, err)
 	}
 	warnAdded(app, tmpl.Added())
+	if opts.CallbackBase == "" {
+		noteDefaultCallback(app, tmpl.Body(), c.URL)
+	}
 	if !opts.NoValidate {
 		if err := validateOutgoing(app, opts, name, tmpl.Body()); err != nil {
 			return err
@@ -318,7 +330,7 @@ func notAnObject(app *App, name string, raw []byte, err error) error {
 // validateOutgoing checks the rendered payload before anything is sent and
 // prints its errors as validate does.
 func validateOutgoing(app *App, opts *SendOptions, name string, body []byte) error {
-	reg, schema, err := openRegistry(opts.SchemaDirs, opts.Schema)
+	reg, schema, err := openRegistry(nil, opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,9 @@ type Options struct {
 	// commands, so a key another command takes is not reported.
 	Known func() []string
 	Warn  func(msg string)
+	// Aliases are file keys that set a flag of another name: a list
+	// flag reads better in the plural ("profiles:" sets --profile).
+	Aliases map[string]string
 }
 
 // Apply sets each flag in sets that the user did not set on the command line
@@ -82,7 +85,7 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 		return err
 	}
 	if v != nil && opts.Warn != nil && opts.Known != nil {
-		for _, msg := range unknownKeys(v, opts.Known()) {
+		for _, msg := range unknownKeys(v, knownKeys(opts)) {
 			opts.Warn("config file " + opts.File + ": " + msg)
 		}
 	}
@@ -103,13 +106,13 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 				markSource(f, EnvName(f.Name))
 				return
 			}
-			if v != nil && v.IsSet(f.Name) {
-				vals, err := fileValues(v.Get(f.Name))
+			if key := fileKey(v, f.Name, opts.Aliases); key != "" {
+				vals, err := fileValues(v.Get(key))
 				if err == nil {
 					err = set(f, vals)
 				}
 				if err != nil {
-					firstErr = &Error{Source: "config file " + opts.File, Err: fmt.Errorf("%s: %w", f.Name, err)}
+					firstErr = &Error{Source: "config file " + opts.File, Err: fmt.Errorf("%s: %w", key, err)}
 				}
 				markSource(f, "config file "+opts.File)
 			}

@@ -37,6 +37,12 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// RawQuery, when not empty, is the query sent on the request line as
+	// it is, in place of URL's (all of URL after its first '?' is then
+	// left unparsed). A query that arrived at listen can hold a '#' (a
+	// client may send one raw), which would end URL: a replay carries it
+	// here so it goes out exactly as recorded.
+	RawQuery string
 	// HandOver says the caller gives Header to Send for good and will not
 	// read or change it again, so Send passes it to the transport as it is
 	// instead of copying it for each attempt. (With a cookie jar, which adds
@@ -183,10 +189,12 @@ func retryableErr(err error) bool {
 }
 
 // Send delivers req with c, retrying per p. It returns the last attempt's
-// response with a nil error whenever the server answered, whatever the
-// status: the caller decides what a non-2xx means. The error is non-nil only
-// when the last attempt got no response (a transport error, a timeout) or ctx
-// was done; the Response then still carries Attempts and Elapsed.
+// response with a nil error whenever the server answered in full, whatever
+// the status: the caller decides what a non-2xx means. The error is non-nil
+// when the last attempt got no whole answer (a transport error, a timeout,
+// or a body cut short: a *CutShortError, the Response holding the status and
+// what arrived) or ctx was done; the Response then still carries Attempts
+// and Elapsed.
 //
 // onRetry, when not nil, is called before each wait for a retry.
 func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt)) (Response, error) {
@@ -284,29 +292,66 @@ func (s *sender) attempt(method string, req Request, now func() time.Time, statu
 	}
 	defer res.Body.Close()
 	out := Response{Status: res.StatusCode, Reason: res.Status, Header: res.Header}
+	keep := int64(MaxResponseBody)
 	if statusOnly {
-		if res.Body != http.NoBody && (res.StatusCode < 200 || res.StatusCode > 299) {
-			// Keep the start of a failure's answer: it says why.
-			out.Body, _ = io.ReadAll(io.LimitReader(res.Body, FailureExcerpt))
+		// Keep the start of a failure's answer only: it says why.
+		keep = 0
+		if res.StatusCode < 200 || res.StatusCode > 299 {
+			keep = FailureExcerpt
 		}
-		// Read (bounded) and drop, so the connection goes back to the pool.
-		if res.Body != http.NoBody {
-			_, _ = io.CopyN(io.Discard, res.Body, MaxResponseBody+drainLimit)
-		}
-		out.Duration = now().Sub(t0)
-		return out, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBody))
+	body, n, err := readBody(res.Body, keep)
 	out.Body = body
-	if err == nil {
-		// Read on (bounded) so the connection goes back to the pool.
-		_, _ = io.CopyN(io.Discard, res.Body, drainLimit)
-	}
 	out.Duration = now().Sub(t0)
-	// A body cut short still came with a status: the server answered, and
-	// that answer is what counts.
+	if err != nil {
+		// The status came but not the whole answer: the timeout ran out
+		// while it dripped in, or the connection broke. That is no
+		// answer to count on, whatever the status said.
+		return out, s.timedOut(&CutShortError{Status: res.StatusCode, Read: n, Err: err})
+	}
 	return out, nil
 }
+
+// readBody reads an answer's body to its end or to MaxResponseBody bytes,
+// whichever comes first, keeping the first keep bytes (nil when keep is 0),
+// and returns them with how many bytes arrived. An error before that point
+// is returned: the body was cut short. Past it the rest is read, bounded and
+// errors ignored, only so the connection goes back to the pool.
+func readBody(body io.Reader, keep int64) ([]byte, int64, error) {
+	var kept []byte
+	var err error
+	if keep > 0 {
+		kept, err = io.ReadAll(io.LimitReader(body, keep))
+	}
+	n := int64(len(kept))
+	if err == nil && n == keep {
+		var m int64
+		m, err = io.Copy(io.Discard, io.LimitReader(body, MaxResponseBody-keep))
+		n += m
+	}
+	if err != nil {
+		return kept, n, err
+	}
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	return kept, n, nil
+}
+
+// CutShortError is an answer whose body stopped before its end: the
+// attempt's timeout ran out while it was still coming, or the connection
+// closed or broke. The status arrived, so the request reached the server,
+// but an answer not read whole is no success. Send returns it (in a
+// TimeoutError when the timeout cut it) with the Response of what arrived.
+type CutShortError struct {
+	Status int   // the answer's status
+	Read   int64 // how many bytes of its body arrived
+	Err    error // why the body stopped
+}
+
+func (e *CutShortError) Error() string {
+	return fmt.Sprintf("the answer (%s) was cut short after %d bytes of its body: %v", StatusText(e.Status), e.Read, e.Err)
+}
+
+func (e *CutShortError) Unwrap() error { return e.Err }
 
 // requestError is a request that could not be built (a malformed URL or
 // method): nothing was sent, and nothing will be on a retry.

@@ -1,6 +1,7 @@
 package expect
 
 import (
+	"net/http"
 	"sync"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -68,18 +69,34 @@ func New(specs []Spec, o Options) *Evaluator {
 	return e
 }
 
-// bodyEvent reads the event name from a record's body.
+// bodyEvent reads the event name from a record's body by the bundled
+// profiles' event fields. A listen with other profiles passes EventOf.
 func bodyEvent(rec *record.Record) string {
 	body, err := rec.RawBody()
 	if err != nil {
 		return ""
 	}
-	f, _ := payload.Peek(body)
-	if f.EventName != "" {
-		return f.EventName
+	reg := bundled()
+	if reg == nil {
+		return ""
 	}
-	return f.Type
+	h := make(http.Header, len(rec.Headers))
+	for k, v := range rec.Headers {
+		h.Set(k, v)
+	}
+	f, _ := reg.Peek(body, h)
+	return f.Event
 }
+
+// bundled is a registry of the bundled profiles, opened once (nil when
+// they cannot be read, which the profile tests rule out).
+var bundled = sync.OnceValue(func() *payload.Registry {
+	reg, err := payload.NewRegistry()
+	if err != nil {
+		return nil
+	}
+	return reg
+})
 
 // State is where the expectation stands now.
 func (e *Evaluator) State() State {

@@ -29,7 +29,7 @@ func (e *FilterError) Error() string {
 // Permit type, spelled exactly.
 func CheckFilters(filters, schemaNames []string) error {
 	known := slices.Clone(schemaNames)
-	for _, e := range payload.Events {
+	for _, e := range payload.BundledEvents() {
 		known = append(known, e.Name)
 	}
 	known = append(known, PermitTypes...)

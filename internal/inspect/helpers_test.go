@@ -29,7 +29,7 @@ var registry = func() *payload.Registry {
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := fixtures.FS.ReadFile(name + ".json")
+	b, err := fixtures.FS.ReadFile(fixtures.Path(name))
 	if err != nil {
 		t.Fatal(err)
 	}

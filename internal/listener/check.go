@@ -150,7 +150,8 @@ func CheckSecrets(scheme signature.Scheme, secrets []string) error {
 	for i, s := range nonEmpty {
 		check := scheme
 		if scheme == signature.Auto {
-			if !strings.HasPrefix(s, "whsec_") {
+			// Only a Standard Webhooks secret or key says what it is.
+			if !strings.HasPrefix(s, "whsec_") && signature.KindOf(s) == signature.HMACSecret {
 				continue
 			}
 			check = signature.Standard
@@ -254,9 +255,11 @@ func (c *Config) SetExec(f ExecFlags, schemas []string, base hookexec.Config) er
 
 // LoadCert is the certificate --tls, --cert and --key ask for, or nil for
 // plain HTTP; a self-signed one is made for addr's host too. A --cert that
-// has expired is taken, with a warning.
-func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, addr string, now time.Time) (*ServerCert, error) {
-	if !tls && certFile == "" && keyFile == "" {
+// has expired is taken, with a warning. clientCA, the --client-ca file,
+// implies TLS, and makes the server require client certificates that a CA
+// in it issued.
+func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, clientCA, addr string, now time.Time) (*ServerCert, error) {
+	if !tls && certFile == "" && keyFile == "" && clientCA == "" {
 		return nil, nil
 	}
 	if (certFile == "") != (keyFile == "") {
@@ -274,6 +277,11 @@ func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, addr string, now t
 	if certFile != "" && now.After(cert.NotAfter) {
 		diag.Warnf("%s expired on %s", certFile, cert.NotAfter.Format(time.DateOnly))
 	}
+	if clientCA != "" {
+		if err := cert.RequireClientCerts(clientCA); err != nil {
+			return nil, &InputError{Err: err, Hint: "give the PEM certificate of the CA that issues the senders' client certificates"}
+		}
+	}
 	return cert, nil
 }
 
@@ -287,11 +295,10 @@ type ProgramFlags struct {
 	Events    []string
 	Expect    []string
 	Within    time.Duration
-	ReadyFile string
 }
 
 // SetProgram checks c's answer (Check), then the program flags, and sets
-// c's Rules, Seed, Events, Expect, Within and ReadyFile from them. A rules
+// c's Rules, Seed, Events, Expect and Within from them. A rules
 // file or an inline rule with a mistake is an *InputError naming its file
 // and line (or the --respond value).
 func (c *RunConfig) SetProgram(f ProgramFlags) error {
@@ -329,7 +336,7 @@ func (c *RunConfig) SetProgram(f ProgramFlags) error {
 	case f.Within > 0 && len(c.Expect) == 0:
 		return inputErrorf("add --expect 3 (or --expect EVENT=N, --expect callback=N)", "--within bounds how long listen waits for --expect, and there is no --expect")
 	}
-	c.Within, c.ReadyFile = f.Within, f.ReadyFile
+	c.Within = f.Within
 	return nil
 }
 

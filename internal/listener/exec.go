@@ -73,10 +73,7 @@ func (l *Listener) reserveExec(d *inflight) (job *hookexec.Job, refused error) {
 		return nil, nil
 	}
 	j := &hookexec.Job{ID: rec.DeliveryID, Schema: rec.Schema.Name, Path: rec.Path}
-	j.Event, j.Callback = d.fields.EventName, d.fields.Callback
-	if j.Event == "" {
-		j.Event = d.fields.Type
-	}
+	j.Event, j.Callback = d.fields.Event, d.fields.Callback
 	if !hookexec.Matches(l.cfg.Exec.On, j.Schema, j.Event) {
 		return nil, nil
 	}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,42 +101,6 @@ func (s Summary) Report(w, out io.Writer, diag *render.Diag, pal *render.Palette
 	}
 	if !s.Verdict.OK {
 		return ErrNotMet
-	}
-	return nil
-}
-
-// readyFile is --ready-file: a file written with the deliveries' URL once
-// listen serves, so a script started with listen in the background knows
-// when to send. An old one is removed first, and this one at the end.
-type readyFile string
-
-func (f readyFile) clear() {
-	if f != "" {
-		_ = os.Remove(string(f))
-	}
-}
-
-// write puts url in the file whole: it is written aside and renamed, so a
-// reader never sees it half written.
-func (f readyFile) write(url string) error {
-	if f == "" {
-		return nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(string(f)), ".ready-*")
-	if err == nil {
-		_, err = tmp.WriteString(url + "\n")
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), string(f))
-		}
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}
-	if err != nil {
-		return &InputError{Err: fmt.Errorf("cannot write --ready-file: %w", err), Hint: "check that its directory exists and is writable"}
 	}
 	return nil
 }

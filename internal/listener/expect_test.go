@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -157,31 +155,5 @@ func TestExpectCallbacks(t *testing.T) {
 	if sum, stderr, err := ended(t, done, out); !errors.Is(err, listener.ErrNotMet) || sum.Verdict.Verdict != "pending" ||
 		!strings.HasPrefix(stderr, "expectation not met: listen stopped first\n  1 of 2 callbacks (1 missing)\n") {
 		t.Fatalf("err %v, verdict %+v, stderr:\n%s", err, sum.Verdict, stderr)
-	}
-}
-
-// --ready-file holds the deliveries' URL while the run serves, and is
-// gone when it ends; one left by an earlier run is removed at start, so a
-// run that fails to start does not pass for ready.
-func TestReadyFile(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "ready")
-	r, cancel, done := runService(t, listener.RunConfig{Config: listener.Config{Registry: registry, Output: listener.Quiet}, Addr: "127.0.0.1:0", ReadyFile: path})
-	b, err := os.ReadFile(path)
-	if err != nil || string(b) != r.URL+"\n" {
-		t.Fatalf("ready file %q, %v; want %q", b, err, r.URL+"\n")
-	}
-	if err := os.WriteFile(path, []byte("stale\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, err = listener.Run(context.Background(), listener.RunConfig{Config: listener.Config{Registry: registry, Output: listener.Quiet},
-		Addr: r.Addr, ReadyFile: path, Getenv: leaveGC})
-	if _, serr := os.Stat(path); err == nil || !os.IsNotExist(serr) {
-		t.Errorf("a run on a taken address: %v; the stale ready file: %v", err, serr)
-	}
-	cancel()
-	<-done
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("the ready file is left: %v", err)
 	}
 }

@@ -180,11 +180,11 @@ func sign(t *testing.T, scheme signature.Scheme, key, id string, ts time.Time, b
 	return h
 }
 
-func fixtureFS(name string) ([]byte, error) { return fixtures.FS.ReadFile(name + ".json") }
+func fixtureFS(name string) ([]byte, error) { return fixtures.FS.ReadFile(fixtures.Path(name)) }
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := fixtures.FS.ReadFile(name + ".json")
+	b, err := fixtures.FS.ReadFile(fixtures.Path(name))
 	if err != nil {
 		t.Fatal(err)
 	}

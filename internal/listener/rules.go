@@ -42,14 +42,9 @@ func (l *Listener) program(r *http.Request, d *inflight) {
 	}
 }
 
-// event is the delivery's event name: the profile's event field, else a
-// Permit type; "" when it has none.
-func (d *inflight) event() string {
-	if d.fields.EventName != "" {
-		return d.fields.EventName
-	}
-	return d.fields.Type
-}
+// event is the delivery's event name, read at its profile's event field;
+// "" when it has none.
+func (d *inflight) event() string { return d.fields.Event }
 
 // runsExec reports whether the rule that took d lets its --exec command
 // run: not for a delivery it turns away (a status other than 2xx, a

@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,8 +48,12 @@ type RunConfig struct {
 	// for it.
 	Expect []expect.Spec
 	Within time.Duration
+	// PublicURL is where a tunnel exposes Addr (--public-url, see
+	// CheckPublicURL): the banner, the callback URLs it advertises and the
+	// inspector use it. "": none.
+	PublicURL string
 	// ReadyFile, when set, is written with the deliveries' URL once the
-	// run serves, and removed when it ends (--ready-file).
+	// run accepts them, and removed when it ends (--ready-file).
 	ReadyFile string
 }
 
@@ -57,6 +62,9 @@ type Ready struct {
 	Addr string // the deliveries' address, HOST:PORT as bound
 	Base string // its URL without the path: http(s)://HOST:PORT
 	URL  string // Base and the --path prefix: where deliveries go
+	// Public is where deliveries go from outside, through the tunnel
+	// PublicURL names (the --path prefix below it); "" without one.
+	Public string
 
 	UI      string // the inspector's URL; "" when there is none
 	UIHolds string // what the inspector shows: the record file, or a ring
@@ -139,9 +147,14 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 		defer x.end()
 		cfg.Observe = x.observe
 	}
-	ready := readyFile(cfg.ReadyFile)
-	ready.clear() // a file left by an earlier run does not say this one is up
-	defer ready.clear()
+	if err := CheckPublicURL(cfg.PublicURL); err != nil {
+		return fail(err)
+	}
+	rf, err := openReadyFile(cfg.ReadyFile)
+	if err != nil {
+		return fail(err)
+	}
+	defer rf.remove()
 	ui := newInspector(cfg.UI)
 	defer ui.close()
 	records, closeRecords, err := openRecords(cfg.Record, cfg.Output, out, ui.tap())
@@ -173,11 +186,15 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	r := Ready{Addr: ln.Addr().String()}
 	r.Base = scheme + "://" + r.Addr
 	r.URL = r.Base + l.Prefix()
-	if err := ui.start(cfg.Diag, cfg.Record, r.URL, cfg.ForwardTo, cfg.Secrets, &r); err != nil {
+	r.Public = publicURL(cfg.PublicURL, l.Prefix())
+	// The page offers the address others reach the listener at.
+	if err := ui.start(cfg.Diag, cfg.Record, cmp.Or(r.Public, r.URL), cfg.ForwardTo, cfg.Secrets, &r); err != nil {
 		ln.Close()
 		return fail(err)
 	}
-	if err := ready.write(r.URL); err != nil {
+	// Connections are taken from here on (queued until Serve): a script
+	// that waited for the file may send at once.
+	if err := rf.ready(r.URL); err != nil {
 		ln.Close()
 		return fail(err)
 	}

@@ -21,12 +21,12 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 		// Report-only (the development secret) validates it, as it does
 		// an unsigned one: it is answered as one.
 		rec.Schema = record.NotChecked("not validated: the signature did not verify")
-		f, ok := payload.Peek(d.body)
+		f, ok := l.cfg.Registry.Peek(d.body, nil)
 		d.isJSON = ok || json.Valid(d.body)
 		l.trackID(r, d, f.ID)
 		// Its names, as a glance finds them, for --events, the rules and
 		// --expect (a delivery of an expected event fails it).
-		d.fields.EventName, d.fields.Type = f.EventName, f.Type
+		d.fields.Event = f.Event
 		return
 	}
 	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)
@@ -49,8 +49,8 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 	}
 
 	l.trackID(r, d, res.Fields.ID)
-	rec.UserInviteID = res.Fields.UserInviteID
-	d.eventName = res.Fields.EventName
+	rec.UserInviteID = res.Fields.Invite
+	d.eventName = res.EventLabel()
 	d.fields = res.Fields
 }
 

@@ -2,71 +2,154 @@ package payload
 
 import (
 	"fmt"
-	"slices"
+	"net/http"
 	"strings"
 
-	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
-// DetectRules lists the detection rules in the order they are tried, as
-// PRODUCT.md defines them; used in the error when nothing matches.
-var DetectRules = []struct{ Schema, When string }{
-	{"permit.create_user", `"type" is "create_user"`},
-	{"permit.invite_user", `"type" is "invite_user"`},
-	{"permit.role_assignment", `"type" is "role_assignment"`},
-	{"permit.access_request", `has "access_request_details"`},
-	{"permit.operation_approval", `has "operation_approval_details"`},
-	{"permission_assist.access_request", `has "event" and "callback"`},
+// Detection narrows the schemas a payload may be for, in steps:
+//  1. a profile's event header, when the delivery carries it, keeps that
+//     profile's schemas of that group (the subdirectory, or the file, the
+//     header's value names); one left is the one;
+//  2. the schemas whose rules match the payload (see rules.go); when none
+//     does, the schemas that have no rule;
+//  3. of several left, the one the payload satisfies; of several
+//     satisfied, the one whose rule says most; still several is an
+//     *AmbiguousError, none a *NoFitError naming the closest, or, when no
+//     rule matched at all, a NoMatchError.
+
+// narrowed is what steps 1 and 2 leave.
+type narrowed struct {
+	cands []*entry
+	ruled bool // the candidates' rules matched (else they have none)
+	pool  []*entry
 }
 
-// Detect names the bundled schema that applies to a decoded payload, or ""
-// when no rule matches.
-func Detect(doc any) string {
-	m, ok := doc.(map[string]any)
-	if !ok {
-		return ""
+// narrow applies steps 1 and 2 to a payload, whose rules match tells;
+// the candidates are appended to buf, so a caller's array keeps the usual
+// one off the heap.
+func (r *Registry) narrow(match func(*profile.Rule) bool, h http.Header, buf []*entry) narrowed {
+	n := narrowed{cands: buf, pool: r.ordered}
+	if hp := r.headerPool(h); len(hp) > 0 {
+		if len(hp) == 1 {
+			return narrowed{cands: hp, ruled: true, pool: hp}
+		}
+		n.pool = hp
 	}
-	typ, _ := m["type"].(string)
-	return detectBy(typ, func(key string) bool { _, ok := m[key]; return ok })
+	rules := false
+	for _, e := range n.pool {
+		if len(e.rules) > 0 {
+			rules = true
+			for i := range e.rules {
+				if match(&e.rules[i]) {
+					n.cands = append(n.cands, e)
+					break
+				}
+			}
+		}
+	}
+	if len(n.cands) > 0 {
+		n.ruled = true
+		return n
+	}
+	if rules && !r.ruleless {
+		return n
+	}
+	for _, e := range n.pool {
+		if len(e.rules) == 0 {
+			n.cands = append(n.cands, e)
+		}
+	}
+	return n
 }
 
-// detectDoc is Detect over the fast path's parsed tree.
-func detectDoc(d *fastpath.Doc) string {
-	typ, ok := d.Str("type")
-	if !ok {
-		return ""
-	}
-	return detectBy(typ, d.Has)
+// matchTree is narrow's rule test for a payload decoded by encoding/json.
+func matchTree(doc any) func(*profile.Rule) bool {
+	get := treeGetter(doc)
+	return func(rule *profile.Rule) bool { return rule.Matches(get) }
 }
 
-// detectBy applies the rules of DetectRules to an object's "type" string
-// ("" when absent or not a string) and its keys: the one copy of the rules,
-// shared by Detect and the fast path's parsed form.
-func detectBy(typ string, has func(key string) bool) string {
-	switch typ {
-	case "create_user":
-		return "permit.create_user"
-	case "invite_user":
-		return "permit.invite_user"
-	case "role_assignment":
-		return "permit.role_assignment"
+// headerPool is the schemas the delivery's event headers select: for each
+// profile whose event header it carries, its schemas of the group named.
+func (r *Registry) headerPool(h http.Header) []*entry {
+	if len(h) == 0 {
+		return nil
 	}
-	switch {
-	case has("access_request_details"):
-		return "permit.access_request"
-	case has("operation_approval_details"):
-		return "permit.operation_approval"
-	case has("event") && has("callback"):
-		return "permission_assist.access_request"
+	var out []*entry
+	for _, p := range r.profiles {
+		if p.EventHeader == "" {
+			continue
+		}
+		v := strings.TrimSpace(h.Get(p.EventHeader))
+		if v == "" {
+			continue
+		}
+		for _, e := range r.ordered {
+			if e.prof == p && (e.group == v || strings.EqualFold(e.group, v)) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// EventSchemas names the schemas a delivery with header h may be for by
+// its profiles' event headers alone, in detection order; nil when no
+// event header narrows them.
+func (r *Registry) EventSchemas(h http.Header) []string {
+	var out []string
+	for _, e := range r.headerPool(h) {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// Detect names the schema a decoded payload's rules (and event headers)
+// leave when they leave exactly one, "" otherwise: what detection decides
+// without validating.
+func (r *Registry) Detect(doc any, h http.Header) string {
+	n := r.narrow(matchTree(doc), h, nil)
+	if len(n.cands) == 1 && n.ruled {
+		return n.cands[0].Name
 	}
 	return ""
 }
 
-// NoMatchError says no detection rule matched a payload. Closest, when
-// set, is the bundled schema the payload looks meant for, and Why says what
-// keeps it from being detected as that. Tried names the schema-directory
-// schemas whose rules were tried before the bundled ones; Undetectable
-// those that have no rule (no top-level const property).
+// Candidates names the schemas detection's first two steps leave for a
+// decoded payload (see above), in detection order: the ones the payload's
+// rules (and event headers) point at, or, when no rule matches, those
+// that have no rule. Which of several it is depends on what it satisfies.
+func (r *Registry) Candidates(doc any, h http.Header) []string {
+	var out []string
+	for _, e := range r.narrow(matchTree(doc), h, nil).cands {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// treeGetter reads a payload decoded by encoding/json.
+func treeGetter(doc any) profile.Getter {
+	return func(toks []string) (any, bool) {
+		v := doc
+		for _, t := range toks {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[t]; !ok {
+				return nil, false
+			}
+		}
+		return v, true
+	}
+}
+
+// NoMatchError says no detection rule matched a payload. Tried names the
+// schemas whose rules were tried, in order; Undetectable those that have
+// no rule (no top-level const property) and did not accept it. Closest,
+// when set, is the schema a rule of which the payload nearly matches, and
+// Why says what keeps it from matching.
 type NoMatchError struct {
 	Closest, Why string
 	Tried        []string
@@ -74,11 +157,7 @@ type NoMatchError struct {
 }
 
 func (e NoMatchError) Error() string {
-	names := slices.Clone(e.Tried)
-	for _, r := range DetectRules {
-		names = append(names, r.Schema)
-	}
-	s := "no schema matches this payload (tried " + strings.Join(names, ", ") + ")"
+	s := "no schema matches this payload (tried " + strings.Join(e.Tried, ", ") + ")"
 	if len(e.Undetectable) > 0 {
 		s += fmt.Sprintf("; %s %s no top-level \"const\" property to be detected by", strings.Join(e.Undetectable, ", "),
 			map[bool]string{true: "has", false: "have"}[len(e.Undetectable) == 1])
@@ -89,30 +168,69 @@ func (e NoMatchError) Error() string {
 	return s
 }
 
-// noMatch is the NoMatchError for a decoded payload that no rule matched,
-// naming the schema it comes closest to: a Permit "type" in another case or
-// with other separators ("Create-User"), or half of the Permission Assist
-// rule.
-func noMatch(doc any) NoMatchError {
-	m, ok := doc.(map[string]any)
-	if !ok {
-		return NoMatchError{}
-	}
-	if typ, ok := m["type"].(string); ok {
-		norm := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(typ)))
-		for _, t := range []string{"create_user", "invite_user", "role_assignment"} {
-			if norm == t {
-				return NoMatchError{Closest: "permit." + t, Why: fmt.Sprintf("its \"type\" is %q, not %q", typ, t)}
+// noMatch is the NoMatchError for a payload read through get, naming
+// the schema it comes closest to: a rule's value in another case or with
+// other separators ("Create-User"), or part of a rule's keys present.
+func (r *Registry) noMatch(get profile.Getter, n narrowed) NoMatchError {
+	var e NoMatchError
+	for _, t := range n.pool {
+		if len(t.rules) == 0 {
+			continue
+		}
+		e.Tried = append(e.Tried, t.Name)
+		for _, rule := range t.rules {
+			if why := rule.NearMiss(get); why != "" && e.Closest == "" {
+				e.Closest, e.Why = t.Name, why
 			}
 		}
 	}
-	_, ev := m["event"]
-	_, cb := m["callback"]
-	switch {
-	case ev && !cb:
-		return NoMatchError{Closest: "permission_assist.access_request", Why: `it has "event" and no "callback"`}
-	case cb && !ev:
-		return NoMatchError{Closest: "permission_assist.access_request", Why: `it has "callback" and no "event"`}
+	for _, c := range n.cands {
+		e.Undetectable = append(e.Undetectable, c.Name)
 	}
-	return NoMatchError{}
+	return e
+}
+
+// NoFitError says the payload's rules left several schemas and it
+// satisfies none of them. Closest is the one with the fewest errors, and
+// Errors are its first ones.
+type NoFitError struct {
+	Candidates []string
+	Closest    string
+	Errors     []Error
+}
+
+func (e *NoFitError) Error() string {
+	s := fmt.Sprintf("no schema fits this payload (candidates %s); closest is %s", strings.Join(e.Candidates, ", "), e.Closest)
+	for i, er := range e.Errors {
+		if i == 2 {
+			s += fmt.Sprintf(" (and %d more)", len(e.Errors)-2)
+			break
+		}
+		ptr := er.InstanceLocation
+		if ptr == "" {
+			ptr = "/"
+		}
+		s += map[bool]string{true: ": ", false: "; "}[i == 0] + ptr + ": " + er.Message
+	}
+	return s + ": --schema " + e.Closest + " shows every error"
+}
+
+// AmbiguousError says the payload satisfies several schemas that nothing
+// tells apart.
+type AmbiguousError struct {
+	Schemas []string
+}
+
+func (e *AmbiguousError) Error() string {
+	return "several schemas fit this payload: " + strings.Join(e.Schemas, ", ") + ": pass --schema NAME to say which"
+}
+
+// IsDetection reports whether err says detection could not choose a
+// schema, which --schema NAME settles.
+func IsDetection(err error) bool {
+	switch err.(type) {
+	case NoMatchError, *NoMatchError, *NoFitError, *AmbiguousError:
+		return true
+	}
+	return false
 }

@@ -1,64 +1,82 @@
 package payload
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
-// Fields is what a receiver needs from a payload besides its verdict, by
-// the rules of the formats this package owns.
+// Fields is what a receiver needs from a payload besides its verdict, read
+// at the JSON Pointers of the profile whose schema it is (see
+// profile.Fields); each is "" when the profile names no pointer or the
+// payload has no string there.
 type Fields struct {
-	// ID is the payload's top-level "id": a Permission Assist delivery id,
-	// for payloads that carry no webhook-id header.
+	// ID is the delivery id the body carries, for deliveries whose
+	// headers carry none. A payload no schema matches still has the
+	// top-level "id" read.
 	ID string
-	// UserInviteID is a Permit invite's user_invite_id: the invite to
-	// approve, since the user exists only after that approval.
-	UserInviteID string
-	// EventName is a Permission Assist catch hook's event.name.
-	EventName string
-	// Callback is a Permission Assist catch hook's callback URL.
+	// Event is the event name: shown beside the schema, matched by
+	// --exec-on filters.
+	Event string
+	// Callback is a per-delivery callback URL.
 	Callback string
-	// Type is a Permit webhook's type (create_user, invite_user...).
-	Type string
+	// Invite is an invite to approve.
+	Invite string
 }
 
-// fieldsOf applies the rules to a payload detected (or named) as schema;
-// str returns the string at a path of object keys, "" when there is none.
-func fieldsOf(schema string, str func(path ...string) string) Fields {
-	f := Fields{ID: str("id")}
-	switch schema {
-	case "permit.invite_user":
-		f.UserInviteID = str("user_invite_id")
-	case "permission_assist.access_request":
-		f.EventName = str("event", "name")
-		f.Callback = str("callback")
+// fieldPaths are a profile's field pointers split into tokens once, in
+// the order id, event, callback, invite; nil for none.
+type fieldPaths [4][]string
+
+// defaultPaths read only the top-level "id": for a payload no schema of
+// a profile matches.
+var defaultPaths = fieldPaths{{"id"}}
+
+func fieldTokens(p *profile.Profile) fieldPaths {
+	if p == nil {
+		return defaultPaths
 	}
-	if strings.HasPrefix(schema, "permit.") {
-		f.Type = str("type")
+	var out fieldPaths
+	for i, ptr := range []string{p.IDPointer(), p.Fields.Event, p.Fields.Callback, p.Fields.Invite} {
+		if toks, err := profile.SplitPointer(ptr); err == nil && len(toks) > 0 {
+			out[i] = toks
+		}
 	}
-	return f
+	return out
+}
+
+// fieldsOf reads the fields of a payload detected (or named) as e (nil:
+// none, when only the id is read); str returns the string at a path of
+// object keys, "" when there is none.
+func fieldsOf(e *entry, str func(path ...string) string) Fields {
+	paths := defaultPaths
+	if e != nil && e.prof != nil {
+		paths = e.fieldToks
+	}
+	var vals [4]string
+	for i, toks := range paths {
+		if toks != nil {
+			vals[i] = str(toks...)
+		}
+	}
+	return Fields{ID: vals[0], Event: vals[1], Callback: vals[2], Invite: vals[3]}
 }
 
 // docFieldsOf is fieldsOf over the fast path's parsed tree.
-func docFieldsOf(d *fastpath.Doc, schema string) Fields {
-	return fieldsOf(schema, func(path ...string) string {
+func docFieldsOf(d *fastpath.Doc, e *entry) Fields {
+	return fieldsOf(e, func(path ...string) string {
 		s, _ := d.Str(path...)
 		return s
 	})
 }
 
 // docFields is fieldsOf over a decoded document.
-func docFields(schema string, doc any) Fields {
-	return fieldsOf(schema, func(path ...string) string {
-		v := doc
-		for _, key := range path {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return ""
-			}
-			v = m[key]
-		}
+func docFields(e *entry, doc any) Fields {
+	get := treeGetter(doc)
+	return fieldsOf(e, func(path ...string) string {
+		v, _ := get(path)
 		s, _ := v.(string)
 		return s
 	})
@@ -67,12 +85,71 @@ func docFields(schema string, doc any) Fields {
 // Peek reads raw's fields without validating it: what a record can still
 // say of a delivery that is not validated (its signature failed). It costs
 // one pass of the fast parser; ok is false when that parser does not take
-// raw (not JSON, or repeated keys).
-func Peek(raw []byte) (f Fields, ok bool) {
+// raw (not JSON, or repeated keys). The schema is the one detection's rules
+// alone leave, if any.
+func (r *Registry) Peek(raw []byte, h http.Header) (f Fields, ok bool) {
 	d, ok := fastpath.Parse(raw)
 	if !ok {
 		return Fields{}, false
 	}
 	defer d.Release()
-	return docFieldsOf(d, detectDoc(d)), true
+	var e *entry
+	if r.fastRules {
+		unsure := false
+		var buf [4]*entry
+		n := r.narrow(func(rule *profile.Rule) bool { return fastMatches(rule, d, &unsure) }, h, buf[:0])
+		if !unsure && len(n.cands) == 1 && n.ruled {
+			e = n.cands[0]
+		}
+	}
+	return docFieldsOf(d, e), true
+}
+
+// EventLabel is the event name to show beside the schema's name: the
+// event, unless the schema's name already says it (shop.order_created for
+// the event order_created).
+func (res Result) EventLabel() string {
+	ev := res.Fields.Event
+	if ev == "" {
+		return ""
+	}
+	tail := res.Schema
+	if i := strings.LastIndexAny(tail, "./"); i >= 0 {
+		tail = tail[i+1:]
+	}
+	if strings.EqualFold(strings.NewReplacer("-", "_").Replace(tail), strings.NewReplacer("-", "_").Replace(ev)) {
+		return ""
+	}
+	return ev
+}
+
+// fastMatches reports whether a rule matches the fast path's tree, without
+// allocating for the usual string comparison; it sets *unsure when a
+// string's escapes do not decode.
+func fastMatches(rule *profile.Rule, d *fastpath.Doc, unsure *bool) bool {
+	for _, h := range rule.Has {
+		if !d.Exists(h.Tokens...) {
+			return false
+		}
+	}
+	for _, e := range rule.Equals {
+		if s, ok := e.Value.(string); ok {
+			eq, sure := d.StrIs(s, e.At.Tokens...)
+			if !sure {
+				*unsure = true
+			}
+			if !eq {
+				return false
+			}
+			continue
+		}
+		v, found, sure := d.Value(e.At.Tokens...)
+		if !sure {
+			*unsure = true
+		}
+		if !found || !profile.SameValue(v, e.Value) {
+			return false
+		}
+	}
+	return true
 }

@@ -19,13 +19,13 @@ func TestCheckFields(t *testing.T) {
 		want   Fields
 		fast   bool // proved valid on the fast path
 	}{
-		{"invite", invite, "", Fields{UserInviteID: topString(t, invite, "user_invite_id"), Type: "invite_user"}, true},
-		{"invite, invalid", bytes.Replace(invite, []byte(`"email"`), []byte(`"e"`), 1), "", Fields{UserInviteID: topString(t, invite, "user_invite_id"), Type: "invite_user"}, false},
-		{"create user: the type", createUser, "", Fields{Type: "create_user"}, true},
-		{"permission assist", pa, "", Fields{ID: topString(t, pa, "id"), EventName: "AccessRequestCreated", Callback: topString(t, pa, "callback")}, true},
+		{"invite", invite, "", Fields{Invite: topString(t, invite, "user_invite_id"), Event: "invite_user"}, true},
+		{"invite, invalid", bytes.Replace(invite, []byte(`"email"`), []byte(`"e"`), 1), "", Fields{Invite: topString(t, invite, "user_invite_id"), Event: "invite_user"}, false},
+		{"create user: the type", createUser, "", Fields{Event: "create_user"}, true},
+		{"permission assist", pa, "", Fields{ID: topString(t, pa, "id"), Event: "AccessRequestCreated", Callback: topString(t, pa, "callback")}, true},
 		{"no schema matches: only the id", []byte(`{"id":"x-1","user_invite_id":"no","event":{"name":"n"}}`), "", Fields{ID: "x-1"}, false},
 		{"escaped id", []byte(`{"id":"a\u002db","user_invite_id":"u"}`), "", Fields{ID: "a-b"}, false},
-		{"not strings", []byte(`{"id":5,"type":"invite_user","user_invite_id":null}`), "", Fields{Type: "invite_user"}, false},
+		{"not strings", []byte(`{"id":5,"type":"invite_user","user_invite_id":null}`), "", Fields{Event: "invite_user"}, false},
 		{"not JSON", []byte(`{"id":`), "", Fields{}, false},
 	}
 	for _, tt := range tests {
@@ -39,7 +39,7 @@ func TestCheckFields(t *testing.T) {
 			}
 			if tt.fast {
 				// The slow path reads the same fields.
-				slow, _ := reg.checkV5(tt.raw, tt.schema)
+				slow, _ := reg.checkV5(tt.raw, tt.schema, nil)
 				if slow.Fields != res.Fields {
 					t.Errorf("slow path %+v, fast %+v", slow.Fields, res.Fields)
 				}

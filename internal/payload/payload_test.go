@@ -24,7 +24,7 @@ func mustRegistry(t testing.TB, dirs ...string) *Registry {
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := fixtures.FS.ReadFile(name + ".json")
+	b, err := fixtures.FS.ReadFile(fixtures.Path(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +56,12 @@ func obj(m map[string]any, path ...string) map[string]any {
 
 func TestEveryFixtureValidatesAgainstItsSchema(t *testing.T) {
 	reg := mustRegistry(t)
-	files, _ := fs.Glob(fixtures.FS, "*.json")
+	files, _ := fs.Glob(fixtures.FS, "*/*.json")
 	if len(files) != 14 {
 		t.Fatalf("want 14 fixtures, got %d", len(files))
 	}
 	for _, f := range files {
-		name := strings.TrimSuffix(f, ".json")
+		name := fixtures.Name(f)
 		res, err := reg.Check(fixture(t, name), "")
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -95,12 +95,13 @@ func TestDetect(t *testing.T) {
 		`[1,2]`:                             "",
 		`"text"`:                            "",
 	}
+	reg := mustRegistry(t)
 	for in, want := range cases {
 		doc, serr := Decode([]byte(in))
 		if serr != nil {
 			t.Fatalf("%s: %v", in, serr.Message)
 		}
-		if got := Detect(doc); got != want {
+		if got := reg.Detect(doc, nil); got != want {
 			t.Errorf("Detect(%s) = %q, want %q", in, got, want)
 		}
 	}
@@ -112,7 +113,7 @@ func TestNoMatchNamesTheSchemasTried(t *testing.T) {
 	if !errors.As(err, &nm) {
 		t.Fatalf("want NoMatchError, got %v", err)
 	}
-	for _, r := range DetectRules {
+	for _, r := range mustRegistry(t).DetectRules() {
 		if !strings.Contains(err.Error(), r.Schema) {
 			t.Errorf("error %q does not name %s", err, r.Schema)
 		}

@@ -1,5 +1,5 @@
 // Package payload owns the JSON Schemas and everything about checking a
-// payload against one: the registry of bundled and user schemas, detection of
+// payload against one: the registry of the profiles' schemas, detection of
 // which schema applies, validation, and turning validator output into errors a
 // person can act on, each with its JSON Pointer and line:column in the file.
 // jsonschema/v5 is the reference validator; payloads the bundled schemas
@@ -10,12 +10,8 @@ package payload
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -23,24 +19,34 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 	"github.com/webhook-tool/webhook-tool/internal/suggest"
-	"github.com/webhook-tool/webhook-tool/schemas"
 )
 
 // Info describes one schema the registry knows.
 type Info struct {
-	Name   string `json:"name"`
-	Title  string `json:"title"`
-	Source string `json:"source"` // "bundled" or the file it came from
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Source  string `json:"source"` // "bundled" or the file it came from
+	Profile string `json:"profile,omitempty"`
 }
 
 type entry struct {
 	Info
-	url   string
-	raw   []byte
-	adhoc bool // loaded from a --schema PATH: usable, but not listed
+	url   string // the compiler's URL for it: a document, or a document#pointer
+	raw   []byte // its text for `schemas show`
+	adhoc bool   // loaded from a --schema PATH: usable, but not listed
+
+	prof  *profile.Profile // nil for an ad hoc schema
+	short string           // its name within the profile
+	group string           // what the profile's event header selects it by
+	seq   int              // its place in the registry's order
+	rules []profile.Rule   // how it is detected; none: by what it accepts only
+	// fieldToks are its profile's field pointers, split once.
+	fieldToks fieldPaths
+	// explicit: the rules are the profile's own, not made of the schema's consts
+	explicit bool
 
 	once     sync.Once
 	compiled *jsonschema.Schema
@@ -49,16 +55,17 @@ type entry struct {
 	fastOnce sync.Once
 	fast     *fastpath.Schema // nil: every payload goes through v5
 
-	doc *lazyDoc
+	doc *lazyDoc // the document it is in
 }
 
 // lazyDoc is a schema document decoded on first use: start-up need not
 // decode six schemas to validate one small file, and the fast path and the
 // error explainer only need the ones they touch.
 type lazyDoc struct {
-	raw  []byte
-	once sync.Once
-	doc  any
+	raw     []byte
+	bundled bool
+	once    sync.Once
+	doc     any
 }
 
 func (d *lazyDoc) get() any {
@@ -79,13 +86,17 @@ type Registry struct {
 	mu        sync.RWMutex // guards compiler (not safe for concurrent use) and entries; reads share it
 	comp      *jsonschema.Compiler
 	entries   map[string]*entry
+	ordered   []*entry            // the named entries in detection order
 	docs      map[string]*lazyDoc // schema documents by URL, to explain errors
 	maxErrors atomic.Int64        // see SetMaxErrors
+	profiles  []*profile.Profile
 
-	// rules detect the schema-directory schemas, in name order, and
-	// undetectable names those that have no rule.
-	rules        []*constRule
-	undetectable []string
+	// fastRules: every rule can be evaluated on the fast path's tree.
+	fastRules bool
+	// ruleless: some schema has no rule.
+	ruleless bool
+	// refs are, by document URL, the other documents it refers to.
+	refs map[string]map[string]bool
 
 	// pending are bundled schemas not yet given to comp: jsonschema/v5
 	// parses each again in AddResource, which start-up need not pay when
@@ -111,9 +122,8 @@ func (r *Registry) flushPending() error {
 	return nil
 }
 
-// maxSchemaFile bounds a schema file: the bundled ones are under 20 KB,
-// and the largest public schemas (OpenAPI's, Kubernetes') a few MB.
-const maxSchemaFile = 16 << 20
+// maxSchemaFile bounds a schema file given to --schema.
+const maxSchemaFile = profile.MaxFile
 
 // DefaultMaxErrors is how many errors a Result lists unless SetMaxErrors
 // says otherwise. A real payload with mistakes has a handful; a hundred is
@@ -138,144 +148,105 @@ type UnknownSchemaError struct {
 func (e *UnknownSchemaError) Error() string { return fmt.Sprintf("unknown schema %q", e.Name) }
 
 // Suggestion is the known name the user probably meant ("" when none is
-// near): permit.createuser gives permit.create_user.
+// near): shop.ordercreated gives shop.order_created.
 func (e *UnknownSchemaError) Suggestion() string {
 	return suggest.Closest(strings.TrimSuffix(e.Name, ".json"), e.Known)
 }
 
-// NewRegistry loads the bundled schemas, then every *.json file in dirs
-// (not recursively): a file's name without ".schema.json" or ".json" is its
-// schema name, and a directory schema replaces a bundled one of the same name.
+// NewRegistry is Open of the default profiles and the schema directories
+// dirs.
 func NewRegistry(dirs ...string) (*Registry, error) {
-	r := &Registry{entries: map[string]*entry{}, docs: map[string]*lazyDoc{}}
+	return Open(profile.Default(), dirs...)
+}
+
+// Open builds the registry of the profiles' schemas and of each schema
+// directory in dirs (walked recursively; a schema is named by its path
+// without ".schema.json" or ".json", and replaces one of the same name).
+// The directories' schemas come first in detection order: they are the
+// user's own and most specific.
+func Open(profiles []*profile.Profile, dirs ...string) (*Registry, error) {
+	r := &Registry{entries: map[string]*entry{}, docs: map[string]*lazyDoc{}, profiles: profiles, fastRules: true}
 	r.maxErrors.Store(DefaultMaxErrors)
 	r.comp = jsonschema.NewCompiler()
 	r.comp.Draft = jsonschema.Draft2020
 	r.comp.AssertFormat = true
 	r.comp.AssertContent = false
 
-	files, err := fs.Glob(schemas.FS, "*.json")
-	if err != nil {
+	var all []*profile.Profile
+	for _, dir := range dirs {
+		p, err := profile.SchemaDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p)
+	}
+	all = append(all, profiles...)
+	for _, p := range all {
+		if err := r.addProfile(p); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.indexRules(all); err != nil {
 		return nil, err
 	}
-	for _, f := range files {
-		raw, err := schemas.FS.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		name := strings.TrimSuffix(f, ".json")
-		if err := r.add(name, schemas.BaseURL+f, "bundled", raw); err != nil {
-			return nil, err
-		}
-	}
-	for _, dir := range dirs {
-		matches, err := filepath.Glob(filepath.Join(dir, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		if st, err := os.Stat(dir); err != nil {
-			return nil, fmt.Errorf("schema directory %s: %w", dir, unwrapPath(err))
-		} else if !st.IsDir() {
-			return nil, fmt.Errorf("schema directory %s: not a directory", dir)
-		}
-		for _, path := range matches {
-			base := filepath.Base(path)
-			name := strings.TrimSuffix(strings.TrimSuffix(base, ".json"), ".schema")
-			if _, err := r.addFile(name, path); err != nil {
-				return nil, err
-			}
-		}
-	}
-	r.indexRules()
 	return r, nil
 }
 
-// indexRules builds the detection rules of the directory schemas, once
-// they are all loaded (a later directory's file replaces an earlier one).
-func (r *Registry) indexRules() {
-	for _, name := range r.Names() {
-		e := r.entries[name]
-		if e.Source == "bundled" {
-			continue
-		}
-		if rule := ruleFor(name, e.doc.get()); rule != nil {
-			r.rules = append(r.rules, rule)
-		} else if _, bundled := bundledRule(name); !bundled {
-			r.undetectable = append(r.undetectable, name)
-		}
-	}
-}
+// Profiles are the profiles the registry was opened with.
+func (r *Registry) Profiles() []*profile.Profile { return r.profiles }
 
-// bundledRule reports whether name is detected by a bundled rule (a
-// directory schema that replaces a bundled one keeps its rule).
-func bundledRule(name string) (string, bool) {
-	for _, r := range DetectRules {
-		if r.Schema == name {
-			return r.When, true
-		}
-	}
-	return "", false
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// addFile loads a schema file under name and returns its entry.
-func (r *Registry) addFile(name, path string) (*entry, error) {
-	raw, err := input.ReadFile(path, maxSchemaFile)
+// addProfile registers a profile's documents and names its schemas.
+func (r *Registry) addProfile(p *profile.Profile) error {
+	set, err := p.LoadSchemas()
 	if err != nil {
-		return nil, fmt.Errorf("cannot read schema %s: %w", path, unwrapPath(err))
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-	if err := r.add(name, u, path, raw); err != nil {
-		return nil, err
-	}
-	return r.entries[name], nil
-}
-
-func (r *Registry) add(name, u, source string, raw []byte) error {
-	if source == "bundled" {
-		// Bundled schemas are known good (a test checks each) and their
-		// $id is u; decode and hand them to v5 only when needed.
-		d := &lazyDoc{raw: raw}
-		r.pending = append(r.pending, resource{u, raw})
-		r.docs[u] = d
-		r.entries[name] = &entry{Info: Info{Name: name, Source: source}, url: u, raw: raw, doc: d}
-		return nil
-	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("schema %s is not valid JSON: %w", source, err)
-	}
-	title := ""
-	if m, ok := doc.(map[string]any); ok {
-		title, _ = m["title"].(string)
-		// A schema's own $id is where its $refs resolve from; register it
-		// there so the error explainer can find it by that URL too.
-		if id, ok := m["$id"].(string); ok && id != "" {
-			u = id
-		}
-	} else if _, ok := doc.(bool); !ok {
-		return fmt.Errorf("schema %s is not a JSON object", source)
-	}
-	if err := r.flushPending(); err != nil {
 		return err
 	}
-	if err := r.comp.AddResource(u, bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("schema %s: %w", source, err)
+	for _, res := range set.Resources {
+		if res.Bundled {
+			// Known good (a test checks each): decode and hand them to
+			// v5 only when needed.
+			r.pending = append(r.pending, resource{res.URL, res.Raw})
+			r.docs[res.URL] = &lazyDoc{raw: res.Raw, bundled: true}
+			continue
+		}
+		if err := r.flushPending(); err != nil {
+			return err
+		}
+		if err := r.comp.AddResource(res.URL, bytes.NewReader(res.Raw)); err != nil {
+			return fmt.Errorf("schema %s: %w", res.File, err)
+		}
+		r.docs[res.URL] = &lazyDoc{raw: res.Raw}
 	}
-	d := decoded(raw, doc)
-	r.docs[strings.TrimSuffix(u, "#")] = d
-	r.entries[name] = &entry{Info: Info{Name: name, Title: title, Source: source}, url: u, raw: raw, doc: d}
+	for _, s := range set.Schemas {
+		name := p.Qualify(s.Name)
+		source := s.File
+		if p.Source == "bundled" {
+			source = "bundled"
+		}
+		base, frag, _ := strings.Cut(s.URL, "#")
+		e := &entry{
+			Info: Info{Name: name, Source: source, Profile: p.Name}, url: s.URL, raw: s.Source,
+			prof: p, short: s.Name, group: s.Group, doc: r.docs[base],
+		}
+		if frag != "" {
+			e.raw = nil // a schema inside a document: Source makes it standalone
+		}
+		if old, ok := r.entries[name]; ok {
+			if p.Name != "" {
+				// A --schema-dir schema replaces a profile's, and is read
+				// as the profile's: its rules, fields and group.
+				old.prof, old.short, old.group, old.Profile = p, s.Name, s.Group, p.Name
+				continue
+			}
+			// A later directory's schema replaces an earlier one's.
+			e.seq = old.seq
+			r.ordered[e.seq] = e
+		} else {
+			e.seq = len(r.ordered)
+			r.ordered = append(r.ordered, e)
+		}
+		r.entries[name] = e
+	}
 	return nil
 }
 
@@ -303,13 +274,28 @@ func (r *Registry) List() []Info {
 		e := r.entries[n]
 		in := e.Info
 		if in.Title == "" {
-			if m, ok := e.doc.get().(map[string]any); ok {
-				in.Title, _ = m["title"].(string)
-			}
+			// Through a $ref: an OpenAPI webhook's schema is usually one.
+			in.Title, _ = deref(e.doc.get(), e.schemaDoc())["title"].(string)
 		}
 		out = append(out, in)
 	}
 	return out
+}
+
+// schemaDoc is the decoded schema itself: the document, or the object at
+// an OpenAPI webhook's pointer.
+func (e *entry) schemaDoc() any {
+	doc := e.doc.get()
+	_, frag, ok := strings.Cut(e.url, "#")
+	if !ok || frag == "" {
+		return doc
+	}
+	ptr, err := url.PathUnescape(frag)
+	if err != nil {
+		return nil
+	}
+	v, _ := pointerGet(doc, ptr)
+	return v
 }
 
 // Source returns a schema's text exactly as it is stored.
@@ -318,29 +304,10 @@ func (r *Registry) Source(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.raw == nil {
+		return standalone(e)
+	}
 	return e.raw, nil
-}
-
-// Resolve turns a --schema value into a schema name: a known name, or the path
-// of a schema file, which is loaded under its path.
-func (r *Registry) Resolve(nameOrPath string) (string, error) {
-	if _, err := r.lookup(nameOrPath); err == nil {
-		return nameOrPath, nil
-	}
-	if _, err := os.Stat(nameOrPath); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", &UnknownSchemaError{Name: nameOrPath, Known: r.Names()}
-		}
-		return "", fmt.Errorf("cannot read schema %s: %w", nameOrPath, unwrapPath(err))
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, err := r.addFile(nameOrPath, nameOrPath)
-	if err != nil {
-		return "", err
-	}
-	e.adhoc = true
-	return nameOrPath, nil
 }
 
 func (r *Registry) lookup(name string) (*entry, error) {
@@ -359,6 +326,10 @@ func (r *Registry) schema(name string) (*jsonschema.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.compile(e)
+}
+
+func (r *Registry) compile(e *entry) (*jsonschema.Schema, error) {
 	e.once.Do(func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -379,14 +350,10 @@ func (r *Registry) schema(name string) (*jsonschema.Schema, error) {
 // they are the ones its differential test covers.
 func (r *Registry) fastSchema(e *entry) *fastpath.Schema {
 	e.fastOnce.Do(func() {
-		if e.Source != "bundled" {
+		if e.Source != "bundled" || strings.Contains(e.url, "#") {
 			return
 		}
-		doc, ok := r.schemaDoc(strings.TrimSuffix(e.url, "#"))
-		if !ok {
-			return
-		}
-		if fs, err := fastpath.Compile(doc); err == nil {
+		if fs, err := fastpath.Compile(e.doc.get()); err == nil {
 			e.fast = fs
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"runtime"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload/fastpath"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
 // Error is one reason a payload is invalid. Line and Column (1-based, columns
@@ -50,56 +52,79 @@ func (r Result) SyntaxError() bool {
 // Check decodes raw and validates it against the named schema, or against the
 // detected one when schema is "". A body that is not JSON gives an invalid
 // Result (not an error); the error is for problems that are not the
-// payload's fault or need the user to choose: NoMatchError, a schema that
-// does not compile, an unknown name.
+// payload's fault or need the user to choose: a detection error (see
+// IsDetection), a schema that does not compile, an unknown name.
 func (r *Registry) Check(raw []byte, schema string) (Result, error) {
-	if name, f, ok := r.fastCheck(raw, schema); ok {
+	return r.CheckDelivery(raw, schema, nil)
+}
+
+// CheckDelivery is Check for a delivery whose headers h may name its event
+// (a profile's event header narrows detection).
+func (r *Registry) CheckDelivery(raw []byte, schema string, h http.Header) (Result, error) {
+	if name, f, ok := r.fastCheck(raw, schema, h); ok {
 		return Result{Schema: name, Valid: true, Errors: []Error{}, Fields: f}, nil
 	}
-	return r.checkV5(raw, schema)
+	return r.checkV5(raw, schema, h)
 }
 
 // fastValid reports whether the fast path can prove raw valid against the
 // named (or detected) bundled schema, and which schema that was.
 func (r *Registry) fastValid(raw []byte, schema string) (string, bool) {
-	name, _, ok := r.fastCheck(raw, schema)
+	name, _, ok := r.fastCheck(raw, schema, nil)
 	return name, ok
 }
 
 // fastCheck is fastValid that also reads the payload's Fields from the
-// tree it parsed.
-func (r *Registry) fastCheck(raw []byte, schema string) (string, Fields, bool) {
+// tree it parsed. Detection runs on that tree: the payload is decoded once.
+func (r *Registry) fastCheck(raw []byte, schema string, h http.Header) (string, Fields, bool) {
 	d, ok := fastpath.Parse(raw)
 	if !ok {
 		return "", Fields{}, false
 	}
 	defer d.Release()
+	var e *entry
 	if schema == "" {
-		if len(r.rules) > 0 {
-			// A directory schema may claim this payload first; its rules
-			// are applied to the decoded form, in checkV5.
+		if !r.fastRules {
 			return "", Fields{}, false
 		}
-		if schema = detectDoc(d); schema == "" {
+		unsure := false
+		var buf [4]*entry
+		n := r.narrow(func(rule *profile.Rule) bool { return fastMatches(rule, d, &unsure) }, h, buf[:0])
+		if unsure || len(n.cands) == 0 {
+			return "", Fields{}, false
+		}
+		for _, c := range n.cands {
+			fs := r.fastSchema(c)
+			if fs == nil {
+				return "", Fields{}, false // only v5 can say whether it fits
+			}
+			if fs.Valid(d) {
+				if e != nil {
+					return "", Fields{}, false // several fit: v5 decides
+				}
+				e = c
+			}
+		}
+		if e == nil {
+			return "", Fields{}, false
+		}
+	} else {
+		r.mu.RLock()
+		e = r.entries[schema]
+		r.mu.RUnlock()
+		if e == nil {
+			return "", Fields{}, false
+		}
+		if fs := r.fastSchema(e); fs == nil || !fs.Valid(d) {
 			return "", Fields{}, false
 		}
 	}
-	r.mu.RLock()
-	e := r.entries[schema]
-	r.mu.RUnlock()
-	if e == nil {
-		return "", Fields{}, false
-	}
-	fs := r.fastSchema(e)
-	if fs == nil || !fs.Valid(d) {
-		return "", Fields{}, false
-	}
-	return schema, docFieldsOf(d, schema), true
+	return e.Name, docFieldsOf(d, e), true
 }
 
 // checkV5 is Check through encoding/json and jsonschema/v5: the reference,
 // and the only path that reports errors.
-func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
+func (r *Registry) checkV5(raw []byte, schema string, h http.Header) (Result, error) {
 	// jsonschema/v5 builds its whole error tree before any cap applies: a
 	// payload built to fail costs it about 100 MB. The work is all CPU, so
 	// running more at once than there are CPUs is no faster, only more
@@ -110,18 +135,58 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 	if serr != nil {
 		return Result{Errors: []Error{*serr}}, nil
 	}
+	var e *entry
 	if schema == "" {
-		schema = r.detect(doc)
-		if schema == "" {
-			return Result{Fields: docFields("", doc)}, r.noMatchFor(doc)
+		var res Result
+		var err error
+		e, res, err = r.choose(doc, raw, h)
+		if e == nil || err != nil {
+			return res, err
+		}
+		if res.Schema != "" {
+			return res, nil // validated while choosing
+		}
+	} else {
+		var err error
+		if e, err = r.lookup(schema); err != nil {
+			return Result{Schema: schema, Fields: docFields(nil, doc)}, err
 		}
 	}
-	fields := docFields(schema, doc)
-	s, err := r.schema(schema)
-	if err != nil {
-		return Result{Schema: schema, Fields: fields}, err
+	return r.validateDoc(e, doc, raw)
+}
+
+// mostSpecific drops from several schemas a payload fits those that refer
+// to another of them: a union of a provider's events ({"oneOf": [{"$ref":
+// "issues/opened.json"}, ...]}) fits whatever its members fit, and the
+// member says more.
+func (r *Registry) mostSpecific(fit []Result) []Result {
+	var out []Result
+	for _, a := range fit {
+		ea := r.entries[a.Schema]
+		union := false
+		for _, b := range fit {
+			if eb := r.entries[b.Schema]; eb != ea && r.refs[ea.url][eb.url] {
+				union = true
+			}
+		}
+		if !union {
+			out = append(out, a)
+		}
 	}
-	res := Result{Schema: schema, Valid: true, Errors: []Error{}, Fields: fields}
+	if len(out) == 0 {
+		return fit
+	}
+	return out
+}
+
+// validateDoc validates a decoded payload against e.
+func (r *Registry) validateDoc(e *entry, doc any, raw []byte) (Result, error) {
+	fields := docFields(e, doc)
+	s, err := r.compile(e)
+	if err != nil {
+		return Result{Schema: e.Name, Fields: fields}, err
+	}
+	res := Result{Schema: e.Name, Valid: true, Errors: []Error{}, Fields: fields}
 	if err := s.Validate(doc); err != nil {
 		var ve *jsonschema.ValidationError
 		if !errors.As(err, &ve) {
@@ -131,6 +196,67 @@ func (r *Registry) checkV5(raw []byte, schema string) (Result, error) {
 		res.Errors, res.Omitted = r.explain(ve, doc, raw, r.MaxErrors())
 	}
 	return res, nil
+}
+
+// choose is detection for a decoded payload (see detect.go). It returns
+// the schema, and when it had to validate to choose, the Result too; or
+// the detection error with the Result that can still be said.
+func (r *Registry) choose(doc any, raw []byte, h http.Header) (*entry, Result, error) {
+	get := treeGetter(doc)
+	n := r.narrow(matchTree(doc), h, nil)
+	switch {
+	case len(n.cands) == 1 && n.ruled:
+		return n.cands[0], Result{}, nil
+	case len(n.cands) == 0:
+		return nil, Result{Fields: docFields(nil, doc)}, r.noMatch(get, n)
+	}
+	var fit []Result
+	var closest *Result
+	for _, c := range n.cands {
+		res, err := r.validateDoc(c, doc, raw)
+		if err != nil {
+			return c, res, err
+		}
+		if res.Valid {
+			fit = append(fit, res)
+		} else if closest == nil || len(res.Errors)+res.Omitted < len(closest.Errors)+closest.Omitted {
+			closest = &res
+		}
+	}
+	switch {
+	case len(fit) == 1:
+		return r.entries[fit[0].Schema], fit[0], nil
+	case len(fit) > 1:
+		fit = r.mostSpecific(fit)
+		if len(fit) == 1 {
+			return r.entries[fit[0].Schema], fit[0], nil
+		}
+		best, tie := -1, false
+		var pick Result
+		for _, res := range fit {
+			switch c := r.entries[res.Schema].conditions(get); {
+			case c > best:
+				best, tie, pick = c, false, res
+			case c == best:
+				tie = true
+			}
+		}
+		if !tie {
+			return r.entries[pick.Schema], pick, nil
+		}
+		var names []string
+		for _, res := range fit {
+			names = append(names, res.Schema)
+		}
+		return nil, Result{Fields: docFields(nil, doc)}, &AmbiguousError{Schemas: names}
+	case !n.ruled:
+		return nil, Result{Fields: docFields(nil, doc)}, r.noMatch(get, n)
+	}
+	var names []string
+	for _, c := range n.cands {
+		names = append(names, c.Name)
+	}
+	return nil, Result{Fields: docFields(nil, doc)}, &NoFitError{Candidates: names, Closest: closest.Schema, Errors: closest.Errors}
 }
 
 // v5Slots are the validations through jsonschema/v5 that may run at once:

@@ -34,6 +34,10 @@ type sent struct {
 	duration   time.Duration
 	answeredAt time.Time
 	err        error
+	// A signed delivery refused with 401 or 403 keeps the request and the
+	// answer, for the signature doctor (diagnose).
+	req        *prepared
+	answerBody []byte
 }
 
 func (s sent) ok() bool { return s.err == nil && s.status >= 200 && s.status < 300 }
@@ -66,7 +70,10 @@ type prober struct {
 	newID   func() string
 	client  *http.Client
 	standin *callback.Server
-	host    string
+	// callbackBase is what callback URLs are built on: Options.CallbackBase,
+	// else the stand-in's own URL.
+	callbackBase string
+	host         string
 
 	fixtures []loaded
 	base     *loaded // the delivery the single-delivery checks send
@@ -128,8 +135,7 @@ func newProber(opts Options) (*prober, error) {
 		if err != nil {
 			return nil, err
 		}
-		family, _, _ := strings.Cut(name, ".")
-		p.fixtures = append(p.fixtures, loaded{name: name, raw: raw, pa: family == fixture.FamilyPermissionAssist})
+		p.fixtures = append(p.fixtures, loaded{name: name, raw: raw, pa: fixture.HasCallback(name)})
 	}
 	p.base, p.dupBase = &p.fixtures[0], &p.fixtures[0]
 	for i := range p.fixtures {
@@ -145,7 +151,7 @@ func newProber(opts Options) (*prober, error) {
 // Permission Assist a callback URL on the stand-in, which is told to expect it.
 func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
 	r, err := fixture.Render(f.raw, fixture.RenderOptions{
-		Now: p.now(), NewID: p.newID, CallbackBase: p.standin.URL, Sets: sets,
+		Now: p.now(), NewID: p.newID, CallbackBase: p.callbackBase, Sets: sets,
 	})
 	if err == nil && f.pa {
 		p.standin.Expect(r.ID)
@@ -189,6 +195,9 @@ func (p *prober) send(ctx context.Context, f *loaded, id string, h http.Header, 
 	s := sent{fixture: f.name, id: id, status: resp.Status, duration: resp.Duration, answeredAt: p.now(), err: err}
 	if err == nil {
 		s.excerpt = p.mask(firstLine(resp.Body))
+	}
+	if (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) && len(canonical(h).Values(signatureHeader(p.opts.Scheme))) > 0 {
+		s.req, s.answerBody = &prepared{id: id, header: h, body: body}, resp.Body
 	}
 	return s
 }

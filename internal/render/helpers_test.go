@@ -24,7 +24,7 @@ var registry = func() *payload.Registry {
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := fixtures.FS.ReadFile(name + ".json")
+	b, err := fixtures.FS.ReadFile(fixtures.Path(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +50,8 @@ func delivered(t *testing.T, seq int64, body []byte, headers record.Headers) (*r
 		c.JSON = !res.SyntaxError()
 		rec.Schema = &record.Schema{Name: res.Schema, Valid: res.Valid, Errors: res.Errors, Omitted: res.Omitted}
 	}
-	rec.UserInviteID = res.Fields.UserInviteID
-	c.EventName = res.Fields.EventName
+	rec.UserInviteID = res.Fields.Invite
+	c.EventName = res.EventLabel()
 	return rec, c
 }
 

@@ -23,7 +23,10 @@
 // FuzzFastPathAgreesWithV5 hold its verdicts to v5's.
 package fastpath
 
-import "sync"
+import (
+	"encoding/json"
+	"sync"
+)
 
 var docs = sync.Pool{New: func() any { return &Doc{nodes: make([]jnode, 0, 1024)} }}
 
@@ -68,4 +71,68 @@ func (d *Doc) Str(path ...string) (s string, ok bool) {
 // Has reports whether the document is an object with a member named key.
 func (d *Doc) Has(key string) bool {
 	return d.nodes[0].kind == kObject && d.member(0, key) >= 0
+}
+
+// Composite stands for an object or an array in Value's results: the fast
+// path's tree does not build them.
+type Composite struct{}
+
+// Value returns the value at path, a chain of object keys from the root:
+// a decoded string, a json.Number with the number's text, a bool, nil for
+// null, or Composite{} for an object or array. found is false when there
+// is none; ok is false only when a string's escapes do not decode, and then
+// nothing about it is certain.
+func (d *Doc) Value(path ...string) (v any, found, ok bool) {
+	idx := 0
+	for _, key := range path {
+		if d.nodes[idx].kind != kObject {
+			return nil, false, true
+		}
+		if idx = d.member(idx, key); idx < 0 {
+			return nil, false, true
+		}
+	}
+	n := d.nodes[idx]
+	switch n.kind {
+	case kNull:
+		return nil, true, true
+	case kFalse:
+		return false, true, true
+	case kTrue:
+		return true, true, true
+	case kNumber:
+		return json.Number(d.raw[n.start:n.end]), true, true
+	case kString:
+		s, ok := d.str(idx)
+		return s, ok, ok
+	}
+	return Composite{}, true, true
+}
+
+// find returns the index of the value at path, or -1.
+func (d *Doc) find(path []string) int {
+	idx := 0
+	for _, key := range path {
+		if d.nodes[idx].kind != kObject {
+			return -1
+		}
+		if idx = d.member(idx, key); idx < 0 {
+			return -1
+		}
+	}
+	return idx
+}
+
+// Exists reports whether the document has a value at path.
+func (d *Doc) Exists(path ...string) bool { return d.find(path) >= 0 }
+
+// StrIs reports whether the value at path is the string s, without
+// allocating for an unescaped string; ok is false when the string's
+// escapes do not decode.
+func (d *Doc) StrIs(s string, path ...string) (eq, ok bool) {
+	idx := d.find(path)
+	if idx < 0 || d.nodes[idx].kind != kString {
+		return false, true
+	}
+	return d.strEquals(idx, s)
 }

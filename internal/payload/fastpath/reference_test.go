@@ -47,7 +47,7 @@ func compileBundle() (*bundle, error) {
 	c.Draft = jsonschema.Draft2020
 	c.AssertFormat = true
 	c.AssertContent = false
-	files, err := fs.Glob(schemas.FS, "*.json")
+	files, err := fs.Glob(schemas.FS, "*/*.json")
 	if err != nil {
 		return nil, err
 	}
@@ -57,15 +57,15 @@ func compileBundle() (*bundle, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := c.AddResource(schemas.BaseURL+f, bytes.NewReader(raw)); err != nil {
+		if err := c.AddResource(schemas.BaseURL+idFile(f), bytes.NewReader(raw)); err != nil {
 			return nil, err
 		}
 		raws[f] = raw
 	}
 	for _, f := range files {
-		name := strings.TrimSuffix(f, ".json")
+		name := strings.TrimSuffix(idFile(f), ".json")
 		b.names = append(b.names, name)
-		if b.ref[name], err = c.Compile(schemas.BaseURL + f); err != nil {
+		if b.ref[name], err = c.Compile(schemas.BaseURL + name + ".json"); err != nil {
 			return nil, err
 		}
 		var doc any // decoded as the registry decodes a schema document
@@ -115,3 +115,7 @@ func decodes(tb testing.TB, raw []byte) (any, bool) {
 	}
 	return doc, true
 }
+
+// idFile is the file name a bundled schema's $id ends in: permit/create_user.json
+// is permit.create_user.json.
+func idFile(file string) string { return strings.Replace(file, "/", ".", 1) }

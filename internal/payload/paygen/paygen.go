@@ -68,7 +68,8 @@ func kv(k, v string) map[string]any { return map[string]any{"key": k, "value": v
 // with varied ids, names, event, status, User or Group target and 1–3
 // privileges; pretty-printed it is about 4–7 KB.
 func PermissionAssist(r *rand.Rand) map[string]any {
-	ev := payload.Events[r.IntN(len(payload.Events))]
+	events := paEvents()
+	ev := events[r.IntN(len(events))]
 	number := json.Number(fmt.Sprint(1000 + r.IntN(90000)))
 	id := GUID(r)
 	app := pick(r, apps)
@@ -102,7 +103,7 @@ func PermissionAssist(r *rand.Rand) map[string]any {
 		"createdDate": when(r),
 		"callback":    "https://pa.example.com/webhooks/callback/" + id,
 		"event": map[string]any{
-			"name": ev.Name, "display": ev.Display, "description": ev.Description,
+			"name": ev.Name, "display": ev.Fixed["display"], "description": ev.Fixed["description"],
 			"request": map[string]any{
 				"id": GUID(r), "kind": "Access Request", "number": number,
 				"action": pick(r, actions), "status": pick(r, statuses),
@@ -246,4 +247,15 @@ func paComments(r *rand.Rand) []any {
 		comments = append(comments, map[string]any{"createdDate": when(r), "author": l + ", " + f, "content": "Please review the requested access before Friday."})
 	}
 	return comments
+}
+
+// paEvents are the bundled Permission Assist schema's events.
+func paEvents() []payload.Event {
+	var out []payload.Event
+	for _, e := range payload.BundledEvents() {
+		if e.Schema == "permission_assist.access_request" {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -49,7 +49,7 @@ func BenchmarkMarshalEncodingJSON(b *testing.B) {
 // benchBody is the 6 KB Permission Assist payload the listener's load
 // benchmark posts.
 func benchBody(b *testing.B) []byte {
-	body, err := fixtures.FS.ReadFile("permission_assist.access_request_approved.json")
+	body, err := fixtures.FS.ReadFile(fixtures.Path("permission_assist.access_request_approved"))
 	if err != nil {
 		b.Fatal(err)
 	}
