@@ -22,7 +22,7 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, ClientCA, UI        string
+	Schema, Cert, Key, ClientCA, UI                   string
 	Public, Ready                                     string
 	Secrets, SchemaDirs                               []string
 	Tolerance                                         time.Duration
@@ -73,7 +73,8 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "how pretty output shows bodies, a `MODE`: compact (a delivery in at most 40 lines), full or none")
 	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
-	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
+	f.StringArrayVar(&opts.Program.ForwardTo, "forward-to", nil, "also pass each delivery, unchanged, to `URL`; the sender gets its answer (repeatable; 'URL event=GLOB schema=GLOB path=GLOB' takes only those that match)")
+	f.DurationVar(&opts.Program.ForwardTimeout, "forward-timeout", 30*time.Second, "give the --forward-to targets of a delivery `DURATION` to answer, all together")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
@@ -83,7 +84,7 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	f.StringArrayVar(&p.Respond, "respond", nil, "answer by rule: a rules `FILE.yaml`, or a rule inline such as 'status=503 times=2' (repeatable, tried in order; see help responses)")
 	f.Uint64Var(&p.Seed, "seed", 0, "the `N` that makes rules' rate picks repeatable (default: one is picked, and shown)")
 	f.StringArrayVar(&p.Events, "events", nil, "print, forward and --exec only deliveries whose event or schema name matches one of `LIST` (globs, comma-separated)")
-	f.StringArrayVar(&p.Expect, "expect", nil, "exit once `N|EVENT[=N]|callback=N` valid deliveries arrived (0), or one arrives invalid (1) (repeatable)")
+	f.StringArrayVar(&p.Expect, "expect", nil, "exit 0 once `N|EVENT[=N]|callback=N` valid deliveries have arrived, 1 as soon as one arrives invalid (repeatable)")
 	f.DurationVar(&p.Within, "within", 0, "with --expect: exit 1 if it is not met within `DURATION`")
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	addReachFlags(cmd, opts)
@@ -157,7 +158,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 		return cfg, listenError(err)
 	}
 	cfg.Config = listener.Config{PathPrefix: opts.Path, Scheme: scheme, Secrets: secrets, ReportOnly: dev != nil,
-		Tolerance: opts.Tolerance, MaxBody: view.MaxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: view.Output,
+		Tolerance: opts.Tolerance, MaxBody: view.MaxBody, Status: opts.Status, Output: view.Output,
 		Body: view.Body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
 		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
 	cfg.Record, cfg.Getenv, cfg.PublicURL, cfg.ReadyFile = opts.Record, app.Getenv, opts.Public, opts.Ready

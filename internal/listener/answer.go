@@ -49,16 +49,11 @@ func (l *Listener) answerAsUsual(r *http.Request, d *inflight, execRefused error
 		return answer{status: http.StatusUnauthorized, body: rejectionText(d.rec.Signature)}
 	case execRefused != nil:
 		return l.refuseExec(d, execRefused)
-	case l.forwarding(d):
-		return l.forward(r, d, l.forwards)
+	}
+	if targets := l.targetsFor(r, d); len(targets) > 0 {
+		return l.forward(r, d, targets)
 	}
 	return answer{status: l.cfg.Status}
-}
-
-// forwarding reports whether d is passed on to --forward-to: there is a
-// target, and d is not outside --events.
-func (l *Listener) forwarding(d *inflight) bool {
-	return len(l.forwards) > 0 && !d.filtered
 }
 
 // respond writes a.

@@ -45,6 +45,9 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 		// Shown without its password; the app still gets it.
 		line("  forwarding to %s", forwardurl.Shown(c.ForwardTo))
 	}
+	for _, t := range c.Targets {
+		line("  forwarding to %s", render.Escape(t.String())) // t.String hides the password too
+	}
 	if cert := c.Cert; cert != nil {
 		line("  TLS certificate (%s) SHA-256 fingerprint %s", cert.Note, cert.Fingerprint)
 		trust, why := "--insecure", " (the certificate is generated anew each run)"

@@ -97,9 +97,18 @@ type Config struct {
 	Palette *render.Palette
 	Now     func() time.Time
 
-	// ForwardTo, when set, receives each delivery; the sender gets its answer.
+	// ForwardTo, when set, receives each delivery; the sender gets its
+	// answer. Targets are more places deliveries are passed on to
+	// (--forward-to, repeatable), each with its filters, after ForwardTo;
+	// a delivery goes to every one it matches at once, and the sender gets
+	// the first one's answer (routes.go).
 	ForwardTo     string
+	Targets       []route.Target
 	ForwardClient *http.Client
+	// ForwardTimeout bounds passing a delivery on to all its targets
+	// together (--forward-timeout); 0 leaves it to ForwardClient (30s for
+	// NewForwardClient's).
+	ForwardTimeout time.Duration
 
 	// Rules answer deliveries by rule (listen --respond, rules.go); nil:
 	// none, every delivery is answered as above.
@@ -193,9 +202,12 @@ type Listener struct {
 
 	doctor chan struct{} // slots for signature diagnoses (see diagnose)
 
-	// forwards are where deliveries are passed on (forward.go): the one
-	// --forward-to, or none.
-	forwards []forwardTarget
+	// forwards are where deliveries are passed on (forward.go, routes.go):
+	// ForwardTo, then Targets. routed says one of them has filters;
+	// ruleTargets are the URLs response rules forward to, by URL.
+	forwards    []forwardTarget
+	routed      bool
+	ruleTargets map[string]forwardTarget
 
 	exec   *hookexec.Runner // nil without Config.Exec
 	notRun notRunSeqs
@@ -257,8 +269,11 @@ func New(cfg Config) (*Listener, error) {
 	// Room for two bodies of the largest size at least, so a --max-body
 	// above the budget still takes its bodies (one at a time).
 	cfg.MaxBodyInFlight = max(cfg.MaxBodyInFlight, 2*(cfg.MaxBody+1))
-	if cfg.ForwardTo != "" && cfg.ForwardClient == nil {
+	if cfg.ForwardClient == nil && cfg.forwards() {
 		cfg.ForwardClient = NewForwardClient()
+		if cfg.ForwardTimeout > 0 {
+			cfg.ForwardClient.Timeout = 0 // the forward's own limit says it
+		}
 	}
 	secrets := make([]string, 0, len(cfg.Secrets))
 	for _, s := range cfg.Secrets {
@@ -286,9 +301,7 @@ func New(cfg Config) (*Listener, error) {
 			l.ruleRefs = append(l.ruleRefs, record.RuleRef{Name: r.Name, Number: r.Number})
 		}
 	}
-	if cfg.ForwardTo != "" {
-		l.forwards = []forwardTarget{newForwardTarget(cfg.ForwardTo)}
-	}
+	l.setTargets()
 	l.redactHeader = redact.Header
 	if l.masker.Active() {
 		l.redactHeader = func(name, value string) string {

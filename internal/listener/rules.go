@@ -67,21 +67,31 @@ func (l *Listener) ruleAnswer(r *http.Request, d *inflight, execRefused error) a
 	ra := &d.ra
 	var a answer
 	switch {
+	case !ra.Answers:
+		a = l.answerAsUsual(r, d, nil)
+		if l.refuses(d.rec.Signature) {
+			l.forwardAnyway(r, d) // to the rule's URLs: the sender still gets 401
+		}
 	case ra.Close || ra.Hang:
+		l.forwardAnyway(r, d)
 		a = answer{} // status 0: no answer
-	case ra.Answers:
+	default:
+		l.forwardAnyway(r, d)
 		a = answer{status: ra.Status, body: ra.Body, contentType: ra.ContentType, header: ra.Header, ruled: true}
 		if a.status == 0 {
 			a.status = l.cfg.Status
 		}
-		if l.forwarding(d) {
-			l.forward(r, d, l.forwards) // the app gets it; the sender gets the rule's answer
-		}
-	default:
-		a = l.answerAsUsual(r, d, nil)
 	}
 	a.held = true
 	return a
+}
+
+// forwardAnyway passes d on to its targets when the sender does not get
+// their answer: the rule's is the sender's.
+func (l *Listener) forwardAnyway(r *http.Request, d *inflight) {
+	if targets := l.targetsFor(r, d); len(targets) > 0 {
+		l.forward(r, d, targets)
+	}
 }
 
 // hold writes a rule's answer once the delivery is recorded: its body

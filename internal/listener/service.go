@@ -188,7 +188,7 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	r.URL = r.Base + l.Prefix()
 	r.Public = publicURL(cfg.PublicURL, l.Prefix())
 	// The page offers the address others reach the listener at.
-	if err := ui.start(cfg.Diag, cfg.Record, cmp.Or(r.Public, r.URL), cfg.ForwardTo, cfg.Secrets, &r); err != nil {
+	if err := ui.start(cfg.Diag, cfg.Record, cmp.Or(r.Public, r.URL), cfg.replayTo(), cfg.Secrets, &r); err != nil {
 		ln.Close()
 		return fail(err)
 	}
@@ -205,7 +205,7 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 		x.start()
 	}
 	sum := l.drain(ctx, ln, records, out, x)
-	sum.Forwarding = cfg.ForwardTo != ""
+	sum.Forwarding = l.forwarding()
 	sum.Filtering, sum.Output = cfg.Events.Active(), cfg.Output
 	if x != nil {
 		sum.Verdict = x.verdict()

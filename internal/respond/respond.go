@@ -107,6 +107,9 @@ func (r *Rule) Ref() any {
 	return r.Number
 }
 
+// Forwards is the URLs the rule forwards to, in order; nil when none.
+func (r *Rule) Forwards() []string { return r.act.forward }
+
 // UsesSeq reports whether the rule's body holds ${delivery.seq}. The
 // listener numbers a delivery when it records it, after Match: it fills the
 // body in again with Body once the seq is known.
