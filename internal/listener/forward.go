@@ -70,28 +70,29 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 	if len(targets) == 1 {
 		fw := &record.Forward{}
 		d.rec.Forward = fw
-		return l.forwardTo(ctx, r, d, &targets[0], fw)
+		return l.forwardTo(ctx, r, d.body, &targets[0], fw)
 	}
 	fws := make([]record.Forward, len(targets))
 	answers := make([]answer, len(targets))
 	var wg sync.WaitGroup
+	body := d.body // the goroutines are given the body, not d: d stays on the handler's stack
 	for i := range targets {
-		wg.Go(func() { answers[i] = l.forwardTo(ctx, r, d, &targets[i], &fws[i]) })
+		wg.Go(func() { answers[i] = l.forwardTo(ctx, r, body, &targets[i], &fws[i]) })
 	}
 	wg.Wait()
 	d.rec.Forward, d.rec.Forwards = &fws[0], fws[1:]
 	return answers[0]
 }
 
-// forwardTo passes the delivery, raw body and headers unchanged (less the
-// hop-by-hop ones), to the app at t, fills in fw, and returns what the
+// forwardTo passes the delivery, its raw body and headers unchanged (less
+// the hop-by-hop ones), to the app at t, fills in fw, and returns what the
 // sender should get from it: the app's answer as it came (status, headers
 // less the hop-by-hop ones, and body), or 502 when there is no whole final
 // answer to pass on: the app could not be reached or gave no answer within
 // --forward-timeout, answered 101 or another interim status but 100 and
-// 103, or an answer larger than --max-body or cut short. It only reads d:
-// forward runs it for several targets at once.
-func (l *Listener) forwardTo(ctx context.Context, r *http.Request, d *inflight, t *forwardTarget, fw *record.Forward) answer {
+// 103, or an answer larger than --max-body or cut short. It only reads r
+// and sent (the body): forward runs it for several targets at once.
+func (l *Listener) forwardTo(ctx context.Context, r *http.Request, sent []byte, t *forwardTarget, fw *record.Forward) answer {
 	l.n.fwd.Add(1)
 	target := t.raw
 	shown := target
@@ -107,7 +108,7 @@ func (l *Listener) forwardTo(ctx context.Context, r *http.Request, d *inflight, 
 	// query or path masked; the app gets the request as it was sent.
 	fw.URL = l.masker.MaskURL(shown)
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{Got1xxResponse: interimAnswer})
-	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(d.body))
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(sent))
 	if err != nil {
 		return l.forwardFailed(fw, target, err)
 	}
@@ -115,7 +116,7 @@ func (l *Listener) forwardTo(ctx context.Context, r *http.Request, d *inflight, 
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = nil // else net/http sends its own
 	}
-	req.ContentLength = int64(len(d.body))
+	req.ContentLength = int64(len(sent))
 	start := time.Now()
 	resp, err := l.cfg.ForwardClient.Do(req)
 	if err != nil {
