@@ -86,6 +86,7 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	f.StringArrayVar(&p.Events, "events", nil, "print, forward and --exec only deliveries whose event or schema name matches one of `LIST` (globs, comma-separated)")
 	f.StringArrayVar(&p.Expect, "expect", nil, "exit 0 once `N|EVENT[=N]|callback=N` valid deliveries have arrived, 1 as soon as one arrives invalid (repeatable)")
 	f.DurationVar(&p.Within, "within", 0, "with --expect: exit 1 if it is not met within `DURATION`")
+	_ = cmd.RegisterFlagCompletionFunc("events", execOnCompletion) // the names a filter may match
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	addReachFlags(cmd, opts)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(

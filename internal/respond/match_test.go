@@ -248,3 +248,15 @@ func TestBodyAfterSeq(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleForwards: a rule says where it forwards, so the listener can
+// prepare those targets before the first delivery.
+func TestRuleForwards(t *testing.T) {
+	s := mustRules(t, 0, "forward=http://127.0.0.1:1/a forward=http://127.0.0.1:2/b", "status=204")
+	if got := s.List()[0].Forwards(); len(got) != 2 || got[1] != "http://127.0.0.1:2/b" {
+		t.Errorf("forwards %v", got)
+	}
+	if got := s.List()[1].Forwards(); got != nil {
+		t.Errorf("a rule without forward: %v", got)
+	}
+}
