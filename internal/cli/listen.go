@@ -12,7 +12,6 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
-	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -23,7 +22,7 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, ClientCA, UI        string
+	Schema, Cert, Key, ClientCA, UI                   string
 	Public, Ready                                     string
 	Secrets, SchemaDirs                               []string
 	Tolerance                                         time.Duration
@@ -31,6 +30,7 @@ type ListenOptions struct {
 	TLS                                               bool
 	UIGiven                                           bool // --ui was given: it must bind as given
 	Exec                                              listener.ExecFlags
+	Program                                           listener.ProgramFlags
 
 	// Not flags: tests shorten the waits and learn where listen serves.
 	Drain   time.Duration        // how long Ctrl-C waits for the requests in flight (0: the default)
@@ -49,10 +49,11 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
   webhook-tool listen --tls --output json | jq .schema
   webhook-tool listen --cert server.pem --key server-key.pem --client-ca ca.pem
+  webhook-tool listen --respond 'status=503 times=2' --expect 3 --within 30s --ready-file listen.ready
   webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.UIGiven = cmd.Flags().Changed("ui")
+			opts.UIGiven, opts.Program.SeedGiven = cmd.Flags().Changed("ui"), cmd.Flags().Changed("seed")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -72,12 +73,20 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "how pretty output shows bodies, a `MODE`: compact (a delivery in at most 40 lines), full or none")
 	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
-	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
+	f.StringArrayVar(&opts.Program.ForwardTo, "forward-to", nil, "also pass each delivery, unchanged, to `URL`; the sender gets its answer (repeatable; 'URL event=GLOB schema=GLOB path=GLOB' takes only those that match)")
+	f.DurationVar(&opts.Program.ForwardTimeout, "forward-timeout", 30*time.Second, "give the --forward-to targets of a delivery `DURATION` to answer, all together")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.ClientCA, "client-ca", "", "require client certificates issued by the CA in `FILE` (PEM): mutual TLS; implies --tls")
 	addExecFlags(cmd, &opts.Exec)
+	p := &opts.Program // see help responses
+	f.StringArrayVar(&p.Respond, "respond", nil, "answer by rule: a rules `FILE.yaml`, or a rule inline such as 'status=503 times=2' (repeatable, tried in order; see help responses)")
+	f.Uint64Var(&p.Seed, "seed", 0, "the `N` that makes rules' rate picks repeatable (default: one is picked, and shown)")
+	f.StringArrayVar(&p.Events, "events", nil, "print, forward and --exec only deliveries whose event or schema name matches one of `LIST` (globs, comma-separated)")
+	f.StringArrayVar(&p.Expect, "expect", nil, "exit 0 once `N|EVENT[=N]|callback=N` valid deliveries have arrived, 1 as soon as one arrives invalid (repeatable)")
+	f.DurationVar(&p.Within, "within", 0, "with --expect: exit 1 if it is not met within `DURATION`")
+	_ = cmd.RegisterFlagCompletionFunc("events", execOnCompletion) // the names a filter may match
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
 	addReachFlags(cmd, opts)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
@@ -98,15 +107,12 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 			opts.OnReady(r)
 		}
 	}
-	// A second Ctrl-C cuts the drain short, the --exec commands killed
-	// first, rather than ending the process with them still running.
-	cfg.Quit = quitContext(ctx)
+	cfg.Quit = quitContext(ctx) // a second Ctrl-C cuts the drain short, --exec's commands killed first
 	sum, err := listener.Run(ctx, cfg)
 	if err != nil {
 		return listenError(err)
 	}
-	fmt.Fprintln(app.Err, sum.Line(pal))
-	return listenError(sum.Ended(diag))
+	return listenError(sum.Report(app.Err, app.Out, diag, pal))
 }
 
 // listenError maps the listener's errors to exit codes: what the user gave
@@ -117,6 +123,8 @@ func listenError(err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, listener.ErrNotMet):
+		return silentFail() // the report said what was missing and what was wrong
 	case errors.As(err, &ie):
 		return usageError(ie.Err, ie.Hint)
 	case errors.As(err, &re):
@@ -129,11 +137,7 @@ func listenError(err error) error {
 // turns them into the run's configuration.
 func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.RunConfig, error) {
 	var cfg listener.RunConfig
-	output, err := listener.ParseOutput(opts.Output, app.OutTTY)
-	if err != nil {
-		return cfg, listenError(err)
-	}
-	body, err := listener.ParseBody(opts.Body)
+	view, err := listener.ParseView(opts.Output, opts.Body, opts.MaxBody, app.OutTTY)
 	if err != nil {
 		return cfg, listenError(err)
 	}
@@ -154,19 +158,15 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := listener.CheckSecrets(scheme, secrets); err != nil {
 		return cfg, listenError(err)
 	}
-	maxBody, err := input.ParseSize(opts.MaxBody)
-	if err != nil {
-		return cfg, usageError(fmt.Errorf("invalid --max-body %q: %w", opts.MaxBody, err), "")
-	}
 	cfg.Config = listener.Config{PathPrefix: opts.Path, Scheme: scheme, Secrets: secrets, ReportOnly: dev != nil,
-		Tolerance: opts.Tolerance, MaxBody: maxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: output,
-		Body: body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
+		Tolerance: opts.Tolerance, MaxBody: view.MaxBody, Status: opts.Status, Output: view.Output,
+		Body: view.Body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
 		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
 	cfg.Record, cfg.Getenv, cfg.PublicURL, cfg.ReadyFile = opts.Record, app.Getenv, opts.Public, opts.Ready
 	if dev != nil {
 		cfg.DevSecretAt = dev.Path
 	}
-	if err := cfg.Check(); err != nil {
+	if err := cfg.SetProgram(opts.Program); err != nil {
 		return cfg, listenError(err)
 	}
 	if cfg.Registry, cfg.Schema, err = openRegistry(nil, opts.SchemaDirs, opts.Schema); err != nil {

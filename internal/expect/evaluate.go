@@ -107,7 +107,16 @@ func (e *Evaluator) State() State {
 
 // Observe takes one record, as listen writes it, and returns where the
 // expectation stands after it. Once met or failed, it stays so.
-func (e *Evaluator) Observe(rec *record.Record) State {
+func (e *Evaluator) Observe(rec *record.Record) State { return e.observe(rec, "", false) }
+
+// ObserveEvent is Observe for a record whose event name the caller
+// already knows (listen reads it as it validates the payload, the body of
+// its record being its own buffer): Options.EventOf is not asked.
+func (e *Evaluator) ObserveEvent(rec *record.Record, event string) State {
+	return e.observe(rec, event, true)
+}
+
+func (e *Evaluator) observe(rec *record.Record, event string, named bool) State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.state != Pending {
@@ -119,13 +128,15 @@ func (e *Evaluator) Observe(rec *record.Record) State {
 			e.callback(rec)
 		}
 	case rec.Kind == record.KindDelivery && rec.Signature != nil:
-		e.delivery(rec)
+		if !named {
+			event = e.eventOf(rec)
+		}
+		e.delivery(rec, event)
 	}
 	return e.state
 }
 
-func (e *Evaluator) delivery(rec *record.Record) {
-	event := e.eventOf(rec)
+func (e *Evaluator) delivery(rec *record.Record, event string) {
 	schema := ""
 	if rec.Schema != nil {
 		schema = rec.Schema.Name

@@ -31,6 +31,17 @@ type Spec struct {
 	N    int        // how many, 1 or more
 }
 
+// Label is how a banner names the spec with its count: "3 deliveries",
+// "1 delivery", "2 AccessRequestCreated", "1 callback". The event name
+// is as given: escape it for a terminal.
+func (s Spec) Label() string {
+	what := s.What()
+	if s.Kind != Event && s.N == 1 {
+		what = singular(what)
+	}
+	return strconv.Itoa(s.N) + " " + what
+}
+
 // What is how reports name the spec: "deliveries", "callbacks", or the
 // event name.
 func (s Spec) What() string {

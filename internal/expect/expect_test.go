@@ -242,6 +242,47 @@ func TestEventOf(t *testing.T) {
 	}
 }
 
+// TestObserveEvent: the event name the caller gives wins over the body's,
+// which is not read; EventOf is not asked.
+func TestObserveEvent(t *testing.T) {
+	s, _ := ParseSpecs([]string{"order.paid=1"})
+	asked := false
+	e := New(s, Options{EventOf: func(*record.Record) string { asked = true; return "" }})
+	if got := e.ObserveEvent(rec(1, "a", "AccessRequestCreated"), "order.refunded"); got != Pending {
+		t.Errorf("another event: %s", got)
+	}
+	if got := e.ObserveEvent(rec(2, "b", "AccessRequestCreated"), "order.paid"); got != Met || asked {
+		t.Errorf("state %s, EventOf asked %v: %+v", got, asked, e.Report())
+	}
+	bad := rec(3, "c", "")
+	bad.Signature = &record.Signature{Kind: "no_match"}
+	f := New(s, Options{})
+	if got := f.ObserveEvent(bad, "order.paid"); got != Failed || f.Report().Wrong[0].Event != "order.paid" {
+		t.Errorf("a bad signature on a named event: %s %+v", got, f.Report())
+	}
+}
+
+// TestOneOf: a count of one is said in the singular.
+func TestOneOf(t *testing.T) {
+	s, err := ParseSpecs([]string{"1", "callback=1", "Order*=1"})
+	two, err2 := ParseSpecs([]string{"2"})
+	if err != nil || err2 != nil {
+		t.Fatal(err, err2)
+	}
+	e := New(s, Options{})
+	want := "  0 of 1 delivery (1 missing)\n  0 of 1 callback (1 missing)\n  0 of 1 Order* (1 missing)"
+	if got := strings.Join(e.Report().Lines()[1:], "\n"); got != want {
+		t.Errorf("lines:\n%s\nwant\n%s", got, want)
+	}
+	var labels []string
+	for _, sp := range append(s, two...) {
+		labels = append(labels, sp.Label())
+	}
+	if got := strings.Join(labels, ", "); got != "1 delivery, 1 callback, 1 Order*, 2 deliveries" {
+		t.Errorf("labels: %s", got)
+	}
+}
+
 // TestEscapes: a client's names reach the terminal escaped.
 func TestEscapes(t *testing.T) {
 	e := evaluator(t, "1")

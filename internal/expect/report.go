@@ -120,7 +120,7 @@ func (c Count) text() string {
 	case c.What == "event":
 		what = render.Escape(c.Name)
 	case c.Want == 1:
-		what = strings.TrimSuffix(what, "s")
+		what = singular(what)
 	}
 	return fmt.Sprintf("%d of %d %s", c.Got, c.Want, what)
 }
@@ -155,4 +155,12 @@ func statusText(code int) string {
 		return strconv.Itoa(code) + " " + t
 	}
 	return strconv.Itoa(code)
+}
+
+// singular is "delivery" for "deliveries", "callback" for "callbacks".
+func singular(what string) string {
+	if w, ok := strings.CutSuffix(what, "ies"); ok {
+		return w + "y"
+	}
+	return strings.TrimSuffix(what, "s")
 }

@@ -333,3 +333,43 @@ func TestFileStoreIndexesTheTailFirst(t *testing.T) {
 		t.Fatalf("delivery 2 %+v", got)
 	}
 }
+
+// TestSummaryNamesTheRule: a row says which response rule took the
+// delivery, by name or number; the detail is the record, forwards and all.
+func TestSummaryNamesTheRule(t *testing.T) {
+	t.Parallel()
+	path := t.TempDir() + "/rec.ndjson"
+	var lines []byte
+	for i, rec := range []*record.Record{
+		{Seq: 1, Method: "POST", Path: "/", Status: 503, Rule: &record.RuleRef{Number: 1}},
+		{Seq: 2, Method: "POST", Path: "/", Status: 204, Rule: &record.RuleRef{Name: "created-204"},
+			Forward: &record.Forward{URL: "http://a/", Status: 200}, Forwards: []record.Forward{{URL: "http://b/", Error: "refused"}}},
+		{Seq: 3, Method: "POST", Path: "/", Status: 200},
+	} {
+		line, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(i, err)
+		}
+		lines = append(append(lines, line...), '\n')
+	}
+	if err := os.WriteFile(path, lines, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, path)
+	rows := s.List(10, 0, inspect.Filter{}).Deliveries
+	got, _ := json.Marshal([]any{rows[0].Rule, rows[1].Rule, rows[2].Rule})
+	if string(got) != `[null,"created-204",1]` {
+		t.Errorf("rules of rows 3, 2, 1: %s", got)
+	}
+	row, _ := json.Marshal(rows[2])
+	if !strings.Contains(string(row), `"rule":1,`) {
+		t.Errorf("row 1: %s", row)
+	}
+	d, err := s.Detail(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(d["rule"]) != `"created-204"` || !strings.Contains(string(d["forwards"]), `"http://b/"`) {
+		t.Errorf("detail: rule %s, forwards %s", d["rule"], d["forwards"])
+	}
+}

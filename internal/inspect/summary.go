@@ -46,8 +46,11 @@ type Summary struct {
 	CallbackFor     string `json:"callback_for,omitempty"`
 	Callbacks       int    `json:"callbacks"`                // callbacks the stand-in got for this delivery id
 	ForwardStatus   *int   `json:"forward_status,omitempty"` // the --forward-to app's answer; 0 when it failed
-	ExecRuns        int    `json:"exec_runs"`
-	Error           string `json:"error,omitempty"`
+	// Rule is the response rule that took the delivery (listen
+	// --respond): its name, else its number.
+	Rule     *record.RuleRef `json:"rule,omitempty"`
+	ExecRuns int             `json:"exec_runs"`
+	Error    string          `json:"error,omitempty"`
 }
 
 // line is what the store keeps of a record line: the summary fields and
@@ -75,11 +78,12 @@ type recordLine struct {
 		Omitted int               `json:"errors_omitted"`
 		Checked *bool             `json:"checked"` // false: not validated (a bad signature)
 	} `json:"schema"`
-	Status      int    `json:"status"`
-	Kind        string `json:"kind"`
-	DeliveryID  string `json:"delivery_id"`
-	Duplicate   bool   `json:"duplicate"`
-	CallbackFor string `json:"callback_for"`
+	Status      int             `json:"status"`
+	Kind        string          `json:"kind"`
+	DeliveryID  string          `json:"delivery_id"`
+	Duplicate   bool            `json:"duplicate"`
+	CallbackFor string          `json:"callback_for"`
+	Rule        *record.RuleRef `json:"rule"`
 	Forward     *struct {
 		Status int `json:"status"`
 	} `json:"forward"`
@@ -97,7 +101,7 @@ func parseLine(b []byte) (line, error) {
 	}
 	l := line{Summary: Summary{
 		Seq: r.Seq, ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Status: r.Status,
-		DeliveryID: r.DeliveryID, Duplicate: r.Duplicate, CallbackFor: r.CallbackFor, Error: r.Error,
+		DeliveryID: r.DeliveryID, Duplicate: r.Duplicate, CallbackFor: r.CallbackFor, Error: r.Error, Rule: r.Rule,
 	}}
 	switch {
 	case r.Kind == KindExec:

@@ -14,6 +14,11 @@ type answer struct {
 	// asIs is the app's answer (--forward-to): header is all of its
 	// headers, and respond adds none (no Content-Type, no Date).
 	asIs bool
+
+	// held says a response rule took the delivery: hold writes the
+	// answer, after the rule's delay, or drops the connection; ruled,
+	// that the body is the rule's own (rules.go).
+	held, ruled bool
 }
 
 // The answers to a request whose record could not be written: 500, so the
@@ -27,17 +32,26 @@ var (
 // and validated gets. A signature that failed while the secrets are
 // enforced gets 401 with the reason (and the doctor's likely cause); a
 // delivery whose --exec command finds no place, 503 with Retry-After; with
-// --forward-to, the app's own answer; any other, --status. (Response
-// rules, when they come, are a stage before this one that returns an
-// answer of its own when a rule matches.)
+// --forward-to, the app's own answer; any other, --status. A delivery a
+// response rule took (the program stage, rules.go) is answered as the rule
+// says.
 func (l *Listener) answer(r *http.Request, d *inflight, execRefused error) answer {
+	if d.rule != nil {
+		return l.ruleAnswer(r, d, execRefused)
+	}
+	return l.answerAsUsual(r, d, execRefused)
+}
+
+// answerAsUsual is the answer a delivery gets without response rules.
+func (l *Listener) answerAsUsual(r *http.Request, d *inflight, execRefused error) answer {
 	switch {
 	case l.refuses(d.rec.Signature):
 		return answer{status: http.StatusUnauthorized, body: rejectionText(d.rec.Signature)}
 	case execRefused != nil:
 		return l.refuseExec(d, execRefused)
-	case len(l.forwards) > 0:
-		return l.forward(r, d, l.forwards)
+	}
+	if targets := l.targetsFor(r, d); len(targets) > 0 {
+		return l.forward(r, d, targets)
 	}
 	return answer{status: l.cfg.Status}
 }
@@ -62,7 +76,7 @@ func (l *Listener) respond(w http.ResponseWriter, a *answer) {
 	if contentType == "" && len(a.body) > 0 && !a.asIs {
 		contentType = "text/plain; charset=utf-8"
 	}
-	if contentType != "" {
+	if contentType != "" && a.header["Content-Type"] == nil { // a rule's own Content-Type wins
 		h.Set("Content-Type", contentType)
 	}
 	w.WriteHeader(a.status)

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -43,6 +45,9 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 		// Shown without its password; the app still gets it.
 		line("  forwarding to %s", forwardurl.Shown(c.ForwardTo))
 	}
+	for _, t := range c.Targets {
+		line("  forwarding to %s", render.Escape(t.String())) // t.String hides the password too
+	}
 	if cert := c.Cert; cert != nil {
 		line("  TLS certificate (%s) SHA-256 fingerprint %s", cert.Note, cert.Fingerprint)
 		trust, why := "--insecure", " (the certificate is generated anew each run)"
@@ -58,6 +63,15 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 	line("  callbacks: POST %swebhooks/callback/{id}", cmp.Or(r.Public, r.URL))
 	if c.Exec != nil {
 		line("  exec: %s", c.Exec.describe())
+	}
+	if n := c.Rules.Len(); n > 0 {
+		line("  response rules: %d %s, tried in order; --seed %d repeats their rate picks", n, plural(n, "rule", "rules"), c.Seed)
+	}
+	if c.Events.Active() {
+		line("  events: only %s printed, forwarded and run (the others answered and recorded)", render.Escape(c.Events.String()))
+	}
+	if len(c.Expect) > 0 {
+		line("  expecting: %s", describeExpect(c.Expect, c.Within))
 	}
 	switch {
 	case r.UIErr != nil:
@@ -129,6 +143,9 @@ func (s Summary) Line(pal *render.Palette) string {
 	if s.Forwarding {
 		fmt.Fprintf(&b, ", %d forwarded (%d failed)", s.Forwarded, s.ForwardFailures)
 	}
+	if s.Filtering || s.Filtered > 0 {
+		fmt.Fprintf(&b, ", %d filtered out by --events", s.Filtered)
+	}
 	if s.CutOff > 0 {
 		fmt.Fprintf(&b, ", %d cut off at shutdown", s.CutOff)
 	}
@@ -166,4 +183,17 @@ func execSummary(st *hookexec.Stats) string {
 		s += fmt.Sprintf(", %d not run (still queued at the drain limit)", st.NotRun)
 	}
 	return s
+}
+
+// describeExpect is the banner's line about --expect.
+func describeExpect(specs []expect.Spec, within time.Duration) string {
+	parts := make([]string, len(specs))
+	for i, sp := range specs {
+		parts[i] = render.Escape(sp.Label())
+	}
+	limit := "with no time limit"
+	if within > 0 {
+		limit = "within " + render.Duration(within)
+	}
+	return strings.Join(parts, ", ") + ", " + limit + "; listen exits 0 once they have arrived, valid and signed, 1 if not"
 }

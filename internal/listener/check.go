@@ -3,6 +3,7 @@ package listener
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"slices"
@@ -10,8 +11,12 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/respond"
+	"github.com/webhook-tool/webhook-tool/internal/route"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -60,6 +65,30 @@ func ParseOutput(s string, tty bool) (Output, error) {
 		return "", inputErrorf("use one of: "+strings.Join(Outputs, ", "), "unknown --output format %q", s)
 	}
 	return Output(s), nil
+}
+
+// View is how a run shows deliveries, and the largest body it takes.
+type View struct {
+	Output  Output
+	Body    Body
+	MaxBody int64
+}
+
+// ParseView reads --output (ParseOutput), --body (ParseBody) and
+// --max-body.
+func ParseView(output, body, maxBody string, tty bool) (View, error) {
+	var v View
+	var err error
+	if v.Output, err = ParseOutput(output, tty); err != nil {
+		return v, err
+	}
+	if v.Body, err = ParseBody(body); err != nil {
+		return v, err
+	}
+	if v.MaxBody, err = input.ParseSize(maxBody); err != nil {
+		return v, inputErrorf("", "invalid --max-body %q: %w", maxBody, err)
+	}
+	return v, nil
 }
 
 // ParseBody reads a --body value ("" is BodyCompact).
@@ -149,19 +178,53 @@ func (c *Config) Check() error {
 		return inputErrorf("", "bad --tolerance %s: it cannot be negative", c.Tolerance)
 	}
 	if c.ForwardTo != "" {
-		if _, err := delivery.CheckURL(c.ForwardTo); err != nil {
-			shown := c.ForwardTo // as typed, unless it parses: then without its password
-			if u, perr := url.Parse(shown); perr == nil {
-				shown = u.Redacted()
-			}
-			hint := "give your app's full URL, e.g. http://localhost:3000/webhooks"
-			if withHTTP, ok := delivery.WithoutScheme(c.ForwardTo); ok {
-				hint = "did you mean --forward-to " + withHTTP + "?"
-			}
-			return inputErrorf(hint, "invalid --forward-to URL %q: %w", shown, err)
-		}
+		return checkForwardURL(c.ForwardTo)
 	}
 	return nil
+}
+
+// checkForwardURL checks a --forward-to URL: absolute http or https with
+// a host.
+func checkForwardURL(raw string) error {
+	if _, err := delivery.CheckURL(raw); err != nil {
+		shown := raw // as typed, unless it parses: then without its password
+		if u, perr := url.Parse(shown); perr == nil {
+			shown = u.Redacted()
+		}
+		hint := "give your app's full URL, e.g. http://localhost:3000/webhooks"
+		if withHTTP, ok := delivery.WithoutScheme(raw); ok {
+			hint = "did you mean --forward-to " + withHTTP + "?"
+		}
+		return inputErrorf(hint, "invalid --forward-to URL %q: %w", shown, err)
+	}
+	return nil
+}
+
+// parseTargets reads the --forward-to values: a URL, then optional
+// event=, schema= and path= filters (route.ParseTarget).
+func parseTargets(values []string) ([]route.Target, error) {
+	var out []route.Target
+	for _, v := range values {
+		words, err := route.SplitWords(v)
+		if err == nil && len(words) > 0 {
+			if err := checkForwardURL(words[0]); err != nil {
+				return nil, err
+			}
+		}
+		t, err := route.ParseTarget(v)
+		var re *route.Error
+		if errors.As(err, &re) {
+			where := ""
+			if len(words) > 0 {
+				where = " " + route.Shown(words[0])
+			}
+			return nil, inputErrorf(re.Hint, "invalid --forward-to%s: %s", where, re.Msg)
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // ExecFlags are listen's --exec flags as given.
@@ -254,4 +317,79 @@ func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, clientCA, addr str
 		}
 	}
 	return cert, nil
+}
+
+// ProgramFlags are the flags that program listen's answers and its end, as
+// given: the response rules, routes, --events and --expect
+// (`webhook-tool help responses`).
+type ProgramFlags struct {
+	ForwardTo      []string      // --forward-to: URL [event=GLOB] [schema=GLOB] [path=GLOB]
+	ForwardTimeout time.Duration // 0: the forward client's (30s)
+	Respond        []string      // --respond: rules files and inline rules, in order
+	Seed           uint64
+	SeedGiven      bool // --seed was given; otherwise one is picked
+	Events         []string
+	Expect         []string
+	Within         time.Duration
+}
+
+// SetProgram checks c's answer (Check), then the program flags, and sets
+// c's Targets, ForwardTimeout, Rules, Seed, Events, Expect and Within from
+// them. A rules
+// file or an inline rule with a mistake is an *InputError naming its file
+// and line (or the --respond value).
+func (c *RunConfig) SetProgram(f ProgramFlags) error {
+	if err := c.Check(); err != nil {
+		return err
+	}
+	var err error
+	if c.Targets, err = parseTargets(f.ForwardTo); err != nil {
+		return err
+	}
+	if f.ForwardTimeout < 0 {
+		return inputErrorf("give how long all the targets of a delivery may take together, e.g. --forward-timeout 30s", "bad --forward-timeout %s: it cannot be negative", f.ForwardTimeout)
+	}
+	c.ForwardTimeout = f.ForwardTimeout
+	c.Seed = f.Seed
+	if !f.SeedGiven {
+		c.Seed = rand.Uint64N(1_000_000_000) // short enough to retype
+	}
+	rules, err := respond.Load(f.Respond, nil)
+	var re *respond.Error
+	if errors.As(err, &re) {
+		return &InputError{Err: errors.New(re.Error()), Hint: re.Hint}
+	} else if err != nil {
+		return err
+	}
+	c.Rules = nil
+	if len(rules) > 0 {
+		c.Rules = respond.New(rules, c.Seed)
+	}
+	if c.Events, err = route.ParseEvents(f.Events); err != nil {
+		return routeError(err)
+	}
+	if c.Expect, err = expect.ParseSpecs(f.Expect); err != nil {
+		var ee *expect.Error
+		if errors.As(err, &ee) {
+			return &InputError{Err: err, Hint: ee.Hint}
+		}
+		return err
+	}
+	switch {
+	case f.Within < 0:
+		return inputErrorf("", "bad --within %s: it cannot be negative", f.Within)
+	case f.Within > 0 && len(c.Expect) == 0:
+		return inputErrorf("add --expect 3 (or --expect EVENT=N, --expect callback=N)", "--within bounds how long listen waits for --expect, and there is no --expect")
+	}
+	c.Within = f.Within
+	return nil
+}
+
+// routeError is a route error as an *InputError with its hint.
+func routeError(err error) error {
+	var e *route.Error
+	if errors.As(err, &e) {
+		return &InputError{Err: err, Hint: e.Hint}
+	}
+	return err
 }

@@ -58,13 +58,14 @@ func (l *Listener) newExec() error {
 
 // reserveExec decides whether delivery d runs the command: it is signed and the
 // signature verified (or the listener checks none, --scheme none), its
-// payload valid, it is no duplicate and it passes the filters. A job is
+// payload valid, it is no duplicate, it passes the filters (--exec-on and
+// --events) and no response rule turns it away. A job is
 // returned with its place in the queue reserved; refused says why a
 // delivery that would run the command finds no place.
 func (l *Listener) reserveExec(d *inflight) (job *hookexec.Job, refused error) {
 	rec := &d.rec
 	if l.exec == nil || rec.Duplicate || rec.Signature == nil || !rec.Signature.Valid ||
-		rec.Schema == nil || !rec.Schema.Valid {
+		rec.Schema == nil || !rec.Schema.Valid || d.filtered || !d.runsExec() {
 		return nil, nil
 	}
 	if rec.Signature.Scheme == string(signature.None) && l.cfg.Scheme != signature.None {

@@ -2,6 +2,7 @@ package listener
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,12 +11,14 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/forwardurl"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/route"
 )
 
 // NewForwardClient is the client --forward-to passes deliveries with: a
@@ -37,29 +40,59 @@ func NewForwardClient() *http.Client {
 // excerptSize is how much of the app's answer goes in the record and output.
 const excerptSize = 1024
 
-// forwardTarget is a place deliveries are passed on to: --forward-to.
+// forwardTarget is a place deliveries are passed on to: a --forward-to,
+// with its filters, or a URL a response rule forwards to.
 type forwardTarget struct {
 	raw string // as given
 	// base is raw parsed, without its fragment; nil when it does not
 	// parse, and the forward then fails on it.
-	base *url.URL
+	base  *url.URL
+	route route.Target // the filters; none for a rule's URL
 }
 
-func newForwardTarget(raw string) forwardTarget {
-	base, _ := forwardurl.Parse(raw)
-	return forwardTarget{raw: raw, base: base}
+func newForwardTarget(t route.Target) forwardTarget {
+	base, _ := forwardurl.Parse(t.URL)
+	return forwardTarget{raw: t.URL, base: base, route: t}
 }
 
-// forward is the forward tap: it passes the delivery, raw body and headers
-// unchanged (less the hop-by-hop ones), to the app, and returns what the
-// sender should get: the app's answer as it came (status, headers less the
-// hop-by-hop ones, and body), or 502 when there is no whole final answer to
-// pass on: the app could not be reached, answered 101 or another interim
-// status but 100 and 103, or an answer larger than --max-body or cut short.
-// listen has one target today (--forward-to), the first of targets, which
-// answers the sender and is recorded.
+// forward is the forward tap: it passes the delivery to every one of
+// targets at once (forwardTo), waits for them all, bounded together by
+// --forward-timeout, and records each one's answer: the first target's in
+// the record's forward, the others' in forwards. It returns what the
+// sender should get: the first target's answer (forwardTo).
 func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget) answer {
-	t := &targets[0]
+	ctx := r.Context()
+	if t := l.cfg.ForwardTimeout; t > 0 && (len(targets) > 1 || l.cfg.ForwardClient.Timeout == 0 || l.cfg.ForwardClient.Timeout > t) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
+	if len(targets) == 1 {
+		fw := &record.Forward{}
+		d.rec.Forward = fw
+		return l.forwardTo(ctx, r, d.body, &targets[0], fw)
+	}
+	fws := make([]record.Forward, len(targets))
+	answers := make([]answer, len(targets))
+	var wg sync.WaitGroup
+	body := d.body // the goroutines are given the body, not d: d stays on the handler's stack
+	for i := range targets {
+		wg.Go(func() { answers[i] = l.forwardTo(ctx, r, body, &targets[i], &fws[i]) })
+	}
+	wg.Wait()
+	d.rec.Forward, d.rec.Forwards = &fws[0], fws[1:]
+	return answers[0]
+}
+
+// forwardTo passes the delivery, its raw body and headers unchanged (less
+// the hop-by-hop ones), to the app at t, fills in fw, and returns what the
+// sender should get from it: the app's answer as it came (status, headers
+// less the hop-by-hop ones, and body), or 502 when there is no whole final
+// answer to pass on: the app could not be reached or gave no answer within
+// --forward-timeout, answered 101 or another interim status but 100 and
+// 103, or an answer larger than --max-body or cut short. It only reads r
+// and sent (the body): forward runs it for several targets at once.
+func (l *Listener) forwardTo(ctx context.Context, r *http.Request, sent []byte, t *forwardTarget, fw *record.Forward) answer {
 	l.n.fwd.Add(1)
 	target := t.raw
 	shown := target
@@ -73,10 +106,9 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 	}
 	// The record shows the URL with any secret the client put in the
 	// query or path masked; the app gets the request as it was sent.
-	fw := &record.Forward{URL: l.masker.MaskURL(shown)}
-	d.rec.Forward = fw
-	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{Got1xxResponse: interimAnswer})
-	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(d.body))
+	fw.URL = l.masker.MaskURL(shown)
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{Got1xxResponse: interimAnswer})
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(sent))
 	if err != nil {
 		return l.forwardFailed(fw, target, err)
 	}
@@ -84,7 +116,7 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = nil // else net/http sends its own
 	}
-	req.ContentLength = int64(len(d.body))
+	req.ContentLength = int64(len(sent))
 	start := time.Now()
 	resp, err := l.cfg.ForwardClient.Do(req)
 	if err != nil {
@@ -93,6 +125,8 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 		if errors.As(err, &interim) {
 			// The app answered: say what, not how net/http gave up.
 			fw.Status, err = int(interim), interim
+		} else if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("no answer within %s (--forward-timeout)", l.cfg.ForwardTimeout)
 		}
 		return l.forwardFailed(fw, target, err)
 	}

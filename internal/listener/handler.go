@@ -8,6 +8,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/respond"
 )
 
 // The delivery path. ServeHTTP takes every request through these stages,
@@ -19,12 +20,15 @@ import (
 //	read          the body, into a pooled buffer (read.go)
 //	authenticate  the signature, verified or diagnosed (authenticate.go)
 //	validate      the schema, the delivery id and duplicates (validate.go)
+//	program       --events and the response rules, when listen has any (rules.go)
 //	answer        what the sender gets (answer.go)
 //	record        the record line, written before the answer (record.go)
+//	respond       the answer written, or held and dropped as a rule says (answer.go, rules.go)
 //
 // and its taps: print (record.go), forward (forward.go: the app's answer is
-// the sender's, so the answer stage calls it), exec (exec.go) and the
-// inspector (fed by the record writer's Tap).
+// the sender's, so the answer stage calls it), exec (exec.go), the
+// inspector (fed by the record writer's Tap) and --expect (Config.Observe,
+// called by the record stage).
 
 // inflight is one request on its way through the handler.
 type inflight struct {
@@ -37,6 +41,11 @@ type inflight struct {
 	idKey     idDigest       // the delivery id's digest, when tracked
 	tracked   bool
 	reserved  bool // idKey was added to seen for this delivery
+
+	// Set by the program stage (rules.go), when there is one.
+	filtered bool          // outside --events: recorded and answered, not printed, forwarded or run
+	rule     *respond.Rule // the response rule that took the delivery; nil: none
+	ra       respond.Answer
 }
 
 // refusal is a request turned away before it could be checked: recorded
@@ -82,17 +91,24 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer l.release(d)
 	l.authenticate(r, d)
 	l.validate(r, d)
+	if l.programmed {
+		l.program(r, d)
+	}
 	job, refused := l.reserveExec(d)
 	a := l.answer(r, d, refused)
 	recorded := l.record(d, a.status)
 	if recorded {
 		l.print(d)
 	} else {
-		a.status, a.contentType, a.body = http.StatusInternalServerError, "", notRecordedDelivery
+		a = answer{status: http.StatusInternalServerError, body: notRecordedDelivery}
 	}
 	// Only a delivery accepted and recorded keeps its id.
 	l.keepID(d, recorded && a.status/100 == 2)
 	l.submitExec(job, refused, d, recorded)
+	if a.held {
+		l.hold(w, r, d, &a)
+		return
+	}
 	l.respond(w, &a)
 }
 
@@ -173,8 +189,12 @@ func (l *Listener) reject(w http.ResponseWriter, d *inflight, f *refusal) {
 // sending a forwarded body to the app when the app's answer is already
 // back, so that one is left to the collector.
 func (l *Listener) release(d *inflight) {
+	if d.buf == nil {
+		return // given back already (hold)
+	}
 	l.bodies.give(charge(cap(*d.buf)))
 	if d.rec.Forward == nil {
 		putBody(d.buf)
 	}
+	d.buf, d.body = nil, nil
 }

@@ -28,6 +28,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,8 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/redact"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/respond"
+	"github.com/webhook-tool/webhook-tool/internal/route"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -94,9 +97,30 @@ type Config struct {
 	Palette *render.Palette
 	Now     func() time.Time
 
-	// ForwardTo, when set, receives each delivery; the sender gets its answer.
+	// ForwardTo, when set, receives each delivery; the sender gets its
+	// answer. Targets are more places deliveries are passed on to
+	// (--forward-to, repeatable), each with its filters, after ForwardTo;
+	// a delivery goes to every one it matches at once, and the sender gets
+	// the first one's answer (routes.go).
 	ForwardTo     string
+	Targets       []route.Target
 	ForwardClient *http.Client
+	// ForwardTimeout bounds passing a delivery on to all its targets
+	// together (--forward-timeout); 0 leaves it to ForwardClient (30s for
+	// NewForwardClient's).
+	ForwardTimeout time.Duration
+
+	// Rules answer deliveries by rule (listen --respond, rules.go); nil:
+	// none, every delivery is answered as above.
+	Rules *respond.Rules
+	// Events is the --events filter: a delivery outside it is answered
+	// and recorded, but not printed, forwarded or run through Exec. The
+	// zero value lets every delivery through.
+	Events route.Events
+	// Observe, when set, is given every record written, with the
+	// delivery's event name, before the request is answered: listen
+	// --expect's evaluator. It must not keep rec.
+	Observe func(rec *record.Record, event string)
 
 	TLS *tls.Config // serve HTTPS
 	// ShutdownTimeout is how long a shutdown waits for the requests in
@@ -131,6 +155,9 @@ type Stats struct {
 	RecordFailures  int64
 	Forwarded       int64
 	ForwardFailures int64
+	// Filtered counts the deliveries outside --events: recorded and
+	// answered, not printed, forwarded or run.
+	Filtered int64
 	// CutOff counts requests still in the handler when the drain limit
 	// (ShutdownTimeout) was reached: their connections were closed, and
 	// they are recorded (503, with the reason) like any other.
@@ -148,7 +175,7 @@ type Stats struct {
 
 type counters struct {
 	deliveries, badSig, invalid, dups, callbacks, reused, rejected, recFail, fwd, fwdFail, cutOff atomic.Int64
-	refusedConns, overloaded                                                                      atomic.Int64
+	refusedConns, overloaded, filtered                                                            atomic.Int64
 }
 
 // Listener handles deliveries. It is an http.Handler.
@@ -175,12 +202,24 @@ type Listener struct {
 
 	doctor chan struct{} // slots for signature diagnoses (see diagnose)
 
-	// forwards are where deliveries are passed on (forward.go): the one
-	// --forward-to, or none.
-	forwards []forwardTarget
+	// forwards are where deliveries are passed on (forward.go, routes.go):
+	// ForwardTo, then Targets. routed says one of them has filters;
+	// ruleTargets are the URLs response rules forward to, by URL.
+	forwards    []forwardTarget
+	routed      bool
+	ruleTargets map[string]forwardTarget
 
 	exec   *hookexec.Runner // nil without Config.Exec
 	notRun notRunSeqs
+
+	// programmed says the program stage runs (rules.go): there are
+	// response rules or an --events filter.
+	programmed bool
+	ruleRefs   []record.RuleRef // the record's "rule" of each rule, by number - 1
+	// stopping is closed when Serve begins to shut down: a hanging answer
+	// lets go then, and a delay ends early.
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 
 	// The limits on what clients hold at once (limits.go).
 	bodies bodyBudget
@@ -230,8 +269,11 @@ func New(cfg Config) (*Listener, error) {
 	// Room for two bodies of the largest size at least, so a --max-body
 	// above the budget still takes its bodies (one at a time).
 	cfg.MaxBodyInFlight = max(cfg.MaxBodyInFlight, 2*(cfg.MaxBody+1))
-	if cfg.ForwardTo != "" && cfg.ForwardClient == nil {
+	if cfg.ForwardClient == nil && cfg.forwards() {
 		cfg.ForwardClient = NewForwardClient()
+		if cfg.ForwardTimeout > 0 {
+			cfg.ForwardClient.Timeout = 0 // the forward's own limit says it
+		}
 	}
 	secrets := make([]string, 0, len(cfg.Secrets))
 	for _, s := range cfg.Secrets {
@@ -252,9 +294,14 @@ func New(cfg Config) (*Listener, error) {
 		log:       newRateLog(cfg.Diag, time.Now),
 	}
 	l.bodies.max = cfg.MaxBodyInFlight
-	if cfg.ForwardTo != "" {
-		l.forwards = []forwardTarget{newForwardTarget(cfg.ForwardTo)}
+	l.programmed = cfg.Rules.Len() > 0 || cfg.Events.Active()
+	l.stopping = make(chan struct{})
+	if cfg.Rules != nil {
+		for _, r := range cfg.Rules.List() {
+			l.ruleRefs = append(l.ruleRefs, record.RuleRef{Name: r.Name, Number: r.Number})
+		}
 	}
+	l.setTargets()
 	l.redactHeader = redact.Header
 	if l.masker.Active() {
 		l.redactHeader = func(name, value string) string {
@@ -303,6 +350,7 @@ func (l *Listener) Stats() Stats {
 		RecordFailures:  l.n.recFail.Load(),
 		Forwarded:       l.n.fwd.Load(),
 		ForwardFailures: l.n.fwdFail.Load(),
+		Filtered:        l.n.filtered.Load(),
 		CutOff:          l.n.cutOff.Load(),
 		RefusedConns:    l.n.refusedConns.Load(),
 		Overloaded:      l.n.overloaded.Load(),

@@ -58,6 +58,7 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		srv.Close()
 	case <-ctx.Done():
 		l.stopExec()
+		l.stop() // held answers let go
 		sctx, cancel := context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
 		defer cancel()
 		err = srv.Shutdown(sctx)

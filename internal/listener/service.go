@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/gctune"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
@@ -38,6 +39,15 @@ type RunConfig struct {
 	// DevSecretAt is the development secret's file when the secret is
 	// that one (ReportOnly), for the banner.
 	DevSecretAt string
+
+	// Seed is the seed Rules pick their rate shares with, for the banner.
+	Seed uint64
+	// Expect is what the run waits for (--expect): it ends by itself
+	// once the expectation is met or failed, or Within has passed (0: no
+	// limit), and its Summary has the verdict. Run sets Config.Observe
+	// for it.
+	Expect []expect.Spec
+	Within time.Duration
 	// PublicURL is where a tunnel exposes Addr (--public-url, see
 	// CheckPublicURL): the banner, the callback URLs it advertises and the
 	// inspector use it. "": none.
@@ -67,6 +77,10 @@ type Summary struct {
 	Stats
 	Dropped    int64 // output lines standard output never took
 	Forwarding bool  // deliveries were forwarded (--forward-to)
+	Filtering  bool  // deliveries were filtered (--events)
+	Output     Output
+	// Verdict is the expectation's (--expect); nil without one.
+	Verdict *expect.Report
 	// Stopped is how serving ended: nil, context.Canceled (told to quit,
 	// a second Ctrl-C), context.DeadlineExceeded (requests still in flight
 	// at the drain limit were cut off), or what stopped the server.
@@ -127,6 +141,12 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 		out.Close(0) // nothing was shown yet
 		return Summary{}, err
 	}
+	var x *expectation
+	if len(cfg.Expect) > 0 {
+		x, ctx = newExpectation(ctx, cfg.Expect, cfg.Within)
+		defer x.end()
+		cfg.Observe = x.observe
+	}
 	if err := CheckPublicURL(cfg.PublicURL); err != nil {
 		return fail(err)
 	}
@@ -168,7 +188,7 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	r.URL = r.Base + l.Prefix()
 	r.Public = publicURL(cfg.PublicURL, l.Prefix())
 	// The page offers the address others reach the listener at.
-	if err := ui.start(cfg.Diag, cfg.Record, cmp.Or(r.Public, r.URL), cfg.ForwardTo, cfg.Secrets, &r); err != nil {
+	if err := ui.start(cfg.Diag, cfg.Record, cmp.Or(r.Public, r.URL), cfg.replayTo(), cfg.Secrets, &r); err != nil {
 		ln.Close()
 		return fail(err)
 	}
@@ -181,14 +201,21 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	if cfg.Ready != nil {
 		cfg.Ready(r)
 	}
-	sum := l.drain(ctx, ln, records, out)
-	sum.Forwarding = cfg.ForwardTo != ""
+	if x != nil {
+		x.start()
+	}
+	sum := l.drain(ctx, ln, records, out, x)
+	sum.Forwarding = l.forwarding()
+	sum.Filtering, sum.Output = cfg.Events.Active(), cfg.Output
+	if x != nil {
+		sum.Verdict = x.verdict()
+	}
 	return sum, nil
 }
 
 // drain serves on ln until ctx is done and shuts down in order: the
 // requests in flight, the record writer, the output queue.
-func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.Writer, out *OutQueue) Summary {
+func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.Writer, out *OutQueue, x *expectation) Summary {
 	served, announced := make(chan struct{}), make(chan struct{})
 	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
 	go func() {
@@ -198,7 +225,11 @@ func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.W
 			flushBy = time.Now().Add(l.cfg.ShutdownTimeout)
 			// A second Ctrl-C now ends the drain at once (Config.Quit);
 			// what was answered is already recorded.
-			fmt.Fprintln(l.cfg.Diag.Writer(), "shutting down: finishing the deliveries in flight (Ctrl-C again to quit now)")
+			why := "shutting down"
+			if x.decided() {
+				why = "the expectation is decided"
+			}
+			fmt.Fprintln(l.cfg.Diag.Writer(), why+": finishing the deliveries in flight (Ctrl-C again to quit now)")
 		case <-served:
 		}
 	}()

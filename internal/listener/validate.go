@@ -24,6 +24,9 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 		f, ok := l.cfg.Registry.Peek(d.body, nil)
 		d.isJSON = ok || json.Valid(d.body)
 		l.trackID(r, d, f.ID)
+		// Its names, as a glance finds them, for --events, the rules and
+		// --expect (a delivery of an expected event fails it).
+		d.fields.Event = f.Event
 		return
 	}
 	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)

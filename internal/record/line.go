@@ -24,8 +24,24 @@ func (r *Record) Line() recline.Line {
 		Duplicate:     r.Duplicate,
 		CallbackFor:   r.CallbackFor,
 		UserInviteID:  r.UserInviteID,
+		Rule:          (*recline.Rule)(r.Rule),
 		Forward:       (*recline.Forward)(r.Forward),
+		Forwards:      forwards(r.Forwards),
 		ClientCert:    (*recline.ClientCert)(r.ClientCert),
 		Error:         r.Error,
 	}
+}
+
+// forwards is the record's other forward targets as recline takes them;
+// nil (and nothing allocated) for a delivery forwarded to one target or
+// none.
+func forwards(fs []Forward) []recline.Forward {
+	if fs == nil {
+		return nil
+	}
+	out := make([]recline.Forward, len(fs))
+	for i, f := range fs {
+		out[i] = recline.Forward(f)
+	}
+	return out
 }

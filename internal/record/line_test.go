@@ -50,6 +50,8 @@ func TestLineCopiesEveryField(t *testing.T) {
 			f.Set(reflect.MakeMap(f.Type()))
 		case reflect.Pointer:
 			f.Set(reflect.New(f.Type().Elem()))
+		case reflect.Slice:
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
 		case reflect.Struct: // time.Time
 			f.Set(reflect.ValueOf(time.Unix(1, 0)))
 		default:

@@ -9,9 +9,9 @@
 //	 "signature":{...},"schema":{...},"status":200}
 //
 // followed by optional fields (kind, query, path_raw, headers_base64,
-// delivery_id, duplicate, callback_for, user_invite_id, forward,
-// client_cert, error). A body that is not UTF-8 is stored base64 with
-// "body_encoding":"base64"; exact.go keeps the path, query and header
+// delivery_id, duplicate, callback_for, user_invite_id, rule, forward,
+// forwards, client_cert, error). A body that is not UTF-8 is stored base64
+// with "body_encoding":"base64"; exact.go keeps the path, query and header
 // values byte for byte too. Marshal has the line written by hand by
 // internal/record/recline, and by encoding/json only for what that refuses.
 package record
@@ -64,12 +64,19 @@ type Record struct {
 	// HeadersBase64 holds the exact bytes, base64, of the header values
 	// that are not UTF-8; Headers has them too, readable, each such byte
 	// as U+FFFD. (ExactHeaders puts them together.)
-	HeadersBase64 Headers  `json:"headers_base64,omitempty"`
-	DeliveryID    string   `json:"delivery_id,omitempty"`
-	Duplicate     bool     `json:"duplicate,omitempty"`
-	CallbackFor   string   `json:"callback_for,omitempty"`
-	UserInviteID  string   `json:"user_invite_id,omitempty"`
-	Forward       *Forward `json:"forward,omitempty"`
+	HeadersBase64 Headers `json:"headers_base64,omitempty"`
+	DeliveryID    string  `json:"delivery_id,omitempty"`
+	Duplicate     bool    `json:"duplicate,omitempty"`
+	CallbackFor   string  `json:"callback_for,omitempty"`
+	UserInviteID  string  `json:"user_invite_id,omitempty"`
+	// Rule names the response rule (listen --respond) that took the
+	// delivery: its name, else its number.
+	Rule *RuleRef `json:"rule,omitempty"`
+	// Forward is what the first forward target answered: the one whose
+	// answer the sender gets. Forwards are the targets after it, in order,
+	// when a delivery went to several.
+	Forward  *Forward  `json:"forward,omitempty"`
+	Forwards []Forward `json:"forwards,omitempty"`
 	// ClientCert names the certificate the client presented, for a request
 	// that came over mutual TLS (listen --client-ca).
 	ClientCert *ClientCert `json:"client_cert,omitempty"`
@@ -124,7 +131,8 @@ func NotChecked(reason string) *Schema {
 // IsChecked reports whether the payload was validated.
 func (s *Schema) IsChecked() bool { return s != nil && (s.Checked == nil || *s.Checked) }
 
-// Forward is what the app behind --forward-to answered.
+// Forward is what an app a delivery was forwarded to (--forward-to, or a
+// response rule's forward) answered.
 type Forward struct {
 	URL        string  `json:"url"`
 	Status     int     `json:"status,omitempty"`

@@ -2,12 +2,14 @@ package record_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -239,5 +241,51 @@ func TestSeqDoesNotWrap(t *testing.T) {
 	}
 	if err := w.Write(rec); !errors.Is(err, record.ErrSeqExhausted) {
 		t.Fatalf("past the last seq: %v", err)
+	}
+}
+
+// TestAppendHidden: a hidden line is recorded and tapped like any other,
+// numbered in turn, and left out of what the Mirror shows, also when it
+// shares a batch with shown lines.
+func TestAppendHidden(t *testing.T) {
+	var file, mirror, tapped bytes.Buffer
+	var mu sync.Mutex
+	w := record.NewWriter(&file, record.Options{Mirror: &mirror, Tap: func(b []byte) { mu.Lock(); tapped.Write(b); mu.Unlock() }})
+	const n = 200
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			line, _ := record.Marshal(nil, &record.Record{Method: "POST", Path: fmt.Sprintf("/%d", i)})
+			var err error
+			if i%2 == 0 {
+				_, err = w.AppendHidden(line)
+			} else {
+				_, err = w.Append(line)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	w.Close()
+	if file.String() != tapped.String() || strings.Count(file.String(), "\n") != n {
+		t.Fatalf("the file has %d lines, the tap %d", strings.Count(file.String(), "\n"), strings.Count(tapped.String(), "\n"))
+	}
+	shown := strings.Split(strings.TrimSuffix(mirror.String(), "\n"), "\n")
+	if len(shown) != n/2 {
+		t.Fatalf("the mirror shows %d lines, want %d", len(shown), n/2)
+	}
+	for _, line := range shown {
+		var rec record.Record
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Seq < 1 || rec.Seq > n {
+			t.Fatalf("mirror line %q: %v", line, err)
+		}
+		if k, _ := strconv.Atoi(strings.TrimPrefix(rec.Path, "/")); k%2 == 0 {
+			t.Errorf("a hidden line was shown: %s", line)
+		}
+		if !strings.Contains(file.String(), line+"\n") {
+			t.Errorf("the mirror's line is not the file's: %s", line)
+		}
 	}
 }

@@ -40,6 +40,7 @@ type Writer struct {
 	seq     int64 // the last seq handed out
 	first   int64 // seq before the first Append (Count is seq - first)
 	pending []pendingLine
+	hidden  bool // a pending line is hidden from the Mirror
 	batch   *batch
 	closed  bool
 
@@ -48,8 +49,9 @@ type Writer struct {
 }
 
 type pendingLine struct {
-	seq  int64
-	line []byte
+	seq    int64
+	line   []byte
+	hidden bool // not for the Mirror (AppendHidden)
 }
 
 type batch struct {
@@ -155,7 +157,14 @@ func marshalStd(dst []byte, rec *Record) ([]byte, error) {
 // Append numbers a line made by Marshal, queues it, and waits until it is
 // written. It returns the line's seq, and the write error, if any, of the
 // batch that carried it. The caller may reuse line once Append returns.
-func (w *Writer) Append(line []byte) (int64, error) {
+func (w *Writer) Append(line []byte) (int64, error) { return w.append(line, false) }
+
+// AppendHidden is Append for a line the Mirror does not show: it is
+// recorded (and given to the Tap) like any other. listen --events records
+// the deliveries outside its list without printing them.
+func (w *Writer) AppendHidden(line []byte) (int64, error) { return w.append(line, true) }
+
+func (w *Writer) append(line []byte, hidden bool) (int64, error) {
 	if !bytes.HasPrefix(line, seqPrefix) {
 		return 0, errors.New("record: line not made by Marshal")
 	}
@@ -170,7 +179,8 @@ func (w *Writer) Append(line []byte) (int64, error) {
 	}
 	w.seq++
 	seq := w.seq
-	w.pending = append(w.pending, pendingLine{seq, line})
+	w.pending = append(w.pending, pendingLine{seq, line, hidden})
+	w.hidden = w.hidden || hidden
 	b := w.batch
 	if b == nil {
 		b = &batch{done: make(chan struct{})}
@@ -205,7 +215,7 @@ func (w *Writer) Count() int64 {
 
 func (w *Writer) loop() {
 	defer close(w.stopped)
-	var buf []byte
+	var buf, mbuf []byte // the batch; what the Mirror shows of it, when a line is hidden
 	var spare []pendingLine
 	mirrorFailed := false
 	for range w.wake {
@@ -215,19 +225,11 @@ func (w *Writer) loop() {
 		// this returns at once.
 		runtime.Gosched()
 		w.mu.Lock()
-		lines, b, closing := w.pending, w.batch, w.closed
-		w.pending, w.batch = spare[:0], nil
+		lines, b, closing, hidden := w.pending, w.batch, w.closed, w.hidden
+		w.pending, w.batch, w.hidden = spare[:0], nil, false
 		w.mu.Unlock()
 		if b != nil {
-			buf = buf[:0]
-			for _, p := range lines {
-				buf = append(buf, `{"seq":`...)
-				buf = strconv.AppendInt(buf, p.seq, 10)
-				buf = append(buf, p.line[len(seqPrefix):]...)
-				if buf[len(buf)-1] != '\n' {
-					buf = append(buf, '\n')
-				}
-			}
+			buf = appendLines(buf[:0], lines, false)
 			_, b.err = w.dst.Write(buf)
 			// The lines are recorded: release their handlers now, and
 			// show the batch while they write their answers.
@@ -236,7 +238,12 @@ func (w *Writer) loop() {
 				w.tap(buf)
 			}
 			if b.err == nil && w.mirror != nil && !mirrorFailed {
-				if _, err := w.mirror.Write(buf); err != nil {
+				shown := buf
+				if hidden {
+					mbuf = appendLines(mbuf[:0], lines, true)
+					shown = mbuf
+				}
+				if _, err := w.mirror.Write(shown); err != nil {
 					mirrorFailed = true
 					if w.onErr != nil {
 						w.onErr(err)
@@ -249,10 +256,30 @@ func (w *Writer) loop() {
 		if cap(buf) > 8<<20 {
 			buf = nil
 		}
+		if cap(mbuf) > 8<<20 {
+			mbuf = nil
+		}
 		if closing {
 			return
 		}
 	}
+}
+
+// appendLines appends the numbered lines to buf, less the hidden ones
+// when shownOnly is set.
+func appendLines(buf []byte, lines []pendingLine, shownOnly bool) []byte {
+	for _, p := range lines {
+		if shownOnly && p.hidden {
+			continue
+		}
+		buf = append(buf, `{"seq":`...)
+		buf = strconv.AppendInt(buf, p.seq, 10)
+		buf = append(buf, p.line[len(seqPrefix):]...)
+		if buf[len(buf)-1] != '\n' {
+			buf = append(buf, '\n')
+		}
+	}
+	return buf
 }
 
 // Close writes what is pending and stops the writer. Appends after Close

@@ -237,17 +237,39 @@ func (v view) notes(b *bytes.Buffer, rec *record.Record) {
 	if rec.Duplicate {
 		note("duplicate:", "delivery id "+Escape(rec.DeliveryID)+" was received before; answered as usual", pal.Yellow)
 	}
-	if f := rec.Forward; f != nil {
-		if f.Error != "" && f.Status == 0 {
-			note("forward:", Escape(f.URL)+" failed after "+Millis(f.DurationMS)+": "+Escape(f.Error), pal.Red)
-		} else {
-			ex := FirstLine(f.Body)
-			if ex != "" {
-				ex = ": " + Escape(ex)
-			}
-			note("forward:", Escape(f.URL)+" answered "+StatusColor(pal, f.Status)(strconv.Itoa(f.Status))+" in "+Millis(f.DurationMS)+ex, pal.Blue)
+	if r := rec.Rule; r != nil {
+		text := Escape(r.Name)
+		if r.Name == "" {
+			text = strconv.Itoa(r.Number)
 		}
+		if rec.Status == 0 {
+			text += ", no answer: the connection was dropped"
+		}
+		note("rule:", text, pal.Magenta)
 	}
+	if f := rec.Forward; f != nil {
+		v.forwardNote(b, f)
+	}
+	for i := range rec.Forwards {
+		v.forwardNote(b, &rec.Forwards[i])
+	}
+}
+
+// forwardNote is the line about what a forward target answered.
+func (v view) forwardNote(b *bytes.Buffer, f *record.Forward) {
+	pal := v.pal
+	b.WriteString("  ")
+	if f.Error != "" && f.Status == 0 {
+		b.WriteString(pal.Red("forward:"))
+		b.WriteString(" " + Escape(f.URL) + " failed after " + Millis(f.DurationMS) + ": " + Escape(f.Error) + "\n")
+		return
+	}
+	ex := FirstLine(f.Body)
+	if ex != "" {
+		ex = ": " + Escape(ex)
+	}
+	b.WriteString(pal.Blue("forward:"))
+	b.WriteString(" " + Escape(f.URL) + " answered " + StatusColor(pal, f.Status)(strconv.Itoa(f.Status)) + " in " + Millis(f.DurationMS) + ex + "\n")
 }
 
 // StatusColor is how an HTTP status is painted: green for 2xx, yellow for

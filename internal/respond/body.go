@@ -25,6 +25,7 @@ type template struct {
 	plain       []byte // the body when it has no placeholder
 	json        bool   // values are escaped as JSON string contents
 	contentType string
+	seq         bool // it holds ${delivery.seq}
 }
 
 // part is literal text, or a placeholder (ph != 0).
@@ -64,6 +65,7 @@ func parseTemplate(text string, isJSON bool) (*template, error) {
 			t.parts = append(t.parts, part{lit: rest[:i]})
 		}
 		t.parts = append(t.parts, part{ph: ph})
+		t.seq = t.seq || ph == phSeq
 		rest = rest[i+end+1:]
 	}
 	if rest != "" {

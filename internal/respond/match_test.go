@@ -226,3 +226,37 @@ func TestAnswer(t *testing.T) {
 		t.Errorf("empty body: %+v", a)
 	}
 }
+
+// TestBodyAfterSeq: a body with ${delivery.seq} is filled in again once
+// the listener knows the seq; one without keeps the rule's own bytes.
+func TestBodyAfterSeq(t *testing.T) {
+	s := mustRules(t, 0, `body='#${delivery.seq} ${delivery.id}'`, `status=204`, `body=plain`)
+	v := created()
+	v.Seq = 0
+	r, a, _ := s.Match(v)
+	if !r.UsesSeq() || string(a.Body) != "#0 msg_1" {
+		t.Fatalf("before the seq: %q, UsesSeq %v", a.Body, r.UsesSeq())
+	}
+	v.Seq = 42
+	if got := string(r.Body(v)); got != "#42 msg_1" {
+		t.Errorf("after the seq: %q", got)
+	}
+	for i, want := range []string{"", "plain"} {
+		r := s.List()[i+1]
+		if r.UsesSeq() || string(r.Body(v)) != want || (want == "") != (r.Body(v) == nil) {
+			t.Errorf("rule %d: UsesSeq %v, body %q", r.Number, r.UsesSeq(), r.Body(v))
+		}
+	}
+}
+
+// TestRuleForwards: a rule says where it forwards, so the listener can
+// prepare those targets before the first delivery.
+func TestRuleForwards(t *testing.T) {
+	s := mustRules(t, 0, "forward=http://127.0.0.1:1/a forward=http://127.0.0.1:2/b", "status=204")
+	if got := s.List()[0].Forwards(); len(got) != 2 || got[1] != "http://127.0.0.1:2/b" {
+		t.Errorf("forwards %v", got)
+	}
+	if got := s.List()[1].Forwards(); got != nil {
+		t.Errorf("a rule without forward: %v", got)
+	}
+}

@@ -107,6 +107,24 @@ func (r *Rule) Ref() any {
 	return r.Number
 }
 
+// Forwards is the URLs the rule forwards to, in order; nil when none.
+func (r *Rule) Forwards() []string { return r.act.forward }
+
+// UsesSeq reports whether the rule's body holds ${delivery.seq}. The
+// listener numbers a delivery when it records it, after Match: it fills the
+// body in again with Body once the seq is known.
+func (r *Rule) UsesSeq() bool { return r.act.body != nil && r.act.body.seq }
+
+// Body is the rule's body for v, its placeholders filled in; nil when the
+// rule has no body. Without placeholders it is the rule's own slice, which
+// callers must not change.
+func (r *Rule) Body(v View) []byte {
+	if r.act.body == nil {
+		return nil
+	}
+	return r.act.body.expand(v)
+}
+
 // Matched is how many deliveries the rule's match keys have held for so
 // far, whether or not times and rate let it answer them.
 func (r *Rule) Matched() int64 { return r.matched.Load() }

@@ -1,12 +1,13 @@
 // Package route decides where a delivery goes besides its answer: the
 // --forward-to targets, each with optional filters (event=, schema=,
-// path=), the fan-out that passes a delivery to every matching target at
-// once, and the --events filter that says which deliveries listen prints,
+// path=), and the --events filter that says which deliveries listen prints,
 // forwards and runs --exec for. It also holds the small matching pieces the
 // response rules share: Glob patterns and SplitWords for inline forms.
+// Passing a delivery on to its targets is the listener's forward tap, the
+// one place forwarding is done.
 //
-// Nothing here knows the listener: it takes a delivery's names (Delivery),
-// the request's bytes and an *http.Client, and returns plain results.
+// Nothing here knows the listener: it takes a delivery's names (Delivery)
+// and returns plain results.
 package route
 
 import (

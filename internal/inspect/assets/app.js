@@ -76,6 +76,7 @@ function badges(s) {
   if (s.duplicate) b.push(el('span', {class: 'badge dup', title: 'this delivery id was seen before'}, 'duplicate'));
   if (s.callbacks > 0) b.push(el('span', {class: 'badge cb', title: s.callbacks + ' callback(s) for this delivery'}, 'callback' + (s.callbacks > 1 ? ' ×' + s.callbacks : '')));
   if (s.forward_status !== undefined) b.push(el('span', {class: 'badge fwd ' + (s.forward_status >= 200 && s.forward_status < 300 ? '' : 'badfwd'), title: 'forwarded; the app answered ' + (s.forward_status || 'nothing')}, 'forwarded ' + (s.forward_status || '✗')));
+  if (s.rule !== undefined) b.push(el('span', {class: 'badge rule', title: 'answered by response rule ' + s.rule + ' (--respond)'}, 'rule ' + s.rule));
   if (s.exec_runs > 0) b.push(el('span', {class: 'badge exec', title: 'listen --exec ran for it'}, 'exec'));
   return b;
 }
@@ -247,6 +248,7 @@ async function showDetail(seq, keepTab) {
     rec.user_invite_id && ['invite to approve', rec.user_invite_id],
     sum.event && ['event', sum.event],
     rec.kind === 'callback' && ['callback for', rec.callback_for],
+    rec.rule !== undefined && ['response rule', String(rec.rule) + (rec.status === 0 ? ' (no answer: the connection was dropped)' : '')],
     rec.error && ['error', rec.error],
   ]));
   if (rec.kind !== 'callback') parts.push(actions(rec));
@@ -260,8 +262,7 @@ async function showDetail(seq, keepTab) {
   if (rec.schema) parts.push(schemaSection(rec.schema));
   parts.push(section('Headers', kv(Object.keys(rec.headers || {}).sort().map((k) => [k, el('span', {class: 'mono'}, rec.headers[k])]))));
   parts.push(bodySection(body, rec.body_pretty, rec.schema ? rec.schema.errors || [] : []));
-  if (rec.forward) {
-    const f = rec.forward;
+  for (const f of [rec.forward, ...(rec.forwards || [])].filter(Boolean)) {
     parts.push(section('Forwarded', kv([['to', f.url], ['answer', f.status ? el('span', {class: statusClass(f.status)}, f.status) : el('span', {class: 'bad'}, 'none')],
       ['time', f.duration_ms + ' ms'], f.error && ['error', f.error], f.body && ['body', el('pre', {}, f.body)]])));
   }

@@ -50,9 +50,18 @@ type Line struct {
 	Duplicate     bool
 	CallbackFor   string
 	UserInviteID  string
+	Rule          *Rule
 	Forward       *Forward
+	Forwards      []Forward
 	ClientCert    *ClientCert
 	Error         string
+}
+
+// Rule is record.RuleRef's shape: written as the name, a string, else the
+// number.
+type Rule struct {
+	Name   string
+	Number int
 }
 
 // Signature is record.Signature's shape.
@@ -175,20 +184,31 @@ func appendOptional(dst []byte, r *Line) (_ []byte, ok bool) {
 	}
 	dst = appendOptString(dst, `,"callback_for":`, r.CallbackFor)
 	dst = appendOptString(dst, `,"user_invite_id":`, r.UserInviteID)
-	if f := r.Forward; f != nil {
-		dst = append(dst, `,"forward":{"url":`...)
-		dst = jsonstr.Append(dst, f.URL)
-		if f.Status != 0 {
-			dst = append(dst, `,"status":`...)
-			dst = strconv.AppendInt(dst, int64(f.Status), 10)
+	if rule := r.Rule; rule != nil {
+		dst = append(dst, `,"rule":`...)
+		if rule.Name != "" {
+			dst = jsonstr.Append(dst, rule.Name)
+		} else {
+			dst = strconv.AppendInt(dst, int64(rule.Number), 10)
 		}
-		dst = append(dst, `,"duration_ms":`...)
-		if dst, ok = appendFloat(dst, f.DurationMS); !ok {
+	}
+	if f := r.Forward; f != nil {
+		dst = append(dst, `,"forward":`...)
+		if dst, ok = appendForward(dst, f); !ok {
 			return dst, false
 		}
-		dst = appendOptString(dst, `,"body":`, f.Body)
-		dst = appendOptString(dst, `,"error":`, f.Error)
-		dst = append(dst, '}')
+	}
+	if len(r.Forwards) > 0 {
+		dst = append(dst, `,"forwards":[`...)
+		for i := range r.Forwards {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, ok = appendForward(dst, &r.Forwards[i]); !ok {
+				return dst, false
+			}
+		}
+		dst = append(dst, ']')
 	}
 	if c := r.ClientCert; c != nil {
 		dst = append(dst, `,"client_cert":{"subject":`...)
@@ -198,6 +218,24 @@ func appendOptional(dst []byte, r *Line) (_ []byte, ok bool) {
 	}
 	dst = appendOptString(dst, `,"error":`, r.Error)
 	return append(dst, '}', '\n'), true
+}
+
+// appendForward writes one forward target's answer as an object.
+func appendForward(dst []byte, f *Forward) ([]byte, bool) {
+	dst = append(dst, `{"url":`...)
+	dst = jsonstr.Append(dst, f.URL)
+	if f.Status != 0 {
+		dst = append(dst, `,"status":`...)
+		dst = strconv.AppendInt(dst, int64(f.Status), 10)
+	}
+	dst = append(dst, `,"duration_ms":`...)
+	var ok bool
+	if dst, ok = appendFloat(dst, f.DurationMS); !ok {
+		return dst, false
+	}
+	dst = appendOptString(dst, `,"body":`, f.Body)
+	dst = appendOptString(dst, `,"error":`, f.Error)
+	return append(dst, '}'), true
 }
 
 func appendOptString(dst []byte, key, s string) []byte {

@@ -146,6 +146,14 @@ func TestAppendLineOptionalFields(t *testing.T) {
 		{ReceivedAt: time.Date(1, 1, 1, 0, 0, 0, 1000, time.FixedZone("X", 5*3600+30*60))},
 		{ReceivedAt: time.Now()}, // with a monotonic reading, in the local zone
 	}
+	for _, rule := range []*record.RuleRef{{Number: 1}, {Number: 1000}, {Name: "created-204"}, {Name: hostile[4]}, {Name: hostile[3]}, {Name: "7", Number: 7}} {
+		recs = append(recs, &record.Record{Status: 503, Rule: rule})
+	}
+	recs = append(recs,
+		&record.Record{Forward: &record.Forward{URL: "a"}, Forwards: []record.Forward{}},
+		&record.Record{Forward: &record.Forward{URL: "a", Status: 200}, Forwards: []record.Forward{{URL: "b", Error: "x", DurationMS: 1.5}, {URL: "<c>", Status: 502, Body: "\x00"}}},
+		&record.Record{Forwards: []record.Forward{{}}},
+	)
 	for _, ms := range []float64{0, -0.0, 1, 0.1, 123.456, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e300, -3e-8, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		recs = append(recs, &record.Record{Forward: &record.Forward{URL: "http://x", DurationMS: ms}})
 	}
@@ -162,6 +170,7 @@ func TestAppendLineRefusesWhatEncodingJSONRefuses(t *testing.T) {
 		{ReceivedAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{Forward: &record.Forward{DurationMS: math.NaN()}},
 		{Forward: &record.Forward{DurationMS: math.Inf(1)}},
+		{Forwards: []record.Forward{{}, {DurationMS: math.NaN()}}},
 	} {
 		l := rec.Line()
 		if _, ok := recline.Append(nil, &l); ok {
@@ -225,8 +234,21 @@ func TestAppendLineMatchesEncodingJSON(t *testing.T) {
 			sig.Diagnosis = &signature.Diagnosis{Cause: signature.Cause(randString(rng.IntN(8))), Detail: randString(rng.IntN(80))}
 			rec.Signature = &sig
 		}
+		randForward := func() record.Forward {
+			return record.Forward{URL: randString(8), Status: rng.IntN(600), DurationMS: rng.ExpFloat64() * math.Pow(10, float64(rng.IntN(40)-20)), Body: randString(rng.IntN(20))}
+		}
 		if rng.IntN(4) == 0 {
-			rec.Forward = &record.Forward{URL: randString(8), Status: rng.IntN(600), DurationMS: rng.ExpFloat64() * math.Pow(10, float64(rng.IntN(40)-20))}
+			f := randForward()
+			rec.Forward = &f
+			for range rng.IntN(3) {
+				rec.Forwards = append(rec.Forwards, randForward())
+			}
+		}
+		switch rng.IntN(6) {
+		case 0:
+			rec.Rule = &record.RuleRef{Number: rng.IntN(1000)}
+		case 1:
+			rec.Rule = &record.RuleRef{Name: randString(rng.IntN(12))}
 		}
 		if rng.IntN(5) == 0 {
 			rec.PathRaw, rec.HeadersBase64 = randString(rng.IntN(10)), record.Headers{randString(4): randString(rng.IntN(12))}
