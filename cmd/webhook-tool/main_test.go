@@ -112,6 +112,7 @@ func TestScripts(t *testing.T) {
 			"fetch":      cmdFetch,
 			"heredoc":    cmdHeredoc,
 			"gone":       cmdGone,
+			"bodies":     cmdBodies,
 		},
 		RequireExplicitExec: true,
 	})
@@ -136,6 +137,28 @@ func cmdHeredoc(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the here-document for %s in %s has no EOF line", args[1], args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(body[:j+1]), 0o644))
+}
+
+// bodies RECORD DIR: write the body of each delivery in RECORD (not
+// callbacks or exec runs) to DIR/SEQ.json, so a script can validate what a
+// listen recorded.
+func cmdBodies(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: bodies RECORD DIR")
+	}
+	dir := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	for _, line := range strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n") {
+		var rec struct {
+			Seq  int64  `json:"seq"`
+			Kind string `json:"kind"`
+			Body string `json:"body"`
+		}
+		ts.Check(json.Unmarshal([]byte(line), &rec))
+		if rec.Kind == "" {
+			ts.Check(os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.json", rec.Seq)), []byte(rec.Body), 0o644))
+		}
+	}
 }
 
 // gone PID: the process PID has ended: there is none, or it is a zombie
@@ -476,6 +499,26 @@ func dig(v any, path string) (string, bool) {
 	return string(b), true
 }
 
+// dripBody writes body a byte at a time, round and round, flushing each,
+// until the client goes or 30 seconds have passed: an answer whose status
+// comes at once and whose body never ends.
+func dripBody(w http.ResponseWriter, r *http.Request, body string) {
+	if body == "" {
+		body = "."
+	}
+	for i := 0; i < 600; i++ {
+		if _, err := io.WriteString(w, body[i%len(body):i%len(body)+1]); err != nil {
+			return
+		}
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // testServer is a tiny receiver for scripts: it answers with the statuses
 // given in turn (the last repeats), appends each request to -record as a
 // JSON line {method, path, headers, body} (and query, when there is one)
@@ -489,6 +532,7 @@ func testServer(args []string, stderr io.Writer) int {
 	retryAfter := fs.String("retry-after", "", "Retry-After header on non-2xx answers")
 	record := fs.String("record", "", "append each request as a JSON line here")
 	answer := fs.String("callback", "", "POST this message to a JSON body's callback URL before answering, as a Permission Assist receiver does")
+	drip := fs.Bool("drip", false, "send the status, then the body a byte every 50ms, over and over, until the client goes (30s at most)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -542,6 +586,10 @@ func testServer(args []string, stderr io.Writer) int {
 			w.Header().Set("Retry-After", *retryAfter)
 		}
 		w.WriteHeader(code)
+		if *drip {
+			dripBody(w, r, *body)
+			return
+		}
 		io.Copy(w, bytes.NewBufferString(*body))
 	})
 	l, err := net.Listen("tcp", *addr)

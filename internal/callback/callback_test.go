@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/delivery"
 )
 
 func TestJoinWords(t *testing.T) {
@@ -336,5 +338,36 @@ func TestBackoffIsBounded(t *testing.T) {
 		if d := Backoff(n); d <= 0 || d > 2*time.Second {
 			t.Fatalf("Backoff(%d) = %v", n, d)
 		}
+	}
+}
+
+// An answer whose status comes and whose body the timeout then cuts short
+// is no acceptance: the callback reached the server (Sent), answered 200,
+// and failed all the same.
+func TestPostAnswerCutShortIsNotOK(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		for range 200 { // 10 s at most
+			if _, err := io.WriteString(w, "."); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}))
+	defer srv.Close()
+	sleep, waits := noSleep(t)
+	s := &Sender{Client: srv.Client(), Timeout: 100 * time.Millisecond, Retries: 3, Sleep: sleep}
+	res := s.Post(context.Background(), srv.URL+"/cb", []byte("done"))
+	if res.OK() || res.Err == nil || !res.Sent || res.Status != 200 || res.Attempts != 1 || len(*waits) != 0 {
+		t.Fatalf("result = %+v, %d waits: want a failure after one attempt, with the 200 it began", res, len(*waits))
+	}
+	var cut *delivery.CutShortError
+	if !errors.As(res.Err, &cut) {
+		t.Errorf("err = %v, want a body cut short", res.Err)
 	}
 }

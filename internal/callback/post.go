@@ -92,20 +92,19 @@ func (s *Sender) Post(ctx context.Context, rawURL string, msg []byte) Result {
 	resp, err := delivery.Send(ctx, &client, req, p, onRetry)
 
 	res := Result{URL: rawURL, Duration: resp.Duration, Attempts: max(resp.Attempts, 1), Err: err}
-	if err != nil {
-		res.Sent = !delivery.NotSent(err) && !delivery.HandshakeFailed(err)
-		return res
+	if resp.Status != 0 {
+		// An answer came, whole or not: its status, and what of its body
+		// arrived. An answer cut short (the timeout ran out while it
+		// dripped in, the connection broke) keeps Err set: it is no OK.
+		res.Status = resp.Status
+		res.Reason = strings.TrimSpace(resp.Reason)
+		if res.Reason == "" || !strings.HasPrefix(res.Reason, fmt.Sprint(resp.Status)) {
+			res.Reason = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
+		}
+		res.Location = resp.Header.Get("Location")
+		res.Excerpt = render.Excerpt(resp.Body[:min(len(resp.Body), excerptBytes+1)], excerptLines, excerptBytes)
 	}
-	res.Sent = true
-	res.Status = resp.Status
-	res.Reason = strings.TrimSpace(resp.Reason)
-	if res.Reason == "" || !strings.HasPrefix(res.Reason, fmt.Sprint(resp.Status)) {
-		res.Reason = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
-	}
-	res.Location = resp.Header.Get("Location")
-	// The status is the verdict; a body cut short (timeout, reset) still
-	// gives what arrived.
-	res.Excerpt = render.Excerpt(resp.Body[:min(len(resp.Body), excerptBytes+1)], excerptLines, excerptBytes)
+	res.Sent = err == nil || (!delivery.NotSent(err) && !delivery.HandshakeFailed(err))
 	return res
 }
 

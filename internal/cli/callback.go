@@ -272,7 +272,7 @@ func reportCallback(app *App, opts *CallbackOptions, c *client, res callback.Res
 	desc := ""
 	if res.Err != nil {
 		desc = delivery.Describe(res.Err)
-		if strings.HasPrefix(desc, "timed out") && c.Policy.Timeout > 0 && !strings.Contains(desc, "connecting") {
+		if strings.Contains(desc, "timed out") && c.Policy.Timeout > 0 && !strings.Contains(desc, "connecting") {
 			desc += " after " + c.Policy.Timeout.String()
 		}
 	}

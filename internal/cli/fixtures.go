@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -144,7 +143,7 @@ func fixturesShowRun(app *App, opts *FixturesShowOptions) error {
 	}
 	base := opts.CallbackBase
 	if base == "" {
-		base = callbackBaseOf(raw, f.Profile.Fields.Callback)
+		base = fixture.CallbackBaseOf(raw, f.Profile.Fields.Callback)
 	}
 	r, err := fixture.Render(raw, fixture.RenderOptions{Now: app.Now(), NewID: app.newID, CallbackBase: base, Sets: opts.Sets, Profile: f.Profile})
 	if err != nil {
@@ -162,34 +161,6 @@ func warnAdded(app *App, added []fixture.AddedWarning) {
 	for _, w := range added {
 		diag.Warnf("%s", w)
 	}
-}
-
-// callbackBaseOf keeps a fixture's callback host and path when its id
-// changes: "https://hooks.example.com/webhooks/callback/<id>" at the
-// profile's callback pointer gives
-// "https://hooks.example.com/webhooks/callback/". "" when there is none.
-func callbackBaseOf(raw []byte, pointer string) string {
-	toks, err := profile.SplitPointer(pointer)
-	if pointer == "" || err != nil {
-		return ""
-	}
-	var doc any
-	if json.Unmarshal(raw, &doc) != nil {
-		return ""
-	}
-	for _, t := range toks {
-		m, ok := doc.(map[string]any)
-		if !ok {
-			return ""
-		}
-		doc = m[t]
-	}
-	cb, _ := doc.(string)
-	i := strings.LastIndexByte(cb, '/')
-	if i < 0 {
-		return ""
-	}
-	return cb[:i+1]
 }
 
 // unknownFixtureError turns fixture.Load's error into a usage error whose

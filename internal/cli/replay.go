@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/export"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
@@ -38,11 +39,12 @@ var replayOutputs = []string{"text", "json"}
 func newReplayCmd(app *App, runF func(*ReplayOptions) error) *cobra.Command {
 	opts := &ReplayOptions{}
 	cmd := &cobra.Command{
-		Use:   "replay RECORD.ndjson --to URL",
+		Use:   "replay RECORD.ndjson|FILE.har --to URL",
 		Short: "Re-send deliveries recorded by listen --record",
 		Long: `Re-send the deliveries in a record file written by ` + "`listen --record`" + `, in order,
 to --to, each with its recorded method, headers and exact body, and report each
-response.
+response. A HAR file (` + "`webhook-tool export`" + `'s, or a browser's) replays as its
+entries: it is told apart by its content, or a .har name.
 
 --seq picks records by number (3, 5-9, or several; repeatable) and --path by
 the recorded path prefix. Callbacks and requests listen refused before reading
@@ -121,7 +123,8 @@ func replayUnmasked(ctx context.Context, app *App, opts *ReplayOptions) error {
 	pal := render.NewPalette(app.ColorOut())
 	enc := json.NewEncoder(app.Out)
 	enc.SetEscapeHTML(false)
-	r := newRecordReader(app, in, opts.File)
+	// A HAR file (an export, a browser's capture) replays as its entries.
+	r := export.OpenInput(in, opts.File, func(msg string) { app.diag().Warnf("%s", msg) })
 	var sent, failed, skipped int
 	var handshakeErr error // the first failed TLS handshake, for the hint
 	for ctx.Err() == nil {

@@ -89,7 +89,9 @@ A step's set lines override fields as send --set does; a value may refer to an
 earlier step's payload as ${STEP:PATH}.
 
 Every step is rendered and validated before anything is sent (--no-validate skips
-validation); a file problem is reported with its line. Steps are then signed and
+validation); a file problem is reported with its line, as is a file past the limits:
+1 MiB and 500 steps, set values 4 MiB together once YAML aliases and ${STEP:PATH}
+references are expanded, rendered steps 64 MiB together. Steps are then signed and
 sent in order, --delay apart. A step passes when its answer is 2xx (or the
 expect.status it names) and, with expect.callback, when the receiver POSTs the
 delivery's callback URL, which then points at scenario's own stand-in
@@ -211,25 +213,15 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 	if err != nil {
 		return usageError(err, "")
 	}
-	sc, err := scenario.Open(opts.Source)
-	if err != nil {
-		return scenarioError(err)
-	}
-	standIn, base, err := callbackStandIn(sc, opts, c)
+	sc, ds, standIn, err := loadScenario(ctx, app, opts, c)
 	if err != nil {
 		return err
 	}
 	if standIn != nil {
 		defer standIn.Close()
 	}
-	ds, err := scenario.Prepare(sc, scenario.PrepareOptions{Start: app.Now(), NewID: app.newID, CallbackBase: base, Delay: opts.Delay})
-	if err != nil {
-		return scenarioError(err)
-	}
-	if !opts.NoValidate {
-		if err := validateSteps(app, ds); err != nil {
-			return err
-		}
+	if ctx.Err() != nil {
+		return errNothingSent
 	}
 	if opts.Shuffle && !opts.SeedSet {
 		opts.Seed = rand.Uint64() >> 1 // small enough to type back
@@ -262,6 +254,45 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 		return failError(fmt.Errorf("%d of %d %s failed", sum.Failed, len(ds), plural(len(ds), "step", "steps")), failHint(sum, c.URL.Host, c.TLS))
 	}
 	return nil
+}
+
+// errNothingSent is a scenario run stopped by a signal before it sent
+// anything: while it read, rendered or checked the steps.
+var errNothingSent = failError(errors.New("interrupted: nothing was sent"), "")
+
+// loadScenario reads, renders and checks the scenario before anything is
+// sent, with the callback stand-in started when a step waits for a
+// callback (the caller closes it). Ctrl-C and SIGTERM stop it whatever it
+// is doing: a FIFO that never ends, a large file to parse and check.
+func loadScenario(ctx context.Context, app *App, opts *ScenarioRunOptions, c *client) (*scenario.Scenario, []scenario.Delivery, *callback.Server, error) {
+	sc, err := interruptible(ctx, func() (*scenario.Scenario, error) { return scenario.Open(opts.Source) })
+	if ctx.Err() != nil {
+		return nil, nil, nil, errNothingSent
+	} else if err != nil {
+		return nil, nil, nil, scenarioError(err)
+	}
+	standIn, base, err := callbackStandIn(sc, opts, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ds, err := interruptible(ctx, func() ([]scenario.Delivery, error) {
+		return scenario.Prepare(ctx, sc, scenario.PrepareOptions{Start: app.Now(), NewID: app.newID, CallbackBase: base, Delay: opts.Delay})
+	})
+	switch {
+	case ctx.Err() != nil:
+		err = errNothingSent
+	case err != nil:
+		err = scenarioError(err)
+	case !opts.NoValidate:
+		err = validateSteps(ctx, app, ds)
+	}
+	if err != nil {
+		if standIn != nil {
+			standIn.Close()
+		}
+		return nil, nil, nil, err
+	}
+	return sc, ds, standIn, nil
 }
 
 func failHint(sum scenario.Summary, host string, tls ClientTLS) string {
@@ -316,13 +347,17 @@ func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client)
 
 // validateSteps checks every rendered step before anything is sent, and
 // prints the errors of the invalid ones as validate does.
-func validateSteps(app *App, ds []scenario.Delivery) error {
-	reg, err := payload.NewRegistry()
-	if err != nil {
-		return usageError(err, "")
-	}
-	checked, err := scenario.Validate(reg, ds)
-	if err != nil {
+func validateSteps(ctx context.Context, app *App, ds []scenario.Delivery) error {
+	checked, err := interruptible(ctx, func() ([]scenario.Checked, error) {
+		reg, err := payload.NewRegistry()
+		if err != nil {
+			return nil, err
+		}
+		return scenario.Validate(ctx, reg, ds)
+	})
+	if ctx.Err() != nil {
+		return errNothingSent
+	} else if err != nil {
 		return usageError(err, "")
 	}
 	pal, bad := render.NewPalette(app.ColorErr()), 0

@@ -38,6 +38,12 @@ type SendOptions struct {
 	Concurrency  int
 	Rate         float64
 	Output       string
+	// RetrySchedule is svix, a list of waits or a file of them; TimeScale
+	// compresses its waits ("1000x").
+	RetrySchedule string
+	TimeScale     string
+
+	retriesSet bool // --retries was given
 }
 
 // defaultTo is where send delivers without --to: listen's default address,
@@ -70,6 +76,14 @@ Connection errors and 429, 502, 503 and 504 answers are retried --retries times 
 exponential backoff and jitter, honouring Retry-After (up to 30s); other answers
 are final. Each attempt may take --timeout. Redirects are not followed.
 
+--retry-schedule follows a sender's documented schedule instead: svix
+(immediately, then 5s, 5m, 30m, 2h, 5h, 10h and 10h after each failure), or
+your own list of waits (0,5s,5m) or a file of them. Every answer but a 2xx is
+retried, until one is a 2xx or the schedule ends; each attempt has the same
+delivery id and a fresh timestamp and signature; --time-scale 1000x makes the
+waits a thousand times shorter. A summary lists every attempt with its
+scheduled and real time. See ` + "`webhook-tool help responses`" + `.
+
 Load mode: --count N sends N deliveries, each with its own id, timestamp and
 signature, from --concurrency workers over reused connections, at most --rate per
 second; it prints a summary: sent, 2xx, failures by status, latency p50/p90/p99
@@ -96,6 +110,7 @@ that is not JSON.`,
 			if len(args) == 1 {
 				opts.Source = args[0]
 			}
+			opts.retriesSet = cmd.Flags().Changed("retries")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -115,6 +130,8 @@ that is not JSON.`,
 	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
 	f.IntVarP(&opts.Concurrency, "concurrency", "c", 10, "load mode: `C` deliveries in flight at once")
 	f.Float64Var(&opts.Rate, "rate", 0, "load mode: start at most `R` deliveries per second (0 = no limit)")
+	f.StringVar(&opts.RetrySchedule, "retry-schedule", "", "retry as a sender's schedule does: svix, a `LIST` of waits (0,5s,5m) or a FILE of them; instead of --retries")
+	f.StringVar(&opts.TimeScale, "time-scale", "", "compress the --retry-schedule waits by `FACTOR`, e.g. 1000x")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	return cmd
 }
@@ -129,6 +146,10 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 		return err
 	}
 	if err := checkSendNumbers(opts); err != nil {
+		return err
+	}
+	sched, err := resolveSchedule(opts)
+	if err != nil {
 		return err
 	}
 	c, err := opts.Client.Resolve(app, opts.Concurrency)
@@ -174,7 +195,7 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if opts.DryRun {
 		return printDryRun(app, opts.Output, out)
 	}
-	return sendOne(ctx, app, opts, out, c)
+	return sendOne(ctx, app, opts, out, c, sendPlan{build: build, schedule: sched})
 }
 
 // userAgent is what every request webhook-tool sends says it is.

@@ -22,6 +22,7 @@ type sendReport struct {
 	DryRun   bool            `json:"dry_run,omitempty"`
 	Response *responseReport `json:"response,omitempty"`
 	Attempts int             `json:"attempts,omitempty"`
+	Schedule *scheduleReport `json:"schedule,omitempty"`
 	OK       bool            `json:"ok"`
 	Error    string          `json:"error,omitempty"`
 }
@@ -90,12 +91,23 @@ func printDryRun(app *App, output string, o delivery.Outgoing) error {
 	return nil
 }
 
-func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoing, c *client) error {
+// sendPlan is how sendOne tries: the builder that made the delivery, and
+// the --retry-schedule to follow (nil: --retries).
+type sendPlan struct {
+	build    *delivery.Builder
+	schedule *retrySchedule
+}
+
+func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoing, c *client, plan sendPlan) error {
 	pal := render.NewPalette(app.ColorOut())
 	epal := render.NewPalette(app.ColorErr())
 	if opts.Output == "text" {
 		writeRequestHead(app, pal, o, false)
 		fmt.Fprintln(app.Out)
+	}
+	policy, sched := c.Policy, plan.schedule
+	if sched != nil {
+		sched.apply(&policy, plan.build, o)
 	}
 	onRetry := func(a delivery.Attempt) {
 		what := ""
@@ -106,21 +118,32 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoi
 		}
 		note := ""
 		switch {
+		case sched != nil:
+			sched.retried(a)
+			note = sched.note(a.N)
 		case a.RetryAfter > 0 && a.RetryAfter > a.Wait:
 			note = fmt.Sprintf(" (Retry-After asked for %s; capped)", a.RetryAfter)
 		case a.Err == nil && a.RetryAfter == a.Wait:
 			note = " (as Retry-After asked)"
 		}
 		app.diag().Printf("attempt %d of %d: %s; retrying in %s%s",
-			a.N, c.Policy.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
+			a.N, policy.Retries+1, epal.Yellow(what), render.Duration(a.Wait), note)
 	}
-	resp, err := delivery.Send(ctx, c.HTTP, o.Req, c.Policy, onRetry)
+	resp, err := delivery.Send(ctx, c.HTTP, o.Req, policy, onRetry)
 
 	report := sendReport{Request: newRequestReport(o, false), Attempts: resp.Attempts, OK: err == nil && resp.OK()}
+	if sched != nil {
+		sched.finished(resp, err)
+		report.Schedule = sched.report()
+	}
 	if err == nil {
 		report.Response = &responseReport{Status: resp.Status, DurationMS: ms(resp.Duration), Body: string(resp.Body)}
 	}
 	failure := deliveryFailure(o, resp, err, c)
+	var ee *ExitError
+	if sched != nil && errors.As(failure, &ee) && !errors.Is(err, context.Canceled) && resp.Attempts == sched.Attempts() {
+		ee.Hint = "that was the schedule's last attempt: a sender following it gives up on the delivery here"
+	}
 	if failure != nil {
 		report.Error = oneLine(failure.Error())
 	}
@@ -128,7 +151,12 @@ func sendOne(ctx context.Context, app *App, opts *SendOptions, o delivery.Outgoi
 		if err := writeJSON(app, report); err != nil {
 			return err
 		}
-	} else if err == nil {
+		return failure
+	}
+	if sched != nil {
+		sched.write(app.Out, pal)
+	}
+	if err == nil {
 		writeResponse(app, pal, resp)
 	}
 	return failure

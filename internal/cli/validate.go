@@ -2,15 +2,13 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -137,7 +135,7 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		return err
 	}
 	reg.SetMaxErrors(opts.MaxErrors)
-	inputs, err := expandInputs(app, paths)
+	inputs, err := validateInputs(app, paths)
 	if err != nil {
 		return err
 	}
@@ -151,66 +149,124 @@ func validateRun(app *App, opts *ValidateOptions) error {
 		defer bw.Flush()
 		out = bw
 	}
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	var nValid, nInvalid, nErr int
-	noMatch := false
-	ci := report.NewCIWriter(opts.Output, out, app.Now) // github, junit
-	reg.CheckAll(inputs, schema, opts.Workers, func(fr payload.FileResult) {
-		ci.Add(fr)
-		if fr.Err != nil {
-			nErr++
-			if payload.IsDetection(fr.Err) {
-				noMatch = true
-			}
-			app.diag().Printf("%s: %s", fr.Name, oneLine(fr.Err.Error()))
-			if h := inputHint(fr.Err); h != "" {
-				app.diag().Hintf("%s", h)
-			}
-			if opts.Output == "json" {
-				_ = enc.Encode(fileReport{File: fr.Name, Schema: fr.Result.Schema, Errors: []payload.Error{{Message: oneLine(fr.Err.Error())}}})
-			}
-			return
-		}
-		res := fr.Result
-		if res.Valid {
-			nValid++
-		} else {
-			nInvalid++
-		}
-		switch opts.Output {
-		case "json":
-			_ = enc.Encode(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors, Omitted: res.Omitted})
-		case "text":
-			writeFileResult(out, pal, fr.Name, res)
-		}
-	})
-	if err := ci.Close(); err != nil {
+	v := &validateReport{app: app, opts: opts, out: out, pal: pal, diag: render.NewDiag(app.Err),
+		ci: report.NewCIWriter(opts.Output, out, app.Now)} // github, junit
+	v.json = json.NewEncoder(&v.line)
+	v.json.SetEscapeHTML(false)
+	reg.CheckStream(inputs, schema, opts.Workers, v.add)
+	if err := v.ci.Close(); err != nil {
 		return failError(fmt.Errorf("cannot write the report: %w", err), "")
 	}
 
-	if opts.Output == "text" && app.OutTTY && len(inputs) > 1 {
-		fmt.Fprintf(out, "%d files: %s, %s", len(inputs), pal.Green(fmt.Sprintf("%d valid", nValid)), pal.Red(fmt.Sprintf("%d invalid", nInvalid)))
-		if nErr > 0 {
-			fmt.Fprintf(out, ", %s", pal.Yellow(fmt.Sprintf("%d not checked", nErr)))
+	if opts.Output == "text" && app.OutTTY && v.files > 1 {
+		fmt.Fprintf(out, "%d files: %s, %s", v.files, pal.Green(fmt.Sprintf("%d valid", v.valid)), pal.Red(fmt.Sprintf("%d invalid", v.invalid)))
+		if v.failed > 0 {
+			fmt.Fprintf(out, ", %s", pal.Yellow(fmt.Sprintf("%d not checked", v.failed)))
 		}
 		fmt.Fprintln(out)
 	}
 	switch {
-	case nErr > 0:
+	case v.files == 0:
+		return usageError(fmt.Errorf("nothing was validated: %d %s skipped", v.skipped, plural(v.skipped, "path was", "paths were")),
+			"a FIFO or device is read when named as an argument, e.g. `webhook-tool validate payloads/x.json`")
+	case v.failed > 0:
 		hint := ""
-		if noMatch {
+		if v.noMatch {
 			hint = "pass --schema NAME or a schema file's path; `webhook-tool schemas list` shows the names"
 		}
-		if len(inputs) == 1 {
+		if v.files == 1 {
 			// The file's own line already said what is wrong.
 			return &ExitError{Code: ExitUsage, Hint: hint}
 		}
-		return usageError(fmt.Errorf("%d of %d files could not be checked", nErr, len(inputs)), hint)
-	case nInvalid > 0:
+		return usageError(fmt.Errorf("%d of %d files could not be checked", v.failed, v.files), hint)
+	case v.invalid > 0:
 		return silentFail()
 	}
 	return nil
+}
+
+// validateReport prints each file's verdict as validate decides it, and
+// counts them: it keeps no list, so a walk of any size runs in flat memory.
+type validateReport struct {
+	app  *App
+	opts *ValidateOptions
+	out  io.Writer
+	pal  *render.Palette
+	diag *render.Diag
+	ci   *report.CIWriter
+	json *json.Encoder // into line
+	line bytes.Buffer  // one --output json line
+
+	files, valid, invalid, failed, skipped int
+	noMatch                                bool
+}
+
+// add reports one file. Its name is printed escaped (render.Escape)
+// everywhere but in JSON, whose encoding escapes it.
+func (v *validateReport) add(fr payload.FileResult) {
+	name := render.Escape(fr.Name)
+	var nr *input.NotRegularError
+	if errors.As(fr.Err, &nr) {
+		v.skipped++
+		v.diag.Warnf("%s: %s; skipped", name, nr)
+		return
+	}
+	v.files++
+	v.ci.Add(fr)
+	if fr.Err != nil {
+		v.failed++
+		var nm payload.NoMatchError
+		if errors.As(fr.Err, &nm) {
+			v.noMatch = true
+		}
+		v.diag.Printf("%s: %s", name, oneLine(fr.Err.Error()))
+		if h := inputHint(fr.Err); h != "" {
+			v.diag.Hintf("%s", h)
+		}
+		if v.opts.Output == "json" {
+			v.jsonLine(fileReport{File: fr.Name, Schema: fr.Result.Schema, Errors: []payload.Error{{Message: oneLine(fr.Err.Error())}}})
+		}
+		return
+	}
+	res := fr.Result
+	if res.Valid {
+		v.valid++
+	} else {
+		v.invalid++
+	}
+	switch v.opts.Output {
+	case "json":
+		v.jsonLine(fileReport{File: fr.Name, Schema: res.Schema, Valid: res.Valid, Errors: res.Errors, Omitted: res.Omitted})
+	case "text":
+		writeFileResult(v.out, v.pal, name, res)
+	}
+}
+
+// jsonLine writes one --output json line. encoding/json escapes the C0
+// controls; the C1 controls and bidirectional overrides it leaves as they
+// are become \u escapes too, which read back as the same string.
+func (v *validateReport) jsonLine(r fileReport) {
+	v.line.Reset()
+	_ = v.json.Encode(r)
+	_, _ = v.out.Write(escapeJSONControls(v.line.Bytes()))
+}
+
+// escapeJSONControls rewrites the characters of an encoded JSON text that
+// render.Escape would escape (after encoding/json, only C1 controls and
+// bidirectional formatting characters remain) as \uXXXX escapes.
+func escapeJSONControls(b []byte) []byte {
+	if render.Escape(string(b)) == string(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for _, r := range string(b) {
+		if r >= 0x80 && render.Escape(string(r)) != string(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+			continue
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
 }
 
 // writeFileResult prints one file's verdict: a line, then one line per error
@@ -246,107 +302,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// expandInputs turns PATH arguments into inputs in the order given:
-// directories walked (sorted) for *.json, globs expanded, - read from stdin.
-// Only a malformed argument (a bad glob, - twice) is a usage error up front.
-// A path that is missing or cannot be read, a glob that matches nothing and a
-// directory with no *.json are inputs whose Read fails, so they are reported
-// in their place like any unreadable file and the other inputs still checked.
-func expandInputs(app *App, paths []string) ([]payload.Input, error) {
-	var inputs []payload.Input
-	stdinUsed := false
-	failedInput := func(name, msg string) payload.Input {
-		return payload.Input{Name: name, Read: func() ([]byte, error) {
-			return nil, errors.New(msg)
-		}}
-	}
-	fileInput := func(p string) payload.Input {
-		return payload.Input{Name: p, Read: func() ([]byte, error) {
-			b, err := readInput(app, p)
-			if err != nil {
-				return nil, fmt.Errorf("cannot read file: %w", unwrapPathErr(err))
-			}
-			return b, nil
-		}}
-	}
-	for _, p := range paths {
-		if p == "-" {
-			if stdinUsed {
-				return nil, usageErrorf("- (standard input) given more than once")
-			}
-			stdinUsed = true
-			in := app.In
-			inputs = append(inputs, payload.Input{Name: stdinName, Read: func() ([]byte, error) {
-				b, err := input.ReadAll(in, "standard input", app.inputLimit())
-				if err != nil {
-					return nil, fmt.Errorf("cannot read standard input: %w", err)
-				}
-				if len(b) == 0 {
-					// Nothing was piped in (a command that failed, a
-					// wrong redirect): an input error, not an invalid
-					// payload.
-					return nil, errors.New("standard input is empty: nothing to validate")
-				}
-				return b, nil
-			}})
-			continue
-		}
-		st, err := os.Stat(p)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && strings.ContainsAny(p, "*?[") {
-				matches, gerr := filepath.Glob(p)
-				if gerr != nil {
-					return nil, usageError(fmt.Errorf("bad glob %q: %w", p, gerr), "quote globs so the shell passes them through, e.g. 'payloads/*.json'")
-				}
-				if len(matches) == 0 {
-					inputs = append(inputs, failedInput(p, "no files match"))
-					continue
-				}
-				for _, m := range matches {
-					inputs = append(inputs, fileInput(m))
-				}
-				continue
-			}
-			// Missing or not stat-able: reading it fails the same way,
-			// and is reported like any other unreadable file.
-			inputs = append(inputs, fileInput(p))
-			continue
-		}
-		if !st.IsDir() {
-			inputs = append(inputs, fileInput(p))
-			continue
-		}
-		var found []string
-		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				// An unreadable subdirectory: report it in order and go on.
-				found = append(found, path)
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json") {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if walkErr != nil {
-			inputs = append(inputs, failedInput(p, "cannot read directory: "+unwrapPathErr(walkErr).Error()))
-			continue
-		}
-		if len(found) == 0 {
-			inputs = append(inputs, failedInput(p, "no *.json files in this directory"))
-			continue
-		}
-		sort.Strings(found)
-		for _, f := range found {
-			inputs = append(inputs, fileInput(f))
-		}
-	}
-	return inputs, nil
 }
 
 func unwrapPathErr(err error) error {

@@ -5,22 +5,17 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
-	"go.yaml.in/yaml/v3"
 
-	"github.com/webhook-tool/webhook-tool/internal/input"
 	"github.com/webhook-tool/webhook-tool/internal/suggest"
 )
 
@@ -166,208 +161,6 @@ func Source(f *pflag.Flag) string {
 		return src[0]
 	}
 	return ""
-}
-
-func readFile(opts Options) (*viper.Viper, error) {
-	if opts.File == "" {
-		return nil, nil
-	}
-	if _, err := os.Stat(opts.File); err != nil {
-		if !opts.Explicit && errors.Is(err, os.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, &Error{Source: "config file " + opts.File, Err: cleanPathError(err)}
-	}
-	// Every command reads the default file, so an absurd one must cost
-	// little: it is read within MaxFileSize and its nesting checked before
-	// any parser sees it (YAML and JSON parsers take seconds to minutes on
-	// a few thousand levels).
-	raw, err := input.ReadFile(opts.File, MaxFileSize)
-	if err == nil {
-		err = checkNesting(raw)
-	}
-	if err != nil {
-		return nil, &Error{Source: "config file " + opts.File, Err: cleanPathError(err)}
-	}
-	v := viper.New()
-	typ := strings.TrimPrefix(strings.ToLower(filepath.Ext(opts.File)), ".")
-	if typ == "" || typ == "yml" {
-		typ = "yaml"
-	}
-	v.SetConfigType(typ)
-	if err := v.ReadConfig(bytes.NewReader(raw)); err != nil {
-		var perr viper.ConfigParseError
-		if errors.As(err, &perr) {
-			if inner := errors.Unwrap(perr); inner != nil {
-				err = inner
-			}
-			if ext := strings.ToLower(filepath.Ext(opts.File)); ext == "" || ext == ".yaml" || ext == ".yml" {
-				err = yamlSyntaxError(opts.File, err)
-			}
-		}
-		return nil, &Error{Source: "config file " + opts.File, Err: cleanPathError(err)}
-	}
-	return v, nil
-}
-
-// Limits on a config file. A config file maps flag names to values or
-// lists of values: a few hundred bytes, two levels deep.
-const (
-	// MaxFileSize is the largest config file read: a thousand times any
-	// real one.
-	MaxFileSize = 1 << 20
-	// MaxNesting is the deepest nesting of mappings and lists allowed,
-	// counted in brackets or in indentation steps: far beyond the two a
-	// config file uses, far below where parsers slow down.
-	MaxNesting = 32
-)
-
-// checkNesting refuses a file nested deeper than MaxNesting, counting
-// flow brackets ([ and { outside double-quoted strings) and block
-// indentation (a deeper indent than any before starts a level).
-func checkNesting(raw []byte) error {
-	depth, inString, escaped := 0, false, false
-	var indents []int // the block indentation levels open
-	open := func(at int) bool {
-		for len(indents) > 0 && indents[len(indents)-1] >= at {
-			indents = indents[:len(indents)-1]
-		}
-		indents = append(indents, at)
-		return len(indents) <= MaxNesting
-	}
-	lineStart, indent := true, 0
-	for _, c := range raw {
-		if lineStart {
-			switch c {
-			case ' ', '\t':
-				indent++
-				continue
-			case '-': // "- " opens a list level, as a deeper indent does
-				if !open(indent) {
-					return fmt.Errorf("nested more than %d levels deep: a config file maps flag names to values", MaxNesting)
-				}
-				indent++
-				continue
-			}
-			lineStart = false
-			if c != '\n' && c != '#' && !open(indent) {
-				return fmt.Errorf("nested more than %d levels deep: a config file maps flag names to values", MaxNesting)
-			}
-		}
-		switch {
-		case c == '\n':
-			lineStart, indent = true, 0
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			if depth++; depth > MaxNesting {
-				return fmt.Errorf("nested more than %d levels deep: a config file maps flag names to values", MaxNesting)
-			}
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return nil
-}
-
-// The patterns are compiled on first use: only a broken config file needs
-// them, and every run would otherwise pay for them at start-up.
-var (
-	yamlErrPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (line \d+: )?`) })
-	notAMapping   = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(line \d+): cannot unmarshal !!(\w+)(?: .*)? into map\[string\]interface \{\}$`)
-	})
-	yamlKinds = map[string]string{"seq": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
-)
-
-// yamlSyntaxError restates a YAML parse error with the line where the file
-// stops being valid YAML. The YAML library's own line is unreliable for this:
-// parser errors give the 0-based line of the enclosing construct (an unclosed
-// `[` on line 2 is reported at "line 1") and errors on the first line carry
-// no line at all. The line reported is the one after the longest prefix of
-// the file that still parses, which is where a person has to look.
-func yamlSyntaxError(path string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		// Well-formed YAML the library could not load (a repeated key):
-		// its messages carry correct lines.
-		msg := strings.Join(te.Errors, "; ")
-		if m := notAMapping().FindStringSubmatch(msg); m != nil {
-			return fmt.Errorf("%s: expected a mapping of flag names to values (to: URL, secret: ...), got a %s", m[1], yamlKinds[m[2]])
-		}
-		return fmt.Errorf("invalid YAML: %s", msg)
-	}
-	raw, rerr := input.ReadFile(path, MaxFileSize)
-	if rerr != nil {
-		return err
-	}
-	msg := yamlErrPrefix().ReplaceAllString(err.Error(), "")
-	return fmt.Errorf("line %d: invalid YAML: %s", brokenLine(raw), msg)
-}
-
-// prefixParses counts the parses brokenLine makes, for its test.
-var prefixParses int
-
-// brokenLine is the line after the longest prefix of raw (which does not
-// parse) that does. Trying every prefix from the end, as a person would,
-// costs a parse per line: quadratic. Instead the prefixes tried step back
-// from the end by 1, 2, 4, 8... lines until one parses, and the boundary is
-// then bisected between it and the last that did not: O(log n) parses, so
-// O(n log n) in all. Near the end (where the step is still small) it finds
-// the same line as the full search; a construct that spans the bisected
-// range (an unclosed [ hundreds of lines before) may move the line within
-// it, which still points at where the file stops making sense.
-func brokenLine(raw []byte) int {
-	ends := []int{0} // ends[n] is the offset after line n
-	for i, c := range raw {
-		if c == '\n' {
-			ends = append(ends, i+1)
-		}
-	}
-	if ends[len(ends)-1] != len(raw) {
-		ends = append(ends, len(raw))
-	}
-	parses := func(n int) bool {
-		prefixParses++
-		var doc any
-		return yaml.Unmarshal(raw[:ends[n]], &doc) == nil
-	}
-	hi := len(ends) - 1 // lines[:hi] does not parse (the whole file)
-	lo := 0             // lines[:lo] parses (nothing does)
-	for step := 1; hi-step > 0; step *= 2 {
-		if parses(hi - step) {
-			lo = hi - step
-			break
-		}
-		hi -= step
-	}
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if parses(mid) {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return lo + 1
-}
-
-// cleanPathError drops the path from *os.PathError: our message already names it.
-func cleanPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // fileValues turns a YAML value into flag strings: a list gives one string per

@@ -160,6 +160,24 @@ func (b *Builder) Next() (Outgoing, error) {
 	return Outgoing{Req: Request{Method: http.MethodPost, URL: b.URL, Header: HeaderMap(hs), Body: body}, ID: id, Headers: hs}, nil
 }
 
+// Resign is o again with the same body and id, signed now: the next
+// attempt of a delivery as a vendor sends it, with a fresh timestamp and
+// signature.
+func (b *Builder) Resign(o Outgoing) (Outgoing, error) {
+	s, err := signature.NewSigner(b.Scheme, b.Secrets...)
+	if err != nil {
+		return Outgoing{}, err
+	}
+	sig, err := s.Sign(o.ID, b.Now(), o.Req.Body)
+	if err != nil {
+		return Outgoing{}, err
+	}
+	hs := b.headers(sig)
+	req := o.Req
+	req.Header, req.HandOver = HeaderMap(hs), false
+	return Outgoing{Req: req, ID: o.ID, Headers: hs}, nil
+}
+
 // LoadRequest is Next for a load run: the same request, signed with
 // Signers kept between deliveries, its header handed over to Send.
 func (b *Builder) LoadRequest() (Request, error) {

@@ -56,6 +56,10 @@ func Describe(err error) string {
 	if err == nil {
 		return ""
 	}
+	var cut *CutShortError
+	if errors.As(err, &cut) {
+		return describeCutShort(cut)
+	}
 	if s := describeTLS(err); s != "" {
 		return "TLS handshake failed: " + s
 	}
@@ -108,6 +112,20 @@ func Describe(err error) string {
 		return "server answered plain HTTP to an HTTPS request"
 	}
 	return msg
+}
+
+// describeCutShort says why an answer's body stopped short. The phrase
+// leaves out how much arrived, so a load run counts every such failure as
+// one kind; Explain adds the timeout's length.
+func describeCutShort(cut *CutShortError) string {
+	why := Describe(cut.Err)
+	switch {
+	case isTimeout(cut.Err):
+		why = "timed out reading its body"
+	case errors.Is(cut.Err, io.EOF) || errors.Is(cut.Err, io.ErrUnexpectedEOF):
+		why = "the connection closed before its body ended"
+	}
+	return "the answer (" + StatusText(cut.Status) + ") was cut short: " + why
 }
 
 // describeTLS names a TLS failure, or returns "" when err is not one.

@@ -37,6 +37,12 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// RawQuery, when not empty, is the query sent on the request line as
+	// it is, in place of URL's (all of URL after its first '?' is then
+	// left unparsed). A query that arrived at listen can hold a '#' (a
+	// client may send one raw), which would end URL: a replay carries it
+	// here so it goes out exactly as recorded.
+	RawQuery string
 	// HandOver says the caller gives Header to Send for good and will not
 	// read or change it again, so Send passes it to the transport as it is
 	// instead of copying it for each attempt. (With a cookie jar, which adds
@@ -71,6 +77,14 @@ type Policy struct {
 	// Backoff, when set, is the wait before retry n (1-based) instead of
 	// the jittered doubling of BaseDelay. MaxDelay still caps Retry-After.
 	Backoff func(n int) time.Duration
+	// KeepBackoff keeps Backoff's waits whatever a Retry-After asks: a
+	// vendor's schedule (Schedule.Apply) is followed as documented.
+	KeepBackoff bool
+	// Renew, when set, makes the request for attempt n (2 or more) from
+	// the one before, instead of sending the same bytes again: a vendor
+	// re-signs each attempt with a fresh timestamp. An error ends Send
+	// without that attempt.
+	Renew func(n int, prev Request) (Request, error)
 }
 
 // RetryDelivery is the retry rule of a webhook sender: a transport error
@@ -82,6 +96,18 @@ func RetryDelivery(status int, err error) bool {
 		return retryableErr(err)
 	}
 	return Retryable(status)
+}
+
+// RetryUnless2xx is a vendor's rule: every attempt that did not get a 2xx
+// is retried, whatever the status or the transport error (Svix: "any other
+// status code, including 3xx redirects, is treated as a failure"); only a
+// request that could not be built is final.
+func RetryUnless2xx(status int, err error) bool {
+	if err != nil {
+		var re *requestError
+		return !errors.As(err, &re)
+	}
+	return status < 200 || status > 299
 }
 
 // RetryNotSent retries only an attempt that provably never reached the
@@ -97,6 +123,8 @@ type Attempt struct {
 	Err        error         // its transport error, nil when there was a response
 	Wait       time.Duration // how long Send waits before the next attempt
 	RetryAfter time.Duration // what the server's Retry-After asked for (0 when absent); Wait is capped at MaxDelay
+	Began      time.Duration // when the attempt began, from the start of the first
+	Duration   time.Duration // how long it took: request written to answer read
 }
 
 // Response is the outcome of the last attempt.
@@ -107,6 +135,7 @@ type Response struct {
 	Body     []byte        // the first MaxResponseBody bytes
 	Duration time.Duration // of the last attempt: request written to body read
 	Elapsed  time.Duration // from the first attempt to the end of the last, waits included
+	Began    time.Duration // when the last attempt began, from the start of the first
 	Attempts int
 }
 
@@ -160,10 +189,12 @@ func retryableErr(err error) bool {
 }
 
 // Send delivers req with c, retrying per p. It returns the last attempt's
-// response with a nil error whenever the server answered, whatever the
-// status: the caller decides what a non-2xx means. The error is non-nil only
-// when the last attempt got no response (a transport error, a timeout) or ctx
-// was done; the Response then still carries Attempts and Elapsed.
+// response with a nil error whenever the server answered in full, whatever
+// the status: the caller decides what a non-2xx means. The error is non-nil
+// when the last attempt got no whole answer (a transport error, a timeout,
+// or a body cut short: a *CutShortError, the Response holding the status and
+// what arrived) or ctx was done; the Response then still carries Attempts
+// and Elapsed.
 //
 // onRetry, when not nil, is called before each wait for a retry.
 func Send(ctx context.Context, c *http.Client, req Request, p Policy, onRetry func(Attempt)) (Response, error) {
@@ -203,9 +234,18 @@ func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly b
 	start := now()
 	var resp Response
 	for n := 1; ; n++ {
+		if n > 1 && p.Renew != nil {
+			next, err := p.Renew(n, req)
+			if err != nil {
+				return resp, &requestError{err}
+			}
+			req = next
+		}
+		began := now().Sub(start)
 		var err error
 		resp, err = s.attempt(method, req, now, statusOnly)
 		resp.Attempts = n
+		resp.Began = began
 		resp.Elapsed = now().Sub(start)
 		if ctx.Err() != nil {
 			return resp, ctx.Err()
@@ -214,13 +254,13 @@ func (s *sender) send(req Request, p Policy, onRetry func(Attempt), statusOnly b
 			return resp, err
 		}
 
-		a := Attempt{N: n, Status: resp.Status, Err: err}
+		a := Attempt{N: n, Status: resp.Status, Err: err, Began: began, Duration: resp.Duration}
 		if p.Backoff != nil {
 			a.Wait = p.Backoff(n)
 		} else {
 			a.Wait = backoff(base, maxDelay, n)
 		}
-		if err == nil {
+		if err == nil && !p.KeepBackoff {
 			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), now()); ok {
 				a.RetryAfter = ra
 				a.Wait = min(ra, maxDelay)
@@ -252,29 +292,66 @@ func (s *sender) attempt(method string, req Request, now func() time.Time, statu
 	}
 	defer res.Body.Close()
 	out := Response{Status: res.StatusCode, Reason: res.Status, Header: res.Header}
+	keep := int64(MaxResponseBody)
 	if statusOnly {
-		if res.Body != http.NoBody && (res.StatusCode < 200 || res.StatusCode > 299) {
-			// Keep the start of a failure's answer: it says why.
-			out.Body, _ = io.ReadAll(io.LimitReader(res.Body, FailureExcerpt))
+		// Keep the start of a failure's answer only: it says why.
+		keep = 0
+		if res.StatusCode < 200 || res.StatusCode > 299 {
+			keep = FailureExcerpt
 		}
-		// Read (bounded) and drop, so the connection goes back to the pool.
-		if res.Body != http.NoBody {
-			_, _ = io.CopyN(io.Discard, res.Body, MaxResponseBody+drainLimit)
-		}
-		out.Duration = now().Sub(t0)
-		return out, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBody))
+	body, n, err := readBody(res.Body, keep)
 	out.Body = body
-	if err == nil {
-		// Read on (bounded) so the connection goes back to the pool.
-		_, _ = io.CopyN(io.Discard, res.Body, drainLimit)
-	}
 	out.Duration = now().Sub(t0)
-	// A body cut short still came with a status: the server answered, and
-	// that answer is what counts.
+	if err != nil {
+		// The status came but not the whole answer: the timeout ran out
+		// while it dripped in, or the connection broke. That is no
+		// answer to count on, whatever the status said.
+		return out, s.timedOut(&CutShortError{Status: res.StatusCode, Read: n, Err: err})
+	}
 	return out, nil
 }
+
+// readBody reads an answer's body to its end or to MaxResponseBody bytes,
+// whichever comes first, keeping the first keep bytes (nil when keep is 0),
+// and returns them with how many bytes arrived. An error before that point
+// is returned: the body was cut short. Past it the rest is read, bounded and
+// errors ignored, only so the connection goes back to the pool.
+func readBody(body io.Reader, keep int64) ([]byte, int64, error) {
+	var kept []byte
+	var err error
+	if keep > 0 {
+		kept, err = io.ReadAll(io.LimitReader(body, keep))
+	}
+	n := int64(len(kept))
+	if err == nil && n == keep {
+		var m int64
+		m, err = io.Copy(io.Discard, io.LimitReader(body, MaxResponseBody-keep))
+		n += m
+	}
+	if err != nil {
+		return kept, n, err
+	}
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	return kept, n, nil
+}
+
+// CutShortError is an answer whose body stopped before its end: the
+// attempt's timeout ran out while it was still coming, or the connection
+// closed or broke. The status arrived, so the request reached the server,
+// but an answer not read whole is no success. Send returns it (in a
+// TimeoutError when the timeout cut it) with the Response of what arrived.
+type CutShortError struct {
+	Status int   // the answer's status
+	Read   int64 // how many bytes of its body arrived
+	Err    error // why the body stopped
+}
+
+func (e *CutShortError) Error() string {
+	return fmt.Sprintf("the answer (%s) was cut short after %d bytes of its body: %v", StatusText(e.Status), e.Read, e.Err)
+}
+
+func (e *CutShortError) Unwrap() error { return e.Err }
 
 // requestError is a request that could not be built (a malformed URL or
 // method): nothing was sent, and nothing will be on a retry.

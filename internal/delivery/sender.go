@@ -35,6 +35,9 @@ type sender struct {
 	// tmpl is a request for url built on actx, copied for each attempt.
 	tmpl *http.Request
 	url  string
+	// noQuery says tmpl was built from url without its query, which a
+	// Request.RawQuery replaces.
+	noQuery bool
 }
 
 func newSender(ctx context.Context, c *http.Client, timeout time.Duration) *sender {
@@ -129,15 +132,27 @@ func (s *sender) timedOut(err error) error {
 // memory in one write, and can rewind it (GetBody) to retry on a kept-alive
 // connection that turned out to be closed.
 func (s *sender) request(method string, req Request) (*http.Request, error) {
-	if s.tmpl == nil || s.tmpl.Method != method || s.url != req.URL {
-		t, err := http.NewRequestWithContext(s.actx, method, req.URL, nil)
+	noQuery := req.RawQuery != ""
+	if s.tmpl == nil || s.tmpl.Method != method || s.url != req.URL || s.noQuery != noQuery {
+		target := req.URL
+		if noQuery {
+			// URL's own query is not parsed: it may not be one (a '#' in
+			// it ends it), and RawQuery gives the one to send.
+			target, _, _ = strings.Cut(target, "?")
+		}
+		t, err := http.NewRequestWithContext(s.actx, method, target, nil)
 		if err != nil {
 			return nil, err
 		}
-		s.tmpl, s.url = t, req.URL
+		s.tmpl, s.url, s.noQuery = t, req.URL, noQuery
 	}
 	hr := new(http.Request)
 	*hr = *s.tmpl
+	if noQuery {
+		u := *hr.URL // the template's, shared by every attempt
+		u.RawQuery = req.RawQuery
+		hr.URL = &u
+	}
 	switch {
 	case req.Header != nil && req.HandOver && s.c.Jar == nil:
 		hr.Header = req.Header

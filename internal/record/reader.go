@@ -28,6 +28,7 @@ type Reader struct {
 	line    int
 	off     int64 // bytes read so far
 	span    [2]int64
+	text    []byte // the line last read as a record
 	records int
 	skipped int
 	first   *NotRecordError // the first line that was not a record
@@ -129,6 +130,7 @@ func (r *Reader) NextFunc(decode func(line []byte) error) error {
 			r.flush()
 		}
 		r.records++
+		r.text = b
 		return nil
 	}
 }
@@ -197,6 +199,10 @@ func (r *Reader) flush() {
 // and length, newline included. The inspector keeps these instead of the
 // records, and reads a record again when it is asked for.
 func (r *Reader) Span() (offset, length int64) { return r.span[0], r.span[1] }
+
+// Text is the line Next last read, without its surrounding space: what
+// `export --format ndjson` passes on unchanged. It is the caller's to keep.
+func (r *Reader) Text() []byte { return r.text }
 
 // Line is the number of the line Next last read.
 func (r *Reader) Line() int { return r.line }

@@ -164,3 +164,17 @@ func TestRedacted(t *testing.T) {
 		}
 	}
 }
+
+// Text is the line a record was read from, as it stands in the file.
+func TestReaderText(t *testing.T) {
+	in := "  {\"seq\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"x\"}  \nnot a record\n{\"seq\":2, \"method\":\"PUT\"}\n"
+	r := record.NewReader(strings.NewReader(in))
+	for _, want := range []string{`{"seq":1,"method":"POST","path":"/","body":"x"}`, `{"seq":2, "method":"PUT"}`} {
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(r.Text()); got != want {
+			t.Errorf("Text() = %q, want %q", got, want)
+		}
+	}
+}

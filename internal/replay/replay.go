@@ -67,7 +67,15 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 		secrets = []string{o.Secret}
 	}
 	resign := len(secrets) > 0
-	p := Planned{Request: delivery.Request{Method: rec.Method, URL: URL(rec, o.URL), Header: Headers(rec, resign), Body: body}}
+	to := URL(rec, o.URL)
+	p := Planned{Request: delivery.Request{Method: rec.Method, URL: to, Header: Headers(rec, resign), Body: body}}
+	if strings.Contains(rec.Query, "#") {
+		// Sent in the URL, a '#' in the recorded query would end it and
+		// the rest would go as a fragment, which is never sent. The query
+		// goes apart, exactly: all after the '?' of to, the only one
+		// (URL escapes any in the path or user info).
+		_, p.Request.RawQuery, _ = strings.Cut(to, "?")
+	}
 	if resign {
 		s := ResignScheme(rec, o.Scheme)
 		now, id := time.Now, "msg_"+strings.ReplaceAll(newID(o.NewID), "-", "")

@@ -8,6 +8,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -58,30 +59,10 @@ func (s Suite) Counts() (failures, errors, skipped int) {
 }
 
 // The XML shapes: <testsuites> around one <testsuite>, which is what Jenkins,
-// GitLab, Azure DevOps and the GitHub JUnit report actions all read.
-type xmlSuites struct {
-	XMLName  xml.Name `xml:"testsuites"`
-	Name     string   `xml:"name,attr"`
-	Tests    int      `xml:"tests,attr"`
-	Failures int      `xml:"failures,attr"`
-	Errors   int      `xml:"errors,attr"`
-	Skipped  int      `xml:"skipped,attr"`
-	Time     string   `xml:"time,attr"`
-	Suite    xmlSuite `xml:"testsuite"`
-}
-
-type xmlSuite struct {
-	Name      string    `xml:"name,attr"`
-	Tests     int       `xml:"tests,attr"`
-	Failures  int       `xml:"failures,attr"`
-	Errors    int       `xml:"errors,attr"`
-	Skipped   int       `xml:"skipped,attr"`
-	Time      string    `xml:"time,attr"`
-	Timestamp string    `xml:"timestamp,attr,omitempty"`
-	Cases     []xmlCase `xml:"testcase"`
-}
-
+// GitLab, Azure DevOps and the GitHub JUnit report actions all read. The two
+// wrapping elements are written by JUnitWriter, a testcase at a time.
 type xmlCase struct {
+	XMLName   xml.Name    `xml:"testcase"`
 	Name      string      `xml:"name,attr"`
 	Classname string      `xml:"classname,attr"`
 	Time      string      `xml:"time,attr"`
@@ -113,34 +94,9 @@ func seconds(d time.Duration) string {
 // text, and replaces characters XML 1.0 cannot hold (a hostile receiver's
 // control bytes in a response excerpt), so the document always parses.
 func WriteJUnit(w io.Writer, s Suite) error {
-	failures, errs, skipped := s.Counts()
-	suite := xmlSuite{
-		Name: s.Name, Tests: len(s.Cases), Failures: failures, Errors: errs, Skipped: skipped,
-		Time: seconds(s.Time),
+	j := newJUnitWriter(w, s.Name, s.Timestamp, &bytes.Buffer{})
+	for _, c := range s.Cases {
+		j.Add(c)
 	}
-	if !s.Timestamp.IsZero() {
-		suite.Timestamp = s.Timestamp.UTC().Format("2006-01-02T15:04:05")
-	}
-	suite.Cases = make([]xmlCase, len(s.Cases))
-	for i, c := range s.Cases {
-		suite.Cases[i] = xmlCase{
-			Name: c.Name, Classname: c.Classname, Time: seconds(c.Time),
-			Failure: toXML(c.Failure), Error: toXML(c.Error), Skipped: toXML(c.Skipped),
-			SystemOut: c.SystemOut,
-		}
-	}
-	doc := xmlSuites{
-		Name: s.Name, Tests: suite.Tests, Failures: failures, Errors: errs, Skipped: skipped,
-		Time: suite.Time, Suite: suite,
-	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return j.Close(s.Time)
 }

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
-// The CI forms of validate's verdict on each file, for `validate --output
-// github|junit`.
+// The CI forms of a file's verdict, for `validate --output github|junit`.
 
 // CIWriter writes verdicts in a CI format as validate reports them:
 // "github" prints each file's annotations at once, "junit" writes the
@@ -21,7 +21,7 @@ type CIWriter struct {
 	w      io.Writer
 	now    func() time.Time
 	start  time.Time
-	suite  Suite
+	junit  *JUnitWriter
 }
 
 // NewCIWriter returns a CIWriter for format "github" or "junit" writing to w.
@@ -29,9 +29,13 @@ func NewCIWriter(format string, w io.Writer, now func() time.Time) *CIWriter {
 	if format != "github" && format != "junit" {
 		return nil
 	}
-	start := now()
-	return &CIWriter{github: format == "github", w: w, now: now, start: start,
-		suite: Suite{Name: "webhook-tool validate", Timestamp: start}}
+	c := &CIWriter{github: format == "github", w: w, now: now, start: now()}
+	if !c.github {
+		// A testcase per file, spooled as it comes: a walk of any size
+		// is reported in flat memory.
+		c.junit = NewJUnitWriter(w, "webhook-tool validate", c.start)
+	}
+	return c
 }
 
 // Add reports one file.
@@ -43,7 +47,7 @@ func (c *CIWriter) Add(fr payload.FileResult) {
 			fmt.Fprintln(c.w, a)
 		}
 	default:
-		c.suite.Cases = append(c.suite.Cases, FileCase(fr))
+		c.junit.Add(FileCase(fr))
 	}
 }
 
@@ -52,22 +56,24 @@ func (c *CIWriter) Close() error {
 	if c == nil || c.github {
 		return nil
 	}
-	c.suite.Time = c.now().Sub(c.start)
-	return WriteJUnit(c.w, c.suite)
+	return c.junit.Close(c.now().Sub(c.start))
 }
 
-// FileAnnotations returns one GitHub Actions annotation per error in fr, each
+// Annotations returns one GitHub Actions annotation per error in fr, each
 // on its line and column, titled with the schema (nothing for a valid file).
+// The file is named as render.Escape shows it: a control character in a
+// name (ESC, or a line break before "::error::") cannot reach the log.
 func FileAnnotations(fr payload.FileResult) []Annotation {
+	name := render.Escape(fr.Name)
 	if fr.Err != nil {
-		return []Annotation{{File: fr.Name, Title: "not checked", Message: flatten(fr.Err.Error())}}
+		return []Annotation{{File: name, Title: "not checked", Message: flatten(fr.Err.Error())}}
 	}
 	if fr.Result.Valid {
 		return nil
 	}
 	out := make([]Annotation, 0, len(fr.Result.Errors))
 	for _, e := range fr.Result.Errors {
-		a := Annotation{File: fr.Name, Line: e.Line, Col: e.Column, Title: fr.Result.Schema, Message: e.Message}
+		a := Annotation{File: name, Line: e.Line, Col: e.Column, Title: fr.Result.Schema, Message: e.Message}
 		if fr.Result.Schema == "" {
 			a.Title = "not JSON"
 		} else {
@@ -76,17 +82,19 @@ func FileAnnotations(fr payload.FileResult) []Annotation {
 		out = append(out, a)
 	}
 	if n := fr.Result.Omitted; n > 0 {
-		out = append(out, Annotation{Level: "notice", File: fr.Name, Title: fr.Result.Schema,
+		out = append(out, Annotation{Level: "notice", File: name, Title: fr.Result.Schema,
 			Message: fmt.Sprintf("... and %d more errors (--max-errors 0 lists all)", n)})
 	}
 	return out
 }
 
-// FileCase returns fr as a JUnit testcase named by the file: a failure
+// JUnitCase returns fr as a JUnit testcase named by the file: a failure
 // for an invalid file, listing its errors as validate's text does; an
-// error for a file that could not be checked.
+// error for a file that could not be checked. The name is escaped as in
+// FileAnnotations.
 func FileCase(fr payload.FileResult) Case {
-	c := Case{Name: fr.Name, Classname: "webhook-tool.validate"}
+	name := render.Escape(fr.Name)
+	c := Case{Name: name, Classname: "webhook-tool.validate"}
 	if fr.Result.Schema != "" {
 		c.Classname = fr.Result.Schema
 	}
@@ -102,7 +110,7 @@ func FileCase(fr payload.FileResult) Case {
 			if fr.Result.Schema != "" {
 				p = pointer(e) + ": "
 			}
-			fmt.Fprintf(&text, "%s:%d:%d: %s%s\n", fr.Name, e.Line, e.Column, p, e.Message)
+			fmt.Fprintf(&text, "%s:%d:%d: %s%s\n", name, e.Line, e.Column, p, e.Message)
 		}
 		if fr.Result.Omitted > 0 {
 			fmt.Fprintf(&text, "... and %d more errors (--max-errors 0 lists all)\n", fr.Result.Omitted)

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/yamlcheck"
 )
 
 var (
@@ -24,10 +25,26 @@ var (
 
 // Limits on a scenario file: each Permission Assist step carries the whole
 // activity log before it, so the rendered payloads grow with the square of
-// the steps.
+// the steps. YAML aliases and ${STEP:PATH} references let a small file
+// describe huge values (4,900 aliases of a 100 KB string; steps that each
+// list a hundred references to the step before), so what the set values
+// come to once both are expanded is bounded too, and so is what the steps
+// come to together once rendered (a step carries the request before it).
 const (
 	MaxSteps    = 500
 	MaxFileSize = 1 << 20
+	// MaxExpanded bounds the set values of a scenario together, once
+	// aliases and references are expanded: checked for aliases as the
+	// file is parsed, for references as they are replaced. Set values are
+	// overrides, a few bytes to a copied object of a few kilobytes; what
+	// fits is rendered into payloads before anything is refused, and a
+	// 12 MB value took two seconds and 260 MB to render, so the bound is
+	// well below that.
+	MaxExpanded = 4 << 20
+	// MaxRendered bounds the rendered payloads of a scenario together: a
+	// 500-step Permission Assist story of the bundled fixtures comes to
+	// about 26 MiB.
+	MaxRendered = 64 << 20
 )
 
 // Parse reads a scenario file. source names it in messages; dir is where
@@ -36,13 +53,14 @@ const (
 // reference to a step that does not exist or comes later) is an *Error with
 // its line; a step's payload is loaded by Prepare.
 func Parse(data []byte, source, dir string) (*Scenario, error) {
-	sc := &Scenario{Source: source, Dir: dir}
+	sc := &Scenario{Source: source, Dir: dir, aliases: yamlcheck.Bound{Limit: MaxExpanded}}
+	defer func() { sc.aliases = yamlcheck.Bound{} }()
 	if len(data) > MaxFileSize {
 		return nil, sc.errorf(0, "", "the file is larger than a scenario file may be (%d KiB)", MaxFileSize>>10)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, sc.yamlError(data, err)
+	doc, err := yamlcheck.Parse(data)
+	if err != nil {
+		return nil, sc.yamlError(err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, sc.errorf(0, "a scenario has `name`, `description` and `steps`, each step a `name` and a `fixture` or `file`", "the file is empty")
@@ -52,7 +70,7 @@ func Parse(data []byte, source, dir string) (*Scenario, error) {
 		return nil, sc.errorf(root.Line, "", "a scenario file is a mapping with `name`, `description` and `steps`")
 	}
 	var steps *yaml.Node
-	err := eachPair(sc, root, "the scenario", topKeys, func(k, v *yaml.Node) error {
+	err = eachPair(sc, root, "the scenario", topKeys, func(k, v *yaml.Node) error {
 		switch k.Value {
 		case "name":
 			return sc.scalar(v, "name", &sc.Name)
@@ -93,33 +111,17 @@ func Parse(data []byte, source, dir string) (*Scenario, error) {
 	return sc, nil
 }
 
-func (sc *Scenario) yamlError(data []byte, err error) error {
+func (sc *Scenario) yamlError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		msg = m[2]
 	}
-	return sc.errorf(syntaxLine(data), "", "not a YAML scenario: %s", msg)
-}
-
-// maxSyntaxScan bounds the lines syntaxLine re-parses.
-const maxSyntaxScan = 2000
-
-// syntaxLine finds the line of a YAML syntax error: the last line whose
-// addition turns a document that parses into one that does not. The YAML
-// library reports the line where the enclosing construct began, counted
-// from 0 or 1 depending on the error, or no line at all.
-func syntaxLine(data []byte) int {
-	lines := strings.SplitAfter(string(data), "\n")
-	if len(lines) > maxSyntaxScan {
-		return 0
+	line := 0
+	var se *yamlcheck.SyntaxError
+	if errors.As(err, &se) {
+		line = se.Line
 	}
-	var n yaml.Node
-	for k := len(lines); k >= 1; k-- {
-		if yaml.Unmarshal([]byte(strings.Join(lines[:k-1], "")), &n) == nil {
-			return k
-		}
-	}
-	return 0
+	return sc.errorf(line, "", "not a YAML scenario: %s", msg)
 }
 
 // eachPair calls f for each key of mapping m, rejecting keys not in known.
@@ -212,6 +214,11 @@ func (sc *Scenario) parseSets(st *Step, v *yaml.Node) error {
 		refs, err := sc.collectRefs(val)
 		if err != nil {
 			return err
+		}
+		var le *yamlcheck.LimitError
+		if err := sc.aliases.Add(val); errors.As(err, &le) {
+			return sc.errorf(le.Line, "write the value out once, or split the flow into several scenarios",
+				"the set values come to more than %d MiB once YAML aliases are expanded", MaxExpanded>>20)
 		}
 		st.Sets = append(st.Sets, Set{Path: k.Value, Value: value{val}, Line: k.Line, refs: refs})
 	}

@@ -172,7 +172,7 @@ func TestPrepareErrors(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			_, err = Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
+			_, err = Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
 			var se *Error
 			if !errors.As(err, &se) {
 				t.Fatalf("Prepare error = %v (%T), want an *Error", err, err)
@@ -207,7 +207,7 @@ func TestReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
+	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestSetValueTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
+	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs()})
 	if err != nil {
 		t.Fatal(err)
 	}

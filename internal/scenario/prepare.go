@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,8 +51,9 @@ type Delivery struct {
 // step's own set lines with their references resolved against the steps
 // already rendered. A missing file, a reference to a path an earlier
 // payload does not have, or an override that cannot be applied is an
-// *Error at its line.
-func Prepare(sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
+// *Error at its line. It stops with ctx's error once ctx is done: a long
+// scenario takes seconds to render.
+func Prepare(ctx context.Context, sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
 	newID := opts.NewID
 	if newID == nil {
 		newID = fixture.NewGUID
@@ -63,7 +65,11 @@ func Prepare(sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
 	at := opts.Start.UTC().Truncate(time.Second)
 	var st story
 	out := make([]Delivery, 0, len(sc.Steps))
+	left, rendered := MaxExpanded, 0 // what the set values may still come to; what the payloads come to
 	for i, step := range sc.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if i > 0 {
 			wait := opts.Delay
 			if step.HasDelay {
@@ -75,20 +81,24 @@ func Prepare(sc *Scenario, opts PrepareOptions) ([]Delivery, error) {
 		if err != nil {
 			return nil, err
 		}
-		user, err := sc.userSets(step, out)
+		user, err := sc.userSets(step, out, &left)
 		if err != nil {
 			return nil, err
 		}
-		var sets []string
+		var carry []string
 		pa := isPermissionAssist(raw)
 		if pa {
-			if sets, err = st.sets(raw, at, newID); err != nil {
+			if carry, err = st.sets(raw, at, newID); err != nil {
 				return nil, sc.errorf(step.sourceLine, "", "step %q: %s is not a Permission Assist payload the story can carry: %v", step.Name, step.Source(), err)
 			}
 		}
-		r, err := fixture.Render(raw, fixture.RenderOptions{Now: at, NewID: newID, CallbackBase: opts.CallbackBase, Sets: append(sets, user...)})
+		r, err := fixture.Render(raw, fixture.RenderOptions{Now: at, NewID: newID, CallbackBase: opts.CallbackBase, Sets: append(carry, user...)})
 		if err != nil {
 			return nil, sc.renderError(step, user, err)
+		}
+		if rendered += len(r.Body); rendered > MaxRendered {
+			return nil, sc.errorf(step.Line, "split the flow into several scenarios, or make its payloads smaller",
+				"the steps up to %q come to more than %d MiB once rendered (each Permission Assist step carries the request before it)", step.Name, MaxRendered>>20)
 		}
 		d := Delivery{Step: step.Name, Source: step.Source(), ID: r.ID, Body: r.Body, At: at,
 			Expect: step.Expect, Delay: step.Delay, HasDelay: step.HasDelay}
@@ -136,8 +146,9 @@ func (sc *Scenario) load(step Step, readFile func(string) ([]byte, error)) ([]by
 
 // userSets renders the step's set lines as PATH=VALUE overrides, each
 // reference replaced by the value at its path in the earlier step's
-// rendered payload.
-func (sc *Scenario) userSets(step Step, done []Delivery) ([]string, error) {
+// rendered payload. left is what the set values may still come to: each
+// value takes its size from it.
+func (sc *Scenario) userSets(step Step, done []Delivery, left *int) ([]string, error) {
 	sets := make([]string, 0, len(step.Sets))
 	for _, set := range step.Sets {
 		v, err := set.Value.toJSON(func(r ref) ([]byte, error) {
@@ -151,7 +162,12 @@ func (sc *Scenario) userSets(step Step, done []Delivery) ([]string, error) {
 				}
 			}
 			return nil, fmt.Errorf("%s: no step %q before this one", r.Text, r.Step) // Parse rules this out
-		})
+		}, *left)
+		if errors.Is(err, errTooLarge) {
+			return nil, sc.errorf(set.Line, "refer to the value once, or split the flow into several scenarios",
+				"step %q: set %s: the set values come to more than %d MiB once ${STEP:PATH} references are replaced", step.Name, set.Path, MaxExpanded>>20)
+		}
+		*left -= len(v)
 		if err != nil {
 			hint := ""
 			var pe *fixture.PathError

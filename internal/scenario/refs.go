@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -127,23 +128,52 @@ func (sc *Scenario) cycle(from, to int) []string {
 	return walk(from)
 }
 
+// errTooLarge is a set value that comes to more than it may once its
+// references are replaced.
+var errTooLarge = errors.New("too large")
+
 // toJSON renders v as JSON text, each reference replaced by what resolve
 // returns for it (compact JSON). A string that is a single reference takes
 // the referenced value as it is, number or object alike; a reference inside
-// a longer string is spliced in as text.
-func (v value) toJSON(resolve func(ref) ([]byte, error)) ([]byte, error) {
-	var buf bytes.Buffer
-	err := appendNode(&buf, v.n, resolve, 0)
-	return buf.Bytes(), err
+// a longer string is spliced in as text. A value that comes to more than
+// limit bytes stops there with errTooLarge: references to references can
+// multiply a few bytes a hundredfold a step.
+func (v value) toJSON(resolve func(ref) ([]byte, error), limit int) ([]byte, error) {
+	w := jsonWriter{resolve: resolve, limit: limit}
+	err := w.node(v.n, 0)
+	if err == nil {
+		err = w.check(0)
+	}
+	return w.buf.Bytes(), err
 }
 
-func appendNode(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, error), depth int) error {
+// jsonWriter renders one set value.
+type jsonWriter struct {
+	buf     bytes.Buffer
+	resolve func(ref) ([]byte, error)
+	limit   int
+}
+
+// check fails once the value has gone past its limit, with n more bytes
+// about to be written.
+func (w *jsonWriter) check(n int) error {
+	if w.buf.Len()+n > w.limit {
+		return errTooLarge
+	}
+	return nil
+}
+
+func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 	if depth > maxValueDepth {
 		return fmt.Errorf("a value nested more than %d levels deep", maxValueDepth)
 	}
+	if err := w.check(0); err != nil {
+		return err
+	}
+	buf := &w.buf
 	switch n.Kind {
 	case yaml.AliasNode:
-		return appendNode(buf, n.Alias, resolve, depth+1)
+		return w.node(n.Alias, depth+1)
 	case yaml.MappingNode:
 		buf.WriteByte('{')
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -152,7 +182,7 @@ func appendNode(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, erro
 			}
 			writeString(buf, n.Content[i].Value)
 			buf.WriteByte(':')
-			if err := appendNode(buf, n.Content[i+1], resolve, depth+1); err != nil {
+			if err := w.node(n.Content[i+1], depth+1); err != nil {
 				return err
 			}
 		}
@@ -164,17 +194,20 @@ func appendNode(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, erro
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := appendNode(buf, c, resolve, depth+1); err != nil {
+			if err := w.node(c, depth+1); err != nil {
 				return err
 			}
 		}
 		buf.WriteByte(']')
 		return nil
 	}
-	return appendScalar(buf, n, resolve)
+	if n.ShortTag() == "!!str" {
+		return w.string(n.Value)
+	}
+	return appendScalar(buf, n)
 }
 
-func appendScalar(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, error)) error {
+func appendScalar(buf *bytes.Buffer, n *yaml.Node) error {
 	switch n.ShortTag() {
 	case "!!null":
 		buf.WriteString("null")
@@ -200,26 +233,33 @@ func appendScalar(buf *bytes.Buffer, n *yaml.Node, resolve func(ref) ([]byte, er
 		}
 		buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
 		return nil
-	case "!!str":
-		return appendString(buf, n.Value, resolve)
 	}
 	writeString(buf, n.Value) // timestamps and the like stay text
 	return nil
 }
 
-func appendString(buf *bytes.Buffer, s string, resolve func(ref) ([]byte, error)) error {
+func (w *jsonWriter) string(s string) error {
 	locs := refPattern.FindAllStringSubmatchIndex(s, -1)
 	if len(locs) == 1 && locs[0][0] == 0 && locs[0][1] == len(s) {
-		raw, err := resolve(refAt(s, locs[0]))
-		buf.Write(raw)
-		return err
+		raw, err := w.resolve(refAt(s, locs[0]))
+		if err == nil {
+			err = w.check(len(raw))
+		}
+		if err != nil {
+			return err
+		}
+		w.buf.Write(raw)
+		return nil
 	}
 	var out strings.Builder
 	last := 0
 	for _, l := range locs {
 		out.WriteString(s[last:l[0]])
-		raw, err := resolve(refAt(s, l))
+		raw, err := w.resolve(refAt(s, l))
 		if err != nil {
+			return err
+		}
+		if err := w.check(out.Len() + len(raw)); err != nil {
 			return err
 		}
 		var str string
@@ -231,7 +271,7 @@ func appendString(buf *bytes.Buffer, s string, resolve func(ref) ([]byte, error)
 		last = l[1]
 	}
 	out.WriteString(s[last:])
-	writeString(buf, out.String())
+	writeString(&w.buf, out.String())
 	return nil
 }
 

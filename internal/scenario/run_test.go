@@ -206,7 +206,7 @@ func parsePrepare(t *testing.T, yaml string, base string) []Delivery {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs(), CallbackBase: base})
+	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs(), CallbackBase: base})
 	if err != nil {
 		t.Fatal(err)
 	}

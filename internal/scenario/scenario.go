@@ -10,6 +10,8 @@ package scenario
 import (
 	"fmt"
 	"time"
+
+	"github.com/webhook-tool/webhook-tool/internal/yamlcheck"
 )
 
 // Scenario is a parsed scenario file.
@@ -22,6 +24,9 @@ type Scenario struct {
 	// Dir is where a step's file is looked up; "" for a bundled scenario.
 	Dir   string
 	Steps []Step
+	// aliases is what the set values come to with their aliases expanded,
+	// while the file is parsed.
+	aliases yamlcheck.Bound
 }
 
 // Step is one delivery of a scenario.

@@ -31,7 +31,7 @@ func prepareBundled(t *testing.T, name string) []Delivery {
 	if err != nil {
 		t.Fatalf("Bundled(%s): %v", name, err)
 	}
-	ds, err := Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs(), CallbackBase: testBase})
+	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs(), CallbackBase: testBase})
 	if err != nil {
 		t.Fatalf("Prepare(%s): %v", name, err)
 	}
@@ -92,7 +92,7 @@ func TestEveryBundledStepIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range Names() {
-		checked, err := Validate(reg, prepareBundled(t, name))
+		checked, err := Validate(t.Context(), reg, prepareBundled(t, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestPrepareIsDeterministic(t *testing.T) {
 
 func TestDelayAdvancesTheStoryClock(t *testing.T) {
 	sc, _ := Bundled("permission_assist.canceled")
-	ds, err := Prepare(sc, PrepareOptions{Start: testStart, NewID: counterIDs(), Delay: 90 * time.Second})
+	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs(), Delay: 90 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"errors"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -17,10 +18,13 @@ type Checked struct {
 
 // Validate checks every rendered step against the schema detected for it,
 // as send does before it sends. It returns every step's result; the error
-// is for a registry that cannot check at all.
-func Validate(reg *payload.Registry, ds []Delivery) ([]Checked, error) {
+// is for a registry that cannot check at all, or ctx's once it is done.
+func Validate(ctx context.Context, reg *payload.Registry, ds []Delivery) ([]Checked, error) {
 	out := make([]Checked, 0, len(ds))
 	for _, d := range ds {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		res, err := reg.Check(d.Body, "")
 		var nm payload.NoMatchError
 		switch {

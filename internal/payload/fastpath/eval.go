@@ -182,7 +182,7 @@ func (s *Schema) evalString(d *Doc, idx int) verdict {
 		}
 	}
 	if s.guid || s.pattern != nil {
-		v, ok := d.str(idx)
+		v, ok := d.view(idx)
 		if !ok {
 			return vUnsure
 		}
@@ -210,7 +210,7 @@ func (s *Schema) evalFormat(d *Doc, idx int) verdict {
 	case kNumber:
 		v = json.Number(d.raw[n.start:n.end])
 	case kString:
-		str, ok := d.str(idx)
+		str, ok := d.view(idx) // v5's format functions keep nothing of it
 		if !ok {
 			return vUnsure
 		}

@@ -3,6 +3,7 @@ package fastpath
 import (
 	"encoding/json"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const (
@@ -334,6 +335,23 @@ func (d *Doc) str(idx int) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// view is string node idx like str, but without a copy when it has no
+// escapes: for a check that does not keep the string (a format, a GUID, a
+// pattern), since its bytes are the caller's, often a pooled request body.
+// A payload's strings are most of its bytes; copying each one to check it
+// was the fast path's largest allocation.
+func (d *Doc) view(idx int) (string, bool) {
+	n := d.nodes[idx]
+	if n.flags&fEscaped == 0 {
+		b := d.raw[n.start:n.end]
+		if len(b) == 0 {
+			return "", true
+		}
+		return unsafe.String(&b[0], len(b)), true
+	}
+	return d.str(idx)
 }
 
 // strEquals reports whether string node idx decodes to s, without
