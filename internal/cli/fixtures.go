@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
-	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
 // FixturesShowOptions is everything `fixtures show` needs.

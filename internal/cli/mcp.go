@@ -60,7 +60,7 @@ func mcpRun(ctx context.Context, app *App, opts *MCPOptions) error {
 	if _, _, err := secretsFor(app, opts.Secrets, false); err != nil {
 		return err // an empty --secret
 	}
-	reg, _, err := openRegistry(opts.SchemaDirs, "")
+	reg, _, err := openRegistry(nil, opts.SchemaDirs, "")
 	if err != nil {
 		return err
 	}

@@ -22,8 +22,8 @@ func (s State) String() string {
 
 // Options adjust an Evaluator.
 type Options struct {
-	// EventOf is a delivery's event name; nil reads it from the body: a
-	// Permission Assist event.name, else a Permit type.
+	// EventOf is a delivery's event name; nil reads it from the body, at
+	// the event field of the bundled profile its payload is detected as.
 	EventOf func(*record.Record) string
 }
 
@@ -68,17 +68,19 @@ func New(specs []Spec, o Options) *Evaluator {
 	return e
 }
 
-// bodyEvent reads the event name from a record's body.
+// bodyEvent reads the event name from a record's body, at the event
+// field of the bundled profile whose rules its payload matches.
 func bodyEvent(rec *record.Record) string {
 	body, err := rec.RawBody()
 	if err != nil {
 		return ""
 	}
-	f, _ := payload.Peek(body)
-	if f.EventName != "" {
-		return f.EventName
+	reg, err := payload.Bundled()
+	if err != nil {
+		return ""
 	}
-	return f.Type
+	f, _ := reg.Peek(body, rec.HTTPHeader())
+	return f.Event
 }
 
 // State is where the expectation stands now.

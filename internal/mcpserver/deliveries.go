@@ -11,7 +11,6 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/webhook-tool/webhook-tool/internal/export"
-	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -99,7 +98,7 @@ type DeliveryOut struct {
 func (s *server) addDeliveryTools(srv *mcp.Server) {
 	add(srv, s, &mcp.Tool{Name: "list_deliveries", Description: "List the requests a webhook-tool listen --record file holds (newest last), filtered by seq, path, schema, payload and signature verdicts, and kind."},
 		func(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut, error) {
-			return listDeliveries(ctx, in)
+			return s.listDeliveries(ctx, in)
 		})
 	add(srv, s, &mcp.Tool{Name: "get_delivery", Description: "One recorded request in full: headers, body, listen's signature and payload verdicts, the signature doctor's diagnosis, and its callbacks."},
 		s.getDelivery)
@@ -144,7 +143,7 @@ func (f filter) match(rec *record.Record, sum *DeliverySummary) bool {
 		(f.sig == "" || f.sig == sum.Signature) && (f.kindWant == "" || f.kindWant == sum.Kind)
 }
 
-func listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut, error) {
+func (s *server) listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut, error) {
 	limit := in.Limit
 	switch {
 	case limit == 0:
@@ -171,7 +170,7 @@ func listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut
 		if err != nil {
 			return ListDeliveriesOut{}, fmt.Errorf("%s: %w", in.File, err)
 		}
-		sum := summary(rec)
+		sum := s.summary(rec)
 		if f.match(rec, &sum) {
 			ring[out.Matched%limit] = sum
 			out.Matched++
@@ -191,24 +190,24 @@ func listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListDeliveriesOut
 	return out, nil
 }
 
-func summary(rec *record.Record) DeliverySummary {
-	s := DeliverySummary{
+func (s *server) summary(rec *record.Record) DeliverySummary {
+	out := DeliverySummary{
 		Seq: rec.Seq, ReceivedAt: rec.ReceivedAt.Format(time.RFC3339Nano), Method: rec.Method, Path: cutField(rec.Path),
 		Kind: "delivery", Status: rec.Status, Payload: payloadVerdict(rec.Schema), Signature: signatureVerdict(rec.Signature),
 		DeliveryID: cutField(rec.DeliveryID), Duplicate: rec.Duplicate, CallbackOf: cutField(rec.CallbackFor), Error: cutField(rec.Error),
 	}
 	if rec.Kind != record.KindDelivery {
-		s.Kind = rec.Kind
+		out.Kind = rec.Kind
 	}
 	if rec.Schema != nil {
-		s.Schema = rec.Schema.Name
+		out.Schema = rec.Schema.Name
 	}
-	if s.Kind == "delivery" && rec.BodyEncoding == "" {
-		if fs, ok := payload.Peek([]byte(rec.Body)); ok {
-			s.Event = cutField(fs.EventName + fs.Type)
+	if out.Kind == "delivery" && rec.BodyEncoding == "" {
+		if fs, ok := s.reg.Peek([]byte(rec.Body), rec.HTTPHeader()); ok {
+			out.Event = cutField(fs.Event)
 		}
 	}
-	return s
+	return out
 }
 
 func cutField(s string) string {

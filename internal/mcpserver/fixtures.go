@@ -133,15 +133,19 @@ func (s *server) profiles() ([]Profile, error) {
 }
 
 func (s *server) render(in RenderIn) (RenderOut, error) {
-	raw, err := fixture.Load(in.Name)
+	f, err := fixture.Find(fixture.List(), in.Name)
+	if err != nil {
+		return RenderOut{}, fixtureError(err)
+	}
+	raw, err := f.Load()
 	if err != nil {
 		return RenderOut{}, fixtureError(err)
 	}
 	base := in.CallbackBase
 	if base == "" {
-		base = fixture.CallbackBaseOf(raw)
+		base = fixture.CallbackBaseOf(raw, f.Profile.Fields.Callback)
 	}
-	r, err := fixture.Render(raw, fixture.RenderOptions{Now: s.opts.Now(), NewID: s.opts.NewID, CallbackBase: base, Sets: in.Set})
+	r, err := fixture.Render(raw, fixture.RenderOptions{Now: s.opts.Now(), NewID: s.opts.NewID, CallbackBase: base, Sets: in.Set, Profile: f.Profile})
 	if err != nil {
 		return RenderOut{}, renderError(err)
 	}

@@ -36,7 +36,7 @@ func (s *server) getDelivery(ctx context.Context, in GetDeliveryIn) (DeliveryOut
 		case rec.Seq == in.Seq && found == nil && rec.Kind != record.KindExec:
 			found = rec
 		case found != nil && found.DeliveryID != "" && rec.Kind == record.KindCallback && rec.CallbackFor == found.DeliveryID && len(callbacks) < maxCallbacks:
-			callbacks = append(callbacks, summary(rec))
+			callbacks = append(callbacks, s.summary(rec))
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -55,7 +55,7 @@ func (s *server) delivery(rec *record.Record, sg Signing) (DeliveryOut, error) {
 	secrets, note := s.recheckSecrets(rec, sg)
 	m := newMasker(secrets)
 	out := DeliveryOut{
-		DeliverySummary: summary(rec), Query: m.text(rec.Query), Headers: map[string]string{},
+		DeliverySummary: s.summary(rec), Query: m.text(rec.Query), Headers: map[string]string{},
 		BodyEncoding: rec.BodyEncoding, RecordedSig: rec.Signature, RecordedSch: rec.Schema, Forward: rec.Forward,
 		RecheckNote: note,
 	}
