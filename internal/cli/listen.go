@@ -24,11 +24,12 @@ import (
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
 	Schema, ForwardTo, Cert, Key, UI                  string
-	Secrets, SchemaDirs                               []string
+	Secrets, SchemaDirs, Profiles                     []string
 	Tolerance                                         time.Duration
 	Status                                            int
 	TLS                                               bool
 	UIGiven                                           bool // --ui was given: it must bind as given
+	SchemeGiven                                       bool // --scheme was given (flag, environment or config file)
 	Exec                                              listener.ExecFlags
 
 	// Not flags: tests shorten the waits and learn where listen serves.
@@ -55,8 +56,15 @@ are checked with the development secret (` + "`webhook-tool secret`" + `) and th
 is shown and recorded, but every delivery is answered as usual, so curl works;
 with --secret a bad or missing signature gets 401 with the reason.
 
-POST {path}webhooks/callback/{id} stands in for Permission Assist's callback
-endpoint: 200 the first time, 409 when a callback URL is reused.
+POST {path}webhooks/callback/{id} stands in for the callback endpoint of a
+provider whose deliveries carry their own callback URL: 200 the first time,
+409 when a callback URL is reused.
+
+--profile reads a provider's profile (` + "`webhook-tool help profiles`" + `): its event header
+picks the schema, its id header names the delivery (duplicates, records), its
+event field is shown and matched by --exec-on. With exactly one --profile and
+no --scheme, the profile's scheme is the one verified (else --scheme auto
+detects it per delivery).
 
 --output pretty (the default on a terminal) prints a coloured summary line per
 delivery, the headers that matter (delivery id, signature), its indented body
@@ -69,10 +77,11 @@ summary at Ctrl-C go to stderr.` + execHelp,
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
   webhook-tool listen --tls --output json | jq .schema
-  webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
+  webhook-tool listen --profile ./github.profile.yaml --secret "$GITHUB_WEBHOOK_SECRET" --record deliveries.ndjson
+  webhook-tool listen --secret "$SECRET" --exec ./provision.sh --exec-on EVENT`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.UIGiven = cmd.Flags().Changed("ui")
+			opts.UIGiven, opts.SchemeGiven = cmd.Flags().Changed("ui"), flagGiven(cmd, "scheme")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -92,6 +101,8 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "pretty output: how much of each body to show: compact (a delivery in at most 40 lines), full or none")
 	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addProfileFlag(f, &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.StringVar(&opts.ForwardTo, "forward-to", "", "also pass each delivery, headers and body unchanged, to `URL` (a path below --path and a query are kept); the sender gets its answer")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
@@ -158,9 +169,16 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if cfg.Addr, err = listener.CheckAddr(diag, opts.Addr); err != nil {
 		return cfg, listenError(err)
 	}
+	ps, err := loadProfiles(opts.Profiles)
+	if err != nil {
+		return cfg, err
+	}
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {
 		return cfg, usageError(err, "")
+	}
+	if p := givenProfile(opts.Profiles, ps); p != nil && p.Scheme != "" && !opts.SchemeGiven {
+		scheme = signature.Scheme(p.Scheme) // the one profile given says how its provider signs
 	}
 	secrets, dev, err := secretsFor(app, opts.Secrets, scheme != signature.None)
 	if err != nil && len(opts.Secrets) == 0 {
@@ -187,14 +205,14 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := cfg.Check(); err != nil {
 		return cfg, listenError(err)
 	}
-	if cfg.Registry, cfg.Schema, err = openRegistry(nil, opts.SchemaDirs, opts.Schema); err != nil {
+	if cfg.Registry, cfg.Schema, err = openProfiles(ps, opts.SchemaDirs, opts.Schema); err != nil {
 		return cfg, err
 	}
 	// The command gets the user's environment, less the secrets; its
 	// output is posted as `callback` posts with its default flags.
 	base := hookexec.Config{Env: hookexec.Environ(os.Environ(), secrets), Now: app.Now, Sender: &callback.Sender{
 		Client: httpClient(app, 1, nil), Timeout: defaultTimeout, Retries: 3, Header: http.Header{"User-Agent": {userAgent()}}, Now: app.Now}}
-	if err := cfg.SetExec(opts.Exec, cfg.Registry.Names(), base); err != nil {
+	if err := cfg.SetExec(opts.Exec, cfg.Registry, base); err != nil {
 		return cfg, listenError(err)
 	}
 	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, cfg.Addr, app.Now()); err != nil {
@@ -210,7 +228,8 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 const execHelp = `
 
 --exec 'COMMAND' runs your command for each delivery whose signature verified,
-whose payload is valid and that is no duplicate (--exec-on narrows it down),
+whose payload is valid and that is no duplicate (--exec-on narrows it down to
+schema names and event names, the values at the profiles' event fields),
 after the delivery is answered: the body on stdin, WEBHOOK_ID, WEBHOOK_SEQ,
 WEBHOOK_SCHEMA, WEBHOOK_EVENT, WEBHOOK_CALLBACK and WEBHOOK_PATH in its
 environment. When it exits 0, what it printed is posted once to the delivery's
@@ -229,21 +248,20 @@ func (c *execCommand) Set(v string) error {
 
 func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
 	f := cmd.Flags()
-	f.Var((*execCommand)(o), "exec", "run `COMMAND` (through /bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery: the body on stdin, WEBHOOK_* variables; its output answers a Permission Assist callback")
-	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name, a Permission Assist event name or a Permit type (repeatable: any one matches)")
+	f.Var((*execCommand)(o), "exec", "run `COMMAND` (through /bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery: the body on stdin, WEBHOOK_* variables; its output answers the delivery's callback URL")
+	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name or an event name, the value at a profile's event field (repeatable: any one matches)")
 	f.DurationVar(&o.Timeout, "exec-timeout", hookexec.DefaultTimeout, "kill a command, with every process it started, after `DURATION` (0: no limit)")
 	f.IntVar(&o.Concurrency, "exec-concurrency", hookexec.DefaultConcurrency, "run at most `N` commands at once; the rest wait in arrival order")
 	f.BoolVar(&o.Callback, "exec-callback", true, "post a command's output to the delivery's callback URL (false: never post)")
 	_ = cmd.RegisterFlagCompletionFunc("exec-on", execOnCompletion)
 }
 
-// execOnCompletion offers what a filter may name: the bundled schemas, the
-// Permission Assist events and the Permit types.
+// execOnCompletion offers what a filter may name: the bundled profiles'
+// schemas and the events at their event fields.
 func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	names := schemaNames()
-	for _, e := range payload.BundledEvents() {
-		names = append(names, e.Name)
+	reg, err := payload.Bundled()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	names = append(names, hookexec.PermitTypes...)
-	return names, cobra.ShellCompDirectiveNoFileComp
+	return append(reg.Names(), hookexec.EventNames(reg)...), cobra.ShellCompDirectiveNoFileComp
 }
