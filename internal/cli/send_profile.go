@@ -154,7 +154,14 @@ func exampleFixture(i int) fixture.Fixture {
 
 // sendExamples are send's examples, built from the bundled fixtures.
 func sendExamples() string {
-	a, b := exampleFixture(1), exampleFixture(0)
+	a, b := exampleFixture(0), exampleFixture(1) // b: of a profile that names its scheme, when one does
+	for _, f := range exampleFixtures() {
+		if f.Profile != nil && f.Profile.Scheme != "" {
+			b = f
+		} else {
+			a = f
+		}
+	}
 	lines := []string{
 		fmt.Sprintf("webhook-tool send %s --to http://127.0.0.1:8080/ --secret \"$SECRET\"", a.Name),
 		fmt.Sprintf("webhook-tool send --profile %s %s --to https://app.example.com/hooks/%s --secret \"$TOKEN\"", b.Family, b.Name, b.Family),

@@ -214,9 +214,12 @@ func (b *Builder) LoadRequest() (Request, error) {
 	return Request{Method: http.MethodPost, URL: b.URL, Header: HeaderMap(b.headers(sig, id)), Body: body, HandOver: true}, nil
 }
 
-// headers are delivery id's headers: the signature sig, the profile's
-// event and id headers, then Extra.
-func (b *Builder) headers(sig []signature.Header, id string) []signature.Header {
+func (b *Builder) headers(sig []signature.Header, id string) []signature.Header { return b.Headers(sig, id) }
+
+// Headers are delivery id's headers in the order they are shown:
+// Content-Type, User-Agent, the signature sig, the profile's event and id
+// headers, then Extra, which replace any of the others with the same name.
+func (b *Builder) Headers(sig []signature.Header, id string) []signature.Header {
 	if b.Event.Name == "" && b.IDHeader == "" {
 		return Headers(b.UserAgent, sig, b.Extra)
 	}
