@@ -214,7 +214,9 @@ func (b *Builder) LoadRequest() (Request, error) {
 	return Request{Method: http.MethodPost, URL: b.URL, Header: HeaderMap(b.headers(sig, id)), Body: body, HandOver: true}, nil
 }
 
-func (b *Builder) headers(sig []signature.Header, id string) []signature.Header { return b.Headers(sig, id) }
+func (b *Builder) headers(sig []signature.Header, id string) []signature.Header {
+	return b.Headers(sig, id)
+}
 
 // Headers are delivery id's headers in the order they are shown:
 // Content-Type, User-Agent, the signature sig, the profile's event and id

@@ -3,9 +3,9 @@ package probe
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
