@@ -219,7 +219,8 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 		return cfg, listenError(err)
 	}
 	if opts.UI != "off" && opts.UI != "" {
-		cfg.UI = &listener.UIConfig{Addr: opts.UI, Given: opts.UIGiven, Tries: opts.UITries, Replayer: newReplayer(app, secrets, scheme)}
+		cfg.UI = &listener.UIConfig{Addr: opts.UI, Given: opts.UIGiven, Tries: opts.UITries, Replayer: newReplayer(app, secrets, scheme),
+			Events: inspect.RegistryEvents(cfg.Registry)}
 	}
 	return cfg, nil
 }
