@@ -24,8 +24,8 @@ func (e *FilterError) Error() string {
 // EventKind is what one profile's events are called in messages, with an
 // example of one.
 type EventKind struct {
-	Noun    string // "Permit type"
-	Example string // "invite_user"
+	Noun    string // "Shop type"
+	Example string // "order_created"
 }
 
 // EventKinds are the kinds of event the registry's profiles name at their

@@ -77,7 +77,7 @@ type Fields struct {
 }
 
 // Display is how messages name a profile's provider and the values at
-// its fields.event pointer: "a Permit type such as invite_user". Each is
+// its fields.event pointer: "a Shop type such as order_created". Each is
 // "" when the profile does not say; see Title, EventNoun and EventExample.
 type Display struct {
 	Title   string `json:"title,omitempty"`   // the provider's name as people write it ("Permission Assist")
