@@ -97,6 +97,9 @@ func Prepare(ctx context.Context, sc *Scenario, opts PrepareOptions) ([]Delivery
 		if err != nil {
 			return nil, err
 		}
+		if prof == nil {
+			prof, schema = detectProfile(opts.Registry, raw)
+		}
 		user, err := sc.userSets(step, out, &left)
 		if err != nil {
 			return nil, err
@@ -187,6 +190,20 @@ func (sc *Scenario) load(step Step, readFile func(string) ([]byte, error), profi
 		return nil, nil, "", sc.errorf(step.sourceLine, hint, "step %q: cannot read %s: %v", step.Name, path, err)
 	}
 	return raw, fixture.ProfileOf(raw, profiles), "", nil
+}
+
+// detectProfile is the profile and schema reg detects raw as, when no
+// profile's detect rules named one; nil without reg, or when none fits.
+func detectProfile(reg *payload.Registry, raw []byte) (*profile.Profile, string) {
+	if reg == nil {
+		return nil, ""
+	}
+	res, err := reg.Check(raw, "")
+	if err != nil || res.Schema == "" {
+		return nil, ""
+	}
+	p, _ := reg.SchemaProfile(res.Schema)
+	return p, res.Schema
 }
 
 // profileHeaders are a step's event header, set to the group of its schema
