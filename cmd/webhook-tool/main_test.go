@@ -106,6 +106,7 @@ func TestScripts(t *testing.T) {
 			"deadport":   cmdDeadport,
 			"waitbanner": cmdWaitbanner,
 			"waitport":   cmdWaitport,
+			"waitfile":   cmdWaitfile,
 			"jsonfield":  cmdJSONField,
 			"jsonget":    cmdJSONGet,
 			"junit":      cmdJUnit,
@@ -249,6 +250,28 @@ func cmdWaitport(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("nothing listens on %s: %v", args[0], err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitfile FILE [VAR]: wait until FILE exists and is not empty (a
+// listen --ready-file), as a shell script's `until [ -s FILE ]` does, and
+// set VAR to its first line. Fails after 15s.
+func cmdWaitfile(ts *testscript.TestScript, neg bool, args []string) {
+	if (len(args) != 1 && len(args) != 2) || neg {
+		ts.Fatalf("usage: waitfile FILE [VAR]")
+	}
+	path := ts.MkAbs(args[0])
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			if len(args) == 2 {
+				first, _, _ := strings.Cut(string(b), "\n")
+				ts.Setenv(args[1], first)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s is still missing or empty after 15s", args[0])
+		}
 	}
 }
 

@@ -38,6 +38,30 @@ func IDFromPath(p, base string) (string, bool) {
 	return id, true
 }
 
+// NearID reports whether p is meant for a callback URL under base but is
+// not one: the callback URL with a trailing slash or a doubled slash
+// (/webhooks/callback/ID/, /webhooks//callback/ID). It returns the id and
+// the callback URL's path. Such a path is refused, not taken: the callback
+// URL is handed out whole, and an endpoint may well not take it altered.
+func NearID(p, base string) (id, exact string, ok bool) {
+	if !strings.Contains(p, "/callback/") {
+		return "", "", false // nearly every path: nothing to clean
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	exact = strings.TrimSuffix(b.String(), "/")
+	if exact == p {
+		return "", "", false
+	}
+	id, ok = IDFromPath(exact, base)
+	return id, exact, ok
+}
+
 // Bounds of what a StandIn keeps, since it takes whatever reaches its
 // socket.
 const (
@@ -88,9 +112,14 @@ type StandIn struct {
 	// ExpectedOnly takes callbacks only for the ids given to Expect and
 	// answers 404 to the others.
 	ExpectedOnly bool
-	Now          func() time.Time // the clock for Callback.At; nil means time.Now
-	MaxBody      int              // 0 means DefaultMaxSize
-	MaxKept      int              // 0 means DefaultMaxKept
+	// Base is the callback base (CheckBase) the receiver reaches the
+	// stand-in at, when it is not the stand-in's own URL (a receiver in a
+	// container, or behind a tunnel): callbacks are taken at its path. ""
+	// takes them at Path.
+	Base    string
+	Now     func() time.Time // the clock for Callback.At; nil means time.Now
+	MaxBody int              // 0 means DefaultMaxSize
+	MaxKept int              // 0 means DefaultMaxKept
 
 	mu   sync.Mutex
 	ids  map[string]*entry
@@ -153,9 +182,21 @@ func (s *StandIn) Wait(ctx context.Context, id string) (cb Callback, ok bool) {
 
 func (s *StandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, ok := IDFromPath(r.URL.Path, "/")
+	want := Path + "{delivery id}"
+	if s.Base != "" {
+		want = basePath(s.Base)
+		id, ok = idFromBase(r.URL.Path, want)
+		if !strings.Contains(want, "{id}") {
+			want += "{delivery id}"
+		}
+	}
 	switch {
 	case !ok:
-		http.Error(w, "not a callback URL: POST "+Path+"{delivery id}", http.StatusNotFound)
+		msg := "not a callback URL: POST " + want
+		if _, exact, near := NearID(r.URL.Path, "/"); near {
+			msg += ", exactly as handed out: " + exact + ", without the trailing or doubled slash"
+		}
+		http.Error(w, msg, http.StatusNotFound)
 		return
 	case r.Method != http.MethodPost:
 		w.Header().Set("Allow", http.MethodPost)

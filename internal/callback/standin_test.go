@@ -56,6 +56,30 @@ func TestIDFromPath(t *testing.T) {
 	}
 }
 
+func TestNearID(t *testing.T) {
+	cases := []struct {
+		path, base string
+		id, exact  string
+		ok         bool
+	}{
+		{"/webhooks/callback/7f1c/", "/", "7f1c", "/webhooks/callback/7f1c", true},
+		{"/webhooks//callback/7f1c", "/", "7f1c", "/webhooks/callback/7f1c", true},
+		{"//webhooks/callback//7f1c//", "/", "7f1c", "/webhooks/callback/7f1c", true},
+		{"/hooks//webhooks/callback/7f1c", "/hooks/", "7f1c", "/hooks/webhooks/callback/7f1c", true},
+		{"/webhooks/callback/7f1c", "/", "", "", false}, // the callback URL itself
+		{"/webhooks/callback/", "/", "", "", false},
+		{"/webhooks/callback//", "/", "", "", false},
+		{"/webhooks/callback/a/b/", "/", "", "", false},
+		{"/", "/", "", "", false},
+	}
+	for _, c := range cases {
+		id, exact, ok := NearID(c.path, c.base)
+		if id != c.id || ok != c.ok || (ok && exact != c.exact) {
+			t.Errorf("NearID(%q, %q) = %q, %q, %v; want %q, %q, %v", c.path, c.base, id, exact, ok, c.id, c.exact, c.ok)
+		}
+	}
+}
+
 type post struct {
 	method, path, body string
 	status             int
@@ -110,6 +134,26 @@ func TestStandInAnswers(t *testing.T) {
 		},
 		got:   map[string]int{"sent": 2, "unknown": 0},
 		first: map[string]string{"sent": "done"},
+	}, {
+		name:    "a base the receiver reaches it at: callbacks at its path",
+		standIn: func() *StandIn { return &StandIn{Base: "http://host.docker.internal:9999/probe/cb/"} },
+		posts: []post{
+			{"POST", "/probe/cb/abc", "done", 200, "ok"},
+			{"POST", Path + "def", "x", 404, "not a callback URL: POST /probe/cb/{delivery id}"},
+			{"POST", "/probe/cb/a/b", "x", 404, "not a callback URL"},
+		},
+		got:   map[string]int{"abc": 1, "def": 0},
+		first: map[string]string{"abc": "done"},
+	}, {
+		name:    "a base with {id} inside",
+		standIn: func() *StandIn { return &StandIn{Base: "https://abc.trycloudflare.com/cb/{id}/reply"} },
+		posts: []post{
+			{"POST", "/cb/abc/reply", "done", 200, "ok"},
+			{"POST", "/cb/def", "x", 404, "not a callback URL: POST /cb/{id}/reply"},
+			{"POST", "/cb//reply", "x", 404, "not a callback URL"},
+		},
+		got:   map[string]int{"abc": 1, "def": 0},
+		first: map[string]string{"abc": "done"},
 	}, {
 		name:    "body over the limit",
 		standIn: func() *StandIn { return &StandIn{MaxBody: 4} },

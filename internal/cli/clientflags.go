@@ -78,7 +78,7 @@ func (c *clientFlags) Register(fs *pflag.FlagSet, d clientDefaults) {
 	if timeout == 0 {
 		timeout = defaultTimeout
 	}
-	fs.DurationVar(&c.Timeout, "timeout", timeout, usageOr(d.TimeoutUsage, "time limit for each attempt (0 = no limit)"))
+	fs.DurationVar(&c.Timeout, "timeout", timeout, usageOr(d.TimeoutUsage, "time limit for each attempt, a `DURATION` (0 = no limit)"))
 	fs.StringArrayVarP(&c.Headers, "header", "H", nil,
 		usageOr(d.HeaderUsage, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)"))
 	fs.StringVar(&c.TLS.CACert, "cacert", "", "also trust the certificates in PEM `FILE` (e.g. the one listen --cert serves)")

@@ -67,14 +67,22 @@ shows which fields each bundled profile refreshes.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return fixture.Names(), cobra.ShellCompDirectiveNoFileComp
+			list, err := fixtureList(opts.Profiles) // --profile is parsed before completion
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, f := range list {
+				names = append(names, f.Name)
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return fixturesShowRun(app, opts)
 		},
 	}
-	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point the payload's `callback` at this URL followed by the id (default: the fixture's own callback host)")
+	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point the payload's callback at this `URL` followed by the id (default: the fixture's own callback host)")
 	show.Flags().StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 
 	cmd.AddCommand(list, show)

@@ -4,11 +4,25 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
-// parseMaxSize reads --max-size into app.maxInput.
+// addMaxSizeFlag adds --max-size to a command that reads payload files or
+// standard input: only there does it do anything, so only there is it
+// shown.
+func addMaxSizeFlag(cmd *cobra.Command, app *App) {
+	cmd.Flags().StringVar(&app.maxSize, "max-size", "64MiB",
+		"read at most `SIZE` from one payload file or standard input (bytes, or with KB, KiB, MB, MiB)")
+}
+
+// parseMaxSize reads --max-size into app.maxInput; a command without the
+// flag reads within the default.
 func parseMaxSize(app *App) error {
+	if app.maxSize == "" {
+		return nil
+	}
 	n, err := input.ParseSize(app.maxSize)
 	if err != nil {
 		return usageError(fmt.Errorf("invalid --max-size %q: %w", app.maxSize, err), "give a size such as 64MiB or 200MB")

@@ -169,11 +169,23 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
+// poll waits until js is true. Right after a navigation the predicate may
+// go to the old document's execution context, gone by the time it arrives
+// (on a loaded machine); it is then sent again, to the new one.
 func poll(js string) chromedp.Action[chromedp.Void] {
 	p := chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond))
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := p(ctx, t)
-		return chromedp.Void{}, err
+		for {
+			_, err := p(ctx, t)
+			if err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+				return chromedp.Void{}, err
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, err
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
 	}
 }
 

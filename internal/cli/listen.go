@@ -23,7 +23,8 @@ import (
 // ListenOptions is everything `listen` needs, filled from flags.
 type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
-	Schema, ForwardTo, Cert, Key, UI                  string
+	Schema, ForwardTo, Cert, Key, ClientCA, UI        string
+	Public, Ready                                     string
 	Secrets, SchemaDirs, Profiles                     []string
 	Tolerance                                         time.Duration
 	Status                                            int
@@ -43,40 +44,12 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Run a local receiver that verifies, validates, records and prints deliveries",
-		Long: `Run a local webhook receiver. For every request it reads the body (at most
---max-body; larger gets 413), verifies the signature, validates the payload against the
-detected schema, records it (--record), prints it, and answers --status.
-
-Every request that reaches the receiver is recorded, rejected ones too, and
-its record line is written before the answer is sent: if the record cannot be
-written the delivery is answered 500, so the sender retries.
-
-Without --secret (or WEBHOOK_TOOL_SECRET, or a config-file secret) signatures
-are checked with the development secret (` + "`webhook-tool secret`" + `) and the verdict
-is shown and recorded, but every delivery is answered as usual, so curl works;
-with --secret a bad or missing signature gets 401 with the reason.
-
-POST {path}webhooks/callback/{id} stands in for the callback endpoint of a
-provider whose deliveries carry their own callback URL: 200 the first time,
-409 when a callback URL is reused.
-
---profile reads a provider's profile (` + "`webhook-tool help profiles`" + `): its event header
-picks the schema, its id header names the delivery (duplicates, records), its
-event field is shown and matched by --exec-on. With exactly one --profile and
-no --scheme, the profile's scheme is the one verified (else --scheme auto
-detects it per delivery).
-
---output pretty (the default on a terminal) prints a coloured summary line per
-delivery, the headers that matter (delivery id, signature), its indented body
-and any validation errors, in at most 40 lines (--body compact folds what is
-nested deeper than three levels and cuts the rest; --body full shows it all,
---body none leaves it out); json (the default otherwise) prints each record
-line, unchanged by --body; quiet prints nothing. Diagnostics and the
-summary at Ctrl-C go to stderr.` + execHelp,
+		Long:  longHelp("listen"),
 		Example: `  webhook-tool listen --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   webhook-tool listen --addr 127.0.0.1:9000 --path /hooks/ --record deliveries.ndjson
   webhook-tool listen --scheme bearer --secret "$PERMIT_WEBHOOK_TOKEN" --forward-to http://localhost:3000/webhooks
   webhook-tool listen --tls --output json | jq .schema
+  webhook-tool listen --cert server.pem --key server-key.pem --client-ca ca.pem
   webhook-tool listen --profile ./github.profile.yaml --secret "$GITHUB_WEBHOOK_SECRET" --record deliveries.ndjson
   webhook-tool listen --secret "$SECRET" --exec ./provision.sh --exec-on EVENT`,
 		Args: cobra.NoArgs,
@@ -93,12 +66,12 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.StringVar(&opts.Path, "path", "/", "accept deliveries under this path `PREFIX`")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "verify signatures with this `SECRET` (repeatable, for rotation)")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "signature `SCHEME`: auto|standard|github|stripe|bearer|none")
-	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far a signed timestamp may be from now, either way")
+	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "accept a signed timestamp this `DURATION` from now, either way")
 	f.StringVar(&opts.MaxBody, "max-body", "1MiB", "largest body accepted (`SIZE`: bytes, or with KB, KiB, MB, MiB)")
 	f.IntVar(&opts.Status, "status", http.StatusOK, "answer valid deliveries with this HTTP `STATUS`")
 	f.StringVar(&opts.Record, "record", "", "append every request as an NDJSON line to `FILE`")
-	addOutputFlag(cmd, &opts.Output, "", listener.Outputs...)
-	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "pretty output: how much of each body to show: compact (a delivery in at most 40 lines), full or none")
+	addTTYOutputFlag(cmd, &opts.Output, listener.Outputs...)
+	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "how pretty output shows bodies, a `MODE`: compact (a delivery in at most 40 lines), full or none")
 	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	addProfileFlag(f, &opts.Profiles)
@@ -107,8 +80,10 @@ summary at Ctrl-C go to stderr.` + execHelp,
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
 	f.StringVar(&opts.Cert, "cert", "", "TLS certificate `FILE` (PEM); implies --tls")
 	f.StringVar(&opts.Key, "key", "", "TLS private key `FILE` (PEM); implies --tls")
+	f.StringVar(&opts.ClientCA, "client-ca", "", "require client certificates issued by the CA in `FILE` (PEM): mutual TLS; implies --tls")
 	addExecFlags(cmd, &opts.Exec)
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the web inspector on `HOST:PORT` (off: none)")
+	addReachFlags(cmd, opts)
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(
 		[]string{"auto", "standard", "github", "stripe", "bearer", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -198,7 +173,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 		Tolerance: opts.Tolerance, MaxBody: maxBody, Status: opts.Status, ForwardTo: opts.ForwardTo, Output: output,
 		Body: body, Out: app.Out, Diag: diag, Palette: render.NewPalette(app.ColorOut()), Now: app.Now,
 		ShutdownTimeout: opts.Drain, OtherSecrets: otherSecrets(app)}
-	cfg.Record, cfg.Getenv = opts.Record, app.Getenv
+	cfg.Record, cfg.Getenv, cfg.PublicURL, cfg.ReadyFile = opts.Record, app.Getenv, opts.Public, opts.Ready
 	if dev != nil {
 		cfg.DevSecretAt = dev.Path
 	}
@@ -215,7 +190,7 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := cfg.SetExec(opts.Exec, cfg.Registry, base); err != nil {
 		return cfg, listenError(err)
 	}
-	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, cfg.Addr, app.Now()); err != nil {
+	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, opts.ClientCA, cfg.Addr, app.Now()); err != nil {
 		return cfg, listenError(err)
 	}
 	if opts.UI != "off" && opts.UI != "" {
@@ -224,17 +199,6 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	}
 	return cfg, nil
 }
-
-// execHelp ends listen's long help.
-const execHelp = `
-
---exec 'COMMAND' runs your command for each delivery whose signature verified,
-whose payload is valid and that is no duplicate (--exec-on narrows it down to
-schema names and event names, the values at the profiles' event fields),
-after the delivery is answered: the body on stdin, WEBHOOK_ID, WEBHOOK_SEQ,
-WEBHOOK_SCHEMA, WEBHOOK_EVENT, WEBHOOK_CALLBACK and WEBHOOK_PATH in its
-environment. When it exits 0, what it printed is posted once to the delivery's
-callback URL. Each run is a record line of "kind":"exec".`
 
 // execCommand is the --exec flag: it sets Given too, as an empty --exec is
 // a mistake to report, not a listener without a command.
@@ -249,7 +213,7 @@ func (c *execCommand) Set(v string) error {
 
 func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
 	f := cmd.Flags()
-	f.Var((*execCommand)(o), "exec", "run `COMMAND` (through /bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery: the body on stdin, WEBHOOK_* variables; its output answers the delivery's callback URL")
+	f.Var((*execCommand)(o), "exec", "run `COMMAND` (/bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery, the body on stdin; its output is posted as the callback (see below)")
 	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name or an event name, the value at a profile's event field (repeatable: any one matches)")
 	f.DurationVar(&o.Timeout, "exec-timeout", hookexec.DefaultTimeout, "kill a command, with every process it started, after `DURATION` (0: no limit)")
 	f.IntVar(&o.Concurrency, "exec-concurrency", hookexec.DefaultConcurrency, "run at most `N` commands at once; the rest wait in arrival order")

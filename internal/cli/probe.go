@@ -31,6 +31,7 @@ type ProbeOptions struct {
 	CallbackWithin time.Duration
 	ExpectCallback bool
 	CallbackAddr   string
+	CallbackBase   string
 	Output         string
 	Profiles       []string
 
@@ -68,7 +69,11 @@ func newProbeCmd(app *App, runF func(*ProbeOptions) error) *cobra.Command {
 
 Deliveries whose profile names a callback field carry a callback URL on probe's
 own stand-in, which listens on --callback-addr (a free loopback port by default)
-for the run. A check the scheme cannot express is skipped with the reason.
+for the run. A receiver that reaches it at another address (in a container, or
+through a tunnel) needs that address in the deliveries: --callback-base, e.g.
+--callback-addr 0.0.0.0:9999 --callback-base http://host.docker.internal:9999/webhooks/callback/
+(the stand-in takes callbacks at the base's path). A check the scheme cannot
+express is skipped with the reason.
 
 --family NAME sends every fixture of the profile NAME: a bundled one, or one
 --profile gives (` + "`webhook-tool help profiles`" + `); with one --profile and neither --family nor
@@ -93,7 +98,7 @@ receiver could not be reached; 2 for usage errors.`,
 	f := cmd.Flags()
 	opts.Client.Register(f, clientDefaults{
 		RetriesUsage: "retry a delivery up to `N` times after a connection error or a 429, 502, 503 or 504 (0: each is sent once)",
-		TimeoutUsage: "time limit for each attempt (probe refuses 0: every request is bounded)",
+		TimeoutUsage: "time limit for each attempt, a `DURATION` (probe refuses 0: every request is bounded)",
 		HeaderUsage:  "add a header to every delivery, `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
 	f.StringVar(&opts.Family, "family", "", "send every fixture of this profile `NAME`: "+strings.Join(probeFamilies(), "|")+", or one --profile gives")
@@ -102,11 +107,12 @@ receiver could not be reached; 2 for usage errors.`,
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
-	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance; stale and future are signed twice as far off")
-	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this")
-	f.DurationVar(&opts.CallbackWithin, "callback-within", probe.DefaultCallbackWithin, "a callback must arrive within this of its delivery's answer")
+	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance, a `DURATION`; stale and future are signed twice as far off")
+	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this `DURATION`")
+	f.DurationVar(&opts.CallbackWithin, "callback-within", probe.DefaultCallbackWithin, "a callback must arrive within this `DURATION` of its delivery's answer")
 	f.BoolVar(&opts.ExpectCallback, "expect-callback", false, "a missing callback fails the run (else it warns)")
 	f.StringVar(&opts.CallbackAddr, "callback-addr", probe.DefaultCallbackAddr, "serve the callback stand-in on `HOST:PORT`")
+	addCallbackBaseFlag(f, &opts.CallbackBase, "the stand-in's own URL; see above")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json", "junit")
 	_ = cmd.RegisterFlagCompletionFunc("family", cobra.FixedCompletions(probeFamilies(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fixture", cobra.FixedCompletions(fixture.Names(), cobra.ShellCompDirectiveNoFileComp))
@@ -140,6 +146,9 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 	if err := checkProbeDurations(opts); err != nil {
 		return err
 	}
+	if _, err := callbackBase(opts.CallbackBase, ""); err != nil {
+		return err
+	}
 	secret := ""
 	if len(secrets) > 0 {
 		secret = secrets[0]
@@ -149,7 +158,7 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 		URL: c.URL.String(), Fixtures: fixtures, Profiles: ps, Scheme: scheme, Secret: secret, Secrets: secrets,
 		Tolerance: opts.Tolerance, AckWithin: opts.AckWithin, CallbackWithin: opts.CallbackWithin, ExpectCallback: opts.ExpectCallback,
 		Header: c.Headers, UserAgent: "webhook-tool/" + buildInfo().Version,
-		Client: c.HTTP, Policy: c.Policy, CallbackAddr: opts.CallbackAddr, Now: app.Now, NewID: app.newID,
+		Client: c.HTTP, Policy: c.Policy, CallbackAddr: opts.CallbackAddr, CallbackBase: opts.CallbackBase, Now: app.Now, NewID: app.newID,
 	})
 	if err != nil {
 		return probeError(err, c)

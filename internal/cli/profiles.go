@@ -18,8 +18,8 @@ import (
 func addProfileFlag(fs interface {
 	StringArrayVar(p *[]string, name string, value []string, usage string)
 }, specs *[]string) {
-	fs.StringArrayVar(specs, "profile", nil, "read schemas and fixtures from this `SPEC`: a bundled profile's name, a profile file, "+
-		"a schema directory or an OpenAPI document (repeatable; default: the bundled profiles)")
+	fs.StringArrayVar(specs, "profile", nil, "a provider's schemas and fixtures: a bundled name, a profile file, a schema directory "+
+		"or an OpenAPI document as `SPEC` (repeatable; default: the bundled)")
 }
 
 // profileCompletion offers the bundled profiles' names, and files.
@@ -56,10 +56,7 @@ func newProfilesCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profiles",
 		Short: "List the webhook providers the tool knows, or describe one",
-		Long: `A profile is what the tool knows of one webhook provider: its schemas, sample
-payloads, signing scheme, the headers naming the event and the delivery, and
-the body fields a receiver reads. The bundled ones describe the seed vendors;
-give your own with --profile (see ` + "`webhook-tool help profiles`" + `).`,
+		// Long is the profiles help topic (topics/profiles.txt).
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}

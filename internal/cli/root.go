@@ -175,9 +175,8 @@ and posts plain-text callbacks. No account, no cloud.`,
 	root.SetIn(app.In)
 	root.SetOut(app.Out)
 	root.SetErr(app.Err)
-	root.PersistentFlags().StringVar(&app.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/webhook-tool/config.yaml)")
+	root.PersistentFlags().StringVar(&app.configPath, "config", "", "read settings from `FILE` (default $XDG_CONFIG_HOME/webhook-tool/config.yaml)")
 	root.PersistentFlags().BoolVar(&app.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
-	root.PersistentFlags().StringVar(&app.maxSize, "max-size", "64MiB", "read at most `SIZE` from one payload file or standard input (bytes, or with KB, KiB, MB, MiB)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		var ive *pflag.InvalidValueError
 		if errors.As(err, &ive) {
@@ -213,26 +212,8 @@ and posts plain-text callbacks. No account, no cloud.`,
 		newSecretCmd(app, nil),
 		newVersionCmd(app),
 	)
-	root.AddCommand(topicCmds()...)
-	// Cobra adds `completion` lazily; add it now so it takes exactly one
-	// known shell instead of printing help for anything else.
-	root.InitDefaultCompletionCmd()
-	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			const shells = "use one of: bash, zsh, fish, powershell"
-			c.ValidArgs = []string{"bash", "zsh", "fish", "powershell"}
-			// The shells are subcommands; anything that reaches here is not one.
-			c.Args = func(_ *cobra.Command, args []string) error {
-				if len(args) != 1 {
-					return usageError(fmt.Errorf("completion takes one shell name, got %d arguments", len(args)), shells)
-				}
-				return nil
-			}
-			c.RunE = func(cmd *cobra.Command, args []string) error {
-				return usageError(fmt.Errorf("unknown shell %q", args[0]), shells)
-			}
-		}
-	}
+	addTopics(root, topicCmds())
+	ownCompletion(root)
 	return root
 }
 

@@ -137,11 +137,11 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 	opts.Client.Register(f, clientDefaults{Retries: 3})
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
-	f.StringVar(&opts.CallbackBase, "callback-base", "", "the `URL` payloads' own callbacks are built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
+	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addProfileFlag(f, &opts.Profiles)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "`HOST:PORT` the callback stand-in listens on when a step expects a callback")
-	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "how long a step waits for its callback")
+	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "wait this `DURATION` for a step's callback")
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the steps even if one is invalid")
 	f.DurationVar(&opts.Delay, "delay", 0, "wait `D` between steps (a step's own delay wins)")
 	f.BoolVar(&opts.Duplicate, "duplicate", false, "send each delivery twice, identical bytes and headers")
@@ -198,6 +198,9 @@ func checkScenarioFlags(opts *ScenarioRunOptions) error {
 		return usageErrorf("invalid --callback-timeout %s: give a duration like 10s", opts.CallbackTimeout)
 	case opts.SeedSet && !opts.Shuffle:
 		return usageError(errors.New("--seed orders a shuffled run, and --shuffle is not set"), "add --shuffle, or drop --seed")
+	}
+	if _, err := callbackBase(opts.CallbackBase, ""); err != nil {
+		return err
 	}
 	return checkOutput(opts.Output, "text", "json")
 }

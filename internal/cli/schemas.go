@@ -73,7 +73,11 @@ func newSchemasCmd(app *App) *cobra.Command {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return schemaNames(), cobra.ShellCompDirectiveNoFileComp
+			reg, _, err := openRegistry(specs, dirs, "") // the flags are parsed before completion
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return reg.Names(), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg, _, err := openRegistry(specs, dirs, "")

@@ -59,6 +59,7 @@ the whole reference.`,
 		},
 	}
 	f := cmd.Flags()
+	addMaxSizeFlag(cmd, app)
 	f.StringVar(&opts.Schema, "schema", "", "check every delivery against this schema `NAME|PATH` instead of detecting it")
 	f.StringVar(&opts.Since, "since", "", "only records received in the last `DURATION` (90m, 36h, 7d)")
 	f.StringVar(&opts.Suggest, "suggest", "", "print the schema (`NAME`, or the one that drifted) widened to accept what was seen")

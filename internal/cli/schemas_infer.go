@@ -54,13 +54,14 @@ properties unless --strict. The same inputs give the same bytes.
 ` + "`webhook-tool help learn`" + ` has the whole reference.`,
 		Example: `  webhook-tool schemas infer rec.ndjson --out hook.schema.json
   webhook-tool schemas infer samples/ 'more/*.json'
-  webhook-tool schemas infer rec.ndjson --event EVENT --strict`,
+  webhook-tool schemas infer rec.ndjson --event AccessRequestApproved --strict`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs, opts.SchemaDirs, opts.Profiles = args, *dirs, *specs
 			return inferRun(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
+	addMaxSizeFlag(cmd, app)
 	f.StringVar(&opts.Schema, "schema", "", "infer from the deliveries of this schema `NAME` only (as recorded, else detected)")
 	f.StringVar(&opts.Event, "event", "", "infer from the deliveries of this event `NAME` only (event.name, event or type)")
 	f.StringVar(&opts.Out, "out", "", "write the schema to `FILE` instead of standard output")

@@ -69,6 +69,12 @@ id and callback URL gets a fresh id, timestamp and a callback URL for that id un
 result is validated before anything is sent (--no-validate skips that, and then a
 body that is not a JSON object is sent as it is).
 
+A callback URL is the --to origin + /webhooks/callback/{id} by default: right
+when --to is a listen, whose stand-in takes it. Sent to your own app, the
+callback would point back at your app (send says so on stderr); to have a
+running listen take it, print and record it, aim it there:
+--callback-base http://127.0.0.1:8080/webhooks/callback/.
+
 The request is signed with --secret under --scheme (standard by default, or the
 scheme of the --profile the payload is of; none sends no signature) and carries
 Content-Type: application/json, the profile's event header (the schema's group)
@@ -122,8 +128,9 @@ that is not JSON.`,
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
-	f.StringVar(&opts.CallbackBase, "callback-base", "", "the `URL` a payload's own callback is built on, + the delivery id (default: the --to origin + /webhooks/callback/)")
+	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addMaxSizeFlag(cmd, app)
 	addProfileFlag(f, &opts.Profiles)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the payload even if it is invalid (or not JSON)")
@@ -170,9 +177,9 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	base := opts.CallbackBase
-	if base == "" {
-		base = callback.BaseFor(c.URL)
+	base, err := callbackBase(opts.CallbackBase, callback.BaseFor(c.URL))
+	if err != nil {
+		return err
 	}
 	tmpl, err := delivery.NewTemplate(raw, delivery.TemplateOptions{
 		Now: app.Now(), CallbackBase: base, Sets: opts.Sets, AsIs: opts.NoValidate, NewID: app.newID,
@@ -182,6 +189,9 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 		return notAnObject(app, name, raw, err)
 	}
 	warnAdded(app, tmpl.Added())
+	if opts.CallbackBase == "" {
+		noteDefaultCallback(app, tmpl.Body(), c.URL)
+	}
 	schema, err := checkOutgoing(app, opts, src, name, tmpl.Body())
 	if err != nil {
 		return err

@@ -167,6 +167,7 @@ func sendExamples() string {
 		fmt.Sprintf("webhook-tool send --profile %s %s --to https://app.example.com/hooks/%s --secret \"$TOKEN\"", b.Family, b.Name, b.Family),
 		"webhook-tool send --profile ./github.profile.yaml github.issues/opened --to http://127.0.0.1:3000/webhooks --secret \"$SECRET\"",
 		"webhook-tool send my-delivery.json --to http://127.0.0.1:3000/webhooks --set email=ada@example.com",
+		fmt.Sprintf("webhook-tool send %s --to http://127.0.0.1:3000/webhooks \\\n      --callback-base http://127.0.0.1:8080/webhooks/callback/", a.Name),
 		fmt.Sprintf("webhook-tool send %s --to http://127.0.0.1:8080/ --scheme none --dry-run", b.Name),
 		fmt.Sprintf("webhook-tool send %s --to http://127.0.0.1:8080/ \\\n      --secret \"$SECRET\" --count 10000 --concurrency 32 --rate 500", a.Name),
 	}

@@ -57,6 +57,7 @@ sign is the only command that prints a bearer secret: printing it is its job.`,
 	addSchemeFlag(cmd, &opts.Scheme, "standard", false)
 	cmd.Flags().StringVar(&opts.ID, "id", "", "message `ID` for the standard scheme (default: a fresh GUID)")
 	cmd.Flags().Int64Var(&opts.Timestamp, "timestamp", 0, "signing time as `UNIX` seconds (default: now)")
+	addMaxSizeFlag(cmd, app)
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	return cmd
 }

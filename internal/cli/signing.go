@@ -38,7 +38,7 @@ func readBody(app *App, path string) ([]byte, error) {
 // addSchemeFlag adds --scheme with completion of the scheme names.
 func addSchemeFlag(cmd *cobra.Command, p *string, def string, withAuto bool) {
 	names := schemeNames(withAuto)
-	cmd.Flags().StringVar(p, "scheme", def, "signature scheme: "+strings.Join(names, "|"))
+	cmd.Flags().StringVar(p, "scheme", def, "signature `SCHEME`: "+strings.Join(names, "|"))
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 }
 

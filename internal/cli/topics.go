@@ -34,6 +34,19 @@ func topicCmds() []*cobra.Command {
 	return cmds
 }
 
+// addTopics adds the help topics to root. A topic named like a command
+// (profiles) is that command's long help instead: `webhook-tool help
+// profiles` prints it with the command's usage.
+func addTopics(root *cobra.Command, topics []*cobra.Command) {
+	for _, t := range topics {
+		if c, _, err := root.Find([]string{t.Name()}); err == nil && c != root {
+			c.Long = t.Long
+			continue
+		}
+		root.AddCommand(t)
+	}
+}
+
 // Topics is the help topics of root, for gendocs.
 func Topics(root *cobra.Command) []*cobra.Command {
 	var out []*cobra.Command

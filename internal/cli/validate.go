@@ -65,6 +65,7 @@ Exit status: 0 all valid, 1 any invalid, 2 usage or unreadable input.`,
 	addProfileFlag(cmd.Flags(), &opts.Profiles)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	addOutputFlag(cmd, &opts.Output, "text", validateOutputs...)
+	addMaxSizeFlag(cmd, app)
 	cmd.Flags().IntVar(&opts.MaxErrors, "max-errors", payload.DefaultMaxErrors, "list at most `N` errors per file, the first in the file, and count the rest (0: all)")
 	return cmd
 }
@@ -215,8 +216,7 @@ func (v *validateReport) add(fr payload.FileResult) {
 	v.ci.Add(fr)
 	if fr.Err != nil {
 		v.failed++
-		var nm payload.NoMatchError
-		if errors.As(fr.Err, &nm) {
+		if payload.IsDetection(fr.Err) {
 			v.noMatch = true
 		}
 		v.diag.Printf("%s: %s", name, oneLine(fr.Err.Error()))

@@ -80,8 +80,9 @@ in the wrong encoding; the clock) and names the one that makes it match.
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "a header the request came with, `'Name: value'`, or @FILE of such lines (repeatable)")
 	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "`SECRET` to verify with (repeatable: any one may match; whpk_... checks v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, "auto", true)
-	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "how far the signed timestamp may be from now, either way (0 = no check)")
+	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "accept a signed timestamp this `DURATION` from now, either way (0 = no check)")
 	cmd.Flags().StringVar(&opts.Recorded, "recorded", "", "verify every delivery in this NDJSON `FILE` (as listen --record writes)")
+	addMaxSizeFlag(cmd, app)
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "print every change the signature doctor tried on a failure, with its outcome")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json")
 	return cmd

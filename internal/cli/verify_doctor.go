@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -76,8 +77,19 @@ func writeFindings(w io.Writer, f doctorFindings, prefix string) {
 // that a --secret flag (or the environment) overrode: a sender may still use
 // one of them, and the doctor names it without printing it.
 func otherSecrets(app *App) []signature.NamedSecret {
-	return app.shadowedSecrets
+	others := app.shadowedSecrets
+	if store, err := devSecretStore(app); err == nil {
+		// Read when a diagnosis needs it: a send may make it after a
+		// listen has started. It is never made here.
+		others = append(slices.Clip(others), signature.NamedSecret{Name: "the development secret", Load: store.Existing, Fix: devSecretFix})
+	}
+	return others
 }
+
+// devSecretFix is what to do when a delivery was signed with the
+// development secret and checked with another: the sender (send, replay,
+// probe, scenario run) used it for want of --secret.
+const devSecretFix = "a sender without --secret uses it; send with the receiver's (send --secret ...), or run listen without --secret"
 
 // shadowedSecrets names the secrets config.Shadowed finds for cmd's
 // --secret, by where they are configured and never by value.

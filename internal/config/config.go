@@ -85,11 +85,7 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 		return err
 	}
 	if v != nil && opts.Warn != nil && opts.Known != nil {
-		known := opts.Known()
-		for alias := range opts.Aliases {
-			known = append(known, alias)
-		}
-		for _, msg := range unknownKeys(v, known) {
+		for _, msg := range unknownKeys(v, knownKeys(opts)) {
 			opts.Warn("config file " + opts.File + ": " + msg)
 		}
 	}
@@ -123,23 +119,6 @@ func Apply(opts Options, sets ...*pflag.FlagSet) error {
 		})
 	}
 	return firstErr
-}
-
-// fileKey is the key of the file v that sets the flag name: the flag's
-// own, else an alias of it; "" when there is none.
-func fileKey(v *viper.Viper, name string, aliases map[string]string) string {
-	if v == nil {
-		return ""
-	}
-	if v.IsSet(name) {
-		return name
-	}
-	for alias, flag := range aliases {
-		if flag == name && v.IsSet(alias) {
-			return alias
-		}
-	}
-	return ""
 }
 
 // SourceAnnotation is the pflag annotation Apply puts on each flag it sets:

@@ -129,3 +129,30 @@ func TestNearest(t *testing.T) {
 		}
 	}
 }
+
+// An alias key sets its flag (profiles: sets --profile), is no unknown
+// key, and the flag's own key or the environment still win.
+func TestAliases(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("profiles: [a, b]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(env map[string]string) ([]string, []string) {
+		fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+		got := fs.StringArray("profile", nil, "")
+		var warnings []string
+		err := Apply(Options{File: path, Getenv: func(k string) string { return env[k] },
+			Known: func() []string { return []string{"profile"} }, Warn: func(m string) { warnings = append(warnings, m) },
+			Aliases: map[string]string{"profiles": "profile"}}, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *got, warnings
+	}
+	if got, warn := run(nil); strings.Join(got, ",") != "a,b" || len(warn) != 0 {
+		t.Errorf("from the file: %v, warnings %v", got, warn)
+	}
+	if got, _ := run(map[string]string{"WEBHOOK_TOOL_PROFILE": "c,d"}); strings.Join(got, "|") != "c,d" {
+		t.Errorf("from the environment: %v (one value, split by the profile loader)", got)
+	}
+}

@@ -170,6 +170,16 @@ func (s Store) Rotate() (Secret, error) {
 	return Secret{Value: value, Path: s.Path(), Created: true}, nil
 }
 
+// Existing returns the secret when there is one, and never makes one:
+// "" when there is none, or none that can be read.
+func (s Store) Existing() string {
+	sec, err := s.read()
+	if err != nil {
+		return ""
+	}
+	return sec.Value
+}
+
 func (s Store) read() (Secret, error) {
 	b, err := os.ReadFile(s.Path())
 	if err != nil {

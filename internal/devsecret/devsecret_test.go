@@ -140,3 +140,27 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// Existing reads the secret there is and never makes one.
+func TestExisting(t *testing.T) {
+	s := Store{Dir: filepath.Join(t.TempDir(), "webhook-tool")}
+	if v := s.Existing(); v != "" {
+		t.Fatalf("Existing with no file = %q", v)
+	}
+	if _, err := os.Stat(s.Path()); !os.IsNotExist(err) {
+		t.Fatalf("Existing made the file: %v", err)
+	}
+	sec, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := s.Existing(); v != sec.Value {
+		t.Errorf("Existing = %q, want %q", v, sec.Value)
+	}
+	if err := os.WriteFile(s.Path(), []byte("not a secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if v := s.Existing(); v != "" {
+		t.Errorf("Existing over a corrupt file = %q", v)
+	}
+}

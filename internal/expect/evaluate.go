@@ -1,6 +1,7 @@
 package expect
 
 import (
+	"net/http"
 	"sync"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -22,8 +23,8 @@ func (s State) String() string {
 
 // Options adjust an Evaluator.
 type Options struct {
-	// EventOf is a delivery's event name; nil reads it from the body, at
-	// the event field of the bundled profile its payload is detected as.
+	// EventOf is a delivery's event name; nil reads it from the body: a
+	// Permission Assist event.name, else a Permit type.
 	EventOf func(*record.Record) string
 }
 
@@ -68,20 +69,34 @@ func New(specs []Spec, o Options) *Evaluator {
 	return e
 }
 
-// bodyEvent reads the event name from a record's body, at the event
-// field of the bundled profile whose rules its payload matches.
+// bodyEvent reads the event name from a record's body by the bundled
+// profiles' event fields. A listen with other profiles passes EventOf.
 func bodyEvent(rec *record.Record) string {
 	body, err := rec.RawBody()
 	if err != nil {
 		return ""
 	}
-	reg, err := payload.Bundled()
-	if err != nil {
+	reg := bundled()
+	if reg == nil {
 		return ""
 	}
-	f, _ := reg.Peek(body, rec.HTTPHeader())
+	h := make(http.Header, len(rec.Headers))
+	for k, v := range rec.Headers {
+		h.Set(k, v)
+	}
+	f, _ := reg.Peek(body, h)
 	return f.Event
 }
+
+// bundled is a registry of the bundled profiles, opened once (nil when
+// they cannot be read, which the profile tests rule out).
+var bundled = sync.OnceValue(func() *payload.Registry {
+	reg, err := payload.NewRegistry()
+	if err != nil {
+		return nil
+	}
+	return reg
+})
 
 // State is where the expectation stands now.
 func (e *Evaluator) State() State {

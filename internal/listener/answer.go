@@ -11,6 +11,9 @@ type answer struct {
 	contentType string // "" with a body: text/plain; charset=utf-8
 	body        []byte
 	header      http.Header // more headers (Allow, Retry-After); nil: none
+	// asIs is the app's answer (--forward-to): header is all of its
+	// headers, and respond adds none (no Content-Type, no Date).
+	asIs bool
 }
 
 // The answers to a request whose record could not be written: 500, so the
@@ -47,8 +50,16 @@ func (l *Listener) respond(w http.ResponseWriter, a *answer) {
 			h.Add(name, v)
 		}
 	}
+	if a.asIs {
+		// net/http adds these unless they are there, even as nil.
+		for _, name := range [...]string{"Content-Type", "Date"} {
+			if _, ok := h[name]; !ok {
+				h[name] = nil
+			}
+		}
+	}
 	contentType := a.contentType
-	if contentType == "" && len(a.body) > 0 {
+	if contentType == "" && len(a.body) > 0 && !a.asIs {
 		contentType = "text/plain; charset=utf-8"
 	}
 	if contentType != "" {

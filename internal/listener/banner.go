@@ -4,6 +4,7 @@ package listener
 // up, and the summary line at the end. The command prints them.
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"strings"
@@ -20,6 +21,9 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("listening on %s%s", pal.Bold(r.Base), strings.TrimPrefix(r.URL, r.Base))
+	if r.Public != "" {
+		line("  public URL: %s (--public-url: where a vendor sends, through your tunnel)", pal.Bold(r.Public))
+	}
 	line("  signatures: %s", describeVerification(c.Scheme, c.Secrets, c.ReportOnly))
 	if c.ReportOnly && len(c.Secrets) == 1 {
 		// The one secret a report-only listener has is the development secret.
@@ -41,13 +45,17 @@ func (c *RunConfig) Banner(r Ready, pal *render.Palette) string {
 	}
 	if cert := c.Cert; cert != nil {
 		line("  TLS certificate (%s) SHA-256 fingerprint %s", cert.Note, cert.Fingerprint)
-		trust := "--insecure (the certificate is generated anew each run)"
+		trust, why := "--insecure", " (the certificate is generated anew each run)"
 		if cert.File != "" {
-			trust = "--cacert " + cert.File
+			trust, why = "--cacert "+cert.File, ""
 		}
-		line("  to send to it: webhook-tool send ... %s", trust)
+		if cert.ClientCA != "" {
+			line("  client certificates: required, issued by the CA in %s (mutual TLS)", cert.ClientCA)
+			trust += " --cert CLIENT.pem --key CLIENT-KEY.pem"
+		}
+		line("  to send to it: webhook-tool send ... %s%s", trust, why)
 	}
-	line("  callbacks: POST %swebhooks/callback/{id}", r.URL)
+	line("  callbacks: POST %swebhooks/callback/{id}", cmp.Or(r.Public, r.URL))
 	if c.Exec != nil {
 		line("  exec: %s", c.Exec.describe())
 	}

@@ -8,14 +8,20 @@ import (
 )
 
 // callback handles the stand-in for Permission Assist's callback endpoint:
-// the first callback to a URL gets 200, a reused one 409.
-func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight, id string) {
+// the first callback to a URL gets 200, a reused one 409, and one to the
+// URL altered (exact is then the URL's path: see callbackID) 404, its URL
+// left unused.
+func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight, id, exact string) {
 	d.rec.Kind = record.KindCallback
 	// id is a path segment: it is recorded masked, like the path.
 	d.rec.CallbackFor = l.masker.Mask(id)
 	l.n.callbacks.Add(1)
 	var f *refusal
-	if r.Method != http.MethodPost {
+	switch {
+	case exact != "":
+		f = &refusal{status: http.StatusNotFound,
+			reason: fmt.Sprintf("not a callback URL: %s has a trailing or doubled slash; post to the callback URL exactly as it was handed out, %s", d.rec.Path, l.masker.MaskPath(exact))}
+	case r.Method != http.MethodPost:
 		f = &refusal{status: http.StatusMethodNotAllowed, header: allowCallback,
 			reason: fmt.Sprintf("method %s: callbacks are POSTed", r.Method)}
 	}

@@ -122,7 +122,8 @@ func CheckSecrets(scheme signature.Scheme, secrets []string) error {
 	for i, s := range nonEmpty {
 		check := scheme
 		if scheme == signature.Auto {
-			if !strings.HasPrefix(s, "whsec_") {
+			// Only a Standard Webhooks secret or key says what it is.
+			if !strings.HasPrefix(s, "whsec_") && signature.KindOf(s) == signature.HMACSecret {
 				continue
 			}
 			check = signature.Standard
@@ -226,9 +227,11 @@ func (c *Config) SetExec(f ExecFlags, reg *payload.Registry, base hookexec.Confi
 
 // LoadCert is the certificate --tls, --cert and --key ask for, or nil for
 // plain HTTP; a self-signed one is made for addr's host too. A --cert that
-// has expired is taken, with a warning.
-func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, addr string, now time.Time) (*ServerCert, error) {
-	if !tls && certFile == "" && keyFile == "" {
+// has expired is taken, with a warning. clientCA, the --client-ca file,
+// implies TLS, and makes the server require client certificates that a CA
+// in it issued.
+func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, clientCA, addr string, now time.Time) (*ServerCert, error) {
+	if !tls && certFile == "" && keyFile == "" && clientCA == "" {
 		return nil, nil
 	}
 	if (certFile == "") != (keyFile == "") {
@@ -245,6 +248,11 @@ func LoadCert(diag *render.Diag, tls bool, certFile, keyFile, addr string, now t
 	}
 	if certFile != "" && now.After(cert.NotAfter) {
 		diag.Warnf("%s expired on %s", certFile, cert.NotAfter.Format(time.DateOnly))
+	}
+	if clientCA != "" {
+		if err := cert.RequireClientCerts(clientCA); err != nil {
+			return nil, &InputError{Err: err, Hint: "give the PEM certificate of the CA that issues the senders' client certificates"}
+		}
 	}
 	return cert, nil
 }

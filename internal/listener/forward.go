@@ -2,8 +2,12 @@ package listener
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
@@ -16,10 +20,13 @@ import (
 
 // NewForwardClient is the client --forward-to passes deliveries with: a
 // pool of connections to the app as wide as a load run, a 30s limit, and
-// redirects handed back, so the sender sees the app's own answer.
+// redirects handed back, so the sender sees the app's own answer. It asks
+// for no compression (net/http would add Accept-Encoding: gzip, which the
+// sender never sent) and so decodes none: the app's bytes pass as they came.
 func NewForwardClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
+	tr.DisableCompression = true
 	return &http.Client{
 		Transport:     tr,
 		Timeout:       30 * time.Second,
@@ -44,10 +51,13 @@ func newForwardTarget(raw string) forwardTarget {
 }
 
 // forward is the forward tap: it passes the delivery, raw body and headers
-// unchanged, to the app, and returns what the sender should get: the app's
-// status and body, or 502 when the app could not be reached. listen has
-// one target today (--forward-to), the first of targets, which answers
-// the sender and is recorded.
+// unchanged (less the hop-by-hop ones), to the app, and returns what the
+// sender should get: the app's answer as it came (status, headers less the
+// hop-by-hop ones, and body), or 502 when there is no whole final answer to
+// pass on: the app could not be reached, answered 101 or another interim
+// status but 100 and 103, or an answer larger than --max-body or cut short.
+// listen has one target today (--forward-to), the first of targets, which
+// answers the sender and is recorded.
 func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget) answer {
 	t := &targets[0]
 	l.n.fwd.Add(1)
@@ -65,41 +75,111 @@ func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget
 	// query or path masked; the app gets the request as it was sent.
 	fw := &record.Forward{URL: l.masker.MaskURL(shown)}
 	d.rec.Forward = fw
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(d.body))
+	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{Got1xxResponse: interimAnswer})
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(d.body))
 	if err != nil {
 		return l.forwardFailed(fw, target, err)
 	}
-	req.Header = r.Header.Clone()
-	for _, h := range delivery.HopByHop {
-		req.Header.Del(h)
+	req.Header = endToEnd(r.Header)
+	if _, ok := req.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = nil // else net/http sends its own
 	}
 	req.ContentLength = int64(len(d.body))
 	start := time.Now()
 	resp, err := l.cfg.ForwardClient.Do(req)
 	if err != nil {
 		fw.DurationMS = ms(time.Since(start))
+		var interim interimError
+		if errors.As(err, &interim) {
+			// The app answered: say what, not how net/http gave up.
+			fw.Status, err = int(interim), interim
+		}
 		return l.forwardFailed(fw, target, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, l.cfg.MaxBody))
-	fw.DurationMS = ms(time.Since(start))
 	fw.Status = resp.StatusCode
+	var body []byte
+	if resp.StatusCode < 200 {
+		err = fmt.Errorf("the app answered %s, not a final answer a webhook sender can take", resp.Status)
+	} else {
+		body, err = l.readAnswer(resp)
+	}
+	fw.DurationMS = ms(time.Since(start))
 	fw.Body = l.maskedExcerpt(body, excerptSize)
 	if err != nil {
-		fw.Error = l.forwardError("reading the app's answer: ", target, fw.URL, err)
+		return l.forwardFailed(fw, target, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		l.n.fwdFail.Add(1)
 	}
-	return answer{status: resp.StatusCode, body: body, contentType: resp.Header.Get("Content-Type")}
+	return answer{status: resp.StatusCode, body: body, header: endToEnd(resp.Header), asIs: true}
 }
 
-// forwardFailed answers 502 for an app that could not be reached. The
-// error, recorded and sent back, names the URL as the record shows it.
+// interimAnswer refuses an interim answer other than 100 Continue and 103
+// Early Hints: what else the app means by it (102 Processing, say) the
+// sender cannot be told through listen, so the forward ends there with a
+// bad gateway rather than waiting. (101 is a final answer to net/http:
+// forward refuses it.)
+func interimAnswer(code int, _ textproto.MIMEHeader) error {
+	if code == http.StatusContinue || code == http.StatusEarlyHints {
+		return nil
+	}
+	return interimError(code)
+}
+
+// interimError is an interim answer interimAnswer refused.
+type interimError int
+
+func (e interimError) Error() string {
+	return fmt.Sprintf("the app answered %d %s, an interim answer listen does not pass on", int(e), http.StatusText(int(e)))
+}
+
+// readAnswer reads the app's whole answer: at most --max-body bytes, which
+// is what listen holds of it, and never one cut short, which would pass
+// for whole once sent on. Its error says which, with what was read.
+func (l *Listener) readAnswer(resp *http.Response) ([]byte, error) {
+	limit := l.cfg.MaxBody
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("the app's answer is larger than the %d bytes listen passes back (--max-body): %d bytes", limit, resp.ContentLength)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	switch {
+	case err != nil:
+		return body, fmt.Errorf("the app's answer was cut short after %d bytes: %w", len(body), err)
+	case int64(len(body)) > limit:
+		return body[:limit], fmt.Errorf("the app's answer is larger than the %d bytes listen passes back (--max-body)", limit)
+	}
+	return body, nil
+}
+
+// endToEnd is a copy of h without the hop-by-hop headers: those of
+// delivery.HopByHop and those the Connection header names.
+func endToEnd(h http.Header) http.Header {
+	out := h.Clone()
+	for _, v := range h["Connection"] {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = textproto.TrimString(name); name != "" {
+				out.Del(name)
+			}
+		}
+	}
+	for _, name := range delivery.HopByHop {
+		out.Del(name)
+	}
+	return out
+}
+
+// forwardFailed answers 502 for an app that could not be reached or gave
+// no whole final answer. The error, recorded and sent back, names the URL
+// as the record shows it.
 func (l *Listener) forwardFailed(fw *record.Forward, target string, err error) answer {
 	l.n.fwdFail.Add(1)
 	fw.Error = l.forwardError("", target, fw.URL, err)
-	return answer{status: http.StatusBadGateway, body: []byte("webhook-tool listen could not reach --forward-to " + fw.URL + ": " + fw.Error + "\n")}
+	what := "could not reach --forward-to "
+	if fw.Status != 0 {
+		what = "got no answer to pass on from --forward-to "
+	}
+	return answer{status: http.StatusBadGateway, body: []byte("webhook-tool listen " + what + fw.URL + ": " + fw.Error + "\n")}
 }
 
 // forwardError is err's text after what, with the forward URL as shown and

@@ -63,8 +63,8 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.busy.add(1)
 	defer l.busy.add(-1)
 	d := &inflight{rec: l.arrived(r)}
-	if id, ok := l.callbackID(r.URL.Path); ok {
-		l.callback(w, r, d, id)
+	if id, exact, ok := l.callbackID(r.URL.Path); ok {
+		l.callback(w, r, d, id, exact)
 		return
 	}
 	l.n.deliveries.Add(1)
@@ -96,16 +96,26 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.respond(w, &a)
 }
 
-// arrived is the record of r as it arrived, the secrets masked. (A value,
-// so that the inflight holding it stays on ServeHTTP's stack.)
+// arrived is the record of r as it arrived, the secrets masked, its bytes
+// kept where a JSON string cannot hold them (record's exact.go: nothing
+// more for a plain delivery). (A value, so that the inflight holding it
+// stays on ServeHTTP's stack.)
 func (l *Listener) arrived(r *http.Request) record.Record {
-	return record.Record{
-		ReceivedAt: l.cfg.Now(),
-		Method:     r.Method,
-		Path:       l.masker.MaskPath(r.URL.Path),
-		Query:      l.masker.MaskQuery(r.URL.RawQuery),
-		Headers:    record.FlattenHeaders(r.Header, l.redactHeader),
+	rec := record.Record{
+		ReceivedAt:    l.cfg.Now(),
+		Method:        r.Method,
+		Path:          l.masker.MaskPath(r.URL.Path),
+		Query:         l.masker.MaskQuery(record.Query(r.URL.RawQuery)),
+		Headers:       record.FlattenHeaders(r.Header, l.redactHeader),
+		HeadersBase64: record.HeaderBytes(r.Header, l.redactHeader),
 	}
+	if raw := record.RawPath(r.URL); raw != "" {
+		rec.PathRaw = l.masker.MaskURL(raw)
+	}
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		rec.ClientCert = clientCert(r.TLS.PeerCertificates[0])
+	}
+	return rec
 }
 
 // route refuses a delivery outside the --path prefix (404) or not sent as
@@ -128,14 +138,21 @@ func (l *Listener) underPrefix(p string) bool {
 
 // callbackID reports whether p is a callback URL, {prefix}webhooks/callback/{id}
 // or, since `send` builds callbacks from the origin alone,
-// /webhooks/callback/{id}.
-func (l *Listener) callbackID(p string) (string, bool) {
+// /webhooks/callback/{id}. exact is "" for one, and for a path meant for
+// one but not it (a trailing or doubled slash: callback.NearID), which the
+// callback stage refuses, the callback URL's path.
+func (l *Listener) callbackID(p string) (id, exact string, ok bool) {
 	for _, base := range [2]string{l.prefix, "/"} {
 		if id, ok := callback.IDFromPath(p, base); ok {
-			return id, true
+			return id, "", true
 		}
 	}
-	return "", false
+	for _, base := range [2]string{l.prefix, "/"} {
+		if id, exact, ok := callback.NearID(p, base); ok {
+			return id, exact, true
+		}
+	}
+	return "", "", false
 }
 
 // reject records and answers a request refused before it could be checked.

@@ -36,7 +36,7 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      90 * time.Second, // covers a slow --forward-to app
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          log.New(prefixWriter{l.log}, "", 0),
+		ErrorLog:          log.New(prefixWriter{log: l.log, clientCA: l.cfg.TLS != nil && l.cfg.TLS.ClientCAs != nil}, "", 0),
 		TLSConfig:         l.cfg.TLS,
 		// Counting connections as well as handlers covers a request that
 		// was read just as the server closed, whose handler has yet to
@@ -133,12 +133,21 @@ func (b *busyCount) wait() {
 }
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a
-// client speaking plain HTTP, say) the tool's prefix, escaped (they quote
-// what clients sent) and rate-limited (a client can make one per
-// connection).
-type prefixWriter struct{ log *rateLog }
+// client speaking plain HTTP, or without the client certificate
+// --client-ca requires, say) the tool's prefix, escaped (they quote what
+// clients sent) and rate-limited by kind (a client can make one per
+// connection), with a hint for a client certificate that was refused.
+type prefixWriter struct {
+	log      *rateLog
+	clientCA bool // client certificates are required
+}
 
 func (p prefixWriter) Write(b []byte) (int, error) {
-	p.log.printf("http", (*render.Diag).Printf, "%s", render.Escape(string(bytes.TrimRight(b, "\n"))))
+	msg := render.Escape(string(bytes.TrimRight(b, "\n")))
+	kind, hint := handshakeKind(msg, p.clientCA)
+	if hint != "" {
+		msg += " (" + hint + ")"
+	}
+	p.log.printf(kind, (*render.Diag).Printf, "%s", msg)
 	return len(b), nil
 }

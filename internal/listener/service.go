@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,6 +38,13 @@ type RunConfig struct {
 	// DevSecretAt is the development secret's file when the secret is
 	// that one (ReportOnly), for the banner.
 	DevSecretAt string
+	// PublicURL is where a tunnel exposes Addr (--public-url, see
+	// CheckPublicURL): the banner, the callback URLs it advertises and the
+	// inspector use it. "": none.
+	PublicURL string
+	// ReadyFile, when set, is written with the deliveries' URL once the
+	// run accepts them, and removed when it ends (--ready-file).
+	ReadyFile string
 }
 
 // Ready is where a run serves.
@@ -44,6 +52,9 @@ type Ready struct {
 	Addr string // the deliveries' address, HOST:PORT as bound
 	Base string // its URL without the path: http(s)://HOST:PORT
 	URL  string // Base and the --path prefix: where deliveries go
+	// Public is where deliveries go from outside, through the tunnel
+	// PublicURL names (the --path prefix below it); "" without one.
+	Public string
 
 	UI      string // the inspector's URL; "" when there is none
 	UIHolds string // what the inspector shows: the record file, or a ring
@@ -116,6 +127,14 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 		out.Close(0) // nothing was shown yet
 		return Summary{}, err
 	}
+	if err := CheckPublicURL(cfg.PublicURL); err != nil {
+		return fail(err)
+	}
+	rf, err := openReadyFile(cfg.ReadyFile)
+	if err != nil {
+		return fail(err)
+	}
+	defer rf.remove()
 	ui := newInspector(cfg.UI)
 	defer ui.close()
 	records, closeRecords, err := openRecords(cfg.Record, cfg.Output, out, ui.tap())
@@ -147,7 +166,15 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	r := Ready{Addr: ln.Addr().String()}
 	r.Base = scheme + "://" + r.Addr
 	r.URL = r.Base + l.Prefix()
-	if err := ui.start(cfg.Diag, cfg.Record, r.URL, cfg.ForwardTo, cfg.Secrets, &r); err != nil {
+	r.Public = publicURL(cfg.PublicURL, l.Prefix())
+	// The page offers the address others reach the listener at.
+	if err := ui.start(cfg.Diag, cfg.Record, cmp.Or(r.Public, r.URL), cfg.ForwardTo, cfg.Secrets, &r); err != nil {
+		ln.Close()
+		return fail(err)
+	}
+	// Connections are taken from here on (queued until Serve): a script
+	// that waited for the file may send at once.
+	if err := rf.ready(r.URL); err != nil {
 		ln.Close()
 		return fail(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
 // SelfSigned makes a certificate for localhost, the loopback addresses and
@@ -74,13 +75,48 @@ type ServerCert struct {
 	Note        string    // "self-signed", or the --cert file
 	File        string    // the --cert file; "" for a self-signed one
 	NotAfter    time.Time // the leaf's expiry
+	// ClientCA is the --client-ca file when client certificates are
+	// required (RequireClientCerts); "" when none is asked for.
+	ClientCA string
 }
 
-// CertLoadError is a --cert/--key pair that cannot be used: the user's
-// input, not a failure of the listener.
-type CertLoadError struct{ Err error }
+// RequireClientCerts makes the server require a client certificate issued
+// by a CA in the PEM file caFile (mutual TLS): a client with none, or with
+// one no such CA issued, fails the handshake. A file that cannot be used is
+// a *CertLoadError.
+func (sc *ServerCert) RequireClientCerts(caFile string) error {
+	pemBytes, err := input.ReadFile(caFile, input.MaxSmallFileSize)
+	if err != nil {
+		return &CertLoadError{Flag: "--client-ca", Err: fmt.Errorf("%s: %w", caFile, unwrapPath(err))}
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		what := "holds no PEM certificate"
+		if strings.Contains(string(pemBytes), "PRIVATE KEY-----") {
+			what = "holds a private key, not a certificate"
+		}
+		return &CertLoadError{Flag: "--client-ca", Err: fmt.Errorf("%s %s", caFile, what)}
+	}
+	sc.Config.ClientAuth = tls.RequireAndVerifyClientCert
+	sc.Config.ClientCAs = pool
+	sc.ClientCA = caFile
+	return nil
+}
 
-func (e *CertLoadError) Error() string { return "cannot load --cert/--key: " + e.Err.Error() }
+// CertLoadError is a --cert/--key pair (or the --client-ca file: Flag)
+// that cannot be used: the user's input, not a failure of the listener.
+type CertLoadError struct {
+	Flag string // "": --cert/--key
+	Err  error
+}
+
+func (e *CertLoadError) Error() string {
+	flag := e.Flag
+	if flag == "" {
+		flag = "--cert/--key"
+	}
+	return "cannot load " + flag + ": " + e.Err.Error()
+}
 func (e *CertLoadError) Unwrap() error { return e.Err }
 
 // LoadServerCert chooses listen's certificate: the PEM pair certFile and
@@ -98,7 +134,7 @@ func LoadServerCert(certFile, keyFile, host string, now time.Time) (*ServerCert,
 		sc.Note = "self-signed"
 	} else {
 		if cert, err = loadKeyPair(certFile, keyFile); err != nil {
-			return nil, &CertLoadError{err}
+			return nil, &CertLoadError{Err: err}
 		}
 		sc.Fingerprint = Fingerprint(cert.Certificate[0])
 		sc.Note, sc.File = certFile, certFile
@@ -132,4 +168,24 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// clientCert is what the record says of the certificate a client presented.
+func clientCert(leaf *x509.Certificate) *record.ClientCert {
+	return &record.ClientCert{Subject: leaf.Subject.String(), Issuer: leaf.Issuer.String()}
+}
+
+// handshakeKind sorts a failed TLS handshake net/http logs, for the
+// rate-limited log (one line per kind a second) and a hint: whether the
+// client sent no certificate or one the --client-ca did not issue.
+func handshakeKind(msg string, clientCA bool) (kind, hint string) {
+	switch {
+	case !strings.Contains(msg, "TLS handshake error"):
+		return "http", ""
+	case clientCA && strings.Contains(msg, "client didn't provide a certificate"):
+		return "tls: no client certificate", "listen --client-ca requires a client certificate: the sender passes --cert FILE --key FILE"
+	case clientCA && strings.Contains(msg, "failed to verify certificate"):
+		return "tls: untrusted client certificate", "the client certificate was not issued by the --client-ca CA"
+	}
+	return "tls", ""
 }

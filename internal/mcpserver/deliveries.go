@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"time"
 
@@ -191,23 +192,23 @@ func (s *server) listDeliveries(ctx context.Context, in ListDeliveriesIn) (ListD
 }
 
 func (s *server) summary(rec *record.Record) DeliverySummary {
-	out := DeliverySummary{
+	sum := DeliverySummary{
 		Seq: rec.Seq, ReceivedAt: rec.ReceivedAt.Format(time.RFC3339Nano), Method: rec.Method, Path: cutField(rec.Path),
 		Kind: "delivery", Status: rec.Status, Payload: payloadVerdict(rec.Schema), Signature: signatureVerdict(rec.Signature),
 		DeliveryID: cutField(rec.DeliveryID), Duplicate: rec.Duplicate, CallbackOf: cutField(rec.CallbackFor), Error: cutField(rec.Error),
 	}
 	if rec.Kind != record.KindDelivery {
-		out.Kind = rec.Kind
+		sum.Kind = rec.Kind
 	}
 	if rec.Schema != nil {
-		out.Schema = rec.Schema.Name
+		sum.Schema = rec.Schema.Name
 	}
-	if out.Kind == "delivery" && rec.BodyEncoding == "" {
-		if fs, ok := s.reg.Peek([]byte(rec.Body), rec.HTTPHeader()); ok {
-			out.Event = cutField(fs.Event)
+	if sum.Kind == "delivery" && rec.BodyEncoding == "" {
+		if fs, ok := s.reg.Peek([]byte(rec.Body), headerOf(rec.Headers)); ok {
+			sum.Event = cutField(fs.Event)
 		}
 	}
-	return out
+	return sum
 }
 
 func cutField(s string) string {
@@ -235,4 +236,14 @@ func signatureVerdict(s *record.Signature) string {
 		return verdictValid
 	}
 	return verdictInvalid
+}
+
+// headerOf is a record's headers as an http.Header, for the profiles'
+// event header.
+func headerOf(h record.Headers) http.Header {
+	out := make(http.Header, len(h))
+	for k, v := range h {
+		out.Set(k, v)
+	}
+	return out
 }

@@ -84,23 +84,40 @@ func deref(root, v any) map[string]any {
 	return nil
 }
 
-// property is the schema of member name under the object schema v,
-// looking into its allOf members too.
+// property is the schema of member name under the object schema v: the
+// one that names values for it (const or enum) when its allOf members
+// say several things of it, else the first.
 func property(root, v any, name string) any {
+	all := properties(root, v, name, 0)
+	for _, p := range all {
+		if len(values(root, p)) > 0 {
+			return p
+		}
+	}
+	if len(all) > 0 {
+		return all[0]
+	}
+	return nil
+}
+
+// properties are the schemas of member name under v and its allOf members.
+func properties(root, v any, name string, depth int) []any {
 	m := deref(root, v)
+	if m == nil || depth > 8 {
+		return nil
+	}
+	var out []any
 	if props, ok := m["properties"].(map[string]any); ok {
 		if p, ok := props[name]; ok {
-			return p
+			out = append(out, p)
 		}
 	}
 	if all, ok := m["allOf"].([]any); ok {
 		for _, sub := range all {
-			if p := property(root, sub, name); p != nil {
-				return p
-			}
+			out = append(out, properties(root, sub, name, depth+1)...)
 		}
 	}
-	return nil
+	return out
 }
 
 // values are the string const or enum values of a schema.

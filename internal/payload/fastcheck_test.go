@@ -55,3 +55,15 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// A directory schema that replaces a bundled one keeps its rule and its
+// profile's fields.
+func TestReplacedSchemaKeepsFields(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/permit.invite_user.json", `{"type":"object"}`)
+	reg := mustRegistry(t, dir)
+	res, err := reg.Check([]byte(`{"type":"invite_user","user_invite_id":"u-1"}`), "")
+	if err != nil || res.Schema != "permit.invite_user" || res.Fields.Invite != "u-1" || res.Fields.Event != "invite_user" {
+		t.Fatalf("%+v, %v", res, err)
+	}
+}

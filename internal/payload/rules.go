@@ -2,6 +2,8 @@ package payload
 
 import (
 	"fmt"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,6 +47,14 @@ func (r *Registry) indexRules(all []*profile.Profile) error {
 			}
 		}
 	}
+	// A schema other documents refer to is a part of payloads (a
+	// common/user.json), not one: detection leaves it out, --schema
+	// still names it.
+	parts := r.referenced()
+	order = slices.DeleteFunc(order, func(e *entry) bool {
+		_, frag, _ := strings.Cut(e.url, "#")
+		return frag == "" && parts[e.url] && !e.prof.Bundled()
+	})
 	r.ordered = order
 	for i, e := range order {
 		e.seq = i
@@ -66,6 +76,79 @@ func (r *Registry) indexRules(all []*profile.Profile) error {
 		}
 	}
 	return nil
+}
+
+// referenced is the URLs of the documents the registry's documents refer
+// to with a $ref to another document; it notes each document's in
+// r.refs.
+func (r *Registry) referenced() map[string]bool {
+	out := map[string]bool{}
+	r.refs = map[string]map[string]bool{}
+	for u, d := range r.docs {
+		if d.bundled {
+			continue // the bundled schemas refer to no other document
+		}
+		base, err := url.Parse(u)
+		if err != nil {
+			continue
+		}
+		union := isUnion(d.get())
+		walkRefs(d.get(), func(ref string) {
+			if strings.HasPrefix(ref, "#") {
+				return
+			}
+			if t, err := base.Parse(ref); err == nil {
+				t.Fragment = ""
+				if s := t.String(); s != u {
+					out[s] = out[s] || !union
+					if r.refs[u] == nil {
+						r.refs[u] = map[string]bool{}
+					}
+					r.refs[u][s] = true
+				}
+			}
+		})
+	}
+	return out
+}
+
+// isUnion reports whether a schema document is only a choice of others
+// ({"oneOf": [{"$ref": ...}, ...]}): the documents it names are payloads,
+// not parts of one.
+func isUnion(doc any) bool {
+	m, _ := doc.(map[string]any)
+	if m["properties"] != nil || m["allOf"] != nil {
+		return false
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if list, ok := m[k].([]any); ok && len(list) > 0 {
+			for _, x := range list {
+				if xm, ok := x.(map[string]any); !ok || xm["$ref"] == nil {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// walkRefs calls f with every $ref string in a decoded document.
+func walkRefs(v any, f func(string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, sub := range x {
+			if s, ok := sub.(string); ok && k == "$ref" {
+				f(s)
+			} else {
+				walkRefs(sub, f)
+			}
+		}
+	case []any:
+		for _, sub := range x {
+			walkRefs(sub, f)
+		}
+	}
 }
 
 func unknownRuleSchema(p *profile.Profile, rule profile.Rule, known []string) error {

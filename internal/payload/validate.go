@@ -155,6 +155,30 @@ func (r *Registry) checkV5(raw []byte, schema string, h http.Header) (Result, er
 	return r.validateDoc(e, doc, raw)
 }
 
+// mostSpecific drops from several schemas a payload fits those that refer
+// to another of them: a union of a provider's events ({"oneOf": [{"$ref":
+// "issues/opened.json"}, ...]}) fits whatever its members fit, and the
+// member says more.
+func (r *Registry) mostSpecific(fit []Result) []Result {
+	var out []Result
+	for _, a := range fit {
+		ea := r.entries[a.Schema]
+		union := false
+		for _, b := range fit {
+			if eb := r.entries[b.Schema]; eb != ea && r.refs[ea.url][eb.url] {
+				union = true
+			}
+		}
+		if !union {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return fit
+	}
+	return out
+}
+
 // validateDoc validates a decoded payload against e.
 func (r *Registry) validateDoc(e *entry, doc any, raw []byte) (Result, error) {
 	fields := docFields(e, doc)
@@ -203,6 +227,10 @@ func (r *Registry) choose(doc any, raw []byte, h http.Header) (*entry, Result, e
 	case len(fit) == 1:
 		return r.entries[fit[0].Schema], fit[0], nil
 	case len(fit) > 1:
+		fit = r.mostSpecific(fit)
+		if len(fit) == 1 {
+			return r.entries[fit[0].Schema], fit[0], nil
+		}
 		best, tie := -1, false
 		var pick Result
 		for _, res := range fit {

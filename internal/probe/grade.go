@@ -24,6 +24,9 @@ func (p *prober) grade() []Check {
 		} else {
 			c = p.gradeOne(id)
 		}
+		if c.Result == Fail {
+			c.Diagnosis = p.firstDiagnosis(id)
+		}
 		c.ID = id
 		if c.Requests == nil {
 			c.Requests = []Exchange{}
@@ -80,8 +83,9 @@ func (p *prober) gradeValid() Check {
 			}
 		}
 	}
+	refused := len(bad)
 	if len(bad) > 1 && len(slices.Compact(answers)) == 1 {
-		bad = answers[:1] // the same answer to each: say it once
+		bad = []string{"each " + answers[0]} // the same answer to each: say it once
 	}
 	c := withRequests(Check{}, p.valid...)
 	n := len(p.valid)
@@ -94,7 +98,7 @@ func (p *prober) gradeValid() Check {
 		return c
 	}
 	c.Result = Fail
-	c.Detail = fmt.Sprintf("%d of %d %s deliveries not answered 2xx: %s", len(bad), n, kind, strings.Join(bad, "; "))
+	c.Detail = fmt.Sprintf("%d of %d %s deliveries not answered 2xx: %s", refused, n, kind, strings.Join(bad, "; "))
 	c.Hint = validHint(*first)
 	return c
 }

@@ -29,6 +29,9 @@ func WriteText(w io.Writer, r *Report, pal *render.Palette) error {
 		if c.Hint != "" {
 			fmt.Fprintf(&b, "%s%s %s\n", indent, pal.Dim("hint:"), c.Hint)
 		}
+		if d := c.Diagnosis; d != nil {
+			fmt.Fprintf(&b, "%s%s %s\n", indent, pal.Dim("likely cause ("+string(d.Cause)+"):"), d.Detail)
+		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", summary(r, pal))
 	_, err := io.WriteString(w, b.String())
@@ -82,6 +85,9 @@ func Suite(r *Report) report.Suite {
 		text := c.Detail
 		if c.Hint != "" {
 			text += "\nhint: " + c.Hint
+		}
+		if d := c.Diagnosis; d != nil {
+			text += "\nlikely cause (" + string(d.Cause) + "): " + d.Detail
 		}
 		switch c.Result {
 		case Fail:

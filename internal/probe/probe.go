@@ -12,6 +12,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -117,6 +118,13 @@ type Options struct {
 	// CallbackAddr is where the callback stand-in listens; "" means
 	// DefaultCallbackAddr (a free port on loopback).
 	CallbackAddr string
+	// CallbackBase is what the deliveries' callback URLs are built on
+	// (callback.CheckBase) when the receiver reaches the stand-in at
+	// another address than its own: from a container
+	// (http://host.docker.internal:PORT/webhooks/callback/ with
+	// CallbackAddr 0.0.0.0:PORT) or through a tunnel. "" means the
+	// stand-in's own URL.
+	CallbackBase string
 
 	Now   func() time.Time // nil means time.Now
 	NewID func() string    // nil means fixture.NewGUID
@@ -134,11 +142,14 @@ type Exchange struct {
 
 // Check is one graded check.
 type Check struct {
-	ID       string     `json:"check"`
-	Result   Result     `json:"result"`
-	Detail   string     `json:"detail"`
-	Hint     string     `json:"hint,omitempty"`
-	Requests []Exchange `json:"requests"`
+	ID     string `json:"check"`
+	Result Result `json:"result"`
+	Detail string `json:"detail"`
+	Hint   string `json:"hint,omitempty"`
+	// Diagnosis is the signature doctor's finding on a refused correct
+	// delivery, when the receiver's answer let it tell (diagnose.go).
+	Diagnosis *signature.Diagnosis `json:"diagnosis,omitempty"`
+	Requests  []Exchange           `json:"requests"`
 	// Duration is the time the check's requests took, summed.
 	Duration time.Duration `json:"-"`
 }
@@ -148,7 +159,7 @@ type Report struct {
 	URL         string
 	Scheme      signature.Scheme
 	Fixtures    []string
-	CallbackURL string // the stand-in's callback base URL
+	CallbackURL string // the callback base URL the deliveries carry (the stand-in's)
 	Started     time.Time
 	Elapsed     time.Duration
 	Checks      []Check // in CheckIDs order
@@ -216,14 +227,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	// Every delivery probe sends that carries its own callback URL (its
 	// profile names a callback field) points it at probe's own stand-in,
 	// which takes only the ids probe handed out.
-	st, err := (&callback.StandIn{ExpectedOnly: true, Now: p.now}).Start(p.opts.CallbackAddr)
+	st, err := (&callback.StandIn{ExpectedOnly: true, Now: p.now, Base: opts.CallbackBase}).Start(p.opts.CallbackAddr)
 	if err != nil {
 		return nil, &CallbackAddrError{Addr: p.opts.CallbackAddr, Err: err}
 	}
 	defer st.Close()
-	p.standin = st
+	p.standin, p.callbackBase = st, cmp.Or(opts.CallbackBase, st.URL)
 
-	rep := &Report{URL: opts.URL, Scheme: p.opts.Scheme, Fixtures: opts.Fixtures, CallbackURL: st.URL, Started: p.now()}
+	rep := &Report{URL: opts.URL, Scheme: p.opts.Scheme, Fixtures: opts.Fixtures, CallbackURL: p.callbackBase, Started: p.now()}
 	if err := p.sendValid(ctx); err != nil {
 		return nil, err
 	}

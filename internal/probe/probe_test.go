@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/report"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -36,6 +39,13 @@ func family(name string) []string {
 // probeReceiver runs probe against rc, served on loopback, and returns the
 // checks by id. mod adjusts the options (fixtures, durations).
 func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Check {
+	t.Helper()
+	_, got := probeReport(t, rc, mod)
+	return got
+}
+
+// probeReport is probeReceiver with the report too.
+func probeReport(t *testing.T, rc *receiver, mod func(*Options)) (*Report, map[string]Check) {
 	t.Helper()
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
@@ -67,7 +77,7 @@ func probeReceiver(t *testing.T, rc *receiver, mod func(*Options)) map[string]Ch
 		}
 		got[c.ID] = c
 	}
-	return got
+	return rep, got
 }
 
 // skipsFor is what a scheme cannot express, and the callback checks for a
@@ -411,5 +421,122 @@ func TestRotationDeliveries(t *testing.T) {
 	// rotation-secrets one each (the test cannot tell them apart here).
 	if order != 1 || svix != 1 || last != 2 {
 		t.Errorf("%d deliveries with an unknown signature first, %d with svix-* names, %d with one signature", order, svix, last)
+	}
+}
+
+// A receiver in a container reaches probe's stand-in by another name (and
+// here under another path): with CallbackBase the deliveries carry
+// callback URLs on it, the stand-in takes the callbacks there, and the
+// callback checks pass.
+func TestCallbackBaseForAReceiverElsewhere(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	base := fmt.Sprintf("http://host.docker.internal:%d/tunnel/{id}/reply", port)
+	var mu sync.Mutex
+	var seen []string
+	rc := &receiver{scheme: signature.Standard, secret: testSecret, callbackVia: func(u string) string {
+		mu.Lock()
+		seen = append(seen, u)
+		mu.Unlock()
+		return strings.Replace(u, "host.docker.internal", "127.0.0.1", 1)
+	}}
+	rep, got := probeReport(t, rc, func(o *Options) {
+		o.CallbackAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		o.CallbackBase = base
+		o.Fixtures = []string{"permission_assist.access_request_created", "permission_assist.access_request_approved"}
+	})
+	expectOnly(t, got, skipsFor(signature.Standard, true))
+	if rep.CallbackURL != base {
+		t.Errorf("the report's callback URL is %q, want %q", rep.CallbackURL, base)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) == 0 {
+		t.Fatal("no callback was posted")
+	}
+	for _, u := range seen {
+		prefix := fmt.Sprintf("http://host.docker.internal:%d/tunnel/", port)
+		if !strings.HasPrefix(u, prefix) || !strings.HasSuffix(u, "/reply") {
+			t.Errorf("a delivery's callback URL is %q, not on %s", u, base)
+		}
+	}
+}
+
+// A receiver that refuses every signed delivery is counted as refusing
+// every one of them, the same answer said once.
+func TestValidCountsEveryRefusal(t *testing.T) {
+	for _, fixtures := range [][]string{family("permission_assist"), family("permission_assist")[:3]} {
+		rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U="}
+		got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, fixtures })
+		n := len(fixtures)
+		want := fmt.Sprintf(`%d of %d correctly signed deliveries not answered 2xx: each answered 401 Unauthorized "bad signature"`, n, n)
+		if c := got[CheckValid]; c.Result != Fail || c.Detail != want {
+			t.Errorf("valid: %s %q, want %q", c.Result, c.Detail, want)
+		}
+		if d := got[CheckValid].Diagnosis; d != nil {
+			t.Errorf("a diagnosis from an answer that tells nothing: %+v", d)
+		}
+	}
+}
+
+// A receiver that verifies the body parsed and written out again refuses
+// the correct deliveries; when its answer shows the signature it computed,
+// the signature doctor names the re-serialisation, as verify and listen do
+// for the same mistake, in the text, JSON and JUnit reports.
+func TestRefusalsDiagnosedFromTheAnswer(t *testing.T) {
+	for _, scheme := range []signature.Scheme{signature.Standard, signature.GitHub} {
+		t.Run(string(scheme), func(t *testing.T) {
+			rc := &receiver{scheme: scheme, secret: testSecret, reserialize: true, showExpected: true}
+			rep, got := probeReport(t, rc, func(o *Options) { o.Fixtures = family("permit")[:2] })
+			c := got[CheckValid]
+			if c.Result != Fail || c.Diagnosis == nil {
+				t.Fatalf("valid: %+v", c)
+			}
+			if c.Diagnosis.Cause != signature.CauseJSONReformatted ||
+				!strings.Contains(c.Diagnosis.Detail, "the signature your endpoint computed (it is in its answer) matches this body compacted (no whitespace), keys as received") ||
+				!strings.Contains(c.Diagnosis.Detail, "verify the raw request bytes") {
+				t.Errorf("diagnosis %+v", c.Diagnosis)
+			}
+			var text, js, junit strings.Builder
+			if err := WriteText(&text, rep, render.NewPalette(false)); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&js, rep); err != nil {
+				t.Fatal(err)
+			}
+			if err := report.WriteJUnit(&junit, Suite(rep)); err != nil {
+				t.Fatal(err)
+			}
+			for name, out := range map[string]string{"text": text.String(), "json": js.String(), "junit": junit.String()} {
+				if !strings.Contains(out, "json-reformatted") {
+					t.Errorf("the %s report does not name the cause:\n%s", name, out)
+				}
+			}
+			if strings.Contains(text.String()+js.String(), strings.TrimPrefix(testSecret, "whsec_")) {
+				t.Error("a report shows the secret")
+			}
+		})
+	}
+	// The signature echoed back is not taken for the one computed.
+	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U=", showExpected: true}
+	got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, family("permit")[:1] })
+	if d := got[CheckValid].Diagnosis; d != nil {
+		t.Errorf("another secret, which no change explains, diagnosed: %+v", d)
+	}
+}
+
+// A receiver whose refusal names the likely cause itself (a listen in front
+// of it) has it passed on.
+func TestRefusalsCauseLinePassedOn(t *testing.T) {
+	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U=",
+		rejection: "no signature in webhook-signature matched the configured secret(s)\nlikely cause (json-reformatted): the standard signature matches this body compacted"}
+	got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, family("permit")[:1] })
+	d := got[CheckValid].Diagnosis
+	if d == nil || d.Cause != signature.CauseJSONReformatted || d.Detail != "the standard signature matches this body compacted" {
+		t.Errorf("diagnosis %+v", d)
 	}
 }

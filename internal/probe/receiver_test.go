@@ -2,11 +2,13 @@ package probe
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +44,12 @@ type receiver struct {
 	neverCallBack     bool
 	asyncCallback     bool   // posts the callback after answering, as a background job would
 	callbackType      string // "" means text/plain; charset=utf-8
+	reserialize       bool   // verifies the body compacted (parsed and written out again), not the bytes received
+	showExpected      bool   // a 401 says the signature it computed
+	rejection         string // the body of every 401 ("" means "bad signature", and what showExpected adds)
+	// callbackVia is the callback URL as the receiver's network reaches
+	// it (a container's, where the host has another name); nil: as given.
+	callbackVia func(string) string
 
 	mu       sync.Mutex
 	seen     map[string]bool
@@ -156,6 +164,17 @@ func (rc *receiver) asRead(h http.Header) http.Header {
 	return h
 }
 
+// expected is the signature the receiver computed over body, as the
+// scheme writes it: what a receiver that logs its mismatches shows.
+func (rc *receiver) expected(h http.Header, body []byte) string {
+	ts, _ := strconv.ParseInt(h.Get("webhook-timestamp"), 10, 64)
+	hs, err := signature.Sign(rc.scheme, rc.secret, h.Get("webhook-id"), time.Unix(ts, 0), body)
+	if err != nil || len(hs) == 0 {
+		return ""
+	}
+	return hs[len(hs)-1].Value
+}
+
 // matchesCached is the acceptTampered bug: the signature is checked against
 // a payload of the same size it accepted before, not against these bytes.
 func (rc *receiver) matchesCached(h http.Header, body []byte) bool {
@@ -172,8 +191,19 @@ func (rc *receiver) matchesCached(h http.Header, body []byte) bool {
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if !rc.verify(r.Header, body) {
-		http.Error(w, "bad signature", http.StatusUnauthorized)
+	checked := body
+	if rc.reserialize {
+		var buf bytes.Buffer
+		if json.Compact(&buf, body) == nil {
+			checked = buf.Bytes()
+		}
+	}
+	if !rc.verify(r.Header, checked) {
+		msg := cmp.Or(rc.rejection, "bad signature")
+		if rc.showExpected {
+			msg += "; expected " + rc.expected(r.Header, checked)
+		}
+		http.Error(w, msg, http.StatusUnauthorized)
 		return
 	}
 	rc.mu.Lock()
@@ -234,6 +264,9 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rc *receiver) callBack(u string) {
+	if rc.callbackVia != nil {
+		u = rc.callbackVia(u)
+	}
 	ct := rc.callbackType
 	if ct == "" {
 		ct = "text/plain; charset=utf-8"

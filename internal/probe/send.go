@@ -39,6 +39,10 @@ type sent struct {
 	duration   time.Duration
 	answeredAt time.Time
 	err        error
+	// A signed delivery refused with 401 or 403 keeps the request and the
+	// answer, for the signature doctor (diagnose).
+	req        *prepared
+	answerBody []byte
 }
 
 func (s sent) ok() bool { return s.err == nil && s.status >= 200 && s.status < 300 }
@@ -71,7 +75,10 @@ type prober struct {
 	newID   func() string
 	client  *http.Client
 	standin *callback.Server
-	host    string
+	// callbackBase is what callback URLs are built on: Options.CallbackBase,
+	// else the stand-in's own URL.
+	callbackBase string
+	host         string
 
 	fixtures []loaded
 	base     *loaded // the delivery the single-delivery checks send
@@ -201,7 +208,7 @@ func (p *prober) group(f fixture.Fixture, raw []byte) (string, error) {
 // told to expect it.
 func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
 	r, err := fixture.Render(f.raw, fixture.RenderOptions{
-		Now: p.now(), NewID: p.newID, CallbackBase: p.standin.URL, Sets: sets, Profile: f.prof,
+		Now: p.now(), NewID: p.newID, CallbackBase: p.callbackBase, Sets: sets, Profile: f.prof,
 	})
 	if err == nil && f.pa {
 		p.standin.Expect(r.ID)
@@ -247,6 +254,9 @@ func (p *prober) send(ctx context.Context, f *loaded, id string, h http.Header, 
 	s := sent{fixture: f.name, id: id, status: resp.Status, duration: resp.Duration, answeredAt: p.now(), err: err}
 	if err == nil {
 		s.excerpt = p.mask(firstLine(resp.Body))
+	}
+	if (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) && len(canonical(h).Values(signatureHeader(p.opts.Scheme))) > 0 {
+		s.req, s.answerBody = &prepared{id: id, header: h, body: body}, resp.Body
 	}
 	return s
 }

@@ -155,7 +155,16 @@ func (l Location) ReadFile(rel string) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
+	if st.Size() > MaxFile {
+		return nil, fmt.Errorf("larger than %d MiB", MaxFile>>20)
+	}
+	// Sized to the file; one that grew since is read to its end, bounded.
+	b := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, unwrapPath(err)
+	}
+	rest, err := io.ReadAll(io.LimitReader(f, MaxFile+1-int64(len(b))))
+	b = append(b, rest...)
 	if err != nil {
 		return nil, unwrapPath(err)
 	}

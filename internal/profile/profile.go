@@ -123,6 +123,9 @@ type Location struct {
 	URL string
 }
 
+// Bundled reports whether the profile is one of the bundled ones.
+func (p *Profile) Bundled() bool { return p != nil && p.Source == "bundled" }
+
 // Qualify is the full name of one of the profile's schemas or fixtures:
 // NAME.short, or short for the anonymous profile.
 func (p *Profile) Qualify(short string) string {
@@ -258,21 +261,33 @@ func LoadAll(specs []string) ([]*Profile, error) {
 			if err != nil {
 				return nil, err
 			}
+			if slices.ContainsFunc(out, func(q *Profile) bool { return q.same(p) }) {
+				continue // given twice
+			}
 			for _, q := range out {
-				if q.Name == p.Name && q != p {
+				if q.Name == p.Name {
 					return nil, errorf(one, 0, "give the profile another name (the name key of a profile file)",
 						"its name %q is taken by profile %s", p.Name, q.Source)
 				}
 			}
-			if !slices.Contains(out, p) {
-				out = append(out, p)
-			}
+			out = append(out, p)
 		}
 	}
 	if len(out) == 0 {
 		return Default(), nil
 	}
 	return out, nil
+}
+
+// same reports whether p and q are one profile read twice.
+func (p *Profile) same(q *Profile) bool {
+	abs := func(f string) string {
+		if a, err := filepath.Abs(f); err == nil && f != "" {
+			return a
+		}
+		return f
+	}
+	return p == q || p.Name == q.Name && p.Schemas.URL == q.Schemas.URL && abs(p.File) == abs(q.File)
 }
 
 // splitSpec splits a comma-separated list of specs, unless s names an
@@ -309,6 +324,9 @@ func Dir(dir string) (*Profile, error) {
 // their bare names (order.created, issues/opened).
 func SchemaDir(dir string) (*Profile, error) {
 	loc, err := diskLocation(dir)
+	if err == nil && !loc.IsDir() {
+		err = errors.New("not a directory")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("schema directory %s: %w", dir, err)
 	}

@@ -97,7 +97,7 @@ func (r Rule) Matches(get Getter) bool {
 
 // NearMiss says why a payload that the rule does not match looks meant for
 // it, or "" when it does not: a value at an Equals pointer that differs
-// from the one wanted only in case and separators ("Create-User" for
+// from the one wanted only in case and separators ("Order-Created" for
 // "order_created"), every other condition holding; or some of the Has
 // members present and others not, no Equals failing.
 func (r Rule) NearMiss(get Getter) string {
@@ -131,9 +131,9 @@ func (r Rule) NearMiss(get Getter) string {
 	return ""
 }
 
-// foldName folds case and the separators people mix up (-, _, space).
+// foldName folds case and the separators people mix up (-, _, ., space).
 func foldName(s string) string {
-	return strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(s)))
+	return strings.ToLower(strings.NewReplacer("-", "_", " ", "_", ".", "_").Replace(strings.TrimSpace(s)))
 }
 
 // Describe is the rule in words: `"type" is "order_created"`, `has

@@ -8,9 +8,11 @@
 //	{"seq":1,"received_at":"...","method":"POST","path":"/","headers":{...},"body":"...",
 //	 "signature":{...},"schema":{...},"status":200}
 //
-// followed by optional fields (kind, delivery_id, duplicate, callback_for,
-// user_invite_id, forward, error). A body that is not UTF-8 is stored base64
-// with "body_encoding":"base64". Marshal has the line written by hand by
+// followed by optional fields (kind, query, path_raw, headers_base64,
+// delivery_id, duplicate, callback_for, user_invite_id, forward,
+// client_cert, error). A body that is not UTF-8 is stored base64 with
+// "body_encoding":"base64"; exact.go keeps the path, query and header
+// values byte for byte too. Marshal has the line written by hand by
 // internal/record/recline, and by encoding/json only for what that refuses.
 package record
 
@@ -53,13 +55,24 @@ type Record struct {
 	Schema    *Schema    `json:"schema,omitempty"`
 	Status    int        `json:"status"`
 
-	Kind         string   `json:"kind,omitempty"`
-	Query        string   `json:"query,omitempty"`
-	DeliveryID   string   `json:"delivery_id,omitempty"`
-	Duplicate    bool     `json:"duplicate,omitempty"`
-	CallbackFor  string   `json:"callback_for,omitempty"`
-	UserInviteID string   `json:"user_invite_id,omitempty"`
-	Forward      *Forward `json:"forward,omitempty"`
+	Kind  string `json:"kind,omitempty"`
+	Query string `json:"query,omitempty"`
+	// PathRaw is the path as it was sent, escaped, when Path alone does not
+	// give it back: an escaped byte that is not UTF-8 (which Path, a JSON
+	// string, cannot hold), or an escape a client chose (%2F, %41).
+	PathRaw string `json:"path_raw,omitempty"`
+	// HeadersBase64 holds the exact bytes, base64, of the header values
+	// that are not UTF-8; Headers has them too, readable, each such byte
+	// as U+FFFD. (ExactHeaders puts them together.)
+	HeadersBase64 Headers  `json:"headers_base64,omitempty"`
+	DeliveryID    string   `json:"delivery_id,omitempty"`
+	Duplicate     bool     `json:"duplicate,omitempty"`
+	CallbackFor   string   `json:"callback_for,omitempty"`
+	UserInviteID  string   `json:"user_invite_id,omitempty"`
+	Forward       *Forward `json:"forward,omitempty"`
+	// ClientCert names the certificate the client presented, for a request
+	// that came over mutual TLS (listen --client-ca).
+	ClientCert *ClientCert `json:"client_cert,omitempty"`
 	// Error says why the request was refused before it could be checked
 	// (a body over --max-body, a body the client never finished, a path
 	// outside --path), or why the answer differs from --status.
@@ -118,6 +131,13 @@ type Forward struct {
 	DurationMS float64 `json:"duration_ms"`
 	Body       string  `json:"body,omitempty"` // an excerpt
 	Error      string  `json:"error,omitempty"`
+}
+
+// ClientCert is the certificate a client presented over mutual TLS: its
+// subject and issuer, as RFC 2253 distinguished names.
+type ClientCert struct {
+	Subject string `json:"subject"`
+	Issuer  string `json:"issuer,omitempty"`
 }
 
 // SetBody stores body as text when it is UTF-8 and as base64 otherwise, so
@@ -210,10 +230,16 @@ func (h *Headers) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// HTTPHeader is the record's headers as an http.Header, names as recorded.
+// HTTPHeader is the record's headers as an http.Header, names as recorded,
+// values as they were sent (ExactHeaders; as recorded when headers_base64
+// does not decode).
 func (r *Record) HTTPHeader() http.Header {
-	h := make(http.Header, len(r.Headers))
-	for k, v := range r.Headers {
+	hs, err := r.ExactHeaders()
+	if err != nil {
+		hs = r.Headers
+	}
+	h := make(http.Header, len(hs))
+	for k, v := range hs {
 		h.Add(k, v)
 	}
 	return h

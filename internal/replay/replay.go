@@ -9,7 +9,6 @@ package replay
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +59,9 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 	}
 	body, err := rec.RawBody()
 	if err != nil {
+		return Planned{}, err
+	}
+	if _, err := rec.ExactHeaders(); err != nil {
 		return Planned{}, err
 	}
 	secrets := o.Secrets
@@ -119,7 +121,7 @@ func Plan(rec *record.Record, o Options) (Planned, error) {
 // mapped as listen --forward-to maps a request (see Options.URL). Copy as
 // curl sends there too.
 func URL(rec *record.Record, base string) string {
-	return forwardurl.Target(base, "/", &url.URL{Path: rec.Path, RawQuery: rec.Query})
+	return forwardurl.Target(base, "/", rec.URL())
 }
 
 func newID(f func() string) string {
@@ -173,11 +175,17 @@ var signatureHeaders = []string{
 	signature.HeaderAuthorization,
 }
 
-// Headers rebuilds a request's headers from the record: hop-by-hop and
-// redacted values left out, and the signature headers too when resigning.
+// Headers rebuilds a request's headers from the record, each value as it
+// was sent (record.ExactHeaders; as recorded when that fails, which Plan
+// refuses): hop-by-hop and redacted values left out, and the signature
+// headers too when resigning.
 func Headers(rec *record.Record, resigning bool) http.Header {
-	h := make(http.Header, len(rec.Headers))
-	for k, v := range rec.Headers {
+	exact, err := rec.ExactHeaders()
+	if err != nil {
+		exact = rec.Headers
+	}
+	h := make(http.Header, len(exact))
+	for k, v := range exact {
 		ck := http.CanonicalHeaderKey(k)
 		if delivery.IsHopByHop(ck) || contains(notResent, ck) || record.Redacted(v) {
 			continue

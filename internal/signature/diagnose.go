@@ -61,6 +61,35 @@ type Candidate struct {
 type NamedSecret struct {
 	Name  string
 	Value string
+	// Load, when Value is "", reads the value when a diagnosis needs it
+	// (a file another process may write later); "" leaves the secret out.
+	Load func() string
+	// Fix says what to do when this secret matched, short enough for one
+	// line of an answer; "" is the general advice to give both sides the
+	// same secret.
+	Fix string
+}
+
+// fix ends the detail when o matched: ": " and o.Fix, else general.
+func (o NamedSecret) fix(general string) string {
+	if o.Fix != "" {
+		return ": " + o.Fix
+	}
+	return general
+}
+
+// loaded is ss with each Load done, and those without a value left out.
+func loaded(ss []NamedSecret) []NamedSecret {
+	out := make([]NamedSecret, 0, len(ss))
+	for _, s := range ss {
+		if s.Value == "" && s.Load != nil {
+			s.Value = s.Load()
+		}
+		if s.Value != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // DiagnoseOptions configures Diagnose: the options Verify was given, plus
@@ -97,7 +126,7 @@ func Diagnose(opts DiagnoseOptions, h Headers, body []byte, res Result) Report {
 		return d.report
 	}
 	d.secrets = nonEmptySecrets(opts.Secrets)
-	d.others = opts.Others
+	d.others = loaded(opts.Others)
 	d.body = body
 	if res.Scheme == Standard && d.keyType(h) {
 		return d.report

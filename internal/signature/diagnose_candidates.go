@@ -268,8 +268,8 @@ func (d *doctor) secretCandidates(t *target, normal []namedKey) bool {
 			continue // it is also one of the secrets given
 		}
 		_, ok = t.matchAny([]namedKey{k}, d.body)
-		detail := fmt.Sprintf("the %s signature matches %s, not the secret(s) given to this check: "+
-			"the sender signs with another environment's or setting's secret; give both sides the same one", t.scheme, o.Name)
+		detail := fmt.Sprintf("the %s signature matches %s%s", t.scheme, o.Name,
+			o.fix(", not the secret(s) given to this check: the sender signs with another environment's or setting's secret; give both sides the same one"))
 		if d.try(t, CauseOtherSecret, o.Name, ok, detail) {
 			return true
 		}
@@ -321,8 +321,8 @@ func (d *doctor) bearer(h Headers) {
 		}
 	}
 	for _, o := range d.others {
-		detail := "the bearer token is " + o.Name + ", not one of the secrets given to this check: " +
-			"the sender uses another environment's or setting's secret; give both sides the same one"
+		detail := "the bearer token is " + o.Name +
+			o.fix(", not one of the secrets given to this check: the sender uses another environment's or setting's secret; give both sides the same one")
 		if d.try(t, CauseOtherSecret, o.Name, hmac.Equal(got, tokenDigest(trimSecret(o.Value))), detail) {
 			return
 		}

@@ -150,6 +150,15 @@ func diagCases(t *testing.T) []diagCase {
 			others:  []signature.NamedSecret{{Name: "the secret in WEBHOOK_TOOL_SECRET", Value: stagingSecret}},
 			headers: stdHeaders(stagingKey, ts, sent), body: sent,
 			cause: signature.CauseOtherSecret, detail: "matches the secret in WEBHOOK_TOOL_SECRET, not the secret(s) given"},
+		{name: "the sender has a secret read only when needed, with its own fix", scheme: signature.Auto, secrets: []string{stdSecret},
+			others: []signature.NamedSecret{{Name: "a secret with no value"}, {Name: "a secret not there", Load: func() string { return "" }},
+				{Name: "the development secret", Load: func() string { return stagingSecret }, Fix: "sign with the receiver's secret"}},
+			headers: stdHeaders(stagingKey, ts, sent), body: sent,
+			cause: signature.CauseOtherSecret, detail: "the standard signature matches the development secret: sign with the receiver's secret"},
+		{name: "a bearer token that is a secret with its own fix", scheme: signature.Bearer, secrets: []string{"tok-123"},
+			others:  []signature.NamedSecret{{Name: "the development secret", Load: func() string { return "tok-dev" }, Fix: "send with the receiver's token"}},
+			headers: hdr("Authorization", "Bearer tok-dev"), body: sent,
+			cause: signature.CauseOtherSecret, detail: "the bearer token is the development secret: send with the receiver's token"},
 		{name: "hex where base64 is expected", scheme: signature.Auto, secrets: []string{stdSecret},
 			headers: stdWithHex, body: sent,
 			cause: signature.CauseSignatureEncoding, detail: "when webhook-signature is read as hex (not base64): the sender writes it as v1,<hex>"},
@@ -272,10 +281,16 @@ func TestDiagnoseNeverShowsSecrets(t *testing.T) {
 		}
 		all := append([]string{}, c.secrets...)
 		for _, o := range c.others {
+			if o.Value == "" && o.Load != nil {
+				o.Value = o.Load()
+			}
 			all = append(all, o.Value)
 		}
 		for _, s := range all {
 			s = strings.Trim(s, "\" \n")
+			if s == "" {
+				continue
+			}
 			for _, frag := range []string{s, strings.TrimPrefix(s, "whsec_"), strings.TrimPrefix(s, "whsk_"), "Secret to Everybody", "tok-123", "MfKQ9r8"} {
 				if !strings.Contains(s, frag) {
 					continue

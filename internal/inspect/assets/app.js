@@ -102,9 +102,22 @@ function rowFor(s) {
   return tr;
 }
 
+// emptyText is what an empty list says: nothing matches the filter, the
+// file holds nothing, or (a listener's page) how to send the first one.
+function emptyText() {
+  const i = state.info || {};
+  if (state.query) return ['No deliveries match the filter.'];
+  if (i.listener) return ['No deliveries yet. Send one: ', el('code', {}, 'webhook-tool send permission_assist.access_request_created --to ' + i.listener)];
+  if (i.source === 'file') return [el('span', {class: 'mono'}, i.file), ' holds no deliveries' + (i.indexing ? ' in its newest lines.' : '.')];
+  return ['No deliveries yet.'];
+}
+
+// render shows the rows; until it first runs, the list says it is loading.
 function render() {
   const body = $('rows');
   body.replaceChildren(...state.order.map((seq) => rowFor(state.rows.get(seq))));
+  $('loading').hidden = true;
+  $('empty').replaceChildren(...emptyText());
   $('empty').hidden = state.order.length > 0;
   $('older').hidden = state.next === null;
   $('count').textContent = state.order.length + (state.next === null ? '' : '+') + ' shown';
@@ -437,9 +450,11 @@ async function start() {
     const tooLong = i.too_long ? ', ' + i.too_long + ' line' + (i.too_long === 1 ? '' : 's') + ' longer than ' + (i.max_line_bytes >> 20) + ' MiB skipped unread (replay refuses them too)' : '';
     $('source').textContent = i.source === 'file' ? i.file + (i.skipped ? ' (' + i.skipped + ' lines that are not records skipped)' : '') + tooLong + (i.indexing ? ' — indexing its older lines…' : '') :
       'this run, in memory: the last ' + i.capacity + ' requests (no --record)' + (i.dropped ? ', ' + i.dropped + ' older ones dropped' : '') + (i.lost ? ', ' + i.lost + ' not shown (the page fell behind a flood)' : '') + tooLong;
-    if (i.listener) $('empty').querySelector('code').textContent = 'webhook-tool send permission_assist.access_request_created --to ' + i.listener;
     await loadFirst();
-  } catch (e) { showError(e); }
+  } catch (e) {
+    $('loading').textContent = 'Could not load the deliveries: ' + (e && e.message || e);
+    showError(e);
+  }
   connect();
 }
 

@@ -29,7 +29,8 @@ func FuzzRecordLine(f *testing.F) {
 				Omitted: int(n), Reason: text},
 			Status: int(n), Query: text, DeliveryID: header, CallbackFor: text, UserInviteID: header,
 			Forward: &record.Forward{URL: text, Status: int(n), DurationMS: ms, Body: header, Error: text},
-			Error:   header,
+			PathRaw: text, HeadersBase64: record.Headers{header: text}, ClientCert: &record.ClientCert{Subject: text, Issuer: header},
+			Error: header,
 		}
 		rec.SetBodyRef(body)
 		l := rec.Line()

@@ -43,12 +43,16 @@ type Line struct {
 	Status       int
 	Kind         string
 	Query        string
-	DeliveryID   string
-	Duplicate    bool
-	CallbackFor  string
-	UserInviteID string
-	Forward      *Forward
-	Error        string
+	PathRaw      string
+	// HeadersBase64 is written when it has an entry.
+	HeadersBase64 map[string]string
+	DeliveryID    string
+	Duplicate     bool
+	CallbackFor   string
+	UserInviteID  string
+	Forward       *Forward
+	ClientCert    *ClientCert
+	Error         string
 }
 
 // Signature is record.Signature's shape.
@@ -77,6 +81,12 @@ type Forward struct {
 	DurationMS float64
 	Body       string
 	Error      string
+}
+
+// ClientCert is record.ClientCert's shape.
+type ClientCert struct {
+	Subject string
+	Issuer  string
 }
 
 // Append appends the line of r, with its trailing newline, to dst. ok is
@@ -146,8 +156,19 @@ func Append(dst []byte, r *Line) (_ []byte, ok bool) {
 	}
 	dst = append(dst, `,"status":`...)
 	dst = strconv.AppendInt(dst, int64(r.Status), 10)
+	return appendOptional(dst, r)
+}
+
+// appendOptional writes the fields after status, those left out when
+// empty, and ends the line.
+func appendOptional(dst []byte, r *Line) (_ []byte, ok bool) {
 	dst = appendOptString(dst, `,"kind":`, r.Kind)
 	dst = appendOptString(dst, `,"query":`, r.Query)
+	dst = appendOptString(dst, `,"path_raw":`, r.PathRaw)
+	if len(r.HeadersBase64) > 0 {
+		dst = append(dst, `,"headers_base64":`...)
+		dst = appendHeaders(dst, r.HeadersBase64)
+	}
 	dst = appendOptString(dst, `,"delivery_id":`, r.DeliveryID)
 	if r.Duplicate {
 		dst = append(dst, `,"duplicate":true`...)
@@ -167,6 +188,12 @@ func Append(dst []byte, r *Line) (_ []byte, ok bool) {
 		}
 		dst = appendOptString(dst, `,"body":`, f.Body)
 		dst = appendOptString(dst, `,"error":`, f.Error)
+		dst = append(dst, '}')
+	}
+	if c := r.ClientCert; c != nil {
+		dst = append(dst, `,"client_cert":{"subject":`...)
+		dst = jsonstr.Append(dst, c.Subject)
+		dst = appendOptString(dst, `,"issuer":`, c.Issuer)
 		dst = append(dst, '}')
 	}
 	dst = appendOptString(dst, `,"error":`, r.Error)

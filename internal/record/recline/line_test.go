@@ -114,6 +114,9 @@ func TestAppendLineHostileStrings(t *testing.T) {
 			func(r *record.Record) {
 				r.Forward = &record.Forward{URL: s, Status: 502, DurationMS: 1.5, Body: s, Error: s}
 			},
+			func(r *record.Record) {
+				r.PathRaw, r.HeadersBase64, r.ClientCert = s, record.Headers{s: s, "B": s}, &record.ClientCert{Subject: s, Issuer: s}
+			},
 		}
 		for _, set := range fields {
 			rec := baseRecord()
@@ -133,7 +136,8 @@ func TestAppendLineOptionalFields(t *testing.T) {
 	recs := []*record.Record{
 		{}, // zero time, nil headers, no verdicts
 		{Headers: map[string]string{}, Duplicate: true, Status: -1},
-		{Schema: &record.Schema{}}, // nil errors encode as null
+		{HeadersBase64: record.Headers{}, ClientCert: &record.ClientCert{}}, // no headers_base64; a subject always
+		{Schema: &record.Schema{}},                                          // nil errors encode as null
 		{Schema: record.NotChecked("not validated: the signature did not verify")},
 		{Schema: &record.Schema{Name: "x", Errors: []payload.Error{{}}, Omitted: 1 << 40, Checked: new(bool), Reason: "\x1b"}},
 		{Schema: &record.Schema{Omitted: -1, Checked: func() *bool { b := true; return &b }()}},
@@ -223,6 +227,10 @@ func TestAppendLineMatchesEncodingJSON(t *testing.T) {
 		}
 		if rng.IntN(4) == 0 {
 			rec.Forward = &record.Forward{URL: randString(8), Status: rng.IntN(600), DurationMS: rng.ExpFloat64() * math.Pow(10, float64(rng.IntN(40)-20))}
+		}
+		if rng.IntN(5) == 0 {
+			rec.PathRaw, rec.HeadersBase64 = randString(rng.IntN(10)), record.Headers{randString(4): randString(rng.IntN(12))}
+			rec.ClientCert = &record.ClientCert{Subject: randString(rng.IntN(20)), Issuer: randString(rng.IntN(3))}
 		}
 		l := rec.Line()
 		if ref != nil {
