@@ -54,7 +54,7 @@ properties unless --strict. The same inputs give the same bytes.
 ` + "`webhook-tool help learn`" + ` has the whole reference.`,
 		Example: `  webhook-tool schemas infer rec.ndjson --out hook.schema.json
   webhook-tool schemas infer samples/ 'more/*.json'
-  webhook-tool schemas infer rec.ndjson --event AccessRequestApproved --strict`,
+  webhook-tool schemas infer rec.ndjson --event EVENT --strict`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs, opts.SchemaDirs, opts.Profiles = args, *dirs, *specs
 			return inferRun(cmd.Context(), app, opts)
