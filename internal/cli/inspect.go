@@ -13,20 +13,22 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // InspectOptions is everything `inspect` needs, filled from flags.
 type InspectOptions struct {
-	File    string
-	UI      string
-	UIGiven bool // --ui was given: it must bind as given
-	UITries int  // not a flag: ports tried from the default --ui (0: inspect.DefaultTries)
-	Follow  bool
-	To      string
-	Secrets []string
-	Scheme  string
+	File     string
+	UI       string
+	UIGiven  bool // --ui was given: it must bind as given
+	UITries  int  // not a flag: ports tried from the default --ui (0: inspect.DefaultTries)
+	Follow   bool
+	To       string
+	Secrets  []string
+	Scheme   string
+	Profiles []string
 }
 
 // followInterval is how often inspect --follow looks for new lines.
@@ -45,7 +47,8 @@ Edit and send, Copy as curl and Diff. --follow shows lines appended later.
 The page is at --ui (default 127.0.0.1:4040, or the next free port up to
 4049). It answers only this machine unless --ui names another address.
 Replay re-signs with --secret, as ` + "`webhook-tool replay`" + ` does; without one
-with the development secret (` + "`webhook-tool secret`" + `).`,
+with the development secret (` + "`webhook-tool secret`" + `). --profile reads the deliveries'
+events as the provider's profile says (its event field).`,
 		Example: `  webhook-tool inspect deliveries.ndjson
   webhook-tool inspect deliveries.ndjson --follow --ui 127.0.0.1:5050
   webhook-tool inspect ci-run.ndjson --to http://localhost:3000/webhooks --secret "$WEBHOOK_SECRET"`,
@@ -65,6 +68,8 @@ with the development secret (` + "`webhook-tool secret`" + `).`,
 	f.StringVar(&opts.To, "to", "", "the page's default Replay target `URL`")
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign replays with `SECRET` (repeatable: signed with each, as send does)")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "re-sign in `SCHEME`: auto (as recorded)|standard|github|stripe|bearer")
+	addProfileFlag(f, &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	_ = cmd.MarkFlagFilename("", "ndjson", "jsonl", "json")
 	return cmd
 }
@@ -77,7 +82,15 @@ func inspectRun(ctx context.Context, app *App, opts *InspectOptions) error {
 	if opts.UI == "off" {
 		return usageErrorf("inspect has nothing to do with --ui off: give an address, or leave --ui out")
 	}
-	store, err := inspect.OpenFile(opts.File)
+	ps, err := loadProfiles(opts.Profiles)
+	if err != nil {
+		return err
+	}
+	reg, err := payload.Open(ps)
+	if err != nil {
+		return profileError(err)
+	}
+	store, err := inspect.OpenFileWith(opts.File, inspect.FileOptions{Events: inspect.RegistryEvents(reg)})
 	if err != nil {
 		return usageError(fmt.Errorf("cannot inspect %s: %w", opts.File, unwrapPathErr(err)), "inspect reads the file `listen --record` writes")
 	}

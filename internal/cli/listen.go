@@ -24,11 +24,12 @@ type ListenOptions struct {
 	Addr, Path, Scheme, MaxBody, Record, Output, Body string
 	Schema, Cert, Key, ClientCA, UI                   string
 	Public, Ready                                     string
-	Secrets, SchemaDirs                               []string
+	Secrets, SchemaDirs, Profiles                     []string
 	Tolerance                                         time.Duration
 	Status                                            int
 	TLS                                               bool
 	UIGiven                                           bool // --ui was given: it must bind as given
+	SchemeGiven                                       bool // --scheme was given (flag, environment or config file)
 	Exec                                              listener.ExecFlags
 	Program                                           listener.ProgramFlags
 
@@ -50,10 +51,12 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
   webhook-tool listen --tls --output json | jq .schema
   webhook-tool listen --cert server.pem --key server-key.pem --client-ca ca.pem
   webhook-tool listen --respond 'status=503 times=2' --expect 3 --within 30s --ready-file listen.ready
-  webhook-tool listen --secret "$PA_SECRET" --exec ./provision.sh --exec-on AccessRequestProvisioning`,
+  webhook-tool listen --profile ./github.profile.yaml --secret "$GITHUB_WEBHOOK_SECRET" --record deliveries.ndjson
+  webhook-tool listen --secret "$SECRET" --exec ./provision.sh --exec-on EVENT`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.UIGiven, opts.Program.SeedGiven = cmd.Flags().Changed("ui"), cmd.Flags().Changed("seed")
+			opts.SchemeGiven = flagGiven(cmd, "scheme")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -73,6 +76,8 @@ func newListenCmd(app *App, runF func(*ListenOptions) error) *cobra.Command {
 	f.StringVar(&opts.Body, "body", string(listener.BodyCompact), "how pretty output shows bodies, a `MODE`: compact (a delivery in at most 40 lines), full or none")
 	_ = cmd.RegisterFlagCompletionFunc("body", cobra.FixedCompletions(listener.BodyNames(), cobra.ShellCompDirectiveNoFileComp))
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
+	addProfileFlag(f, &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.StringArrayVar(&opts.Program.ForwardTo, "forward-to", nil, "also pass each delivery, unchanged, to `URL`; the sender gets its answer (repeatable; 'URL event=GLOB schema=GLOB path=GLOB' takes only those that match)")
 	f.DurationVar(&opts.Program.ForwardTimeout, "forward-timeout", 30*time.Second, "give the --forward-to targets of a delivery `DURATION` to answer, all together")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate (or --cert/--key)")
@@ -144,9 +149,16 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if cfg.Addr, err = listener.CheckAddr(diag, opts.Addr); err != nil {
 		return cfg, listenError(err)
 	}
+	ps, err := loadProfiles(opts.Profiles)
+	if err != nil {
+		return cfg, err
+	}
 	scheme, err := signature.ParseScheme(opts.Scheme)
 	if err != nil {
 		return cfg, usageError(err, "")
+	}
+	if p := givenProfile(opts.Profiles, ps); p != nil && p.Scheme != "" && !opts.SchemeGiven {
+		scheme = signature.Scheme(p.Scheme) // the one profile given says how its provider signs
 	}
 	secrets, dev, err := secretsFor(app, opts.Secrets, scheme != signature.None)
 	if err != nil && len(opts.Secrets) == 0 {
@@ -169,21 +181,22 @@ func listenConfig(app *App, diag *render.Diag, opts *ListenOptions) (listener.Ru
 	if err := cfg.SetProgram(opts.Program); err != nil {
 		return cfg, listenError(err)
 	}
-	if cfg.Registry, cfg.Schema, err = openRegistry(nil, opts.SchemaDirs, opts.Schema); err != nil {
+	if cfg.Registry, cfg.Schema, err = openProfiles(ps, opts.SchemaDirs, opts.Schema); err != nil {
 		return cfg, err
 	}
 	// The command gets the user's environment, less the secrets; its
 	// output is posted as `callback` posts with its default flags.
 	base := hookexec.Config{Env: hookexec.Environ(os.Environ(), secrets), Now: app.Now, Sender: &callback.Sender{
 		Client: httpClient(app, 1, nil), Timeout: defaultTimeout, Retries: 3, Header: http.Header{"User-Agent": {userAgent()}}, Now: app.Now}}
-	if err := cfg.SetExec(opts.Exec, cfg.Registry.Names(), base); err != nil {
+	if err := cfg.SetExec(opts.Exec, cfg.Registry, base); err != nil {
 		return cfg, listenError(err)
 	}
 	if cfg.Cert, err = listener.LoadCert(diag, opts.TLS, opts.Cert, opts.Key, opts.ClientCA, cfg.Addr, app.Now()); err != nil {
 		return cfg, listenError(err)
 	}
 	if opts.UI != "off" && opts.UI != "" {
-		cfg.UI = &listener.UIConfig{Addr: opts.UI, Given: opts.UIGiven, Tries: opts.UITries, Replayer: newReplayer(app, secrets, scheme)}
+		cfg.UI = &listener.UIConfig{Addr: opts.UI, Given: opts.UIGiven, Tries: opts.UITries, Replayer: newReplayer(app, secrets, scheme),
+			Events: inspect.RegistryEvents(cfg.Registry)}
 	}
 	return cfg, nil
 }
@@ -202,20 +215,19 @@ func (c *execCommand) Set(v string) error {
 func addExecFlags(cmd *cobra.Command, o *listener.ExecFlags) {
 	f := cmd.Flags()
 	f.Var((*execCommand)(o), "exec", "run `COMMAND` (/bin/sh -c; cmd /C on Windows) for each verified, valid, new delivery, the body on stdin; its output is posted as the callback (see below)")
-	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name, a Permission Assist event name or a Permit type (repeatable: any one matches)")
+	f.StringArrayVar(&o.On, "exec-on", nil, "run --exec only for deliveries matching `FILTER`: a schema name or an event name, the value at a profile's event field (repeatable: any one matches)")
 	f.DurationVar(&o.Timeout, "exec-timeout", hookexec.DefaultTimeout, "kill a command, with every process it started, after `DURATION` (0: no limit)")
 	f.IntVar(&o.Concurrency, "exec-concurrency", hookexec.DefaultConcurrency, "run at most `N` commands at once; the rest wait in arrival order")
 	f.BoolVar(&o.Callback, "exec-callback", true, "post a command's output to the delivery's callback URL (false: never post)")
 	_ = cmd.RegisterFlagCompletionFunc("exec-on", execOnCompletion)
 }
 
-// execOnCompletion offers what a filter may name: the bundled schemas, the
-// Permission Assist events and the Permit types.
+// execOnCompletion offers what a filter may name: the bundled profiles'
+// schemas and the events at their event fields.
 func execOnCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	names := schemaNames()
-	for _, e := range payload.BundledEvents() {
-		names = append(names, e.Name)
+	reg, err := payload.Bundled()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	names = append(names, hookexec.PermitTypes...)
-	return names, cobra.ShellCompDirectiveNoFileComp
+	return append(reg.Names(), hookexec.EventNames(reg)...), cobra.ShellCompDirectiveNoFileComp
 }

@@ -33,6 +33,9 @@ type ProbeOptions struct {
 	CallbackAddr   string
 	CallbackBase   string
 	Output         string
+	Profiles       []string
+
+	schemeGiven bool // --scheme was given (flag, environment or config file)
 }
 
 // probeFamilies are the bundled profiles, whose fixtures --family sends.
@@ -54,8 +57,9 @@ func newProbeCmd(app *App, runF func(*ProbeOptions) error) *cobra.Command {
   duplicate       the same delivery twice, byte for byte: both 2xx
   unknown-fields  fields no schema knows, at several depths: 2xx
   malformed-json  a signed body that is not JSON: 4xx (2xx warns; 5xx fails, senders retry it)
-  callback        each accepted Permission Assist delivery posts a text/plain callback
-                  within --callback-within (missing: warn; with --expect-callback: fail)
+  callback        each accepted delivery that carries its own callback URL posts a
+                  text/plain callback within --callback-within (missing: warn; with
+                  --expect-callback: fail)
   callback-once   the duplicated delivery gets at most one callback
   rotation-order  two signatures in the header, an unknown one first and the
                   valid one last (a sender mid-rotation): 2xx
@@ -63,24 +67,28 @@ func newProbeCmd(app *App, runF func(*ProbeOptions) error) *cobra.Command {
   svix-headers    standard: the delivery under svix-id, svix-timestamp and
                   svix-signature (Svix-based providers): 2xx, a 4xx warns
 
-Permission Assist deliveries carry a callback URL on probe's own stand-in, which
-listens on --callback-addr (a free loopback port by default) for the run. A
-receiver that reaches it at another address (in a container, or through a
-tunnel) needs that address in the deliveries: --callback-base, e.g.
+Deliveries whose profile names a callback field carry a callback URL on probe's
+own stand-in, which listens on --callback-addr (a free loopback port by default)
+for the run. A receiver that reaches it at another address (in a container, or
+through a tunnel) needs that address in the deliveries: --callback-base, e.g.
 --callback-addr 0.0.0.0:9999 --callback-base http://host.docker.internal:9999/webhooks/callback/
-(the stand-in takes callbacks at the base's path). A check
-the scheme cannot express is skipped with the reason. Each request may take
+(the stand-in takes callbacks at the base's path). A check the scheme cannot
+express is skipped with the reason.
+
+--family NAME sends every fixture of the profile NAME: a bundled one, or one
+--profile gives (` + "`webhook-tool help profiles`" + `); with one --profile and neither --family nor
+--fixture, its fixtures are sent. The deliveries carry the profile's event
+header (the schema's group) and id header, and are signed in its scheme unless
+--scheme says otherwise. Each request may take
 --timeout (0 is refused: probe bounds every request) and is sent once unless
 --retries asks for more; requests go out in parallel where order does not matter.
 
 Exit status: 0 when no check failed (warnings allowed); 1 when one failed or the
 receiver could not be reached; 2 for usage errors.`,
-		Example: `  webhook-tool probe --to http://127.0.0.1:3000/webhooks --family permission_assist --secret "$SECRET"
-  webhook-tool probe --to https://staging.example.com/hooks/permit --family permit --scheme bearer --secret "$TOKEN"
-  webhook-tool probe --to http://127.0.0.1:3000/webhooks --fixture permission_assist.access_request_approved \
-      --secret "$SECRET" --expect-callback --output junit > probe.xml`,
-		Args: cobra.NoArgs,
+		Example: probeExamples(),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.schemeGiven = flagGiven(cmd, "scheme")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -93,14 +101,16 @@ receiver could not be reached; 2 for usage errors.`,
 		TimeoutUsage: "time limit for each attempt, a `DURATION` (probe refuses 0: every request is bounded)",
 		HeaderUsage:  "add a header to every delivery, `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
-	f.StringVar(&opts.Family, "family", "", "send every bundled fixture of this `FAMILY`: "+strings.Join(probeFamilies(), "|"))
-	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this bundled fixture `NAME` (repeatable)")
+	f.StringVar(&opts.Family, "family", "", "send every fixture of this profile `NAME`: "+strings.Join(probeFamilies(), "|")+", or one --profile gives")
+	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this fixture `NAME` (repeatable)")
+	addProfileFlag(f, &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance, a `DURATION`; stale and future are signed twice as far off")
 	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this `DURATION`")
 	f.DurationVar(&opts.CallbackWithin, "callback-within", probe.DefaultCallbackWithin, "a callback must arrive within this `DURATION` of its delivery's answer")
-	f.BoolVar(&opts.ExpectCallback, "expect-callback", false, "a missing Permission Assist callback fails the run (else it warns)")
+	f.BoolVar(&opts.ExpectCallback, "expect-callback", false, "a missing callback fails the run (else it warns)")
 	f.StringVar(&opts.CallbackAddr, "callback-addr", probe.DefaultCallbackAddr, "serve the callback stand-in on `HOST:PORT`")
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the stand-in's own URL; see above")
 	addOutputFlag(cmd, &opts.Output, "text", "text", "json", "junit")
@@ -117,11 +127,19 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 	if err != nil {
 		return err
 	}
-	fixtures, err := probeFixtures(opts.Family, opts.Fixtures)
+	ps, err := loadProfiles(opts.Profiles)
 	if err != nil {
 		return err
 	}
-	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
+	list, err := fixture.ListOf(ps)
+	if err != nil {
+		return profileError(err)
+	}
+	fixtures, err := probeFixtures(opts, ps, list)
+	if err != nil {
+		return err
+	}
+	scheme, secrets, err := signingFlags(app, probeScheme(opts, ps, list, fixtures), opts.Secrets)
 	if err != nil {
 		return err
 	}
@@ -137,7 +155,7 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 	}
 
 	rep, err := probe.Run(ctx, probe.Options{
-		URL: c.URL.String(), Fixtures: fixtures, Scheme: scheme, Secret: secret, Secrets: secrets,
+		URL: c.URL.String(), Fixtures: fixtures, Profiles: ps, Scheme: scheme, Secret: secret, Secrets: secrets,
 		Tolerance: opts.Tolerance, AckWithin: opts.AckWithin, CallbackWithin: opts.CallbackWithin, ExpectCallback: opts.ExpectCallback,
 		Header: c.Headers, UserAgent: "webhook-tool/" + buildInfo().Version,
 		Client: c.HTTP, Policy: c.Policy, CallbackAddr: opts.CallbackAddr, CallbackBase: opts.CallbackBase, Now: app.Now, NewID: app.newID,
@@ -163,15 +181,27 @@ func probeRun(ctx context.Context, app *App, opts *ProbeOptions) error {
 	return nil
 }
 
-// probeFixtures resolves --family and --fixture to the fixture names to send.
-func probeFixtures(family string, names []string) ([]string, error) {
-	const hint = "--family permit or --family permission_assist sends every bundled fixture of that family; --fixture NAME chooses (`webhook-tool fixtures list`)"
+// probeFixtures resolves --family and --fixture to the fixture names to
+// send, from the fixtures of the profiles in use (list).
+func probeFixtures(opts *ProbeOptions, ps []*profile.Profile, list []fixture.Fixture) ([]string, error) {
+	family, names := opts.Family, opts.Fixtures
+	var families []string
+	for _, p := range ps {
+		families = append(families, p.Name)
+	}
+	hint := "--family " + strings.Join(families, " or --family ") + " sends every fixture of that profile; --fixture NAME chooses (`webhook-tool fixtures list`)"
+	if len(opts.Profiles) == 0 {
+		hint = "--family " + strings.Join(families, " or --family ") + " sends every bundled fixture of that family; --fixture NAME chooses (`webhook-tool fixtures list`)"
+	}
+	if p := givenProfile(opts.Profiles, ps); p != nil && family == "" && len(names) == 0 {
+		family = p.Name // the one profile given: its fixtures
+	}
 	switch {
 	case family != "" && len(names) > 0:
 		return nil, usageError(errors.New("--family and --fixture both given"), "give one: "+hint)
 	case len(names) > 0:
 		for _, n := range names {
-			if _, err := fixture.Load(n); err != nil {
+			if _, err := fixture.Find(list, n); err != nil {
 				return nil, unknownFixtureError(err)
 			}
 		}
@@ -180,15 +210,55 @@ func probeFixtures(family string, names []string) ([]string, error) {
 		return nil, usageError(errors.New("nothing to send: give --family or --fixture"), hint)
 	}
 	var out []string
-	for _, f := range fixture.List() {
+	for _, f := range list {
 		if f.Family == family {
 			out = append(out, f.Name)
 		}
 	}
 	if len(out) == 0 {
-		return nil, usageError(fmt.Errorf("unknown --family %q", family), "use one of: "+strings.Join(probeFamilies(), ", "))
+		return nil, usageError(fmt.Errorf("unknown --family %q", family), "use one of: "+strings.Join(families, ", "))
 	}
 	return out, nil
+}
+
+// probeScheme is the scheme to sign in: --scheme when it was given, else
+// the scheme of the --profile the fixtures are of when they are all of one
+// that names a scheme, else --scheme's default.
+func probeScheme(opts *ProbeOptions, ps []*profile.Profile, list []fixture.Fixture, names []string) string {
+	if opts.schemeGiven || len(opts.Profiles) == 0 {
+		return opts.Scheme
+	}
+	var p *profile.Profile
+	for _, n := range names {
+		f, err := fixture.Find(list, n)
+		if err != nil || (p != nil && f.Profile != p) {
+			return opts.Scheme
+		}
+		p = f.Profile
+	}
+	if p == nil || p.Scheme == "" {
+		return opts.Scheme
+	}
+	return p.Scheme
+}
+
+// probeExamples are probe's examples, built from the bundled fixtures.
+func probeExamples() string {
+	cb, other := exampleFixture(0), exampleFixture(1)
+	for _, f := range exampleFixtures() {
+		if f.Profile != nil && f.Profile.Fields.Callback != "" {
+			cb = f
+		} else {
+			other = f
+		}
+	}
+	lines := []string{
+		fmt.Sprintf("webhook-tool probe --to http://127.0.0.1:3000/webhooks --family %s --secret \"$SECRET\"", cb.Family),
+		fmt.Sprintf("webhook-tool probe --to https://staging.example.com/hooks/%s --profile %s --secret \"$TOKEN\"", other.Family, other.Family),
+		"webhook-tool probe --to http://127.0.0.1:3000/webhooks --profile ./github.profile.yaml --secret \"$SECRET\"",
+		fmt.Sprintf("webhook-tool probe --to http://127.0.0.1:3000/webhooks --fixture %s \\\n      --secret \"$SECRET\" --expect-callback --output junit > probe.xml", cb.Name),
+	}
+	return "  " + strings.Join(lines, "\n  ")
 }
 
 func checkProbeDurations(opts *ProbeOptions) error {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webhook-tool/webhook-tool/internal/config"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
@@ -109,6 +110,24 @@ func newProfilesCmd(app *App) *cobra.Command {
 	return cmd
 }
 
+// flagGiven reports whether the flag name was set: on the command line,
+// in the environment or in the config file (not its default).
+func flagGiven(cmd *cobra.Command, name string) bool {
+	f := cmd.Flags().Lookup(name)
+	return f != nil && (f.Changed || config.Source(f) != "")
+}
+
+// givenProfile is the one profile --profile gave (on the command line, in
+// WEBHOOK_TOOL_PROFILE or the config file), nil when none or several
+// were: the profile whose scheme and headers a command may take as its
+// defaults.
+func givenProfile(specs []string, ps []*profile.Profile) *profile.Profile {
+	if len(specs) == 0 || len(ps) != 1 {
+		return nil
+	}
+	return ps[0]
+}
+
 // openRegistry loads the profiles and the user's schema directories and
 // resolves --schema, so a typo fails before any payload is read.
 func openRegistry(specs, dirs []string, schema string) (*payload.Registry, string, error) {
@@ -116,6 +135,11 @@ func openRegistry(specs, dirs []string, schema string) (*payload.Registry, strin
 	if err != nil {
 		return nil, "", err
 	}
+	return openProfiles(ps, dirs, schema)
+}
+
+// openProfiles is openRegistry of profiles already loaded.
+func openProfiles(ps []*profile.Profile, dirs []string, schema string) (*payload.Registry, string, error) {
 	reg, err := payload.Open(ps, dirs...)
 	if err != nil {
 		var pe *profile.Error

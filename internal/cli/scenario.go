@@ -12,7 +12,9 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/scenario"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -35,12 +37,13 @@ type ScenarioRunOptions struct {
 	SeedSet         bool
 	KeepGoing       bool
 	Output          string
+	Profiles        []string
 }
 
 func newScenarioCmd(app *App, runF func(*ScenarioRunOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenario",
-		Short: "Send a whole flow: one access request (or invite) from its first event to its last",
+		Short: "Send a whole flow of deliveries, one consistent story from its first event to its last",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
@@ -81,12 +84,15 @@ func newScenarioRunCmd(app *App, runF func(*ScenarioRunOptions) error) *cobra.Co
 		Use:   "run NAME|FILE --to URL",
 		Short: "Send a scenario's steps as one consistent story, in order, repeated or shuffled",
 		Long: `Send every step of a bundled scenario (` + "`webhook-tool scenario list`" + `) or of your own
-scenario file to --to, as one story: in a Permission Assist scenario every step is
-the same access request (same id, number, target, reporter, privileges), each
-delivery with its own id and callback, createdDate advancing, status, dates and
-reviews fitting each event, and the activity log growing by one entry a step.
-A step's set lines override fields as send --set does; a value may refer to an
-earlier step's payload as ${STEP:PATH}.
+scenario file to --to, as one story: when the steps' profile tells a story (as
+the bundled profile whose deliveries carry an access request does), every step is
+the same subject (same id, number, target, reporter, privileges), each delivery
+with its own id and callback, its time advancing, status, dates and reviews
+fitting each event, and the log growing by one entry a step. A step's set lines
+override fields as send --set does; a value may refer to an earlier step's
+payload as ${STEP:PATH}. --profile makes a profile's fixtures (and story) the
+ones steps name; its scheme signs unless --scheme says otherwise, and its event
+and id headers are sent.
 
 Every step is rendered and validated before anything is sent (--no-validate skips
 validation); a file problem is reported with its line, as is a file past the limits:
@@ -105,9 +111,7 @@ which --seed repeats.
 
 Exit status: 0 when every step passed; 1 when one failed or a payload is invalid;
 2 for usage errors and scenario file errors.`,
-		Example: `  webhook-tool scenario run permission_assist.lifecycle --to http://127.0.0.1:8080/ --secret "$SECRET"
-  webhook-tool scenario run permission_assist.reopened --to http://127.0.0.1:3000/hooks --duplicate --shuffle --seed 7
-  webhook-tool scenario run my-flow.yaml --to http://127.0.0.1:3000/hooks --scheme bearer --secret "$TOKEN" --output json`,
+		Example: scenarioExamples(),
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageError(fmt.Errorf("scenario run takes one scenario, a bundled name or a file; got %d arguments", len(args)),
@@ -126,7 +130,7 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 			if runF != nil {
 				return runF(opts)
 			}
-			return scenarioRun(cmd.Context(), app, opts)
+			return scenarioRun(cmd.Context(), app, opts, flagGiven(cmd, "scheme"))
 		},
 	}
 	f := cmd.Flags()
@@ -134,6 +138,8 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
+	addProfileFlag(f, &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.StringVar(&opts.CallbackAddr, "callback-addr", "127.0.0.1:0", "`HOST:PORT` the callback stand-in listens on when a step expects a callback")
 	f.DurationVar(&opts.CallbackTimeout, "callback-timeout", scenario.DefaultCallbackTimeout, "wait this `DURATION` for a step's callback")
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the steps even if one is invalid")
@@ -199,7 +205,9 @@ func checkScenarioFlags(opts *ScenarioRunOptions) error {
 	return checkOutput(opts.Output, "text", "json")
 }
 
-func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error {
+// scenarioRun runs a scenario; schemeGiven says --scheme was given, so a
+// profile's scheme does not replace it.
+func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions, schemeGiven bool) error {
 	if err := checkScenarioFlags(opts); err != nil {
 		return err
 	}
@@ -207,7 +215,15 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 	if err != nil {
 		return err
 	}
-	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
+	ps, err := loadProfiles(opts.Profiles)
+	if err != nil {
+		return err
+	}
+	sch := opts.Scheme
+	if p := givenProfile(opts.Profiles, ps); p != nil && p.Scheme != "" && !schemeGiven {
+		sch = p.Scheme
+	}
+	scheme, secrets, err := signingFlags(app, sch, opts.Secrets)
 	if err != nil {
 		return err
 	}
@@ -216,7 +232,7 @@ func scenarioRun(ctx context.Context, app *App, opts *ScenarioRunOptions) error 
 	if err != nil {
 		return usageError(err, "")
 	}
-	sc, ds, standIn, err := loadScenario(ctx, app, opts, c)
+	sc, ds, standIn, err := loadScenario(ctx, app, opts, c, ps)
 	if err != nil {
 		return err
 	}
@@ -267,8 +283,16 @@ var errNothingSent = failError(errors.New("interrupted: nothing was sent"), "")
 // sent, with the callback stand-in started when a step waits for a
 // callback (the caller closes it). Ctrl-C and SIGTERM stop it whatever it
 // is doing: a FIFO that never ends, a large file to parse and check.
-func loadScenario(ctx context.Context, app *App, opts *ScenarioRunOptions, c *client) (*scenario.Scenario, []scenario.Delivery, *callback.Server, error) {
-	sc, err := interruptible(ctx, func() (*scenario.Scenario, error) { return scenario.Open(opts.Source) })
+func loadScenario(ctx context.Context, app *App, opts *ScenarioRunOptions, c *client, ps []*profile.Profile) (*scenario.Scenario, []scenario.Delivery, *callback.Server, error) {
+	list, err := fixture.ListOf(ps)
+	if err != nil {
+		return nil, nil, nil, profileError(err)
+	}
+	reg, err := payload.Open(ps)
+	if err != nil {
+		return nil, nil, nil, profileError(err)
+	}
+	sc, err := interruptible(ctx, func() (*scenario.Scenario, error) { return scenario.OpenWith(opts.Source, list) })
 	if ctx.Err() != nil {
 		return nil, nil, nil, errNothingSent
 	} else if err != nil {
@@ -279,7 +303,8 @@ func loadScenario(ctx context.Context, app *App, opts *ScenarioRunOptions, c *cl
 		return nil, nil, nil, err
 	}
 	ds, err := interruptible(ctx, func() ([]scenario.Delivery, error) {
-		return scenario.Prepare(ctx, sc, scenario.PrepareOptions{Start: app.Now(), NewID: app.newID, CallbackBase: base, Delay: opts.Delay})
+		return scenario.Prepare(ctx, sc, scenario.PrepareOptions{Start: app.Now(), NewID: app.newID, CallbackBase: base, Delay: opts.Delay,
+			Profiles: ps, Registry: reg})
 	})
 	switch {
 	case ctx.Err() != nil:
@@ -287,7 +312,7 @@ func loadScenario(ctx context.Context, app *App, opts *ScenarioRunOptions, c *cl
 	case err != nil:
 		err = scenarioError(err)
 	case !opts.NoValidate:
-		err = validateSteps(ctx, app, ds)
+		err = validateSteps(ctx, app, reg, ds)
 	}
 	if err != nil {
 		if standIn != nil {
@@ -350,12 +375,8 @@ func callbackStandIn(sc *scenario.Scenario, opts *ScenarioRunOptions, c *client)
 
 // validateSteps checks every rendered step before anything is sent, and
 // prints the errors of the invalid ones as validate does.
-func validateSteps(ctx context.Context, app *App, ds []scenario.Delivery) error {
+func validateSteps(ctx context.Context, app *App, reg *payload.Registry, ds []scenario.Delivery) error {
 	checked, err := interruptible(ctx, func() ([]scenario.Checked, error) {
-		reg, err := payload.NewRegistry()
-		if err != nil {
-			return nil, err
-		}
 		return scenario.Validate(ctx, reg, ds)
 	})
 	if ctx.Err() != nil {
@@ -376,4 +397,17 @@ func validateSteps(ctx context.Context, app *App, ds []scenario.Delivery) error 
 			"fix the step's set lines or file, or pass --no-validate to send anyway")
 	}
 	return nil
+}
+
+// scenarioExamples are scenario run's examples, built from the bundled
+// scenarios.
+func scenarioExamples() string {
+	names := scenario.Names()
+	a, b := "NAME", "NAME"
+	if len(names) > 0 {
+		a, b = names[min(1, len(names)-1)], names[min(2, len(names)-1)]
+	}
+	return "  webhook-tool scenario run " + a + " --to http://127.0.0.1:8080/ --secret \"$SECRET\"\n" +
+		"  webhook-tool scenario run " + b + " --to http://127.0.0.1:3000/hooks --duplicate --shuffle --seed 7\n" +
+		"  webhook-tool scenario run my-flow.yaml --profile ./github.profile.yaml --to http://127.0.0.1:3000/hooks --secret \"$SECRET\" --output json"
 }

@@ -96,6 +96,6 @@ func newSchemasCmd(app *App) *cobra.Command {
 			return err
 		},
 	}
-	cmd.AddCommand(list, show, newSchemasInferCmd(app, &dirs), newSchemasDriftCmd(app, &dirs))
+	cmd.AddCommand(list, show, newSchemasInferCmd(app, &dirs, &specs), newSchemasDriftCmd(app, &dirs, &specs))
 	return cmd
 }

@@ -19,6 +19,7 @@ import (
 type DriftOptions struct {
 	Inputs     []string
 	SchemaDirs []string
+	Profiles   []string
 	Schema     string // check every delivery against this schema instead of detecting
 	Output     string
 	Since      string
@@ -31,7 +32,7 @@ const suggestAny = "*"
 
 var driftOutputs = []string{"text", "json", "markdown"}
 
-func newSchemasDriftCmd(app *App, dirs *[]string) *cobra.Command {
+func newSchemasDriftCmd(app *App, dirs, specs *[]string) *cobra.Command {
 	opts := &DriftOptions{}
 	cmd := &cobra.Command{
 		Use:   "drift [RECORD|PAYLOAD|-]...",
@@ -53,7 +54,7 @@ the whole reference.`,
   webhook-tool schemas drift rec.ndjson --since 24h --output markdown
   webhook-tool schemas drift rec.ndjson --schema hook.schema.json --suggest > hook.next.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Inputs, opts.SchemaDirs = args, *dirs
+			opts.Inputs, opts.SchemaDirs, opts.Profiles = args, *dirs, *specs
 			return driftRun(cmd.Context(), app, opts)
 		},
 	}
@@ -74,7 +75,7 @@ the whole reference.`,
 // by the registry of bundled schemas and --schema-dir. A vendor profile
 // (--profile) plugs in here, returning its own drift.Resolver.
 func driftResolver(opts *DriftOptions) (drift.Resolver, error) {
-	reg, name, err := openRegistry(nil, opts.SchemaDirs, opts.Schema)
+	reg, name, err := openRegistry(opts.Profiles, opts.SchemaDirs, opts.Schema)
 	if err != nil {
 		return nil, err
 	}

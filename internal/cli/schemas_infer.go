@@ -24,6 +24,7 @@ import (
 type InferOptions struct {
 	Inputs       []string
 	SchemaDirs   []string
+	Profiles     []string
 	Schema       string // pick the deliveries detected (or recorded) as this schema
 	Event        string // pick the deliveries of this event
 	Out          string
@@ -33,7 +34,7 @@ type InferOptions struct {
 	Strict       bool
 }
 
-func newSchemasInferCmd(app *App, dirs *[]string) *cobra.Command {
+func newSchemasInferCmd(app *App, dirs, specs *[]string) *cobra.Command {
 	opts := &InferOptions{}
 	cmd := &cobra.Command{
 		Use:   "infer [INPUT|-]...",
@@ -53,9 +54,9 @@ properties unless --strict. The same inputs give the same bytes.
 ` + "`webhook-tool help learn`" + ` has the whole reference.`,
 		Example: `  webhook-tool schemas infer rec.ndjson --out hook.schema.json
   webhook-tool schemas infer samples/ 'more/*.json'
-  webhook-tool schemas infer rec.ndjson --event AccessRequestApproved --strict`,
+  webhook-tool schemas infer rec.ndjson --event EVENT --strict`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Inputs, opts.SchemaDirs = args, *dirs
+			opts.Inputs, opts.SchemaDirs, opts.Profiles = args, *dirs, *specs
 			return inferRun(cmd.Context(), app, opts)
 		},
 	}
@@ -257,7 +258,7 @@ func newPicker(opts *InferOptions) (*picker, error) {
 		return nil, usageErrorf("--schema and --event both pick deliveries: give one")
 	}
 	if opts.Schema != "" {
-		reg, _, err := openRegistry(nil, opts.SchemaDirs, "")
+		reg, _, err := openRegistry(opts.Profiles, opts.SchemaDirs, "")
 		if err != nil {
 			return nil, err
 		}

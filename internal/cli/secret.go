@@ -49,7 +49,7 @@ one place webhook-tool prints a whsk_ key.`,
   export APP_WEBHOOK_SECRET="$(webhook-tool secret)"
   webhook-tool secret rotate
   webhook-tool secret --ed25519 > keys.txt      # whsk_... then whpk_...
-  webhook-tool send permit.create_user --secret "$(sed -n 1p keys.txt)"
+  webhook-tool send my-delivery.json --secret "$(sed -n 1p keys.txt)"
   webhook-tool listen --secret "$(sed -n 2p keys.txt)"`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {

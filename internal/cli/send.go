@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -42,8 +41,10 @@ type SendOptions struct {
 	// compresses its waits ("1000x").
 	RetrySchedule string
 	TimeScale     string
+	Profiles      []string
 
-	retriesSet bool // --retries was given
+	retriesSet  bool // --retries was given
+	schemeGiven bool // --scheme was given (flag, environment or config file)
 }
 
 // defaultTo is where send delivers without --to: listen's default address,
@@ -59,13 +60,14 @@ func newSendCmd(app *App, runF func(*SendOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "send FIXTURE|FILE|- [--to URL]",
 		Short: "Send a signed sample webhook (a bundled fixture or your own payload) to a URL",
-		Long: `Send a webhook to --to: a bundled fixture (` + "`webhook-tool fixtures list`" + `), a JSON
-file, - for standard input (read too when it is a pipe and no payload is
-named), or --data. The payload is rendered for this delivery (a
-Permission Assist payload gets a fresh id, createdDate and a callback URL for that id
-under --callback-base; a Permit invite a fresh user_invite_id), --set overrides
-fields, and the result is validated before anything is sent (--no-validate skips
-that, and then a body that is not a JSON object is sent as it is).
+		Long: `Send a webhook to --to: a fixture (` + "`webhook-tool fixtures list`" + `: the bundled ones, or
+with --profile the profile's), a JSON file, - for standard input (read too when it
+is a pipe and no payload is named), or --data. The payload is rendered for this
+delivery at the fields its profile names (a payload that carries its own delivery
+id and callback URL gets a fresh id, timestamp and a callback URL for that id under
+--callback-base; an invite a fresh invite id), --set overrides fields, and the
+result is validated before anything is sent (--no-validate skips that, and then a
+body that is not a JSON object is sent as it is).
 
 A callback URL is the --to origin + /webhooks/callback/{id} by default: right
 when --to is a listen, whose stand-in takes it. Sent to your own app, the
@@ -73,10 +75,12 @@ callback would point back at your app (send says so on stderr); to have a
 running listen take it, print and record it, aim it there:
 --callback-base http://127.0.0.1:8080/webhooks/callback/.
 
-The request is signed with --secret under --scheme (standard by default; none sends
-no signature) and carries Content-Type: application/json and any -H headers. send
-prints the request line, the headers (secrets as ****) and the response: status,
-time and the start of its body.
+The request is signed with --secret under --scheme (standard by default, or the
+scheme of the --profile the payload is of; none sends no signature) and carries
+Content-Type: application/json, the profile's event header (the schema's group)
+and id header (the delivery id), and any -H headers. send prints the request line,
+the headers (secrets as ****) and the response: status, time and the start of its
+body.
 
 Connection errors and 429, 502, 503 and 504 answers are retried --retries times with
 exponential backoff and jitter, honouring Retry-After (up to 30s); other answers
@@ -99,15 +103,8 @@ Exit status: 0 when every delivery got a 2xx answer; 1 when one did not (or the
 receiver could not be reached), or the payload is invalid against its schema
 (nothing is sent); 2 for usage errors: an unknown fixture, a bad URL, a file
 that is not JSON.`,
-		Example: `  webhook-tool send permission_assist.access_request_created --to http://127.0.0.1:8080/ --secret "$SECRET"
-  webhook-tool send permit.invite_user --to https://app.example.com/hooks/permit --scheme bearer --secret "$TOKEN"
-  webhook-tool send my-delivery.json --to http://127.0.0.1:3000/webhooks --set event.request.action=Remove
-  webhook-tool send permission_assist.access_request_created --to http://127.0.0.1:3000/webhooks \
-      --callback-base http://127.0.0.1:8080/webhooks/callback/
-  webhook-tool send permit.create_user --to http://127.0.0.1:8080/ --scheme none --dry-run
-  webhook-tool send permission_assist.access_request_approved --to http://127.0.0.1:8080/ \
-      --secret "$SECRET" --count 10000 --concurrency 32 --rate 500`,
-		Args: onePayload,
+		Example: sendExamples(),
+		Args:    onePayload,
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
@@ -118,7 +115,7 @@ that is not JSON.`,
 			if len(args) == 1 {
 				opts.Source = args[0]
 			}
-			opts.retriesSet = cmd.Flags().Changed("retries")
+			opts.retriesSet, opts.schemeGiven = cmd.Flags().Changed("retries"), flagGiven(cmd, "scheme")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -134,6 +131,8 @@ that is not JSON.`,
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)
 	addMaxSizeFlag(cmd, app)
+	addProfileFlag(f, &opts.Profiles)
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 	f.BoolVar(&opts.NoValidate, "no-validate", false, "send the payload even if it is invalid (or not JSON)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the exact request and send nothing")
 	f.IntVarP(&opts.Count, "count", "n", 1, "load mode: send `N` deliveries")
@@ -165,12 +164,16 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	scheme, secrets, err := signingFlags(app, opts.Scheme, opts.Secrets)
+	src, err := sendSource(opts)
+	if err != nil {
+		return err
+	}
+	scheme, secrets, err := signingFlags(app, src.scheme(opts), opts.Secrets)
 	if err != nil {
 		return err
 	}
 	opts.Secrets = secrets
-	raw, name, err := loadPayload(app, opts)
+	raw, name, err := loadPayload(app, opts, src)
 	if err != nil {
 		return err
 	}
@@ -180,6 +183,7 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	}
 	tmpl, err := delivery.NewTemplate(raw, delivery.TemplateOptions{
 		Now: app.Now(), CallbackBase: base, Sets: opts.Sets, AsIs: opts.NoValidate, NewID: app.newID,
+		Profile: src.fixtureProfile(), Profiles: src.profiles,
 	})
 	if err != nil {
 		return notAnObject(app, name, raw, err)
@@ -188,15 +192,15 @@ func sendUnmasked(ctx context.Context, app *App, opts *SendOptions) error {
 	if opts.CallbackBase == "" {
 		noteDefaultCallback(app, tmpl.Body(), c.URL)
 	}
-	if !opts.NoValidate {
-		if err := validateOutgoing(app, opts, name, tmpl.Body()); err != nil {
-			return err
-		}
+	schema, err := checkOutgoing(app, opts, src, name, tmpl.Body())
+	if err != nil {
+		return err
 	}
 	build := &delivery.Builder{
 		URL: c.URL.String(), Scheme: scheme, Secrets: opts.Secrets, Extra: c.Headers, Template: tmpl, Now: app.Now,
 		UserAgent: userAgent(),
 	}
+	build.Event, build.IDHeader = src.headers(schema)
 	if opts.Count > 1 {
 		return sendLoad(ctx, app, opts, build, c)
 	}
@@ -256,7 +260,7 @@ func checkSendNumbers(opts *SendOptions) error {
 
 // loadPayload reads the payload from the FIXTURE|FILE|- argument or --data,
 // and returns it with the name messages use for it.
-func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
+func loadPayload(app *App, opts *SendOptions, src *sendSrc) ([]byte, string, error) {
 	switch {
 	case opts.Data != "" && opts.Source != "":
 		return nil, "", usageErrorf("two payloads: give a FIXTURE, FILE or - argument, or --data, not both")
@@ -284,9 +288,12 @@ func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
 		b, err := readBody(app, "-")
 		return b, stdinName, err
 	}
-	if slices.Contains(fixture.Names(), opts.Source) {
-		b, err := fixture.Load(opts.Source)
-		return b, opts.Source, err
+	if src.fixture != nil {
+		b, err := src.fixture.Load()
+		if err != nil {
+			return nil, "", usageError(fmt.Errorf("fixture %s: %w", opts.Source, err), "")
+		}
+		return b, opts.Source, nil
 	}
 	st, err := os.Stat(opts.Source)
 	switch {
@@ -298,7 +305,7 @@ func loadPayload(app *App, opts *SendOptions) ([]byte, string, error) {
 	case strings.ContainsAny(opts.Source, `/\`):
 		return nil, "", usageError(fmt.Errorf("cannot read %s: %w", opts.Source, unwrapPathErr(err)), "")
 	}
-	_, lerr := fixture.Load(opts.Source)
+	_, lerr := fixture.Find(src.list, opts.Source)
 	var ue *fixture.UnknownError
 	if errors.As(lerr, &ue) && strings.HasSuffix(strings.ToLower(opts.Source), ".json") && !strings.HasPrefix(ue.Hint(), "did you mean") {
 		// Meant as a file, not a fixture.
@@ -328,23 +335,20 @@ func notAnObject(app *App, name string, raw []byte, err error) error {
 }
 
 // validateOutgoing checks the rendered payload before anything is sent and
-// prints its errors as validate does.
-func validateOutgoing(app *App, opts *SendOptions, name string, body []byte) error {
-	reg, schema, err := openRegistry(nil, opts.SchemaDirs, opts.Schema)
-	if err != nil {
-		return err
-	}
+// prints its errors as validate does. It returns the schema the payload is
+// for, "" when no schema matches it.
+func validateOutgoing(app *App, opts *SendOptions, reg *payload.Registry, schema, name string, body []byte) (string, error) {
 	res, err := reg.Check(body, schema)
 	if err != nil {
 		var nm payload.NoMatchError
 		if errors.As(err, &nm) {
 			app.diag().Printf("note: no schema matches %s, so it is sent unvalidated (pass --schema to check it)", name)
-			return nil
+			return "", nil
 		}
-		return usageError(err, "")
+		return "", usageError(err, "")
 	}
 	if res.Valid {
-		return nil
+		return res.Schema, nil
 	}
 	writeFileResult(app.Err, render.NewPalette(app.ColorErr()), name, res)
 	hint := "fix the payload, or pass --no-validate to send it anyway"
@@ -352,8 +356,8 @@ func validateOutgoing(app *App, opts *SendOptions, name string, body []byte) err
 		hint = "fix the payload or the --set values, or pass --no-validate to send it anyway"
 	}
 	if res.Schema == "" {
-		return usageError(fmt.Errorf("%s is not JSON; nothing was sent", name), hint)
+		return "", usageError(fmt.Errorf("%s is not JSON; nothing was sent", name), hint)
 	}
 	// Exit 1, not 2: an invalid payload is "the thing checked failed" (PRODUCT.md).
-	return failError(fmt.Errorf("%s is invalid against %s; nothing was sent", name, res.Schema), hint)
+	return "", failError(fmt.Errorf("%s is invalid against %s; nothing was sent", name, res.Schema), hint)
 }

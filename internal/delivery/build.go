@@ -10,14 +10,20 @@ import (
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // TemplateOptions says how a payload is rendered for sending.
 type TemplateOptions struct {
 	Now          time.Time
-	CallbackBase string   // Permission Assist callback URL prefix; the delivery id is added
+	CallbackBase string   // the callback URL prefix of a payload that carries one; the delivery id is added
 	Sets         []string // --set PATH=VALUE overrides
+	// Profile is the payload's profile when the caller knows it (a
+	// fixture's); else the first of Profiles (nil: the default ones) a
+	// detect rule of which the payload matches (fixture.RenderOptions).
+	Profile  *profile.Profile
+	Profiles []*profile.Profile
 	// AsIs sends a body that is not one JSON object byte for byte (with a
 	// fresh id per delivery) rather than refusing it: testing how a
 	// receiver copes with a bad body is a reason to send one.
@@ -58,7 +64,8 @@ func NewTemplate(raw []byte, o TemplateOptions) (*Template, error) {
 		return id
 	}
 	stampTime := o.Now.UTC().Format(time.RFC3339)
-	r, err := fixture.Render(raw, fixture.RenderOptions{Now: o.Now, NewID: placeholderID, CallbackBase: o.CallbackBase, Sets: o.Sets})
+	r, err := fixture.Render(raw, fixture.RenderOptions{Now: o.Now, NewID: placeholderID, CallbackBase: o.CallbackBase, Sets: o.Sets,
+		Profile: o.Profile, Profiles: o.Profiles})
 	var ie *fixture.InputError
 	switch {
 	case errors.As(err, &ie) && o.AsIs && len(o.Sets) == 0:
@@ -117,8 +124,9 @@ func (t *Template) Next(now time.Time) ([]byte, string, error) {
 
 // Builder makes each delivery's request from a Template: body, id,
 // timestamp and signature fresh each time, headers in the order they are
-// shown: Content-Type, User-Agent, the signature, then Extra, which
-// replace any of the others with the same name.
+// shown: Content-Type, User-Agent, the signature, the profile's event and
+// id headers, then Extra, which replace any of the others with the same
+// name.
 type Builder struct {
 	URL       string
 	Scheme    signature.Scheme
@@ -127,6 +135,12 @@ type Builder struct {
 	Template  *Template
 	Now       func() time.Time
 	UserAgent string
+	// Event is the header naming the delivery's event (a profile's
+	// event header and the schema's group); none when Name is "".
+	Event signature.Header
+	// IDHeader is the header that carries each delivery's id (a
+	// profile's id header); none when "".
+	IDHeader string
 
 	// signers holds *signature.Signer for load runs: keyed HMACs kept
 	// from one delivery to the next, one per worker in flight.
@@ -156,7 +170,7 @@ func (b *Builder) Next() (Outgoing, error) {
 	if err != nil {
 		return Outgoing{}, err
 	}
-	hs := b.headers(sig)
+	hs := b.headers(sig, id)
 	return Outgoing{Req: Request{Method: http.MethodPost, URL: b.URL, Header: HeaderMap(hs), Body: body}, ID: id, Headers: hs}, nil
 }
 
@@ -172,7 +186,7 @@ func (b *Builder) Resign(o Outgoing) (Outgoing, error) {
 	if err != nil {
 		return Outgoing{}, err
 	}
-	hs := b.headers(sig)
+	hs := b.headers(sig, o.ID)
 	req := o.Req
 	req.Header, req.HandOver = HeaderMap(hs), false
 	return Outgoing{Req: req, ID: o.ID, Headers: hs}, nil
@@ -197,11 +211,31 @@ func (b *Builder) LoadRequest() (Request, error) {
 	if err != nil {
 		return Request{}, err
 	}
-	return Request{Method: http.MethodPost, URL: b.URL, Header: HeaderMap(b.headers(sig)), Body: body, HandOver: true}, nil
+	return Request{Method: http.MethodPost, URL: b.URL, Header: HeaderMap(b.headers(sig, id)), Body: body, HandOver: true}, nil
 }
 
-func (b *Builder) headers(sig []signature.Header) []signature.Header {
-	return Headers(b.UserAgent, sig, b.Extra)
+func (b *Builder) headers(sig []signature.Header, id string) []signature.Header {
+	return b.Headers(sig, id)
+}
+
+// Headers are delivery id's headers in the order they are shown:
+// Content-Type, User-Agent, the signature sig, the profile's event and id
+// headers, then Extra, which replace any of the others with the same name.
+func (b *Builder) Headers(sig []signature.Header, id string) []signature.Header {
+	if b.Event.Name == "" && b.IDHeader == "" {
+		return Headers(b.UserAgent, sig, b.Extra)
+	}
+	extra := make([]signature.Header, 0, 2+len(b.Extra))
+	if b.Event.Name != "" {
+		extra = append(extra, b.Event)
+	}
+	if b.IDHeader != "" && id != "" {
+		extra = append(extra, signature.Header{Name: b.IDHeader, Value: id})
+	}
+	for _, e := range b.Extra {
+		extra = slices.DeleteFunc(extra, func(h signature.Header) bool { return strings.EqualFold(h.Name, e.Name) })
+	}
+	return Headers(b.UserAgent, sig, append(extra, b.Extra...))
 }
 
 // Headers lists a delivery's headers in the order they are shown:

@@ -65,7 +65,7 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
-const specHint = "write --expect 3 (deliveries of any event), --expect 'AccessRequestCreated=2' (an event name, a schema name or a glob; =1 when left out) or --expect callback=1; repeat --expect for more"
+const specHint = "write --expect 3 (deliveries of any event), --expect 'order.created=2' (an event name, a schema name or a glob; =1 when left out) or --expect callback=1; repeat --expect for more"
 
 // ParseSpecs reads the --expect values: N, EVENT[=N] and callback[=N].
 // A count is a whole number from 1 to MaxCount; a second N, or a second
@@ -79,7 +79,7 @@ func ParseSpecs(values []string) ([]Spec, error) {
 		}
 		for _, o := range specs {
 			if o.Kind == s.Kind && o.Name == s.Name {
-				return nil, &Error{Msg: fmt.Sprintf("--expect %q: %s already expected", v, s.What()), Hint: "give each count once: --expect 'AccessRequestCreated=2'"}
+				return nil, &Error{Msg: fmt.Sprintf("--expect %q: %s already expected", v, s.What()), Hint: "give each count once: --expect 'order.created=2'"}
 			}
 		}
 		specs = append(specs, s)

@@ -5,9 +5,14 @@ import (
 	"testing"
 
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 )
 
 func TestCheckFilters(t *testing.T) {
+	reg, err := payload.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
 	schemas := []string{"permission_assist.access_request", "permit.invite_user", "acme.order"}
 	for _, tc := range []struct {
 		filter, hint string // hint "" : accepted
@@ -22,7 +27,7 @@ func TestCheckFilters(t *testing.T) {
 		{"Invite_User", `did you mean "invite_user"? names are case-sensitive`},
 		{"Provisioning", "a filter is a schema name (`webhook-tool schemas list`), a Permission Assist event such as AccessRequestProvisioning, or a Permit type such as invite_user"},
 	} {
-		err := hookexec.CheckFilters([]string{"invite_user", tc.filter}, schemas)
+		err := hookexec.CheckFilters([]string{"invite_user", tc.filter}, schemas, reg)
 		var fe *hookexec.FilterError
 		switch {
 		case tc.hint == "" && err != nil:

@@ -104,7 +104,7 @@ func (s *Store) Feed(b []byte) {
 		e := entry{raw: bytes.Clone(raw)}
 		if v, ok := seqPrefix(raw); ok && !linked(raw) {
 			e.seq = v
-		} else if l, err := parseLine(raw); err == nil {
+		} else if l, err := parseLine(raw, s.events); err == nil {
 			e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
 		} else {
 			s.skipped++

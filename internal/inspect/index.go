@@ -61,7 +61,7 @@ func (s *Store) open() error {
 	}
 	end := s.wholeLines(st.Size())
 	start := s.lineStart(max(end-s.tailBytes, 0))
-	tail, err := scanIndex(s.f, start, end-start)
+	tail, err := scanIndex(s.f, start, end-start, s.events)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Store) open() error {
 		// Nothing to show at the end: index the whole file now, which
 		// also tells a file with no record at all.
 		start = 0
-		if tail, err = scanIndex(s.f, 0, end); err != nil {
+		if tail, err = scanIndex(s.f, 0, end, s.events); err != nil {
 			return err
 		}
 	}
@@ -117,7 +117,7 @@ func (s *Store) install(es []entry) {
 // OpenFile indexed. Numbers of lines (base+i) stay what they were: base goes
 // down by as many lines as come in front.
 func (s *Store) indexHead(gen int, start int64) {
-	sc, err := scanIndex(s.f, 0, start)
+	sc, err := scanIndex(s.f, 0, start, s.events)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer close(s.ready)
@@ -176,7 +176,7 @@ func (s *Store) follow(n int64) error {
 	if cap(s.buf) < int(min(n, 1<<20)) {
 		s.buf = make([]byte, 0, min(n, 1<<20))
 	}
-	sc, err := scanIndexBuf(s.f, s.end, n, s.buf)
+	sc, err := scanIndexBuf(s.f, s.end, n, s.buf, s.events)
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,7 @@ func (s *Store) Warm(ctx context.Context) {
 		for k := range jobs {
 			b := make([]byte, jobs[k].n)
 			if _, err := s.f.ReadAt(b, jobs[k].off); err == nil || errors.Is(err, io.EOF) {
-				if l, err := parseLine(bytes.TrimSpace(b)); err == nil {
+				if l, err := parseLine(bytes.TrimSpace(b), s.events); err == nil {
 					jobs[k].line = &l
 				}
 			}

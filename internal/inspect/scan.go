@@ -19,6 +19,7 @@ type scan struct {
 	// and verify refuse: passed over unread, never held in memory whole.
 	tooLong int
 	first   *record.NotRecordError // the first line that is not a record
+	events  EventReader            // reads a delivery's event
 }
 
 // errTooLong is why a line longer than record.MaxLineSize is no record.
@@ -40,16 +41,16 @@ func (s *Store) count(sc scan) {
 // gives them: it keeps each line's offset and seq, and reads whole only the
 // lines that are not as listen writes them, and callbacks and exec runs (to
 // link them to their deliveries). Other summaries are read when asked for.
-func scanIndex(f *os.File, off, n int64) (scan, error) {
-	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)))
+func scanIndex(f *os.File, off, n int64, events EventReader) (scan, error) {
+	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)), events)
 }
 
 // scanIndexBuf is scanIndex reading through buf (its capacity), which a
 // store following its file reuses. The buffer grows to hold a long line,
 // up to record.MaxLineSize: a longer line is read through without being
 // kept, and counted.
-func scanIndexBuf(f *os.File, off, n int64, buf []byte) (scan, error) {
-	var sc scan
+func scanIndexBuf(f *os.File, off, n int64, buf []byte, events EventReader) (scan, error) {
+	sc := scan{events: events}
 	buf = buf[:0]
 	if cap(buf) == 0 {
 		buf = make([]byte, 0, 4096)
@@ -121,7 +122,7 @@ func (sc *scan) line(raw []byte, at int64, lineNo int) {
 	e := entry{off: at, n: int32(len(raw))}
 	if v, ok := seqPrefix(line); ok && !linked(line) {
 		e.seq = v
-	} else if l, err := parseLine(line); err == nil {
+	} else if l, err := parseLine(line, sc.events); err == nil {
 		e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
 	} else {
 		sc.skipped++

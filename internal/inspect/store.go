@@ -43,6 +43,9 @@ type Store struct {
 	callbacks map[string][]int
 	execs     map[int64][]int
 
+	// events reads a delivery's event name (Summary.Event).
+	events EventReader
+
 	// A record file.
 	path      string
 	tailBytes int64 // FileOptions.TailBytes
@@ -93,6 +96,7 @@ type Info struct {
 
 func newStore() *Store {
 	return &Store{
+		events:    BundledEvents,
 		hub:       NewHub(),
 		bySeq:     map[int64]int{},
 		monotonic: true,
@@ -107,6 +111,8 @@ type FileOptions struct {
 	// OpenFileWith returns, so that the newest page is ready at once; the
 	// lines before are indexed in the background. 0 means DefaultTailBytes.
 	TailBytes int64
+	// Events reads a delivery's event name; nil: BundledEvents.
+	Events EventReader
 }
 
 // DefaultTailBytes is FileOptions.TailBytes's default.
@@ -135,6 +141,9 @@ func OpenFileWith(path string, o FileOptions) (*Store, error) {
 	}
 	s := newStore()
 	s.path, s.f, s.notify = path, f, make(chan struct{}, 1)
+	if o.Events != nil {
+		s.events = o.Events
+	}
 	s.tailBytes = o.TailBytes
 	if s.tailBytes <= 0 {
 		s.tailBytes = DefaultTailBytes
@@ -147,10 +156,17 @@ func OpenFileWith(path string, o FileOptions) (*Store, error) {
 }
 
 // NewMemory is a ring of at most maxLines lines and maxBytes bytes of record
-// lines, fed by Feed.
-func NewMemory(maxLines, maxBytes int) *Store {
+// lines, fed by Feed, whose deliveries' events BundledEvents reads.
+func NewMemory(maxLines, maxBytes int) *Store { return NewMemoryWith(maxLines, maxBytes, nil) }
+
+// NewMemoryWith is NewMemory whose deliveries' events events reads (nil:
+// BundledEvents).
+func NewMemoryWith(maxLines, maxBytes int, events EventReader) *Store {
 	s := newStore()
 	s.maxLines, s.maxBytes = maxLines, maxBytes
+	if events != nil {
+		s.events = events
+	}
 	s.queue = make(chan []byte, 1024)
 	return s
 }
@@ -281,7 +297,7 @@ func (s *Store) readOne(i int) {
 	if err != nil {
 		return
 	}
-	l, err := parseLine(raw)
+	l, err := parseLine(raw, s.events)
 	if err != nil {
 		s.skipped++
 		return

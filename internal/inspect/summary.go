@@ -12,9 +12,10 @@ package inspect
 import (
 	"encoding/json"
 	"errors"
-	"strings"
+	"net/http"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 )
 
@@ -70,6 +71,7 @@ type recordLine struct {
 	Path       string            `json:"path"`
 	Body       string            `json:"body"`
 	Encoding   string            `json:"body_encoding"`
+	Headers    record.Headers    `json:"headers"`
 	Signature  *record.Signature `json:"signature"`
 	Schema     *struct {
 		Name    string            `json:"name"`
@@ -94,7 +96,7 @@ type recordLine struct {
 var errNotRecord = errors.New("not a record: no method")
 
 // parseLine reads the summary of one record line.
-func parseLine(b []byte) (line, error) {
+func parseLine(b []byte, events EventReader) (line, error) {
 	var r recordLine
 	if err := json.Unmarshal(b, &r); err != nil {
 		return line{}, err
@@ -136,34 +138,38 @@ func parseLine(b []byte) (line, error) {
 		l.ForwardStatus = &st
 	}
 	if r.Encoding == "" && r.Body != "" {
-		l.Event = eventOf(r.Body)
+		l.Event = events([]byte(r.Body), r.Headers)
 	}
 	return l, nil
 }
 
-// eventOf is a payload's event: a Permission Assist event.name, else a
-// Permit "type" (create_user, invite_user...), else "".
-func eventOf(body string) string {
-	i := strings.IndexByte(body, '{')
-	if i < 0 {
+// EventReader reads a delivery's event name from its body and headers:
+// the value at its profile's event field (profile.Fields.Event), "" when
+// it has none.
+type EventReader func(body []byte, h record.Headers) string
+
+// RegistryEvents is the EventReader of a registry's profiles: it reads the
+// event without validating (payload.Registry.Peek), the headers narrowing
+// detection as they do in listen.
+func RegistryEvents(reg *payload.Registry) EventReader {
+	return func(body []byte, h record.Headers) string {
+		var hh http.Header
+		if len(h) > 0 {
+			hh = make(http.Header, len(h))
+			for k, v := range h {
+				hh.Set(k, v)
+			}
+		}
+		f, _ := reg.Peek(body, hh)
+		return f.Event
+	}
+}
+
+// BundledEvents reads an event as the bundled profiles say.
+func BundledEvents(body []byte, h record.Headers) string {
+	reg, err := payload.Bundled()
+	if err != nil {
 		return ""
 	}
-	var p struct {
-		Type  json.RawMessage `json:"type"`
-		Event json.RawMessage `json:"event"`
-	}
-	if json.Unmarshal([]byte(body[i:]), &p) != nil {
-		return ""
-	}
-	var ev struct {
-		Name string `json:"name"`
-	}
-	if len(p.Event) > 0 && p.Event[0] == '{' && json.Unmarshal(p.Event, &ev) == nil && ev.Name != "" {
-		return ev.Name
-	}
-	var t string
-	if len(p.Type) > 0 && json.Unmarshal(p.Type, &t) == nil {
-		return t
-	}
-	return ""
+	return RegistryEvents(reg)(body, h)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/expect"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/respond"
 	"github.com/webhook-tool/webhook-tool/internal/route"
@@ -243,10 +244,10 @@ const MaxExecConcurrency = 256
 // SetExec checks the --exec flags and sets c.Exec from them (nil without
 // --exec): base (its environment, clock and callback sender, the sender
 // dropped unless f.Callback) with the command, its filters (checked
-// against the schema names), its time limit and concurrency. An --exec no
-// delivery can run (no secret to verify with) is a warning on c.Diag:
-// c.Scheme and c.Secrets are set first.
-func (c *Config) SetExec(f ExecFlags, schemas []string, base hookexec.Config) error {
+// against reg's schema and event names), its time limit and concurrency.
+// An --exec no delivery can run (no secret to verify with) is a warning
+// on c.Diag: c.Scheme and c.Secrets are set first.
+func (c *Config) SetExec(f ExecFlags, reg *payload.Registry, base hookexec.Config) error {
 	c.Exec = nil
 	if !f.Given {
 		if len(f.On) > 0 {
@@ -264,7 +265,7 @@ func (c *Config) SetExec(f ExecFlags, schemas []string, base hookexec.Config) er
 	if f.Timeout < 0 {
 		return inputErrorf("use 0 for no limit", "bad --exec-timeout %s: it cannot be negative", f.Timeout)
 	}
-	if err := hookexec.CheckFilters(f.On, schemas); err != nil {
+	if err := hookexec.CheckFilters(f.On, reg.Names(), reg); err != nil {
 		var fe *hookexec.FilterError
 		if errors.As(err, &fe) {
 			return &InputError{Err: err, Hint: fe.Hint}

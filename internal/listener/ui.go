@@ -23,6 +23,9 @@ type UIConfig struct {
 	Tries int
 	// Replayer is the page's Replay button (nil: replays are refused).
 	Replayer inspect.Replayer
+	// Events reads a delivery's event name for the page (nil: as the
+	// bundled profiles say).
+	Events inspect.EventReader
 }
 
 // The ring the inspector keeps without --record: this many requests, and
@@ -69,7 +72,7 @@ func (u *inspector) tap() func([]byte) {
 func (u *inspector) openStore(recordPath string) (*inspect.Store, error) {
 	if recordPath != "" {
 		if st, err := os.Stat(recordPath); err == nil && st.Mode().IsRegular() {
-			s, err := inspect.OpenFile(recordPath)
+			s, err := inspect.OpenFileWith(recordPath, inspect.FileOptions{Events: u.cfg.Events})
 			if err != nil {
 				return nil, &InputError{Err: fmt.Errorf("--ui: %w", err), Hint: "use another --record file, or --ui off"}
 			}
@@ -77,7 +80,7 @@ func (u *inspector) openStore(recordPath string) (*inspect.Store, error) {
 		}
 	}
 	u.ring = true
-	return inspect.NewMemory(uiRingLines, uiRingBytes), nil
+	return inspect.NewMemoryWith(uiRingLines, uiRingBytes, u.cfg.Events), nil
 }
 
 // start serves the page and says where in r. listen is the listener's own

@@ -21,7 +21,7 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 		// Report-only (the development secret) validates it, as it does
 		// an unsigned one: it is answered as one.
 		rec.Schema = record.NotChecked("not validated: the signature did not verify")
-		f, ok := l.cfg.Registry.Peek(d.body, nil)
+		f, ok := l.cfg.Registry.Peek(d.body, r.Header)
 		d.isJSON = ok || json.Valid(d.body)
 		l.trackID(r, d, f.ID)
 		// Its names, as a glance finds them, for --events, the rules and
@@ -29,7 +29,7 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 		d.fields.Event = f.Event
 		return
 	}
-	res, err := l.cfg.Registry.Check(d.body, l.cfg.Schema)
+	res, err := l.cfg.Registry.CheckDelivery(d.body, l.cfg.Schema, r.Header)
 	switch {
 	case err != nil:
 		// No schema matched (or a schema failed to compile): the body is
@@ -54,14 +54,18 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 	d.fields = res.Fields
 }
 
-// trackID fills the delivery id (the webhook-id header, else the body's
-// top-level "id", bodyID) and flags a duplicate of an accepted delivery.
+// trackID fills the delivery id (a profile's id header, else the
+// webhook-id header, else the id in the body at the profile's id field,
+// bodyID) and flags a duplicate of an accepted delivery.
 // A delivery whose signature holds reserves its id, so two at once with
 // one id are one delivery and a duplicate (--exec runs one command);
 // keepID releases the reservation unless the delivery is answered 2xx and
 // recorded. A delivery whose signature failed only looks.
 func (l *Listener) trackID(r *http.Request, d *inflight, bodyID string) {
-	id := signature.MessageID(r.Header)
+	id := l.cfg.Registry.DeliveryID(r.Header)
+	if id == "" {
+		id = signature.MessageID(r.Header)
+	}
 	if id == "" {
 		id = bodyID
 	}

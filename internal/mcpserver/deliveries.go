@@ -32,7 +32,7 @@ type ListDeliveriesIn struct {
 	File      string   `json:"file" jsonschema:"a record file written by webhook-tool listen --record (or a HAR file), relative to the server's working directory"`
 	Seq       []string `json:"seq,omitempty" jsonschema:"only these records: numbers and ranges, as 3, 5-9 or 1,4,7"`
 	Path      string   `json:"path,omitempty" jsonschema:"only records whose path starts with this"`
-	Schema    string   `json:"schema,omitempty" jsonschema:"only payloads detected as this schema (permit.create_user, ...)"`
+	Schema    string   `json:"schema,omitempty" jsonschema:"only payloads detected as this schema (PROFILE.SCHEMA, as list_profiles gives them)"`
 	Payload   string   `json:"payload,omitempty" jsonschema:"only this payload verdict: valid, invalid or unchecked"`
 	Signature string   `json:"signature,omitempty" jsonschema:"only this signature verdict: valid, invalid or unchecked"`
 	Kind      string   `json:"kind,omitempty" jsonschema:"only deliveries or only callbacks: delivery or callback"`

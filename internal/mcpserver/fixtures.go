@@ -23,7 +23,7 @@ type FixtureInfo struct {
 
 // ListFixturesIn is list_fixtures' input.
 type ListFixturesIn struct {
-	Family string `json:"family,omitempty" jsonschema:"only this family's fixtures (permit or permission_assist); all when empty"`
+	Family string `json:"family,omitempty" jsonschema:"only this family's fixtures (a profile's name); all when empty"`
 }
 
 // ListFixturesOut is list_fixtures' output.

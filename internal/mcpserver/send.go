@@ -74,7 +74,7 @@ type SendOut struct {
 // ProbeIn is probe's input.
 type ProbeIn struct {
 	URL            string   `json:"url" jsonschema:"the receiver to grade: an http or https URL"`
-	Family         string   `json:"family,omitempty" jsonschema:"send every bundled fixture of this family (permit or permission_assist); give family or fixtures"`
+	Family         string   `json:"family,omitempty" jsonschema:"send every fixture of this family (a profile's name, as list_fixtures gives them); give family or fixtures"`
 	Fixtures       []string `json:"fixtures,omitempty" jsonschema:"the bundled fixtures to send"`
 	CallbackWithin int      `json:"callback_within_seconds,omitempty" jsonschema:"how long to wait for each Permission Assist callback (default 10, at most 60)"`
 	ExpectCallback bool     `json:"expect_callback,omitempty" jsonschema:"a missing callback fails rather than warns"`
@@ -330,7 +330,7 @@ func probeFixtures(family string, names []string) ([]string, error) {
 		}
 		return slices.Compact(slices.Clone(names)), nil
 	case family == "":
-		return nil, errors.New("nothing to send: give a family (permit or permission_assist) or fixtures")
+		return nil, errors.New("nothing to send: give a family (a profile's name, as list_fixtures gives them) or fixtures")
 	}
 	l, err := listFixtures(ListFixturesIn{Family: family})
 	if err != nil {

@@ -49,8 +49,14 @@ func (r *Registry) Events() []Event {
 	return out
 }
 
+var bundled = sync.OnceValues(func() (*Registry, error) { return NewRegistry() })
+
+// Bundled is a registry of the bundled profiles, opened once and shared:
+// for reading a payload's fields (Peek) where no registry is at hand.
+func Bundled() (*Registry, error) { return bundled() }
+
 var bundledEvents = sync.OnceValue(func() []Event {
-	r, err := NewRegistry()
+	r, err := bundled()
 	if err != nil {
 		return nil
 	}

@@ -36,7 +36,7 @@ func (p *prober) skipReason(check string) string {
 		}
 	case CheckCallback, CheckCallbackOnce:
 		if !p.dupBase.pa {
-			return "Permit deliveries carry no callback URL"
+			return p.dupBase.prof.Title() + " deliveries carry no callback URL"
 		}
 	case CheckRotationOrder, CheckRotationSecrets, CheckSvixHeaders:
 		return p.rotationSkip(check)
@@ -119,7 +119,7 @@ func (p *prober) prepare(f *loaded, s spec) (prepared, error) {
 			sig = s.resign(sig)
 		}
 	}
-	return prepared{id: r.ID, header: p.headers(sig), body: body}, nil
+	return prepared{id: r.ID, header: p.headers(f, r.ID, sig), body: body}, nil
 }
 
 // sendOne prepares, sends and records the one delivery of check.
@@ -205,8 +205,8 @@ func (p *prober) malformed(ctx context.Context) error {
 }
 
 // expectedCallbacks lists the deliveries that should call back, with the
-// time each was answered: every accepted Permission Assist valid delivery,
-// and the duplicated one when either copy was accepted.
+// time each was answered: every accepted valid delivery that carries a
+// callback URL, and the duplicated one when either copy was accepted.
 func (p *prober) expectedCallbacks() (ids []string, answered map[string]time.Time, dupID string) {
 	answered = map[string]time.Time{}
 	for i, s := range p.valid {

@@ -293,6 +293,8 @@ func (p *prober) gradeDuplicate() Check {
 	}
 	key := "the payload's content"
 	switch {
+	case p.dupBase.prof.IDHeader != "":
+		key = p.dupBase.prof.IDHeader
 	case p.opts.Scheme == signature.Standard:
 		key = "webhook-id"
 	case p.dupBase.pa:
@@ -351,7 +353,7 @@ func (p *prober) gradeCallback() Check {
 		}
 	}
 	if len(expected) == 0 {
-		return Check{Result: Skip, Detail: "no Permission Assist delivery was answered 2xx, so none was to call back"}
+		return Check{Result: Skip, Detail: "no " + p.dupBase.prof.Title() + " delivery was answered 2xx, so none was to call back"}
 	}
 	var missing, wrong []string
 	for _, id := range expected {
@@ -368,16 +370,16 @@ func (p *prober) gradeCallback() Check {
 		}
 	}
 	n := len(expected)
-	within := p.opts.CallbackWithin
+	within, title := p.opts.CallbackWithin, p.dupBase.prof.Title()
 	switch {
 	case len(wrong) > 0:
 		return Check{Result: Fail, Detail: fmt.Sprintf("%d of %d callbacks were wrong: %s", len(wrong), n, strings.Join(wrong, "; ")),
 			Hint: "POST each callback once, with Content-Type: text/plain and the message as the body"}
 	case len(missing) > 0:
-		detail := fmt.Sprintf("no callback within %s for %d of %d accepted Permission Assist deliveries: %s",
-			within, len(missing), n, strings.Join(missing, ", "))
+		detail := fmt.Sprintf("no callback within %s for %d of %d accepted %s deliveries: %s",
+			within, len(missing), n, title, strings.Join(missing, ", "))
 		if len(missing) == n && n > 1 {
-			detail = fmt.Sprintf("no callback within %s for any of the %d accepted Permission Assist deliveries", within, n)
+			detail = fmt.Sprintf("no callback within %s for any of the %d accepted %s deliveries", within, n, title)
 		}
 		c := Check{Result: Warn, Detail: detail,
 			Hint: "POST a plain-text message to each delivery's callback URL once it is handled (--expect-callback makes a missing one a failure)"}
@@ -387,7 +389,7 @@ func (p *prober) gradeCallback() Check {
 		}
 		return c
 	}
-	return Check{Result: Pass, Detail: fmt.Sprintf("%d of %d accepted Permission Assist deliveries called back with a text/plain message within %s", n, n, within)}
+	return Check{Result: Pass, Detail: fmt.Sprintf("%d of %d accepted %s deliveries called back with a text/plain message within %s", n, n, title, within)}
 }
 
 // badCallback says what is wrong with a callback, "" when nothing is.

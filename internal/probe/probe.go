@@ -3,8 +3,8 @@
 // signed ones, unsigned, tampered, wrongly keyed, stale and future ones, a
 // duplicate, one with unknown fields, one that is not JSON, the signature
 // headers of a key rotation and Svix's header names), serves a
-// stand-in for Permission Assist's callback endpoint to see the callbacks
-// the receiver posts, and grades each check pass, fail, warn or skip.
+// stand-in for the callback endpoint of the deliveries that carry their
+// own callback URL to see the callbacks the receiver posts, and grades each check pass, fail, warn or skip.
 //
 // Deliveries are rendered by package fixture, signed by package signature
 // and sent by package delivery, exactly as `send` does. The package takes
@@ -21,6 +21,8 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -83,7 +85,16 @@ const (
 // Options says what to probe and how.
 type Options struct {
 	URL      string   // the receiver
-	Fixtures []string // bundled fixture names, in the order to report them
+	Fixtures []string // fixture names, in the order to report them
+	// Profiles are the profiles whose fixtures Fixtures names (nil: the
+	// bundled ones). A fixture's profile says which fields are fresh in
+	// each delivery, and its event and id headers are sent: the event
+	// header set to the group of the schema the fixture is for, the id
+	// header to the delivery's id.
+	Profiles []*profile.Profile
+	// Registry detects a fixture's schema, for its event header; nil: one
+	// of Profiles.
+	Registry *payload.Registry
 	Scheme   signature.Scheme
 	Secret   string // ignored for signature.None
 	// Secrets, when given, sign the correct deliveries with every one (a
@@ -205,16 +216,17 @@ func (e *CallbackAddrError) Unwrap() error { return e.Err }
 var ErrNoFixtures = errors.New("no fixtures to send")
 
 // Run probes the receiver at opts.URL and grades it. The error is non-nil
-// only when the run could not be made: a fixture that is not bundled (a
-// *fixture.UnknownError), a callback address that cannot be served, a
+// only when the run could not be made: a fixture that is not one of the
+// profiles' (a *fixture.UnknownError), a callback address that cannot be served, a
 // receiver that cannot be reached at all, or ctx ending.
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	p, err := newProber(opts)
 	if err != nil {
 		return nil, err
 	}
-	// Every Permission Assist delivery probe sends carries a callback URL on
-	// its own stand-in, which takes only the ids probe handed out.
+	// Every delivery probe sends that carries its own callback URL (its
+	// profile names a callback field) points it at probe's own stand-in,
+	// which takes only the ids probe handed out.
 	st, err := (&callback.StandIn{ExpectedOnly: true, Now: p.now, Base: opts.CallbackBase}).Start(p.opts.CallbackAddr)
 	if err != nil {
 		return nil, &CallbackAddrError{Addr: p.opts.CallbackAddr, Err: err}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,15 +15,19 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // loaded is one selected fixture.
 type loaded struct {
-	name string
-	raw  []byte
-	pa   bool // a Permission Assist delivery: it carries a callback URL
+	name  string
+	raw   []byte
+	prof  *profile.Profile
+	pa    bool             // the delivery carries its own callback URL (its profile's callback field)
+	event signature.Header // its profile's event header, set to its schema's group; Name "" for none
 }
 
 // sent is one request probe sent and what came of it.
@@ -77,7 +82,7 @@ type prober struct {
 
 	fixtures []loaded
 	base     *loaded // the delivery the single-delivery checks send
-	dupBase  *loaded // the delivery sent twice: a Permission Assist one when there is one
+	dupBase  *loaded // the delivery sent twice: one that carries a callback URL when there is one
 
 	valid []sent // one per fixture, in order
 
@@ -130,12 +135,8 @@ func newProber(opts Options) (*prober, error) {
 	if u, err := url.Parse(opts.URL); err == nil && u.Host != "" {
 		p.host = u.Host
 	}
-	for _, name := range opts.Fixtures {
-		raw, err := fixture.Load(name)
-		if err != nil {
-			return nil, err
-		}
-		p.fixtures = append(p.fixtures, loaded{name: name, raw: raw, pa: fixture.HasCallback(name)})
+	if err := p.load(); err != nil {
+		return nil, err
 	}
 	p.base, p.dupBase = &p.fixtures[0], &p.fixtures[0]
 	for i := range p.fixtures {
@@ -147,11 +148,67 @@ func newProber(opts Options) (*prober, error) {
 	return p, nil
 }
 
-// render makes a fresh delivery of f: fresh ids and time, and for
-// Permission Assist a callback URL on the stand-in, which is told to expect it.
+// load reads opts.Fixtures from the profiles' fixtures, each with its
+// profile's event header set to its schema's group.
+func (p *prober) load() error {
+	list, err := fixture.ListOf(p.opts.Profiles)
+	if p.opts.Profiles == nil {
+		list, err = fixture.List(), nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, name := range p.opts.Fixtures {
+		f, err := fixture.Find(list, name)
+		if err != nil {
+			return err
+		}
+		raw, err := f.Load()
+		if err != nil {
+			return fmt.Errorf("fixture %s: %w", name, err)
+		}
+		l := loaded{name: name, raw: raw, prof: f.Profile, pa: f.Profile.Fields.Callback != ""}
+		if f.Profile.EventHeader != "" {
+			if group, err := p.group(f, raw); err != nil {
+				return err
+			} else if group != "" {
+				l.event = signature.Header{Name: f.Profile.EventHeader, Value: group}
+			}
+		}
+		p.fixtures = append(p.fixtures, l)
+	}
+	return nil
+}
+
+// group is the group of the schema fixture f is for: its own schema's, or
+// the one its payload is detected as.
+func (p *prober) group(f fixture.Fixture, raw []byte) (string, error) {
+	reg := p.opts.Registry
+	if reg == nil {
+		var err error
+		if reg, err = payload.Open(p.opts.Profiles); err != nil {
+			return "", err
+		}
+		p.opts.Registry = reg
+	}
+	schema := f.Schema
+	if schema == "" {
+		res, err := reg.Check(raw, "")
+		if err != nil {
+			return "", nil // no schema: no event header to send
+		}
+		schema = res.Schema
+	}
+	_, group := reg.SchemaProfile(schema)
+	return group, nil
+}
+
+// render makes a fresh delivery of f: fresh ids and time, and for a
+// delivery that carries its own callback URL one on the stand-in, which is
+// told to expect it.
 func (p *prober) render(f *loaded, sets ...string) (fixture.Rendered, error) {
 	r, err := fixture.Render(f.raw, fixture.RenderOptions{
-		Now: p.now(), NewID: p.newID, CallbackBase: p.callbackBase, Sets: sets,
+		Now: p.now(), NewID: p.newID, CallbackBase: p.callbackBase, Sets: sets, Profile: f.prof,
 	})
 	if err == nil && f.pa {
 		p.standin.Expect(r.ID)
@@ -180,11 +237,13 @@ func (p *prober) userSecrets() []string {
 	return []string{p.opts.Secret}
 }
 
-// headers is a delivery's header as send builds it (delivery.Headers):
-// the -H headers replace any of the others with the same name, and keys
-// keep the spelling the scheme documents.
-func (p *prober) headers(sig []signature.Header) http.Header {
-	return delivery.HeaderMap(delivery.Headers(p.opts.UserAgent, sig, p.opts.Header))
+// headers is the header of delivery id of f as send builds it
+// (delivery.Builder): the signature, the profile's event and id headers,
+// then the -H headers, which replace any of the others with the same name;
+// keys keep the spelling the scheme documents.
+func (p *prober) headers(f *loaded, id string, sig []signature.Header) http.Header {
+	b := delivery.Builder{UserAgent: p.opts.UserAgent, Extra: p.opts.Header, Event: f.event, IDHeader: f.prof.IDHeader}
+	return delivery.HeaderMap(b.Headers(sig, id))
 }
 
 // send posts one delivery under opts.Policy: once, unless --retries asks

@@ -17,9 +17,10 @@ const maxProfileFile = 1 << 20
 
 // Keys of the profile file, as written; a test holds the help topic to them.
 var (
-	topKeys   = []string{"name", "schemas", "fixtures", "scheme", "event-header", "id-header", "fields", "detect", "descriptions", "story"}
-	fieldKeys = []string{"id", "event", "callback", "invite", "timestamp"}
-	ruleKeys  = []string{"schema", "equals", "has"}
+	topKeys     = []string{"name", "schemas", "fixtures", "scheme", "event-header", "id-header", "fields", "detect", "descriptions", "display", "story"}
+	fieldKeys   = []string{"id", "event", "callback", "invite", "timestamp"}
+	ruleKeys    = []string{"schema", "equals", "has"}
+	displayKeys = []string{"title", "event", "example"}
 )
 
 // Keys lists every key a profile file may hold, "fields.id" and
@@ -31,6 +32,9 @@ func Keys() []string {
 	}
 	for _, k := range ruleKeys {
 		out = append(out, "detect[]."+k)
+	}
+	for _, k := range displayKeys {
+		out = append(out, "display."+k)
 	}
 	return out
 }
@@ -200,6 +204,19 @@ func parseProfile(root *yaml.Node, spec string, file Location) (*Profile, error)
 			err = ps.members(v, "descriptions", nil, func(name string, _, dv *yaml.Node) error {
 				s, err := ps.str("descriptions."+name, dv)
 				p.Descriptions[name] = s
+				return err
+			})
+		case "display":
+			err = ps.members(v, "display", displayKeys, func(key string, _, dv *yaml.Node) error {
+				s, err := ps.str("display."+key, dv)
+				switch key {
+				case "title":
+					p.Display.Title = s
+				case "event":
+					p.Display.Event = s
+				case "example":
+					p.Display.Example = s
+				}
 				return err
 			})
 		case "story":

@@ -53,6 +53,8 @@ type Profile struct {
 	Detect []Rule
 	// Descriptions are one-line descriptions of fixtures, by short name.
 	Descriptions map[string]string
+	// Display says how messages name the provider and its events.
+	Display Display
 	// Story is the profile's `story` key as written, for the scenario
 	// runner to decode; nil when absent.
 	Story *yaml.Node
@@ -72,6 +74,35 @@ type Fields struct {
 	Callback  string `json:"callback,omitempty"`  // a per-delivery callback URL
 	Invite    string `json:"invite,omitempty"`    // an invite to approve, named in listen's output
 	Timestamp string `json:"timestamp,omitempty"` // a date-time set to the send time when a fixture is sent
+}
+
+// Display is how messages name a profile's provider and the values at
+// its fields.event pointer: "a Shop type such as order_created". Each is
+// "" when the profile does not say; see Title, EventNoun and EventExample.
+type Display struct {
+	Title   string `json:"title,omitempty"`   // the provider's name as people write it ("Permission Assist")
+	Event   string `json:"event,omitempty"`   // what one value of fields.event is called ("event", "type")
+	Example string `json:"example,omitempty"` // the event messages give as an example
+}
+
+// Title is how messages name the provider: display.title, else the
+// profile's name.
+func (p *Profile) Title() string {
+	if p.Display.Title != "" {
+		return p.Display.Title
+	}
+	return p.Name
+}
+
+// EventNoun is how messages name one of the profile's events: its title
+// and display.event ("Permit type"), "event" when the profile does not
+// say.
+func (p *Profile) EventNoun() string {
+	word := p.Display.Event
+	if word == "" {
+		word = "event"
+	}
+	return strings.TrimSpace(p.Title() + " " + word)
 }
 
 // DefaultIDPointer is fields.id when a profile does not set it: a

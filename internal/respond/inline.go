@@ -42,7 +42,7 @@ func IsInline(spec string) bool {
 // repeated.
 //
 //	status=503 times=2
-//	event=AccessRequestCreated status=202 body='queued ${delivery.id}' headers.Retry-After=5
+//	event=order.created status=202 body='queued ${delivery.id}' headers.Retry-After=5
 //	signature=invalid status=403
 //	path=/slow/* hang
 func ParseInline(spec string) (*Rule, error) {

@@ -29,7 +29,7 @@ const (
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-const fileHint = "a rules file is a YAML list of rules, each a mapping such as `- match: {event: AccessRequestCreated}` with `status: 204`; see `webhook-tool help responses`"
+const fileHint = "a rules file is a YAML list of rules, each a mapping such as `- match: {event: order.created}` with `status: 204`; see `webhook-tool help responses`"
 
 // Parse reads a rules file: a YAML list of rules. source names it in
 // errors, which are *Error with the line. The rules are numbered by New.
@@ -173,7 +173,7 @@ func (p *fileParser) rule(n *yaml.Node) (*Rule, error) {
 
 func (p *fileParser) match(b *builder, m *yaml.Node) error {
 	if m.Kind != yaml.MappingNode {
-		return p.errorf(m.Line, "write match: {event: AccessRequestCreated, path: /hooks/*}", "match must be a mapping of keys: %s", strings.Join(matchKeys, ", "))
+		return p.errorf(m.Line, "write match: {event: order.created, path: /hooks/*}", "match must be a mapping of keys: %s", strings.Join(matchKeys, ", "))
 	}
 	return p.pairs(m, "match", matchKeys, func(k, v *yaml.Node) error {
 		switch k.Value {

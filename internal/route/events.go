@@ -24,7 +24,7 @@ func ParseEvents(values []string) (Events, error) {
 			if err != nil {
 				return Events{}, &Error{
 					Msg:  fmt.Sprintf("invalid --events %q: %v", v, err),
-					Hint: "list schema or event names, or globs of them, separated by commas: --events 'AccessRequestCreated,permit.*'",
+					Hint: "list schema or event names, or globs of them, separated by commas: --events 'order.created,shop.*'",
 				}
 			}
 			e.globs = append(e.globs, g)

@@ -58,7 +58,7 @@ var targetKeys = []string{"event", "schema", "path"}
 // schema and path; a key may come more than once (its globs add up).
 // Words are split as SplitWords splits them, so a glob may be quoted.
 //
-//	http://127.0.0.1:3000/hooks event=AccessRequestCreated,AccessRequestApproved
+//	http://127.0.0.1:3000/hooks event=order.created,order.paid
 //	http://127.0.0.1:4000/ schema='permit.*' path=/permit/**
 func ParseTarget(spec string) (Target, error) {
 	words, err := SplitWords(spec)

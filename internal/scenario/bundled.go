@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/fixtures"
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/input"
 )
 
@@ -69,13 +70,21 @@ func Bundled(name string) (*Scenario, error) {
 
 // Open returns the bundled scenario called nameOrPath or, when there is
 // none, parses the file at that path. Neither is an *UnknownError.
-func Open(nameOrPath string) (*Scenario, error) {
+func Open(nameOrPath string) (*Scenario, error) { return OpenWith(nameOrPath, nil) }
+
+// OpenWith is Open whose steps name the fixtures of list (nil: the
+// bundled ones).
+func OpenWith(nameOrPath string, list []fixture.Fixture) (*Scenario, error) {
 	if slices.Contains(Names(), nameOrPath) {
-		return Bundled(nameOrPath)
+		src, err := BundledSource(nameOrPath)
+		if err != nil {
+			return nil, err
+		}
+		return ParseWith(src, nameOrPath, "", list)
 	}
 	data, err := input.ReadFile(nameOrPath, MaxFileSize)
 	if err == nil {
-		return Parse(data, nameOrPath, filepath.Dir(nameOrPath))
+		return ParseWith(data, nameOrPath, filepath.Dir(nameOrPath), list)
 	}
 	if tooLarge := (*input.TooLargeError)(nil); errors.As(err, &tooLarge) {
 		return nil, &Error{Source: nameOrPath, Msg: fmt.Sprintf("the file is larger than a scenario file may be (%d KiB)", tooLarge.Limit>>10)}

@@ -23,8 +23,8 @@ var (
 	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
-// Limits on a scenario file: each Permission Assist step carries the whole
-// activity log before it, so the rendered payloads grow with the square of
+// Limits on a scenario file: each step of a story carries the whole log of
+// its subject before it, so the rendered payloads grow with the square of
 // the steps. YAML aliases and ${STEP:PATH} references let a small file
 // describe huge values (4,900 aliases of a 100 KB string; steps that each
 // list a hundred references to the step before), so what the set values
@@ -42,8 +42,7 @@ const (
 	// well below that.
 	MaxExpanded = 4 << 20
 	// MaxRendered bounds the rendered payloads of a scenario together: a
-	// 500-step Permission Assist story of the bundled fixtures comes to
-	// about 26 MiB.
+	// 500-step story of the bundled fixtures comes to about 26 MiB.
 	MaxRendered = 64 << 20
 )
 
@@ -53,7 +52,13 @@ const (
 // reference to a step that does not exist or comes later) is an *Error with
 // its line; a step's payload is loaded by Prepare.
 func Parse(data []byte, source, dir string) (*Scenario, error) {
-	sc := &Scenario{Source: source, Dir: dir, aliases: yamlcheck.Bound{Limit: MaxExpanded}}
+	return ParseWith(data, source, dir, nil)
+}
+
+// ParseWith is Parse whose steps name the fixtures of list (nil: the
+// bundled ones).
+func ParseWith(data []byte, source, dir string, list []fixture.Fixture) (*Scenario, error) {
+	sc := &Scenario{Source: source, Dir: dir, aliases: yamlcheck.Bound{Limit: MaxExpanded}, fixtures: list}
 	defer func() { sc.aliases = yamlcheck.Bound{} }()
 	if len(data) > MaxFileSize {
 		return nil, sc.errorf(0, "", "the file is larger than a scenario file may be (%d KiB)", MaxFileSize>>10)
@@ -154,7 +159,7 @@ func (sc *Scenario) scalar(v *yaml.Node, key string, dst *string) error {
 func (sc *Scenario) parseStep(n *yaml.Node) (Step, error) {
 	st := Step{Line: n.Line}
 	if n.Kind != yaml.MappingNode {
-		return st, sc.errorf(n.Line, "write a step as `- name: created` with `fixture: permission_assist.access_request_created` under it", "a step must be a mapping")
+		return st, sc.errorf(n.Line, "write a step as `- name: created` with `fixture: NAME` under it (`webhook-tool fixtures list` shows the names)", "a step must be a mapping")
 	}
 	var nameNode *yaml.Node
 	err := eachPair(sc, n, "a step", stepKeys, func(k, v *yaml.Node) error {
@@ -187,8 +192,11 @@ func (sc *Scenario) parseStep(n *yaml.Node) (Step, error) {
 	case st.Fixture != "" && st.File != "":
 		return st, sc.errorf(st.sourceLine, "keep one of them", "step %q has both a fixture and a file", st.Name)
 	}
-	if st.Fixture != "" && !slices.Contains(fixture.Names(), st.Fixture) {
-		_, err := fixture.Load(st.Fixture)
+	if st.Fixture != "" {
+		_, err := fixture.Find(sc.fixtureList(), st.Fixture)
+		if err == nil {
+			return st, nil
+		}
 		hint := "`webhook-tool fixtures list` shows the bundled fixtures"
 		var ue *fixture.UnknownError
 		if errors.As(err, &ue) {

@@ -12,6 +12,9 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/input"
+	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
+	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // PrepareOptions controls how Prepare renders a scenario.
@@ -21,8 +24,8 @@ type PrepareOptions struct {
 	// NewID returns a fresh GUID (delivery ids, the request id, invite
 	// ids); nil means fixture.NewGUID.
 	NewID func() string
-	// CallbackBase is where a Permission Assist callback points, followed
-	// by the delivery id (see fixture.RenderOptions).
+	// CallbackBase is where a payload's own callback points, followed by
+	// the delivery id (see fixture.RenderOptions).
 	CallbackBase string
 	// Delay is the run's wait between steps; the story's clock advances by
 	// each step's wait, and by at least a second, so createdDate grows.
@@ -30,25 +33,38 @@ type PrepareOptions struct {
 	// ReadFile reads a step's file; nil means reading it from disk, up to
 	// MaxPayloadSize.
 	ReadFile func(string) ([]byte, error)
+	// Profiles are the profiles whose detect rules say which profile a
+	// step's file is of (nil: the default ones); a fixture's profile is
+	// its own. A profile's story (its `story` key) carries its steps.
+	Profiles []*profile.Profile
+	// Registry detects the schema of a step whose profile names an event
+	// header, whose group that header is set to; nil: none is set.
+	Registry *payload.Registry
 }
 
 // Delivery is a rendered step, ready to sign and send.
 type Delivery struct {
 	Step      string
 	Source    string // the fixture name or file path
-	Kind      string // the Permission Assist event name or the Permit type, "" when neither
+	Kind      string // the event (at the profile's event field), else the schema and status; "" when neither
 	ID        string // the delivery id, for the webhook-id header
-	RequestID string // the Permission Assist access request id, "" for other payloads
-	Body      []byte
-	At        time.Time // the story time, the payload's createdDate
-	Expect    Expect
-	Delay     time.Duration
-	HasDelay  bool
+	RequestID string // the id of the subject a story carries, "" for other payloads
+	Subject   string // what the story calls its subject ("access request"), "" for other payloads
+	// Event is its profile's event header set to its schema's group, and
+	// IDHeader its profile's id header, which carries ID; each is empty
+	// when the profile names none.
+	Event    signature.Header
+	IDHeader string
+	Body     []byte
+	At       time.Time // the story time, the payload's createdDate
+	Expect   Expect
+	Delay    time.Duration
+	HasDelay bool
 }
 
 // Prepare renders every step of sc, in order, before anything is sent: a
-// step's fixture or file, the Permission Assist story's overrides, then the
-// step's own set lines with their references resolved against the steps
+// step's fixture or file, its profile's story's overrides, then the step's
+// own set lines with their references resolved against the steps
 // already rendered. A missing file, a reference to a path an earlier
 // payload does not have, or an override that cannot be applied is an
 // *Error at its line. It stops with ctx's error once ctx is done: a long
@@ -63,7 +79,7 @@ func Prepare(ctx context.Context, sc *Scenario, opts PrepareOptions) ([]Delivery
 		readFile = readPayload
 	}
 	at := opts.Start.UTC().Truncate(time.Second)
-	var st story
+	stories := map[*profile.Profile]*story{}
 	out := make([]Delivery, 0, len(sc.Steps))
 	left, rendered := MaxExpanded, 0 // what the set values may still come to; what the payloads come to
 	for i, step := range sc.Steps {
@@ -77,53 +93,85 @@ func Prepare(ctx context.Context, sc *Scenario, opts PrepareOptions) ([]Delivery
 			}
 			at = at.Add(max(time.Second, wait.Round(time.Second)))
 		}
-		raw, err := sc.load(step, readFile)
+		raw, prof, schema, err := sc.load(step, readFile, opts.Profiles)
 		if err != nil {
 			return nil, err
+		}
+		if prof == nil {
+			prof, schema = detectProfile(opts.Registry, raw)
 		}
 		user, err := sc.userSets(step, out, &left)
 		if err != nil {
 			return nil, err
 		}
+		st, err := sc.storyFor(step, prof, stories)
+		if err != nil {
+			return nil, err
+		}
 		var carry []string
-		pa := isPermissionAssist(raw)
-		if pa {
+		if st != nil {
 			if carry, err = st.sets(raw, at, newID); err != nil {
-				return nil, sc.errorf(step.sourceLine, "", "step %q: %s is not a Permission Assist payload the story can carry: %v", step.Name, step.Source(), err)
+				return nil, sc.errorf(step.sourceLine, "", "step %q: %s is not a %s payload the story can carry: %v", step.Name, step.Source(), prof.Title(), err)
 			}
 		}
-		r, err := fixture.Render(raw, fixture.RenderOptions{Now: at, NewID: newID, CallbackBase: opts.CallbackBase, Sets: append(carry, user...)})
+		r, err := fixture.Render(raw, fixture.RenderOptions{Now: at, NewID: newID, CallbackBase: opts.CallbackBase, Sets: append(carry, user...),
+			Profile: prof, Profiles: opts.Profiles})
 		if err != nil {
 			return nil, sc.renderError(step, user, err)
 		}
 		if rendered += len(r.Body); rendered > MaxRendered {
 			return nil, sc.errorf(step.Line, "split the flow into several scenarios, or make its payloads smaller",
-				"the steps up to %q come to more than %d MiB once rendered (each Permission Assist step carries the request before it)", step.Name, MaxRendered>>20)
+				"the steps up to %q come to more than %d MiB once rendered (each step of a story carries its subject before it)", step.Name, MaxRendered>>20)
 		}
 		d := Delivery{Step: step.Name, Source: step.Source(), ID: r.ID, Body: r.Body, At: at,
-			Expect: step.Expect, Delay: step.Delay, HasDelay: step.HasDelay}
-		if pa {
-			var env envelope
-			if err := json.Unmarshal(r.Body, &env); err == nil {
-				st.prev = env.Event.Request
-				d.Kind = env.Event.Name
+			Expect: step.Expect, Delay: step.Delay, HasDelay: step.HasDelay, Kind: kindOf(r.Body, prof)}
+		if st != nil {
+			st.prev, _ = rawAt(r.Body, st.def.subjectToks)
+			if v, err := rawAt(st.prev, []string{st.def.ID}); err == nil {
+				_ = json.Unmarshal(v, &d.RequestID)
 			}
-			var req struct {
-				ID string `json:"id"`
-			}
-			_ = json.Unmarshal(st.prev, &req)
-			d.RequestID = req.ID
-		} else {
-			d.Kind = permitKind(r.Body)
+			d.Subject = st.def.Called
 		}
+		d.Event, d.IDHeader = profileHeaders(prof, schema, r.Body, opts.Registry)
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-func (sc *Scenario) load(step Step, readFile func(string) ([]byte, error)) ([]byte, error) {
+// storyFor is the story a step of profile prof carries on, started when
+// it is the first of its profile; nil when the profile tells none.
+func (sc *Scenario) storyFor(step Step, prof *profile.Profile, stories map[*profile.Profile]*story) (*story, error) {
+	def, err := storyOf(prof)
+	if err != nil {
+		return nil, sc.errorf(step.sourceLine, "`webhook-tool help profiles` describes a story", "step %q: %v", step.Name, err)
+	}
+	if def == nil {
+		return nil, nil
+	}
+	st := stories[prof]
+	if st == nil {
+		st = &story{def: def}
+		stories[prof] = st
+	}
+	return st, nil
+}
+
+// load reads a step's payload and tells its profile: a fixture's own,
+// a file's the first of profiles a detect rule of which it matches (nil
+// when none does).
+// The schema is a fixture's own (an OpenAPI example's), "" when detection
+// decides.
+func (sc *Scenario) load(step Step, readFile func(string) ([]byte, error), profiles []*profile.Profile) ([]byte, *profile.Profile, string, error) {
 	if step.Fixture != "" {
-		return fixture.Load(step.Fixture) // Parse has checked the name
+		f, err := fixture.Find(sc.fixtureList(), step.Fixture) // Parse has checked the name
+		if err != nil {
+			return nil, nil, "", err
+		}
+		raw, err := f.Load()
+		if err != nil {
+			return nil, nil, "", sc.errorf(step.sourceLine, "", "step %q: fixture %s: %v", step.Name, step.Fixture, err)
+		}
+		return raw, f.Profile, f.Schema, nil
 	}
 	path := step.File
 	if !filepath.IsAbs(path) && sc.Dir != "" {
@@ -139,9 +187,45 @@ func (sc *Scenario) load(step Step, readFile func(string) ([]byte, error)) ([]by
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, sc.errorf(step.sourceLine, hint, "step %q: cannot read %s: %v", step.Name, path, err)
+		return nil, nil, "", sc.errorf(step.sourceLine, hint, "step %q: cannot read %s: %v", step.Name, path, err)
 	}
-	return raw, nil
+	return raw, fixture.ProfileOf(raw, profiles), "", nil
+}
+
+// detectProfile is the profile and schema reg detects raw as, when no
+// profile's detect rules named one; nil without reg, or when none fits.
+func detectProfile(reg *payload.Registry, raw []byte) (*profile.Profile, string) {
+	if reg == nil {
+		return nil, ""
+	}
+	res, err := reg.Check(raw, "")
+	if err != nil || res.Schema == "" {
+		return nil, ""
+	}
+	p, _ := reg.SchemaProfile(res.Schema)
+	return p, res.Schema
+}
+
+// profileHeaders are a step's event header, set to the group of its schema
+// (schema, else the one reg detects), and its profile's id header.
+func profileHeaders(p *profile.Profile, schema string, body []byte, reg *payload.Registry) (signature.Header, string) {
+	if p == nil {
+		return signature.Header{}, ""
+	}
+	if p.EventHeader == "" || reg == nil {
+		return signature.Header{}, p.IDHeader
+	}
+	if schema == "" {
+		res, err := reg.Check(body, "")
+		if err != nil {
+			return signature.Header{}, p.IDHeader
+		}
+		schema = res.Schema
+	}
+	if sp, group := reg.SchemaProfile(schema); sp == p && group != "" {
+		return signature.Header{Name: p.EventHeader, Value: group}, p.IDHeader
+	}
+	return signature.Header{}, p.IDHeader
 }
 
 // userSets renders the step's set lines as PATH=VALUE overrides, each
@@ -197,33 +281,41 @@ func (sc *Scenario) renderError(step Step, user []string, err error) error {
 	return sc.errorf(step.sourceLine, "a step's payload must be one JSON object", "step %q: %s: %v", step.Name, step.Source(), err)
 }
 
-// isPermissionAssist reports a catch-hook delivery by the rule schema
-// detection uses: it has "event" and "callback".
-func isPermissionAssist(raw []byte) bool {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(raw, &top) != nil {
-		return false
-	}
-	_, ev := top["event"]
-	_, cb := top["callback"]
-	return ev && cb
-}
-
-// permitKind is a Permit payload's type, or what kind of request it is.
-func permitKind(body []byte) string {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(body, &top) != nil {
+// kindOf is what a step's rendered body is, as reports name it: the
+// event at its profile's event field; else the schema its profile's
+// detect rules name, with the payload's top-level status when it has one
+// ("access_request pending"); "" when neither tells.
+func kindOf(body []byte, p *profile.Profile) string {
+	if p == nil {
 		return ""
 	}
-	var t string
-	if json.Unmarshal(top["type"], &t) == nil && t != "" {
-		return t
+	if toks, err := profile.SplitPointer(p.Fields.Event); err == nil && len(toks) > 0 {
+		var ev string
+		if v, err := rawAt(body, toks); err == nil && json.Unmarshal(v, &ev) == nil && ev != "" {
+			return ev
+		}
 	}
-	for _, k := range []string{"access_request", "operation_approval"} {
-		if _, ok := top[k+"_details"]; ok {
-			var status string
-			_ = json.Unmarshal(top["status"], &status)
-			return strings.TrimSpace(k + " " + status)
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	get := func(toks []string) (any, bool) {
+		v := doc
+		for _, t := range toks {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[t]; !ok {
+				return nil, false
+			}
+		}
+		return v, true
+	}
+	for _, r := range p.Detect {
+		if r.Matches(get) {
+			status, _ := doc.(map[string]any)["status"].(string)
+			return strings.TrimSpace(r.Schema + " " + status)
 		}
 	}
 	return ""

@@ -22,6 +22,7 @@ type Printer struct {
 	nameW      int
 	kindW      int
 	requestIDs map[string]bool
+	subject    string // what the story calls the subject those ids are of
 }
 
 // NewPrinter returns a Printer whose columns fit ds.
@@ -69,6 +70,7 @@ type StepReport struct {
 func (p *Printer) Step(r Result) {
 	if r.RequestID != "" {
 		p.requestIDs[r.RequestID] = true
+		p.subject = r.Subject
 	}
 	if p.JSON {
 		rep := StepReport{Step: r.Step, Fixture: r.Source, Event: r.Kind, ID: r.ID, RequestID: r.RequestID, Copy: r.Copy,
@@ -112,7 +114,7 @@ func (p *Printer) Summary(name string, sum Summary, steps int, host string) {
 	about := ""
 	if len(p.requestIDs) == 1 {
 		for id := range p.requestIDs {
-			about = ", access request " + id
+			about = ", " + strings.TrimSpace(p.subject+" "+id)
 		}
 	}
 	fmt.Fprintf(p.Out, "%s: %d %s, %d passed, %d failed, %d not sent (%d %s to %s%s)\n",

@@ -151,7 +151,8 @@ func runStep(ctx context.Context, d Delivery, opts RunOptions, now func() time.T
 	if err != nil {
 		return false, fmt.Errorf("step %q: signing: %w", d.Step, err)
 	}
-	header := delivery.HeaderMap(delivery.Headers(opts.UserAgent, sig, opts.Extra))
+	b := delivery.Builder{UserAgent: opts.UserAgent, Extra: opts.Extra, Event: d.Event, IDHeader: d.IDHeader}
+	header := delivery.HeaderMap(b.Headers(sig, d.ID))
 	req := delivery.Request{Method: http.MethodPost, URL: opts.URL, Header: header, Body: d.Body}
 	var onRetry func(delivery.Attempt)
 	if opts.OnRetry != nil {

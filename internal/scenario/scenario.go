@@ -1,6 +1,6 @@
 // Package scenario owns whole webhook flows: scenario files (YAML) that name
-// their steps by fixture, rendering the steps as one consistent story (for
-// Permission Assist, one access request from its first event to its last),
+// their steps by fixture, rendering the steps as one consistent story (when
+// their profile tells one: one subject from its first event to its last),
 // references from one step's payload to an earlier one's, and sending the
 // steps in order, repeated or shuffled, against the expectations each step
 // states. It knows nothing of cobra or viper; the clock, the id generator,
@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/yamlcheck"
 )
 
@@ -27,12 +28,22 @@ type Scenario struct {
 	// aliases is what the set values come to with their aliases expanded,
 	// while the file is parsed.
 	aliases yamlcheck.Bound
+	// fixtures are the fixtures its steps may name; nil: the bundled ones.
+	fixtures []fixture.Fixture
+}
+
+// fixtureList is the fixtures the steps may name.
+func (sc *Scenario) fixtureList() []fixture.Fixture {
+	if sc.fixtures == nil {
+		sc.fixtures = fixture.List()
+	}
+	return sc.fixtures
 }
 
 // Step is one delivery of a scenario.
 type Step struct {
 	Name    string
-	Fixture string // a bundled fixture's name, or "" when File is set
+	Fixture string // a fixture's name, or "" when File is set
 	File    string // a JSON file, relative to the scenario's directory
 	Sets    []Set
 	// Delay, when HasDelay, is the wait before this step, in place of the

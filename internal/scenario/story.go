@@ -3,322 +3,395 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// The Permission Assist story: every step of a scenario is one access
-// request. The first Permission Assist step's fixture supplies the request
-// (its number, target, reporter, privileges...) under a fresh request id;
-// each later step carries the request of the step before it and moves it on
-// by its own event: status, assignee, dates, review responses, and one new
-// activity entry. A step's own fixture gives only its event envelope (and,
-// for AccessRequestAssigned, the person assigned). Everything is expressed
-// as --set overrides, so fixture.Render does the rendering, and a step's own
-// `set:` lines, applied after these, still win.
+// The story: a profile may say (its `story` key, storydef.go) that every
+// step of a scenario of its deliveries is one subject, an access request
+// say, carried from step to step and moved on by each step's event. The
+// first story step's fixture supplies the subject under a fresh id; each
+// later step carries the subject of the step before it and moves it on by
+// its own event, as the story says: status, people, milestone dates,
+// review responses, and one new entry in its log. A step's own fixture
+// gives only its event envelope (and, for an event that assigns someone,
+// the person). Everything is expressed as --set overrides, so
+// fixture.Render does the rendering, and a step's own `set:` lines,
+// applied after these, still win.
 
-// Permission Assist event names.
-const (
-	eventCreated      = "AccessRequestCreated"
-	eventAssigned     = "AccessRequestAssigned"
-	eventApproved     = "AccessRequestApproved"
-	eventProvisioning = "AccessRequestProvisioning"
-	eventResolved     = "AccessRequestResolved"
-	eventReopened     = "AccessRequestReopened"
-	eventCompleted    = "AccessRequestCompleted"
-	eventCanceled     = "AccessRequestCanceled"
-)
-
-// dateFields are the request's milestone dates the story keeps; a story
-// starts with them all null. scheduledStart is the fixture's.
-var dateFields = []string{"startedOn", "approvedOn", "resolvedOn", "verifiedOn", "completedOn", "canceledOn"}
-
-const systemAuthor = "Permission Assist"
-
-// paRequest is the part of an access request the story reads and moves on.
-type paRequest struct {
-	Status       string                     `json:"status"`
-	Reporter     *identityRef               `json:"reporter"`
-	Assignee     *identityRef               `json:"assignee"`
-	Requirements []json.RawMessage          `json:"requirements"`
-	Activity     []json.RawMessage          `json:"activity"`
-	dates        map[string]json.RawMessage // dateFields, JSON text
+// subject is the part of the carried object the story reads and moves on.
+type subject struct {
+	status  string
+	dates   map[string]json.RawMessage
+	people  map[string]json.RawMessage // by the story's person names
+	reviews []json.RawMessage          // nil when the subject has none
+	log     []json.RawMessage
 }
 
-type identityRef struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// requirement is what the story reads of one event.request.requirements[].
-type requirement struct {
-	Type  string `json:"type"`
-	Rules []struct {
-		Responses []struct {
-			Reviewer *identityRef `json:"reviewer"`
-			Response string       `json:"response"`
-		} `json:"responses"`
-	} `json:"rules"`
-}
-
-// activityEntry is one event.request.activity[], in the seed's key order.
-type activityEntry struct {
-	CreatedDate string `json:"createdDate"`
-	Author      string `json:"author"`
-	Action      string `json:"action"`
-	Content     string `json:"content"`
-}
-
-// envelope reads a rendered or raw Permission Assist payload.
-type envelope struct {
-	Event struct {
-		Name    string          `json:"name"`
-		Request json.RawMessage `json:"request"`
-	} `json:"event"`
-}
-
-func decodeRequest(raw json.RawMessage) (*paRequest, error) {
-	var r paRequest
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
-	}
+func decodeSubject(def *storyDef, raw json.RawMessage) (*subject, error) {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &all); err != nil {
 		return nil, err
 	}
-	r.dates = map[string]json.RawMessage{}
-	for _, k := range dateFields {
-		r.dates[k] = all[k]
+	if all == nil {
+		return nil, fmt.Errorf("is not an object")
 	}
-	return &r, nil
+	s := &subject{dates: map[string]json.RawMessage{}, people: map[string]json.RawMessage{}}
+	if def.Status != "" && len(all[def.Status]) > 0 {
+		if err := json.Unmarshal(all[def.Status], &s.status); err != nil {
+			return nil, fmt.Errorf("%s: %w", def.Status, err)
+		}
+	}
+	for _, k := range def.Dates {
+		s.dates[k] = all[k]
+		if len(s.dates[k]) == 0 {
+			s.dates[k] = jsonNull
+		}
+	}
+	for name, member := range def.People {
+		s.people[name] = all[member]
+	}
+	for _, list := range []struct {
+		member string
+		dst    *[]json.RawMessage
+	}{{def.Reviews.List, &s.reviews}, {def.Log, &s.log}} {
+		if v := all[list.member]; list.member != "" && len(v) > 0 {
+			if err := json.Unmarshal(v, list.dst); err != nil {
+				return nil, fmt.Errorf("%s: %w", list.member, err)
+			}
+		}
+	}
+	return s, nil
 }
 
-// story carries one access request from step to step.
+var jsonNull = json.RawMessage("null")
+
+// story carries one subject from step to step.
 type story struct {
-	requestID string
-	prev      json.RawMessage // the previous step's rendered request; nil before the first
+	def *storyDef
+	id  string
+	// prev is the previous step's rendered subject; nil before the first.
+	prev json.RawMessage
 }
+
+// member is the --set path of the subject's member name.
+func (s *story) member(name string) string { return s.def.subjectPath + "." + name }
 
 // sets returns the overrides that make a step with this raw fixture the
-// next chapter of the story, at time at. newID draws the request id for the
-// first chapter.
+// next chapter of the story, at time at. newID draws the subject's id for
+// the first chapter.
 func (s *story) sets(raw []byte, at time.Time, newID func() string) ([]string, error) {
-	var own envelope
-	if err := json.Unmarshal(raw, &own); err != nil {
-		return nil, err
+	def := s.def
+	own, err := rawAt(raw, def.subjectToks)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", def.subjectPath, err)
+	}
+	var event string
+	if v, err := rawAt(raw, def.eventToks); err == nil {
+		_ = json.Unmarshal(v, &event) // an event that is not a string is none the story knows
 	}
 	var sets []string
 	base := s.prev
 	if base == nil {
-		base = own.Event.Request
-		s.requestID = newID()
-		sets = append(sets, setJSON("event.request.id", s.requestID))
+		base = own
+		s.id = newID()
+		sets = append(sets, setJSON(s.member(def.ID), s.id))
 	} else {
-		sets = append(sets, "event.request="+string(s.prev))
+		sets = append(sets, def.subjectPath+"="+string(s.prev))
 	}
-	r, err := decodeRequest(base)
+	sub, err := decodeSubject(def, base)
 	if err != nil {
-		return nil, fmt.Errorf("event.request: %w", err)
+		return nil, fmt.Errorf("%s: %w", def.subjectPath, err)
 	}
 	if s.prev == nil {
 		// A story starts from nothing: no milestones, no history.
-		for _, k := range dateFields {
-			r.dates[k] = json.RawMessage("null")
+		for _, k := range def.Dates {
+			sub.dates[k] = jsonNull
 		}
-		r.Activity = nil
+		sub.log = nil
 	}
-	// The person an assignment names comes from the event's own fixture.
-	var ownReq struct {
-		Assignee json.RawMessage `json:"assignee"`
-	}
-	_ = json.Unmarshal(own.Event.Request, &ownReq) // a payload without one has nobody to offer
-	var assignee *identityRef
-	if own.Event.Name == eventAssigned && json.Unmarshal(ownReq.Assignee, &assignee) == nil && assignee != nil {
-		sets = append(sets, "event.request.assignee="+string(ownReq.Assignee))
+	ev, known := def.Events[event]
+	if known && ev.Assign != "" {
+		// The person an assignment names comes from the event's own fixture.
+		var mine map[string]json.RawMessage
+		_ = json.Unmarshal(own, &mine) // a payload without one has nobody to offer
+		if p := mine[def.People[ev.Assign]]; isObject(p) {
+			sets = append(sets, s.member(def.People[ev.Assign])+"="+string(p))
+			sub.people[ev.Assign] = p
+		}
 	}
 	t := at.UTC().Format(time.RFC3339)
-	entry, responses := r.advance(own.Event.Name, t, assignee)
-
-	sets = append(sets, setJSON("event.request.status", r.Status))
-	for _, k := range dateFields {
-		sets = append(sets, "event.request."+k+"="+string(r.dates[k]))
+	entry, responses, err := sub.advance(s, event, t)
+	if err != nil {
+		return nil, err
 	}
-	if r.Requirements != nil {
-		sets = append(sets, setJSON("event.request.requirements", r.Requirements))
+	if def.Status != "" {
+		sets = append(sets, setJSON(s.member(def.Status), sub.status))
+	}
+	for _, k := range def.Dates {
+		sets = append(sets, s.member(k)+"="+string(sub.dates[k]))
+	}
+	if sub.reviews != nil {
+		sets = append(sets, setJSON(s.member(def.Reviews.List), sub.reviews))
 	}
 	sets = append(sets, responses...)
-	entryJSON, _ := json.Marshal(entry)
-	sets = append(sets, setJSON("event.request.activity", append(r.Activity, entryJSON)))
+	if def.Log != "" {
+		sets = append(sets, setJSON(s.member(def.Log), append(sub.log, entry)))
+	}
 	return sets, nil
 }
 
-// advance moves r on by event at time t and returns the activity entry the
-// event adds and the --set overrides of review responses it decides.
-// assignee is the one the event's own fixture names, for an assignment.
-func (r *paRequest) advance(event, t string, assignee *identityRef) (activityEntry, []string) {
-	var responses []string
-	approve := func() {
-		r.setDate("approvedOn", t, false)
-		responses = append(responses, r.respond("Approve", "Approved")...)
+// advance moves sub on by event at time t and returns the log entry the
+// event adds and the --set overrides of the review responses it decides.
+func (sub *subject) advance(s *story, event, t string) (json.RawMessage, []string, error) {
+	def := s.def
+	ev, known := def.Events[event]
+	if !known {
+		ev = eventDef{Action: event, Text: event}
 	}
-	entry := activityEntry{CreatedDate: t, Author: systemAuthor, Action: actionOf(event)}
-	switch event {
-	case eventCreated:
-		r.Status = "Pending"
-		entry.Author, entry.Content = r.reporterName(), "Access request created"
-	case eventAssigned:
-		if assignee != nil {
-			r.Assignee = assignee
+	for _, k := range ev.Clear {
+		sub.dates[k] = jsonNull
+	}
+	for _, k := range ev.Reach {
+		sub.setDate(k, t, false)
+	}
+	for _, k := range ev.Set {
+		sub.setDate(k, t, true)
+	}
+	for _, typ := range ev.Require {
+		if err := sub.require(def, typ); err != nil {
+			return nil, nil, err
 		}
-		entry.Content = "Assigned to " + r.assigneeName()
-	case eventApproved:
-		approve()
-		r.Status = "Open"
-		entry.Content = "All required approvals received"
-	case eventProvisioning:
-		approve()
-		r.setDate("startedOn", t, false)
-		r.Status = "Open"
-		entry.Author, entry.Content = r.assigneeName(), "Automated provisioning requested"
-	case eventResolved:
-		approve()
-		r.setDate("startedOn", t, false)
-		r.setDate("resolvedOn", t, true)
-		r.ensureVerify()
-		responses = append(responses, r.respond("Verify", "Pending")...)
-		r.Status = "Resolved"
-		entry.Author, entry.Content = r.assigneeName(), "Resolved: provisioning complete, verification pending"
-	case eventReopened:
-		r.dates["resolvedOn"], r.dates["verifiedOn"] = json.RawMessage("null"), json.RawMessage("null")
-		r.ensureVerify()
-		responses = append(responses, r.respond("Verify", "Rejected")...)
-		r.Status = "Open"
-		entry.Author, entry.Content = r.verifier().Name, "Reopened for provisioning: verification rejected"
-	case eventCompleted:
-		approve()
-		r.setDate("startedOn", t, false)
-		r.setDate("resolvedOn", t, false)
-		r.setDate("verifiedOn", t, false)
-		r.setDate("completedOn", t, true)
-		r.ensureVerify()
-		responses = append(responses, r.respond("Verify", "Approved")...)
-		r.Status = "Completed"
-		entry.Content = "Access request completed"
-	case eventCanceled:
-		r.setDate("canceledOn", t, true)
-		r.Status = "Canceled"
-		entry.Author, entry.Content = r.reporterName(), "Access request canceled"
-	default:
-		entry.Content = event
 	}
-	return entry, responses
-}
-
-// actionOf is the activity action for an event: "Approved" for
-// AccessRequestApproved.
-func actionOf(event string) string {
-	if a, ok := strings.CutPrefix(event, "AccessRequest"); ok && a != "" {
-		return a
+	var responses []string
+	for _, r := range ev.Respond {
+		responses = append(responses, sub.respond(s, r.Type, r.Response)...)
 	}
-	return event
+	if ev.Status != "" {
+		sub.status = ev.Status
+	}
+	action := ev.Action
+	if action == "" {
+		action = event
+	}
+	text := ev.Text
+	for name := range def.People {
+		text = strings.ReplaceAll(text, "{"+name+"}", sub.name(def, sub.people[name]))
+	}
+	text = strings.ReplaceAll(text, "{verifier}", sub.name(def, sub.verifier(def)))
+	author := def.System
+	switch {
+	case ev.Author == "verifier":
+		author = sub.name(def, sub.verifier(def))
+	case ev.Author != "":
+		author = sub.name(def, sub.people[ev.Author])
+	}
+	entry, err := renderTemplate(def.Entry, map[string]json.RawMessage{
+		"time": jsonString(t), "author": jsonString(author), "action": jsonString(action), "text": jsonString(text),
+	})
+	return entry, responses, err
 }
 
 // setDate sets a milestone to t; unless always, only one not reached yet.
-func (r *paRequest) setDate(k, t string, always bool) {
-	if always || len(r.dates[k]) == 0 || string(r.dates[k]) == "null" {
-		r.dates[k], _ = json.Marshal(t)
+func (sub *subject) setDate(k, t string, always bool) {
+	if always || len(sub.dates[k]) == 0 || string(sub.dates[k]) == "null" {
+		sub.dates[k] = jsonString(t)
 	}
 }
 
-func (r *paRequest) reporterName() string {
-	if r.Reporter != nil && r.Reporter.Name != "" {
-		return r.Reporter.Name
+// name is a person's name, or the story's system when the person is
+// nobody or nameless.
+func (sub *subject) name(def *storyDef, person json.RawMessage) string {
+	if v, err := rawAt(person, def.nameToks); err == nil {
+		var n string
+		if json.Unmarshal(v, &n) == nil && n != "" {
+			return n
+		}
 	}
-	return systemAuthor
+	return def.System
 }
 
-func (r *paRequest) assigneeName() string {
-	if r.Assignee != nil && r.Assignee.Name != "" {
-		return r.Assignee.Name
-	}
-	return systemAuthor
+// someone reports whether person is a person and not the system.
+func (sub *subject) someone(def *storyDef, person json.RawMessage) bool {
+	return isObject(person) && sub.name(def, person) != def.System
 }
 
-// respond returns overrides that set every response of the requirements of
-// type typ to response.
-func (r *paRequest) respond(typ, response string) []string {
-	var sets []string
-	for i, raw := range r.Requirements {
-		var req requirement
-		if json.Unmarshal(raw, &req) != nil || req.Type != typ {
+// verifier is who verifies the work: the first of the story's verifier
+// sources that names someone (a review's reviewer, or a person who is not
+// the system itself), else the first that names anybody.
+func (sub *subject) verifier(def *storyDef) json.RawMessage {
+	var anybody json.RawMessage
+	for _, src := range def.Verifier {
+		p := sub.people[src.Person]
+		if src.Review != "" {
+			p = sub.reviewer(def, src.Review)
+		}
+		if !isObject(p) {
 			continue
 		}
-		for j, rule := range req.Rules {
-			for k := range rule.Responses {
-				sets = append(sets, setJSON(fmt.Sprintf("event.request.requirements[%d].rules[%d].responses[%d].response", i, j, k), response))
-			}
+		if src.Review != "" || sub.someone(def, p) {
+			return p
+		}
+		if anybody == nil {
+			anybody = p
 		}
 	}
-	return sets
+	if anybody == nil {
+		return jsonNull
+	}
+	return anybody
 }
 
-// ensureVerify adds a verification to a request that has no Verify
-// requirement: a resolved request waits for it before completing.
-func (r *paRequest) ensureVerify() {
-	if r.reviewer("Verify") != nil {
-		return
+// responses are the paths of the responses of review i, under the
+// subject's member list, each as --set path segments.
+func (sub *subject) responses(def *storyDef, i int) []string {
+	var doc any
+	if json.Unmarshal(sub.reviews[i], &doc) != nil {
+		return nil
 	}
-	reviewer := r.verifier()
-	type response struct {
-		Reviewer identityRef `json:"reviewer"`
-		Response string      `json:"response"`
-	}
-	type rule struct {
-		Reason    string     `json:"reason"`
-		Responses []response `json:"responses"`
-	}
-	v, _ := json.Marshal(struct {
-		Type        string `json:"type"`
-		Description string `json:"description"`
-		Rules       []rule `json:"rules"`
-	}{"Verify", "Verification is required before the request is completed",
-		[]rule{{"Verification that the access is in place", []response{{reviewer, "Pending"}}}}})
-	r.Requirements = append(r.Requirements, v)
+	return expand(doc, def.responsesToks, "")
 }
 
-// reviewer returns the first reviewer of the requirements of type typ, or
-// nil when there is none.
-func (r *paRequest) reviewer(typ string) *identityRef {
-	for _, raw := range r.Requirements {
-		var req requirement
-		if json.Unmarshal(raw, &req) != nil || req.Type != typ {
+// reviewType is review i's type.
+func (sub *subject) reviewType(def *storyDef, i int) string {
+	var t string
+	if v, err := rawAt(sub.reviews[i], def.typeToks); err == nil {
+		_ = json.Unmarshal(v, &t)
+	}
+	return t
+}
+
+// reviewer is the first reviewer of the reviews of type typ, nil when
+// there is none.
+func (sub *subject) reviewer(def *storyDef, typ string) json.RawMessage {
+	for i := range sub.reviews {
+		if sub.reviewType(def, i) != typ {
 			continue
 		}
-		for _, rule := range req.Rules {
-			for _, resp := range rule.Responses {
-				if resp.Reviewer != nil {
-					return resp.Reviewer
-				}
+		for _, p := range sub.responses(def, i) {
+			v, err := rawAt(sub.reviews[i], append(pathTokens(p), def.reviewerToks...))
+			if err == nil && isObject(v) {
+				return v
 			}
 		}
 	}
 	return nil
 }
 
-// verifier is who verifies the work: the Verify reviewer when there is one,
-// else the reporter, unless Permission Assist itself reported the request,
-// in which case the approver verifies.
-func (r *paRequest) verifier() identityRef {
-	if v := r.reviewer("Verify"); v != nil {
-		return *v
+// respond returns overrides that set every response of the reviews of
+// type typ to response.
+func (sub *subject) respond(s *story, typ, response string) []string {
+	def := s.def
+	var sets []string
+	for i := range sub.reviews {
+		if sub.reviewType(def, i) != typ {
+			continue
+		}
+		for _, p := range sub.responses(def, i) {
+			path := s.member(def.Reviews.List) + "[" + strconv.Itoa(i) + "]" + p + segments(def.responseToks)
+			sets = append(sets, setJSON(path, response))
+		}
 	}
-	if r.Reporter != nil && r.Reporter.Name != systemAuthor {
-		return *r.Reporter
+	return sets
+}
+
+// require adds the story's review of type typ to a subject that has none
+// with a reviewer: it waits for that review before it completes.
+func (sub *subject) require(def *storyDef, typ string) error {
+	if sub.reviewer(def, typ) != nil {
+		return nil
 	}
-	if a := r.reviewer("Approve"); a != nil {
-		return *a
+	tmpl, ok := def.Reviews.Add[typ]
+	if !ok {
+		return fmt.Errorf("story: no review of type %q to add (reviews.add)", typ)
 	}
-	return identityRef{Name: r.reporterName()}
+	v, err := renderTemplate(tmpl, map[string]json.RawMessage{"verifier": sub.verifier(def)})
+	if err != nil {
+		return err
+	}
+	sub.reviews = append(sub.reviews, v)
+	return nil
+}
+
+// rawAt is the JSON text at toks in raw: object keys, and array indexes
+// in an array.
+func rawAt(raw json.RawMessage, toks []string) (json.RawMessage, error) {
+	for _, t := range toks {
+		var a []json.RawMessage
+		if i, err := strconv.Atoi(t); err == nil && json.Unmarshal(raw, &a) == nil {
+			if i < 0 || i >= len(a) {
+				return nil, fmt.Errorf("no element %d", i)
+			}
+			raw = a[i]
+			continue
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+			return nil, fmt.Errorf("no object holds %q", t)
+		}
+		v, ok := m[t]
+		if !ok {
+			return nil, fmt.Errorf("no %q", t)
+		}
+		raw = v
+	}
+	return raw, nil
+}
+
+// expand follows the tokens of a pattern through doc, "*" taking every
+// element of an array, and returns the paths it reaches as --set path
+// segments (".rules[0].responses[1]").
+func expand(doc any, toks []string, at string) []string {
+	if len(toks) == 0 {
+		return []string{at}
+	}
+	switch v := doc.(type) {
+	case []any:
+		if toks[0] != "*" {
+			return nil
+		}
+		var out []string
+		for i, e := range v {
+			out = append(out, expand(e, toks[1:], at+"["+strconv.Itoa(i)+"]")...)
+		}
+		return out
+	case map[string]any:
+		if e, ok := v[toks[0]]; ok {
+			return expand(e, toks[1:], at+"."+toks[0])
+		}
+	}
+	return nil
+}
+
+// pathTokens splits --set path segments back into object keys and array
+// indexes, for rawAt.
+func pathTokens(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' })
+}
+
+// segments writes object keys as --set path segments.
+func segments(toks []string) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	return "." + strings.Join(toks, ".")
+}
+
+func isObject(raw json.RawMessage) bool {
+	for _, c := range raw {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return c == '{'
+	}
+	return false
+}
+
+func jsonString(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
 }
 
 // setJSON is a PATH=VALUE override with v as JSON.

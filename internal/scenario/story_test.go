@@ -104,6 +104,20 @@ func TestEveryBundledStepIsValid(t *testing.T) {
 	}
 }
 
+// The bundled access request story's events and milestone dates.
+const (
+	eventCreated      = "AccessRequestCreated"
+	eventAssigned     = "AccessRequestAssigned"
+	eventApproved     = "AccessRequestApproved"
+	eventProvisioning = "AccessRequestProvisioning"
+	eventResolved     = "AccessRequestResolved"
+	eventReopened     = "AccessRequestReopened"
+	eventCompleted    = "AccessRequestCompleted"
+	eventCanceled     = "AccessRequestCanceled"
+)
+
+var dateFields = []string{"startedOn", "approvedOn", "resolvedOn", "verifiedOn", "completedOn", "canceledOn"}
+
 // statusFor is the status each event leaves the request in.
 var statusFor = map[string]string{
 	eventCreated: "Pending", eventAssigned: "Pending", eventApproved: "Open", eventProvisioning: "Open",

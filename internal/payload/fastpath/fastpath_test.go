@@ -129,7 +129,7 @@ func TestFastPathAgreesWithV5(t *testing.T) {
 			t.Fatalf("the fast path could not prove a valid payload:\n%s", raw)
 		}
 		for _, s := range permitSchemas {
-			raw := pretty(paygen.Permit(r, s))
+			raw := pretty(paygen.Flat(r, s))
 			if !check(raw, "", "valid "+s) {
 				t.Fatalf("the fast path could not prove a valid %s payload:\n%s", s, raw)
 			}
@@ -143,7 +143,7 @@ func TestFastPathAgreesWithV5(t *testing.T) {
 		schema := ""
 		if i%3 == 0 {
 			s := permitSchemas[r.IntN(len(permitSchemas))]
-			doc = paygen.Permit(r, s)
+			doc = paygen.Flat(r, s)
 			if r.IntN(4) == 0 {
 				schema = s // skip detection sometimes
 			}
@@ -256,9 +256,10 @@ func mutateTree(r *rand.Rand, doc any, what []string) (any, []string) {
 
 	switch op := r.IntN(10); {
 	case op < 5 && p != "": // replace a value
-		v := replacements[r.IntN(len(replacements))]
+		// A copy: a later mutation must not change the shared value.
+		v := copyTree(replacements[r.IntN(len(replacements))])
 		if r.IntN(3) == 0 {
-			v = edgeValues[r.IntN(len(edgeValues))]
+			v = copyTree(edgeValues[r.IntN(len(edgeValues))])
 		}
 		setChild(parent, last, v)
 		return doc, append(what, fmt.Sprintf("%s = %v", p, v))
@@ -277,11 +278,11 @@ func mutateTree(r *rand.Rand, doc any, what []string) (any, []string) {
 		switch c := node.(type) {
 		case map[string]any:
 			k := extraKeys[r.IntN(len(extraKeys))]
-			v := replacements[r.IntN(len(replacements))]
+			v := copyTree(replacements[r.IntN(len(replacements))])
 			c[k] = v
 			return doc, append(what, fmt.Sprintf("%s/%s = %v (added)", p, k, v))
 		case []any:
-			var v any = replacements[r.IntN(len(replacements))]
+			v := copyTree(replacements[r.IntN(len(replacements))])
 			if len(c) > 0 && r.IntN(2) == 0 {
 				v = clone(c[0])
 			}
@@ -345,6 +346,26 @@ func setAt(doc any, ptr string, v any) {
 	i := strings.LastIndexByte(ptr, '/')
 	parent, _ := pointerGet(doc, ptr[:i])
 	setChild(parent, ptr[i+1:], v)
+}
+
+// copyTree copies the maps and slices of v, so that mutating the copy
+// leaves v alone; other values are kept as they are.
+func copyTree(v any) any {
+	switch c := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(c))
+		for k, x := range c {
+			m[k] = copyTree(x)
+		}
+		return m
+	case []any:
+		out := make([]any, len(c))
+		for i, x := range c {
+			out[i] = copyTree(x)
+		}
+		return out
+	}
+	return v
 }
 
 func clone(v any) any {

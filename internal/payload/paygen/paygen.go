@@ -1,5 +1,6 @@
 // Package paygen makes varied, valid payloads for the bundled schemas from a
-// seeded random source: the benchmark script's inputs and the differential
+// seeded random source (their event names and the like read from the
+// bundled profiles and schemas): the benchmark script's inputs and the differential
 // test's starting points. Every value it makes is a decoded JSON tree
 // (map[string]any, []any, string, bool, nil, json.Number), so callers can
 // mutate it before encoding.
@@ -8,10 +9,15 @@ package paygen
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
 var (
@@ -64,8 +70,8 @@ func identityRef(r *rand.Rand) map[string]any {
 
 func kv(k, v string) map[string]any { return map[string]any{"key": k, "value": v} }
 
-// PermissionAssist returns a valid Permission Assist access-request delivery
-// with varied ids, names, event, status, User or Group target and 1–3
+// PermissionAssist returns a valid access-request delivery of the bundled
+// profile whose deliveries carry a callback URL, with varied ids, names, event, status, User or Group target and 1–3
 // privileges; pretty-printed it is about 4–7 KB.
 func PermissionAssist(r *rand.Rand) map[string]any {
 	events := paEvents()
@@ -124,43 +130,114 @@ func orEmpty(a []any) []any {
 	return a
 }
 
-// Permit returns a valid Permit.io Elements payload for the named bundled
-// schema (permit.create_user, permit.invite_user, permit.role_assignment,
-// permit.access_request, permit.operation_approval).
-func Permit(r *rand.Rand, schema string) map[string]any {
-	f, l := person(r)
-	email := fmt.Sprintf("%c.%s%d@example.com", f[0]|0x20, "user", r.IntN(1000))
-	orNull := func(s string) any {
-		if r.IntN(3) == 0 {
-			return nil
-		}
-		return s
+// Flat returns a valid payload for the named bundled schema, made from
+// what the schema says of each property: its const or enum, else a value
+// of its type and format; optional properties half the time, nullable
+// ones null a third of the time. It suits the bundled schemas without an
+// envelope of their own: flat objects of strings and small objects.
+func Flat(r *rand.Rand, schema string) map[string]any {
+	doc := schemaDoc(schema)
+	if doc == nil {
+		panic("paygen: unknown schema " + schema)
 	}
-	switch schema {
-	case "permit.create_user":
-		return map[string]any{"email": email, "tenant_key": "acme", "role": "viewer", "permission_level": "LEVEL_1", "type": "create_user"}
-	case "permit.invite_user":
-		m := map[string]any{"email": email, "role": "editor", "tenant_id": "acme", "user_invite_id": GUID(r), "type": "invite_user"}
-		if r.IntN(2) == 0 {
-			m["resource_instance_key"] = "doc:" + fmt.Sprint(r.IntN(100))
+	m, _ := flatValue(r, doc, "").(map[string]any)
+	return m
+}
+
+// schemaDocs are the bundled schemas, decoded once.
+var schemaDocs sync.Map // name -> map[string]any
+
+func schemaDoc(name string) map[string]any {
+	if d, ok := schemaDocs.Load(name); ok {
+		return d.(map[string]any)
+	}
+	reg, err := payload.Bundled()
+	if err != nil {
+		return nil
+	}
+	src, err := reg.Source(name)
+	if err != nil {
+		return nil
+	}
+	var doc map[string]any
+	if json.Unmarshal(src, &doc) != nil {
+		return nil
+	}
+	schemaDocs.Store(name, doc)
+	return doc
+}
+
+// flatValue is a value the property schema s (of the member name) holds.
+func flatValue(r *rand.Rand, s map[string]any, name string) any {
+	if c, ok := s["const"]; ok {
+		return c
+	}
+	if e, ok := s["enum"].([]any); ok && len(e) > 0 {
+		return e[r.IntN(len(e))]
+	}
+	var types []string
+	switch t := s["type"].(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, x := range t {
+			if x, ok := x.(string); ok {
+				types = append(types, x)
+			}
+		}
+	}
+	if slices.Contains(types, "null") && (len(types) == 1 || r.IntN(3) == 0) {
+		return nil
+	}
+	types = slices.DeleteFunc(types, func(t string) bool { return t == "null" })
+	t := "string"
+	if len(types) > 0 {
+		t = types[0]
+	}
+	switch t {
+	case "object":
+		props, _ := s["properties"].(map[string]any)
+		required, _ := s["required"].([]any)
+		m := map[string]any{}
+		for _, k := range slices.Sorted(maps.Keys(props)) {
+			ps, _ := props[k].(map[string]any)
+			if ps != nil && (slices.Contains(required, any(k)) || r.IntN(2) == 0) {
+				m[k] = flatValue(r, ps, k)
+			}
 		}
 		return m
-	case "permit.role_assignment":
-		return map[string]any{"user_id": l, "tenant_id": "acme", "role": "admin", "permission_level": "LEVEL_2", "type": "role_assignment"}
-	case "permit.access_request":
-		return map[string]any{
-			"requesting_user_id":     l,
-			"access_request_details": map[string]any{"tenant": "acme", "resource": "document", "resource_instance": "doc:1", "action": "read"},
-			"reason":                 orNull("need it"), "status": "pending", "reviewer_user_id": orNull("boss"), "reviewer_comment": orNull("ok"),
+	case "array":
+		items, _ := s["items"].(map[string]any)
+		var out []any
+		for i, n := 0, r.IntN(3); i < n && items != nil; i++ {
+			out = append(out, flatValue(r, items, name))
 		}
-	case "permit.operation_approval":
-		return map[string]any{
-			"requesting_user_id":         l,
-			"operation_approval_details": map[string]any{"tenant": "acme", "resource": "document", "resource_instance": "doc:1"},
-			"reason":                     orNull("need it"), "status": "pending", "reviewer_user_id": orNull("boss"), "reviewer_comment": orNull("ok"),
-		}
+		return orEmpty(out)
+	case "integer", "number":
+		return json.Number(fmt.Sprint(r.IntN(1000)))
+	case "boolean":
+		return r.IntN(2) == 0
 	}
-	panic("paygen: unknown schema " + schema)
+	return flatString(r, s, name)
+}
+
+// flatString is a string of the schema's format, or a word that fits its
+// member's name.
+func flatString(r *rand.Rand, s map[string]any, name string) string {
+	f, l := person(r)
+	switch format, _ := s["format"].(string); {
+	case format == "email" || strings.Contains(name, "email"):
+		return fmt.Sprintf("%c.%s%d@example.com", f[0]|0x20, "user", r.IntN(1000))
+	case format == "uuid":
+		return GUID(r)
+	case format == "date-time":
+		return when(r)
+	case format == "uri":
+		return "https://example.com/" + strings.ToLower(l)
+	case strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_key"):
+		return strings.ToLower(l) + fmt.Sprint(r.IntN(100))
+	}
+	return pick(r, []string{"acme", "viewer", "editor", "admin", "pending", "document", "read", strings.ToLower(l)})
 }
 
 // paPrivileges are a target's privileges, one to three.
@@ -249,11 +326,20 @@ func paComments(r *rand.Rand) []any {
 	return comments
 }
 
-// paEvents are the bundled Permission Assist schema's events.
+// paEvents are the events of the bundled schema PermissionAssist makes
+// payloads of: the schema of the bundled profile whose deliveries carry
+// a callback URL, its events as its schema lists them.
 func paEvents() []payload.Event {
+	var name string
+	for _, p := range profile.Bundled() {
+		if p.Fields.Callback != "" {
+			name = p.Name
+			break
+		}
+	}
 	var out []payload.Event
 	for _, e := range payload.BundledEvents() {
-		if e.Schema == "permission_assist.access_request" {
+		if e.Profile == name {
 			out = append(out, e)
 		}
 	}
