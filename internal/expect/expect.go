@@ -32,7 +32,7 @@ type Spec struct {
 }
 
 // Label is how a banner names the spec with its count: "3 deliveries",
-// "1 delivery", "2 AccessRequestCreated", "1 callback". The event name
+// "1 delivery", "2 order.created", "1 callback". The event name
 // is as given: escape it for a terminal.
 func (s Spec) Label() string {
 	what := s.What()
