@@ -214,6 +214,7 @@ and posts plain-text callbacks. No account, no cloud.`,
 	)
 	addTopics(root, topicCmds())
 	ownCompletion(root)
+	lazyExamples(root)
 	return root
 }
 

@@ -111,7 +111,7 @@ which --seed repeats.
 
 Exit status: 0 when every step passed; 1 when one failed or a payload is invalid;
 2 for usage errors and scenario file errors.`,
-		Example: scenarioExamples(),
+		Annotations: map[string]string{exampleKey: "scenario"},
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageError(fmt.Errorf("scenario run takes one scenario, a bundled name or a file; got %d arguments", len(args)),

@@ -103,7 +103,7 @@ Exit status: 0 when every delivery got a 2xx answer; 1 when one did not (or the
 receiver could not be reached), or the payload is invalid against its schema
 (nothing is sent); 2 for usage errors: an unknown fixture, a bad URL, a file
 that is not JSON.`,
-		Example: sendExamples(),
+		Annotations: map[string]string{exampleKey: "send"},
 		Args:    onePayload,
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {

@@ -86,6 +86,7 @@ func generate(root *cobra.Command, dir, source string, when time.Time) error {
 	// pages must be the same from the same commit.
 	root.InitDefaultCompletionCmd()
 	root.DisableAutoGenTag = true
+	cli.FillExamples(root) // built from the bundled fixtures when help is shown
 
 	manDir := filepath.Join(dir, "man")
 	mdDir := filepath.Join(dir, "markdown")
