@@ -86,7 +86,7 @@ header (the schema's group) and id header, and are signed in its scheme unless
 Exit status: 0 when no check failed (warnings allowed); 1 when one failed or the
 receiver could not be reached; 2 for usage errors.`,
 		Annotations: map[string]string{exampleKey: "probe"},
-		Args:    cobra.NoArgs,
+		Args:        cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.schemeGiven = flagGiven(cmd, "scheme")
 			if runF != nil {

@@ -104,7 +104,7 @@ receiver could not be reached), or the payload is invalid against its schema
 (nothing is sent); 2 for usage errors: an unknown fixture, a bad URL, a file
 that is not JSON.`,
 		Annotations: map[string]string{exampleKey: "send"},
-		Args:    onePayload,
+		Args:        onePayload,
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp

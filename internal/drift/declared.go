@@ -2,6 +2,7 @@ package drift
 
 import (
 	"encoding/json"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"regexp"
 	"sort"
@@ -56,7 +57,7 @@ func (d *schemaDoc) indexAnchors(v any, ptr string) {
 }
 
 // at is the value at a JSON Pointer in the document.
-func (d *schemaDoc) at(ptr string) (any, bool) { return pointerGet(d.root, ptr) }
+func (d *schemaDoc) at(ptr string) (any, bool) { return jsonptr.Get(d.root, ptr) }
 
 // resolve turns a $ref into a pointer in this document; ok is false for
 // a reference to another document, which the walk cannot follow.
@@ -219,42 +220,4 @@ func escape(k string) string {
 		return k
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-}
-
-func unescape(t string) string {
-	if !strings.Contains(t, "~") {
-		return t
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-}
-
-// pointerGet walks a JSON Pointer through decoded JSON.
-func pointerGet(doc any, ptr string) (any, bool) {
-	if ptr == "" {
-		return doc, true
-	}
-	if ptr[0] != '/' {
-		return nil, false
-	}
-	cur := doc
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = unescape(tok)
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
 }

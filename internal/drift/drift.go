@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"strings"
 
 	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
@@ -241,7 +242,7 @@ func (c *Checker) rejectedAt(st *schemaState, doc any, e payload.Error, s *sampl
 			pattern += "/" + escape(name)
 		}
 	} else {
-		value, has = pointerGet(doc, e.InstanceLocation)
+		value, has = jsonptr.Get(doc, e.InstanceLocation)
 	}
 	key := pattern + "\x00" + e.Keyword
 	if c.seenR[key] {

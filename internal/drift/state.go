@@ -3,6 +3,7 @@ package drift
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"math/big"
 	"sort"
 	"strings"
@@ -138,7 +139,7 @@ func (st *schemaState) rejectedAt(key, pattern string, e payload.Error, v any, h
 		}
 		f = &finding{pattern: pattern, keyword: e.Keyword, values: map[string]int64{}, types: map[string]bool{}}
 		if e.Keyword == "required" {
-			f.missing = unescape(pattern[strings.LastIndexByte(pattern, '/')+1:])
+			f.missing = jsonptr.Unescape(pattern[strings.LastIndexByte(pattern, '/')+1:])
 		}
 		st.rejected[key] = f
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"slices"
 	"sort"
 	"strconv"
@@ -83,7 +84,7 @@ func (d *schemaDoc) allow(f *finding) []string {
 		if !ok {
 			continue
 		}
-		kw := unescape(abs[i+1:])
+		kw := jsonptr.Unescape(abs[i+1:])
 		if n := d.widen(s, kw, f); n != "" {
 			notes = append(notes, fmt.Sprintf("%s %s: %s", orRoot(f.pattern), f.keyword, n))
 		}
@@ -172,7 +173,7 @@ func joinTypes(cur any, seen map[string]bool) any {
 // declare adds an undeclared field's property where its parent's schema
 // lists its properties.
 func (d *schemaDoc) declare(f *finding) []string {
-	name := unescape(f.pattern[strings.LastIndexByte(f.pattern, '/')+1:])
+	name := jsonptr.Unescape(f.pattern[strings.LastIndexByte(f.pattern, '/')+1:])
 	target, _ := d.at(f.addAt)
 	s, ok := target.(map[string]any)
 	if !ok || !f.hasAddAt {
@@ -222,11 +223,11 @@ func (d *schemaDoc) follow(loc string) (string, bool) {
 // setAt replaces the value at ptr (not the root).
 func setAt(doc any, ptr string, v any) {
 	i := strings.LastIndexByte(ptr, '/')
-	parent, ok := pointerGet(doc, ptr[:i])
+	parent, ok := jsonptr.Get(doc, ptr[:i])
 	if !ok {
 		return
 	}
-	tok := unescape(ptr[i+1:])
+	tok := jsonptr.Unescape(ptr[i+1:])
 	switch p := parent.(type) {
 	case map[string]any:
 		p[tok] = v

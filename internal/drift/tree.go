@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"sort"
 	"strconv"
 	"strings"
@@ -260,7 +261,7 @@ func (t *tree) patternOf(doc any, ptr string) string {
 	var b strings.Builder
 	cur, n := doc, t.root
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		key := unescape(tok)
+		key := jsonptr.Unescape(tok)
 		switch c := cur.(type) {
 		case []any:
 			b.WriteString("/*")

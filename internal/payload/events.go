@@ -1,11 +1,10 @@
 package payload
 
 import (
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/webhook-tool/webhook-tool/internal/profile"
 )
 
 // Event is one event a profile's schema names at the profile's
@@ -29,7 +28,7 @@ func (r *Registry) Events() []Event {
 		if e.prof == nil || e.prof.Fields.Event == "" {
 			continue
 		}
-		toks, err := profile.SplitPointer(e.prof.Fields.Event)
+		toks, err := jsonptr.Split(e.prof.Fields.Event)
 		if err != nil || len(toks) == 0 {
 			continue
 		}
@@ -77,7 +76,7 @@ func deref(root, v any) map[string]any {
 		if !ok || !strings.HasPrefix(ref, "#") {
 			return m
 		}
-		if v, ok = pointerGet(root, ref[1:]); !ok {
+		if v, ok = jsonptr.Get(root, ref[1:]); !ok {
 			return m
 		}
 	}

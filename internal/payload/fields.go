@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/http"
 	"strings"
 
@@ -40,7 +41,7 @@ func fieldTokens(p *profile.Profile) fieldPaths {
 	}
 	var out fieldPaths
 	for i, ptr := range []string{p.IDPointer(), p.Fields.Event, p.Fields.Callback, p.Fields.Invite} {
-		if toks, err := profile.SplitPointer(ptr); err == nil && len(toks) > 0 {
+		if toks, err := jsonptr.Split(ptr); err == nil && len(toks) > 0 {
 			out[i] = toks
 		}
 	}

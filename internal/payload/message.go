@@ -3,8 +3,8 @@ package payload
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -24,7 +24,7 @@ func (r *Registry) describe(l *jsonschema.ValidationError, doc any) []Error {
 		Message:          l.Message,
 	}
 	sch, schOK := r.schemaAt(l.AbsoluteKeywordLocation)
-	inst, instOK := pointerGet(doc, l.InstanceLocation)
+	inst, instOK := jsonptr.Get(doc, l.InstanceLocation)
 	rule := r.ruleComment(l.AbsoluteKeywordLocation)
 
 	msg := ""
@@ -32,7 +32,7 @@ func (r *Registry) describe(l *jsonschema.ValidationError, doc any) []Error {
 	case l.Message == "not allowed": // a false schema
 		base.Keyword = "false"
 		name := l.InstanceLocation[strings.LastIndexByte(l.InstanceLocation, '/')+1:]
-		msg = fmt.Sprintf("property %q is not allowed here", unescapeToken(name))
+		msg = fmt.Sprintf("property %q is not allowed here", jsonptr.Unescape(name))
 	case keyword == "required" && schOK && instOK:
 		req, _ := sch.([]any)
 		obj, _ := inst.(map[string]any)
@@ -96,7 +96,7 @@ func (r *Registry) schemaAt(abs string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return pointerGet(doc, frag)
+	return jsonptr.Get(doc, frag)
 }
 
 // ruleComment finds the $comment of the conditional (if/then/else) a keyword
@@ -112,7 +112,7 @@ func (r *Registry) ruleComment(abs string) string {
 		if toks[i] != "then" && toks[i] != "else" {
 			continue
 		}
-		node, ok := pointerGet(doc, "/"+strings.Join(toks[:i], "/"))
+		node, ok := jsonptr.Get(doc, "/"+strings.Join(toks[:i], "/"))
 		if !ok {
 			return ""
 		}
@@ -123,38 +123,6 @@ func (r *Registry) ruleComment(abs string) string {
 		return ""
 	}
 	return ""
-}
-
-// pointerGet walks a JSON Pointer through decoded JSON.
-func pointerGet(doc any, ptr string) (any, bool) {
-	if ptr == "" {
-		return doc, true
-	}
-	cur := doc
-	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = unescapeToken(tok)
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-func unescapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }
 
 // excerpt renders a value as JSON, cut short so one message stays one line.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -201,7 +202,7 @@ func valueStart(t *testing.T, raw []byte, ptr string) string {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	v, ok := pointerGet(doc, ptr)
+	v, ok := jsonptr.Get(doc, ptr)
 	if !ok {
 		t.Fatalf("no value at %s", ptr)
 	}

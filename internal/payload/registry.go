@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"sort"
 	"strings"
@@ -294,7 +295,7 @@ func (e *entry) schemaDoc() any {
 	if err != nil {
 		return nil
 	}
-	v, _ := pointerGet(doc, ptr)
+	v, _ := jsonptr.Get(doc, ptr)
 	return v
 }
 

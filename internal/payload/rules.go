@@ -2,6 +2,7 @@ package payload
 
 import (
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"slices"
 	"sort"
@@ -211,7 +212,7 @@ func constRule(short string, doc, root any) (profile.Rule, bool) {
 			}
 		}
 		if ref, ok := m["$ref"].(string); ok && strings.HasPrefix(ref, "#/") {
-			if t, ok := pointerGet(root, ref[1:]); ok {
+			if t, ok := jsonptr.Get(root, ref[1:]); ok {
 				visit(t, depth+1)
 			}
 		}

@@ -3,6 +3,7 @@ package payload
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"strings"
 )
@@ -45,7 +46,7 @@ func standalone(e *entry) ([]byte, error) {
 				if !seen {
 					name = defName(ptr)
 					names[ptr] = name
-					if target, ok := pointerGet(root, ptr); ok {
+					if target, ok := jsonptr.Get(root, ptr); ok {
 						defs[name] = copyOf(target)
 					}
 				}
@@ -83,7 +84,7 @@ func standalone(e *entry) ([]byte, error) {
 // name, anything else by its pointer.
 func defName(ptr string) string {
 	if n, ok := strings.CutPrefix(ptr, "/components/schemas/"); ok && !strings.Contains(n, "/") {
-		return unescapeToken(n)
+		return jsonptr.Unescape(n)
 	}
 	return strings.ReplaceAll(strings.TrimPrefix(ptr, "/"), "/", "_")
 }

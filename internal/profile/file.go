@@ -3,6 +3,7 @@ package profile
 import (
 	"bytes"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"slices"
 	"strings"
 
@@ -322,7 +323,7 @@ func (ps *parser) pointer(key string, v *yaml.Node) (string, error) {
 		return "", ps.errf(v, fmt.Sprintf("write it as a JSON Pointer: %q", "/"+strings.ReplaceAll(s, ".", "/")),
 			"%s %q is not a JSON Pointer", key, s)
 	}
-	if _, err := SplitPointer(s); err != nil {
+	if _, err := jsonptr.Split(s); err != nil {
 		return "", ps.errf(v, "", "%s: %v", key, err)
 	}
 	return s, nil

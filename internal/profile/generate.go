@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ func Generate(set *SchemaSet, s Schema) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sch, ok := lookupPointer(doc, ptr)
+	sch, ok := jsonptr.Get(doc, ptr)
 	if !ok {
 		return nil, fmt.Errorf("schema %s: %s not found", s.Name, ptr)
 	}
@@ -75,7 +76,7 @@ func (g *generator) value(v any, depth int) any {
 	}
 	if ref, ok := m["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
 		if p, err := url.PathUnescape(ref[1:]); err == nil {
-			if t, ok := lookupPointer(g.doc, p); ok {
+			if t, ok := jsonptr.Get(g.doc, p); ok {
 				return g.value(t, depth+1)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -117,7 +118,7 @@ func parseOpenAPI(raw []byte, loc Location) (*openAPI, error) {
 // webhook finds a webhook's payload schema and examples: the JSON
 // request body of its post operation (or its only operation).
 func (o *openAPI) webhook(sect, key string, item any) (webhook, error) {
-	ptr := "/" + escapeToken(sect) + "/" + escapeToken(key)
+	ptr := "/" + jsonptr.Escape(sect) + "/" + jsonptr.Escape(key)
 	item, ptr = o.deref(item, ptr)
 	ops, _ := item.(map[string]any)
 	var op map[string]any
@@ -151,7 +152,7 @@ func (o *openAPI) webhook(sect, key string, item any) (webhook, error) {
 	if media == nil || media["schema"] == nil {
 		return webhook{}, fmt.Errorf("webhook %q has no application/json request body schema", key)
 	}
-	mptr := bptr + "/content/" + escapeToken(mt)
+	mptr := bptr + "/content/" + jsonptr.Escape(mt)
 	h := webhook{key: key, pointer: mptr + "/schema"}
 	if _, ok := media["example"]; ok {
 		h.examples = append(h.examples, Example{Raw: o.rawAt(mptr + "/example")})
@@ -163,7 +164,7 @@ func (o *openAPI) webhook(sect, key string, item any) (webhook, error) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		ex, eptr := o.deref(exs[n], mptr+"/examples/"+escapeToken(n))
+		ex, eptr := o.deref(exs[n], mptr+"/examples/"+jsonptr.Escape(n))
 		if m, ok := ex.(map[string]any); ok {
 			if _, ok := m["value"]; ok {
 				h.examples = append(h.examples, Example{Name: n, Raw: o.rawAt(eptr + "/value")})
@@ -189,7 +190,7 @@ func (o *openAPI) deref(v any, ptr string) (any, string) {
 		if err != nil {
 			return v, ptr
 		}
-		target, ok := lookupPointer(o.doc, frag)
+		target, ok := jsonptr.Get(o.doc, frag)
 		if !ok {
 			return v, ptr
 		}
@@ -198,37 +199,9 @@ func (o *openAPI) deref(v any, ptr string) (any, string) {
 	return v, ptr
 }
 
-// lookupPointer finds the value at a JSON Pointer in a decoded document.
-func lookupPointer(doc any, ptr string) (any, bool) {
-	toks, err := SplitPointer(ptr)
-	if err != nil {
-		return nil, false
-	}
-	cur := doc
-	for _, t := range toks {
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[t]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			var i int
-			if _, err := fmt.Sscan(t, &i); err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
 // rawAt returns the JSON text at ptr in o.text, keys in document order.
 func (o *openAPI) rawAt(ptr string) []byte {
-	toks, _ := SplitPointer(ptr)
+	toks, _ := jsonptr.Split(ptr)
 	cur := json.RawMessage(o.text)
 	for _, t := range toks {
 		var m map[string]json.RawMessage

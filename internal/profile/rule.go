@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"strconv"
 	"strings"
 
@@ -45,33 +46,10 @@ func (p Path) Describe() string {
 // top-level member of that name.
 func ParsePath(s string) (Path, error) {
 	if s != "" && !strings.HasPrefix(s, "/") {
-		return Path{Pointer: "/" + escapeToken(s), Tokens: []string{s}}, nil
+		return Path{Pointer: "/" + jsonptr.Escape(s), Tokens: []string{s}}, nil
 	}
-	toks, err := SplitPointer(s)
+	toks, err := jsonptr.Split(s)
 	return Path{Pointer: s, Tokens: toks}, err
-}
-
-// SplitPointer splits a JSON Pointer into its unescaped tokens ("" is the
-// whole document: no tokens).
-func SplitPointer(ptr string) ([]string, error) {
-	if ptr == "" {
-		return nil, nil
-	}
-	if !strings.HasPrefix(ptr, "/") {
-		return nil, fmt.Errorf("%q does not start with /", ptr)
-	}
-	toks := strings.Split(ptr[1:], "/")
-	for i, t := range toks {
-		if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(t, "~0", ""), "~1", ""), "~") {
-			return nil, fmt.Errorf("%q: ~ must be written ~0 (and / as ~1)", ptr)
-		}
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-	}
-	return toks, nil
-}
-
-func escapeToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // Getter returns the value at a path of object keys in a payload, as

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -289,7 +290,7 @@ func kindOf(body []byte, p *profile.Profile) string {
 	if p == nil {
 		return ""
 	}
-	if toks, err := profile.SplitPointer(p.Fields.Event); err == nil && len(toks) > 0 {
+	if toks, err := jsonptr.Split(p.Fields.Event); err == nil && len(toks) > 0 {
 		var ev string
 		if v, err := rawAt(body, toks); err == nil && json.Unmarshal(v, &ev) == nil && ev != "" {
 			return ev

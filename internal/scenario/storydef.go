@@ -3,6 +3,7 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"slices"
 	"strings"
 	"sync"
@@ -141,7 +142,7 @@ func parseStory(p *profile.Profile) (*storyDef, error) {
 		{def.Reviews.Type, &def.typeToks}, {def.Reviews.Responses, &def.responsesToks},
 		{def.Reviews.Reviewer, &def.reviewerToks}, {def.Reviews.Response, &def.responseToks},
 	} {
-		if *t.dst, err = profile.SplitPointer(t.ptr); err != nil {
+		if *t.dst, err = jsonptr.Split(t.ptr); err != nil {
 			return nil, err
 		}
 	}

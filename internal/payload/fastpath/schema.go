@@ -2,8 +2,8 @@ package fastpath
 
 import (
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -239,7 +239,7 @@ func (c *compiler) resolve(v any) (*Schema, error) {
 	if s, ok := c.refs[ref]; ok {
 		return s, nil
 	}
-	target, ok := lookup(c.root, ref[2:])
+	target, ok := jsonptr.Get(c.root, ref[1:])
 	if !ok {
 		return nil, fmt.Errorf("$ref %q not found", ref)
 	}
@@ -311,29 +311,4 @@ func stringList(v any) ([]string, error) {
 		out[i] = s
 	}
 	return out, nil
-}
-
-// lookup walks a JSON Pointer (without its leading "/", and with nothing
-// escaped: resolve takes no other) through a decoded schema document.
-func lookup(doc any, ptr string) (any, bool) {
-	cur := doc
-	for tok := range strings.SplitSeq(ptr, "/") {
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
 }
