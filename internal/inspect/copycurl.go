@@ -2,8 +2,6 @@ package inspect
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/webhook-tool/webhook-tool/internal/inspect/curl"
@@ -32,13 +30,8 @@ func (s *Server) curl(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "not a record seq: "+r.PathValue("seq"))
 		return
 	}
-	rec, err := s.cfg.Store.Record(seq)
-	if errors.Is(err, ErrNotFound) {
-		s.fail(w, http.StatusNotFound, fmt.Sprintf("no record %d", seq))
-		return
-	}
-	if err != nil {
-		s.fail(w, http.StatusUnprocessableEntity, err.Error())
+	rec, ok := s.record(w, seq)
+	if !ok {
 		return
 	}
 	base := r.URL.Query().Get("to")
@@ -47,6 +40,7 @@ func (s *Server) curl(w http.ResponseWriter, r *http.Request) {
 			base = b
 		}
 	}
+	var err error
 	if rec.Headers, err = shownHeaders(rec.Headers); err != nil {
 		s.fail(w, http.StatusUnprocessableEntity, err.Error())
 		return

@@ -209,6 +209,21 @@ func seqOf(r *http.Request) (int64, bool) {
 	return n, err == nil && n >= 0
 }
 
+// record is the record numbered seq; on false the answer (404, or 422 for
+// a line that is not a record) is written.
+func (s *Server) record(w http.ResponseWriter, seq int64) (*record.Record, bool) {
+	rec, err := s.cfg.Store.Record(seq)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.fail(w, http.StatusNotFound, fmt.Sprintf("no record %d", seq))
+	case err != nil:
+		s.fail(w, http.StatusUnprocessableEntity, err.Error())
+	default:
+		return rec, true
+	}
+	return nil, false
+}
+
 func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 	seq, ok := seqOf(r)
 	if !ok {
@@ -259,13 +274,8 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "no URL to replay to: type one (listen's --forward-to is the default)")
 		return
 	}
-	rec, err := s.cfg.Store.Record(seq)
-	if errors.Is(err, ErrNotFound) {
-		s.fail(w, http.StatusNotFound, fmt.Sprintf("no record %d", seq))
-		return
-	}
-	if err != nil {
-		s.fail(w, http.StatusUnprocessableEntity, err.Error())
+	rec, ok := s.record(w, seq)
+	if !ok {
 		return
 	}
 	if req.Body != nil {

@@ -17,6 +17,7 @@ package mcpserver
 import (
 	"context"
 	"fmt"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"io"
 	"net/http"
 	"runtime/debug"
@@ -119,7 +120,7 @@ func add[In, Out any](srv *mcp.Server, s *server, t *mcp.Tool, h func(ctx contex
 	mcp.AddTool(srv, t, func(ctx context.Context, _ *mcp.CallToolRequest, in In) (res *mcp.CallToolResult, out Out, err error) {
 		defer func() {
 			if p := recover(); p != nil {
-				fmt.Fprintf(s.opts.Log, "webhook-tool: mcp: tool %s panicked: %v\n%s", t.Name, p, debug.Stack())
+				render.NewDiag(s.opts.Log).Errorf("mcp: tool %s panicked: %v\n%s", t.Name, p, debug.Stack())
 				var zero Out
 				res, out, err = nil, zero, fmt.Errorf("internal error in %s: %v; the server goes on, and the panic is on its stderr", t.Name, p)
 			}
