@@ -118,10 +118,55 @@ func (res Result) EventLabel() string {
 	if i := strings.LastIndexAny(tail, "./"); i >= 0 {
 		tail = tail[i+1:]
 	}
-	if strings.EqualFold(strings.NewReplacer("-", "_").Replace(tail), strings.NewReplacer("-", "_").Replace(ev)) {
+	if sameName(tail, ev) {
 		return ""
 	}
 	return ev
+}
+
+// sameName reports whether a and b are one name in different dress: equal
+// when ASCII case is folded and '-' is taken as '_'. It allocates nothing:
+// listen asks it for every delivery. Names beyond ASCII get Unicode case
+// folding.
+func sameName(a, b string) bool {
+	if !isASCII(a) || !isASCII(b) {
+		dash := strings.NewReplacer("-", "_")
+		return strings.EqualFold(dash.Replace(a), dash.Replace(b))
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if x == '-' {
+			x = '_'
+		}
+		if y == '-' {
+			y = '_'
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // fastMatches reports whether a rule matches the fast path's tree, without
