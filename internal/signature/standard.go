@@ -2,8 +2,6 @@ package signature
 
 import (
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
 	"strings"
@@ -163,7 +161,10 @@ func (ks standardKeys) match(sigs standardSigs, id, ts string, body []byte) int 
 	matched := -1
 	if len(sigs.v1) > 0 {
 		for _, k := range ks.hmac {
-			if anyEqual(standardMAC(hmac.New(sha256.New, k.key), id, ts, body), sigs.v1) {
+			m := getMAC(k.key)
+			ok := anyEqual(standardMAC(m, id, ts, body), sigs.v1)
+			m.release()
+			if ok {
 				matched = k.index
 				break
 			}

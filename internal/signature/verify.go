@@ -172,7 +172,10 @@ func verifyGitHub(secrets []secret, h Headers, body []byte) Result {
 	}
 
 	for _, s := range secrets {
-		if anyEqual(githubMAC(hmac.New(sha256.New, []byte(s.value)), body), candidates) {
+		m := getMAC([]byte(s.value))
+		ok := anyEqual(githubMAC(m, body), candidates)
+		m.release()
+		if ok {
 			return Result{Scheme: GitHub, Valid: true, SecretIndex: s.index}
 		}
 	}
@@ -227,7 +230,10 @@ func verifyStripe(secrets []secret, h Headers, body []byte, now time.Time, tol t
 
 	matched := -1
 	for _, s := range secrets {
-		if anyEqual(stripeMAC(hmac.New(sha256.New, []byte(s.value)), tRaw, body), candidates) {
+		m := getMAC([]byte(s.value))
+		ok := anyEqual(stripeMAC(m, tRaw, body), candidates)
+		m.release()
+		if ok {
 			matched = s.index
 			break
 		}

@@ -1,0 +1,44 @@
+package signature
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// TestPooledMACsAgreeWithFreshOnes checks a recycled state gives what a
+// fresh hmac.New gives, for many keys at once (past the pooled count) and
+// from many goroutines.
+func TestPooledMACsAgreeWithFreshOnes(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				key := []byte(fmt.Sprintf("key-%d", (g*7+i)%(maxPooledKeys+9)))
+				msg := []byte(fmt.Sprintf("message %d %d", g, i))
+				fresh := hmac.New(sha256.New, key)
+				fresh.Write(msg)
+				want := fresh.Sum(nil)
+				m := getMAC(key)
+				m.Write(msg)
+				got := m.Sum(nil)
+				m.release()
+				if !hmac.Equal(got, want) {
+					t.Errorf("key %q: pooled MAC differs from a fresh one", key)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	macPools.mu.Lock()
+	n := len(macPools.m)
+	macPools.mu.Unlock()
+	if n > maxPooledKeys {
+		t.Errorf("%d keys pooled, want at most %d", n, maxPooledKeys)
+	}
+}
