@@ -2,6 +2,7 @@ package cli
 
 import (
 	"embed"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,23 +16,54 @@ import (
 //go:embed topics/*.txt
 var topicFS embed.FS
 
-// topicCmds returns one cobra help-topic command (no Run) per file.
+// topicCmds returns one cobra help-topic command (no Run) per file. Only
+// each file's summary line is read here, as every run builds the command
+// tree: a topic's text is read when its help is shown (loadTopic), which
+// keeps some 150 KB of copies out of every start-up.
 func topicCmds() []*cobra.Command {
 	entries, _ := topicFS.ReadDir("topics")
 	cmds := make([]*cobra.Command, 0, len(entries))
 	for _, e := range entries {
-		b, err := topicFS.ReadFile("topics/" + e.Name())
-		if err != nil {
+		short, ok := topicSummary("topics/" + e.Name())
+		if !ok {
 			continue
 		}
-		short, long, _ := strings.Cut(string(b), "\n")
-		cmds = append(cmds, &cobra.Command{
-			Use:   strings.TrimSuffix(e.Name(), ".txt"),
-			Short: strings.TrimSpace(short),
-			Long:  strings.TrimSpace(short) + "\n\n" + strings.Trim(long, "\n"),
+		c := &cobra.Command{Use: strings.TrimSuffix(e.Name(), ".txt"), Short: short}
+		c.SetHelpFunc(func(c *cobra.Command, args []string) {
+			loadTopic(c)
+			if p := c.Parent(); p != nil {
+				p.HelpFunc()(c, args)
+			}
 		})
+		cmds = append(cmds, c)
 	}
 	return cmds
+}
+
+// topicSummary reads the first line of a topic file.
+func topicSummary(name string) (string, bool) {
+	f, err := topicFS.Open(name)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	var buf [256]byte
+	n, _ := io.ReadFull(f, buf[:])
+	short, _, _ := strings.Cut(string(buf[:n]), "\n")
+	return strings.TrimSpace(short), true
+}
+
+// loadTopic fills topic c's Long: its summary, a blank line and its text.
+func loadTopic(c *cobra.Command) {
+	if c.Long != "" {
+		return
+	}
+	b, err := topicFS.ReadFile("topics/" + c.Name() + ".txt")
+	if err != nil {
+		return
+	}
+	short, long, _ := strings.Cut(string(b), "\n")
+	c.Long = strings.TrimSpace(short) + "\n\n" + strings.Trim(long, "\n")
 }
 
 // addTopics adds the help topics to root. A topic named like a command
@@ -40,6 +72,7 @@ func topicCmds() []*cobra.Command {
 func addTopics(root *cobra.Command, topics []*cobra.Command) {
 	for _, t := range topics {
 		if c, _, err := root.Find([]string{t.Name()}); err == nil && c != root {
+			loadTopic(t)
 			c.Long = t.Long
 			continue
 		}
@@ -52,6 +85,7 @@ func Topics(root *cobra.Command) []*cobra.Command {
 	var out []*cobra.Command
 	for _, c := range root.Commands() {
 		if c.IsAdditionalHelpTopicCommand() {
+			loadTopic(c)
 			out = append(out, c)
 		}
 	}

@@ -10,6 +10,9 @@ import (
 // printing its text on stdout, and README points readers at each one.
 func TestHelpTopics(t *testing.T) {
 	cmds := topicCmds()
+	for _, c := range cmds {
+		loadTopic(c)
+	}
 	if len(cmds) < 2 {
 		t.Fatalf("only %d help topics", len(cmds))
 	}
