@@ -12,7 +12,7 @@ import (
 
 // FS holds the bundled profile files and their schema directories.
 //
-//go:embed *.profile.yaml permit permission_assist
+//go:embed *.profile.yaml *.story.yaml permit permission_assist
 var FS embed.FS
 
 // Profiles names the bundled profile files in the order their detection

@@ -221,7 +221,7 @@ func parseProfile(root *yaml.Node, spec string, file Location) (*Profile, error)
 				return err
 			})
 		case "story":
-			p.Story = v
+			err = ps.story(p, v)
 		}
 		return err
 	})
@@ -354,6 +354,28 @@ func (ps *parser) schemas(p *Profile, v *yaml.Node) error {
 		return ps.errf(v, "name a directory of JSON Schemas, or an OpenAPI 3.x document", "schemas %s is a file but not an OpenAPI document", s)
 	}
 	p.Kind, p.Schemas = KindOpenAPI, loc
+	return nil
+}
+
+// story keeps the story written under `story` as it is, for the scenario
+// runner to decode, or the location of the file `story: FILE` names.
+func (ps *parser) story(p *Profile, v *yaml.Node) error {
+	if v.Kind != yaml.ScalarNode {
+		p.Story = v
+		return nil
+	}
+	s, err := ps.str("story", v)
+	if err != nil || s == "" {
+		return err
+	}
+	loc, err := ps.file.join(s)
+	if err == nil {
+		err = loc.checkFile()
+	}
+	if err != nil {
+		return ps.errf(v, "relative paths are read from the profile file's directory", "story %s: %v", s, err)
+	}
+	p.StoryFile = &loc
 	return nil
 }
 

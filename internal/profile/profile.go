@@ -56,8 +56,11 @@ type Profile struct {
 	// Display says how messages name the provider and its events.
 	Display Display
 	// Story is the profile's `story` key as written, for the scenario
-	// runner to decode; nil when absent.
+	// runner to decode; nil when absent or when it names a file.
 	Story *yaml.Node
+	// StoryFile is the file `story: FILE` names, read by StoryNode only
+	// when a scenario needs it.
+	StoryFile *Location
 
 	Kind     Kind
 	Schemas  Location  // the schema directory or the OpenAPI document

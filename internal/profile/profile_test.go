@@ -159,6 +159,8 @@ func TestLoaderErrors(t *testing.T) {
 		{profile("schemas: ./schemas\n"), 1, "no name", "name: NAME"},
 		{profile("name: x\n"), 1, "no schemas", ""},
 		{profile("name: x\nschemas: ./nope\n"), 2, "schemas ./nope: no such file or directory", "profile file's directory"},
+		{profile("name: x\nschemas: ./schemas\nstory: ./nope.yaml\n"), 3, "story ./nope.yaml: no such file or directory", "profile file's directory"},
+		{profile("name: x\nschemas: ./schemas\nstory: ./schemas\n"), 3, "story ./schemas: is a directory", ""},
 		{profile("name: x\nschemas: ./schemas\nscheme: hmac\n"), 3, `unknown scheme "hmac"`, "schemes: standard"},
 		{profile("name: x\nschemas: ./schemas\nevent-header: 'X Event'\n"), 3, `event-header "X Event" is not a header name`, ""},
 		{profile("name: &a x\nschemas: *a\n"), 2, "YAML aliases are not allowed", ""},

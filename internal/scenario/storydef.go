@@ -98,7 +98,7 @@ type storyDefResult struct {
 
 // storyOf is the profile's story, nil when it has none.
 func storyOf(p *profile.Profile) (*storyDef, error) {
-	if p == nil || p.Story == nil {
+	if p == nil || (p.Story == nil && p.StoryFile == nil) {
 		return nil, nil
 	}
 	if r, ok := storyDefs.Load(p); ok {
@@ -107,14 +107,21 @@ func storyOf(p *profile.Profile) (*storyDef, error) {
 	}
 	def, err := parseStory(p)
 	if err != nil {
-		err = fmt.Errorf("profile %s: story: %w", p.Name, err)
+		where := "story"
+		if p.StoryFile != nil {
+			where = "story " + p.StoryFile.Display
+		}
+		err = fmt.Errorf("profile %s: %s: %w", p.Name, where, err)
 	}
 	storyDefs.Store(p, storyDefResult{def, err})
 	return def, err
 }
 
 func parseStory(p *profile.Profile) (*storyDef, error) {
-	n := p.Story
+	n, err := p.StoryNode()
+	if err != nil {
+		return nil, err
+	}
 	if n.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: a mapping of keys: %s", n.Line, strings.Join(storyKeys, ", "))
 	}
@@ -133,7 +140,6 @@ func parseStory(p *profile.Profile) (*storyDef, error) {
 	if p.Fields.Event == "" {
 		return nil, fmt.Errorf("the profile names no fields.event: the story moves on by each step's event")
 	}
-	var err error
 	for _, t := range []struct {
 		ptr string
 		dst *[]string

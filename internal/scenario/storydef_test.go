@@ -3,6 +3,7 @@ package scenario
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
@@ -77,5 +78,44 @@ story:
 	}
 	if ds[0].Kind != "ticket.opened" || ds[1].RequestID != at(first, "ticket.key") || ds[1].Subject != "ticket" {
 		t.Errorf("kind %q, request id %q, subject %q", ds[0].Kind, ds[1].RequestID, ds[1].Subject)
+	}
+}
+
+// A story in a file of its own (story: FILE) is read when a scenario
+// needs it, and its mistakes are reported against that file.
+func TestStoryFromItsOwnFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"desk.profile.yaml":    "name: desk\nschemas: ./schemas\nfixtures: ./examples\nfields:\n  event: /kind\nstory: desk.story.yaml\n",
+		"desk.story.yaml":      "subject: /ticket\nid: key\nstatus: state\nevents:\n  ticket.opened: {status: new}\n",
+		"schemas/t.json":       `{"type": "object"}`,
+		"examples/opened.json": `{"kind": "ticket.opened", "ticket": {"key": "T-1", "state": "x"}}`,
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := profile.Load(filepath.Join(dir, "desk.profile.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := storyOf(p)
+	if err != nil || def == nil || def.Subject != "/ticket" {
+		t.Fatalf("story %+v, %v", def, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "desk.story.yaml"), []byte("subject: /ticket\nid: key\nstatsu: state\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err = profile.Load(filepath.Join(dir, "desk.profile.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = storyOf(p)
+	if err == nil || !strings.Contains(err.Error(), "story "+filepath.Join(dir, "desk.story.yaml")) || !strings.Contains(err.Error(), `line 3: unknown key "statsu"`) {
+		t.Errorf("error %v: want it to name the story file and the line", err)
 	}
 }
