@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -24,15 +25,21 @@ func (s sent) refusedSignature() bool {
 }
 
 // causeLine is the line listen's 401 answers end with (rejectionText).
-var causeLine = regexp.MustCompile(`(?m)^likely cause \(([a-z0-9-]+)\): (.+)$`)
+// Compiled on first use, as the other patterns here: every run of the tool
+// links probe, few run it.
+var causeLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^likely cause \(([a-z0-9-]+)\): (.+)$`)
+})
 
 // computed finds what may be a signature the receiver computed, per
 // scheme: in the scheme's own form, or bare.
-var computed = map[signature.Scheme]*regexp.Regexp{
-	signature.Standard: regexp.MustCompile(`(?:^|[^A-Za-z0-9+/])(?:v1,)?([A-Za-z0-9+/]{43}=)`),
-	signature.GitHub:   regexp.MustCompile(`(?i)(?:^|[^0-9a-f])(?:sha256=)?([0-9a-f]{64})(?:$|[^0-9a-f])`),
-	signature.Stripe:   regexp.MustCompile(`(?i)(?:^|[^0-9a-f])(?:v1=)?([0-9a-f]{64})(?:$|[^0-9a-f])`),
-}
+var computed = sync.OnceValue(func() map[signature.Scheme]*regexp.Regexp {
+	return map[signature.Scheme]*regexp.Regexp{
+		signature.Standard: regexp.MustCompile(`(?:^|[^A-Za-z0-9+/])(?:v1,)?([A-Za-z0-9+/]{43}=)`),
+		signature.GitHub:   regexp.MustCompile(`(?i)(?:^|[^0-9a-f])(?:sha256=)?([0-9a-f]{64})(?:$|[^0-9a-f])`),
+		signature.Stripe:   regexp.MustCompile(`(?i)(?:^|[^0-9a-f])(?:v1=)?([0-9a-f]{64})(?:$|[^0-9a-f])`),
+	}
+})
 
 // maxComputed bounds the signatures tried from one answer.
 const maxComputed = 4
@@ -58,10 +65,10 @@ func (p *prober) diagnose(s sent) *signature.Diagnosis {
 	if !s.refusedSignature() {
 		return nil
 	}
-	if m := causeLine.FindSubmatch(s.answerBody); m != nil {
+	if m := causeLine().FindSubmatch(s.answerBody); m != nil {
 		return &signature.Diagnosis{Cause: signature.Cause(m[1]), Detail: p.mask(string(m[2]))}
 	}
-	re := computed[p.opts.Scheme]
+	re := computed()[p.opts.Scheme]
 	if re == nil {
 		return nil // bearer and none: no signature over the body
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
+	"sync"
 )
 
 // tampered is a body with one byte changed after signing.
@@ -110,7 +111,7 @@ func rotate(c byte) byte {
 const unknownField = "probe_unknown_field"
 
 // plainKey is a key a --set style path can name.
-var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var plainKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // unknownFieldSets returns fixture.Render overrides that add a member no
 // schema knows to the top-level object and to nested objects, up to three
@@ -164,7 +165,7 @@ func firstObjectMember(v any) (string, any, bool) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if !plainKey.MatchString(k) || k == unknownField {
+		if !plainKey().MatchString(k) || k == unknownField {
 			continue
 		}
 		switch c := m[k].(type) {

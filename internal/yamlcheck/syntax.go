@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -139,11 +140,11 @@ func (s *search) prefixParses(n int) bool {
 }
 
 // errLine is the line the YAML library puts in its messages.
-var errLine = regexp.MustCompile(`\bline (\d+): `)
+var errLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bline (\d+): `) })
 
 // msgLine is the line number in a YAML error message, 0 when it has none.
 func msgLine(err error) int {
-	if m := errLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := errLine().FindStringSubmatch(err.Error()); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil {
 			return n
 		}
