@@ -79,7 +79,7 @@ func (c *clientFlags) Register(fs *pflag.FlagSet, d clientDefaults) {
 		timeout = defaultTimeout
 	}
 	fs.DurationVar(&c.Timeout, "timeout", timeout, usageOr(d.TimeoutUsage, "time limit for each attempt, a `DURATION` (0 = no limit)"))
-	fs.StringArrayVarP(&c.Headers, "header", "H", nil,
+	stringArrayVarP(fs, &c.Headers, "header", "H",
 		usageOr(d.HeaderUsage, "add a header, `'Name: value'`, or @FILE of such lines (repeatable; replaces a header of the same name)"))
 	fs.StringVar(&c.TLS.CACert, "cacert", "", "also trust the certificates in PEM `FILE` (e.g. the one listen --cert serves)")
 	fs.BoolVarP(&c.TLS.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate (a local test server only)")

@@ -84,7 +84,7 @@ unreadable record.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.Format, "format", "f", export.HAR, "`FORMAT`: "+strings.Join(export.Formats, "|"))
-	f.StringArrayVar(&opts.Seqs, "seq", nil, "only the records numbered `N`, N-M or N,M,... (repeatable)")
+	stringArrayVar(f, &opts.Seqs, "seq", "only the records numbered `N`, N-M or N,M,... (repeatable)")
 	f.StringVar(&opts.Path, "path", "", "only the records whose path starts with `PREFIX`")
 	f.StringVar(&opts.To, "to", "", "the `URL` the requests go to, each at its recorded path and query below it (curl: required)")
 	f.StringVar(&opts.Out, "out", "", "write to `FILE` instead of standard output")

@@ -83,7 +83,7 @@ shows which fields each bundled profile refreshes.`,
 		},
 	}
 	show.Flags().StringVar(&opts.CallbackBase, "callback-base", "", "point the payload's callback at this `URL` followed by the id (default: the fixture's own callback host)")
-	show.Flags().StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
+	stringArrayVar(show.Flags(), &opts.Sets, "set", "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 
 	cmd.AddCommand(list, show)
 	return cmd

@@ -66,7 +66,7 @@ events as the provider's profile says (its event field).`,
 	f.StringVar(&opts.UI, "ui", inspect.DefaultAddr, "serve the page on `HOST:PORT`")
 	f.BoolVar(&opts.Follow, "follow", false, "show record lines appended to the file later")
 	f.StringVar(&opts.To, "to", "", "the page's default Replay target `URL`")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign replays with `SECRET` (repeatable: signed with each, as send does)")
+	stringArrayVar(f, &opts.Secrets, "secret", "re-sign replays with `SECRET` (repeatable: signed with each, as send does)")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "re-sign in `SCHEME`: auto (as recorded)|standard|github|stripe|bearer")
 	addProfileFlag(f, &opts.Profiles)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)

@@ -50,8 +50,8 @@ diagnostics go to standard error. It ends when its input ends, or on Ctrl-C.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "sign and check with `SECRET` when a call gives none (repeatable; default: the development secret)")
-	f.StringArrayVar(&opts.SchemaDirs, "schema-dir", nil, "add the *.json schemas in `DIR` by file name (repeatable)")
+	stringArrayVar(f, &opts.Secrets, "secret", "sign and check with `SECRET` when a call gives none (repeatable; default: the development secret)")
+	stringArrayVar(f, &opts.SchemaDirs, "schema-dir", "add the *.json schemas in `DIR` by file name (repeatable)")
 	_ = cmd.MarkFlagDirname("schema-dir")
 	return cmd
 }

@@ -102,10 +102,10 @@ receiver could not be reached; 2 for usage errors.`,
 		HeaderUsage:  "add a header to every delivery, `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
 	f.StringVar(&opts.Family, "family", "", "send every fixture of this profile `NAME`: "+strings.Join(probeFamilies(), "|")+", or one --profile gives")
-	f.StringArrayVar(&opts.Fixtures, "fixture", nil, "send this fixture `NAME` (repeatable)")
+	stringArrayVar(f, &opts.Fixtures, "fixture", "send this fixture `NAME` (repeatable)")
 	addProfileFlag(f, &opts.Profiles)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
+	stringArrayVar(f, &opts.Secrets, "secret", "the `SECRET` your endpoint verifies with (repeatable: signed with each, as send does; whsk_... signs v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	f.DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "your endpoint's timestamp tolerance, a `DURATION`; stale and future are signed twice as far off")
 	f.DurationVar(&opts.AckWithin, "ack-within", probe.DefaultAckWithin, "a correct delivery must be answered 2xx within this `DURATION`")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -15,10 +16,8 @@ import (
 // addProfileFlag adds --profile, shared by every command that reads
 // schemas or fixtures. The config file's key is `profiles:` (a list) and
 // the environment's WEBHOOK_TOOL_PROFILE (comma-separated).
-func addProfileFlag(fs interface {
-	StringArrayVar(p *[]string, name string, value []string, usage string)
-}, specs *[]string) {
-	fs.StringArrayVar(specs, "profile", nil, "a provider's schemas and fixtures: a bundled name, a profile file, a schema directory "+
+func addProfileFlag(fs *pflag.FlagSet, specs *[]string) {
+	stringArrayVar(fs, specs, "profile", "a provider's schemas and fixtures: a bundled name, a profile file, a schema directory "+
 		"or an OpenAPI document as `SPEC` (repeatable; default: the bundled)")
 }
 

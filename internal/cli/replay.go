@@ -80,9 +80,9 @@ Exit status: 0 every delivery got a 2xx, 1 any did not, 2 usage or unreadable re
 		RetriesUsage: "retry each delivery up to `N` times on connection errors, 429, 502, 503, 504",
 		HeaderUsage:  "add or replace a header, `'Name: value'`, or @FILE of such lines (repeatable)",
 	})
-	f.StringArrayVar(&opts.Seqs, "seq", nil, "only the records numbered `N`, N-M or N,M,... (repeatable)")
+	stringArrayVar(f, &opts.Seqs, "seq", "only the records numbered `N`, N-M or N,M,... (repeatable)")
 	f.StringVar(&opts.Path, "path", "", "only the records whose path starts with `PREFIX`")
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "re-sign each delivery with `SECRET` (repeatable: standard and stripe carry a signature per secret; default: the development secret)")
+	stringArrayVar(f, &opts.Secrets, "secret", "re-sign each delivery with `SECRET` (repeatable: standard and stripe carry a signature per secret; default: the development secret)")
 	f.BoolVar(&opts.AsRecorded, "as-recorded", false, "send the recorded signature headers as they were instead of re-signing")
 	f.StringVar(&opts.Scheme, "scheme", "auto", "re-sign in `SCHEME`: auto (as recorded)|standard|github|stripe|bearer|none")
 	addOutputFlag(cmd, &opts.Output, "text", replayOutputs...)

@@ -135,7 +135,7 @@ Exit status: 0 when every step passed; 1 when one failed or a payload is invalid
 	}
 	f := cmd.Flags()
 	opts.Client.Register(f, clientDefaults{Retries: 3})
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
+	stringArrayVar(f, &opts.Secrets, "secret", "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addProfileFlag(f, &opts.Profiles)

@@ -21,7 +21,7 @@ func newSchemasCmd(app *App) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.PersistentFlags().StringArrayVar(&dirs, "schema-dir", nil, "add the *.json schemas under `DIR`, named by their path in it (repeatable)")
+	stringArrayVar(cmd.PersistentFlags(), &dirs, "schema-dir", "add the *.json schemas under `DIR`, named by their path in it (repeatable)")
 	addProfileFlag(cmd.PersistentFlags(), &specs)
 	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion)
 

@@ -124,9 +124,9 @@ that is not JSON.`,
 	}
 	f := cmd.Flags()
 	opts.Client.Register(f, clientDefaults{Retries: 3, To: defaultTo, ToUsage: "the receiver's `URL` (http or https; default " + defaultTo + ", where listen listens)"})
-	f.StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
+	stringArrayVar(f, &opts.Secrets, "secret", "signing `SECRET` (repeatable: standard and stripe carry a signature per secret)")
 	addSchemeFlag(cmd, &opts.Scheme, string(signature.Standard), false)
-	f.StringArrayVar(&opts.Sets, "set", nil, "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
+	stringArrayVar(f, &opts.Sets, "set", "override a field: `PATH=VALUE`, VALUE as JSON when it parses, else a string (repeatable)")
 	f.StringVarP(&opts.Data, "data", "d", "", "the payload: `@FILE`, @- for standard input, or the JSON itself")
 	addCallbackBaseFlag(f, &opts.CallbackBase, "the --to origin + /webhooks/callback/")
 	addSchemaFlags(cmd, app, &opts.Schema, &opts.SchemaDirs)

@@ -53,7 +53,7 @@ sign is the only command that prints a bearer secret: printing it is its job.`,
 			return signRun(app, opts)
 		},
 	}
-	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "signing `SECRET` (repeatable; for standard whsec_..., or whsk_... for v1a)")
+	stringArrayVar(cmd.Flags(), &opts.Secrets, "secret", "signing `SECRET` (repeatable; for standard whsec_..., or whsk_... for v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, "standard", false)
 	cmd.Flags().StringVar(&opts.ID, "id", "", "message `ID` for the standard scheme (default: a fresh GUID)")
 	cmd.Flags().Int64Var(&opts.Timestamp, "timestamp", 0, "signing time as `UNIX` seconds (default: now)")

@@ -76,7 +76,7 @@ var validateOutputs = []string{"text", "json", "github", "junit"}
 // validates payloads.
 func addSchemaFlags(cmd *cobra.Command, app *App, schema *string, dirs *[]string) {
 	cmd.Flags().StringVar(schema, "schema", "", "validate against this schema `NAME|PATH` instead of detecting it")
-	cmd.Flags().StringArrayVar(dirs, "schema-dir", nil, "add the *.json schemas under `DIR`, named by their path in it (repeatable)")
+	stringArrayVar(cmd.Flags(), dirs, "schema-dir", "add the *.json schemas under `DIR`, named by their path in it (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("schema", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return schemaNames(), cobra.ShellCompDirectiveDefault
 	})

@@ -77,8 +77,8 @@ in the wrong encoding; the clock) and names the one that makes it match.
 			return verifyRun(app, opts)
 		},
 	}
-	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "a header the request came with, `'Name: value'`, or @FILE of such lines (repeatable)")
-	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "`SECRET` to verify with (repeatable: any one may match; whpk_... checks v1a)")
+	stringArrayVarP(cmd.Flags(), &opts.Headers, "header", "H", "a header the request came with, `'Name: value'`, or @FILE of such lines (repeatable)")
+	stringArrayVar(cmd.Flags(), &opts.Secrets, "secret", "`SECRET` to verify with (repeatable: any one may match; whpk_... checks v1a)")
 	addSchemeFlag(cmd, &opts.Scheme, "auto", true)
 	cmd.Flags().DurationVar(&opts.Tolerance, "tolerance", signature.DefaultTolerance, "accept a signed timestamp this `DURATION` from now, either way (0 = no check)")
 	cmd.Flags().StringVar(&opts.Recorded, "recorded", "", "verify every delivery in this NDJSON `FILE` (as listen --record writes)")
