@@ -109,3 +109,17 @@ func FuzzAppend(f *testing.F) {
 		check(t, s, min(max(spare, 0), 1<<12))
 	})
 }
+
+// Into a dst with room, Append allocates nothing, for a string or bytes.
+func TestAppendAllocatesNothing(t *testing.T) {
+	dst := make([]byte, 0, 4096)
+	s := strings.Repeat("{\n  \"key\": \"välue\\u2028\",\n", 20)
+	n := testing.AllocsPerRun(100, func() {
+		Append(dst[:0], s)
+		Append(dst[:0], []byte(s[:100]))
+		Append(dst[:0], "POST")
+	})
+	if n != 0 {
+		t.Errorf("%v allocations, want 0", n)
+	}
+}
