@@ -304,9 +304,7 @@ func New(cfg Config) (*Listener, error) {
 	l.setTargets()
 	l.redactHeader = redact.Header
 	if l.masker.Active() {
-		l.redactHeader = func(name, value string) string {
-			return l.masker.Mask(redact.Header(name, value))
-		}
+		l.redactHeader = l.masker.Header
 	}
 	if cfg.Exec != nil {
 		if err := l.newExec(); err != nil {

@@ -1,6 +1,10 @@
 package redact
 
-import "strings"
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
 
 // Header returns a header value safe to print, log or record.
 //
@@ -14,15 +18,14 @@ func Header(name, value string) string {
 	if value == "" {
 		return ""
 	}
-	n := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), "_", "-"))
-	if n == "authorization" || n == "proxy-authorization" {
+	switch classify(name) {
+	case authHeader:
 		v := strings.TrimSpace(value)
 		if word, rest, ok := strings.Cut(v, " "); ok && word != "" && strings.TrimSpace(rest) != "" {
 			return word + " " + Mask
 		}
 		return Mask
-	}
-	if secretName(n) {
+	case secretHeader:
 		return Mask
 	}
 	return value
@@ -44,14 +47,143 @@ var secretWords = []string{
 
 // notSecret lists names a fragment rule would catch wrongly and that people
 // need to see.
-var notSecret = map[string]bool{
-	"idempotency-key": true,
+var notSecret = []string{"idempotency-key"}
+
+// authNames keep their scheme word when masked.
+var authNames = []string{"authorization", "proxy-authorization"}
+
+type headerClass uint8
+
+const (
+	plainHeader  headerClass = iota
+	authHeader               // masked but for its scheme word
+	secretHeader             // masked whole
+)
+
+// classify says how Header masks a header by its name: compared trimmed,
+// in lower case and with '_' as '-'. It runs for every header of every
+// delivery, so an ASCII name (any a client can send over HTTP) is compared
+// as it is, folding byte by byte, without building the lower-case copy;
+// and only for the fragments whose letters all occur in the name.
+func classify(name string) headerClass {
+	n := strings.TrimSpace(name)
+	var letters uint32 // bit c-'a' for each letter c in the name
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if c >= utf8.RuneSelf {
+			return classifyLower(strings.ToLower(strings.ReplaceAll(n, "_", "-")))
+		}
+		if c = fold(c); 'a' <= c && c <= 'z' {
+			letters |= 1 << (c - 'a')
+		}
+	}
+	for _, a := range authNames {
+		if equalFolded(n, a) {
+			return authHeader
+		}
+	}
+	for _, ns := range notSecret {
+		if equalFolded(n, ns) {
+			return plainHeader
+		}
+	}
+	for k, w := range secretWords {
+		if wordLetters[k]&^letters == 0 && containsFolded(n, w) {
+			return secretHeader
+		}
+	}
+	// A bare "key" segment (Key, X-Functions-Key, Ocp-Apim-Subscription-Key)
+	// is almost always a credential.
+	if keyLetters&^letters == 0 {
+		for start := 0; start <= len(n); {
+			end := start
+			for end < len(n) && fold(n[end]) != '-' {
+				end++
+			}
+			if equalFolded(n[start:end], "key") {
+				return secretHeader
+			}
+			start = end + 1
+		}
+	}
+	return plainHeader
+}
+
+// classifyLower is classify of a name already trimmed, lower-cased and with
+// '_' as '-'.
+func classifyLower(n string) headerClass {
+	for _, a := range authNames {
+		if n == a {
+			return authHeader
+		}
+	}
+	if secretName(n) {
+		return secretHeader
+	}
+	return plainHeader
+}
+
+// fold is an ASCII byte as classify compares it: lower case, '_' as '-'.
+func fold(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	if c == '_' {
+		return '-'
+	}
+	return c
+}
+
+// equalFolded reports whether ASCII s folds to want (folded already).
+func equalFolded(s, want string) bool {
+	if len(s) != len(want) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if fold(s[i]) != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFolded reports whether ASCII s holds w (folded already) folded.
+func containsFolded(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if fold(s[i]) == w[0] && equalFolded(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordLetters are the letters of each of secretWords, as classify keeps
+// them; keyLetters those of "key".
+var (
+	wordLetters = func() []uint32 {
+		t := make([]uint32, len(secretWords))
+		for k, w := range secretWords {
+			t[k] = lettersOf(w)
+		}
+		return t
+	}()
+	keyLetters = lettersOf("key")
+)
+
+func lettersOf(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		if 'a' <= w[i] && w[i] <= 'z' {
+			m |= 1 << (w[i] - 'a')
+		}
+	}
+	return m
 }
 
 // secretName reports whether a lower-cased header name (with '_' as '-')
 // suggests its value is a credential.
 func secretName(n string) bool {
-	if notSecret[n] {
+	if slices.Contains(notSecret, n) {
 		return false
 	}
 	for _, w := range secretWords {
@@ -59,8 +191,6 @@ func secretName(n string) bool {
 			return true
 		}
 	}
-	// A bare "key" segment (Key, X-Functions-Key, Ocp-Apim-Subscription-Key)
-	// is almost always a credential.
 	for seg := range strings.SplitSeq(n, "-") {
 		if seg == "key" {
 			return true

@@ -141,6 +141,12 @@ func (m *Masker) Mask(s string) string {
 	return s
 }
 
+// Header is the header value a listener records and shows: Header's
+// masking by name, then the secrets' text masked (Mask).
+func (m *Masker) Header(name, value string) string {
+	return m.Mask(Header(name, value))
+}
+
 // MaskPath masks the secrets in an unescaped path: short ones as whole
 // segments.
 func (m *Masker) MaskPath(p string) string {
