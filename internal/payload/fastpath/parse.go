@@ -1,7 +1,9 @@
 package fastpath
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -61,10 +63,26 @@ func (d *Doc) parse(raw []byte) bool {
 	return skipWS(raw, pos) == len(raw)
 }
 
+// skipWS returns the offset of the first byte at or after pos that is not
+// JSON whitespace. Pretty-printed payloads indent every line with a run of
+// spaces, so a run is skipped 8 bytes at a time.
 func skipWS(raw []byte, pos int) int {
 	for pos < len(raw) {
 		switch raw[pos] {
-		case ' ', '\t', '\n', '\r':
+		case ' ':
+			if pos+8 > len(raw) {
+				pos++
+				continue
+			}
+			// The lowest byte that is not a space; raw[pos] is one, so
+			// this moves at least one byte.
+			x := binary.LittleEndian.Uint64(raw[pos:]) ^ (ones * ' ')
+			if x == 0 {
+				pos += 8
+				continue
+			}
+			pos += bits.TrailingZeros64(x) >> 3
+		case '\t', '\n', '\r':
 			pos++
 		default:
 			return pos
@@ -219,9 +237,19 @@ func (d *Doc) array(pos, idx int) (int, bool) {
 
 // scanString returns the offset just past the string starting at the quote
 // at pos. Like encoding/json it rejects control characters and unknown
-// escapes; UTF-8 was checked for the whole text up front.
+// escapes; UTF-8 was checked for the whole text up front. Runs of plain
+// bytes are skipped 8 at a time.
 func scanString(raw []byte, pos int) (end int, flags uint8, ok bool) {
-	for i := pos + 1; i < len(raw); i++ {
+	i := pos + 1
+	for i < len(raw) {
+		if i+8 <= len(raw) {
+			m := stringStops(binary.LittleEndian.Uint64(raw[i:]))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		}
 		c := raw[i]
 		switch {
 		case c == '"':
@@ -230,28 +258,58 @@ func scanString(raw []byte, pos int) (end int, flags uint8, ok bool) {
 			return 0, 0, false
 		case c == '\\':
 			flags |= fEscaped
+			if i = escapeEnd(raw, i); i < 0 {
+				return 0, 0, false
+			}
+		default:
 			i++
-			if i >= len(raw) {
-				return 0, 0, false
-			}
-			switch raw[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(raw) {
-					return 0, 0, false
-				}
-				for _, h := range raw[i+1 : i+5] {
-					if !isHex(h) {
-						return 0, 0, false
-					}
-				}
-				i += 4
-			default:
-				return 0, 0, false
-			}
 		}
 	}
 	return 0, 0, false
+}
+
+// escapeEnd returns the offset just past the escape at raw[i], a
+// backslash, or -1 when it is not one encoding/json accepts.
+func escapeEnd(raw []byte, i int) int {
+	i++
+	if i >= len(raw) {
+		return -1
+	}
+	switch raw[i] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return i + 1
+	case 'u':
+		if i+4 >= len(raw) {
+			return -1
+		}
+		for _, h := range raw[i+1 : i+5] {
+			if !isHex(h) {
+				return -1
+			}
+		}
+		return i + 5
+	}
+	return -1
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// stringStops returns a mask with the high bit set in the first byte of
+// the 8 in x (little-endian: the lowest) that ends a run of plain string
+// bytes: a quote, a backslash or a control character. Bytes after it may
+// be flagged falsely, bytes before it never are; zero means none of the 8
+// stops the run. Bytes from 0x80 up never stop it: UTF-8 was checked
+// already.
+func stringStops(x uint64) uint64 {
+	ctl := (x - ones*0x20) &^ x
+	quo := x ^ (ones * '"')
+	quo = (quo - ones) &^ quo
+	bsl := x ^ (ones * '\\')
+	bsl = (bsl - ones) &^ bsl
+	return (ctl | quo | bsl) & highs
 }
 
 func lastByte(b []byte) byte {
