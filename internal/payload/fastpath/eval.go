@@ -61,7 +61,7 @@ func (s *Schema) eval(d *Doc, idx int) verdict {
 	}
 	switch n.kind {
 	case kObject:
-		if s.keys == nil {
+		if s.names == nil {
 			break
 		}
 		// One pass over the members; the parser has ruled out duplicate
@@ -69,7 +69,7 @@ func (s *Schema) eval(d *Doc, idx int) verdict {
 		var seen uint64
 		for i := idx + 1; i < int(n.next); i = int(d.nodes[i+1].next) {
 			kn := d.nodes[i]
-			k, ok := s.keys[string(d.raw[kn.start:kn.end])]
+			k, ok := s.names.lookup(d.raw[kn.start:kn.end])
 			if !ok {
 				continue
 			}

@@ -36,7 +36,8 @@ type Schema struct {
 	hasEnum  bool
 	constant *string
 	required []string
-	keys     map[string]fkey // properties and required, by name
+	keys     map[string]fkey // properties and required, by name, while compiling
+	names    *nameTable      // keys, for eval
 	reqMask  uint64          // the bits of every required name
 	items    *Schema
 	allOf    []*Schema
@@ -158,6 +159,12 @@ func (c *compiler) compile(v any, root bool) (*Schema, error) {
 	}
 	if err := s.indexRequired(); err != nil {
 		return nil, err
+	}
+	if s.keys != nil {
+		if len(s.keys) > maxTableNames {
+			return nil, fmt.Errorf("more than %d property names", maxTableNames)
+		}
+		s.names, s.keys = newNameTable(s.keys), nil
 	}
 	// then and else mean nothing without if (v5 ignores them too).
 	if s.ifS == nil {
