@@ -5,3 +5,6 @@ package fastpath
 var IsGUID = isGUID
 
 const GUIDPattern = guidPattern
+
+// QuickFormats are the hand-written format checks by name.
+var QuickFormats = quickFormats

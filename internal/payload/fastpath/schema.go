@@ -45,7 +45,8 @@ type Schema struct {
 	thenS    *Schema
 	elseS    *Schema
 	ref      *Schema
-	format   func(any) bool
+	format   func(any) bool    // v5's own format function
+	quick    func(string) bool // a hand-written check for it, or nil
 	guid     bool
 	pattern  *regexp.Regexp
 }
@@ -143,6 +144,7 @@ func (c *compiler) compile(v any, root bool) (*Schema, error) {
 			if s.format = jsonschema.Formats[name]; s.format == nil {
 				err = fmt.Errorf("format %q", name)
 			}
+			s.quick = quickFormats[name]
 		case k == "pattern":
 			p, _ := val.(string)
 			if p == guidPattern {
