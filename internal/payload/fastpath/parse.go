@@ -44,7 +44,10 @@ type jnode struct {
 type Doc struct {
 	raw   []byte
 	nodes []jnode
-	depth int
+	// While parsing: the containers open around the current value, by
+	// depth, and for an object the filter of its key names so far.
+	open [maxFastDepth]int32
+	seen [maxFastDepth]uint64
 }
 
 // parse reads raw into d. It reports false for invalid JSON and for JSON it
@@ -52,187 +55,160 @@ type Doc struct {
 func (d *Doc) parse(raw []byte) bool {
 	d.raw = raw
 	d.nodes = d.nodes[:0]
-	d.depth = 0
 	if len(raw) > 1<<30 || !utf8.Valid(raw) {
 		return false
 	}
-	pos, ok := d.value(skipWS(raw, 0))
-	if !ok {
-		return false
-	}
-	return skipWS(raw, pos) == len(raw)
+	nodes, ok := d.tree(raw, d.nodes)
+	d.nodes = nodes
+	return ok
 }
 
-// skipWS returns the offset of the first byte at or after pos that is not
-// JSON whitespace. Pretty-printed payloads indent every line with a run of
-// spaces, so a run is skipped 8 bytes at a time.
-func skipWS(raw []byte, pos int) int {
-	for pos < len(raw) {
-		switch raw[pos] {
-		case ' ':
-			if pos+8 > len(raw) {
+// tree appends the nodes of the JSON text raw to nodes. It is one loop
+// over the values with an explicit stack of open containers rather than a
+// call per value, so that the node slice stays in registers as it grows.
+func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
+	depth := 0
+	pos := skipWS(raw, 0)
+	var ok bool
+	for {
+		// A value starts at pos.
+		if pos >= len(raw) {
+			return nodes, false
+		}
+		idx := len(nodes)
+		switch c := raw[pos]; c {
+		case '{', '[':
+			if depth == maxFastDepth {
+				return nodes, false
+			}
+			kind := kObject
+			if c == '[' {
+				kind = kArray
+			}
+			nodes = append(nodes, jnode{kind: kind, start: int32(pos)})
+			pos = skipWS(raw, pos+1)
+			if pos < len(raw) && raw[pos] == c+2 { // '}' or ']'
 				pos++
-				continue
+				nodes[idx].end, nodes[idx].next = int32(pos), int32(len(nodes))
+				break
 			}
-			// The lowest byte that is not a space; raw[pos] is one, so
-			// this moves at least one byte.
-			x := binary.LittleEndian.Uint64(raw[pos:]) ^ (ones * ' ')
-			if x == 0 {
-				pos += 8
-				continue
-			}
-			pos += bits.TrailingZeros64(x) >> 3
-		case '\t', '\n', '\r':
-			pos++
-		default:
-			return pos
-		}
-	}
-	return pos
-}
-
-func (d *Doc) value(pos int) (int, bool) {
-	raw := d.raw
-	if pos >= len(raw) {
-		return pos, false
-	}
-	idx := len(d.nodes)
-	switch c := raw[pos]; {
-	case c == '{':
-		return d.object(pos, idx)
-	case c == '[':
-		return d.array(pos, idx)
-	case c == '"':
-		end, flags, ok := scanString(raw, pos)
-		if !ok {
-			return pos, false
-		}
-		d.nodes = append(d.nodes, jnode{kind: kString, flags: flags, start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
-		return end, true
-	case c == 't':
-		return d.literal(pos, "true", kTrue)
-	case c == 'f':
-		return d.literal(pos, "false", kFalse)
-	case c == 'n':
-		return d.literal(pos, "null", kNull)
-	case c == '-' || (c >= '0' && c <= '9'):
-		end, integer, ok := scanNumber(raw, pos)
-		if !ok {
-			return pos, false
-		}
-		var flags uint8
-		if integer {
-			flags = fInteger
-		}
-		d.nodes = append(d.nodes, jnode{kind: kNumber, flags: flags, start: int32(pos), end: int32(end), next: int32(idx + 1)})
-		return end, true
-	}
-	return pos, false
-}
-
-func (d *Doc) literal(pos int, word string, kind uint8) (int, bool) {
-	if len(d.raw)-pos < len(word) || string(d.raw[pos:pos+len(word)]) != word {
-		return pos, false
-	}
-	idx := len(d.nodes)
-	d.nodes = append(d.nodes, jnode{kind: kind, start: int32(pos), end: int32(pos + len(word)), next: int32(idx + 1)})
-	return pos + len(word), true
-}
-
-func (d *Doc) object(pos, idx int) (int, bool) {
-	if d.depth++; d.depth > maxFastDepth {
-		return pos, false
-	}
-	raw := d.raw
-	d.nodes = append(d.nodes, jnode{kind: kObject, start: int32(pos)})
-	var seen uint64
-	pos = skipWS(raw, pos+1)
-	if pos < len(raw) && raw[pos] == '}' {
-		pos++
-	} else {
-		for {
-			if pos >= len(raw) || raw[pos] != '"' {
-				return pos, false
-			}
-			end, flags, ok := scanString(raw, pos)
-			if !ok || flags&fEscaped != 0 {
-				// An escaped key would need decoding to compare; rare
-				// enough to leave to the slow path.
-				return pos, false
-			}
-			key := raw[pos+1 : end-1]
-			// encoding/json keeps the last of duplicate keys; rather
-			// than mirror that, leave such documents to it. A 64-bit
-			// filter on length and last byte keeps the full comparison
-			// for the rare candidates.
-			bit := uint64(1) << ((uint(len(key))*7 + uint(lastByte(key))) & 63)
-			if seen&bit != 0 {
-				for i := idx + 1; i < len(d.nodes); i = int(d.nodes[i+1].next) {
-					k := d.nodes[i]
-					if string(raw[k.start:k.end]) == string(key) {
-						return pos, false
-					}
+			d.open[depth], d.seen[depth] = int32(idx), 0
+			depth++
+			if kind == kObject {
+				if nodes, pos, ok = d.key(raw, nodes, pos, depth); !ok {
+					return nodes, false
 				}
 			}
-			seen |= bit
-			kidx := len(d.nodes)
-			d.nodes = append(d.nodes, jnode{kind: kString, start: int32(pos + 1), end: int32(end - 1), next: int32(kidx + 1)})
-			pos = skipWS(raw, end)
-			if pos >= len(raw) || raw[pos] != ':' {
-				return pos, false
+			continue
+		case '"':
+			end, flags, ok := scanString(raw, pos)
+			if !ok {
+				return nodes, false
 			}
-			if pos, ok = d.value(skipWS(raw, pos+1)); !ok {
-				return pos, false
+			nodes = append(nodes, jnode{kind: kString, flags: flags, start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
+			pos = end
+		case 't', 'f', 'n':
+			kind, n := literal(raw[pos:])
+			if n == 0 {
+				return nodes, false
 			}
+			nodes = append(nodes, jnode{kind: kind, start: int32(pos), end: int32(pos + n), next: int32(idx + 1)})
+			pos += n
+		default:
+			if c != '-' && !isDigit(c) {
+				return nodes, false
+			}
+			end, integer, ok := scanNumber(raw, pos)
+			if !ok {
+				return nodes, false
+			}
+			var flags uint8
+			if integer {
+				flags = fInteger
+			}
+			nodes = append(nodes, jnode{kind: kNumber, flags: flags, start: int32(pos), end: int32(end), next: int32(idx + 1)})
+			pos = end
+		}
+		// After a value: close the containers that end here, then move
+		// to the next value, past a comma and, in an object, a key.
+		for {
 			pos = skipWS(raw, pos)
-			if pos < len(raw) && raw[pos] == ',' {
-				pos = skipWS(raw, pos+1)
-				continue
+			if depth == 0 {
+				return nodes, pos == len(raw)
 			}
-			if pos < len(raw) && raw[pos] == '}' {
-				pos++
+			if pos >= len(raw) {
+				return nodes, false
+			}
+			top := d.open[depth-1]
+			kind := nodes[top].kind
+			if raw[pos] == ',' {
+				pos = skipWS(raw, pos+1)
+				if kind == kObject {
+					if nodes, pos, ok = d.key(raw, nodes, pos, depth); !ok {
+						return nodes, false
+					}
+				}
 				break
 			}
-			return pos, false
+			if (kind == kObject && raw[pos] != '}') || (kind == kArray && raw[pos] != ']') {
+				return nodes, false
+			}
+			pos++
+			nodes[top].end, nodes[top].next = int32(pos), int32(len(nodes))
+			depth--
 		}
 	}
-	d.depth--
-	d.nodes[idx].end = int32(pos)
-	d.nodes[idx].next = int32(len(d.nodes))
-	return pos, true
 }
 
-func (d *Doc) array(pos, idx int) (int, bool) {
-	if d.depth++; d.depth > maxFastDepth {
-		return pos, false
+// literal returns the kind and length of the true, false or null that b
+// starts with, or a length of 0.
+func literal(b []byte) (kind uint8, n int) {
+	switch {
+	case len(b) >= 4 && string(b[:4]) == "true":
+		return kTrue, 4
+	case len(b) >= 5 && string(b[:5]) == "false":
+		return kFalse, 5
+	case len(b) >= 4 && string(b[:4]) == "null":
+		return kNull, 4
 	}
-	raw := d.raw
-	d.nodes = append(d.nodes, jnode{kind: kArray, start: int32(pos)})
-	pos = skipWS(raw, pos+1)
-	if pos < len(raw) && raw[pos] == ']' {
-		pos++
-	} else {
-		for {
-			var ok bool
-			if pos, ok = d.value(pos); !ok {
-				return pos, false
+	return 0, 0
+}
+
+// key reads an object member's name at pos, the innermost of depth open
+// containers, and the colon after it; it returns the offset of the value.
+func (d *Doc) key(raw []byte, nodes []jnode, pos, depth int) ([]jnode, int, bool) {
+	if pos >= len(raw) || raw[pos] != '"' {
+		return nodes, pos, false
+	}
+	end, flags, ok := scanString(raw, pos)
+	if !ok || flags&fEscaped != 0 {
+		// An escaped key would need decoding to compare; rare enough to
+		// leave to the slow path.
+		return nodes, pos, false
+	}
+	key := raw[pos+1 : end-1]
+	// encoding/json keeps the last of duplicate keys; rather than mirror
+	// that, leave such documents to it. A 64-bit filter on the name's
+	// length and end bytes keeps the full comparison for the rare
+	// candidates.
+	bit := uint64(1) << ((nameSlotInput(key) * 0x9e3779b1) >> 26)
+	if d.seen[depth-1]&bit != 0 {
+		obj := int(d.open[depth-1])
+		for i := obj + 1; i < len(nodes); i = int(nodes[i+1].next) {
+			k := nodes[i]
+			if int(k.end-k.start) == len(key) && string(raw[k.start:k.end]) == string(key) {
+				return nodes, pos, false
 			}
-			pos = skipWS(raw, pos)
-			if pos < len(raw) && raw[pos] == ',' {
-				pos = skipWS(raw, pos+1)
-				continue
-			}
-			if pos < len(raw) && raw[pos] == ']' {
-				pos++
-				break
-			}
-			return pos, false
 		}
 	}
-	d.depth--
-	d.nodes[idx].end = int32(pos)
-	d.nodes[idx].next = int32(len(d.nodes))
-	return pos, true
+	d.seen[depth-1] |= bit
+	kidx := len(nodes)
+	nodes = append(nodes, jnode{kind: kString, start: int32(pos + 1), end: int32(end - 1), next: int32(kidx + 1)})
+	pos = skipWS(raw, end)
+	if pos >= len(raw) || raw[pos] != ':' {
+		return nodes, pos, false
+	}
+	return nodes, skipWS(raw, pos+1), true
 }
 
 // scanString returns the offset just past the string starting at the quote
@@ -310,13 +286,6 @@ func stringStops(x uint64) uint64 {
 	bsl := x ^ (ones * '\\')
 	bsl = (bsl - ones) &^ bsl
 	return (ctl | quo | bsl) & highs
-}
-
-func lastByte(b []byte) byte {
-	if len(b) == 0 {
-		return 0
-	}
-	return b[len(b)-1]
 }
 
 func isHex(c byte) bool {
@@ -421,4 +390,28 @@ func (d *Doc) strEquals(idx int, s string) (bool, bool) {
 	}
 	v, ok := d.str(idx)
 	return v == s, ok
+}
+
+// skipWS returns the offset of the first byte at or after pos that is not
+// JSON whitespace. Pretty-printed payloads indent every line with a run of
+// spaces, so a run is skipped up to 8 bytes at a time.
+func skipWS(raw []byte, pos int) int {
+	for pos < len(raw) {
+		c := raw[pos]
+		if c > ' ' {
+			return pos
+		}
+		if c == ' ' && pos+8 <= len(raw) {
+			// Past the spaces among the next 8 bytes; raw[pos] is one,
+			// and an all-space word has 64 trailing zeros.
+			x := binary.LittleEndian.Uint64(raw[pos:]) ^ (ones * ' ')
+			pos += bits.TrailingZeros64(x) >> 3
+			continue
+		}
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			return pos
+		}
+		pos++
+	}
+	return pos
 }

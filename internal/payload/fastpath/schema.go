@@ -30,9 +30,12 @@ type fkey struct {
 // Schema is a schema in the fast path's form, built by Compile; its Valid
 // is the fast path's one verdict.
 type Schema struct {
-	always   *bool // a boolean schema
-	types    uint8 // 0: no "type"
+	kw       uint16 // the keyword groups it has: kw bits
+	kinds    uint8  // with kwType: the node kinds that pass "type" outright, a bit each
+	always   bool   // with kwBool: the boolean schema's verdict
+	types    uint8  // 0: no "type"
 	enum     []string
+	enumSet  *nameTable // enum, for unescaped strings
 	hasEnum  bool
 	constant *string
 	required []string
@@ -49,6 +52,96 @@ type Schema struct {
 	quick    func(string) bool // a hand-written check for it, or nil
 	guid     bool
 	pattern  *regexp.Regexp
+}
+
+// The keyword groups a schema has, so that eval tests one word to know
+// which to skip.
+const (
+	kwBool   uint16 = 1 << iota // a boolean schema
+	kwRef                       // $ref
+	kwType                      // type
+	kwString                    // enum, const, pattern
+	kwFormat                    // format
+	kwNames                     // properties, required
+	kwItems                     // items
+	kwAllOf                     // allOf
+	kwIf                        // if, with then and else
+)
+
+// finish derives kw, kinds and the lookup tables from the keywords.
+func (s *Schema) finish() error {
+	if s.keys != nil {
+		if len(s.keys) > maxTableNames {
+			return fmt.Errorf("more than %d property names", maxTableNames)
+		}
+		s.names, s.keys = newNameTable(s.keys), nil
+		s.kw |= kwNames
+	}
+	if s.hasEnum && len(s.enum) <= maxTableNames {
+		set := make(map[string]fkey, len(s.enum))
+		for _, e := range s.enum {
+			set[e] = fkey{}
+		}
+		s.enumSet = newNameTable(set)
+	}
+	// then and else mean nothing without if (v5 ignores them too).
+	if s.ifS == nil {
+		s.thenS, s.elseS = nil, nil
+	}
+	for _, g := range []struct {
+		has bool
+		kw  uint16
+	}{
+		{s.ref != nil, kwRef}, {s.types != 0, kwType}, {s.format != nil, kwFormat}, {s.items != nil, kwItems},
+		{s.hasEnum || s.constant != nil || s.guid || s.pattern != nil, kwString},
+		{len(s.allOf) > 0, kwAllOf}, {s.ifS != nil, kwIf},
+	} {
+		if g.has {
+			s.kw |= g.kw
+		}
+	}
+	for kind, t := range [...]uint8{kNull: tNull, kFalse: tBoolean, kTrue: tBoolean, kNumber: tNumber, kString: tString, kObject: tObject, kArray: tArray} {
+		if s.types&t != 0 {
+			s.kinds |= 1 << kind
+		}
+	}
+	return nil
+}
+
+// link replaces every reference to a schema that is only a $ref by its
+// target, once the whole document is compiled, to save eval a call.
+func link(s *Schema, seen map[*Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	for _, p := range []**Schema{&s.ref, &s.items, &s.ifS, &s.thenS, &s.elseS} {
+		*p = bypassRefs(*p)
+		link(*p, seen)
+	}
+	for i := range s.allOf {
+		s.allOf[i] = bypassRefs(s.allOf[i])
+		link(s.allOf[i], seen)
+	}
+	if s.names != nil {
+		for i := range s.names.entries {
+			k := &s.names.entries[i].key
+			k.s = bypassRefs(k.s)
+			link(k.s, seen)
+		}
+	}
+}
+
+// bypassRefs follows s while it is a schema with nothing but a $ref; a
+// cycle of such schemas is left as it is.
+func bypassRefs(s *Schema) *Schema {
+	for range 64 {
+		if s == nil || s.kw != kwRef {
+			return s
+		}
+		s = s.ref
+	}
+	return s
 }
 
 // guidPattern is the bundled schemas' GUID pattern, checked by hand.
@@ -95,12 +188,18 @@ func Compile(doc any) (*Schema, error) {
 		}
 	}
 	c := &compiler{root: doc, refs: map[string]*Schema{}}
-	return c.compile(doc, true)
+	s, err := c.compile(doc, true)
+	if err != nil {
+		return nil, err
+	}
+	s = bypassRefs(s)
+	link(s, map[*Schema]bool{})
+	return s, nil
 }
 
 func (c *compiler) compile(v any, root bool) (*Schema, error) {
 	if b, ok := v.(bool); ok {
-		return &Schema{always: &b}, nil
+		return &Schema{kw: kwBool, always: b}, nil
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -162,15 +261,8 @@ func (c *compiler) compile(v any, root bool) (*Schema, error) {
 	if err := s.indexRequired(); err != nil {
 		return nil, err
 	}
-	if s.keys != nil {
-		if len(s.keys) > maxTableNames {
-			return nil, fmt.Errorf("more than %d property names", maxTableNames)
-		}
-		s.names, s.keys = newNameTable(s.keys), nil
-	}
-	// then and else mean nothing without if (v5 ignores them too).
-	if s.ifS == nil {
-		s.thenS, s.elseS = nil, nil
+	if err := s.finish(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
