@@ -35,13 +35,13 @@ func (s *Schema) eval(d *Doc, idx int) verdict {
 			return vFail
 		}
 	}
-	if kw&kwType != 0 && s.kinds&(1<<n.kind) == 0 {
+	if kw&kwType != 0 && s.kinds&(1<<n.kind()) == 0 {
 		// v5 takes 1.0 and 1e2 as integers; only a plain literal is
 		// certain here.
-		if n.kind != kNumber || s.types&tInteger == 0 {
+		if n.kind() != kNumber || s.types&tInteger == 0 {
 			return vFail
 		}
-		if n.flags&fInteger == 0 {
+		if n.flags()&fInteger == 0 {
 			out = vUnsure
 		}
 	}
@@ -63,9 +63,9 @@ func (s *Schema) eval(d *Doc, idx int) verdict {
 	}
 	var v verdict
 	switch {
-	case kw&kwNames != 0 && n.kind == kObject:
+	case kw&kwNames != 0 && n.kind() == kObject:
 		v = s.evalMembers(d, idx, int(n.next))
-	case kw&kwItems != 0 && n.kind == kArray:
+	case kw&kwItems != 0 && n.kind() == kArray:
 		v = s.evalItems(d, idx, int(n.next))
 	}
 	if v != vPass {
@@ -88,7 +88,7 @@ func (s *Schema) eval(d *Doc, idx int) verdict {
 // passesType reports whether s is a schema with nothing but a type that
 // node n has outright: the commonest leaf, checked without a call to eval.
 func (s *Schema) passesType(n *jnode) bool {
-	return s.kw == kwType && s.kinds&(1<<n.kind) != 0
+	return s.kw == kwType && s.kinds&(1<<n.kind()) != 0
 }
 
 // evalMembers applies properties and required to the object at idx whose
@@ -177,7 +177,7 @@ func (s *Schema) evalApplicators(d *Doc, idx int) verdict {
 // hold only strings: any other kind of value fails enum and const (v5's
 // equality needs the same JSON type) and passes pattern.
 func (s *Schema) evalString(d *Doc, idx int) verdict {
-	if d.nodes[idx].kind != kString {
+	if d.nodes[idx].kind() != kString {
 		if s.hasEnum || s.constant != nil {
 			return vFail
 		}
@@ -192,7 +192,7 @@ func (s *Schema) evalString(d *Doc, idx int) verdict {
 			return vFail
 		}
 	}
-	if n := &d.nodes[idx]; s.enumSet != nil && n.flags&fEscaped == 0 {
+	if n := &d.nodes[idx]; s.enumSet != nil && n.flags()&fEscaped == 0 {
 		if _, found := s.enumSet.lookup(d.raw[n.start:n.end]); !found {
 			return vFail
 		}
@@ -233,7 +233,7 @@ func (s *Schema) evalString(d *Doc, idx int) verdict {
 func (s *Schema) evalFormat(d *Doc, idx int) verdict {
 	n := d.nodes[idx]
 	if s.quick != nil {
-		if n.kind != kString {
+		if n.kind() != kString {
 			return vPass
 		}
 		if str, ok := d.view(idx); ok && s.quick(str) {
@@ -241,7 +241,7 @@ func (s *Schema) evalFormat(d *Doc, idx int) verdict {
 		}
 	}
 	var v any
-	switch n.kind {
+	switch n.kind() {
 	case kNull:
 		v = nil
 	case kTrue:

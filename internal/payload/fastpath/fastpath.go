@@ -55,14 +55,14 @@ func (d *Doc) Release() {
 func (d *Doc) Str(path ...string) (s string, ok bool) {
 	idx := 0
 	for _, key := range path {
-		if d.nodes[idx].kind != kObject {
+		if d.nodes[idx].kind() != kObject {
 			return "", true
 		}
 		if idx = d.member(idx, key); idx < 0 {
 			return "", true
 		}
 	}
-	if d.nodes[idx].kind != kString {
+	if d.nodes[idx].kind() != kString {
 		return "", true
 	}
 	return d.str(idx)
@@ -70,7 +70,7 @@ func (d *Doc) Str(path ...string) (s string, ok bool) {
 
 // Has reports whether the document is an object with a member named key.
 func (d *Doc) Has(key string) bool {
-	return d.nodes[0].kind == kObject && d.member(0, key) >= 0
+	return d.nodes[0].kind() == kObject && d.member(0, key) >= 0
 }
 
 // Composite stands for an object or an array in Value's results: the fast
@@ -85,7 +85,7 @@ type Composite struct{}
 func (d *Doc) Value(path ...string) (v any, found, ok bool) {
 	idx := 0
 	for _, key := range path {
-		if d.nodes[idx].kind != kObject {
+		if d.nodes[idx].kind() != kObject {
 			return nil, false, true
 		}
 		if idx = d.member(idx, key); idx < 0 {
@@ -93,7 +93,7 @@ func (d *Doc) Value(path ...string) (v any, found, ok bool) {
 		}
 	}
 	n := d.nodes[idx]
-	switch n.kind {
+	switch n.kind() {
 	case kNull:
 		return nil, true, true
 	case kFalse:
@@ -113,7 +113,7 @@ func (d *Doc) Value(path ...string) (v any, found, ok bool) {
 func (d *Doc) find(path []string) int {
 	idx := 0
 	for _, key := range path {
-		if d.nodes[idx].kind != kObject {
+		if d.nodes[idx].kind() != kObject {
 			return -1
 		}
 		if idx = d.member(idx, key); idx < 0 {
@@ -131,7 +131,7 @@ func (d *Doc) Exists(path ...string) bool { return d.find(path) >= 0 }
 // escapes do not decode.
 func (d *Doc) StrIs(s string, path ...string) (eq, ok bool) {
 	idx := d.find(path)
-	if idx < 0 || d.nodes[idx].kind != kString {
+	if idx < 0 || d.nodes[idx].kind() != kString {
 		return false, true
 	}
 	return d.strEquals(idx, s)

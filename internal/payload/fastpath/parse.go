@@ -23,13 +23,22 @@ const (
 	fInteger                   // a number written without fraction or exponent
 )
 
+func (n jnode) kind() uint8  { return uint8(n.tag) }
+func (n jnode) flags() uint8 { return uint8(n.tag >> 8) }
+
+// tag packs a node's kind and flags.
+func tag(kind, flags uint8) uint16 { return uint16(kind) | uint16(flags)<<8 }
+
 // maxFastDepth bounds nesting; deeper documents take the slow path, which
 // has its own limit and error message.
 const maxFastDepth = 256
 
 type jnode struct {
-	kind  uint8
-	flags uint8
+	// tag is the node's kind in the low byte and its flags in the high:
+	// with four fields the compiler builds a node in registers, where
+	// with five it builds it on the stack and copies it, and that copy
+	// waits on the narrower stores before it, once for every node.
+	tag uint16
 	// start and end delimit a scalar's text in raw: a string's without its
 	// quotes, a number's literal.
 	start, end int32
@@ -85,7 +94,7 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			if c == '[' {
 				kind = kArray
 			}
-			nodes = append(nodes, jnode{kind: kind, start: int32(pos)})
+			nodes = append(nodes, jnode{tag: tag(kind, 0), start: int32(pos)})
 			pos = skipWS(raw, pos+1)
 			if pos < len(raw) && raw[pos] == c+2 { // '}' or ']'
 				pos++
@@ -105,14 +114,14 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			if !ok {
 				return nodes, false
 			}
-			nodes = append(nodes, jnode{kind: kString, flags: flags, start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
+			nodes = append(nodes, jnode{tag: tag(kString, flags), start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
 			pos = end
 		case 't', 'f', 'n':
 			kind, n := literal(raw[pos:])
 			if n == 0 {
 				return nodes, false
 			}
-			nodes = append(nodes, jnode{kind: kind, start: int32(pos), end: int32(pos + n), next: int32(idx + 1)})
+			nodes = append(nodes, jnode{tag: tag(kind, 0), start: int32(pos), end: int32(pos + n), next: int32(idx + 1)})
 			pos += n
 		default:
 			if c != '-' && !isDigit(c) {
@@ -126,7 +135,7 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			if integer {
 				flags = fInteger
 			}
-			nodes = append(nodes, jnode{kind: kNumber, flags: flags, start: int32(pos), end: int32(end), next: int32(idx + 1)})
+			nodes = append(nodes, jnode{tag: tag(kNumber, flags), start: int32(pos), end: int32(end), next: int32(idx + 1)})
 			pos = end
 		}
 		// After a value: close the containers that end here, then move
@@ -140,7 +149,7 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 				return nodes, false
 			}
 			top := d.open[depth-1]
-			kind := nodes[top].kind
+			kind := nodes[top].kind()
 			if raw[pos] == ',' {
 				pos = skipWS(raw, pos+1)
 				if kind == kObject {
@@ -203,7 +212,7 @@ func (d *Doc) key(raw []byte, nodes []jnode, pos, depth int) ([]jnode, int, bool
 	}
 	d.seen[depth-1] |= bit
 	kidx := len(nodes)
-	nodes = append(nodes, jnode{kind: kString, start: int32(pos + 1), end: int32(end - 1), next: int32(kidx + 1)})
+	nodes = append(nodes, jnode{tag: tag(kString, 0), start: int32(pos + 1), end: int32(end - 1), next: int32(kidx + 1)})
 	pos = skipWS(raw, end)
 	if pos >= len(raw) || raw[pos] != ':' {
 		return nodes, pos, false
@@ -352,7 +361,7 @@ func (d *Doc) member(idx int, key string) int {
 // str returns a string node's decoded value.
 func (d *Doc) str(idx int) (string, bool) {
 	n := d.nodes[idx]
-	if n.flags&fEscaped == 0 {
+	if n.flags()&fEscaped == 0 {
 		return string(d.raw[n.start:n.end]), true
 	}
 	// Decoding escapes the way encoding/json does is what the slow path
@@ -371,7 +380,7 @@ func (d *Doc) str(idx int) (string, bool) {
 // was the fast path's largest allocation.
 func (d *Doc) view(idx int) (string, bool) {
 	n := d.nodes[idx]
-	if n.flags&fEscaped == 0 {
+	if n.flags()&fEscaped == 0 {
 		b := d.raw[n.start:n.end]
 		if len(b) == 0 {
 			return "", true
@@ -385,7 +394,7 @@ func (d *Doc) view(idx int) (string, bool) {
 // allocating for the usual unescaped string.
 func (d *Doc) strEquals(idx int, s string) (bool, bool) {
 	n := d.nodes[idx]
-	if n.flags&fEscaped == 0 {
+	if n.flags()&fEscaped == 0 {
 		return string(d.raw[n.start:n.end]) == s, true
 	}
 	v, ok := d.str(idx)
