@@ -199,8 +199,8 @@ func (d *Doc) key(raw []byte, nodes []jnode, pos, depth int) ([]jnode, int, bool
 	// encoding/json keeps the last of duplicate keys; rather than mirror
 	// that, leave such documents to it. A 64-bit filter on the name's
 	// length and end bytes keeps the full comparison for the rare
-	// candidates.
-	bit := uint64(1) << ((nameSlotInput(key) * 0x9e3779b1) >> 26)
+	// candidates. (For an empty name both end bytes are its quote.)
+	bit := uint64(1) << ((uint32(len(key)) | uint32(raw[pos+1])<<8 | uint32(raw[end-2])<<16) * 0x9e3779b1 >> 26)
 	if d.seen[depth-1]&bit != 0 {
 		obj := int(d.open[depth-1])
 		for i := obj + 1; i < len(nodes); i = int(nodes[i+1].next) {
