@@ -142,10 +142,21 @@ func (s *Schema) evalItems(d *Doc, idx, end int) verdict {
 	return out
 }
 
-// evalApplicators applies allOf and if/then/else to node idx.
+// evalApplicators applies allOf and if/then/else to node idx; an allOf
+// that is a switch of cases, to an object, through the switch.
 func (s *Schema) evalApplicators(d *Doc, idx int) verdict {
 	out := vPass
-	for _, sub := range s.allOf {
+	allOf := s.allOf
+	if s.cases != nil && d.nodes[idx].kind() == kObject {
+		v, ok := s.cases.eval(d, idx)
+		if v == vFail {
+			return vFail
+		}
+		if ok {
+			out, allOf = v, nil
+		}
+	}
+	for _, sub := range allOf {
 		if v := sub.eval(d, idx); v != vPass {
 			if v == vFail {
 				return vFail

@@ -44,6 +44,7 @@ type Schema struct {
 	reqMask  uint64          // the bits of every required name
 	items    *Schema
 	allOf    []*Schema
+	cases    *caseSwitch // allOf, when it is a switch of cases
 	ifS      *Schema
 	thenS    *Schema
 	elseS    *Schema
@@ -129,6 +130,9 @@ func link(s *Schema, seen map[*Schema]bool) {
 			k.s = bypassRefs(k.s)
 			link(k.s, seen)
 		}
+	}
+	if len(s.allOf) > 1 {
+		s.cases = newCaseSwitch(s.allOf)
 	}
 }
 
