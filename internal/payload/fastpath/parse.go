@@ -217,7 +217,12 @@ func (d *Doc) key(raw []byte, nodes []jnode, pos, depth int) ([]jnode, int, bool
 	if pos >= len(raw) || raw[pos] != ':' {
 		return nodes, pos, false
 	}
-	return nodes, skipWS(raw, pos+1), true
+	// The one space after a colon, as pretty-printed JSON has it, takes a
+	// predicted branch rather than the count of a run.
+	if pos++; pos < len(raw) && raw[pos] == ' ' {
+		pos++
+	}
+	return nodes, skipWS(raw, pos), true
 }
 
 // scanString returns the offset just past the string starting at the quote
