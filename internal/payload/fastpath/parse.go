@@ -73,75 +73,85 @@ func (d *Doc) parse(raw []byte) bool {
 }
 
 // tree appends the nodes of the JSON text raw to nodes. It is one loop
-// over the values with an explicit stack of open containers rather than a
-// call per value, so that the node slice stays in registers as it grows.
+// over the tokens with an explicit stack of open containers, and the
+// usual string scanned in place, rather than a call per value or key: a
+// call makes the loop spill and reload its registers, which cost more
+// than most tokens' own work.
 func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
-	depth := 0
-	pos := skipWS(raw, 0)
-	var ok bool
+	depth, pos := 0, skipWS(raw, 0)
+	wantKey := false // the token at pos must be a member's name
 	for {
-		// A value starts at pos.
 		if pos >= len(raw) {
 			return nodes, false
 		}
 		idx := len(nodes)
-		switch c := raw[pos]; c {
-		case '{', '[':
+		switch c := raw[pos]; {
+		case c == '"':
+			// Plain bytes 8 at a time, up to the first quote, backslash
+			// or control byte; anything but a quote there goes to
+			// scanString, which checks escapes.
+			end, flags := pos+1, uint8(0)
+			for end+8 <= len(raw) {
+				m := stringStops(binary.LittleEndian.Uint64(raw[end:]))
+				if m != 0 {
+					end += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				end += 8
+			}
+			if end < len(raw) && raw[end] == '"' {
+				end++
+			} else {
+				var ok bool
+				if end, flags, ok = scanString(raw, pos); !ok {
+					return nodes, false
+				}
+			}
+			nodes = append(nodes, jnode{tag: tag(kString, flags), start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
+			if wantKey {
+				var ok bool
+				if pos, ok = d.newMember(raw, nodes, depth, end); !ok {
+					return nodes, false
+				}
+				wantKey = false
+				continue
+			}
+			pos = end
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			pos = skipWS(raw, pos)
+			continue
+		case wantKey:
+			return nodes, false
+		case c == '{' || c == '[':
 			if depth == maxFastDepth {
 				return nodes, false
 			}
-			kind := kObject
-			if c == '[' {
-				kind = kArray
+			kind := kArray
+			if c == '{' {
+				kind = kObject
 			}
 			nodes = append(nodes, jnode{tag: tag(kind, 0), start: int32(pos)})
-			pos = skipWS(raw, pos+1)
-			if pos < len(raw) && raw[pos] == c+2 { // '}' or ']'
+			if pos = skipWS(raw, pos+1); pos < len(raw) && raw[pos] == c+2 { // '}' or ']'
 				pos++
 				nodes[idx].end, nodes[idx].next = int32(pos), int32(len(nodes))
 				break
 			}
 			d.open[depth], d.seen[depth] = int32(idx), 0
 			depth++
-			if kind == kObject {
-				if nodes, pos, ok = d.key(raw, nodes, pos, depth); !ok {
-					return nodes, false
-				}
-			}
+			wantKey = c == '{'
 			continue
-		case '"':
-			end, flags, ok := scanString(raw, pos)
-			if !ok {
-				return nodes, false
-			}
-			nodes = append(nodes, jnode{tag: tag(kString, flags), start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
-			pos = end
-		case 't', 'f', 'n':
-			kind, n := literal(raw[pos:])
-			if n == 0 {
-				return nodes, false
-			}
-			nodes = append(nodes, jnode{tag: tag(kind, 0), start: int32(pos), end: int32(pos + n), next: int32(idx + 1)})
-			pos += n
 		default:
-			if c != '-' && !isDigit(c) {
+			var ok bool
+			if nodes, pos, ok = scalar(raw, nodes, pos); !ok {
 				return nodes, false
 			}
-			end, integer, ok := scanNumber(raw, pos)
-			if !ok {
-				return nodes, false
-			}
-			var flags uint8
-			if integer {
-				flags = fInteger
-			}
-			nodes = append(nodes, jnode{tag: tag(kNumber, flags), start: int32(pos), end: int32(end), next: int32(idx + 1)})
-			pos = end
 		}
 		// After a value: close the containers that end here, then move
-		// to the next value, past a comma and, in an object, a key.
+		// to the next value, past a comma.
 		for {
-			pos = skipWS(raw, pos)
+			if pos < len(raw) && raw[pos] <= ' ' {
+				pos = skipWS(raw, pos)
+			}
 			if depth == 0 {
 				return nodes, pos == len(raw)
 			}
@@ -152,11 +162,7 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			kind := nodes[top].kind()
 			if raw[pos] == ',' {
 				pos = skipWS(raw, pos+1)
-				if kind == kObject {
-					if nodes, pos, ok = d.key(raw, nodes, pos, depth); !ok {
-						return nodes, false
-					}
-				}
+				wantKey = kind == kObject
 				break
 			}
 			if (kind == kObject && raw[pos] != '}') || (kind == kArray && raw[pos] != ']') {
@@ -167,6 +173,26 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			depth--
 		}
 	}
+}
+
+// scalar appends the number, true, false or null at pos.
+func scalar(raw []byte, nodes []jnode, pos int) ([]jnode, int, bool) {
+	idx := len(nodes)
+	if kind, n := literal(raw[pos:]); n > 0 {
+		return append(nodes, jnode{tag: tag(kind, 0), start: int32(pos), end: int32(pos + n), next: int32(idx + 1)}), pos + n, true
+	}
+	if c := raw[pos]; c != '-' && !isDigit(c) {
+		return nodes, pos, false
+	}
+	end, integer, ok := scanNumber(raw, pos)
+	if !ok {
+		return nodes, pos, false
+	}
+	var flags uint8
+	if integer {
+		flags = fInteger
+	}
+	return append(nodes, jnode{tag: tag(kNumber, flags), start: int32(pos), end: int32(end), next: int32(idx + 1)}), end, true
 }
 
 // literal returns the kind and length of the true, false or null that b
@@ -183,46 +209,44 @@ func literal(b []byte) (kind uint8, n int) {
 	return 0, 0
 }
 
-// key reads an object member's name at pos, the innermost of depth open
-// containers, and the colon after it; it returns the offset of the value.
-func (d *Doc) key(raw []byte, nodes []jnode, pos, depth int) ([]jnode, int, bool) {
-	if pos >= len(raw) || raw[pos] != '"' {
-		return nodes, pos, false
-	}
-	end, flags, ok := scanString(raw, pos)
-	if !ok || flags&fEscaped != 0 {
-		// An escaped key would need decoding to compare; rare enough to
+// newMember checks the name just appended to nodes, the last node, as a new
+// member of the object innermost of depth open containers, and reads the
+// colon after it, which end is the offset of; it returns the offset of
+// the value.
+func (d *Doc) newMember(raw []byte, nodes []jnode, depth, end int) (int, bool) {
+	k := nodes[len(nodes)-1]
+	if k.flags()&fEscaped != 0 {
+		// An escaped name would need decoding to compare; rare enough to
 		// leave to the slow path.
-		return nodes, pos, false
+		return end, false
 	}
-	key := raw[pos+1 : end-1]
 	// encoding/json keeps the last of duplicate keys; rather than mirror
 	// that, leave such documents to it. A 64-bit filter on the name's
 	// length and end bytes keeps the full comparison for the rare
-	// candidates. (For an empty name both end bytes are its quote.)
-	bit := uint64(1) << ((uint32(len(key)) | uint32(raw[pos+1])<<8 | uint32(raw[end-2])<<16) * 0x9e3779b1 >> 26)
+	// candidates. (For an empty name the "end bytes" are its quotes.)
+	bit := uint64(1) << ((uint32(k.end-k.start) | uint32(raw[k.start])<<8 | uint32(raw[k.end-1])<<16) * 0x9e3779b1 >> 26)
 	if d.seen[depth-1]&bit != 0 {
-		obj := int(d.open[depth-1])
-		for i := obj + 1; i < len(nodes); i = int(nodes[i+1].next) {
-			k := nodes[i]
-			if int(k.end-k.start) == len(key) && string(raw[k.start:k.end]) == string(key) {
-				return nodes, pos, false
+		key := raw[k.start:k.end]
+		for i := int(d.open[depth-1]) + 1; i < len(nodes)-1; i = int(nodes[i+1].next) {
+			if string(raw[nodes[i].start:nodes[i].end]) == string(key) {
+				return end, false
 			}
 		}
 	}
 	d.seen[depth-1] |= bit
-	kidx := len(nodes)
-	nodes = append(nodes, jnode{tag: tag(kString, 0), start: int32(pos + 1), end: int32(end - 1), next: int32(kidx + 1)})
-	pos = skipWS(raw, end)
+	pos := end
 	if pos >= len(raw) || raw[pos] != ':' {
-		return nodes, pos, false
+		if pos = skipWS(raw, pos); pos >= len(raw) || raw[pos] != ':' {
+			return pos, false
+		}
 	}
 	// The one space after a colon, as pretty-printed JSON has it, takes a
-	// predicted branch rather than the count of a run.
+	// predicted branch rather than the count of a run; tree skips any
+	// other whitespace before the value.
 	if pos++; pos < len(raw) && raw[pos] == ' ' {
 		pos++
 	}
-	return nodes, skipWS(raw, pos), true
+	return pos, true
 }
 
 // scanString returns the offset just past the string starting at the quote
