@@ -100,7 +100,7 @@ func (s *Schema) evalMembers(d *Doc, idx, end int) verdict {
 	nodes, raw := d.nodes, d.raw
 	for i := idx + 1; i < end; i = int(nodes[i+1].next) {
 		kn := &nodes[i]
-		k, ok := s.names.lookup(raw[kn.start:kn.end])
+		k, ok := s.names.lookupMember(raw, kn)
 		if !ok {
 			continue
 		}

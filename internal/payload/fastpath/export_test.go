@@ -8,3 +8,7 @@ const GUIDPattern = guidPattern
 
 // QuickFormats are the hand-written format checks by name.
 var QuickFormats = quickFormats
+
+// StringStops is the parser's word test for the end of a run of plain
+// string bytes.
+var StringStops = stringStops

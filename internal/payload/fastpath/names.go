@@ -27,13 +27,14 @@ type nameEntry struct {
 // with a larger set is left to v5.
 const maxTableNames = 255
 
-// nameSlotInput packs what a string's slot depends on.
+// nameSlotInput packs what a string's slot depends on: its length and its
+// first, middle and last bytes.
 func nameSlotInput[S string | []byte](name S) uint32 {
-	n := len(name)
+	n := uint(len(name))
 	if n == 0 {
 		return 0
 	}
-	return uint32(n) | uint32(name[0])<<8 | uint32(name[n-1])<<16 | uint32(name[n/2])<<24
+	return uint32(n) | uint32(name[0])<<8 | uint32(name[n-1])<<16 | uint32(name[n>>1])<<24
 }
 
 // newNameTable builds the table of keys. It tries a number of multipliers
@@ -80,6 +81,19 @@ func (t *nameTable) lookup(name []byte) (fkey, bool) {
 	for j := t.slots[t.slot(nameSlotInput(name))]; j != 0; {
 		e := &t.entries[j-1]
 		if string(name) == e.name {
+			return e.key, true
+		}
+		j = e.next
+	}
+	return fkey{}, false
+}
+
+// lookupMember is lookup for the member name node k, whose slot input the
+// parser left in its next.
+func (t *nameTable) lookupMember(raw []byte, k *jnode) (fkey, bool) {
+	for j := t.slots[t.slot(uint32(k.next))]; j != 0; {
+		e := &t.entries[j-1]
+		if string(raw[k.start:k.end]) == e.name {
 			return e.key, true
 		}
 		j = e.next

@@ -44,6 +44,8 @@ type jnode struct {
 	start, end int32
 	// next is the index of the node after this one's subtree; for a
 	// container the members follow it, an object's as key, value pairs.
+	// A member's name is never walked past, so its next holds instead
+	// the name's slot input for the name tables (nameSlotInput).
 	next int32
 }
 
@@ -64,7 +66,9 @@ type Doc struct {
 func (d *Doc) parse(raw []byte) bool {
 	d.raw = raw
 	d.nodes = d.nodes[:0]
-	if len(raw) > 1<<30 || !utf8.Valid(raw) {
+	// UTF-8 is checked in strings, the only place JSON allows other than
+	// ASCII: anywhere else such a byte fails the grammar.
+	if len(raw) > 1<<30 {
 		return false
 	}
 	nodes, ok := d.tree(raw, d.nodes)
@@ -87,18 +91,9 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 		idx := len(nodes)
 		switch c := raw[pos]; {
 		case c == '"':
-			// Plain bytes 8 at a time, up to the first quote, backslash
-			// or control byte; anything but a quote there goes to
+			// Anything but a quote at the end of the plain bytes goes to
 			// scanString, which checks escapes.
-			end, flags := pos+1, uint8(0)
-			for end+8 <= len(raw) {
-				m := stringStops(binary.LittleEndian.Uint64(raw[end:]))
-				if m != 0 {
-					end += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				end += 8
-			}
+			end, flags := plainEnd(raw, pos+1), uint8(0)
 			if end < len(raw) && raw[end] == '"' {
 				end++
 			} else {
@@ -109,9 +104,24 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			}
 			nodes = append(nodes, jnode{tag: tag(kString, flags), start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
 			if wantKey {
-				var ok bool
-				if pos, ok = d.newMember(raw, nodes, depth, end); !ok {
+				if flags != 0 {
 					return nodes, false
+				}
+				x := nameSlotInput(raw[pos+1 : end-1])
+				nodes[idx].next = int32(x)
+				bit := uint64(1) << (x * 0x9e3779b1 >> 26)
+				if d.seen[depth-1]&bit != 0 && d.duplicate(raw, nodes, depth) {
+					return nodes, false
+				}
+				d.seen[depth-1] |= bit
+				pos = end
+				if pos >= len(raw) || raw[pos] != ':' {
+					if pos = skipWS(raw, pos); pos >= len(raw) || raw[pos] != ':' {
+						return nodes, false
+					}
+				}
+				if pos++; pos < len(raw) && raw[pos] == ' ' {
+					pos++
 				}
 				wantKey = false
 				continue
@@ -120,25 +130,19 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
 			pos = skipWS(raw, pos)
 			continue
+		case (c == '}' || c == ']') && depth > 0 && int(d.open[depth-1]) == idx-1:
+			wantKey = false // an empty container, closed below
 		case wantKey:
 			return nodes, false
 		case c == '{' || c == '[':
 			if depth == maxFastDepth {
 				return nodes, false
 			}
-			kind := kArray
-			if c == '{' {
-				kind = kObject
-			}
+			kind := kArray - c>>5&1 // '{' is 0x7b, '[' 0x5b
 			nodes = append(nodes, jnode{tag: tag(kind, 0), start: int32(pos)})
-			if pos = skipWS(raw, pos+1); pos < len(raw) && raw[pos] == c+2 { // '}' or ']'
-				pos++
-				nodes[idx].end, nodes[idx].next = int32(pos), int32(len(nodes))
-				break
-			}
 			d.open[depth], d.seen[depth] = int32(idx), 0
 			depth++
-			wantKey = c == '{'
+			pos, wantKey = skipWS(raw, skipNewline(raw, pos+1)), kind == kObject
 			continue
 		default:
 			var ok bool
@@ -161,7 +165,7 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			top := d.open[depth-1]
 			kind := nodes[top].kind()
 			if raw[pos] == ',' {
-				pos = skipWS(raw, pos+1)
+				pos = skipWS(raw, skipNewline(raw, pos+1))
 				wantKey = kind == kObject
 				break
 			}
@@ -173,6 +177,19 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 			depth--
 		}
 	}
+}
+
+// duplicate reports whether the name last appended to nodes is a name
+// of an earlier member of the object innermost of depth open containers.
+func (d *Doc) duplicate(raw []byte, nodes []jnode, depth int) bool {
+	k := nodes[len(nodes)-1]
+	key := raw[k.start:k.end]
+	for i := int(d.open[depth-1]) + 1; i < len(nodes)-1; i = int(nodes[i+1].next) {
+		if nodes[i].next == k.next && string(raw[nodes[i].start:nodes[i].end]) == string(key) {
+			return true
+		}
+	}
+	return false
 }
 
 // scalar appends the number, true, false or null at pos.
@@ -209,50 +226,23 @@ func literal(b []byte) (kind uint8, n int) {
 	return 0, 0
 }
 
-// newMember checks the name just appended to nodes, the last node, as a new
-// member of the object innermost of depth open containers, and reads the
-// colon after it, which end is the offset of; it returns the offset of
-// the value.
-func (d *Doc) newMember(raw []byte, nodes []jnode, depth, end int) (int, bool) {
-	k := nodes[len(nodes)-1]
-	if k.flags()&fEscaped != 0 {
-		// An escaped name would need decoding to compare; rare enough to
-		// leave to the slow path.
-		return end, false
-	}
-	// encoding/json keeps the last of duplicate keys; rather than mirror
-	// that, leave such documents to it. A 64-bit filter on the name's
-	// length and end bytes keeps the full comparison for the rare
-	// candidates. (For an empty name the "end bytes" are its quotes.)
-	bit := uint64(1) << ((uint32(k.end-k.start) | uint32(raw[k.start])<<8 | uint32(raw[k.end-1])<<16) * 0x9e3779b1 >> 26)
-	if d.seen[depth-1]&bit != 0 {
-		key := raw[k.start:k.end]
-		for i := int(d.open[depth-1]) + 1; i < len(nodes)-1; i = int(nodes[i+1].next) {
-			if string(raw[nodes[i].start:nodes[i].end]) == string(key) {
-				return end, false
-			}
+// plainEnd returns the offset of the first quote, backslash or control
+// byte from i, reading 8 bytes a step, or of the last few bytes of raw if
+// none comes before them. It inlines.
+func plainEnd(raw []byte, i int) int {
+	for i+8 <= len(raw) {
+		if m := stringStops(binary.LittleEndian.Uint64(raw[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
+		i += 8
 	}
-	d.seen[depth-1] |= bit
-	pos := end
-	if pos >= len(raw) || raw[pos] != ':' {
-		if pos = skipWS(raw, pos); pos >= len(raw) || raw[pos] != ':' {
-			return pos, false
-		}
-	}
-	// The one space after a colon, as pretty-printed JSON has it, takes a
-	// predicted branch rather than the count of a run; tree skips any
-	// other whitespace before the value.
-	if pos++; pos < len(raw) && raw[pos] == ' ' {
-		pos++
-	}
-	return pos, true
+	return i
 }
 
 // scanString returns the offset just past the string starting at the quote
 // at pos. Like encoding/json it rejects control characters and unknown
-// escapes; UTF-8 was checked for the whole text up front. Runs of plain
-// bytes are skipped 8 at a time.
+// escapes, and it rejects invalid UTF-8, which encoding/json would take
+// as U+FFFD. Runs of plain ASCII are skipped 8 bytes at a time.
 func scanString(raw []byte, pos int) (end int, flags uint8, ok bool) {
 	i := pos + 1
 	for i < len(raw) {
@@ -275,6 +265,12 @@ func scanString(raw []byte, pos int) (end int, flags uint8, ok bool) {
 			if i = escapeEnd(raw, i); i < 0 {
 				return 0, 0, false
 			}
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, 0, false
+			}
+			i += size
 		default:
 			i++
 		}
@@ -312,18 +308,18 @@ const (
 )
 
 // stringStops returns a mask with the high bit set in the first byte of
-// the 8 in x (little-endian: the lowest) that ends a run of plain string
-// bytes: a quote, a backslash or a control character. Bytes after it may
-// be flagged falsely, bytes before it never are; zero means none of the 8
-// stops the run. Bytes from 0x80 up never stop it: UTF-8 was checked
-// already.
+// the 8 in x (little-endian: the lowest) that ends a run of plain ASCII
+// string bytes: a quote, a backslash, a control character or a byte from
+// 0x80 up, which starts a UTF-8 sequence to check. Bytes after it may be
+// flagged falsely, bytes before it never are; zero means none of the 8
+// stops the run.
+//
+// Each of the three subtractions borrows out of a byte only at a byte it
+// is looking for, so below the first such byte each works bytewise: its
+// high bit is set for the byte looked for, or for a byte from 0x80 up
+// (x, x^'"' and x^'\\' share their high bits), which stops the run too.
 func stringStops(x uint64) uint64 {
-	ctl := (x - ones*0x20) &^ x
-	quo := x ^ (ones * '"')
-	quo = (quo - ones) &^ quo
-	bsl := x ^ (ones * '\\')
-	bsl = (bsl - ones) &^ bsl
-	return (ctl | quo | bsl) & highs
+	return ((x - ones*0x20) | (x ^ ones*'"' - ones) | (x ^ ones*'\\' - ones) | x) & highs
 }
 
 func isHex(c byte) bool {
@@ -428,6 +424,16 @@ func (d *Doc) strEquals(idx int, s string) (bool, bool) {
 	}
 	v, ok := d.str(idx)
 	return v == s, ok
+}
+
+// skipNewline returns the offset past the newline at pos, if there is one:
+// pretty-printed JSON breaks the line after a comma or an opening bracket,
+// and skipWS takes a newline on its slowest path.
+func skipNewline(raw []byte, pos int) int {
+	if pos < len(raw) && raw[pos] == '\n' {
+		return pos + 1
+	}
+	return pos
 }
 
 // skipWS returns the offset of the first byte at or after pos that is not
