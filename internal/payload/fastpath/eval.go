@@ -1,6 +1,9 @@
 package fastpath
 
-import "encoding/json"
+import (
+	"encoding/binary"
+	"encoding/json"
+)
 
 // verdict is a three-valued answer: a keyword can pass, fail, or be beyond
 // what the fast path can decide. The third value matters inside "if",
@@ -97,13 +100,37 @@ func (s *Schema) passesType(n *jnode) bool {
 func (s *Schema) evalMembers(d *Doc, idx, end int) verdict {
 	out := vPass
 	var seen uint64
-	nodes, raw := d.nodes, d.raw
+	nodes, raw, t := d.nodes, d.raw, s.names
 	for i := idx + 1; i < end; i = int(nodes[i+1].next) {
+		// The name's entry in the table, written out here, the inner
+		// loop, where a call would cost more than the lookup: the parser
+		// left the name's slot input in its next; a name of up to 16
+		// bytes is compared as two masked words.
 		kn := &nodes[i]
-		k, ok := s.names.lookupMember(raw, kn)
-		if !ok {
+		n, start := int(kn.end-kn.start), int(kn.start)
+		var e *nameEntry
+		for j := t.slots[t.slot(uint32(kn.next))]; j != 0; {
+			c := &t.entries[j-1]
+			if n != len(c.name) {
+				j = c.next
+				continue
+			}
+			if n <= 16 && start+16 <= len(raw) {
+				b := raw[start : start+16]
+				if binary.LittleEndian.Uint64(b)&c.m0 == c.w0 && binary.LittleEndian.Uint64(b[8:])&c.m1 == c.w1 {
+					e = c
+					break
+				}
+			} else if isNameSlow(raw, kn, c) {
+				e = c
+				break
+			}
+			j = c.next
+		}
+		if e == nil {
 			continue
 		}
+		k := e.key
 		if k.req >= 0 {
 			seen |= 1 << k.req
 		}

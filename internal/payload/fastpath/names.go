@@ -1,14 +1,19 @@
 package fastpath
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // nameTable finds a string among a schema's fixed set (the member names an
 // object schema lists, the values of an enum) without hashing the whole
 // string, as a Go map would for every member of every object: a string's
-// slot comes from its length and its first and last two bytes, and a
-// full comparison confirms the match. The multiplier is chosen when the
-// schema is compiled so that the set's strings mostly get a slot of their
-// own; strings that still share one are chained.
+// slot comes from its length and its first, middle and last bytes (the
+// parser works that out for member names as it reads them), and a full
+// comparison confirms the match, for strings of up to 16 bytes as two
+// masked words rather than through a call. The multiplier is chosen when
+// the schema is compiled so that the set's strings mostly get a slot of
+// their own; strings that still share one are chained.
 type nameTable struct {
 	mult  uint32
 	shift uint8
@@ -20,7 +25,10 @@ type nameTable struct {
 type nameEntry struct {
 	name string
 	key  fkey
-	next uint8 // 1 + the index of the next entry in the same slot, 0 for none
+	// For a name of up to 16 bytes: its bytes as two little-endian words,
+	// and masks of the bytes it covers in each.
+	w0, w1, m0, m1 uint64
+	next           uint8 // 1 + the index of the next entry in the same slot, 0 for none
 }
 
 // maxTableNames bounds a table so that its indexes fit a byte; a schema
@@ -67,7 +75,17 @@ func newNameTable(keys map[string]fkey) *nameTable {
 	t.slots = make([]uint8, size)
 	for name, k := range keys {
 		h := t.slot(nameSlotInput(name))
-		t.entries = append(t.entries, nameEntry{name: name, key: k, next: t.slots[h]})
+		e := nameEntry{name: name, key: k, next: t.slots[h]}
+		if len(name) <= 16 {
+			var b, m [16]byte
+			copy(b[:], name)
+			for i := range len(name) {
+				m[i] = 0xff
+			}
+			e.w0, e.w1 = binary.LittleEndian.Uint64(b[:]), binary.LittleEndian.Uint64(b[8:])
+			e.m0, e.m1 = binary.LittleEndian.Uint64(m[:]), binary.LittleEndian.Uint64(m[8:])
+		}
+		t.entries = append(t.entries, e)
 		t.slots[h] = uint8(len(t.entries))
 	}
 	return t
@@ -88,15 +106,11 @@ func (t *nameTable) lookup(name []byte) (fkey, bool) {
 	return fkey{}, false
 }
 
-// lookupMember is lookup for the member name node k, whose slot input the
-// parser left in its next.
-func (t *nameTable) lookupMember(raw []byte, k *jnode) (fkey, bool) {
-	for j := t.slots[t.slot(uint32(k.next))]; j != 0; {
-		e := &t.entries[j-1]
-		if string(raw[k.start:k.end]) == e.name {
-			return e.key, true
-		}
-		j = e.next
-	}
-	return fkey{}, false
+// isNameSlow reports whether the member name node k is entry e's name,
+// for a long name or one near the end of the text, which evalMembers
+// does not compare as words.
+//
+//go:noinline
+func isNameSlow(raw []byte, k *jnode, e *nameEntry) bool {
+	return string(raw[k.start:k.end]) == e.name
 }
