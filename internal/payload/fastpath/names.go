@@ -8,8 +8,8 @@ import (
 // nameTable finds a string among a schema's fixed set (the member names an
 // object schema lists, the values of an enum) without hashing the whole
 // string, as a Go map would for every member of every object: a string's
-// slot comes from its length and its first, middle and last bytes (the
-// parser works that out for member names as it reads them), and a full
+// slot comes from its length and first four bytes (the parser works that
+// out for member names as it reads them), and a full
 // comparison confirms the match, for strings of up to 16 bytes as two
 // masked words rather than through a call. The multiplier is chosen when
 // the schema is compiled so that the set's strings mostly get a slot of
@@ -35,15 +35,24 @@ type nameEntry struct {
 // with a larger set is left to v5.
 const maxTableNames = 255
 
-// nameSlotInput packs what a string's slot depends on: its length and its
-// first, middle and last bytes.
+// nameSlotInput packs what a string's slot depends on: its first four
+// bytes (fewer for a shorter string, zero past its end) and its length.
 func nameSlotInput[S string | []byte](name S) uint32 {
-	n := uint(len(name))
-	if n == 0 {
-		return 0
-	}
-	return uint32(n) | uint32(name[0])<<8 | uint32(name[n-1])<<16 | uint32(name[n>>1])<<24
+	var b [4]byte
+	copy(b[:], name)
+	return binary.LittleEndian.Uint32(b[:]) ^ uint32(len(name))<<24
 }
+
+// nameSlotInputAt is nameSlotInput(raw[start:start+n]), with one load.
+func nameSlotInputAt(raw []byte, start, n int) uint32 {
+	if uint(start+4) > uint(len(raw)) {
+		return nameSlotInput(raw[start : start+n])
+	}
+	return binary.LittleEndian.Uint32(raw[start:start+4])&lowBytes4[min(uint(n), 4)] ^ uint32(n)<<24
+}
+
+// lowBytes4 are masks of the low 0 to 4 bytes of a 32-bit word.
+var lowBytes4 = [5]uint32{0, 0xff, 0xffff, 0xffffff, 0xffffffff}
 
 // newNameTable builds the table of keys. It tries a number of multipliers
 // and keeps the first that gives every name a slot of its own, or else

@@ -111,7 +111,7 @@ func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
 				if flags != 0 {
 					return nodes, false
 				}
-				x = nameSlotInput(raw[pos+1 : end-1])
+				x = nameSlotInputAt(raw, pos+1, end-pos-2)
 				next = int32(x)
 			}
 			nodes = append(nodes, jnode{tag: tag(kString, flags), start: int32(pos + 1), end: int32(end - 1), next: next})

@@ -71,3 +71,22 @@ func TestParseRefusesInvalidUTF8(t *testing.T) {
 		d.Release()
 	}
 }
+
+// TestNameSlotInputAt: the parser's one-load slot input of a member name
+// is the one the name tables compute from the name alone, for every
+// length and wherever the name sits, the end of the text included.
+func TestNameSlotInputAt(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for n := 0; n < 3000; n++ {
+		raw := make([]byte, 1+r.IntN(12))
+		for i := range raw {
+			raw[i] = byte(r.IntN(256))
+		}
+		start := r.IntN(len(raw) + 1)
+		size := r.IntN(len(raw) - start + 1)
+		want := fastpath.NameSlotInput(raw[start : start+size])
+		if got := fastpath.NameSlotInputAt(raw, start, size); got != want {
+			t.Fatalf("% x from %d, %d bytes: %08x, want %08x", raw, start, size, got, want)
+		}
+	}
+}
