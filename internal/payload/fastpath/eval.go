@@ -88,6 +88,16 @@ func (s *Schema) eval(d *Doc, idx int) verdict {
 	return out
 }
 
+// evalValue is eval, through evalLeaf for a leaf shape.
+func (s *Schema) evalValue(d *Doc, idx int) verdict {
+	if s.leaf != leafNone {
+		if v, ok := s.evalLeaf(d, idx); ok {
+			return v
+		}
+	}
+	return s.eval(d, idx)
+}
+
 // passesType reports whether s is a schema with nothing but a type that
 // node n has outright: the commonest leaf, checked without a call to eval.
 func (s *Schema) passesType(n *jnode) bool {
@@ -130,14 +140,19 @@ func (s *Schema) evalMembers(d *Doc, idx, end int) verdict {
 		if e == nil {
 			continue
 		}
-		k := e.key
-		if k.req >= 0 {
-			seen |= 1 << k.req
-		}
-		if k.s == nil || k.s.passesType(&nodes[i+1]) {
+		k := &e.key
+		seen |= k.bit
+		if k.leaf&(1<<nodes[i+1].kind()) != 0 || k.s == nil {
 			continue
 		}
-		if v := k.s.eval(d, i+1); v != vPass {
+		v, ok := vPass, false
+		if k.s.leaf != leafNone {
+			v, ok = k.s.evalLeaf(d, i+1)
+		}
+		if !ok {
+			v = k.s.eval(d, i+1)
+		}
+		if v != vPass {
 			if v == vFail {
 				return vFail
 			}
@@ -159,7 +174,7 @@ func (s *Schema) evalItems(d *Doc, idx, end int) verdict {
 		if s.items.passesType(&nodes[i]) {
 			continue
 		}
-		if v := s.items.eval(d, i); v != vPass {
+		if v := s.items.evalValue(d, i); v != vPass {
 			if v == vFail {
 				return vFail
 			}

@@ -21,11 +21,15 @@ const (
 )
 
 // fkey is what an object schema says about one property name: the schema
-// its value must match (nil: none) and its bit among the required names
-// (-1: not required).
+// its value must match (nil: none) and its index among the required names
+// (-1: not required). link adds what evalMembers reads on its inner loop:
+// the index as a bit, and, when the schema is a type alone, the node
+// kinds it passes, so that most members take no call to eval.
 type fkey struct {
-	s   *Schema
-	req int
+	s    *Schema
+	req  int
+	bit  uint64 // 1<<req, 0 when not required
+	leaf uint8  // s.kinds when s is a type alone, else 0
 }
 
 // Schema is a schema in the fast path's form, built by Compile; its Valid
@@ -33,6 +37,7 @@ type fkey struct {
 type Schema struct {
 	kw       uint16 // the keyword groups it has: kw bits
 	kinds    uint8  // with kwType: the node kinds that pass "type" outright, a bit each
+	leaf     uint8  // its leaf shape, leafNone for the rest
 	always   bool   // with kwBool: the boolean schema's verdict
 	types    uint8  // 0: no "type"
 	enum     []string
@@ -102,6 +107,7 @@ func (s *Schema) finish() error {
 			s.kw |= g.kw
 		}
 	}
+	s.leaf = s.leafShape()
 	for kind, t := range [...]uint8{kNull: tNull, kFalse: tBoolean, kTrue: tBoolean, kNumber: tNumber, kString: tString, kObject: tObject, kArray: tArray} {
 		if s.types&t != 0 {
 			s.kinds |= 1 << kind
@@ -130,6 +136,12 @@ func link(s *Schema, seen map[*Schema]bool) {
 			k := &s.names.entries[i].key
 			k.s = bypassRefs(k.s)
 			link(k.s, seen)
+			if k.req >= 0 {
+				k.bit = 1 << k.req
+			}
+			if k.s != nil && k.s.kw == kwType {
+				k.leaf = k.s.kinds
+			}
 		}
 	}
 	if len(s.allOf) > 1 {
