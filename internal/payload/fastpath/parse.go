@@ -321,12 +321,14 @@ const (
 // flagged falsely, bytes before it never are; zero means none of the 8
 // stops the run.
 //
-// Each of the three subtractions borrows out of a byte only at a byte it
-// is looking for, so below the first such byte each works bytewise: its
-// high bit is set for the byte looked for, or for a byte from 0x80 up
-// (x, x^'"' and x^'\\' share their high bits), which stops the run too.
+// x^0x02 maps a quote (0x22) to 0x20 and keeps every control character
+// below 0x20, while no other byte goes below 0x21: one subtraction of
+// 0x21 finds both. x^0x5c maps a backslash, and only it, to 0. Each
+// subtraction borrows out of a byte only at a byte it is looking for, so
+// below the first such byte each works bytewise; it also sets the high
+// bit of bytes from 0x80 up, which stop the run anyway.
 func stringStops(x uint64) uint64 {
-	return ((x - ones*0x20) | (x ^ ones*'"' - ones) | (x ^ ones*'\\' - ones) | x) & highs
+	return (((x ^ ones*0x02) - ones*0x21) | ((x ^ ones*'\\') - ones) | x) & highs
 }
 
 func isHex(c byte) bool {
