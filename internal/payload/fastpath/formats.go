@@ -1,13 +1,16 @@
 package fastpath
 
-// Hand-written checks for the formats the bundled schemas use. v5's own
-// functions parse with time.Parse, net/url and net/mail, and allocate;
-// most of a payload's format checks are of one plain shape. Each check
-// here reports true only for strings it can prove v5's function accepts
-// (see v5's format.go); false means "don't know", and evalFormat then
-// asks v5's function as before. So a check may be as narrow as it likes,
-// never wider. TestQuickFormatsAgreeWithV5 and the fuzz target hold each
-// to v5's function.
+import "encoding/binary"
+
+// Hand-written checks for the formats the bundled schemas use, and for
+// their GUID pattern. v5's own format functions parse with time.Parse,
+// net/url and net/mail, and allocate; most of a payload's format checks
+// are of one plain shape. Each check here reports true only for strings
+// it can prove v5's function accepts (see v5's format.go); false means
+// "don't know", and evalFormat then asks v5's function as before. So a
+// check may be as narrow as it likes, never wider.
+// TestQuickFormatsAgreeWithV5 and the fuzz target hold each to v5's
+// function; TestGUIDCheckEveryByte holds isGUID to the pattern.
 
 // quickFormats are the hand-written checks by format name.
 var quickFormats = map[string]func(string) bool{
@@ -237,4 +240,40 @@ func isURIByte(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// guidPattern is the bundled schemas' GUID pattern, checked by hand.
+const guidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	// Five words, the last two overlapping: the dashes are bytes 8, 13,
+	// 18 and 23, that is bytes 0 and 5 of the second word and 2 and 7 of
+	// the third.
+	const dashes1, dashes2 = 0x80<<0 | 0x80<<40, 0x80<<16 | 0x80<<56
+	return hexBytes(le64(s[0:8])) == highs &&
+		hexBytes(le64(s[8:16])) == highs&^dashes1 && dashBytes(le64(s[8:16])) == dashes1 &&
+		hexBytes(le64(s[16:24])) == highs&^dashes2 && dashBytes(le64(s[16:24])) == dashes2 &&
+		hexBytes(le64(s[24:32])) == highs && hexBytes(le64(s[28:36])) == highs
+}
+
+func le64(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s)) }
+
+// hexBytes returns the high bit of each byte of x that is a hex digit.
+// Each test adds to 7-bit bytes, which cannot carry into the next byte;
+// a byte from 0x80 up is none.
+func hexBytes(x uint64) uint64 {
+	low := x &^ highs
+	lower := low | ones*0x20 // 'A'-'F' to 'a'-'f'; digits have the bit
+	digit := (low + ones*(0x80-'0')) &^ (low + ones*(0x80-'9'-1))
+	letter := (lower + ones*(0x80-'a')) &^ (lower + ones*(0x80-'f'-1))
+	return (digit | letter) &^ x & highs
+}
+
+// dashBytes returns the high bit of each byte of x that is '-'.
+func dashBytes(x uint64) uint64 {
+	low := x &^ highs
+	return (low + ones*(0x80-'-')) &^ (low + ones*(0x80-'-'-1)) &^ x & highs
 }

@@ -1,7 +1,6 @@
 package fastpath
 
 import (
-	"encoding/binary"
 	"fmt"
 	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"regexp"
@@ -159,42 +158,6 @@ func bypassRefs(s *Schema) *Schema {
 		s = s.ref
 	}
 	return s
-}
-
-// guidPattern is the bundled schemas' GUID pattern, checked by hand.
-const guidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	// Five words, the last two overlapping: the dashes are bytes 8, 13,
-	// 18 and 23, that is bytes 0 and 5 of the second word and 2 and 7 of
-	// the third.
-	const dashes1, dashes2 = 0x80<<0 | 0x80<<40, 0x80<<16 | 0x80<<56
-	return hexBytes(le64(s[0:8])) == highs &&
-		hexBytes(le64(s[8:16])) == highs&^dashes1 && dashBytes(le64(s[8:16])) == dashes1 &&
-		hexBytes(le64(s[16:24])) == highs&^dashes2 && dashBytes(le64(s[16:24])) == dashes2 &&
-		hexBytes(le64(s[24:32])) == highs && hexBytes(le64(s[28:36])) == highs
-}
-
-func le64(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s)) }
-
-// hexBytes returns the high bit of each byte of x that is a hex digit.
-// Each test adds to 7-bit bytes, which cannot carry into the next byte;
-// a byte from 0x80 up is none.
-func hexBytes(x uint64) uint64 {
-	low := x &^ highs
-	lower := low | ones*0x20 // 'A'-'F' to 'a'-'f'; digits have the bit
-	digit := (low + ones*(0x80-'0')) &^ (low + ones*(0x80-'9'-1))
-	letter := (lower + ones*(0x80-'a')) &^ (lower + ones*(0x80-'f'-1))
-	return (digit | letter) &^ x & highs
-}
-
-// dashBytes returns the high bit of each byte of x that is '-'.
-func dashBytes(x uint64) uint64 {
-	low := x &^ highs
-	return (low + ones*(0x80-'-')) &^ (low + ones*(0x80-'-'-1)) &^ x & highs
 }
 
 // annotations are keywords that never change a verdict.
