@@ -1,5 +1,7 @@
 package fastpath
 
+import "unsafe"
+
 // The leaf shapes: the schemas most of a payload's checked values meet,
 // besides a type alone (which evalMembers checks itself). evalLeaf checks
 // them in one call where eval would go through every keyword group and
@@ -47,13 +49,15 @@ func (s *Schema) evalLeaf(d *Doc, idx int) (v verdict, ok bool) {
 	if n.flags()&fEscaped != 0 {
 		return vUnsure, false
 	}
-	str, _ := d.view(idx)
+	// The string's bytes without a copy, as view has them (inlined here).
+	b := d.raw[n.start:n.end]
+	str := unsafe.String(unsafe.SliceData(b), len(b))
 	var pass bool
 	switch s.leaf {
 	case leafGUID:
 		pass = isGUID(str)
 	case leafEnum:
-		_, pass = s.enumSet.lookup(d.raw[n.start:n.end])
+		_, pass = s.enumSet.lookup(b)
 	case leafConst:
 		pass = str == *s.constant
 	case leafFormat:
