@@ -1,6 +1,9 @@
 package fastpath
 
-import "encoding/json"
+import (
+	"encoding/binary"
+	"encoding/json"
+)
 
 // verdict is a three-valued answer: a keyword can pass, fail, or be beyond
 // what the fast path can decide. The third value matters inside "if",
@@ -17,140 +20,217 @@ const (
 // "don't know": the payload may still be valid, and v5 decides.
 func (s *Schema) Valid(d *Doc) bool { return s.eval(d, 0) == vPass }
 
-// and combines the verdicts of keywords that must all pass: one definite
-// failure decides, as it does for v5.
-func and(a, b verdict) verdict {
-	if a == vFail || b == vFail {
-		return vFail
-	}
-	if a == vUnsure || b == vUnsure {
-		return vUnsure
-	}
-	return vPass
-}
-
-// eval checks node idx of d against s.
+// eval checks node idx of d against s. Each keyword either passes, or
+// fails (and one failure decides, as it does for v5), or is unsure, and
+// then so is the whole unless another keyword fails.
 func (s *Schema) eval(d *Doc, idx int) verdict {
-	if s.always != nil {
-		if *s.always {
+	kw := s.kw
+	if kw&kwBool != 0 {
+		if s.always {
 			return vPass
 		}
 		return vFail
 	}
 	n := &d.nodes[idx]
 	out := vPass
-	if s.ref != nil {
+	if kw&kwRef != 0 {
 		if out = s.ref.eval(d, idx); out == vFail {
 			return vFail
 		}
 	}
-	if s.types != 0 {
-		if out = and(out, s.evalType(n)); out == vFail {
+	if kw&kwType != 0 && s.kinds&(1<<n.kind()) == 0 {
+		// v5 takes 1.0 and 1e2 as integers; only a plain literal is
+		// certain here.
+		if n.kind() != kNumber || s.types&tInteger == 0 {
 			return vFail
 		}
-	}
-	if s.hasEnum || s.constant != nil || s.guid || s.pattern != nil {
-		if out = and(out, s.evalString(d, idx)); out == vFail {
-			return vFail
+		if n.flags()&fInteger == 0 {
+			out = vUnsure
 		}
 	}
-	if s.format != nil {
-		if out = and(out, s.evalFormat(d, idx)); out == vFail {
-			return vFail
-		}
-	}
-	switch n.kind {
-	case kObject:
-		if s.keys == nil {
-			break
-		}
-		// One pass over the members; the parser has ruled out duplicate
-		// keys, so each name is seen at most once.
-		var seen uint64
-		for i := idx + 1; i < int(n.next); i = int(d.nodes[i+1].next) {
-			kn := d.nodes[i]
-			k, ok := s.keys[string(d.raw[kn.start:kn.end])]
-			if !ok {
-				continue
+	if kw&kwString != 0 {
+		if v := s.evalString(d, idx); v != vPass {
+			if v == vFail {
+				return vFail
 			}
-			if k.req >= 0 {
-				seen |= 1 << k.req
-			}
-			if k.s != nil {
-				if out = and(out, k.s.eval(d, i+1)); out == vFail {
-					return vFail
-				}
-			}
-		}
-		if seen != s.reqMask {
-			return vFail
-		}
-	case kArray:
-		if s.items != nil {
-			for i := idx + 1; i < int(n.next); i = int(d.nodes[i].next) {
-				if out = and(out, s.items.eval(d, i)); out == vFail {
-					return vFail
-				}
-			}
+			out = vUnsure
 		}
 	}
-	for _, sub := range s.allOf {
-		if out = and(out, sub.eval(d, idx)); out == vFail {
-			return vFail
+	if kw&kwFormat != 0 {
+		if v := s.evalFormat(d, idx); v != vPass {
+			if v == vFail {
+				return vFail
+			}
+			out = vUnsure
 		}
 	}
-	if s.ifS != nil {
-		var branch *Schema
-		switch s.ifS.eval(d, idx) {
-		case vPass:
-			branch = s.thenS
-		case vFail:
-			branch = s.elseS
-		default:
-			return vUnsure
+	var v verdict
+	switch {
+	case kw&kwNames != 0 && n.kind() == kObject:
+		v = s.evalMembers(d, idx, int(n.next))
+	case kw&kwItems != 0 && n.kind() == kArray:
+		v = s.evalItems(d, idx, int(n.next))
+	}
+	if v != vPass {
+		if v == vFail {
+			return vFail
 		}
-		if branch != nil {
-			out = and(out, branch.eval(d, idx))
+		out = vUnsure
+	}
+	if kw&(kwAllOf|kwIf) != 0 {
+		if v := s.evalApplicators(d, idx); v != vPass {
+			if v == vFail {
+				return vFail
+			}
+			out = vUnsure
 		}
 	}
 	return out
 }
 
-func (s *Schema) evalType(n *jnode) verdict {
-	var have uint8
-	switch n.kind {
-	case kNull:
-		have = tNull
-	case kTrue, kFalse:
-		have = tBoolean
-	case kObject:
-		have = tObject
-	case kArray:
-		have = tArray
-	case kString:
-		have = tString
-	case kNumber:
-		have = tNumber
-		if s.types&tInteger != 0 && s.types&tNumber == 0 {
-			// v5 takes 1.0 and 1e2 as integers; only a plain literal
-			// is certain here.
-			if n.flags&fInteger != 0 {
-				return vPass
-			}
-			return vUnsure
+// evalValue is eval, through evalLeaf for a leaf shape.
+func (s *Schema) evalValue(d *Doc, idx int) verdict {
+	if s.leaf != leafNone {
+		if v, ok := s.evalLeaf(d, idx); ok {
+			return v
 		}
 	}
-	if s.types&have != 0 {
-		return vPass
+	return s.eval(d, idx)
+}
+
+// passesType reports whether s is a schema with nothing but a type that
+// node n has outright: the commonest leaf, checked without a call to eval.
+func (s *Schema) passesType(n *jnode) bool {
+	return s.kw == kwType && s.kinds&(1<<n.kind()) != 0
+}
+
+// evalMembers applies properties and required to the object at idx whose
+// subtree ends before node end: one pass over the members, since the
+// parser has ruled out duplicate keys, so each name is seen at most once.
+func (s *Schema) evalMembers(d *Doc, idx, end int) verdict {
+	out := vPass
+	var seen uint64
+	nodes, raw, t := d.nodes, d.raw, s.names
+	for i := idx + 1; i < end; i = int(nodes[i+1].next) {
+		// The name's entry in the table, written out here, the inner
+		// loop, where a call would cost more than the lookup: the parser
+		// left the name's slot input in its next; a name of up to 16
+		// bytes is compared as two masked words.
+		kn := &nodes[i]
+		n, start := int(kn.end-kn.start), int(kn.start)
+		var e *nameEntry
+		for j := t.slots[t.slot(uint32(kn.next))]; j != 0; {
+			c := &t.entries[j-1]
+			if n != len(c.name) {
+				j = c.next
+				continue
+			}
+			if n <= 16 && start+16 <= len(raw) {
+				b := raw[start : start+16]
+				if binary.LittleEndian.Uint64(b)&c.m0 == c.w0 && binary.LittleEndian.Uint64(b[8:])&c.m1 == c.w1 {
+					e = c
+					break
+				}
+			} else if isNameSlow(raw, kn, c) {
+				e = c
+				break
+			}
+			j = c.next
+		}
+		if e == nil {
+			continue
+		}
+		k := &e.key
+		seen |= k.bit
+		if k.leaf&(1<<nodes[i+1].kind()) != 0 || k.s == nil {
+			continue
+		}
+		v, ok := vPass, false
+		if k.s.leaf != leafNone {
+			v, ok = k.s.evalLeaf(d, i+1)
+		}
+		if !ok {
+			v = k.s.eval(d, i+1)
+		}
+		if v != vPass {
+			if v == vFail {
+				return vFail
+			}
+			out = vUnsure
+		}
 	}
-	return vFail
+	if seen != s.reqMask {
+		return vFail
+	}
+	return out
+}
+
+// evalItems applies items to the array at idx whose subtree ends before
+// node end.
+func (s *Schema) evalItems(d *Doc, idx, end int) verdict {
+	out := vPass
+	nodes := d.nodes
+	for i := idx + 1; i < end; i = int(nodes[i].next) {
+		if s.items.passesType(&nodes[i]) {
+			continue
+		}
+		if v := s.items.evalValue(d, i); v != vPass {
+			if v == vFail {
+				return vFail
+			}
+			out = vUnsure
+		}
+	}
+	return out
+}
+
+// evalApplicators applies allOf and if/then/else to node idx; an allOf
+// that is a switch of cases, to an object, through the switch.
+func (s *Schema) evalApplicators(d *Doc, idx int) verdict {
+	out := vPass
+	allOf := s.allOf
+	if s.cases != nil && d.nodes[idx].kind() == kObject {
+		v, ok := s.cases.eval(d, idx)
+		if v == vFail {
+			return vFail
+		}
+		if ok {
+			out, allOf = v, nil
+		}
+	}
+	for _, sub := range allOf {
+		if v := sub.eval(d, idx); v != vPass {
+			if v == vFail {
+				return vFail
+			}
+			out = vUnsure
+		}
+	}
+	if s.ifS == nil {
+		return out
+	}
+	var branch *Schema
+	switch s.ifS.eval(d, idx) {
+	case vPass:
+		branch = s.thenS
+	case vFail:
+		branch = s.elseS
+	default:
+		return vUnsure
+	}
+	if branch != nil {
+		if v := branch.eval(d, idx); v != vPass {
+			return v
+		}
+	}
+	return out
 }
 
 // evalString applies enum, const and pattern, which in the bundled schemas
 // hold only strings: any other kind of value fails enum and const (v5's
 // equality needs the same JSON type) and passes pattern.
 func (s *Schema) evalString(d *Doc, idx int) verdict {
-	if d.nodes[idx].kind != kString {
+	if d.nodes[idx].kind() != kString {
 		if s.hasEnum || s.constant != nil {
 			return vFail
 		}
@@ -165,7 +245,11 @@ func (s *Schema) evalString(d *Doc, idx int) verdict {
 			return vFail
 		}
 	}
-	if s.hasEnum {
+	if n := &d.nodes[idx]; s.enumSet != nil && n.flags()&fEscaped == 0 {
+		if _, found := s.enumSet.lookup(d.raw[n.start:n.end]); !found {
+			return vFail
+		}
+	} else if s.hasEnum {
 		found := false
 		for _, e := range s.enum {
 			eq, ok := d.strEquals(idx, e)
@@ -196,11 +280,21 @@ func (s *Schema) evalString(d *Doc, idx int) verdict {
 	return vPass
 }
 
-// evalFormat hands the value to v5's own format function, as v5 does.
+// evalFormat hands the value to v5's own format function, as v5 does,
+// unless a hand-written check proves it passes first. v5's date-time,
+// email and uri functions pass any value that is not a string.
 func (s *Schema) evalFormat(d *Doc, idx int) verdict {
 	n := d.nodes[idx]
+	if s.quick != nil {
+		if n.kind() != kString {
+			return vPass
+		}
+		if str, ok := d.view(idx); ok && s.quick(str) {
+			return vPass
+		}
+	}
 	var v any
-	switch n.kind {
+	switch n.kind() {
 	case kNull:
 		v = nil
 	case kTrue:

@@ -59,6 +59,22 @@ func TestGUIDCheckMatchesThePattern(t *testing.T) {
 	}
 }
 
+// TestGUIDCheckEveryByte puts every byte value at every position of a
+// GUID: the word-at-a-time check must agree with the pattern on each.
+func TestGUIDCheckEveryByte(t *testing.T) {
+	re := regexp.MustCompile(fastpath.GUIDPattern)
+	for _, guid := range []string{"e5b0d3a8-6c41-4f2e-9d87-3a1f5c0b7e26", "ABCDEF01-2345-6789-abcd-ef0123456789"} {
+		for p := 0; p < len(guid); p++ {
+			for b := 0; b < 256; b++ {
+				s := guid[:p] + string([]byte{byte(b)}) + guid[p+1:]
+				if fastpath.IsGUID(s) != re.MatchString(s) {
+					t.Fatalf("isGUID(%q) = %v, the pattern says %v", s, fastpath.IsGUID(s), re.MatchString(s))
+				}
+			}
+		}
+	}
+}
+
 // TestFastPathAgreesWithV5 is the differential test: over thousands of
 // generated payloads, valid and mutated to break (or keep) every kind of
 // keyword in the bundled schemas, whenever the fast path says "valid", v5

@@ -2,7 +2,6 @@ package fastpath
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -21,18 +20,29 @@ const (
 	fInteger                   // a number written without fraction or exponent
 )
 
+func (n jnode) kind() uint8  { return uint8(n.tag) }
+func (n jnode) flags() uint8 { return uint8(n.tag >> 8) }
+
+// tag packs a node's kind and flags.
+func tag(kind, flags uint8) uint16 { return uint16(kind) | uint16(flags)<<8 }
+
 // maxFastDepth bounds nesting; deeper documents take the slow path, which
 // has its own limit and error message.
 const maxFastDepth = 256
 
 type jnode struct {
-	kind  uint8
-	flags uint8
+	// tag is the node's kind in the low byte and its flags in the high:
+	// with four fields the compiler builds a node in registers, where
+	// with five it builds it on the stack and copies it, and that copy
+	// waits on the narrower stores before it, once for every node.
+	tag uint16
 	// start and end delimit a scalar's text in raw: a string's without its
 	// quotes, a number's literal.
 	start, end int32
 	// next is the index of the node after this one's subtree; for a
 	// container the members follow it, an object's as key, value pairs.
+	// A member's name is never walked past, so its next holds instead
+	// the name's slot input for the name tables (nameSlotInput).
 	next int32
 }
 
@@ -42,7 +52,10 @@ type jnode struct {
 type Doc struct {
 	raw   []byte
 	nodes []jnode
-	depth int
+	// While parsing: the containers open around the current value, by
+	// depth, and for an object the filter of its key names so far.
+	open [maxFastDepth]int32
+	seen [maxFastDepth]uint64
 }
 
 // parse reads raw into d. It reports false for invalid JSON and for JSON it
@@ -50,265 +63,157 @@ type Doc struct {
 func (d *Doc) parse(raw []byte) bool {
 	d.raw = raw
 	d.nodes = d.nodes[:0]
-	d.depth = 0
-	if len(raw) > 1<<30 || !utf8.Valid(raw) {
+	// UTF-8 is checked in strings, the only place JSON allows other than
+	// ASCII: anywhere else such a byte fails the grammar.
+	if len(raw) > 1<<30 {
 		return false
 	}
-	pos, ok := d.value(skipWS(raw, 0))
-	if !ok {
-		return false
-	}
-	return skipWS(raw, pos) == len(raw)
+	nodes, ok := d.tree(raw, d.nodes)
+	d.nodes = nodes
+	return ok
 }
 
-func skipWS(raw []byte, pos int) int {
-	for pos < len(raw) {
-		switch raw[pos] {
-		case ' ', '\t', '\n', '\r':
-			pos++
-		default:
-			return pos
+// tree appends the nodes of the JSON text raw to nodes. It is one loop
+// over the tokens with an explicit stack of open containers, and the
+// usual string scanned in place, rather than a call per value or key: a
+// call makes the loop spill and reload its registers, which cost more
+// than most tokens' own work. A string whose plain bytes end other than
+// at a quote goes to scanString, which checks escapes and UTF-8.
+//
+// Its indexes are compared with len(raw) as unsigned numbers, and depth-1
+// masked to the stack's size, which lets the compiler drop its own bounds
+// checks on the loads that follow: they were a tenth of the work.
+func (d *Doc) tree(raw []byte, nodes []jnode) ([]jnode, bool) {
+	depth, pos := 0, skipWS(raw, 0)
+	wantKey := false // the token at pos must be a member's name
+	for {
+		if uint(pos) >= uint(len(raw)) {
+			return nodes, false
 		}
-	}
-	return pos
-}
-
-func (d *Doc) value(pos int) (int, bool) {
-	raw := d.raw
-	if pos >= len(raw) {
-		return pos, false
-	}
-	idx := len(d.nodes)
-	switch c := raw[pos]; {
-	case c == '{':
-		return d.object(pos, idx)
-	case c == '[':
-		return d.array(pos, idx)
-	case c == '"':
-		end, flags, ok := scanString(raw, pos)
-		if !ok {
-			return pos, false
-		}
-		d.nodes = append(d.nodes, jnode{kind: kString, flags: flags, start: int32(pos + 1), end: int32(end - 1), next: int32(idx + 1)})
-		return end, true
-	case c == 't':
-		return d.literal(pos, "true", kTrue)
-	case c == 'f':
-		return d.literal(pos, "false", kFalse)
-	case c == 'n':
-		return d.literal(pos, "null", kNull)
-	case c == '-' || (c >= '0' && c <= '9'):
-		end, integer, ok := scanNumber(raw, pos)
-		if !ok {
-			return pos, false
-		}
-		var flags uint8
-		if integer {
-			flags = fInteger
-		}
-		d.nodes = append(d.nodes, jnode{kind: kNumber, flags: flags, start: int32(pos), end: int32(end), next: int32(idx + 1)})
-		return end, true
-	}
-	return pos, false
-}
-
-func (d *Doc) literal(pos int, word string, kind uint8) (int, bool) {
-	if len(d.raw)-pos < len(word) || string(d.raw[pos:pos+len(word)]) != word {
-		return pos, false
-	}
-	idx := len(d.nodes)
-	d.nodes = append(d.nodes, jnode{kind: kind, start: int32(pos), end: int32(pos + len(word)), next: int32(idx + 1)})
-	return pos + len(word), true
-}
-
-func (d *Doc) object(pos, idx int) (int, bool) {
-	if d.depth++; d.depth > maxFastDepth {
-		return pos, false
-	}
-	raw := d.raw
-	d.nodes = append(d.nodes, jnode{kind: kObject, start: int32(pos)})
-	var seen uint64
-	pos = skipWS(raw, pos+1)
-	if pos < len(raw) && raw[pos] == '}' {
-		pos++
-	} else {
-		for {
-			if pos >= len(raw) || raw[pos] != '"' {
-				return pos, false
-			}
-			end, flags, ok := scanString(raw, pos)
-			if !ok || flags&fEscaped != 0 {
-				// An escaped key would need decoding to compare; rare
-				// enough to leave to the slow path.
-				return pos, false
-			}
-			key := raw[pos+1 : end-1]
-			// encoding/json keeps the last of duplicate keys; rather
-			// than mirror that, leave such documents to it. A 64-bit
-			// filter on length and last byte keeps the full comparison
-			// for the rare candidates.
-			bit := uint64(1) << ((uint(len(key))*7 + uint(lastByte(key))) & 63)
-			if seen&bit != 0 {
-				for i := idx + 1; i < len(d.nodes); i = int(d.nodes[i+1].next) {
-					k := d.nodes[i]
-					if string(raw[k.start:k.end]) == string(key) {
-						return pos, false
-					}
-				}
-			}
-			seen |= bit
-			kidx := len(d.nodes)
-			d.nodes = append(d.nodes, jnode{kind: kString, start: int32(pos + 1), end: int32(end - 1), next: int32(kidx + 1)})
-			pos = skipWS(raw, end)
-			if pos >= len(raw) || raw[pos] != ':' {
-				return pos, false
-			}
-			if pos, ok = d.value(skipWS(raw, pos+1)); !ok {
-				return pos, false
-			}
-			pos = skipWS(raw, pos)
-			if pos < len(raw) && raw[pos] == ',' {
-				pos = skipWS(raw, pos+1)
-				continue
-			}
-			if pos < len(raw) && raw[pos] == '}' {
-				pos++
-				break
-			}
-			return pos, false
-		}
-	}
-	d.depth--
-	d.nodes[idx].end = int32(pos)
-	d.nodes[idx].next = int32(len(d.nodes))
-	return pos, true
-}
-
-func (d *Doc) array(pos, idx int) (int, bool) {
-	if d.depth++; d.depth > maxFastDepth {
-		return pos, false
-	}
-	raw := d.raw
-	d.nodes = append(d.nodes, jnode{kind: kArray, start: int32(pos)})
-	pos = skipWS(raw, pos+1)
-	if pos < len(raw) && raw[pos] == ']' {
-		pos++
-	} else {
-		for {
-			var ok bool
-			if pos, ok = d.value(pos); !ok {
-				return pos, false
-			}
-			pos = skipWS(raw, pos)
-			if pos < len(raw) && raw[pos] == ',' {
-				pos = skipWS(raw, pos+1)
-				continue
-			}
-			if pos < len(raw) && raw[pos] == ']' {
-				pos++
-				break
-			}
-			return pos, false
-		}
-	}
-	d.depth--
-	d.nodes[idx].end = int32(pos)
-	d.nodes[idx].next = int32(len(d.nodes))
-	return pos, true
-}
-
-// scanString returns the offset just past the string starting at the quote
-// at pos. Like encoding/json it rejects control characters and unknown
-// escapes; UTF-8 was checked for the whole text up front.
-func scanString(raw []byte, pos int) (end int, flags uint8, ok bool) {
-	for i := pos + 1; i < len(raw); i++ {
-		c := raw[i]
-		switch {
+		idx := len(nodes)
+		switch c := raw[pos]; {
 		case c == '"':
-			return i + 1, flags, true
-		case c < 0x20:
-			return 0, 0, false
-		case c == '\\':
-			flags |= fEscaped
-			i++
-			if i >= len(raw) {
-				return 0, 0, false
-			}
-			switch raw[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(raw) {
-					return 0, 0, false
+			end, flags := plainEnd(raw, pos+1), uint8(0)
+			if uint(end) < uint(len(raw)) && raw[end] == '"' {
+				end++
+			} else {
+				var ok bool
+				if end, flags, ok = scanString(raw, pos); !ok {
+					return nodes, false
 				}
-				for _, h := range raw[i+1 : i+5] {
-					if !isHex(h) {
-						return 0, 0, false
+			}
+			next := int32(idx + 1)
+			var x uint32
+			if wantKey {
+				if flags != 0 {
+					return nodes, false
+				}
+				x = nameSlotInputAt(raw, pos+1, end-pos-2)
+				next = int32(x)
+			}
+			nodes = append(nodes, jnode{tag: tag(kString, flags), start: int32(pos + 1), end: int32(end - 1), next: next})
+			if wantKey {
+				bit, top := uint64(1)<<(x*0x9e3779b1>>26), (depth-1)&(maxFastDepth-1)
+				if d.seen[top]&bit != 0 && d.duplicate(raw, nodes, depth) {
+					return nodes, false
+				}
+				d.seen[top] |= bit
+				pos = end
+				if uint(pos) >= uint(len(raw)) || raw[pos] != ':' {
+					if pos = skipWS(raw, pos); uint(pos) >= uint(len(raw)) || raw[pos] != ':' {
+						return nodes, false
 					}
 				}
-				i += 4
-			default:
-				return 0, 0, false
+				if pos++; uint(pos) < uint(len(raw)) && raw[pos] == ' ' {
+					pos++
+				}
+				wantKey = false
+				continue
+			}
+			pos = end
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			pos = skipWS(raw, pos)
+			continue
+		case (c == '}' || c == ']') && depth > 0 && int(d.open[(depth-1)&(maxFastDepth-1)]) == idx-1:
+			wantKey = false // an empty container, closed below
+		case wantKey:
+			return nodes, false
+		case c == '{' || c == '[':
+			if uint(depth) >= maxFastDepth {
+				return nodes, false
+			}
+			kind := kArray - c>>5&1 // '{' is 0x7b, '[' 0x5b
+			nodes = append(nodes, jnode{tag: tag(kind, 0), start: int32(pos)})
+			d.open[depth], d.seen[depth] = int32(idx), 0
+			depth++
+			pos, wantKey = skipWS(raw, skipNewline(raw, pos+1)), kind == kObject
+			continue
+		default:
+			var ok bool
+			if nodes, pos, ok = scalar(raw, nodes, pos); !ok {
+				return nodes, false
 			}
 		}
+		// After a value: close the containers that end here, then move
+		// to the next value, past a comma.
+		for {
+			if uint(pos) < uint(len(raw)) && raw[pos] <= ' ' {
+				pos = skipWS(raw, pos)
+			}
+			if depth == 0 {
+				return nodes, pos == len(raw)
+			}
+			if uint(pos) >= uint(len(raw)) {
+				return nodes, false
+			}
+			top := d.open[(depth-1)&(maxFastDepth-1)]
+			kind := nodes[top].kind()
+			if raw[pos] == ',' {
+				pos = skipWS(raw, skipNewline(raw, pos+1))
+				wantKey = kind == kObject
+				break
+			}
+			if (kind == kObject && raw[pos] != '}') || (kind == kArray && raw[pos] != ']') {
+				return nodes, false
+			}
+			pos++
+			nodes[top].end, nodes[top].next = int32(pos), int32(len(nodes))
+			depth--
+		}
 	}
-	return 0, 0, false
 }
 
-func lastByte(b []byte) byte {
-	if len(b) == 0 {
-		return 0
+// duplicate reports whether the name last appended to nodes is a name
+// of an earlier member of the object innermost of depth open containers.
+func (d *Doc) duplicate(raw []byte, nodes []jnode, depth int) bool {
+	k := nodes[len(nodes)-1]
+	key := raw[k.start:k.end]
+	for i := int(d.open[depth-1]) + 1; i < len(nodes)-1; i = int(nodes[i+1].next) {
+		if nodes[i].next == k.next && string(raw[nodes[i].start:nodes[i].end]) == string(key) {
+			return true
+		}
 	}
-	return b[len(b)-1]
+	return false
 }
 
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// scanNumber checks the JSON number grammar from pos and reports whether
-// the literal has neither fraction nor exponent.
-func scanNumber(raw []byte, pos int) (end int, integer, ok bool) {
-	i := pos
-	if raw[i] == '-' {
-		i++
+// scalar appends the number, true, false or null at pos.
+func scalar(raw []byte, nodes []jnode, pos int) ([]jnode, int, bool) {
+	idx := len(nodes)
+	if kind, n := literal(raw[pos:]); n > 0 {
+		return append(nodes, jnode{tag: tag(kind, 0), start: int32(pos), end: int32(pos + n), next: int32(idx + 1)}), pos + n, true
 	}
-	switch {
-	case i < len(raw) && raw[i] == '0':
-		i++
-	case i < len(raw) && raw[i] >= '1' && raw[i] <= '9':
-		for i < len(raw) && isDigit(raw[i]) {
-			i++
-		}
-	default:
-		return 0, false, false
+	if c := raw[pos]; c != '-' && !isDigit(c) {
+		return nodes, pos, false
 	}
-	integer = true
-	if i < len(raw) && raw[i] == '.' {
-		integer = false
-		i++
-		if i >= len(raw) || !isDigit(raw[i]) {
-			return 0, false, false
-		}
-		for i < len(raw) && isDigit(raw[i]) {
-			i++
-		}
+	end, integer, ok := scanNumber(raw, pos)
+	if !ok {
+		return nodes, pos, false
 	}
-	if i < len(raw) && (raw[i] == 'e' || raw[i] == 'E') {
-		integer = false
-		i++
-		if i < len(raw) && (raw[i] == '+' || raw[i] == '-') {
-			i++
-		}
-		if i >= len(raw) || !isDigit(raw[i]) {
-			return 0, false, false
-		}
-		for i < len(raw) && isDigit(raw[i]) {
-			i++
-		}
+	var flags uint8
+	if integer {
+		flags = fInteger
 	}
-	return i, integer, true
+	return append(nodes, jnode{tag: tag(kNumber, flags), start: int32(pos), end: int32(end), next: int32(idx + 1)}), end, true
 }
 
 // member returns the index of the value of key in the object at idx, or -1.
@@ -325,7 +230,7 @@ func (d *Doc) member(idx int, key string) int {
 // str returns a string node's decoded value.
 func (d *Doc) str(idx int) (string, bool) {
 	n := d.nodes[idx]
-	if n.flags&fEscaped == 0 {
+	if n.flags()&fEscaped == 0 {
 		return string(d.raw[n.start:n.end]), true
 	}
 	// Decoding escapes the way encoding/json does is what the slow path
@@ -344,7 +249,7 @@ func (d *Doc) str(idx int) (string, bool) {
 // was the fast path's largest allocation.
 func (d *Doc) view(idx int) (string, bool) {
 	n := d.nodes[idx]
-	if n.flags&fEscaped == 0 {
+	if n.flags()&fEscaped == 0 {
 		b := d.raw[n.start:n.end]
 		if len(b) == 0 {
 			return "", true
@@ -358,7 +263,7 @@ func (d *Doc) view(idx int) (string, bool) {
 // allocating for the usual unescaped string.
 func (d *Doc) strEquals(idx int, s string) (bool, bool) {
 	n := d.nodes[idx]
-	if n.flags&fEscaped == 0 {
+	if n.flags()&fEscaped == 0 {
 		return string(d.raw[n.start:n.end]) == s, true
 	}
 	v, ok := d.str(idx)

@@ -20,55 +20,144 @@ const (
 )
 
 // fkey is what an object schema says about one property name: the schema
-// its value must match (nil: none) and its bit among the required names
-// (-1: not required).
+// its value must match (nil: none) and its index among the required names
+// (-1: not required). link adds what evalMembers reads on its inner loop:
+// the index as a bit, and, when the schema is a type alone, the node
+// kinds it passes, so that most members take no call to eval.
 type fkey struct {
-	s   *Schema
-	req int
+	s    *Schema
+	req  int
+	bit  uint64 // 1<<req, 0 when not required
+	leaf uint8  // s.kinds when s is a type alone, else 0
 }
 
 // Schema is a schema in the fast path's form, built by Compile; its Valid
 // is the fast path's one verdict.
 type Schema struct {
-	always   *bool // a boolean schema
-	types    uint8 // 0: no "type"
+	kw       uint16 // the keyword groups it has: kw bits
+	kinds    uint8  // with kwType: the node kinds that pass "type" outright, a bit each
+	leaf     uint8  // its leaf shape, leafNone for the rest
+	always   bool   // with kwBool: the boolean schema's verdict
+	types    uint8  // 0: no "type"
 	enum     []string
+	enumSet  *nameTable // enum, for unescaped strings
 	hasEnum  bool
 	constant *string
 	required []string
-	keys     map[string]fkey // properties and required, by name
+	keys     map[string]fkey // properties and required, by name, while compiling
+	names    *nameTable      // keys, for eval
 	reqMask  uint64          // the bits of every required name
 	items    *Schema
 	allOf    []*Schema
+	cases    *caseSwitch // allOf, when it is a switch of cases
 	ifS      *Schema
 	thenS    *Schema
 	elseS    *Schema
 	ref      *Schema
-	format   func(any) bool
+	format   func(any) bool    // v5's own format function
+	quick    func(string) bool // a hand-written check for it, or nil
 	guid     bool
 	pattern  *regexp.Regexp
 }
 
-// guidPattern is the bundled schemas' GUID pattern, checked by hand.
-const guidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+// The keyword groups a schema has, so that eval tests one word to know
+// which to skip.
+const (
+	kwBool   uint16 = 1 << iota // a boolean schema
+	kwRef                       // $ref
+	kwType                      // type
+	kwString                    // enum, const, pattern
+	kwFormat                    // format
+	kwNames                     // properties, required
+	kwItems                     // items
+	kwAllOf                     // allOf
+	kwIf                        // if, with then and else
+)
 
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
+// finish derives kw, kinds and the lookup tables from the keywords.
+func (s *Schema) finish() error {
+	if s.keys != nil {
+		if len(s.keys) > maxTableNames {
+			return fmt.Errorf("more than %d property names", maxTableNames)
+		}
+		s.names, s.keys = newNameTable(s.keys), nil
+		s.kw |= kwNames
 	}
-	for i := 0; i < 36; i++ {
-		switch i {
-		case 8, 13, 18, 23:
-			if s[i] != '-' {
-				return false
+	if s.hasEnum && len(s.enum) <= maxTableNames {
+		set := make(map[string]fkey, len(s.enum))
+		for _, e := range s.enum {
+			set[e] = fkey{}
+		}
+		s.enumSet = newNameTable(set)
+	}
+	// then and else mean nothing without if (v5 ignores them too).
+	if s.ifS == nil {
+		s.thenS, s.elseS = nil, nil
+	}
+	for _, g := range []struct {
+		has bool
+		kw  uint16
+	}{
+		{s.ref != nil, kwRef}, {s.types != 0, kwType}, {s.format != nil, kwFormat}, {s.items != nil, kwItems},
+		{s.hasEnum || s.constant != nil || s.guid || s.pattern != nil, kwString},
+		{len(s.allOf) > 0, kwAllOf}, {s.ifS != nil, kwIf},
+	} {
+		if g.has {
+			s.kw |= g.kw
+		}
+	}
+	s.leaf = s.leafShape()
+	for kind, t := range [...]uint8{kNull: tNull, kFalse: tBoolean, kTrue: tBoolean, kNumber: tNumber, kString: tString, kObject: tObject, kArray: tArray} {
+		if s.types&t != 0 {
+			s.kinds |= 1 << kind
+		}
+	}
+	return nil
+}
+
+// link replaces every reference to a schema that is only a $ref by its
+// target, once the whole document is compiled, to save eval a call.
+func link(s *Schema, seen map[*Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	for _, p := range []**Schema{&s.ref, &s.items, &s.ifS, &s.thenS, &s.elseS} {
+		*p = bypassRefs(*p)
+		link(*p, seen)
+	}
+	for i := range s.allOf {
+		s.allOf[i] = bypassRefs(s.allOf[i])
+		link(s.allOf[i], seen)
+	}
+	if s.names != nil {
+		for i := range s.names.entries {
+			k := &s.names.entries[i].key
+			k.s = bypassRefs(k.s)
+			link(k.s, seen)
+			if k.req >= 0 {
+				k.bit = 1 << k.req
 			}
-		default:
-			if !isHex(s[i]) {
-				return false
+			if k.s != nil && k.s.kw == kwType {
+				k.leaf = k.s.kinds
 			}
 		}
 	}
-	return true
+	if len(s.allOf) > 1 {
+		s.cases = newCaseSwitch(s.allOf)
+	}
+}
+
+// bypassRefs follows s while it is a schema with nothing but a $ref; a
+// cycle of such schemas is left as it is.
+func bypassRefs(s *Schema) *Schema {
+	for range 64 {
+		if s == nil || s.kw != kwRef {
+			return s
+		}
+		s = s.ref
+	}
+	return s
 }
 
 // annotations are keywords that never change a verdict.
@@ -93,12 +182,18 @@ func Compile(doc any) (*Schema, error) {
 		}
 	}
 	c := &compiler{root: doc, refs: map[string]*Schema{}}
-	return c.compile(doc, true)
+	s, err := c.compile(doc, true)
+	if err != nil {
+		return nil, err
+	}
+	s = bypassRefs(s)
+	link(s, map[*Schema]bool{})
+	return s, nil
 }
 
 func (c *compiler) compile(v any, root bool) (*Schema, error) {
 	if b, ok := v.(bool); ok {
-		return &Schema{always: &b}, nil
+		return &Schema{kw: kwBool, always: b}, nil
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -142,6 +237,7 @@ func (c *compiler) compile(v any, root bool) (*Schema, error) {
 			if s.format = jsonschema.Formats[name]; s.format == nil {
 				err = fmt.Errorf("format %q", name)
 			}
+			s.quick = quickFormats[name]
 		case k == "pattern":
 			p, _ := val.(string)
 			if p == guidPattern {
@@ -159,9 +255,8 @@ func (c *compiler) compile(v any, root bool) (*Schema, error) {
 	if err := s.indexRequired(); err != nil {
 		return nil, err
 	}
-	// then and else mean nothing without if (v5 ignores them too).
-	if s.ifS == nil {
-		s.thenS, s.elseS = nil, nil
+	if err := s.finish(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
