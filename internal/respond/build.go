@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
@@ -23,7 +24,7 @@ var (
 )
 
 // allDigits names would read as rule numbers.
-var allDigits = regexp.MustCompile(`^[0-9]+$`)
+var allDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+$`) })
 
 // builder fills a Rule from its keys, one value at a time, for both forms.
 // Each method returns an error that says what is wrong with the value; the
@@ -38,7 +39,7 @@ func (b *builder) setName(v string) error {
 	switch {
 	case strings.TrimSpace(v) == "":
 		return errors.New("name is empty")
-	case allDigits.MatchString(v):
+	case allDigits().MatchString(v):
 		return fmt.Errorf("name %q is a number, which would read as the rule's place; give it a word", v)
 	case len(v) > 200 || strings.ContainsAny(v, "\r\n\x00"):
 		return errors.New("name must be one short line")

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -27,7 +28,7 @@ const (
 	maxBodySize  = 1 << 20
 )
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 const fileHint = "a rules file is a YAML list of rules, each a mapping such as `- match: {event: order.created}` with `status: 204`; see `webhook-tool help responses`"
 
@@ -41,7 +42,7 @@ func Parse(data []byte, source string) ([]*Rule, error) {
 	doc, err := yamlcheck.Parse(data)
 	if err != nil {
 		line, msg := 0, strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 			msg = m[2]
 		}
 		var se *yamlcheck.SyntaxError

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -19,8 +20,8 @@ var (
 	stepKeys   = []string{"name", "fixture", "file", "set", "delay", "expect"}
 	topKeys    = []string{"name", "description", "steps"}
 	expectKeys = []string{"status", "callback"}
-	stepName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	stepName   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`) })
+	yamlLine   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 )
 
 // Limits on a scenario file: each step of a story carries the whole log of
@@ -118,7 +119,7 @@ func ParseWith(data []byte, source, dir string, list []fixture.Fixture) (*Scenar
 
 func (sc *Scenario) yamlError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 		msg = m[2]
 	}
 	line := 0
@@ -185,7 +186,7 @@ func (sc *Scenario) parseStep(n *yaml.Node) (Step, error) {
 		return st, err
 	case nameNode == nil:
 		return st, sc.errorf(n.Line, "later steps refer to it as ${NAME:path}", "a step without a name")
-	case !stepName.MatchString(st.Name):
+	case !stepName().MatchString(st.Name):
 		return st, sc.errorf(nameNode.Line, "use letters, digits, _, - and .", "invalid step name %q", st.Name)
 	case st.Fixture == "" && st.File == "":
 		return st, sc.errorf(n.Line, "give `fixture: NAME` (see `webhook-tool fixtures list`) or `file: PATH`", "step %q has no fixture or file", st.Name)

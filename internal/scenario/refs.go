@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -16,7 +17,7 @@ import (
 // refPattern is a reference to an earlier step's rendered payload,
 // ${STEP:PATH}, the syntax Stripe's fixtures use; PATH is written as for
 // --set.
-var refPattern = regexp.MustCompile(`\$\{([^{}:]*):([^{}]*)\}`)
+var refPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^{}:]*):([^{}]*)\}`) })
 
 // ref is one ${STEP:PATH} in a set value.
 type ref struct {
@@ -54,7 +55,7 @@ func (sc *Scenario) collectRefs(n *yaml.Node) ([]ref, error) {
 			if n.ShortTag() != "!!str" {
 				return nil
 			}
-			for _, m := range refPattern.FindAllStringSubmatch(n.Value, -1) {
+			for _, m := range refPattern().FindAllStringSubmatch(n.Value, -1) {
 				r := ref{Step: strings.TrimSpace(m[1]), Path: strings.TrimSpace(m[2]), Text: m[0], Line: n.Line}
 				if r.Step == "" || r.Path == "" {
 					return sc.errorf(n.Line, "write ${STEP:PATH}, e.g. ${invite:email}", "incomplete reference %s", m[0])
@@ -239,7 +240,7 @@ func appendScalar(buf *bytes.Buffer, n *yaml.Node) error {
 }
 
 func (w *jsonWriter) string(s string) error {
-	locs := refPattern.FindAllStringSubmatchIndex(s, -1)
+	locs := refPattern().FindAllStringSubmatchIndex(s, -1)
 	if len(locs) == 1 && locs[0][0] == 0 && locs[0][1] == len(s) {
 		raw, err := w.resolve(refAt(s, locs[0]))
 		if err == nil {
