@@ -42,7 +42,7 @@ func Run(app *App, args []string) int { return RunContext(context.Background(), 
 // RunContext is Run under ctx: cancelling it stops the command as Ctrl-C
 // does (a listener shuts down gracefully, a load run stops and reports).
 func RunContext(ctx context.Context, app *App, args []string) int {
-	root := NewRootCmd(app)
+	root := newRoot(app, soleCommand(args))
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	var ee *ExitError
@@ -151,7 +151,11 @@ func mentionsFlag(msg, name string) bool {
 }
 
 // NewRootCmd builds the whole command tree over app.
-func NewRootCmd(app *App) *cobra.Command {
+func NewRootCmd(app *App) *cobra.Command { return newRoot(app, "") }
+
+// newRoot builds the root and, under it, the command named only, or every
+// command when only is "".
+func newRoot(app *App, only string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "webhook-tool",
 		Short: "Validate, send, receive and answer access-management webhooks",
@@ -193,29 +197,68 @@ and posts plain-text callbacks. No account, no cloud.`,
 		return usageError(err, hint)
 	})
 
-	root.AddCommand(
-		newValidateCmd(app, nil),
-		newSchemasCmd(app),
-		newFixturesCmd(app),
-		newProfilesCmd(app),
-		newSendCmd(app, nil),
-		newSignCmd(app, nil),
-		newVerifyCmd(app, nil),
-		newListenCmd(app, nil),
-		newInspectCmd(app, nil),
-		newReplayCmd(app, nil),
-		newExportCmd(app, nil),
-		newMCPCmd(app, nil),
-		newCallbackCmd(app, nil),
-		newProbeCmd(app, nil),
-		newScenarioCmd(app, nil),
-		newSecretCmd(app, nil),
-		newVersionCmd(app),
-	)
-	addTopics(root, topicCmds())
-	ownCompletion(root)
+	for _, c := range commands {
+		if only == "" || c.name == only {
+			root.AddCommand(c.build(app))
+		}
+	}
+	topics := topicCmds()
+	if only != "" {
+		root.Annotations = map[string]string{partialTree: only}
+		// Of the topics, only the one that is this command's long help.
+		topics = slices.DeleteFunc(topics, func(t *cobra.Command) bool { return t.Name() != only })
+	}
+	addTopics(root, topics)
+	if only == "" {
+		ownCompletion(root)
+	}
 	lazyExamples(root)
 	return root
+}
+
+// partialTree annotates a root built with one command (newRoot's only).
+const partialTree = "partial-tree"
+
+// commands are the top-level commands, by name, in the order help lists
+// them.
+var commands = []struct {
+	name  string
+	build func(*App) *cobra.Command
+}{
+	{"validate", func(a *App) *cobra.Command { return newValidateCmd(a, nil) }},
+	{"schemas", newSchemasCmd},
+	{"fixtures", newFixturesCmd},
+	{"profiles", newProfilesCmd},
+	{"send", func(a *App) *cobra.Command { return newSendCmd(a, nil) }},
+	{"sign", func(a *App) *cobra.Command { return newSignCmd(a, nil) }},
+	{"verify", func(a *App) *cobra.Command { return newVerifyCmd(a, nil) }},
+	{"listen", func(a *App) *cobra.Command { return newListenCmd(a, nil) }},
+	{"inspect", func(a *App) *cobra.Command { return newInspectCmd(a, nil) }},
+	{"replay", func(a *App) *cobra.Command { return newReplayCmd(a, nil) }},
+	{"export", func(a *App) *cobra.Command { return newExportCmd(a, nil) }},
+	{"mcp", func(a *App) *cobra.Command { return newMCPCmd(a, nil) }},
+	{"callback", func(a *App) *cobra.Command { return newCallbackCmd(a, nil) }},
+	{"probe", func(a *App) *cobra.Command { return newProbeCmd(a, nil) }},
+	{"scenario", func(a *App) *cobra.Command { return newScenarioCmd(a, nil) }},
+	{"secret", func(a *App) *cobra.Command { return newSecretCmd(a, nil) }},
+	{"version", newVersionCmd},
+}
+
+// soleCommand is the command a command line runs when its first word names
+// one: then only that command's part of the tree need be built (every run
+// builds it, and the whole tree was most of a one-file validate's own
+// time). "" when the line starts otherwise (a flag, help, completion, a
+// word that is no command): those need the whole tree.
+func soleCommand(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.name
+		}
+	}
+	return ""
 }
 
 // applyConfig fills the flags the user did not set from the environment and
@@ -240,7 +283,7 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 		Getenv:   app.Getenv,
 		Skip:     []string{"config"},
 		Aliases:  map[string]string{"profiles": "profile"},
-		Known:    func() []string { return allFlagNames(cmd.Root()) },
+		Known:    func() []string { return allFlagNames(fullTree(app, cmd)) },
 		Warn: func(msg string) {
 			app.diag().Warnf("%s", msg)
 		},
@@ -261,6 +304,18 @@ func applyConfig(app *App, cmd *cobra.Command) error {
 	}
 	app.shadowedSecrets = shadowedSecrets(copts, cmd)
 	return nil
+}
+
+// fullTree is the whole command tree: cmd's own when it was built whole,
+// else one built over a copy of app, whose flags the copy's fields take, so
+// that app keeps what its command line set.
+func fullTree(app *App, cmd *cobra.Command) *cobra.Command {
+	root := cmd.Root()
+	if root.Annotations[partialTree] == "" {
+		return root
+	}
+	cp := *app
+	return NewRootCmd(&cp)
 }
 
 // allFlagNames lists the flags of every command under root: the keys a
