@@ -200,7 +200,8 @@ type Listener struct {
 	masker       redact.Masker
 	redactHeader func(name, value string) string
 
-	doctor chan struct{} // slots for signature diagnoses (see diagnose)
+	doctor     chan struct{} // slots for signature diagnoses (see diagnose)
+	doctorRate *tokenBucket  // and how many may start a second
 
 	// forwards are where deliveries are passed on (forward.go, routes.go):
 	// ForwardTo, then Targets. routed says one of them has filters;
@@ -283,15 +284,16 @@ func New(cfg Config) (*Listener, error) {
 	}
 	cfg.Secrets = secrets
 	l := &Listener{
-		cfg:       cfg,
-		prefix:    NormalizePrefix(cfg.PathPrefix),
-		verify:    signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
-		seen:      newIDSet(seenIDs),
-		callbacks: newIDSet(usedCallbacks),
-		out:       &outBatcher{w: cfg.Out},
-		masker:    redact.NewMasker(secrets),
-		doctor:    make(chan struct{}, doctorSlots),
-		log:       newRateLog(cfg.Diag, time.Now),
+		cfg:        cfg,
+		prefix:     NormalizePrefix(cfg.PathPrefix),
+		verify:     signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
+		seen:       newIDSet(seenIDs),
+		callbacks:  newIDSet(usedCallbacks),
+		out:        &outBatcher{w: cfg.Out},
+		masker:     redact.NewMasker(secrets),
+		doctor:     make(chan struct{}, doctorSlots),
+		doctorRate: newTokenBucket(doctorPerSecond, time.Now),
+		log:        newRateLog(cfg.Diag, time.Now),
 	}
 	l.bodies.max = cfg.MaxBodyInFlight
 	l.programmed = cfg.Rules.Len() > 0 || cfg.Events.Active()
