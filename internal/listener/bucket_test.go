@@ -2,6 +2,7 @@ package listener
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,8 +22,8 @@ func TestTokenBucket(t *testing.T) {
 		t.Fatalf("a burst of %d, want 20", n)
 	}
 	clock = clock.Add(100 * time.Millisecond)
-	if !b.take() || !b.take() || b.take() {
-		t.Errorf("100 ms later: want 2 more, then none")
+	if got := []bool{b.take(), b.take(), b.take()}; !slices.Equal(got, []bool{true, true, false}) {
+		t.Errorf("100 ms later: %v, want 2 more, then none", got)
 	}
 	clock = clock.Add(time.Hour)
 	n = 0

@@ -41,11 +41,6 @@ func (bundleFS) Open(name string) (fs.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
-// bundledDir is the Location of a directory of the bundled data.
-func bundledDir(p string) Location {
-	return Location{FS: bundleFS{}, Path: p, Display: p, URL: schemas.RootURL + p + "/"}
-}
-
 // diskLocation is the Location of a directory or file on disk; a
 // directory's URL ends in "/".
 func diskLocation(p string) (Location, error) {

@@ -2,6 +2,7 @@ package recline_test
 
 import (
 	"bytes"
+	"math"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func FuzzRecordLine(f *testing.F) {
 	for _, s := range hostile {
 		f.Add(s, []byte(s), s, int64(7), 1.5)
 	}
-	f.Add("/p", []byte("\xff\xfe"), "h", int64(-1), -0.0)
+	f.Add("/p", []byte("\xff\xfe"), "h", int64(-1), math.Copysign(0, -1))
 	f.Fuzz(func(t *testing.T, text string, body []byte, header string, n int64, ms float64) {
 		rec := &record.Record{
 			ReceivedAt: time.Unix(n%1e10, n%1e9).UTC(),

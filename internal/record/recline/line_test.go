@@ -154,7 +154,7 @@ func TestAppendLineOptionalFields(t *testing.T) {
 		&record.Record{Forward: &record.Forward{URL: "a", Status: 200}, Forwards: []record.Forward{{URL: "b", Error: "x", DurationMS: 1.5}, {URL: "<c>", Status: 502, Body: "\x00"}}},
 		&record.Record{Forwards: []record.Forward{{}}},
 	)
-	for _, ms := range []float64{0, -0.0, 1, 0.1, 123.456, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e300, -3e-8, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+	for _, ms := range []float64{0, math.Copysign(0, -1), 1, 0.1, 123.456, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e300, -3e-8, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		recs = append(recs, &record.Record{Forward: &record.Forward{URL: "http://x", DurationMS: ms}})
 	}
 	for _, rec := range recs {
