@@ -202,13 +202,15 @@ and posts plain-text callbacks. No account, no cloud.`,
 			root.AddCommand(c.build(app))
 		}
 	}
-	topics := topicCmds()
-	if only != "" {
+	if only == "" {
+		addTopics(root, topicCmds())
+	} else {
 		root.Annotations = map[string]string{partialTree: only}
 		// Of the topics, only the one that is this command's long help.
-		topics = slices.DeleteFunc(topics, func(t *cobra.Command) bool { return t.Name() != only })
+		if t := topicCmd(only); t != nil {
+			addTopics(root, []*cobra.Command{t})
+		}
 	}
-	addTopics(root, topics)
 	if only == "" {
 		ownCompletion(root)
 	}

@@ -24,20 +24,28 @@ func topicCmds() []*cobra.Command {
 	entries, _ := topicFS.ReadDir("topics")
 	cmds := make([]*cobra.Command, 0, len(entries))
 	for _, e := range entries {
-		short, ok := topicSummary("topics/" + e.Name())
-		if !ok {
-			continue
+		if c := topicCmd(strings.TrimSuffix(e.Name(), ".txt")); c != nil {
+			cmds = append(cmds, c)
 		}
-		c := &cobra.Command{Use: strings.TrimSuffix(e.Name(), ".txt"), Short: short}
-		c.SetHelpFunc(func(c *cobra.Command, args []string) {
-			loadTopic(c)
-			if p := c.Parent(); p != nil {
-				p.HelpFunc()(c, args)
-			}
-		})
-		cmds = append(cmds, c)
 	}
 	return cmds
+}
+
+// topicCmd is the help-topic command of the topic name, nil when there is
+// no such topic.
+func topicCmd(name string) *cobra.Command {
+	short, ok := topicSummary("topics/" + name + ".txt")
+	if !ok {
+		return nil
+	}
+	c := &cobra.Command{Use: name, Short: short}
+	c.SetHelpFunc(func(c *cobra.Command, args []string) {
+		loadTopic(c)
+		if p := c.Parent(); p != nil {
+			p.HelpFunc()(c, args)
+		}
+	})
+	return c
 }
 
 // topicSummary reads the first line of a topic file.
