@@ -66,7 +66,7 @@ func (r *Registry) narrow(match func(*profile.Rule) bool, h http.Header, buf []*
 
 // matchTree is narrow's rule test for a payload decoded by encoding/json.
 func matchTree(doc any) func(*profile.Rule) bool {
-	get := treeGetter(doc)
+	get := profile.TreeGetter(doc)
 	return func(rule *profile.Rule) bool { return rule.Matches(get) }
 }
 
@@ -126,23 +126,6 @@ func (r *Registry) Candidates(doc any, h http.Header) []string {
 		out = append(out, e.Name)
 	}
 	return out
-}
-
-// treeGetter reads a payload decoded by encoding/json.
-func treeGetter(doc any) profile.Getter {
-	return func(toks []string) (any, bool) {
-		v := doc
-		for _, t := range toks {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil, false
-			}
-			if v, ok = m[t]; !ok {
-				return nil, false
-			}
-		}
-		return v, true
-	}
 }
 
 // NoMatchError says no detection rule matched a payload. Tried names the

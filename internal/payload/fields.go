@@ -75,7 +75,7 @@ func docFieldsOf(d *fastpath.Doc, e *entry) Fields {
 
 // docFields is fieldsOf over a decoded document.
 func docFields(e *entry, doc any) Fields {
-	get := treeGetter(doc)
+	get := profile.TreeGetter(doc)
 	return fieldsOf(e, func(path ...string) string {
 		v, _ := get(path)
 		s, _ := v.(string)

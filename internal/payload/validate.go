@@ -202,7 +202,7 @@ func (r *Registry) validateDoc(e *entry, doc any, raw []byte) (Result, error) {
 // the schema, and when it had to validate to choose, the Result too; or
 // the detection error with the Result that can still be said.
 func (r *Registry) choose(doc any, raw []byte, h http.Header) (*entry, Result, error) {
-	get := treeGetter(doc)
+	get := profile.TreeGetter(doc)
 	n := r.narrow(matchTree(doc), h, nil)
 	switch {
 	case len(n.cands) == 1 && n.ruled:

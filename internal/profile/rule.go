@@ -57,6 +57,23 @@ func ParsePath(s string) (Path, error) {
 // slices); ok is false when there is none.
 type Getter func(tokens []string) (v any, ok bool)
 
+// TreeGetter is the Getter of a payload decoded by encoding/json into any.
+func TreeGetter(doc any) Getter {
+	return func(toks []string) (any, bool) {
+		v := doc
+		for _, t := range toks {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[t]; !ok {
+				return nil, false
+			}
+		}
+		return v, true
+	}
+}
+
 // Matches reports whether the payload get reads satisfies the rule.
 func (r Rule) Matches(get Getter) bool {
 	for _, h := range r.Has {

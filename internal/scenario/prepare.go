@@ -300,19 +300,7 @@ func kindOf(body []byte, p *profile.Profile) string {
 	if json.Unmarshal(body, &doc) != nil {
 		return ""
 	}
-	get := func(toks []string) (any, bool) {
-		v := doc
-		for _, t := range toks {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil, false
-			}
-			if v, ok = m[t]; !ok {
-				return nil, false
-			}
-		}
-		return v, true
-	}
+	get := profile.TreeGetter(doc)
 	for _, r := range p.Detect {
 		if r.Matches(get) {
 			status, _ := doc.(map[string]any)["status"].(string)
