@@ -25,14 +25,7 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight,
 		f = &refusal{status: http.StatusMethodNotAllowed, header: allowCallback,
 			reason: fmt.Sprintf("method %s: callbacks are POSTed", r.Method)}
 	}
-	if f == nil {
-		f = l.admit(r, d)
-	}
-	if f == nil {
-		f = l.read(w, r, d)
-	}
-	if f != nil {
-		l.reject(w, d, f)
+	if !l.take(w, r, d, f) {
 		return
 	}
 	defer l.release(d)

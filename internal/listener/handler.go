@@ -77,15 +77,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.n.deliveries.Add(1)
-	f := l.route(r, d)
-	if f == nil {
-		f = l.admit(r, d)
-	}
-	if f == nil {
-		f = l.read(w, r, d)
-	}
-	if f != nil {
-		l.reject(w, d, f)
+	if !l.take(w, r, d, l.route(r, d)) {
 		return
 	}
 	defer l.release(d)
@@ -110,6 +102,23 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.respond(w, &a)
+}
+
+// take runs the admit and read stages for a request the route stage let
+// through (f nil), and answers a refusal, from either or from f. It
+// reports whether the body is in d, to be released with l.release.
+func (l *Listener) take(w http.ResponseWriter, r *http.Request, d *inflight, f *refusal) bool {
+	if f == nil {
+		f = l.admit(r, d)
+	}
+	if f == nil {
+		f = l.read(w, r, d)
+	}
+	if f != nil {
+		l.reject(w, d, f)
+		return false
+	}
+	return true
 }
 
 // arrived is the record of r as it arrived, the secrets masked, its bytes
