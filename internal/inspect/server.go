@@ -213,15 +213,21 @@ func seqOf(r *http.Request) (int64, bool) {
 // a line that is not a record) is written.
 func (s *Server) record(w http.ResponseWriter, seq int64) (*record.Record, bool) {
 	rec, err := s.cfg.Store.Record(seq)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		s.fail(w, http.StatusNotFound, fmt.Sprintf("no record %d", seq))
-	case err != nil:
-		s.fail(w, http.StatusUnprocessableEntity, err.Error())
-	default:
-		return rec, true
+	if err != nil {
+		s.failLookup(w, seq, err)
+		return nil, false
 	}
-	return nil, false
+	return rec, true
+}
+
+// failLookup answers a failed lookup of record seq: 404 when there is none,
+// 422 for a line that is not a record.
+func (s *Server) failLookup(w http.ResponseWriter, seq int64, err error) {
+	if errors.Is(err, ErrNotFound) {
+		s.fail(w, http.StatusNotFound, fmt.Sprintf("no record %d", seq))
+		return
+	}
+	s.fail(w, http.StatusUnprocessableEntity, err.Error())
 }
 
 func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
@@ -231,15 +237,12 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.cfg.Store.Detail(seq)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		s.fail(w, http.StatusNotFound, fmt.Sprintf("no record %d", seq))
-	case err != nil:
-		s.fail(w, http.StatusUnprocessableEntity, err.Error())
-	default:
-		addPrettyBody(d)
-		s.writeJSON(w, http.StatusOK, d)
+	if err != nil {
+		s.failLookup(w, seq, err)
+		return
 	}
+	addPrettyBody(d)
+	s.writeJSON(w, http.StatusOK, d)
 }
 
 // replayRequest is POST /api/deliveries/{seq}/replay's body: To defaults to
