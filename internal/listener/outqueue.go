@@ -21,6 +21,16 @@ const (
 	// repeated on stderr while stdout stays behind: often enough to be
 	// seen, rarely enough not to flood the terminal itself.
 	outNoticeEvery = 5 * time.Second
+
+	// Under load (more output arrived while a write was under way) the
+	// writer gathers up to DefaultOutBatchBytes, waiting at most
+	// DefaultOutLinger, before its next write: written as it comes, stdout
+	// cost a write(2) and a wake-up per few deliveries, and small writes to
+	// a file cost the kernel twice as much per byte as large ones (7 KB
+	// lines: 0.5 ns a byte written 8 KB at a time, 0.2 at 256 KB). An idle
+	// listener's line is written at once.
+	DefaultOutBatchBytes = 256 << 10
+	DefaultOutLinger     = 5 * time.Millisecond
 )
 
 // OutQueue is listen's standard output: Write copies what it is given into
@@ -32,10 +42,12 @@ const (
 // (closed: `| head -n 2`) is given up on, said once, and everything after
 // it is dropped the same way.
 type OutQueue struct {
-	w    io.Writer
-	diag *render.Diag
-	max  int
-	now  func() time.Time
+	w      io.Writer
+	diag   *render.Diag
+	max    int
+	batch  int
+	linger time.Duration
+	now    func() time.Time
 
 	mu         sync.Mutex
 	buf        []byte
@@ -46,13 +58,16 @@ type OutQueue struct {
 	lastNotice time.Time
 
 	wake chan struct{}
+	full chan struct{} // a batch is queued, or Close: stop gathering
 	done chan struct{}
 }
 
 // OutQueueOptions adjust an OutQueue.
 type OutQueueOptions struct {
-	MaxBytes int              // 0: DefaultOutQueueBytes
-	Now      func() time.Time // for the notices' pace; nil: time.Now
+	MaxBytes   int              // 0: DefaultOutQueueBytes
+	BatchBytes int              // 0: DefaultOutBatchBytes
+	Linger     time.Duration    // 0: DefaultOutLinger
+	Now        func() time.Time // for the notices' pace; nil: time.Now
 }
 
 // NewOutQueue starts an OutQueue over w; notices go to diag. Close stops it.
@@ -60,11 +75,17 @@ func NewOutQueue(w io.Writer, diag *render.Diag, opts OutQueueOptions) *OutQueue
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultOutQueueBytes
 	}
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = DefaultOutBatchBytes
+	}
+	if opts.Linger <= 0 {
+		opts.Linger = DefaultOutLinger
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	q := &OutQueue{w: w, diag: diag, max: opts.MaxBytes, now: opts.Now,
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	q := &OutQueue{w: w, diag: diag, max: opts.MaxBytes, batch: opts.BatchBytes, linger: opts.Linger, now: opts.Now,
+		wake: make(chan struct{}, 1), full: make(chan struct{}, 1), done: make(chan struct{})}
 	go q.loop()
 	return q
 }
@@ -82,12 +103,24 @@ func (q *OutQueue) Write(p []byte) (int, error) {
 	default:
 		q.buf = append(q.buf, p...)
 	}
+	full := len(q.buf) >= q.batch
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
 	default: // already due
 	}
+	if full {
+		nudge(q.full)
+	}
 	return len(p), nil
+}
+
+// nudge sends on a one-slot channel without waiting.
+func nudge(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
 }
 
 // noticeLocked says on stderr that lines are being dropped: at the first
@@ -110,37 +143,62 @@ func (q *OutQueue) loop() {
 	defer close(q.done)
 	var spare []byte
 	for range q.wake {
-		q.mu.Lock()
-		b, stopping := q.buf, q.stopping
-		q.buf = spare[:0]
-		q.inflight = lines(b)
-		q.mu.Unlock()
-		if len(b) > 0 {
-			n, err := q.w.Write(b)
+		for {
 			q.mu.Lock()
-			q.inflight = 0
+			b, stopping := q.buf, q.stopping
+			q.buf = spare[:0]
+			q.inflight = lines(b)
 			q.mu.Unlock()
-			if err != nil {
-				q.mu.Lock()
-				q.dropped += lines(b[min(max(n, 0), len(b)):])
-				first := !q.broken
-				q.broken = true
-				q.mu.Unlock()
-				if first {
-					q.diag.Warnf("cannot write to standard output (%v); deliveries are still answered, and recorded with --record, but no longer shown", err)
+			if len(b) > 0 {
+				q.write(b)
+			}
+			spare = b
+			if cap(spare) > q.max {
+				spare = nil
+			}
+			q.mu.Lock()
+			queued, stopping := len(q.buf), stopping || q.stopping
+			q.mu.Unlock()
+			if queued == 0 {
+				if stopping {
+					return
 				}
+				break // idle: the next line is written as soon as it comes
+			}
+			if !stopping && queued < q.batch {
+				q.gather()
 			}
 		}
-		spare = b
-		if cap(spare) > q.max {
-			spare = nil
-		}
-		q.mu.Lock()
-		empty := len(q.buf) == 0
-		q.mu.Unlock()
-		if stopping && empty {
-			return
-		}
+	}
+}
+
+// gather waits until a batch is queued, Close is called, or the linger
+// has passed.
+func (q *OutQueue) gather() {
+	t := time.NewTimer(q.linger)
+	defer t.Stop()
+	select {
+	case <-q.full:
+	case <-t.C:
+	}
+}
+
+// write writes b to stdout, and gives stdout up when it fails.
+func (q *OutQueue) write(b []byte) {
+	n, err := q.w.Write(b)
+	q.mu.Lock()
+	q.inflight = 0
+	q.mu.Unlock()
+	if err == nil {
+		return
+	}
+	q.mu.Lock()
+	q.dropped += lines(b[min(max(n, 0), len(b)):])
+	first := !q.broken
+	q.broken = true
+	q.mu.Unlock()
+	if first {
+		q.diag.Warnf("cannot write to standard output (%v); deliveries are still answered, and recorded with --record, but no longer shown", err)
 	}
 }
 
@@ -152,10 +210,8 @@ func (q *OutQueue) Close(limit time.Duration) int64 {
 	q.mu.Lock()
 	q.stopping = true
 	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
+	nudge(q.wake)
+	nudge(q.full)
 	t := time.NewTimer(max(limit, 0))
 	defer t.Stop()
 	select {

@@ -1,6 +1,7 @@
 package listener_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"syscall"
@@ -106,3 +107,86 @@ type pathErr struct{ err error }
 
 func (p *pathErr) Error() string { return "write /dev/stdout: " + p.err.Error() }
 func (p *pathErr) Unwrap() error { return p.err }
+
+// recordingWriter keeps the size of every Write; the first one says it
+// has started and waits for first to be closed.
+type recordingWriter struct {
+	started chan struct{}
+	first   chan struct{}
+	mu      sync.Mutex
+	sizes   []int
+	wrote   chan struct{}
+}
+
+func newRecordingWriter() *recordingWriter {
+	return &recordingWriter{started: make(chan struct{}), first: make(chan struct{}), wrote: make(chan struct{}, 100)}
+}
+
+func (r *recordingWriter) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	n := len(r.sizes)
+	r.sizes = append(r.sizes, len(p))
+	r.mu.Unlock()
+	if n == 0 {
+		close(r.started)
+		<-r.first
+	}
+	r.wrote <- struct{}{}
+	return len(p), nil
+}
+
+// Under load, what arrives while a write is under way is gathered into one
+// write of BatchBytes rather than written a line at a time; a line that
+// finds the writer idle is written as soon as it comes.
+func TestOutQueueGathersUnderLoad(t *testing.T) {
+	rw := newRecordingWriter()
+	var errb syncBuffer
+	q := listener.NewOutQueue(rw, render.NewDiag(&errb), listener.OutQueueOptions{BatchBytes: 1000, Linger: time.Hour})
+	line := []byte(strings.Repeat("x", 99) + "\n")
+	q.Write(line) // written at once: the writer was idle
+	<-rw.started
+	q.Write(line) // arrives while the first write is under way
+	close(rw.first)
+	<-rw.wrote
+	for range 9 { // nine more, one at a time: the batch fills at the tenth line
+		q.Write(line)
+	}
+	<-rw.wrote
+	if n := q.Close(time.Minute); n != 0 {
+		t.Errorf("%d lines dropped", n)
+	}
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if want := []int{100, 1000}; fmt.Sprint(rw.sizes) != fmt.Sprint(want) {
+		t.Errorf("writes of %v bytes, want %v", rw.sizes, want)
+	}
+}
+
+// Close does not wait out the linger: what is being gathered is written at
+// once.
+func TestOutQueueCloseEndsGathering(t *testing.T) {
+	rw := newRecordingWriter()
+	var errb syncBuffer
+	q := listener.NewOutQueue(rw, render.NewDiag(&errb), listener.OutQueueOptions{BatchBytes: 1 << 20, Linger: time.Hour})
+	line := []byte("a line\n")
+	q.Write(line)
+	<-rw.started
+	q.Write(line) // gathered after the first write: the batch never fills
+	close(rw.first)
+	<-rw.wrote
+	done := make(chan int64)
+	go func() { done <- q.Close(time.Hour) }()
+	select {
+	case n := <-done:
+		if n != 0 {
+			t.Errorf("%d lines dropped", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the linger")
+	}
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if len(rw.sizes) != 2 || rw.sizes[1] != len(line) {
+		t.Errorf("writes of %v bytes, want the gathered line written at Close", rw.sizes)
+	}
+}
