@@ -106,10 +106,7 @@ func (l *Listener) hold(w http.ResponseWriter, r *http.Request, d *inflight, a *
 		a.body = d.rule.Body(respond.View{ID: d.rec.DeliveryID, Seq: d.rec.Seq, Event: d.event()})
 	}
 	l.release(d)
-	wait := ra.Delay
-	if ra.Hang {
-		wait = ra.HangFor
-	}
+	wait := ra.Held()
 	gone := false
 	if wait > 0 {
 		t := time.NewTimer(wait)
