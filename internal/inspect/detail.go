@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/redact"
@@ -40,24 +39,27 @@ func (s *Store) List(limit int, before int64, f Filter) Page {
 // their start before the file's.
 func (s *Store) list(limit int, before int64, f Filter) (Page, bool) {
 	p := Page{Deliveries: []Summary{}}
-	i := len(s.lines) - 1
+	i := s.lines.len() - 1
 	if before > 0 {
 		if s.monotonic {
-			i = sort.Search(len(s.lines), func(j int) bool { return s.lines[j].seq >= before }) - 1
+			i = s.lines.search(before) - 1
 		} else {
-			for i >= 0 && s.lines[i].seq >= before {
+			for i >= 0 && s.lines.at(i).seq >= before {
 				i--
 			}
 		}
 	}
 	for ; i >= 0; i-- {
-		// Only this line needs reading: callbacks and exec runs were
-		// linked when indexed.
-		s.readOne(i)
-		if !s.listed(i) || (s.lines[i].seq >= before && before > 0) {
+		if before > 0 && s.lines.at(i).seq >= before {
 			continue
 		}
-		sum := s.summary(s.base + i)
+		// Only this line needs reading: callbacks and exec runs were
+		// linked when indexed.
+		l := s.row(i)
+		if l == nil {
+			continue
+		}
+		sum := s.summary(l)
 		if !f.Match(&sum) {
 			continue
 		}
@@ -101,8 +103,8 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 		return nil, ErrNotFound
 	}
 	i := abs - s.base
-	s.readOne(i)
-	if !s.lines[i].ok {
+	l := s.read(i)
+	if l == nil {
 		return nil, fmt.Errorf("record %d: its line is not a record (cut short?)", seq)
 	}
 	raw, err := s.rawAt(i)
@@ -114,7 +116,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 		return nil, fmt.Errorf("record %d: %w", seq, err)
 	}
 	var cbs, runs []int
-	if l := s.lines[i].line; l.Kind == KindDelivery && l.DeliveryID != "" {
+	if l.Kind == KindDelivery && l.DeliveryID != "" {
 		cbs = s.callbacks[l.DeliveryID]
 	}
 	runs = s.execs[seq]

@@ -82,7 +82,8 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 // each: this runs for every delivery of a busy listener.
 func (s *Store) Feed(b []byte) {
 	s.mu.Lock()
-	var added []int
+	from, start := s.lines.len(), s.base+s.lines.len()
+	var read []readLine
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
@@ -101,22 +102,25 @@ func (s *Store) Feed(b []byte) {
 		// callbacks and exec runs at once, to link them. Each line is
 		// kept on its own: one that referred to its batch would keep the
 		// whole batch alive, and the ring's bound would not hold.
-		e := entry{raw: bytes.Clone(raw)}
+		e := slot{n: uint32(len(raw))}
 		if v, ok := seqPrefix(raw); ok && !linked(raw) {
 			e.seq = v
 		} else if l, err := parseLine(raw, s.events); err == nil {
-			e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
+			e.seq, e.flags = l.Seq, slotRead|slotOK|kindFlags(l.Kind)
+			read = append(read, readLine{s.lines.len(), &l})
 		} else {
 			s.skipped++
 			continue
 		}
-		added = append(added, s.add(e))
-		s.bytes += len(e.raw)
+		s.lines.push(e)
+		s.raws = append(s.raws, bytes.Clone(raw))
+		s.bytes += len(raw)
 	}
-	for len(s.lines) > 0 && (len(s.lines) > s.maxLines || s.bytes > s.maxBytes) {
+	s.take(scan{from: from, read: read})
+	for s.lines.len() > 0 && (s.lines.len() > s.maxLines || s.bytes > s.maxBytes) {
 		s.dropFirst()
 	}
-	out := s.announce(added)
+	out := s.announce(start, s.base+s.lines.len())
 	s.mu.Unlock()
 	s.hub.publish(out)
 }

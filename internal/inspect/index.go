@@ -18,13 +18,9 @@ import (
 // start.
 func (s *Store) Refresh() error {
 	s.mu.Lock()
-	from := s.base + len(s.lines)
+	from := s.base + s.lines.len()
 	err := s.refresh()
-	var added []int
-	for i := from; i < s.base+len(s.lines); i++ {
-		added = append(added, i)
-	}
-	out := s.announce(added)
+	out := s.announce(from, s.base+s.lines.len())
 	s.mu.Unlock()
 	s.hub.publish(out)
 	return err
@@ -61,23 +57,23 @@ func (s *Store) open() error {
 	}
 	end := s.wholeLines(st.Size())
 	start := s.lineStart(max(end-s.tailBytes, 0))
-	tail, err := scanIndex(s.f, start, end-start, s.events)
+	tail, err := scanIndex(s.f, start, end-start, &s.lines, s.events)
 	if err != nil {
 		return err
 	}
-	if len(tail.entries) == 0 && start > 0 {
+	if s.lines.len() == 0 && start > 0 {
 		// Nothing to show at the end: index the whole file now, which
 		// also tells a file with no record at all.
 		start = 0
-		if tail, err = scanIndex(s.f, 0, end, s.events); err != nil {
+		if tail, err = scanIndex(s.f, 0, end, &s.lines, s.events); err != nil {
 			return err
 		}
 	}
-	if len(tail.entries) == 0 && tail.first != nil {
+	if s.lines.len() == 0 && tail.first != nil {
 		return fmt.Errorf("%s: %w", s.path, tail.first)
 	}
-	s.count(tail)
-	s.install(tail.entries)
+	s.take(tail)
+	s.parsed = s.lines.len()
 	s.end = end
 	if start > 0 {
 		s.ready = make(chan struct{})
@@ -104,45 +100,24 @@ func (s *Store) lineStart(off int64) int64 {
 	}
 }
 
-// install appends lines read by scanIndex, all of them below the read
-// frontier except those read whole.
-func (s *Store) install(es []entry) {
-	for _, e := range es {
-		s.add(e)
-	}
-	s.parsed = len(s.lines)
-}
-
 // indexHead indexes [0, start) and puts those lines before the ones
 // OpenFile indexed. Numbers of lines (base+i) stay what they were: base goes
 // down by as many lines as come in front.
 func (s *Store) indexHead(gen int, start int64) {
-	sc, err := scanIndex(s.f, 0, start, s.events)
+	var head lineIndex
+	sc, err := scanIndex(s.f, 0, start, &head, s.events)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer close(s.ready)
 	if err != nil || s.gen != gen {
 		return
 	}
-	s.count(sc)
-	head := sc.entries
-	k := len(head)
-	if k > 0 && len(s.lines) > 0 && head[k-1].seq >= s.lines[0].seq {
-		s.monotonic = false
-	}
-	s.lines = append(head, s.lines...)
+	k := head.len()
+	head.appendAll(&s.lines)
+	s.lines = head
 	s.base -= k
 	s.parsed += k
-	if !s.monotonic {
-		for i := range s.lines {
-			s.bySeq[s.lines[i].seq] = s.base + i
-		}
-	}
-	for i := range k {
-		if s.lines[i].read {
-			s.link(s.base + i)
-		}
-	}
+	s.take(sc)
 }
 
 // waitIndexed returns once the whole file is indexed.
@@ -176,14 +151,13 @@ func (s *Store) follow(n int64) error {
 	if cap(s.buf) < int(min(n, 1<<20)) {
 		s.buf = make([]byte, 0, min(n, 1<<20))
 	}
-	sc, err := scanIndexBuf(s.f, s.end, n, s.buf, s.events)
+	from := s.lines.len()
+	sc, err := scanIndexBuf(s.f, s.end, n, s.buf, &s.lines, s.events)
 	if err != nil {
+		s.lines.cut(from)
 		return err
 	}
-	s.count(sc)
-	for _, e := range sc.entries {
-		s.add(e)
-	}
+	s.take(sc)
 	return nil
 }
 
@@ -208,7 +182,8 @@ func (s *Store) wholeLines(n int64) int64 {
 
 func (s *Store) reset() {
 	s.gen++
-	s.lines, s.base, s.parsed, s.end, s.skipped, s.tooLong = nil, 0, 0, 0, 0, 0
+	s.lines, s.base, s.parsed, s.end, s.skipped, s.tooLong = lineIndex{}, 0, 0, 0, 0, 0
+	s.cache = newSummaries(s.cache.budget)
 	s.bySeq, s.monotonic = map[int64]int{}, true
 	s.callbacks, s.execs = map[string][]int{}, map[int64][]int{}
 }
@@ -247,16 +222,22 @@ func seqPrefix(b []byte) (int64, bool) {
 	return v, err == nil
 }
 
-// Warm reads every summary not read yet, newest first, until done or ctx
-// is cancelled. It reads and decodes a few lines at a time without holding
-// the store, so the page's requests are never kept waiting for it.
+// Warm reads every line not read yet, newest first, until done or ctx is
+// cancelled: it counts the lines that are not records, links the callbacks
+// the index passed over (see linked), and caches summaries while the cache
+// has room (FileOptions.SummaryBytes). It reads and decodes a few lines at
+// a time without holding the store, so the page's requests are never kept
+// waiting for it.
 func (s *Store) Warm(ctx context.Context) {
+	if s.f == nil {
+		return
+	}
 	s.waitIndexed()
 	const batch = 64
 	type job struct {
 		i    int
 		off  int64
-		n    int32
+		n    uint32
 		line *line
 	}
 	jobs := make([]job, 0, batch)
@@ -265,7 +246,7 @@ func (s *Store) Warm(ctx context.Context) {
 		gen, from := s.gen, s.parsed
 		jobs = jobs[:0]
 		for i := from - 1; i >= 0 && len(jobs) < batch; i-- {
-			if e := &s.lines[i]; !e.read && e.raw == nil {
+			if e := s.lines.at(i); e.flags&slotRead == 0 {
 				jobs = append(jobs, job{i: i, off: e.off, n: e.n})
 			}
 		}
@@ -284,17 +265,17 @@ func (s *Store) Warm(ctx context.Context) {
 		s.mu.Lock()
 		if s.gen == gen {
 			for _, j := range jobs {
-				e := &s.lines[j.i]
-				if e.read {
+				e := s.lines.at(j.i)
+				if e.flags&slotRead != 0 {
 					continue // read meanwhile by a request
 				}
-				e.read = true
+				e.flags |= slotRead
 				if j.line == nil {
 					s.skipped++
 					continue
 				}
-				e.ok, e.line = true, j.line
-				s.link(s.base + j.i)
+				s.noteRead(s.base+j.i, e, j.line)
+				s.cache.put(s.base+j.i, j.line)
 			}
 			low := 0
 			if len(jobs) == batch {

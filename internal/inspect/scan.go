@@ -13,13 +13,22 @@ import (
 
 // scan is what scanIndex found in a part of a record file.
 type scan struct {
-	entries []entry
+	lines *lineIndex // where the lines found are appended
+	from  int        // lines.len() before
+	// read are the lines read whole (callbacks, exec runs, lines not as
+	// listen writes them), by their index in lines, to link.
+	read    []readLine
 	skipped int // lines that are not records
 	// tooLong counts lines longer than record.MaxLineSize, which replay
 	// and verify refuse: passed over unread, never held in memory whole.
 	tooLong int
 	first   *record.NotRecordError // the first line that is not a record
 	events  EventReader            // reads a delivery's event
+}
+
+type readLine struct {
+	i int
+	l *line
 }
 
 // errTooLong is why a line longer than record.MaxLineSize is no record.
@@ -31,26 +40,32 @@ func (sc *scan) notRecord(line int, err error) {
 	}
 }
 
-// count adds up what a scan passed over. s.mu is held.
-func (s *Store) count(sc scan) {
+// take takes in what a scan found, its lines in s.lines: it adds up what
+// it passed over and links the lines it read. s.mu is held.
+func (s *Store) take(sc scan) {
 	s.skipped += sc.skipped
 	s.tooLong += sc.tooLong
+	s.noteSeqs(sc.from)
+	for _, r := range sc.read {
+		s.link(s.base+r.i, r.l)
+	}
 }
 
 // scanIndex reads n bytes of whole lines of f from off, as fast as the disk
-// gives them: it keeps each line's offset and seq, and reads whole only the
-// lines that are not as listen writes them, and callbacks and exec runs (to
-// link them to their deliveries). Other summaries are read when asked for.
-func scanIndex(f *os.File, off, n int64, events EventReader) (scan, error) {
-	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)), events)
+// gives them, and appends them to into: it keeps each line's offset and
+// seq, and reads whole only the lines that are not as listen writes them,
+// and callbacks and exec runs (to link them to their deliveries). Other
+// summaries are read when asked for.
+func scanIndex(f *os.File, off, n int64, into *lineIndex, events EventReader) (scan, error) {
+	return scanIndexBuf(f, off, n, make([]byte, 0, min(n, 1<<20)), into, events)
 }
 
 // scanIndexBuf is scanIndex reading through buf (its capacity), which a
 // store following its file reuses. The buffer grows to hold a long line,
 // up to record.MaxLineSize: a longer line is read through without being
 // kept, and counted.
-func scanIndexBuf(f *os.File, off, n int64, buf []byte, events EventReader) (scan, error) {
-	sc := scan{events: events}
+func scanIndexBuf(f *os.File, off, n int64, buf []byte, into *lineIndex, events EventReader) (scan, error) {
+	sc := scan{lines: into, from: into.len(), events: events}
 	buf = buf[:0]
 	if cap(buf) == 0 {
 		buf = make([]byte, 0, 4096)
@@ -119,15 +134,16 @@ func (sc *scan) line(raw []byte, at int64, lineNo int) {
 	if len(line) == 0 {
 		return
 	}
-	e := entry{off: at, n: int32(len(raw))}
+	e := slot{off: at, n: uint32(len(raw))}
 	if v, ok := seqPrefix(line); ok && !linked(line) {
 		e.seq = v
 	} else if l, err := parseLine(line, sc.events); err == nil {
-		e.seq, e.read, e.ok, e.line = l.Seq, true, true, &l
+		e.seq, e.flags = l.Seq, slotRead|slotOK|kindFlags(l.Kind)
+		sc.read = append(sc.read, readLine{sc.lines.len(), &l})
 	} else {
 		sc.skipped++
 		sc.notRecord(lineNo, err)
 		return
 	}
-	sc.entries = append(sc.entries, e)
+	sc.lines.push(e)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -15,19 +14,23 @@ import (
 
 // Store holds the records the inspector shows, in the order they were
 // written: either an index over a record file (OpenFile), which keeps only
-// each line's offset and summary and reads a record again when it is
-// opened, or a ring of this run's lines in memory (NewMemory), oldest
-// dropped first.
+// each line's offset and seq and reads a record again when it is opened, or
+// a ring of this run's lines in memory (NewMemory), oldest dropped first.
 //
-// A record file's summaries are read lazily, newest first: the first page
-// needs only the last lines, and a background pass (Warm) reads the rest, so
-// a filter over an old part of a large file waits only for what has not been
-// read yet.
+// A line's summary is read when it is listed, streamed or linked, and kept
+// in a cache of bounded size: a filter over an old part of a large file
+// reads those lines again. Memory held per line of a record file is its
+// slot in the index, 24 bytes; only callbacks, exec runs and files whose
+// seqs do not grow add to the maps that link lines.
 type Store struct {
 	mu    sync.Mutex
 	hub   *Hub
-	lines []entry
-	base  int // absolute number of lines[0]; lines dropped from the ring are gone
+	lines lineIndex
+	raws  [][]byte // a ring's lines, as lines has them; nil for a file
+	base  int      // absolute number of line 0; lines dropped from the ring are gone
+	// cache holds the summaries of the newest lines read: the others are
+	// read again from their lines when asked for.
+	cache *summaries
 	// parsed is how far down Warm has read the summaries of the file as
 	// opened: those lines from this relative index on have been read.
 	parsed int
@@ -67,16 +70,6 @@ type Store struct {
 	lost     int64        // lines the ring had no room to queue
 }
 
-type entry struct {
-	off  int64
-	n    int32
-	raw  []byte // a ring's line; nil for a file's
-	seq  int64
-	ok   bool // read and is a record
-	read bool
-	line *line // nil until read
-}
-
 // Info describes a Store for the page's header (GET /api/info).
 type Info struct {
 	Source   string `json:"source"` // "file" or "memory"
@@ -98,6 +91,7 @@ func newStore() *Store {
 	return &Store{
 		events:    BundledEvents,
 		hub:       NewHub(),
+		cache:     newSummaries(DefaultSummaryBytes),
 		bySeq:     map[int64]int{},
 		monotonic: true,
 		callbacks: map[string][]int{},
@@ -113,6 +107,11 @@ type FileOptions struct {
 	TailBytes int64
 	// Events reads a delivery's event name; nil: BundledEvents.
 	Events EventReader
+	// SummaryBytes is how much memory the summaries read last may hold
+	// (0: DefaultSummaryBytes). One not held is read again from its line
+	// when the page asks for it: a larger budget makes filters over a
+	// large file faster, and costs about 400 bytes a delivery.
+	SummaryBytes int
 }
 
 // DefaultTailBytes is FileOptions.TailBytes's default.
@@ -145,6 +144,9 @@ func OpenFileWith(path string, o FileOptions) (*Store, error) {
 		s.events = o.Events
 	}
 	s.tailBytes = o.TailBytes
+	if o.SummaryBytes > 0 {
+		s.cache = newSummaries(o.SummaryBytes)
+	}
 	if s.tailBytes <= 0 {
 		s.tailBytes = DefaultTailBytes
 	}
@@ -186,7 +188,7 @@ func (s *Store) Hub() *Hub { return s.hub }
 func (s *Store) Info() Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := Info{Records: len(s.lines), Skipped: s.skipped, TooLong: s.tooLong, MaxLine: record.MaxLineSize, Indexing: !s.indexed()}
+	in := Info{Records: s.lines.len(), Skipped: s.skipped, TooLong: s.tooLong, MaxLine: record.MaxLineSize, Indexing: !s.indexed()}
 	if s.f != nil {
 		in.Source, in.File = "file", s.path
 		return in
@@ -195,24 +197,23 @@ func (s *Store) Info() Info {
 	return in
 }
 
-// add appends e and returns its absolute number. A line that has been read
-// is linked at once; a file's others are linked when read.
-func (s *Store) add(e entry) int {
-	abs := s.base + len(s.lines)
-	if n := len(s.lines); s.monotonic && n > 0 && e.seq <= s.lines[n-1].seq {
-		s.monotonic = false
-		for i := range s.lines {
-			s.bySeq[s.lines[i].seq] = s.base + i
+// noteSeqs takes note of the seqs of the lines from relative index from
+// on, just indexed: while they only grow there is nothing to keep.
+func (s *Store) noteSeqs(from int) {
+	if s.monotonic {
+		for i := max(from, 1); i < s.lines.len(); i++ {
+			if s.lines.at(i).seq <= s.lines.at(i-1).seq {
+				s.monotonic, from = false, 0
+				break
+			}
+		}
+		if s.monotonic {
+			return
 		}
 	}
-	s.lines = append(s.lines, e)
-	if !s.monotonic {
-		s.bySeq[e.seq] = abs
+	for i := from; i < s.lines.len(); i++ {
+		s.bySeq[s.lines.at(i).seq] = s.base + i
 	}
-	if e.read {
-		s.link(abs)
-	}
-	return abs
 }
 
 // find is the absolute number of the line numbered seq.
@@ -221,59 +222,60 @@ func (s *Store) find(seq int64) (int, bool) {
 		abs, ok := s.bySeq[seq]
 		return abs, ok
 	}
-	i := sort.Search(len(s.lines), func(j int) bool { return s.lines[j].seq >= seq })
-	if i < len(s.lines) && s.lines[i].seq == seq {
+	i := s.lines.search(seq)
+	if i < s.lines.len() && s.lines.at(i).seq == seq {
 		return s.base + i, true
 	}
 	return 0, false
 }
 
-// link files the line at abs under the delivery it belongs to.
-func (s *Store) link(abs int) {
-	e := &s.lines[abs-s.base]
-	if !e.ok {
-		return
-	}
-	switch e.line.Kind {
+// link files the line at abs, whose summary is l, under the delivery it
+// belongs to.
+func (s *Store) link(abs int, l *line) {
+	switch l.Kind {
 	case KindCallback:
-		if id := e.line.CallbackFor; id != "" {
+		if id := l.CallbackFor; id != "" {
 			s.callbacks[id] = append(s.callbacks[id], abs)
 		}
 	case KindExec:
-		s.execs[e.line.deliverySeq] = append(s.execs[e.line.deliverySeq], abs)
+		s.execs[l.deliverySeq] = append(s.execs[l.deliverySeq], abs)
+	}
+}
+
+// unlink undoes link.
+func (s *Store) unlink(abs int, l *line) {
+	switch l.Kind {
+	case KindCallback:
+		if s.callbacks[l.CallbackFor] = without(s.callbacks[l.CallbackFor], abs); len(s.callbacks[l.CallbackFor]) == 0 {
+			delete(s.callbacks, l.CallbackFor)
+		}
+	case KindExec:
+		if s.execs[l.deliverySeq] = without(s.execs[l.deliverySeq], abs); len(s.execs[l.deliverySeq]) == 0 {
+			delete(s.execs, l.deliverySeq)
+		}
 	}
 }
 
 // dropFirst lets go of a ring's oldest line.
 func (s *Store) dropFirst() {
-	e := s.lines[0]
-	abs := s.base
-	s.bytes -= len(e.raw)
-	s.dropped++
+	e, abs := s.lines.at(0), s.base
+	if e.flags&(slotCallback|slotExec) != 0 {
+		if l := s.read(0); l != nil {
+			s.unlink(abs, l)
+		}
+	}
 	if !s.monotonic && s.bySeq[e.seq] == abs {
 		delete(s.bySeq, e.seq)
 	}
-	kind := ""
-	if e.ok {
-		kind = e.line.Kind
-	}
-	switch kind {
-	case KindCallback:
-		s.callbacks[e.line.CallbackFor] = without(s.callbacks[e.line.CallbackFor], abs)
-		if len(s.callbacks[e.line.CallbackFor]) == 0 {
-			delete(s.callbacks, e.line.CallbackFor)
-		}
-	case KindExec:
-		s.execs[e.line.deliverySeq] = without(s.execs[e.line.deliverySeq], abs)
-		if len(s.execs[e.line.deliverySeq]) == 0 {
-			delete(s.execs, e.line.deliverySeq)
-		}
-	}
-	s.lines[0] = entry{}
-	s.lines = s.lines[1:]
+	s.cache.drop(abs)
+	s.bytes -= len(s.raws[0])
+	s.dropped++
+	s.lines.dropFirst()
+	s.raws[0] = nil
+	s.raws = s.raws[1:]
 	s.base++
-	if cap(s.lines) > 2*s.maxLines && len(s.lines) < cap(s.lines)/2 {
-		s.lines = append(make([]entry, 0, s.maxLines+1), s.lines...)
+	if cap(s.raws) > 2*s.maxLines && len(s.raws) < cap(s.raws)/2 {
+		s.raws = append(make([][]byte, 0, s.maxLines+1), s.raws...)
 	}
 }
 
@@ -286,32 +288,51 @@ func without(list []int, v int) []int {
 	return list
 }
 
-// readOne reads the summary of line i, if that has not been done.
-func (s *Store) readOne(i int) {
-	e := &s.lines[i]
-	if e.read {
-		return
+// read is the summary of the line at relative index i, nil when it is not
+// a record: from the cache, else read from the line. The first read of a
+// line counts it or links it.
+func (s *Store) read(i int) *line {
+	e := s.lines.at(i)
+	if e.flags&(slotRead|slotOK) == slotRead {
+		return nil
 	}
-	e.read = true
+	abs := s.base + i
+	if l := s.cache.get(abs); l != nil {
+		return l
+	}
+	first := e.flags&slotRead == 0
+	e.flags |= slotRead
 	raw, err := s.rawAt(i)
 	if err != nil {
-		return
+		return nil
 	}
 	l, err := parseLine(raw, s.events)
 	if err != nil {
-		s.skipped++
-		return
+		if first {
+			s.skipped++
+		}
+		return nil
 	}
-	e.ok, e.line = true, &l
-	s.link(s.base + i)
+	if first {
+		s.noteRead(abs, e, &l)
+	}
+	s.cache.put(abs, &l)
+	return &l
+}
+
+// noteRead keeps what the first read of the line e at abs found: that it
+// is a record with summary l, and linked.
+func (s *Store) noteRead(abs int, e *slot, l *line) {
+	e.flags |= slotRead | slotOK | kindFlags(l.Kind)
+	s.link(abs, l)
 }
 
 // rawAt is the record line at relative index i.
 func (s *Store) rawAt(i int) ([]byte, error) {
-	e := &s.lines[i]
-	if e.raw != nil {
-		return e.raw, nil
+	if s.f == nil {
+		return s.raws[i], nil
 	}
+	e := s.lines.at(i)
 	b := make([]byte, e.n)
 	if _, err := s.f.ReadAt(b, e.off); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
@@ -319,11 +340,9 @@ func (s *Store) rawAt(i int) ([]byte, error) {
 	return bytes.TrimSpace(b), nil
 }
 
-// summary is the row for the line at absolute number abs, with its links
-// counted.
-func (s *Store) summary(abs int) Summary {
-	e := &s.lines[abs-s.base]
-	sum := e.line.Summary
+// summary is the row of l, the summary of a line, with its links counted.
+func (s *Store) summary(l *line) Summary {
+	sum := l.Summary
 	if sum.Kind == KindDelivery && sum.DeliveryID != "" {
 		sum.Callbacks = len(s.callbacks[sum.DeliveryID])
 	}
@@ -331,43 +350,46 @@ func (s *Store) summary(abs int) Summary {
 	return sum
 }
 
-// listed reports whether the line at relative index i is a row of the list.
-func (s *Store) listed(i int) bool {
-	e := &s.lines[i]
-	return e.ok && e.line.Kind != KindExec
+// row is the summary of the line at relative index i if it is a row of
+// the list (a record, and no exec run).
+func (s *Store) row(i int) *line {
+	if s.lines.at(i).flags&slotExec != 0 {
+		return nil
+	}
+	if l := s.read(i); l != nil && l.Kind != KindExec {
+		return l
+	}
+	return nil
 }
 
 // announce is the rows to stream for the new lines at absolute numbers
-// added: each new row, and the delivery a callback or exec run belongs to,
-// whose counts changed.
-func (s *Store) announce(added []int) []Summary {
+// [from, to): each new row, and the delivery a callback or exec run
+// belongs to, whose counts changed.
+func (s *Store) announce(from, to int) []Summary {
 	if !s.hub.active() {
 		return nil // nobody is looking: leave the lines unread
 	}
 	var out []Summary
-	for _, abs := range added {
-		i := abs - s.base
-		if i < 0 {
-			continue // already dropped from the ring
-		}
-		s.readOne(i)
-		e := &s.lines[i]
-		if !e.ok {
+	for abs := max(from, s.base); abs < to; abs++ { // those dropped from the ring are gone
+		l := s.read(abs - s.base)
+		if l == nil {
 			continue
 		}
-		if s.listed(i) {
-			out = append(out, s.summary(abs))
+		if l.Kind != KindExec {
+			out = append(out, s.summary(l))
 		}
 		var owner int
 		var found bool
-		switch e.line.Kind {
+		switch l.Kind {
 		case KindCallback:
-			owner, found = s.deliveryWithID(e.line.CallbackFor, abs)
+			owner, found = s.deliveryWithID(l.CallbackFor, abs)
 		case KindExec:
-			owner, found = s.find(e.line.deliverySeq)
+			owner, found = s.find(l.deliverySeq)
 		}
-		if found && owner >= s.base && s.listed(owner-s.base) {
-			out = append(out, s.summary(owner))
+		if found && owner >= s.base {
+			if ol := s.row(owner - s.base); ol != nil {
+				out = append(out, s.summary(ol))
+			}
 		}
 	}
 	return out
@@ -379,9 +401,7 @@ func (s *Store) deliveryWithID(id string, abs int) (int, bool) {
 		return 0, false
 	}
 	for i := abs - 1 - s.base; i >= 0 && i >= abs-s.base-4096; i-- {
-		s.readOne(i)
-		e := &s.lines[i]
-		if e.ok && e.line.Kind == KindDelivery && e.line.DeliveryID == id {
+		if l := s.row(i); l != nil && l.Kind == KindDelivery && l.DeliveryID == id {
 			return s.base + i, true
 		}
 	}
