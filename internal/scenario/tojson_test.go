@@ -228,6 +228,9 @@ var toJSONLimits = []struct {
 	want  string
 	err   string
 }{
+	{"${bad:p}", 0, "", "${bad:p}: no such path"},
+	{"['${bad:p}']", 0, "", "too large"},
+	{"!!bool x", 0, "", "yaml: cannot decode !!str `x` as a !!bool"},
 	{"1", 0, "", "too large"},
 	{"1", 1, "1", ""},
 	{"12", 1, "", "too large"},
