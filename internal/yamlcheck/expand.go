@@ -3,6 +3,9 @@
 // aliases that expand a few kilobytes into gigabytes (Bound), and finding
 // the line of a syntax error (SyntaxLine) without re-parsing the file once
 // per line. It works on the yaml.Node tree, before anything is decoded.
+// It also writes such a tree as JSON (JSON), once for the three readers
+// that turn YAML into JSON: OpenAPI documents, a scenario's set values and
+// a response rule's body, each with the limits and typing it asks for.
 package yamlcheck
 
 import (
