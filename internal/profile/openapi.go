@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
 	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/webhook-tool/webhook-tool/internal/jsonptr"
+	"github.com/webhook-tool/webhook-tool/internal/yamlcheck"
 )
 
 // openAPIProfile is the profile of an OpenAPI document given as a spec:
@@ -219,7 +221,8 @@ func (o *openAPI) rawAt(ptr string) []byte {
 }
 
 // toJSON returns raw as JSON text: JSON as it is, YAML converted with its
-// keys in document order and scalars typed as YAML 1.2 types them.
+// keys in document order, scalars typed by their YAML 1.2 tags and numbers
+// kept as written where JSON allows (a schema's 1.0 stays 1.0).
 func toJSON(raw []byte) ([]byte, error) {
 	t := bytes.TrimLeft(raw, " \t\r\n")
 	if len(t) > 0 && t[0] == '{' && json.Valid(raw) {
@@ -236,74 +239,8 @@ func toJSON(raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("line %d: YAML aliases are not allowed", line)
 	}
 	var buf bytes.Buffer
-	if err := nodeJSON(&buf, doc.Content[0]); err != nil {
+	if err := yamlcheck.JSON(&buf, doc.Content[0], yamlcheck.JSONOptions{Numbers: yamlcheck.NumbersAsWritten, EscapeHTML: true}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// nodeJSON writes a YAML node as JSON.
-func nodeJSON(buf *bytes.Buffer, n *yaml.Node) error {
-	switch n.Kind {
-	case yaml.MappingNode:
-		buf.WriteByte('{')
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			k, _ := json.Marshal(n.Content[i].Value)
-			buf.Write(k)
-			buf.WriteByte(':')
-			if err := nodeJSON(buf, n.Content[i+1]); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-	case yaml.SequenceNode:
-		buf.WriteByte('[')
-		for i, c := range n.Content {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := nodeJSON(buf, c); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
-	case yaml.ScalarNode:
-		return scalarJSON(buf, n)
-	default:
-		return fmt.Errorf("line %d: unsupported YAML node", n.Line)
-	}
-	return nil
-}
-
-func scalarJSON(buf *bytes.Buffer, n *yaml.Node) error {
-	switch n.ShortTag() {
-	case "!!null":
-		buf.WriteString("null")
-		return nil
-	case "!!bool":
-		var b bool
-		if err := n.Decode(&b); err != nil {
-			return err
-		}
-		fmt.Fprint(buf, b)
-		return nil
-	case "!!int", "!!float":
-		var f any
-		if err := n.Decode(&f); err == nil {
-			if b, err := json.Marshal(f); err == nil {
-				if json.Valid([]byte(n.Value)) {
-					buf.WriteString(n.Value) // keep the number as written
-				} else {
-					buf.Write(b)
-				}
-				return nil
-			}
-		}
-	}
-	b, _ := json.Marshal(n.Value)
-	buf.Write(b)
-	return nil
 }

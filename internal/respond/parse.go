@@ -2,10 +2,8 @@ package respond
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -246,9 +244,16 @@ func (p *fileParser) body(b *builder, v *yaml.Node) error {
 		return p.at(v.Line, b.body(v.Value, false))
 	}
 	var buf bytes.Buffer
-	nodes := 0
-	if err := p.writeJSON(&buf, v, 0, &nodes); err != nil {
-		return err
+	err := yamlcheck.JSON(&buf, v, yamlcheck.JSONOptions{
+		MaxDepth:      maxBodyDepth,
+		MaxValues:     maxBodyNodes,
+		MaxBytes:      maxBodySize,
+		StrictKeys:    true,
+		DecodeScalars: true,
+		Numbers:       yamlcheck.NumbersJSON,
+	})
+	if err != nil {
+		return p.bodyError(err)
 	}
 	if buf.Len() > maxBodySize {
 		return p.errorf(v.Line, "", "the body is larger than %d KiB as JSON", maxBodySize>>10)
@@ -256,76 +261,24 @@ func (p *fileParser) body(b *builder, v *yaml.Node) error {
 	return p.at(v.Line, b.body(buf.String(), true))
 }
 
-// writeJSON writes the YAML value n as JSON, keys in the file's order.
-func (p *fileParser) writeJSON(buf *bytes.Buffer, n *yaml.Node, depth int, nodes *int) error {
-	n = deref(n)
-	if *nodes++; *nodes > maxBodyNodes || depth > maxBodyDepth || buf.Len() > maxBodySize {
-		return p.errorf(n.Line, "", "the body is larger than a rule's body may be (%d values, %d levels, %d KiB)", maxBodyNodes, maxBodyDepth, maxBodySize>>10)
+// bodyError words an error of yamlcheck.JSON for a body, at the line of
+// the value or key it names.
+func (p *fileParser) bodyError(err error) error {
+	var je *yamlcheck.JSONError
+	if !errors.As(err, &je) {
+		return err
 	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		buf.WriteByte('{')
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := deref(n.Content[i])
-			if k.Kind != yaml.ScalarNode {
-				return p.errorf(k.Line, "", "a JSON body's keys must be plain strings")
-			}
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			writeJSONString(buf, k.Value)
-			buf.WriteByte(':')
-			if err := p.writeJSON(buf, n.Content[i+1], depth+1, nodes); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-	case yaml.SequenceNode:
-		buf.WriteByte('[')
-		for i, c := range n.Content {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := p.writeJSON(buf, c, depth+1, nodes); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
-	default:
-		return p.scalarJSON(buf, n)
-	}
-	return nil
-}
-
-// scalarJSON writes a YAML scalar as the JSON value of its type.
-func (p *fileParser) scalarJSON(buf *bytes.Buffer, n *yaml.Node) error {
-	var v any
-	if err := n.Decode(&v); err != nil {
-		return p.errorf(n.Line, "", "body: %v", err)
-	}
-	switch x := v.(type) {
-	case nil:
-		buf.WriteString("null")
-	case string:
-		writeJSONString(buf, x)
-	case float64:
-		if math.IsInf(x, 0) || math.IsNaN(x) {
+	n := je.Node
+	switch je.Kind {
+	case yamlcheck.JSONKey:
+		return p.errorf(n.Line, "", "a JSON body's keys must be plain strings")
+	case yamlcheck.JSONDecode:
+		return p.errorf(n.Line, "", "body: %v", je.Err)
+	case yamlcheck.JSONValue:
+		if n.ShortTag() == "!!float" {
 			return p.errorf(n.Line, "", "body: %s is not a JSON number", n.Value)
 		}
-		b, _ := json.Marshal(x)
-		buf.Write(b)
-	default: // bool, int
-		b, err := json.Marshal(x)
-		if err != nil {
-			return p.errorf(n.Line, "", "body: %s is not a JSON value", n.Value)
-		}
-		buf.Write(b)
+		return p.errorf(n.Line, "", "body: %s is not a JSON value", n.Value)
 	}
-	return nil
-}
-
-func writeJSONString(buf *bytes.Buffer, s string) {
-	buf.WriteByte('"')
-	buf.WriteString(jsonContents(s))
-	buf.WriteByte('"')
+	return p.errorf(n.Line, "", "the body is larger than a rule's body may be (%d values, %d levels, %d KiB)", maxBodyNodes, maxBodyDepth, maxBodySize>>10)
 }

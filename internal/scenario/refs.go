@@ -2,16 +2,17 @@ package scenario
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/webhook-tool/webhook-tool/internal/yamlcheck"
 )
 
 // refPattern is a reference to an earlier step's rendered payload,
@@ -140,127 +141,72 @@ var errTooLarge = errors.New("too large")
 // limit bytes stops there with errTooLarge: references to references can
 // multiply a few bytes a hundredfold a step.
 func (v value) toJSON(resolve func(ref) ([]byte, error), limit int) ([]byte, error) {
-	w := jsonWriter{resolve: resolve, limit: limit}
-	err := w.node(v.n, 0)
-	if err == nil {
-		err = w.check(0)
+	var buf bytes.Buffer
+	err := yamlcheck.JSON(&buf, v.n, yamlcheck.JSONOptions{
+		MaxDepth:   maxValueDepth,
+		MaxBytes:   cmp.Or(limit, -1), // -1: nothing past the first value; 0 would be no limit
+		AliasLevel: true,
+		EscapeHTML: true,
+		Numbers:    yamlcheck.NumbersShortest,
+		String: func(dst *bytes.Buffer, n *yaml.Node) error {
+			return writeRefs(dst, n.Value, resolve, limit)
+		},
+	})
+	if err == nil && buf.Len() > limit {
+		err = errTooLarge
 	}
-	return w.buf.Bytes(), err
+	return buf.Bytes(), valueError(err)
 }
 
-// jsonWriter renders one set value.
-type jsonWriter struct {
-	buf     bytes.Buffer
-	resolve func(ref) ([]byte, error)
-	limit   int
-}
-
-// check fails once the value has gone past its limit, with n more bytes
-// about to be written.
-func (w *jsonWriter) check(n int) error {
-	if w.buf.Len()+n > w.limit {
-		return errTooLarge
-	}
-	return nil
-}
-
-func (w *jsonWriter) node(n *yaml.Node, depth int) error {
-	if depth > maxValueDepth {
-		return fmt.Errorf("a value nested more than %d levels deep", maxValueDepth)
-	}
-	if err := w.check(0); err != nil {
+// valueError words an error of yamlcheck.JSON for a set value.
+func valueError(err error) error {
+	var je *yamlcheck.JSONError
+	if !errors.As(err, &je) {
 		return err
 	}
-	buf := &w.buf
-	switch n.Kind {
-	case yaml.AliasNode:
-		return w.node(n.Alias, depth+1)
-	case yaml.MappingNode:
-		buf.WriteByte('{')
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			writeString(buf, n.Content[i].Value)
-			buf.WriteByte(':')
-			if err := w.node(n.Content[i+1], depth+1); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-		return nil
-	case yaml.SequenceNode:
-		buf.WriteByte('[')
-		for i, c := range n.Content {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := w.node(c, depth+1); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
-		return nil
+	switch {
+	case je.Kind == yamlcheck.JSONDepth:
+		return fmt.Errorf("a value nested more than %d levels deep", maxValueDepth)
+	case je.Kind == yamlcheck.JSONBytes:
+		return errTooLarge
+	case je.Node.ShortTag() == "!!int":
+		return fmt.Errorf("%s is out of range for a JSON integer", je.Node.Value)
+	case je.Node.ShortTag() == "!!float":
+		return fmt.Errorf("%s is not a number JSON can carry", je.Node.Value)
 	}
-	if n.ShortTag() == "!!str" {
-		return w.string(n.Value)
-	}
-	return appendScalar(buf, n)
+	return err // a !!bool that is not one: the YAML library's message
 }
 
-func appendScalar(buf *bytes.Buffer, n *yaml.Node) error {
-	switch n.ShortTag() {
-	case "!!null":
-		buf.WriteString("null")
-		return nil
-	case "!!bool":
-		var b bool
-		if err := n.Decode(&b); err != nil {
-			return err
+// writeRefs writes the string s to dst with its references resolved,
+// failing with errTooLarge once dst would come to more than limit bytes.
+func writeRefs(dst *bytes.Buffer, s string, resolve func(ref) ([]byte, error), limit int) error {
+	check := func(n int) error {
+		if dst.Len()+n > limit {
+			return errTooLarge
 		}
-		buf.WriteString(strconv.FormatBool(b))
-		return nil
-	case "!!int":
-		var i int64
-		if err := n.Decode(&i); err != nil {
-			return fmt.Errorf("%s is out of range for a JSON integer", n.Value)
-		}
-		buf.WriteString(strconv.FormatInt(i, 10))
-		return nil
-	case "!!float":
-		var f float64
-		if err := n.Decode(&f); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return fmt.Errorf("%s is not a number JSON can carry", n.Value)
-		}
-		buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
 		return nil
 	}
-	writeString(buf, n.Value) // timestamps and the like stay text
-	return nil
-}
-
-func (w *jsonWriter) string(s string) error {
 	locs := refPattern().FindAllStringSubmatchIndex(s, -1)
 	if len(locs) == 1 && locs[0][0] == 0 && locs[0][1] == len(s) {
-		raw, err := w.resolve(refAt(s, locs[0]))
+		raw, err := resolve(refAt(s, locs[0]))
 		if err == nil {
-			err = w.check(len(raw))
+			err = check(len(raw))
 		}
 		if err != nil {
 			return err
 		}
-		w.buf.Write(raw)
+		dst.Write(raw)
 		return nil
 	}
 	var out strings.Builder
 	last := 0
 	for _, l := range locs {
 		out.WriteString(s[last:l[0]])
-		raw, err := w.resolve(refAt(s, l))
+		raw, err := resolve(refAt(s, l))
 		if err != nil {
 			return err
 		}
-		if err := w.check(out.Len() + len(raw)); err != nil {
+		if err := check(out.Len() + len(raw)); err != nil {
 			return err
 		}
 		var str string
@@ -272,15 +218,10 @@ func (w *jsonWriter) string(s string) error {
 		last = l[1]
 	}
 	out.WriteString(s[last:])
-	writeString(&w.buf, out.String())
+	yamlcheck.WriteJSONString(dst, out.String(), true)
 	return nil
 }
 
 func refAt(s string, loc []int) ref {
 	return ref{Step: strings.TrimSpace(s[loc[2]:loc[3]]), Path: strings.TrimSpace(s[loc[4]:loc[5]]), Text: s[loc[0]:loc[1]]}
-}
-
-func writeString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s) // a string always marshals
-	buf.Write(b)
 }
