@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -53,6 +54,53 @@ func BenchmarkParseLine(b *testing.B) {
 		l, err := parseLine(raw, events)
 		if err != nil || l.Seq != 42 || l.Event != "AccessRequestApproved" {
 			b.Fatalf("%+v, %v", l, err)
+		}
+	}
+}
+
+// BenchmarkParseLineJSON is BenchmarkParseLine by encoding/json, the way
+// parseLine reads a line its fast path does not take.
+func BenchmarkParseLineJSON(b *testing.B) {
+	raw := typicalLine(b)
+	events := RegistryEvents(benchRegistry(b))
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l, err := parseLineJSON(raw, events)
+		if err != nil || l.Seq != 42 || l.Event != "AccessRequestApproved" {
+			b.Fatalf("%+v, %v", l, err)
+		}
+	}
+}
+
+// BenchmarkParseLineNoEvent is BenchmarkParseLine without reading the
+// event: what the line costs apart from the EventReader.
+func BenchmarkParseLineNoEvent(b *testing.B) {
+	raw := typicalLine(b)
+	events := func([]byte, record.Headers) string { return "" }
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if l, err := parseLine(raw, events); err != nil || l.Seq != 42 {
+			b.Fatalf("%+v, %v", l, err)
+		}
+	}
+}
+
+// BenchmarkRegistryEvents is the EventReader alone on the typical line's
+// body and headers: what BenchmarkParseLine spends on the event.
+func BenchmarkRegistryEvents(b *testing.B) {
+	var r recordLine
+	if err := json.Unmarshal(typicalLine(b), &r); err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(r.Body)
+	events := RegistryEvents(benchRegistry(b))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if ev := events(body, r.Headers); ev != "AccessRequestApproved" {
+			b.Fatal(ev)
 		}
 	}
 }

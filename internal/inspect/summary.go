@@ -95,8 +95,9 @@ type recordLine struct {
 
 var errNotRecord = errors.New("not a record: no method")
 
-// parseLine reads the summary of one record line.
-func parseLine(b []byte, events EventReader) (line, error) {
+// parseLineJSON reads the summary of one record line with encoding/json:
+// parseLine's way with a line its fast path does not take.
+func parseLineJSON(b []byte, events EventReader) (line, error) {
 	var r recordLine
 	if err := json.Unmarshal(b, &r); err != nil {
 		return line{}, err
@@ -145,7 +146,8 @@ func parseLine(b []byte, events EventReader) (line, error) {
 
 // EventReader reads a delivery's event name from its body and headers:
 // the value at its profile's event field (profile.Fields.Event), "" when
-// it has none.
+// it has none. body is only valid during the call: a store reads many
+// lines through one buffer.
 type EventReader func(body []byte, h record.Headers) string
 
 // RegistryEvents is the EventReader of a registry's profiles: it reads the
