@@ -183,6 +183,27 @@ func BenchmarkFilter100k(b *testing.B) {
 	reportMS(b, b.Elapsed(), b.N, "ms/2-pages")
 }
 
+// BenchmarkFilterUncached100k is a filter that matches nothing, over a
+// file whose summaries do not fit in listen's budget: it reads every line
+// again, as a filter past the budget does.
+func BenchmarkFilterUncached100k(b *testing.B) {
+	s, err := inspect.OpenFileWith(bigRecord(b), inspect.FileOptions{SummaryBytes: inspect.DefaultSummaryBytes})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	s.Warm(context.Background())
+	f := inspect.ParseFilter("no-such-delivery")
+	b.ResetTimer()
+	for range b.N {
+		if p := s.List(100, 0, f); len(p.Deliveries) != 0 {
+			b.Fatalf("%d rows", len(p.Deliveries))
+		}
+	}
+	b.StopTimer()
+	reportMS(b, b.Elapsed(), b.N, "ms/filter")
+}
+
 // BenchmarkMemory100k is the heap that holds an opened file's index once
 // every summary has been read (what `inspect` keeps for the whole run).
 func BenchmarkMemory100k(b *testing.B) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -234,34 +235,22 @@ func (s *Store) Warm(ctx context.Context) {
 	}
 	s.waitIndexed()
 	const batch = 64
-	type job struct {
-		i    int
-		off  int64
-		n    uint32
-		line *line
-	}
-	jobs := make([]job, 0, batch)
+	jobs := make([]warmJob, 0, batch)
+	var buf []byte
 	for ctx.Err() == nil {
 		s.mu.Lock()
 		gen, from := s.gen, s.parsed
 		jobs = jobs[:0]
 		for i := from - 1; i >= 0 && len(jobs) < batch; i-- {
 			if e := s.lines.at(i); e.flags&slotRead == 0 {
-				jobs = append(jobs, job{i: i, off: e.off, n: e.n})
+				jobs = append(jobs, warmJob{i: i, off: e.off, n: e.n})
 			}
 		}
 		s.mu.Unlock()
 		if from == 0 {
 			return
 		}
-		for k := range jobs {
-			b := make([]byte, jobs[k].n)
-			if _, err := s.f.ReadAt(b, jobs[k].off); err == nil || errors.Is(err, io.EOF) {
-				if l, err := parseLine(bytes.TrimSpace(b), s.events); err == nil {
-					jobs[k].line = &l
-				}
-			}
-		}
+		buf = s.readJobs(jobs, buf)
 		s.mu.Lock()
 		if s.gen == gen {
 			for _, j := range jobs {
@@ -285,4 +274,52 @@ func (s *Store) Warm(ctx context.Context) {
 		}
 		s.mu.Unlock()
 	}
+}
+
+// warmJob is a line Warm reads: its relative index, where it is in the
+// file, and its summary once read.
+type warmJob struct {
+	i    int
+	off  int64
+	n    uint32
+	line *line
+}
+
+// maxWarmSpan is the most Warm reads of a file at once.
+const maxWarmSpan = 4 << 20
+
+// readJobs reads the summaries of jobs' lines through buf, which it
+// returns, grown. Lines next to each other in the file (the index's order)
+// are read together: one read for a batch, not one for each line.
+func (s *Store) readJobs(jobs []warmJob, buf []byte) []byte {
+	for k := 0; k < len(jobs); {
+		// jobs[k:end] lie within one span of the file.
+		lo, hi, end := jobs[k].off, jobs[k].off+int64(jobs[k].n), k+1
+		for ; end < len(jobs); end++ {
+			nlo, nhi := min(lo, jobs[end].off), max(hi, jobs[end].off+int64(jobs[end].n))
+			if nhi-nlo > maxWarmSpan {
+				break
+			}
+			lo, hi = nlo, nhi
+		}
+		buf = slices.Grow(buf[:0], int(hi-lo))[:hi-lo]
+		m, err := s.f.ReadAt(buf, lo)
+		if err != nil && !errors.Is(err, io.EOF) {
+			m = 0
+		}
+		for ; k < end; k++ {
+			j := &jobs[k]
+			from, to := j.off-lo, j.off-lo+int64(j.n)
+			if to > int64(m) {
+				continue // not read: counted as no record, as before
+			}
+			if l, err := parseLine(bytes.TrimSpace(buf[from:to]), s.events); err == nil {
+				j.line = &l
+			}
+		}
+	}
+	if cap(buf) > maxWarmSpan {
+		buf = nil
+	}
+	return buf
 }

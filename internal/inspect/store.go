@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -59,6 +60,7 @@ type Store struct {
 	notify    chan struct{}
 	buf       []byte // follow's read buffer
 	tailBuf   []byte // wholeLines' read buffer
+	scratch   []byte // read's line
 
 	// A ring.
 	maxLines int
@@ -302,7 +304,7 @@ func (s *Store) read(i int) *line {
 	}
 	first := e.flags&slotRead == 0
 	e.flags |= slotRead
-	raw, err := s.rawAt(i)
+	raw, err := s.scratchAt(i)
 	if err != nil {
 		return nil
 	}
@@ -338,6 +340,23 @@ func (s *Store) rawAt(i int) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSpace(b), nil
+}
+
+// scratchAt is rawAt for a line only summarised: read from a file into
+// s.scratch, which the next call overwrites. s.mu is held.
+func (s *Store) scratchAt(i int) ([]byte, error) {
+	if s.f == nil {
+		return s.raws[i], nil
+	}
+	e := s.lines.at(i)
+	if int(e.n) > maxWarmSpan {
+		return s.rawAt(i) // not kept
+	}
+	s.scratch = slices.Grow(s.scratch[:0], int(e.n))[:e.n]
+	if _, err := s.f.ReadAt(s.scratch, e.off); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return bytes.TrimSpace(s.scratch), nil
 }
 
 // summary is the row of l, the summary of a line, with its links counted.

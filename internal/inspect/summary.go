@@ -13,6 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/textproto"
+	"slices"
 	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
@@ -95,8 +97,9 @@ type recordLine struct {
 
 var errNotRecord = errors.New("not a record: no method")
 
-// parseLine reads the summary of one record line.
-func parseLine(b []byte, events EventReader) (line, error) {
+// parseLineJSON reads the summary of one record line with encoding/json:
+// parseLine's way with a line its fast path does not take.
+func parseLineJSON(b []byte, events EventReader) (line, error) {
 	var r recordLine
 	if err := json.Unmarshal(b, &r); err != nil {
 		return line{}, err
@@ -145,24 +148,52 @@ func parseLine(b []byte, events EventReader) (line, error) {
 
 // EventReader reads a delivery's event name from its body and headers:
 // the value at its profile's event field (profile.Fields.Event), "" when
-// it has none.
+// it has none. body is only valid during the call: a store reads many
+// lines through one buffer.
 type EventReader func(body []byte, h record.Headers) string
 
 // RegistryEvents is the EventReader of a registry's profiles: it reads the
 // event without validating (payload.Registry.Peek), the headers narrowing
 // detection as they do in listen.
 func RegistryEvents(reg *payload.Registry) EventReader {
+	names := eventHeaders(reg)
 	return func(body []byte, h record.Headers) string {
-		var hh http.Header
-		if len(h) > 0 {
-			hh = make(http.Header, len(h))
-			for k, v := range h {
-				hh.Set(k, v)
-			}
-		}
-		f, _ := reg.Peek(body, hh)
+		f, _ := reg.Peek(body, names.of(h))
 		return f.Event
 	}
+}
+
+// headerNames are the event headers of a registry's profiles, canonical.
+type headerNames []string
+
+func eventHeaders(reg *payload.Registry) headerNames {
+	var names headerNames
+	for _, p := range reg.Profiles() {
+		if p.EventHeader != "" {
+			names = append(names, textproto.CanonicalMIMEHeaderKey(p.EventHeader))
+		}
+	}
+	return names
+}
+
+// of is the http.Header detection reads of a record's headers: of them,
+// Peek reads only the profiles' event headers (to narrow detection to the
+// schemas one names), so only those are copied, and a delivery without
+// any (every one, when no profile has an event header) costs no header.
+func (names headerNames) of(h record.Headers) http.Header {
+	if len(names) == 0 {
+		return nil
+	}
+	var hh http.Header
+	for k, v := range h {
+		if ck := textproto.CanonicalMIMEHeaderKey(k); slices.Contains(names, ck) {
+			if hh == nil {
+				hh = make(http.Header, len(names))
+			}
+			hh[ck] = []string{v}
+		}
+	}
+	return hh
 }
 
 // BundledEvents reads an event as the bundled profiles say.
