@@ -117,22 +117,32 @@ func (p *lineParser) read(b []byte) bool {
 	return p.ok && p.sc.End() == nil
 }
 
-// summary is the line read, as parseLineJSON makes it of a recordLine.
+// summary is the line read; an event is read from the body when f says one is due.
 func (p *lineParser) summary(events EventReader) (line, error) {
-	f := &p.f
-	l := line{Summary: Summary{
+	l, event, err := p.f.summary()
+	if event && len(p.body) > 0 {
+		l.Event = events(p.body, p.headerMap())
+	}
+	return l, err
+}
+
+// summary is the summary of the line f holds, both paths' one reading of a
+// record line. event reports that the delivery's event is still to be read
+// from its body (a delivery whose body is text, not base64).
+func (f *fastLine) summary() (l line, event bool, err error) {
+	l = line{Summary: Summary{
 		Seq: f.seq, ReceivedAt: f.receivedAt, Method: f.method, Path: f.path, Status: f.status,
 		DeliveryID: f.deliveryID, Duplicate: f.duplicate, CallbackFor: f.callbackFor, Error: f.errText, Rule: f.rule,
 	}}
 	switch {
 	case f.kind == KindExec:
 		l.Kind, l.deliverySeq = KindExec, f.deliverySeq
-		return l, nil
+		return l, false, nil
 	case f.method == "":
-		return line{}, errNotRecord
+		return line{}, false, errNotRecord
 	case f.kind == record.KindCallback:
 		l.Kind = KindCallback
-		return l, nil
+		return l, false, nil
 	case f.kind == record.KindDelivery:
 		l.Kind = KindDelivery
 	default:
@@ -156,10 +166,7 @@ func (p *lineParser) summary(events EventReader) (line, error) {
 		st := f.forwardStatus
 		l.ForwardStatus = &st
 	}
-	if f.encoding == "" && len(p.body) > 0 {
-		l.Event = events(p.body, p.headerMap())
-	}
-	return l, nil
+	return l, f.encoding == "", nil
 }
 
 // fail gives up: it stops the scanner, which then reads nothing more.

@@ -104,46 +104,40 @@ func parseLineJSON(b []byte, events EventReader) (line, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return line{}, err
 	}
-	l := line{Summary: Summary{
-		Seq: r.Seq, ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Status: r.Status,
-		DeliveryID: r.DeliveryID, Duplicate: r.Duplicate, CallbackFor: r.CallbackFor, Error: r.Error, Rule: r.Rule,
-	}}
-	switch {
-	case r.Kind == KindExec:
-		l.Kind, l.deliverySeq = KindExec, r.DeliverySeq
-		return l, nil
-	case r.Method == "":
-		return line{}, errNotRecord
-	case r.Kind == record.KindCallback:
-		l.Kind = KindCallback
-		return l, nil
-	case r.Kind == record.KindDelivery:
-		l.Kind = KindDelivery
-	default:
-		l.Kind = r.Kind
-	}
-	if s := r.Signature; s != nil {
-		l.SignatureScheme = s.Scheme
-		if s.Kind != record.Unchecked {
-			v := s.Valid
-			l.SignatureValid = &v
-		}
-	}
-	if s := r.Schema; s != nil && (s.Checked == nil || *s.Checked) {
-		v := s.Valid
-		l.Schema, l.SchemaValid = s.Name, &v
-		if !v {
-			l.SchemaErrors = len(s.Errors) + s.Omitted
-		}
-	}
-	if f := r.Forward; f != nil {
-		st := f.Status
-		l.ForwardStatus = &st
-	}
-	if r.Encoding == "" && r.Body != "" {
+	f := r.fastLine()
+	l, event, err := f.summary()
+	if event && r.Body != "" {
 		l.Event = events([]byte(r.Body), r.Headers)
 	}
-	return l, nil
+	return l, err
+}
+
+// fastLine is r as the fast path reads it, for the summary both make.
+func (r *recordLine) fastLine() fastLine {
+	f := fastLine{
+		seq: r.Seq, deliverySeq: r.DeliverySeq, receivedAt: r.ReceivedAt,
+		method: r.Method, path: r.Path, kind: r.Kind, encoding: r.Encoding,
+		deliveryID: r.DeliveryID, callbackFor: r.CallbackFor, errText: r.Error,
+		status: r.Status, duplicate: r.Duplicate, rule: r.Rule,
+	}
+	if s := r.Signature; s != nil {
+		f.sig, f.sigScheme, f.sigKind, f.sigValid = true, s.Scheme, s.Kind, s.Valid
+	}
+	if s := r.Schema; s != nil {
+		f.schema, f.schemaName, f.schemaValid = true, s.Name, s.Valid
+		f.schemaErrors, f.schemaOmitted = len(s.Errors), s.Omitted
+		switch {
+		case s.Checked == nil:
+		case *s.Checked:
+			f.schemaChecked = 1
+		default:
+			f.schemaChecked = -1
+		}
+	}
+	if fw := r.Forward; fw != nil {
+		f.forward, f.forwardStatus = true, fw.Status
+	}
+	return f
 }
 
 // EventReader reads a delivery's event name from its body and headers:
