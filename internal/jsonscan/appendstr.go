@@ -6,6 +6,8 @@ import (
 	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/webhook-tool/webhook-tool/internal/jsonstr"
 )
 
 // AppendStr reads a string and appends it to dst unescaped, as Str reads
@@ -114,7 +116,7 @@ func unescapeWords(out, d []byte, i, j int) (int, int) {
 		o := (*[16]byte)(out[j : j+16])
 		x := binary.LittleEndian.Uint64(w[:8])
 		binary.LittleEndian.PutUint64(o[:8], x)
-		m := special(x)
+		m := jsonstr.SpecialBytes(x)
 		if m == 0 {
 			i, j = i+8, j+8
 			continue
@@ -145,26 +147,4 @@ func unescapeWords(out, d []byte, i, j int) (int, int) {
 // two-byte escape stands for; 0 for 'u' and for what is no escape.
 var unescapeShort = [256]byte{
 	'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t',
-}
-
-// Word-at-a-time constants: a byte of a string needs a look when it ends
-// the string ('"'), starts an escape, is a control character (an error),
-// or starts a multi-byte sequence (to check it is UTF-8).
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// special returns a mask with the high bit set in each byte of the 8 in x
-// (little-endian: the first is the lowest) that is '"', '\\', below 0x20
-// or not ASCII, and in no other.
-func special(x uint64) uint64 {
-	// On the low 7 bits of each byte no sum carries into the next byte:
-	// the high bit of a sum is clear exactly when the byte is below
-	// 0x20, is '"', or is '\\'.
-	lo := x & (ones * 0x7f)
-	ctl := lo + ones*0x60
-	quo := (lo ^ ones*'"') + ones*0x7f
-	bsl := (lo ^ ones*'\\') + ones*0x7f
-	return (x | ^(ctl & quo & bsl)) & highs
 }

@@ -56,10 +56,12 @@ var shortEscape = [256]byte{
 	'"': '"', '\\': '\\', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't',
 }
 
-// specialBytes returns a mask with the high bit set in each byte of the 8
-// in x (little-endian: the first is the lowest) that needs escaping or is
-// not ASCII, and in no other. Zero means all 8 are copied as they are.
-func specialBytes(x uint64) uint64 {
+// SpecialBytes returns a mask with the high bit set in each byte of the 8
+// in x (little-endian: the first is the lowest) that is '"', '\\', below
+// 0x20 or not ASCII, and in no other: the bytes a JSON string's writer must
+// escape or check, and its reader must look at (the end, an escape, an
+// error, a multi-byte sequence). Zero means all 8 are plain.
+func SpecialBytes(x uint64) uint64 {
 	// On the low 7 bits of each byte no sum carries into the next byte:
 	// the high bit of a sum is clear exactly when the byte is below 0x20,
 	// is '"', or is '\\'.
@@ -109,7 +111,7 @@ func appendString(dst []byte, s string) []byte {
 	w1 := binary.LittleEndian.Uint64(buf[8:16])
 	w2 := binary.LittleEndian.Uint64(buf[16:24])
 	w3 := binary.LittleEndian.Uint64(buf[24:32])
-	if specialBytes(w0)|specialBytes(w1)|specialBytes(w2)|specialBytes(w3) == 0 {
+	if SpecialBytes(w0)|SpecialBytes(w1)|SpecialBytes(w2)|SpecialBytes(w3) == 0 {
 		// Most short strings (a method, a header) have nothing to escape.
 		w := (*[room]byte)(d[j : j+room])
 		binary.LittleEndian.PutUint64(w[0:8], w0)
@@ -174,7 +176,7 @@ func appendWords(d []byte, j int, s string, i, words int) (int, int, bool) {
 	for w := 0; w < words; w++ {
 		x := *(*uint64)(src)
 		*(*uint64)(out) = x
-		for m := specialBytes(x); m != 0; m &= m - 1 {
+		for m := SpecialBytes(x); m != 0; m &= m - 1 {
 			k := uintptr(bits.TrailingZeros64(m) >> 3)
 			e := shortEscape[*(*byte)(unsafe.Add(src, k))]
 			if e == 0 {
