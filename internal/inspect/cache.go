@@ -1,6 +1,9 @@
 package inspect
 
-import "unsafe"
+import (
+	"container/heap"
+	"unsafe"
+)
 
 // summaries holds the summaries of the newest lines read, by absolute
 // line number, up to a budget of bytes. A record file may have any number
@@ -14,8 +17,8 @@ import "unsafe"
 // its way down an old part of a large file lets none of them go.
 type summaries struct {
 	m      map[int]*line
-	low    []int // the lines cached, a min-heap: the oldest is let go first
-	most   int   // len(low) at most
+	low    lowest // the lines cached: the oldest is let go first
+	most   int    // len(low) at most
 	bytes  int
 	budget int
 }
@@ -29,7 +32,7 @@ const minSummary = int(unsafe.Sizeof(line{})) + 64
 
 func newSummaries(budget int) *summaries {
 	most := budget/minSummary + 1
-	return &summaries{m: make(map[int]*line), low: make([]int, 0, min(most, 4096)), most: most, budget: budget}
+	return &summaries{m: make(map[int]*line), low: make(lowest, 0, min(most, 4096)), most: most, budget: budget}
 }
 
 func (c *summaries) get(abs int) *line { return c.m[abs] }
@@ -44,19 +47,19 @@ func (c *summaries) put(abs int, l *line) {
 		return
 	}
 	for len(c.low) == c.most || c.bytes+size > c.budget {
-		oldest := c.popLow()
+		oldest := heap.Pop(&c.low).(int)
 		if c.m[oldest] == nil {
 			continue // dropped already
 		}
 		if abs < oldest {
-			c.pushLow(oldest)
+			heap.Push(&c.low, oldest)
 			return
 		}
 		c.drop(oldest)
 	}
 	c.m[abs] = l
 	c.bytes += size
-	c.pushLow(abs)
+	heap.Push(&c.low, abs)
 }
 
 // drop lets go of line abs's summary.
@@ -67,39 +70,18 @@ func (c *summaries) drop(abs int) {
 	}
 }
 
-func (c *summaries) pushLow(abs int) {
-	c.low = append(c.low, abs)
-	for i := len(c.low) - 1; i > 0; {
-		up := (i - 1) / 2
-		if c.low[up] <= c.low[i] {
-			break
-		}
-		c.low[up], c.low[i] = c.low[i], c.low[up]
-		i = up
-	}
-}
+// lowest is a min-heap of line numbers (container/heap).
+type lowest []int
 
-func (c *summaries) popLow() int {
-	h := c.low
-	top := h[0]
-	h[0] = h[len(h)-1]
-	h = h[:len(h)-1]
-	for i := 0; ; {
-		j := 2*i + 1
-		if j >= len(h) {
-			break
-		}
-		if j+1 < len(h) && h[j+1] < h[j] {
-			j++
-		}
-		if h[i] <= h[j] {
-			break
-		}
-		h[i], h[j] = h[j], h[i]
-		i = j
-	}
-	c.low = h
-	return top
+func (h lowest) Len() int           { return len(h) }
+func (h lowest) Less(i, j int) bool { return h[i] < h[j] }
+func (h lowest) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *lowest) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *lowest) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
 }
 
 // size is about how much memory l holds.
