@@ -81,9 +81,10 @@ func (b *bodyBudget) give(n int64) {
 }
 
 // admit is the admit stage: the limits a delivery must fit before its body
-// is read. Its announced length is within --max-body (413), and a first
-// body buffer fits the bytes-in-flight budget (503, Retry-After); that
-// buffer is d.buf from here on. The limit on connections is the listening
+// is read. Its announced length is within --max-body (413). Its first body
+// buffer, d.buf from here on, is a pooled one when that fits the
+// bytes-in-flight budget, else a fresh one that costs the budget nothing:
+// what the body grows by beyond it, read charges (503, Retry-After). The limit on connections is the listening
 // socket's (connLimiter): a request that reached the handler has passed it.
 func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
 	if r.ContentLength > l.cfg.MaxBody {
@@ -92,8 +93,12 @@ func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
 	}
 	bp := bodyPool.Get().(*[]byte)
 	if !l.bodies.take(charge(cap(*bp))) {
+		// A buffer pooled from a larger body does not fit; a fresh one
+		// of freeBodyBytes costs the budget nothing, so an ordinary
+		// delivery is still taken. read charges what it grows by.
 		bodyPool.Put(bp)
-		return l.overloaded()
+		b := make([]byte, 0, freeBodyBytes)
+		bp = &b
 	}
 	d.buf = bp
 	return nil
