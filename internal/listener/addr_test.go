@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseAddr(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Addr{
 		"127.0.0.1:8080": {HostPort: "127.0.0.1:8080"},
 		"8080":           {HostPort: "127.0.0.1:8080", PortOnly: true},

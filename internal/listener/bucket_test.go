@@ -12,6 +12,7 @@ import (
 )
 
 func TestTokenBucket(t *testing.T) {
+	t.Parallel()
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	b := newTokenBucket(20, func() time.Time { return clock })
 	n := 0
@@ -43,6 +44,7 @@ func TestTokenBucket(t *testing.T) {
 // without one (and the slot is given back): a flood of badly signed
 // requests costs a verification each, not a diagnosis.
 func TestDiagnoseRate(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // delivery (200) nor as the callback: it is refused with 404 saying which
 // URL to post to, recorded as a callback, and the URL stays unused.
 func TestCallbackURLAlteredIsRefused(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.PathPrefix = "/hooks" })
 	for i, c := range []struct {
 		path   string
@@ -47,6 +48,7 @@ func TestCallbackURLAlteredIsRefused(t *testing.T) {
 // Without --path and --secret, where such a path was answered 200 as a
 // delivery.
 func TestCallbackURLAlteredIsNoDelivery(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	for _, p := range []string{"/webhooks/callback/abc/", "/webhooks//callback/abc"} {
 		if status, answer := e.post(p, []byte("Provisioned in AD."), nil...); status != 404 {

@@ -12,6 +12,7 @@ import (
 // (whsec_, whsk_, whpk_) is checked before the first delivery; plain text
 // could be any scheme's and is not.
 func TestCheckSecretsAutoVetsStandardKeys(t *testing.T) {
+	t.Parallel()
 	pair, err := signature.NewKeyPair(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ func blocks(out string) []string {
 // a delivery takes at most CompactLines lines by default, the whole body
 // with full, none with none. Records are the same in every mode.
 func TestPrettyBodyModes(t *testing.T) {
+	t.Parallel()
 	body := fixture(t, "permission_assist.access_request_approved")
 	invalid := []byte(strings.Replace(string(body), `"action": "Add"`, `"action": "Delete"`, 1))
 	invalid = []byte(strings.Replace(string(invalid), `"type": "Group"`, `"type": "Team"`, 1))

@@ -14,6 +14,7 @@ import (
 // re-serialisation, and the record and the pretty output carry the same
 // diagnosis; a good delivery and a tampered one carry none.
 func TestListenerDiagnosesMismatch(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) {
 		c.OtherSecrets = []signature.NamedSecret{{Name: "the staging secret", Value: "whsec_c3RhZ2luZyBrZXk="}}
 	})

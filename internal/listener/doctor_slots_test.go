@@ -12,6 +12,7 @@ import (
 // While doctorSlots diagnoses run, another failure is recorded without one
 // rather than queued: a flood of bad signatures cannot pile up work.
 func TestDiagnoseSlots(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)

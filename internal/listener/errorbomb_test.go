@@ -34,6 +34,7 @@ func errorBomb(t *testing.T, n int) []byte {
 // validated: the record says so, and holds no errors however many the body
 // would make.
 func TestBadSignatureIsNotValidated(t *testing.T) {
+	t.Parallel()
 	body := errorBomb(t, 2000)
 	e := start(t, nil)
 	if status, _ := e.post("/", body); status != 401 {
@@ -58,6 +59,7 @@ func TestBadSignatureIsNotValidated(t *testing.T) {
 // A signed delivery that fails validation keeps the first errors and a
 // count of the rest, in the record and in pretty output.
 func TestErrorsCappedInRecordAndOutput(t *testing.T) {
+	t.Parallel()
 	body := errorBomb(t, 2000)
 	e := start(t, nil)
 	if status, _ := e.post("/", body, sign(t, signature.Standard, secret, "msg_bomb", clock, body)...); status != 200 {

@@ -79,6 +79,7 @@ func execLines(recs []map[string]any) []map[string]any {
 }
 
 func TestExecRunsOnlyForAcceptedDeliveries(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	log := filepath.Join(dir, "log")
 	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_SEQ $WEBHOOK_SCHEMA $WEBHOOK_EVENT $WEBHOOK_ID" >> '`+log+"'\n"),
@@ -146,6 +147,7 @@ func TestExecRunsOnlyForAcceptedDeliveries(t *testing.T) {
 }
 
 func TestExecNeedsAVerifiedSignatureUnlessSchemeNone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	log := filepath.Join(dir, "log")
 	command := hookScript(t, dir, `echo "$WEBHOOK_SEQ" >> '`+log+"'\n")
@@ -202,6 +204,7 @@ func withSender(s *cbServer) func(*listener.Config) {
 }
 
 func TestExecPostsTheCallbackAndRecordsTheRun(t *testing.T) {
+	t.Parallel()
 	cb := newCBServer(t)
 	dir := t.TempDir()
 	e := startExec(t, hookScript(t, dir, `cat > /dev/null
@@ -244,6 +247,7 @@ echo
 }
 
 func TestExecNonZeroExitPostsNothingAndSaysSo(t *testing.T) {
+	t.Parallel()
 	cb := newCBServer(t)
 	dir := t.TempDir()
 	e := startExec(t, hookScript(t, dir, "echo 'half done'\necho 'ldap: connection refused' >&2\nexit 2\n"), withSender(cb))
@@ -282,6 +286,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestExecFullQueueAnswers503AndTheRetryRuns(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gate := filepath.Join(dir, "gate")
 	e := startExec(t, hookScript(t, dir, "while [ ! -e '"+gate+"' ]; do sleep 0.05; done\n"), func(c *listener.Config) {
@@ -339,6 +344,7 @@ func TestExecFullQueueAnswers503AndTheRetryRuns(t *testing.T) {
 }
 
 func TestExecCtrlCKillsWhatOutlastsTheDrainAndRunsNoQueuedCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")
 	e := startExec(t, hookScript(t, dir, "sleep 300 &\necho $! > '"+pidFile+".tmp'\nmv '"+pidFile+".tmp' '"+pidFile+"'\nwait\n"),
@@ -402,6 +408,7 @@ func (f *failFirst) Write(p []byte) (int, error) {
 // recorded is answered 500 and runs nothing; the sender's retry is no
 // duplicate, and runs the command.
 func TestExecNotRunForADeliveryAnswered500(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	log := filepath.Join(dir, "log")
 	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_ID" >> '`+log+"'\n"), func(c *listener.Config) {
@@ -422,6 +429,7 @@ func TestExecNotRunForADeliveryAnswered500(t *testing.T) {
 }
 
 func TestExecCallbackThatReachesNobodyIsReported(t *testing.T) {
+	t.Parallel()
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close() // connection refused from now on
 	dir := t.TempDir()

@@ -111,6 +111,7 @@ func rawDelivery(t *testing.T, id string, body []byte, extra ...string) string {
 // (Connection, those it names, Keep-Alive, Te...): no Accept-Encoding and
 // no User-Agent that the sender did not send.
 func TestForwardSendsExactlyTheSendersHeaders(t *testing.T) {
+	t.Parallel()
 	var got http.Header
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Clone()
@@ -145,6 +146,7 @@ func TestForwardSendsExactlyTheSendersHeaders(t *testing.T) {
 // or Date net/http would add), and its bytes, gzip-encoded ones not
 // decoded on the way.
 func TestForwardPassesTheAppsAnswerAsItCame(t *testing.T) {
+	t.Parallel()
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	io.WriteString(zw, `{"queued":true}`)
@@ -174,6 +176,7 @@ func TestForwardPassesTheAppsAnswerAsItCame(t *testing.T) {
 // nothing, is a bad gateway: the sender gets 502 at once rather than a
 // connection held open, and the record says why.
 func TestForwardRefusesOneOhOne(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, answer, want string
 	}{
@@ -205,6 +208,7 @@ func TestForwardRefusesOneOhOne(t *testing.T) {
 // is never passed off as whole: the sender gets 502, the record keeps the
 // app's status, an excerpt and the reason.
 func TestForwardRefusesAnAnswerCutShort(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat("x", 5<<20)
 	for _, tc := range []struct {
 		name, answer, want string

@@ -16,6 +16,7 @@ import (
 // A delivery below the listen prefix reaches the app at the same place below
 // the --forward-to URL, with its query, and the record names that URL.
 func TestForwardKeepsSubPathAndQuery(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var seen []string
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -49,6 +50,7 @@ func TestForwardKeepsSubPathAndQuery(t *testing.T) {
 // record and output show user:xxxxx@, and no fragment goes anywhere. A
 // request path with .. segments stays below the forward URL's path.
 func TestForwardHidesPasswordAndStaysBelowItsPath(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var seen []string
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +107,7 @@ func TestForwardHidesPasswordAndStaysBelowItsPath(t *testing.T) {
 // An app that cannot be reached: the error recorded and sent back names
 // the URL with its password hidden and the secrets masked.
 func TestForwardErrorHidesPasswordAndSecret(t *testing.T) {
+	t.Parallel()
 	app := httptest.NewServer(http.NotFoundHandler())
 	dead := app.URL
 	app.Close()

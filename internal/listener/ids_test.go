@@ -14,6 +14,7 @@ import (
 // A retry after a rejection is not a duplicate: only an id that was answered
 // 2xx before makes a later delivery a duplicate.
 func TestRetryAfterRejectionIsNotDuplicate(t *testing.T) {
+	t.Parallel()
 	body := fixture(t, "permit.create_user")
 	good := sign(t, signature.Standard, secret, "msg_x", clock, body)
 	bad := sign(t, signature.Standard, "whsec_"+strings.Repeat("A", 32), "msg_x", clock, body)
@@ -41,6 +42,7 @@ func TestRetryAfterRejectionIsNotDuplicate(t *testing.T) {
 
 // Under --status 503 nothing is accepted, so nothing is a duplicate.
 func TestRetryAfter503IsNotDuplicate(t *testing.T) {
+	t.Parallel()
 	body := fixture(t, "permit.create_user")
 	hdr := sign(t, signature.Standard, secret, "msg_x", clock, body)
 	e := start(t, func(c *listener.Config) { c.Status = 503 })
@@ -70,6 +72,7 @@ func (f *failOnceWriter) Write(p []byte) (int, error) {
 // A callback whose record could not be written was answered 500; the
 // sender's retry must be taken (200), not refused as a reused URL (409).
 func TestCallbackRetryAfterRecordFailure(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) {
 		c.Records = record.NewWriter(&failOnceWriter{}, record.Options{})
 	})
@@ -83,6 +86,7 @@ func TestCallbackRetryAfterRecordFailure(t *testing.T) {
 // An id longer than any real sender's is not tracked, and a callback id
 // that long is refused.
 func TestOverlongIDs(t *testing.T) {
+	t.Parallel()
 	body := fixture(t, "permit.create_user")
 	long := strings.Repeat("i", 300)
 	hdr := sign(t, signature.Standard, secret, long, clock, body)
@@ -107,6 +111,7 @@ func TestOverlongIDs(t *testing.T) {
 // Of repeated keys the last counts, for the delivery id as for the
 // validator: {"id":"a","id":"b"} is delivery b.
 func TestDuplicateKeysLastWins(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	e.post("/", []byte(`{"id":"a","type":"create_user","id":"b"}`))
 	if got := e.records()[0]["delivery_id"]; got != "b" {

@@ -15,6 +15,7 @@ import (
 // Requests that are rejected (bad signature, wrong path) leave no id
 // behind, however long their ids; accepted ones leave a fixed-size digest.
 func TestRejectedRequestsLeaveNoIDs(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestRejectedRequestsLeaveNoIDs(t *testing.T) {
 // The set forgets the oldest digest once full, and a removed digest can be
 // added again without disturbing its neighbours.
 func TestIDSetRingAndRemove(t *testing.T) {
+	t.Parallel()
 	s := newIDSet(2)
 	a, _ := digestID("a")
 	b, _ := digestID("b")

@@ -271,6 +271,7 @@ func TestConcurrentDeliveriesAllRecorded(t *testing.T) {
 }
 
 func TestSignatureVerdicts(t *testing.T) {
+	t.Parallel()
 	body := fixture(t, "permit.create_user")
 	tampered := bytes.Replace(body, []byte("create_user"), []byte("create_user "), 1)
 	stale := clock.Add(-10 * time.Minute)
@@ -318,6 +319,7 @@ func TestSignatureVerdicts(t *testing.T) {
 }
 
 func TestNoSecretReportsButDoesNotReject(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	body := fixture(t, "permit.create_user")
 	if status, _ := e.post("/", body, sign(t, signature.GitHub, "x", "", clock, body)...); status != 200 {
@@ -336,6 +338,7 @@ func TestNoSecretReportsButDoesNotReject(t *testing.T) {
 }
 
 func TestPayloadVerdictsAndRecordFields(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil; c.MaxBody = 64 << 10; c.Status = 202 })
 	invite := fixture(t, "permit.invite_user")
 	pa := fixture(t, "permission_assist.access_request_approved")
@@ -425,6 +428,7 @@ func TestPayloadVerdictsAndRecordFields(t *testing.T) {
 }
 
 func TestCallbackStandIn(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.PathPrefix = "/hooks" })
 	for i, c := range []struct {
 		path   string
@@ -460,6 +464,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
 
 func TestRecordFailureAnswers500Loudly(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) {
 		c.Secrets = nil
 		c.Records = record.NewWriter(failingWriter{}, record.Options{})
@@ -478,6 +483,7 @@ func TestRecordFailureAnswers500Loudly(t *testing.T) {
 }
 
 func TestRecordFileRemoved(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	body := fixture(t, "permit.create_user")
 	if status, _ := e.post("/", body); status != 200 {
@@ -502,6 +508,7 @@ func TestRecordFileRemoved(t *testing.T) {
 }
 
 func TestForward(t *testing.T) {
+	t.Parallel()
 	var got http.Header
 	var gotBody []byte
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -539,6 +546,7 @@ func TestForward(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	cert, fp, err := listener.SelfSigned("127.0.0.1", time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -561,6 +569,7 @@ func TestTLS(t *testing.T) {
 // TestBadInputNeverPanics throws hostile input at the listener and checks it
 // still answers and records a normal delivery afterwards.
 func TestBadInputNeverPanics(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	addr := strings.TrimPrefix(e.url, "http://")
 	raw := func(payload string, closeWrite bool) string {

@@ -77,6 +77,7 @@ func mtlsClient(cert *tls.Certificate) *http.Client {
 // in the record; none, or one another CA issued, fails the handshake,
 // logged with its reason and a hint, and listen serves on.
 func TestClientCertificatesRequired(t *testing.T) {
+	t.Parallel()
 	ca, other := newTestCA(t, "test client CA"), newTestCA(t, "another CA")
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(caFile, ca.pem(), 0o600); err != nil {
@@ -137,6 +138,7 @@ func TestClientCertificatesRequired(t *testing.T) {
 
 // Over plain HTTP and TLS without --client-ca, a record has no client_cert.
 func TestNoClientCertificateNoField(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	e.post("/", fixture(t, "permit.create_user"))
 	if recs := e.records(); recs[0]["client_cert"] != nil {
@@ -146,6 +148,7 @@ func TestNoClientCertificateNoField(t *testing.T) {
 
 // A --client-ca that holds no certificate is the user's input error.
 func TestRequireClientCertsBadFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, content := range map[string]string{"junk.pem": "not pem", "key.pem": "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n"} {
 		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)

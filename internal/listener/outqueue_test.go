@@ -32,6 +32,7 @@ func (s *stalledWriter) Write(p []byte) (int, error) {
 // the queue is dropped and counted, with one notice, and Close gives up at
 // its limit with every line not shown counted.
 func TestOutQueueNeverBlocks(t *testing.T) {
+	t.Parallel()
 	sw := &stalledWriter{release: make(chan struct{})}
 	var errb syncBuffer
 	q := listener.NewOutQueue(sw, render.NewDiag(&errb), listener.OutQueueOptions{MaxBytes: 1000})
@@ -54,6 +55,7 @@ func TestOutQueueNeverBlocks(t *testing.T) {
 // Once stdout fails (closed by `| head`), it is given up on: said once,
 // and every later line dropped and counted without another write.
 func TestOutQueueClosedStdout(t *testing.T) {
+	t.Parallel()
 	var calls int
 	var mu sync.Mutex
 	w := writerFunc(func(p []byte) (int, error) {
@@ -83,6 +85,7 @@ func TestOutQueueClosedStdout(t *testing.T) {
 
 // What a working stdout is given arrives whole and in order.
 func TestOutQueuePassesThrough(t *testing.T) {
+	t.Parallel()
 	var out syncBuffer
 	q := listener.NewOutQueue(&out, render.NewDiag(&out), listener.OutQueueOptions{})
 	var want strings.Builder
@@ -139,6 +142,7 @@ func (r *recordingWriter) Write(p []byte) (int, error) {
 // write of BatchBytes rather than written a line at a time; a line that
 // finds the writer idle is written as soon as it comes.
 func TestOutQueueGathersUnderLoad(t *testing.T) {
+	t.Parallel()
 	rw := newRecordingWriter()
 	var errb syncBuffer
 	q := listener.NewOutQueue(rw, render.NewDiag(&errb), listener.OutQueueOptions{BatchBytes: 1000, Linger: time.Hour})
@@ -165,6 +169,7 @@ func TestOutQueueGathersUnderLoad(t *testing.T) {
 // Close does not wait out the linger: what is being gathered is written at
 // once.
 func TestOutQueueCloseEndsGathering(t *testing.T) {
+	t.Parallel()
 	rw := newRecordingWriter()
 	var errb syncBuffer
 	q := listener.NewOutQueue(rw, render.NewDiag(&errb), listener.OutQueueOptions{BatchBytes: 1 << 20, Linger: time.Hour})

@@ -13,6 +13,7 @@ import (
 // path, query, callback id, event.name, user_invite_id and delivery id are
 // shown with their control characters escaped.
 func TestPrettyEscapesClientText(t *testing.T) {
+	t.Parallel()
 	const title = "\x1b]0;pwned\x07"
 	const csi = "\u009b31m"
 
@@ -46,6 +47,7 @@ func TestPrettyEscapesClientText(t *testing.T) {
 // signatures) are the client's: a C1 control (U+009B is a CSI to some
 // terminals), a bidi override, isolate or mark in them is shown escaped.
 func TestPrettyEscapesDeliveryHeaders(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ class, raw, shown string }{
 		{"C1", "\u009b31m\u0085", `\u009b31m\u0085`},
 		{"bidi override", "\u202egnp.exe\u202a", `\u202egnp.exe\u202a`},

@@ -20,6 +20,7 @@ import (
 // not get it written to the record, the JSON output, the pretty output or
 // stderr.
 func TestSecretInQueryPathAndHeadersIsMasked(t *testing.T) {
+	t.Parallel()
 	for _, out := range []listener.Output{listener.Pretty, listener.JSON} {
 		t.Run(string(out), func(t *testing.T) {
 			mirror := &syncBuffer{}
@@ -78,6 +79,7 @@ func TestSecretInQueryPathAndHeadersIsMasked(t *testing.T) {
 // A secret in a callback URL, the key of a whsec_ secret alone, and an app
 // answer that echoes a secret are masked in the record and output too.
 func TestSecretInCallbackKeyAndForwardAnswerIsMasked(t *testing.T) {
+	t.Parallel()
 	key := secret[len("whsec_"):]
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A long answer, with a secret across the first 1024 bytes' end.
@@ -120,6 +122,7 @@ func TestSecretInCallbackKeyAndForwardAnswerIsMasked(t *testing.T) {
 // A short secret is masked where it is a whole value, and leaves other text
 // (a JSON content type, a .json path) as it is.
 func TestShortSecretMaskedOnlyAsWholeValue(t *testing.T) {
+	t.Parallel()
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("json"))
 	}))

@@ -14,6 +14,7 @@ import (
 // answered as a good one, and an unsigned one (curl -d @payload.json) is
 // just unsigned.
 func TestReportOnlyVerifiesButNeverRefuses(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.ReportOnly = true })
 	body := fixture(t, "permission_assist.access_request_created")
 
@@ -59,6 +60,7 @@ func TestReportOnlyVerifiesButNeverRefuses(t *testing.T) {
 // Without ReportOnly (an explicit --secret) the same bad and unsigned
 // deliveries are refused, as before.
 func TestExplicitSecretRefuses(t *testing.T) {
+	t.Parallel()
 	e := start(t, nil)
 	body := fixture(t, "permission_assist.access_request_created")
 	bad := sign(t, signature.Standard, "whsec_c2Vjb25kIGxpc3RlbmVyIGtleQ==", "msg_bad", clock, body)

@@ -3,6 +3,7 @@ package listener
 import "testing"
 
 func TestSeqRanges(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		seqs []int64
 		want string

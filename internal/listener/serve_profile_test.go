@@ -22,6 +22,7 @@ import (
 // pass -cpuprofile/-memprofile to go test. Without the variable it is
 // skipped.
 func TestServeForProfile(t *testing.T) {
+	t.Parallel()
 	addr := os.Getenv("WEBHOOK_TOOL_PROFILE_ADDR")
 	if addr == "" {
 		t.Skip("set WEBHOOK_TOOL_PROFILE_ADDR to profile the listener under load")

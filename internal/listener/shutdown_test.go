@@ -48,6 +48,7 @@ func (g *gateWriter) Write(p []byte) (int, error) {
 // writer then without losing it. Before the fix Serve returned while the
 // handler was still running, and listen's Close lost the record.
 func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
+	t.Parallel()
 	recPath := filepath.Join(t.TempDir(), "rec.ndjson")
 	f, err := record.OpenFile(recPath)
 	if err != nil {
@@ -132,6 +133,7 @@ func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 // TestShutdownDrainsWithinLimit: a request that finishes within the drain
 // limit is answered as usual and Serve returns nil.
 func TestShutdownDrainsWithinLimit(t *testing.T) {
+	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
 	if status, _ := e.post("/", fixture(t, "permit.create_user")); status != 200 {
 		t.Fatal(status)

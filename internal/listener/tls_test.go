@@ -17,6 +17,7 @@ import (
 // PEM pair when they are, and a pair that does not load is the user's
 // input error (CertLoadError), not a failure to generate.
 func TestLoadServerCert(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	gen, fp, err := listener.SelfSigned("127.0.0.1", now)
 	if err != nil {

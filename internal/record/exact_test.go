@@ -12,6 +12,7 @@ import (
 
 // path_raw is written only when path alone would not give the path back.
 func TestRawPath(t *testing.T) {
+	t.Parallel()
 	for sent, want := range map[string]string{
 		"/":          "",
 		"/hooks/a b": "", // escaped as Path would be escaped again
@@ -39,6 +40,7 @@ func TestRawPath(t *testing.T) {
 }
 
 func TestQueryEscapesWhatIsNotUTF8(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string]string{"": "", "a=1&b=%FF": "a=1&b=%FF", "q=\xff\xfe&s=\xc3\xa9": "q=%FF%FE&s=\xc3\xa9", "x=\xc3": "x=%C3"} {
 		if got := record.Query(raw); got != want {
 			t.Errorf("Query(%q) = %q, want %q", raw, got, want)
@@ -49,6 +51,7 @@ func TestQueryEscapesWhatIsNotUTF8(t *testing.T) {
 // headers_base64 holds the values that are not UTF-8, as recorded (joined
 // and redacted), and ExactHeaders puts them back.
 func TestHeaderBytesRoundTrip(t *testing.T) {
+	t.Parallel()
 	h := http.Header{"X-Bin": {"a\xffb", "c"}, "X-Plain": {"ok"}, "Authorization": {"Bearer \xff"}}
 	b64 := record.HeaderBytes(h, redact.Header)
 	if len(b64) != 1 || b64["X-Bin"] == "" {

@@ -16,6 +16,7 @@ import (
 // like any record (numbered in turn, "kind":"exec" after the seq), and the
 // Reader hands it back as a record of KindExec, not as a line to skip.
 func TestExecLineIsNumberedAndReadBack(t *testing.T) {
+	t.Parallel()
 	var file bytes.Buffer
 	w := record.NewWriter(&file, record.Options{})
 	delivery := &record.Record{Method: "POST", Path: "/", Headers: map[string]string{}}

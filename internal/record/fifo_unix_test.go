@@ -16,6 +16,7 @@ import (
 // A FIFO nobody reads fails at once instead of blocking listen's start-up;
 // with a reader it is written to like a file.
 func TestOpenFIFO(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.fifo")
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)

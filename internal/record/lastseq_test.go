@@ -64,6 +64,7 @@ func readSeqs(t *testing.T, path string) []int64 {
 // file: the new records carry on after the old ones instead of starting
 // again at 1, so every seq in the file names one delivery.
 func TestReopenedFileContinuesSeq(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	if got := appendRecords(t, path, 3, "first run"); fmt.Sprint(got) != "[1 2 3]" {
 		t.Fatalf("a new file numbered %v", got)
@@ -77,6 +78,7 @@ func TestReopenedFileContinuesSeq(t *testing.T) {
 }
 
 func TestEmptyFileStartsAtOne(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -90,6 +92,7 @@ func TestEmptyFileStartsAtOne(t *testing.T) {
 // short by a crash, lines that are not records, and records whose lines are
 // longer than any read buffer; the next seq follows the last whole record.
 func TestReopenSkipsWhatIsNotARecord(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	big := strings.Repeat("b", 300<<10) // spans several reads from the end
 	var buf bytes.Buffer
@@ -106,6 +109,7 @@ func TestReopenSkipsWhatIsNotARecord(t *testing.T) {
 }
 
 func TestLastSeq(t *testing.T) {
+	t.Parallel()
 	huge := strings.Repeat("h", 3<<20)
 	for _, c := range []struct {
 		name, text string
@@ -142,6 +146,7 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 // TestLastSeqReadsOnlyTheEnd: a record file can be gigabytes; finding its
 // last seq must not read it all.
 func TestLastSeqReadsOnlyTheEnd(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	for i := 1; buf.Len() < 16<<20; i++ {
 		fmt.Fprintf(&buf, "{\"seq\":%d,\"method\":\"POST\",\"body\":\"%s\"}\n", i, strings.Repeat("x", 1000))
@@ -160,6 +165,7 @@ func TestLastSeqReadsOnlyTheEnd(t *testing.T) {
 // A torn last line is ended before the next record, which gets a line of its
 // own that a reader can parse.
 func TestReopenEndsATornLine(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	torn := "{\"seq\":1,\"method\":\"POST\",\"body\":\"x\"}\n{\"seq\":2,\"method\":\"PO"
 	if err := os.WriteFile(path, []byte(torn), 0o644); err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSetBodyRef(t *testing.T) {
+	t.Parallel()
 	for _, body := range [][]byte{[]byte("plain ✓"), {0xff, 0x00, 0xfe}, {}, nil} {
 		ref, val := &Record{}, &Record{}
 		ref.SetBodyRef(body)
@@ -28,6 +29,7 @@ func TestSetBodyRef(t *testing.T) {
 // seq (which the writer fills in) to the encoder, so a field added to
 // Record and not to Line is caught here, not by a line missing it.
 func TestLineCopiesEveryField(t *testing.T) {
+	t.Parallel()
 	var rec Record
 	rv := reflect.ValueOf(&rec).Elem()
 	for i := 0; i < rv.NumField(); i++ {

@@ -33,6 +33,7 @@ func readAll(t *testing.T, text string) (seqs []int64, skipped []int, err error)
 }
 
 func TestReaderSkipsLinesThatAreNotRecords(t *testing.T) {
+	t.Parallel()
 	const (
 		rec1 = `{"seq":1,"method":"POST","path":"/","headers":{},"body":""}`
 		rec2 = `{"seq":2,"method":"POST","path":"/","headers":{},"body":""}`
@@ -69,6 +70,7 @@ func TestReaderSkipsLinesThatAreNotRecords(t *testing.T) {
 }
 
 func TestReaderRefusesAFileWithoutRecords(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, text string
 		line       int
@@ -104,6 +106,7 @@ func TestReaderRefusesAFileWithoutRecords(t *testing.T) {
 // TestReaderNextFunc: a caller with its own idea of a record line (verify
 // reads header values that may be lists) gets the same skipping.
 func TestReaderNextFunc(t *testing.T) {
+	t.Parallel()
 	r := record.NewReader(strings.NewReader("{\"a\":1}\n{\"a\":\"x\"}\n{\"a\":\n{\"a\":2}\n"))
 	var skipped []int
 	r.Skip = func(line int) { skipped = append(skipped, line) }
@@ -128,6 +131,7 @@ func TestReaderNextFunc(t *testing.T) {
 // http.Header as another receiver marshals it); both read into one value
 // per name, and HTTPHeader gives them back for a verifier.
 func TestReaderHeaderForms(t *testing.T) {
+	t.Parallel()
 	in := `{"method":"POST","headers":{"Webhook-Id":"msg_1","X-Many":["a","b"],"X-One":["c"]},"body":"{}"}
 {"method":"POST","headers":{"X-Bad":5}}
 {"method":"POST","headers":null}
@@ -158,6 +162,7 @@ func TestReaderHeaderForms(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
+	t.Parallel()
 	for v, want := range map[string]bool{"****": true, "Bearer ****": true, "Basic ****": true, "tok-****x": false, "Bearer tok": false, "": false} {
 		if record.Redacted(v) != want {
 			t.Errorf("Redacted(%q) = %v", v, !want)
@@ -167,6 +172,7 @@ func TestRedacted(t *testing.T) {
 
 // Text is the line a record was read from, as it stands in the file.
 func TestReaderText(t *testing.T) {
+	t.Parallel()
 	in := "  {\"seq\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"x\"}  \nnot a record\n{\"seq\":2, \"method\":\"PUT\"}\n"
 	r := record.NewReader(strings.NewReader(in))
 	for _, want := range []string{`{"seq":1,"method":"POST","path":"/","body":"x"}`, `{"seq":2, "method":"PUT"}`} {

@@ -22,6 +22,7 @@ import (
 
 // TestLineFormat pins the record line to PRODUCT.md: field names and order.
 func TestLineFormat(t *testing.T) {
+	t.Parallel()
 	rec := &record.Record{
 		ReceivedAt: time.Date(2025, 12, 1, 14, 30, 5, 123456789, time.UTC),
 		Method:     "POST",
@@ -48,6 +49,7 @@ func TestLineFormat(t *testing.T) {
 }
 
 func TestBodyEncodingRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, body := range [][]byte{[]byte("plain text ✓"), {0xff, 0x00, 0xfe}, {}} {
 		rec := &record.Record{Method: "POST"}
 		rec.SetBody(body)
@@ -67,6 +69,7 @@ func TestBodyEncodingRoundTrip(t *testing.T) {
 }
 
 func TestFlattenHeadersRedacts(t *testing.T) {
+	t.Parallel()
 	h := http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"k"}, "Accept": {"a", "b"}}
 	m := record.FlattenHeaders(h, redact.Header)
 	if m["Authorization"] != "Bearer ****" || m["X-Api-Key"] != "****" || m["Accept"] != "a, b" {
@@ -77,6 +80,7 @@ func TestFlattenHeadersRedacts(t *testing.T) {
 // TestConcurrentAppends checks that lines from many goroutines are whole,
 // numbered without gaps, and in seq order in the output.
 func TestConcurrentAppends(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	w := record.NewWriter(&buf, record.Options{})
 	const n = 2000
@@ -120,6 +124,7 @@ type errWriter struct{ err error }
 func (e errWriter) Write([]byte) (int, error) { return 0, e.err }
 
 func TestWriteErrorReachesEveryWaiter(t *testing.T) {
+	t.Parallel()
 	w := record.NewWriter(errWriter{errors.New("disk full")}, record.Options{})
 	defer w.Close()
 	var wg sync.WaitGroup
@@ -134,6 +139,7 @@ func TestWriteErrorReachesEveryWaiter(t *testing.T) {
 }
 
 func TestMirrorFailureDoesNotFailRecords(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	var reported error
 	w := record.NewWriter(&buf, record.Options{Mirror: errWriter{errors.New("broken pipe")}, OnMirrorError: func(err error) { reported = err }})
@@ -147,6 +153,7 @@ func TestMirrorFailureDoesNotFailRecords(t *testing.T) {
 }
 
 func TestAppendAfterClose(t *testing.T) {
+	t.Parallel()
 	w := record.NewWriter(io.Discard, record.Options{})
 	w.Close()
 	if err := w.Write(&record.Record{Method: "POST"}); !errors.Is(err, record.ErrClosed) {
@@ -156,6 +163,7 @@ func TestAppendAfterClose(t *testing.T) {
 }
 
 func TestFileRemovedIsAnError(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	f, err := record.OpenFile(path)
 	if err != nil {
@@ -178,6 +186,7 @@ func TestFileRemovedIsAnError(t *testing.T) {
 }
 
 func TestFileDiskFull(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full")
 	}
@@ -194,6 +203,7 @@ func TestFileDiskFull(t *testing.T) {
 // TestReaderErrors: a line that is not a record after a record is skipped
 // and reported, not an error (reader_test.go has the rest).
 func TestReaderErrors(t *testing.T) {
+	t.Parallel()
 	r := record.NewReader(strings.NewReader("\n{\"seq\":1,\"method\":\"POST\"}\nnot json\n"))
 	var skipped []int
 	r.Skip = func(line int) { skipped = append(skipped, line) }
@@ -208,6 +218,7 @@ func TestReaderErrors(t *testing.T) {
 // TestNewFileIsPrivate: a record holds payloads with personal data, so a new
 // record file is readable by its owner only, whatever the umask allows.
 func TestNewFileIsPrivate(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	f, err := record.OpenFile(path)
 	if err != nil {
@@ -233,6 +244,7 @@ func (l *lastSeqAt) LastSeq() int64 { return l.n }
 
 // seq stops at its largest value instead of wrapping to negative numbers.
 func TestSeqDoesNotWrap(t *testing.T) {
+	t.Parallel()
 	w := record.NewWriter(&lastSeqAt{n: 1<<63 - 2}, record.Options{})
 	defer w.Close()
 	rec := &record.Record{Method: "POST"}
@@ -248,6 +260,7 @@ func TestSeqDoesNotWrap(t *testing.T) {
 // numbered in turn, and left out of what the Mirror shows, also when it
 // shares a batch with shown lines.
 func TestAppendHidden(t *testing.T) {
+	t.Parallel()
 	var file, mirror, tapped bytes.Buffer
 	var mu sync.Mutex
 	w := record.NewWriter(&file, record.Options{Mirror: &mirror, Tap: func(b []byte) { mu.Lock(); tapped.Write(b); mu.Unlock() }})

@@ -12,6 +12,7 @@ import (
 // string) or its number, and "forwards" the targets after the first; a
 // record file holding them reads back as written.
 func TestRuleAndForwardsReadBack(t *testing.T) {
+	t.Parallel()
 	in := []*record.Record{
 		{Method: "POST", Status: 503, Rule: &record.RuleRef{Number: 2}},
 		{Method: "POST", Status: 204, Rule: &record.RuleRef{Name: "created-204 <&>"},

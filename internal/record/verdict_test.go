@@ -3,6 +3,7 @@ package record
 import "testing"
 
 func TestVerdicts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		sig  *Signature
 		want string
