@@ -629,6 +629,7 @@ func permissionAssistCases() []ruleCase {
 // it also writes each case's payload to DIR/<schema>/<n>-<valid|invalid>.json,
 // so the same verdicts can be checked with another validator (ajv-cli).
 func TestRules(t *testing.T) {
+	t.Parallel()
 	bases := loadBases(t)
 	compiled := map[string]*jsonschema.Schema{}
 	for _, n := range schemaNames {
@@ -700,6 +701,7 @@ func writeDump(t *testing.T, dir string, tc ruleCase, i int, doc any) {
 // TestSeedSample checks the sample payload copied verbatim from the Permission
 // Assist reference.
 func TestSeedSample(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join("testdata", "seed_sample.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -713,6 +715,7 @@ func TestSeedSample(t *testing.T) {
 // TestEventTypesMatchSchema checks that the schema's event.name enum is exactly
 // the eight event types, so the display/description rules cover every name.
 func TestEventTypesMatchSchema(t *testing.T) {
+	t.Parallel()
 	data, err := FS.ReadFile(Path("permission_assist.access_request"))
 	if err != nil {
 		t.Fatal(err)
@@ -761,6 +764,7 @@ func TestEventTypesMatchSchema(t *testing.T) {
 // draft 2020-12 $schema, an $id matching its file name, a one-line title and a
 // description.
 func TestFiles(t *testing.T) {
+	t.Parallel()
 	entries := Files()
 	want := map[string]bool{}
 	for _, n := range schemaNames {
@@ -815,6 +819,7 @@ func TestFiles(t *testing.T) {
 // (ajv's strict mode refuses them): only standard draft 2020-12 keywords plus
 // $comment, title, description and $defs may appear in a schema position.
 func TestSchemasAreStandard(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, k := range strings.Fields(`$schema $id $ref $defs $comment title description
 		type enum const format pattern required properties items if then else allOf

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCheckBase(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ base, want, hint string }{
 		{"", "", ""},
 		{"http://127.0.0.1:8080/webhooks/callback/", "", ""},
@@ -31,6 +32,7 @@ func TestCheckBase(t *testing.T) {
 }
 
 func TestBasePath(t *testing.T) {
+	t.Parallel()
 	for base, want := range map[string]string{
 		"http://h:1/webhooks/callback/":      "/webhooks/callback/",
 		"https://h":                          "/",

@@ -17,6 +17,7 @@ import (
 )
 
 func TestJoinWords(t *testing.T) {
+	t.Parallel()
 	got := string(JoinWords([]string{"Provisioning", "complete.", "line\ntwo", ""}))
 	if want := "Provisioning complete. line\ntwo "; got != want {
 		t.Errorf("JoinWords = %q, want %q", got, want)
@@ -24,6 +25,7 @@ func TestJoinWords(t *testing.T) {
 }
 
 func TestCheckMessage(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		msg     string
 		limit   int
@@ -52,6 +54,7 @@ func TestCheckMessage(t *testing.T) {
 }
 
 func TestReadMessageStopsAtLimit(t *testing.T) {
+	t.Parallel()
 	b, err := ReadMessage(strings.NewReader("12345"), 5, "standard input")
 	if err != nil || string(b) != "12345" {
 		t.Fatalf("ReadMessage at the limit = %q, %v", b, err)
@@ -73,6 +76,7 @@ func (endless) Read(p []byte) (int, error) {
 }
 
 func TestParseURL(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"https://pa.example.com/webhooks/callback/abc", "http://127.0.0.1:8080/x", "HTTP://[::1]:9/"} {
 		if _, err := ParseURL(ok); err != nil {
 			t.Errorf("ParseURL(%q) = %v", ok, err)
@@ -94,6 +98,7 @@ func TestParseURL(t *testing.T) {
 }
 
 func TestPlainHTTPToRemote(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string]bool{
 		"http://example.com/":       true,
 		"http://10.0.0.5:8080/":     true,
@@ -116,6 +121,7 @@ func TestPlainHTTPToRemote(t *testing.T) {
 const paDelivery = `{"id":"7f1c","createdDate":"2026-01-02T03:04:05Z","callback":"https://pa.example.com/webhooks/callback/7f1c","event":{"name":"AccessRequestCreated"}}`
 
 func TestURLFromPayload(t *testing.T) {
+	t.Parallel()
 	want := "https://pa.example.com/webhooks/callback/7f1c"
 	record := `{"seq":1,"received_at":"2026-01-02T03:04:05.1Z","method":"POST","path":"/","headers":{},"body":` + quote(paDelivery) + `,"status":200}`
 	b64 := `{"seq":2,"body":"eyJjYWxsYmFjayI6Imh0dHBzOi8vcGEuZXhhbXBsZS5jb20vd2ViaG9va3MvY2FsbGJhY2svN2YxYyJ9","body_encoding":"base64"}`
@@ -128,6 +134,7 @@ func TestURLFromPayload(t *testing.T) {
 }
 
 func TestURLFromPayloadErrors(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"":                             "d.json is empty",
 		"callback: https://x":          "d.json is not JSON: invalid character 'c' looking for beginning of value (line 1, column 1)",
@@ -193,6 +200,7 @@ func noSleep(t *testing.T) (func(context.Context, time.Duration) error, *[]time.
 }
 
 func TestPostSendsMessageExactly(t *testing.T) {
+	t.Parallel()
 	rc := &receiver{}
 	srv := rc.server(t, 200, "logged")
 	msg := "Provisioning complete.\nUser rjohnson removed — ✓\n"
@@ -214,6 +222,7 @@ func TestPostSendsMessageExactly(t *testing.T) {
 }
 
 func TestPostNon2xxIsNotRetried(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{409, 500, 503, 302} {
 		rc := &receiver{}
 		srv := rc.server(t, status, "callback already used\nsecond\n")
@@ -236,6 +245,7 @@ func TestPostNon2xxIsNotRetried(t *testing.T) {
 }
 
 func TestPostRetriesOnlyWhenRefused(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -268,6 +278,7 @@ func TestPostRetriesOnlyWhenRefused(t *testing.T) {
 // A refused connect followed by a receiver that comes up: the retry delivers
 // it, exactly once.
 func TestPostRetryThenDelivered(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -304,6 +315,7 @@ func TestPostRetryThenDelivered(t *testing.T) {
 }
 
 func TestPostTimeoutAfterSendIsFinal(t *testing.T) {
+	t.Parallel()
 	got := make(chan struct{}, 4)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -334,6 +346,7 @@ func TestPostTimeoutAfterSendIsFinal(t *testing.T) {
 }
 
 func TestBackoffIsBounded(t *testing.T) {
+	t.Parallel()
 	for n := 1; n < 100; n++ {
 		if d := Backoff(n); d <= 0 || d > 2*time.Second {
 			t.Fatalf("Backoff(%d) = %v", n, d)
@@ -345,6 +358,7 @@ func TestBackoffIsBounded(t *testing.T) {
 // is no acceptance: the callback reached the server (Sent), answered 200,
 // and failed all the same.
 func TestPostAnswerCutShortIsNotOK(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		for range 200 { // 10 s at most

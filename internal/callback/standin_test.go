@@ -15,6 +15,7 @@ import (
 )
 
 func TestBaseFor(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"http://127.0.0.1:8080/webhooks?x=1": "http://127.0.0.1:8080/webhooks/callback/",
 		"https://app.example.com/a/b/":       "https://app.example.com/webhooks/callback/",
@@ -35,6 +36,7 @@ func TestBaseFor(t *testing.T) {
 }
 
 func TestIDFromPath(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		path, base string
 		id         string
@@ -57,6 +59,7 @@ func TestIDFromPath(t *testing.T) {
 }
 
 func TestNearID(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		path, base string
 		id, exact  string
@@ -87,6 +90,7 @@ type post struct {
 }
 
 func TestStandInAnswers(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", MaxIDLen+1)
 	cases := []struct {
 		name    string
@@ -218,6 +222,7 @@ func do(t *testing.T, method, url, ctype, body string) (int, string) {
 }
 
 func TestStandInRelay(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var relayed []string
 	s := &StandIn{Relay: func(_ context.Context, id string, msg []byte) (int, string, error) {
@@ -265,6 +270,7 @@ func TestStandInRelay(t *testing.T) {
 // While the first callback is with the relay, a second one to the same URL
 // is refused: the relay sees a callback URL once.
 func TestStandInRelayHoldsTheURL(t *testing.T) {
+	t.Parallel()
 	entered, release := make(chan struct{}), make(chan struct{})
 	var relays atomic.Int32
 	s := &StandIn{Relay: func(context.Context, string, []byte) (int, string, error) {
@@ -300,6 +306,7 @@ func TestStandInRelayHoldsTheURL(t *testing.T) {
 }
 
 func TestStandInWait(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	s := &StandIn{Now: func() time.Time { return at }}
 	srv := httptest.NewServer(s)
@@ -346,6 +353,7 @@ func TestStandInWait(t *testing.T) {
 }
 
 func TestStandInStart(t *testing.T) {
+	t.Parallel()
 	srv, err := (&StandIn{}).Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -372,6 +380,7 @@ func TestStandInStart(t *testing.T) {
 }
 
 func TestRelayTo(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got []string
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,7 @@ import (
 // the 0-based line of the enclosing construct, and first-line errors with no
 // line; the message must carry the line a person has to fix.
 func TestMalformedFileNamesTheLine(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, text, want string
 	}{
@@ -42,6 +43,7 @@ func TestMalformedFileNamesTheLine(t *testing.T) {
 }
 
 func TestWrongTypeNamesKeyAndWant(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("retries: lots\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -56,6 +58,7 @@ func TestWrongTypeNamesKeyAndWant(t *testing.T) {
 }
 
 func TestPrecedence(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("to: http://file\nscheme: github\nsecret: [a, b]\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -81,6 +84,7 @@ func TestPrecedence(t *testing.T) {
 // the flag they were probably meant to be; keys some other command takes are
 // not, and the rest of the file still applies.
 func TestUnknownKeysWarn(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	text := "secrets: [a]\nmax_body: 2MiB\nschme: github\nzzz: 1\nto: http://file\naddr: 127.0.0.1:9\nRetries: 5\nlisten:\n  addr: x\n"
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -116,6 +120,7 @@ func TestUnknownKeysWarn(t *testing.T) {
 }
 
 func TestNearest(t *testing.T) {
+	t.Parallel()
 	known := []string{"schema", "schema-dir", "scheme", "secret", "status", "to"}
 	for key, want := range map[string]string{
 		"schema_dir": "schema-dir", // separator
@@ -133,6 +138,7 @@ func TestNearest(t *testing.T) {
 // An alias key sets its flag (profiles: sets --profile), is no unknown
 // key, and the flag's own key or the environment still win.
 func TestAliases(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("profiles: [a, b]\n"), 0o644); err != nil {
 		t.Fatal(err)

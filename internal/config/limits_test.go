@@ -24,6 +24,7 @@ func applyFile(t *testing.T, name, text string) error {
 // A config nested thousands of levels (which took the parsers 12 s to
 // minutes) or larger than MaxFileSize is refused before it is parsed.
 func TestAbsurdConfigRefused(t *testing.T) {
+	t.Parallel()
 	var yamlDeep strings.Builder
 	for i := range 500 {
 		yamlDeep.WriteString(strings.Repeat(" ", i) + "k:\n")
@@ -46,6 +47,7 @@ func TestAbsurdConfigRefused(t *testing.T) {
 
 // A real config file, with lists, quotes and brackets in strings, passes.
 func TestOrdinaryConfigPasses(t *testing.T) {
+	t.Parallel()
 	text := "to: \"http://x/[{\"\nsecret:\n  - a\n  - \"b]]]]\"\n# a comment [[[[\n"
 	if err := applyFile(t, "c.yaml", text); err != nil {
 		t.Fatal(err)

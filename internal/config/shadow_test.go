@@ -12,6 +12,7 @@ import (
 // TestShadowed: what a higher source overrode is reported, with where it
 // is; what was used, and what nothing overrode, is not.
 func TestShadowed(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("secret: [staging-1, staging-2]\nto: http://file\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -37,6 +37,7 @@ func dripServer(t *testing.T) *httptest.Server {
 // status's success: a CutShortError in a TimeoutError, the Response keeping
 // the status and what arrived.
 func TestSendBodyCutShortByTheTimeout(t *testing.T) {
+	t.Parallel()
 	srv := dripServer(t)
 	resp, err := Send(context.Background(), srv.Client(), Request{URL: srv.URL}, Policy{Timeout: 100 * time.Millisecond}, nil)
 	var te *TimeoutError
@@ -64,6 +65,7 @@ func TestSendBodyCutShortByTheTimeout(t *testing.T) {
 
 // A body the server stops short of its Content-Length is cut short too.
 func TestSendBodyCutShortByTheServer(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, buf, err := w.(http.Hijacker).Hijack()
 		if err != nil {
@@ -87,6 +89,7 @@ func TestSendBodyCutShortByTheServer(t *testing.T) {
 // A whole body, however long, is no error: what is kept stops at
 // MaxResponseBody and the rest is read only to reuse the connection.
 func TestSendLongBodyIsWhole(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bw := bufio.NewWriter(w)
 		for range MaxResponseBody + 1000 {

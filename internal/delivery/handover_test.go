@@ -26,6 +26,7 @@ func sameMap(a, b http.Header) bool {
 }
 
 func TestSendHandOverSkipsTheCopy(t *testing.T) {
+	t.Parallel()
 	h := http.Header{"Webhook-Id": {"msg_1"}}
 	for _, handOver := range []bool{false, true} {
 		spy := &headerSpy{}
@@ -46,6 +47,7 @@ func TestSendHandOverSkipsTheCopy(t *testing.T) {
 // handed-over header is copied all the same, so retries do not pile up
 // cookies and the caller's map stays as it was.
 func TestSendHandOverWithCookieJar(t *testing.T) {
+	t.Parallel()
 	var cookies []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cookies = append(cookies, r.Header.Get("Cookie"))
@@ -75,6 +77,7 @@ func TestSendHandOverWithCookieJar(t *testing.T) {
 // A load run drains response bodies without keeping them, and still
 // reuses its connections.
 func TestRunLoadDrainsBodies(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat("r", 100<<10) // above MaxResponseBody
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)

@@ -25,6 +25,7 @@ func buildTo(url string) func(int) (Request, error) {
 }
 
 func TestRunLoadEveryDeliveryItsOwn(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	ids := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -64,6 +65,7 @@ func TestRunLoadEveryDeliveryItsOwn(t *testing.T) {
 }
 
 func TestRunLoadReusesConnections(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	var fresh atomic.Int64
@@ -97,6 +99,7 @@ func (t traced) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestRunLoadCountsFailuresByStatus(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(r.Header.Get("webhook-id")[len("msg_"):])
 		switch {
@@ -124,6 +127,7 @@ func TestRunLoadCountsFailuresByStatus(t *testing.T) {
 }
 
 func TestRunLoadDeadReceiver(t *testing.T) {
+	t.Parallel()
 	sum, err := RunLoad(context.Background(), NewClient(2), Load{
 		Count: 5, Concurrency: 2, Build: buildTo("http://" + deadAddr(t) + "/"),
 	})
@@ -140,6 +144,7 @@ func TestRunLoadDeadReceiver(t *testing.T) {
 // kept (bounded), no 2xx body is, and deliveries that never reached the
 // receiver are counted apart from those it answered.
 func TestRunLoadKeepsTheFirstAnswerOfEachFailure(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -184,6 +189,7 @@ func TestRunLoadKeepsTheFirstAnswerOfEachFailure(t *testing.T) {
 }
 
 func TestRunLoadBuildErrorStops(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 200)
 	boom := errors.New("boom")
 	_, err := RunLoad(context.Background(), NewClient(2), Load{
@@ -204,6 +210,7 @@ func TestRunLoadBuildErrorStops(t *testing.T) {
 }
 
 func TestRunLoadCanceled(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 200)
 	ctx, cancel := context.WithCancel(context.Background())
 	sum, err := RunLoad(ctx, NewClient(1), Load{
@@ -225,6 +232,7 @@ func TestRunLoadCanceled(t *testing.T) {
 // TestPacer checks the token bucket against a fake clock: deliveries start
 // one interval apart, and a late start does not earn a burst.
 func TestPacer(t *testing.T) {
+	t.Parallel()
 	clock := time.Unix(0, 0)
 	var waits []time.Duration
 	p := &pacer{
@@ -250,6 +258,7 @@ func TestPacer(t *testing.T) {
 }
 
 func TestRunLoadRateUsesSleep(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 200)
 	fs := &fakeSleep{}
 	clock := time.Unix(0, 0)
@@ -275,6 +284,7 @@ func TestRunLoadRateUsesSleep(t *testing.T) {
 }
 
 func TestPercentiles(t *testing.T) {
+	t.Parallel()
 	var ds []time.Duration
 	for i := 100; i >= 1; i-- {
 		ds = append(ds, time.Duration(i)*time.Millisecond)
@@ -295,6 +305,7 @@ func TestPercentiles(t *testing.T) {
 // Deliveries cut short by the interrupt are counted apart: they are not
 // failures, and the receiver may have got them.
 func TestRunLoadCountsInFlightOnCancel(t *testing.T) {
+	t.Parallel()
 	arrived := make(chan struct{}, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)

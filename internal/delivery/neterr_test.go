@@ -37,6 +37,7 @@ func post(c *http.Client, u string) error {
 }
 
 func TestRefused(t *testing.T) {
+	t.Parallel()
 	err := post(&http.Client{}, "http://"+closedAddr(t)+"/")
 	if err == nil {
 		t.Fatal("want an error from a closed port")
@@ -50,6 +51,7 @@ func TestRefused(t *testing.T) {
 }
 
 func TestDNSFailureIsNotSent(t *testing.T) {
+	t.Parallel()
 	// A resolver whose server cannot be reached: a real DNS failure with no
 	// traffic leaving the machine.
 	dead := closedAddr(t)
@@ -72,6 +74,7 @@ func TestDNSFailureIsNotSent(t *testing.T) {
 }
 
 func TestTLSUnknownAuthority(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Error("the handler must not be reached")
 	}))
@@ -95,6 +98,7 @@ func TestTLSUnknownAuthority(t *testing.T) {
 }
 
 func TestTLSToPlainServer(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	err := post(&http.Client{}, strings.Replace(srv.URL, "http://", "https://", 1))
@@ -110,6 +114,7 @@ func TestTLSToPlainServer(t *testing.T) {
 }
 
 func TestTimeoutAfterRequestWritten(t *testing.T) {
+	t.Parallel()
 	received := make(chan struct{}, 1)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -141,6 +146,7 @@ func TestTimeoutAfterRequestWritten(t *testing.T) {
 }
 
 func TestServerClosesWithoutAnswer(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		conn, _, err := w.(http.Hijacker).Hijack()
@@ -164,6 +170,7 @@ func TestServerClosesWithoutAnswer(t *testing.T) {
 // The cases loopback cannot produce (no route, a dial timeout, a missing host
 // without asking a real resolver) are checked on the errors net returns.
 func TestSyntheticErrors(t *testing.T) {
+	t.Parallel()
 	addr := &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 443}
 	wrap := func(err error) error { return &url.Error{Op: "Post", URL: "https://x/", Err: err} }
 	dialErr := func(err error) error {

@@ -19,6 +19,7 @@ const scheduleSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 // the schedule's, compressed, whatever Retry-After says; the run stops at
 // the 2xx.
 func TestScheduleAgainstReceiver(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 503, 503, 200, 500)
 	srv.header.Set("Retry-After", "1") // a vendor's schedule does not bend to it
 	clock := time.Unix(1_800_000_000, 0)
@@ -78,6 +79,7 @@ func TestScheduleAgainstReceiver(t *testing.T) {
 // TestScheduleRetriesEveryFailure: under a schedule a 500, a 404 or a
 // redirect is retried too, up to the last attempt.
 func TestScheduleRetriesEveryFailure(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 500, 404, 302, 410)
 	fs := &fakeSleep{}
 	s, err := ParseSchedule("0,1s,1s,1s")
@@ -101,6 +103,7 @@ func TestScheduleRetriesEveryFailure(t *testing.T) {
 
 // TestRenewError: a request that cannot be renewed ends the run.
 func TestRenewError(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 503)
 	p := Policy{Retries: 3, Sleep: (&fakeSleep{}).sleep, Renew: func(int, Request) (Request, error) { return Request{}, errors.New("no key") }}
 	resp, err := Send(context.Background(), srv.Client(), Request{URL: srv.URL}, p, nil)
@@ -110,6 +113,7 @@ func TestRenewError(t *testing.T) {
 }
 
 func TestSvixSchedule(t *testing.T) {
+	t.Parallel()
 	if Svix.Attempts() != 8 || Svix.String() != "0s,5s,5m0s,30m0s,2h0m0s,5h0m0s,10h0m0s,10h0m0s" {
 		t.Errorf("svix: %d attempts, %s", Svix.Attempts(), Svix)
 	}
@@ -124,6 +128,7 @@ func TestSvixSchedule(t *testing.T) {
 }
 
 func TestParseSchedule(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"0s,1s,1s", "0s,1s,1s"},
 		{"0, 5s, 5m", "0s,5s,5m0s"},
@@ -151,6 +156,7 @@ func TestParseSchedule(t *testing.T) {
 }
 
 func TestParseTimeScale(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]float64{"1000x": 1000, "1": 1, " 60x": 60, "2.5x": 2.5} {
 		if got, err := ParseTimeScale(in); err != nil || got != want {
 			t.Errorf("ParseTimeScale(%q) = %g, %v", in, got, err)

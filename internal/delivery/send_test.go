@@ -70,6 +70,7 @@ func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
 }
 
 func TestSendOnce(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 200)
 	h := http.Header{"Content-Type": {"application/json"}, "Webhook-Id": {"msg_1"}}
 	req := Request{URL: srv.URL + "/hook", Header: h, Body: []byte(`{"a":1}`)}
@@ -90,6 +91,7 @@ func TestSendOnce(t *testing.T) {
 }
 
 func TestSendRetriesRetryableStatuses(t *testing.T) {
+	t.Parallel()
 	for _, code := range []int{429, 502, 503, 504} {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			srv := newStatusServer(t, code, code, 200)
@@ -125,6 +127,7 @@ func TestSendRetriesRetryableStatuses(t *testing.T) {
 }
 
 func TestSendGivesUpAfterRetries(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 503)
 	fs := &fakeSleep{}
 	resp, err := Send(context.Background(), srv.Client(), Request{URL: srv.URL},
@@ -138,6 +141,7 @@ func TestSendGivesUpAfterRetries(t *testing.T) {
 }
 
 func TestSendDoesNotRetryOtherStatuses(t *testing.T) {
+	t.Parallel()
 	for _, code := range []int{400, 401, 404, 409, 413, 500, 301} {
 		srv := newStatusServer(t, code, 200)
 		resp, err := Send(context.Background(), srv.Client(), Request{URL: srv.URL},
@@ -152,6 +156,7 @@ func TestSendDoesNotRetryOtherStatuses(t *testing.T) {
 }
 
 func TestSendHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
 		name, value string
@@ -183,6 +188,7 @@ func TestSendHonoursRetryAfter(t *testing.T) {
 }
 
 func TestSendIgnoresBadRetryAfter(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 503, 200)
 	srv.header.Set("Retry-After", "soon")
 	var got []Attempt
@@ -197,6 +203,7 @@ func TestSendIgnoresBadRetryAfter(t *testing.T) {
 }
 
 func TestBackoffCapped(t *testing.T) {
+	t.Parallel()
 	for n := 1; n < 70; n++ {
 		d := backoff(time.Second, 10*time.Second, n)
 		if d > 10*time.Second || d < time.Second/2 {
@@ -217,6 +224,7 @@ func deadAddr(t *testing.T) string {
 }
 
 func TestSendConnectionRefused(t *testing.T) {
+	t.Parallel()
 	fs := &fakeSleep{}
 	var got []Attempt
 	resp, err := Send(context.Background(), http.DefaultClient, Request{URL: "http://" + deadAddr(t) + "/"},
@@ -233,6 +241,7 @@ func TestSendConnectionRefused(t *testing.T) {
 }
 
 func TestSendTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -261,6 +270,7 @@ func TestSendTimeout(t *testing.T) {
 }
 
 func TestSendContextCanceledStopsWaiting(t *testing.T) {
+	t.Parallel()
 	srv := newStatusServer(t, 503)
 	ctx, cancel := context.WithCancel(context.Background())
 	resp, err := Send(ctx, srv.Client(), Request{URL: srv.URL}, Policy{Retries: 5},
@@ -271,6 +281,7 @@ func TestSendContextCanceledStopsWaiting(t *testing.T) {
 }
 
 func TestSendTLSFailureNotRetried(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
@@ -283,6 +294,7 @@ func TestSendTLSFailureNotRetried(t *testing.T) {
 }
 
 func TestSendKeepsFirst64KiB(t *testing.T) {
+	t.Parallel()
 	big := bytes.Repeat([]byte("a"), MaxResponseBody+1000)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(big) }))
 	defer srv.Close()
@@ -296,6 +308,7 @@ func TestSendKeepsFirst64KiB(t *testing.T) {
 }
 
 func TestSendBadURL(t *testing.T) {
+	t.Parallel()
 	_, err := Send(context.Background(), http.DefaultClient, Request{URL: "http://[::1"}, Policy{Retries: 3},
 		func(Attempt) { t.Error("retried a bad URL") })
 	if err == nil {
@@ -304,6 +317,7 @@ func TestSendBadURL(t *testing.T) {
 }
 
 func TestNewClientDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" {
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)
@@ -322,6 +336,7 @@ func TestNewClientDoesNotFollowRedirects(t *testing.T) {
 }
 
 func TestStatusText(t *testing.T) {
+	t.Parallel()
 	if got := StatusText(503); got != "503 Service Unavailable" {
 		t.Errorf("StatusText(503) = %q", got)
 	}

@@ -19,6 +19,7 @@ import (
 // timer must restart with each attempt, so deliveries that each finish
 // within the timeout never time out however long the run lasts.
 func TestRunLoadTimeoutIsPerAttempt(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -51,6 +52,7 @@ func TestRunLoadTimeoutIsPerAttempt(t *testing.T) {
 // After an attempt times out, the worker's next delivery runs on a fresh
 // context: the spent one would cancel it at once.
 func TestRunLoadRecoversAfterTimeout(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -74,6 +76,7 @@ func TestRunLoadRecoversAfterTimeout(t *testing.T) {
 
 // A retry after a timed-out attempt gets its own full timeout.
 func TestSendRetryAfterTimeoutSucceeds(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body) // the server notices the client hanging up only after the body
@@ -96,6 +99,7 @@ func TestSendRetryAfterTimeoutSucceeds(t *testing.T) {
 // out to be closed), an in-memory reader (headers and body in one write), its
 // own header map, and the attempt's context.
 func TestSenderRequestIsFreshEachAttempt(t *testing.T) {
+	t.Parallel()
 	s := newSender(context.Background(), NewClient(1), time.Second)
 	defer s.close()
 	var prev *http.Request
@@ -172,6 +176,7 @@ func TestDirectOnlyWhenTheClientAddsNothing(t *testing.T) {
 // Going to the transport directly keeps c.Do's errors and its Basic auth
 // from credentials in the URL.
 func TestDirectSendsAsClientDoWould(t *testing.T) {
+	t.Parallel()
 	var auth atomic.Value
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)

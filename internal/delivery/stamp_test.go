@@ -3,6 +3,7 @@ package delivery
 import "testing"
 
 func TestStamp(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"id":"AAAA","callback":"http://x/cb/AAAA","at":"TTTTTT","other":"BBBB"}`)
 	s, err := NewStamp(body, "AAAA", "TTTTTT", "ZZZZ")
 	if err != nil {
@@ -33,6 +34,7 @@ func TestStamp(t *testing.T) {
 }
 
 func TestStampAppendFillReusesBuffer(t *testing.T) {
+	t.Parallel()
 	s, err := NewStamp([]byte(`{"id":"AAAA","n":"AAAA"}`), "AAAA")
 	if err != nil {
 		t.Fatal(err)

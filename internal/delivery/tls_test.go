@@ -86,6 +86,7 @@ func (ca testCA) issue(t *testing.T, name string, server bool) (certPEM, keyPEM 
 // client is answered, an untrusted one and one with none are refused in the
 // handshake, and the refusal reads as one.
 func TestMutualTLS(t *testing.T) {
+	t.Parallel()
 	ca := newCA(t, "webhook-tool test CA")
 	other := newCA(t, "another CA")
 	srvCert, srvKey := ca.issue(t, "receiver", true)
@@ -146,6 +147,7 @@ func TestMutualTLS(t *testing.T) {
 }
 
 func TestClientCertificateErrors(t *testing.T) {
+	t.Parallel()
 	ca := newCA(t, "CA")
 	cert, key := ca.issue(t, "sender", false)
 	_, otherKey := ca.issue(t, "another sender", false)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckURL(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"https://pa.example.com/webhooks/callback/abc", "http://127.0.0.1:8080/x", "HTTP://[::1]:9/"} {
 		if _, err := CheckURL(ok); err != nil {
 			t.Errorf("CheckURL(%q) = %v", ok, err)
@@ -29,6 +30,7 @@ func TestCheckURL(t *testing.T) {
 }
 
 func TestWithoutScheme(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"127.0.0.1:8080":          "http://127.0.0.1:8080",
 		"localhost:8080/hook":     "http://localhost:8080/hook",

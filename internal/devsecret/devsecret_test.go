@@ -37,6 +37,7 @@ func TestDir(t *testing.T) {
 }
 
 func TestLoadGeneratesOnceWithMode0600(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "cfg", "webhook-tool")
 	s := Store{Dir: dir, Rand: bytes.NewReader(bytes.Repeat([]byte{7}, 64))}
 	first, err := s.Load()
@@ -75,6 +76,7 @@ func TestLoadGeneratesOnceWithMode0600(t *testing.T) {
 // Processes starting together (listen and send at once) agree on one
 // secret, and none reads a half-written file.
 func TestLoadConcurrentAgree(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	values := make([]string, 8)
@@ -98,6 +100,7 @@ func TestLoadConcurrentAgree(t *testing.T) {
 }
 
 func TestRotate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	old, err := Store{Dir: dir}.Load()
 	if err != nil {
@@ -123,6 +126,7 @@ func TestRotate(t *testing.T) {
 }
 
 func TestLoadRefusesACorruptFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("hunter2\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -134,6 +138,7 @@ func TestLoadRefusesACorruptFile(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"", "whsec_", "whsec_abc", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"} {
 		if Check(bad) == nil {
 			t.Errorf("Check(%q) accepted it", bad)
@@ -143,6 +148,7 @@ func TestCheck(t *testing.T) {
 
 // Existing reads the secret there is and never makes one.
 func TestExisting(t *testing.T) {
+	t.Parallel()
 	s := Store{Dir: filepath.Join(t.TempDir(), "webhook-tool")}
 	if v := s.Existing(); v != "" {
 		t.Fatalf("Existing with no file = %q", v)

@@ -79,6 +79,7 @@ func pointers(fs []Finding) []string {
 }
 
 func TestOneUndeclaredFieldOneNewEnumValueOneNeverSeen(t *testing.T) {
+	t.Parallel()
 	bodies := []string{
 		`{"id":1,"status":"open","lines":[{"sku":"a","qty":1}]}`,
 		`{"id":2,"status":"paid","lines":[{"sku":"b"},{"sku":"c","gift":true}]}`,
@@ -123,6 +124,7 @@ func TestOneUndeclaredFieldOneNewEnumValueOneNeverSeen(t *testing.T) {
 }
 
 func TestMissingRequiredAndNull(t *testing.T) {
+	t.Parallel()
 	rep := check(t, RegistryResolver(ordersRegistry(t), "orders"), Options{}, 1,
 		`{"id":1,"lines":[{"qty":2}]}`, `{"id":null,"status":"open","lines":[]}`).Report()
 	want := []string{"/id type", "/lines/*/sku required", "/status required"}
@@ -155,6 +157,7 @@ func paBodies(t testing.TB, n int) []string {
 }
 
 func TestPermissionAssistDrift(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -233,6 +236,7 @@ func assertAccepts(t *testing.T, doc map[string]any, bodies []string) {
 }
 
 func TestSuggestAcceptsOwnSchema(t *testing.T) {
+	t.Parallel()
 	bodies := []string{
 		`{"id":1.5,"status":"refunded","lines":[{"qty":2,"gift":true}],"labels":{"a":{"color":"red"}}}`,
 		`{"id":2,"status":"void","lines":[{"sku":"x"}],"tree":{"children":[{"extra":[1,2]}]}}`,
@@ -251,6 +255,7 @@ func TestSuggestAcceptsOwnSchema(t *testing.T) {
 
 // The report does not depend on how the deliveries were split.
 func TestMergeIsDeterministic(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -268,6 +273,7 @@ func TestMergeIsDeterministic(t *testing.T) {
 }
 
 func TestUnmatchedAndNotJSON(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +292,7 @@ func TestUnmatchedAndNotJSON(t *testing.T) {
 // With additionalProperties false, an extra field is undeclared, and
 // rejected at its own pointer.
 func TestClosedSchema(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const closed = `{"type":"object","additionalProperties":false,"properties":{"a":{"type":"object","additionalProperties":false,"properties":{"b":{}}}}}`
 	if err := os.WriteFile(filepath.Join(dir, "closed.json"), []byte(closed), 0o644); err != nil {

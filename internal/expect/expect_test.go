@@ -14,6 +14,7 @@ import (
 )
 
 func TestParseSpecs(t *testing.T) {
+	t.Parallel()
 	specs, err := ParseSpecs([]string{"3", "AccessRequestCreated", "AccessRequestApproved=2", "permit.*=4", "callback=1"})
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +73,7 @@ func evaluator(t *testing.T, specs ...string) *Evaluator {
 // TestMet: two good deliveries meet --expect 2; the event comes from the
 // body.
 func TestMet(t *testing.T) {
+	t.Parallel()
 	e := evaluator(t, "2", "AccessRequestCreated")
 	if got := e.Observe(rec(1, "a", "AccessRequestCreated")); got != Pending {
 		t.Fatalf("after one: %s", got)
@@ -98,6 +100,7 @@ func TestMet(t *testing.T) {
 // nothing; callbacks, exec lines and refused requests count for nothing
 // towards deliveries.
 func TestOncePerID(t *testing.T) {
+	t.Parallel()
 	e := evaluator(t, "2")
 	e.Observe(rec(1, "a", "AccessRequestCreated"))
 	retry := rec(2, "a", "AccessRequestCreated")
@@ -120,6 +123,7 @@ func TestOncePerID(t *testing.T) {
 // TestFailsAtOnce: a matching delivery with a bad signature or payload
 // fails the run; one the expectation does not name does not.
 func TestFailsAtOnce(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		edit func(*record.Record)
@@ -167,6 +171,7 @@ func TestFailsAtOnce(t *testing.T) {
 // TestCallbacks: callback=N counts callbacks answered 2xx, each delivery's
 // once; a callback refused (a reused URL) fails.
 func TestCallbacks(t *testing.T) {
+	t.Parallel()
 	e := evaluator(t, "callback=2")
 	cb := func(seq int64, forID string, status int) *record.Record {
 		return &record.Record{Seq: seq, Kind: record.KindCallback, CallbackFor: forID, Status: status, Body: "done"}
@@ -195,6 +200,7 @@ func TestCallbacks(t *testing.T) {
 // TestTimeout: the timeout report names what was missing, in text and
 // JSON.
 func TestTimeout(t *testing.T) {
+	t.Parallel()
 	e := evaluator(t, "3", "AccessRequestApproved", "callback=1")
 	e.Observe(rec(1, "a", "AccessRequestCreated"))
 	e.Observe(rec(2, "b", "AccessRequestApproved"))
@@ -230,6 +236,7 @@ func TestTimeout(t *testing.T) {
 // TestEventOf: the listener says what a delivery's event is (the
 // profile's event field); the schema name matches too.
 func TestEventOf(t *testing.T) {
+	t.Parallel()
 	s, _ := ParseSpecs([]string{"order.*=1", "permit.create_user=1"})
 	e := New(s, Options{EventOf: func(r *record.Record) string { return r.Headers["X-Event"] }})
 	r1 := rec(1, "a", "")
@@ -245,6 +252,7 @@ func TestEventOf(t *testing.T) {
 // TestObserveEvent: the event name the caller gives wins over the body's,
 // which is not read; EventOf is not asked.
 func TestObserveEvent(t *testing.T) {
+	t.Parallel()
 	s, _ := ParseSpecs([]string{"order.paid=1"})
 	asked := false
 	e := New(s, Options{EventOf: func(*record.Record) string { asked = true; return "" }})
@@ -264,6 +272,7 @@ func TestObserveEvent(t *testing.T) {
 
 // TestOneOf: a count of one is said in the singular.
 func TestOneOf(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSpecs([]string{"1", "callback=1", "Order*=1"})
 	two, err2 := ParseSpecs([]string{"2"})
 	if err != nil || err2 != nil {
@@ -285,6 +294,7 @@ func TestOneOf(t *testing.T) {
 
 // TestEscapes: a client's names reach the terminal escaped.
 func TestEscapes(t *testing.T) {
+	t.Parallel()
 	e := evaluator(t, "1")
 	bad := rec(1, "id\x1b[31m", "Ev\u202e")
 	bad.Signature = &record.Signature{Kind: "no_match", Reason: "r\x07"}
@@ -298,6 +308,7 @@ func TestEscapes(t *testing.T) {
 
 // TestConcurrent: deliveries from many handlers at once are each counted.
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	e := evaluator(t, "100")
 	var wg sync.WaitGroup
 	for i := range 100 {
@@ -310,6 +321,7 @@ func TestConcurrent(t *testing.T) {
 }
 
 func TestNoSpecs(t *testing.T) {
+	t.Parallel()
 	if New(nil, Options{}).State() != Met {
 		t.Error("nothing expected is not met")
 	}

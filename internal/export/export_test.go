@@ -130,6 +130,7 @@ func harSchema(t *testing.T) *jsonschema.Schema {
 // The case: a record with a valid, an invalid, a bad-signature and
 // a callback delivery exports as HAR 1.2, each body as it was received.
 func TestHARFromListen(t *testing.T) {
+	t.Parallel()
 	file, bodies := recorded(t)
 	out, res := run(t, file, Options{Format: HAR, Creator: har.Creator{Name: har.CreatorName, Version: "test"}})
 	if res.Exported != 5 || res.Selected != 5 {
@@ -183,6 +184,7 @@ func TestHARFromListen(t *testing.T) {
 // ndjson passes the selected lines on unchanged; a HAR export read back
 // gives the record file back, line for line.
 func TestNDJSON(t *testing.T) {
+	t.Parallel()
 	file, _ := recorded(t)
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -212,6 +214,7 @@ func TestNDJSON(t *testing.T) {
 // curl comes from the generator it is given: a comment line names each
 // request and what the command leaves out.
 func TestCurl(t *testing.T) {
+	t.Parallel()
 	file, _ := recorded(t)
 	fake := func(rec *record.Record, base string) (string, []string, error) {
 		if rec.Seq == 5 {
@@ -247,6 +250,7 @@ func TestCurl(t *testing.T) {
 // The recorded Host names the host of a HAR URL when it is a plain host;
 // a Host that would change the URL's shape is not used.
 func TestEntryURL(t *testing.T) {
+	t.Parallel()
 	for host, want := range map[string]string{
 		"":                    "http://127.0.0.1/p?q=1",
 		"hooks.example:8443":  "http://hooks.example:8443/p?q=1",

@@ -8,6 +8,7 @@ import (
 )
 
 func TestTarget(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ base, prefix, req, want string }{
 		{"http://127.0.0.1:3000/webhooks", "/", "/", "http://127.0.0.1:3000/webhooks"},
 		{"http://127.0.0.1:3000/webhooks", "/", "/permit", "http://127.0.0.1:3000/webhooks/permit"},
@@ -54,6 +55,7 @@ func TestTarget(t *testing.T) {
 }
 
 func TestShown(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"http://user:hunter2@127.0.0.1:3000/in", "http://user:xxxxx@127.0.0.1:3000/in"},
 		{"http://user@127.0.0.1:3000/in", "http://user@127.0.0.1:3000/in"},

@@ -114,6 +114,7 @@ func queryPart(q string) string {
 }
 
 func TestExportValidatesAgainstSchema(t *testing.T) {
+	t.Parallel()
 	s := compileSchema(t)
 	doc := writeAll(t, sampleRecords())
 	if err := validate(t, s, doc); err != nil {
@@ -169,6 +170,7 @@ func TestExportValidatesAgainstSchema(t *testing.T) {
 // The schema is not a rubber stamp: documents the specification forbids
 // fail it.
 func TestSchemaRejects(t *testing.T) {
+	t.Parallel()
 	s := compileSchema(t)
 	good := string(writeAll(t, sampleRecords()[:1]))
 	for name, bad := range map[string]string{
@@ -190,6 +192,7 @@ func TestSchemaRejects(t *testing.T) {
 // What this tool writes, it reads back as the same records: replay of a
 // HAR export sends what replay of the record file sends.
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	recs := sampleRecords()
 	r := NewReader(bytes.NewReader(writeAll(t, recs)))
 	for _, want := range recs {
@@ -219,6 +222,7 @@ func TestRoundTrip(t *testing.T) {
 // pseudo-headers are not headers, a form may come as params, and entries
 // are numbered in order.
 func TestReadForeign(t *testing.T) {
+	t.Parallel()
 	doc := "\ufeff" + `{"log":{"version":"1.2","pages":[{"id":"p"}],"entries":[
 	 {"startedDateTime":"2026-01-02T03:04:05.678Z","request":{"method":"POST","url":"https://app.example/hook?a=1",
 	  "headers":[{"name":":authority","value":"app.example"},{"name":"x-hub-signature-256","value":"sha256=00"},{"name":"X-Two","value":"1"},{"name":"x-two","value":"2"}],
@@ -260,6 +264,7 @@ func TestReadForeign(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
+	t.Parallel()
 	for name, doc := range map[string]string{
 		"a record file":      `{"seq":1,"method":"POST","path":"/"}` + "\n",
 		"no entries":         `{"log":{"version":"1.2"}}`,
@@ -289,6 +294,7 @@ func TestReadErrors(t *testing.T) {
 
 // An endless value is refused at MaxEntrySize, not read into memory.
 func TestReadBounded(t *testing.T) {
+	t.Parallel()
 	endless := io.MultiReader(strings.NewReader(`{"log":{"entries":[{"request":{"method":"POST","url":"`), repeatByte('a'))
 	_, err := NewReader(endless).Next()
 	var tl *EntryTooLargeError
@@ -307,6 +313,7 @@ func (b repeatByte) Read(p []byte) (int, error) {
 }
 
 func TestSniff(t *testing.T) {
+	t.Parallel()
 	for start, want := range map[string]bool{
 		`{"log":{`:                 true,
 		"\ufeff{\n  \"log\": {":    true,

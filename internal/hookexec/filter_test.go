@@ -9,6 +9,7 @@ import (
 )
 
 func TestCheckFilters(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func TestCheckFilters(t *testing.T) {
 }
 
 func TestMatches(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		filters       []string
 		schema, event string

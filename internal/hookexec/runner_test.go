@@ -88,6 +88,7 @@ func waitFile(t *testing.T, path string) {
 }
 
 func TestStdinIsTheBodyByteForByte(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "stdin")
 	r, results := runner(t, hookexec.Config{Command: script(t, dir, "cat > '"+out+"'\n")})
@@ -108,6 +109,7 @@ func TestStdinIsTheBodyByteForByte(t *testing.T) {
 }
 
 func TestVariablesAndNothingInTheCommandLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	envOut := filepath.Join(dir, "env")
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -170,6 +172,7 @@ func TestVariablesAndNothingInTheCommandLine(t *testing.T) {
 }
 
 func TestEnvironDropsOnlySecrets(t *testing.T) {
+	t.Parallel()
 	got := hookexec.Environ([]string{
 		"HOME=/home/u",
 		"WEBHOOK_TOOL_SECRET=s3cret-value",
@@ -226,6 +229,7 @@ func sender(s *httptest.Server) *callback.Sender {
 }
 
 func TestCallbackPostedOnceWithTheExactText(t *testing.T) {
+	t.Parallel()
 	srv := newCallbackServer(t, http.StatusOK)
 	dir := t.TempDir()
 	r, results := runner(t, hookexec.Config{
@@ -253,6 +257,7 @@ func TestCallbackPostedOnceWithTheExactText(t *testing.T) {
 }
 
 func TestCallbackAnsweredWithAnErrorIsNotRetried(t *testing.T) {
+	t.Parallel()
 	srv := newCallbackServer(t, http.StatusServiceUnavailable)
 	dir := t.TempDir()
 	r, results := runner(t, hookexec.Config{Command: script(t, dir, "echo done\n"), Sender: sender(srv.Server)})
@@ -270,6 +275,7 @@ func TestCallbackAnsweredWithAnErrorIsNotRetried(t *testing.T) {
 }
 
 func TestNoCallbackUnlessExitZeroWithOutput(t *testing.T) {
+	t.Parallel()
 	srv := newCallbackServer(t, http.StatusOK)
 	for _, tc := range []struct {
 		name, script string
@@ -347,6 +353,7 @@ func readPid(t *testing.T, path string) int {
 }
 
 func TestTimeoutKillsTheWholeProcessGroup(t *testing.T) {
+	t.Parallel()
 	srv := newCallbackServer(t, http.StatusOK)
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "grandchild")
@@ -375,6 +382,7 @@ func TestTimeoutKillsTheWholeProcessGroup(t *testing.T) {
 // how many ran at once. More than N at once breaks the bound; fewer would
 // mean the runner does not run N (the scripts then give up waiting).
 func TestConcurrencyBound(t *testing.T) {
+	t.Parallel()
 	const n, jobs = 3, 9
 	dir := t.TempDir()
 	log := filepath.Join(dir, "log")
@@ -414,6 +422,7 @@ echo "end $WEBHOOK_SEQ" >> '`+log+`'
 }
 
 func TestQueuedInArrivalOrder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	log := filepath.Join(dir, "log")
 	r, results := runner(t, hookexec.Config{
@@ -433,6 +442,7 @@ func TestQueuedInArrivalOrder(t *testing.T) {
 }
 
 func TestFullQueueRefuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gate := filepath.Join(dir, "gate")
 	r, results := runner(t, hookexec.Config{
@@ -461,6 +471,7 @@ func TestFullQueueRefuses(t *testing.T) {
 }
 
 func TestStderrStreamedAsLines(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var mu sync.Mutex
 	var lines []string
@@ -488,6 +499,7 @@ func TestStderrStreamedAsLines(t *testing.T) {
 // taken, and the ones submitted still run within the drain limit, the
 // queued one after the running one.
 func TestWaitLetsCommandsFinishQueuedOnesToo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	started, gate := filepath.Join(dir, "started"), filepath.Join(dir, "gate")
 	r, results := runner(t, hookexec.Config{
@@ -519,6 +531,7 @@ func TestWaitLetsCommandsFinishQueuedOnesToo(t *testing.T) {
 }
 
 func TestWaitKillsWhatOutlastsTheDrainLimit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "grandchild")
 	r, results := runner(t, hookexec.Config{
@@ -545,6 +558,7 @@ func TestWaitKillsWhatOutlastsTheDrainLimit(t *testing.T) {
 }
 
 func TestUnknownCommandFails(t *testing.T) {
+	t.Parallel()
 	r, results := runner(t, hookexec.Config{Command: "no-such-command-for-hookexec"})
 	submit(t, r, &hookexec.Job{DeliverySeq: 1})
 	res := next(t, results)

@@ -49,6 +49,7 @@ func inferFrom(t testing.TB, o Options, docs ...string) map[string]any {
 // A key repeated in one object counts once; text that is not JSON adds
 // nothing.
 func TestRepeatedKeysAndBadText(t *testing.T) {
+	t.Parallel()
 	in := New(DefaultOptions())
 	var sc jsonscan.Scanner
 	for i, d := range []string{`{"a":1,"a":2}`, `{}`, `{"a":`, `{"b":"\x"}`} {
@@ -85,6 +86,7 @@ func at(t *testing.T, s map[string]any, path ...string) map[string]any {
 }
 
 func TestIntegerVersusNumber(t *testing.T) {
+	t.Parallel()
 	s := inferFrom(t, DefaultOptions(), `{"a":1,"b":1,"c":2.0,"d":1e2}`, `{"a":7,"b":1.5,"c":3,"d":-4}`)
 	for field, want := range map[string]string{"a": "integer", "b": "number", "c": "integer", "d": "integer"} {
 		if got := at(t, s, field)["type"]; got != want {
@@ -94,6 +96,7 @@ func TestIntegerVersusNumber(t *testing.T) {
 }
 
 func TestNullJoined(t *testing.T) {
+	t.Parallel()
 	s := inferFrom(t, DefaultOptions(), `{"a":"x","b":null}`, `{"a":null,"b":null}`, `{"a":"y","b":null}`)
 	if got := at(t, s, "a")["type"]; !reflect.DeepEqual(got, []any{"string", "null"}) {
 		t.Errorf("a: type %v, want [string null]", got)
@@ -104,6 +107,7 @@ func TestNullJoined(t *testing.T) {
 }
 
 func TestRequiredOnlyWhenAlwaysPresent(t *testing.T) {
+	t.Parallel()
 	s := inferFrom(t, DefaultOptions(),
 		`{"id":1,"opt":true,"inner":{"x":1,"y":2}}`,
 		`{"id":2,"inner":{"x":1}}`,
@@ -120,6 +124,7 @@ func TestRequiredOnlyWhenAlwaysPresent(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		format string
 		good   []string
@@ -154,6 +159,7 @@ func TestFormats(t *testing.T) {
 }
 
 func TestEnumThreshold(t *testing.T) {
+	t.Parallel()
 	o := DefaultOptions()
 	var docs []string
 	for i := range 12 {
@@ -196,6 +202,7 @@ func TestEnumThreshold(t *testing.T) {
 }
 
 func TestArraysOfObjects(t *testing.T) {
+	t.Parallel()
 	s := inferFrom(t, DefaultOptions(),
 		`{"items":[{"id":1,"name":"a"},{"id":2}]}`,
 		`{"items":[{"id":3,"name":"b","extra":true}]}`,
@@ -221,6 +228,7 @@ func TestArraysOfObjects(t *testing.T) {
 }
 
 func TestStrictAndMaps(t *testing.T) {
+	t.Parallel()
 	o := DefaultOptions()
 	o.Strict = true
 	s := inferFrom(t, o, `{"a":{"b":1}}`)
@@ -264,6 +272,7 @@ func paSamples(t testing.TB, n int) [][]byte {
 // Every sample satisfies the schema inferred from it, by the validator the
 // tool uses, formats asserted.
 func TestEverySampleSatisfies(t *testing.T) {
+	t.Parallel()
 	docs := paSamples(t, 300)
 	in := New(DefaultOptions())
 	for i, d := range docs {
@@ -309,6 +318,7 @@ func TestEverySampleSatisfies(t *testing.T) {
 // The same samples give the same bytes: in another order, and split over
 // Inferrers that are merged.
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	docs := paSamples(t, 200)
 	one := New(DefaultOptions())
 	for i, d := range docs {

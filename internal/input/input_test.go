@@ -11,6 +11,7 @@ import (
 // An endless stream ends with a *TooLargeError after limit bytes, not with
 // the process out of memory; what fits is read whole.
 func TestBoundedReads(t *testing.T) {
+	t.Parallel()
 	if _, err := ReadFile("/dev/zero", 1<<20); !isTooLarge(err) {
 		t.Errorf("/dev/zero: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 // A FIFO, or a symbolic link to one, is refused at once by ReadRegular
 // instead of being waited on; ReadFile still reads a FIFO it is given.
 func TestReadRegularRefusesAFIFO(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "x.json")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {

@@ -15,6 +15,7 @@ import (
 // order: the list validate used to build with filepath.WalkDir and
 // sort.Strings before it streamed the walk.
 func TestWalkOrderIsSortedPaths(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for _, p := range []string{
 		"b.json", "b-x.json", "b/c.json", "b/d/e.json", "b/d.json", "B.JSON", "a.txt", "a/z.json",
@@ -70,6 +71,7 @@ func TestWalkOrderIsSortedPaths(t *testing.T) {
 // A root that cannot be listed is visited with its error; an error from
 // visit stops the walk and is returned.
 func TestWalkErrors(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "f.json")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func hubRegistry(t *testing.T) *payload.Registry {
 
 // RegistryEvents reads the event as it did when it copied every header.
 func TestRegistryEventsAsWithAllHeaders(t *testing.T) {
+	t.Parallel()
 	bundled, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +90,7 @@ func TestRegistryEventsAsWithAllHeaders(t *testing.T) {
 // Only the profiles' event headers are copied, and none when no profile
 // has one.
 func TestEventHeadersCopied(t *testing.T) {
+	t.Parallel()
 	h := record.Headers{"x-hub-event": "pulls", "Content-Type": "application/json", "X-Other": "x"}
 	got := eventHeaders(hubRegistry(t)).of(h)
 	if want := (http.Header{"X-Hub-Event": {"pulls"}}); !reflect.DeepEqual(got, want) {

@@ -226,6 +226,7 @@ func mutations(t testing.TB, b []byte, depth int) [][]byte {
 }
 
 func TestParseLineFastMatchesJSON(t *testing.T) {
+	t.Parallel()
 	lines := sampleLines(t)
 	for _, line := range lines {
 		sameParse(t, line, true)
@@ -243,6 +244,7 @@ func TestParseLineFastMatchesJSON(t *testing.T) {
 // The fast path reads a delivery's event as encoding/json's path does,
 // through the registry.
 func TestParseLineFastEvents(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)

@@ -135,7 +135,12 @@ func TestFollowAllocatesNothingPerLine(t *testing.T) {
 		runtime.ReadMemStats(&b)
 		return b.Mallocs - a.Mallocs
 	}
+	// Mallocs counts the whole process: what another goroutine allocates
+	// meanwhile only adds, so the least of a few tries is the refresh's own.
 	few, many := mallocs(10), mallocs(8000)
+	for range 4 {
+		few, many = min(few, mallocs(10)), min(many, mallocs(8000))
+	}
 	t.Logf("allocations: %d for 10 lines, %d for 8000", few, many)
 	// 8000 lines may start two new chunks of the index.
 	if many > few+4 {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNumbersCompareByExactValue(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		a, b string
 		same bool
@@ -31,6 +32,7 @@ func TestNumbersCompareByExactValue(t *testing.T) {
 }
 
 func TestDiffKeepsKeysAndNumbers(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		a, b string
 		want []string // path kind

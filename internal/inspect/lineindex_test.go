@@ -11,6 +11,7 @@ import (
 )
 
 func TestSlotIs24Bytes(t *testing.T) {
+	t.Parallel()
 	if n := unsafe.Sizeof(slot{}); n != 24 {
 		t.Fatalf("a slot is %d bytes", n)
 	}
@@ -19,6 +20,7 @@ func TestSlotIs24Bytes(t *testing.T) {
 // The index keeps its lines in place across chunks, as a ring drops the
 // oldest, a failed scan is cut off, and a head is put in front.
 func TestLineIndexAcrossChunks(t *testing.T) {
+	t.Parallel()
 	var x lineIndex
 	const n = 3*chunkLen + 17
 	for i := range n {
@@ -61,6 +63,7 @@ func TestLineIndexAcrossChunks(t *testing.T) {
 
 // The cache holds the newest lines read within its budget of bytes.
 func TestSummariesCacheBounds(t *testing.T) {
+	t.Parallel()
 	c := newSummaries(DefaultSummaryBytes)
 	most := DefaultSummaryBytes / minSummary
 	for abs := range 3 * most {
@@ -103,6 +106,7 @@ func TestSummariesCacheBounds(t *testing.T) {
 // while their summaries come and go from the cache, and are let go with
 // their lines.
 func TestRingLinksOutliveTheCache(t *testing.T) {
+	t.Parallel()
 	const ring = 2 * DefaultSummaryBytes / minSummary
 	s := NewMemoryWith(ring, 1<<30, func([]byte, record.Headers) string { return "" })
 	var b []byte
@@ -133,6 +137,7 @@ func TestRingLinksOutliveTheCache(t *testing.T) {
 // A file store lists and filters more lines than its cache holds, and
 // holds no more than the cache's bound of summaries.
 func TestFileListsMoreThanItCaches(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec.ndjson")
 	var b []byte
 	const n = 3 * DefaultSummaryBytes / minSummary

@@ -386,6 +386,7 @@ func twoPorts(t *testing.T) (int, net.Listener, net.Listener) {
 }
 
 func TestListenFallsBackToTheNextPort(t *testing.T) {
+	t.Parallel()
 	p, a, b := twoPorts(t)
 	b.Close() // p taken, p+1 free
 	defer a.Close()
@@ -404,6 +405,7 @@ func TestListenFallsBackToTheNextPort(t *testing.T) {
 }
 
 func TestListenNoFreePort(t *testing.T) {
+	t.Parallel()
 	p, a, b := twoPorts(t)
 	defer a.Close()
 	defer b.Close()

@@ -7,6 +7,7 @@ import (
 )
 
 func TestGet(t *testing.T) {
+	t.Parallel()
 	var doc any
 	if err := json.Unmarshal([]byte(`{"a":{"b/c":[10,{"m~n":"x"}]},"":1}`), &doc); err != nil {
 		t.Fatal(err)
@@ -34,6 +35,7 @@ func TestGet(t *testing.T) {
 }
 
 func TestSplitEscapeRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, tok := range []string{"plain", "a/b", "m~n", "~1", "/~0/"} {
 		toks, err := Split("/" + Escape(tok))
 		if err != nil || len(toks) != 1 || toks[0] != tok {

@@ -48,6 +48,7 @@ var strSeeds = []string{
 // TestAppendStrAsStr tries each seed with its escapes and specials at
 // every position of a word.
 func TestAppendStrAsStr(t *testing.T) {
+	t.Parallel()
 	for _, s := range strSeeds {
 		checkAppendStr(t, []byte(s))
 		for pad := 1; pad <= 16; pad++ {

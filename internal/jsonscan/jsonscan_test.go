@@ -77,6 +77,7 @@ var seeds = []string{
 }
 
 func TestAgainstEncodingJSON(t *testing.T) {
+	t.Parallel()
 	for _, s := range seeds {
 		check(t, []byte(s))
 	}
@@ -90,6 +91,7 @@ func FuzzAgainstEncodingJSON(f *testing.F) {
 }
 
 func TestKeysAndStringsSurviveAsDocumented(t *testing.T) {
+	t.Parallel()
 	var s Scanner
 	s.Reset([]byte(`{"k\u0065y":"v\u0061l","plain":"x"}`))
 	var keys, vals []string

@@ -29,6 +29,7 @@ func check(t *testing.T, s string, spare int) {
 // Every byte value, alone and at every offset of strings of every length
 // around the word, window and short-string boundaries.
 func TestAppendEveryByteAtEveryOffset(t *testing.T) {
+	t.Parallel()
 	for b := 0; b < 256; b++ {
 		check(t, string([]byte{byte(b)}), 0)
 		for n := 1; n <= 3*short; n++ {
@@ -44,6 +45,7 @@ func TestAppendEveryByteAtEveryOffset(t *testing.T) {
 // Strings that are mostly escapes: every special byte's escape in a row,
 // long enough for d to be grown while a run is written.
 func TestAppendDenseEscapes(t *testing.T) {
+	t.Parallel()
 	for _, unit := range []string{`"`, "\n", `\`, "\x00", "\x1f", "\t\r\b\f", "\"\n", "a\"", "ab\n", "\u2028", "\xff", "é\"", "\xe2\x80"} {
 		for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 1000, 5000} {
 			s := strings.Repeat(unit, n)
@@ -58,6 +60,7 @@ func TestAppendDenseEscapes(t *testing.T) {
 // at every offset across word boundaries and where the long-string loop
 // hands over to the last bytes.
 func TestAppendUTF8AtEdges(t *testing.T) {
+	t.Parallel()
 	seqs := []string{"\u2028", "\u2029", "\u2027", "é", "✓", "😀", "\xe2\x80", "\xe2", "\xf0\x9f\x98", "\xed\xa0\x80", "\xc0\xaf", "\xff\xfe", "\x80"}
 	for _, seq := range seqs {
 		for _, n := range []int{8, 16, 24, 31, 32, 33, 40, 47, 48, 64, 100} {
@@ -73,6 +76,7 @@ func TestAppendUTF8AtEdges(t *testing.T) {
 // Random strings of every length up to well past the short-string
 // limit, from an alphabet dense in bytes to escape.
 func TestAppendRandomLong(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewSource(2))
 	alphabet := []byte("abcdefgh  \"\\\n\t\x00\x7f\xc3\xa9\xe2\x80\xa8\xa9\xff\xf0\x9f\x98\x80")
 	for i := 0; i < 4000; i++ {
@@ -92,6 +96,7 @@ func TestAppendRandomLong(t *testing.T) {
 // The bytes Append writes past its result are junk by design; the result
 // itself must not depend on what dst held there, and dst's prefix is kept.
 func TestAppendKeepsPrefix(t *testing.T) {
+	t.Parallel()
 	s := strings.Repeat("{\n  \"key\": \"value\",\n", 40)
 	dst := bytes.Repeat([]byte("x"), 100)
 	got := Append(dst[:50], s)

@@ -17,6 +17,7 @@ func encodingJSON(s string) string {
 }
 
 func TestAppendMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
 	cases := []string{"", "plain", `q"b\s`, "\x00\x01\x1f\b\f\n\r\t", "<a&b>", "é ✓ 😀", "\u2028\u2029",
 		"bad\xffutf8\xc3", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong", strings.Repeat("abcdefgh", 9) + "\n"}
 	rng := rand.New(rand.NewSource(1))

@@ -90,6 +90,7 @@ var toolNames = []string{"get_delivery", "list_deliveries", "list_fixtures", "li
 // are described), call each, sending into a real listen and reading its
 // record.
 func TestTools(t *testing.T) {
+	t.Parallel()
 	lst := testlisten.Start(t, secret)
 	cs := connect(t, Options{Version: "test", Secrets: func() ([]string, error) { return []string{secret}, nil }})
 
@@ -277,6 +278,7 @@ func checkSchema(t *testing.T, tl *mcp.Tool) {
 // Errors are tool errors, with what to do; a panic in a tool is one too,
 // and the server goes on answering.
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	var logged bytes.Buffer
 	cs := connect(t, Options{
 		Profiles: func() ([]Profile, error) { panic("boom") },
@@ -320,6 +322,7 @@ func TestErrors(t *testing.T) {
 // A receiver that echoes the bearer token and a URL that holds the
 // secret: the output masks both.
 func TestSecretsMasked(t *testing.T) {
+	t.Parallel()
 	cs := connect(t, Options{Secrets: func() ([]string, error) { return []string{secret}, nil }})
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("you sent " + r.Header.Get("Authorization") + " to " + r.URL.RawQuery))

@@ -23,6 +23,7 @@ func writeSchemas(t *testing.T, files map[string]string) string {
 // for payloads with those values, before the bundled rules; one without a
 // const is only used with --schema, and the no-match error says so.
 func TestDirectorySchemasAreDetectedByConst(t *testing.T) {
+	t.Parallel()
 	dir := writeSchemas(t, map[string]string{
 		"order.created.schema.json": `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["type","order_id"],
 			"properties":{"type":{"const":"order.created"},"order_id":{"type":"integer"}}}`,
@@ -70,6 +71,7 @@ func TestDirectorySchemasAreDetectedByConst(t *testing.T) {
 // Without directory schemas nothing changes: the message names the bundled
 // schemas only.
 func TestNoMatchWithoutDirectorySchemas(t *testing.T) {
+	t.Parallel()
 	_, err := mustRegistry(t).Check([]byte(`{"type":"order.created"}`), "")
 	if err == nil || strings.Contains(err.Error(), "const") || !strings.HasPrefix(err.Error(), "no schema matches this payload (tried permit.create_user,") {
 		t.Errorf("error = %v", err)

@@ -12,6 +12,7 @@ import (
 // its list of event names, each with the label and description its if/then
 // rule demands, read from the schema at the profile's event pointer.
 func TestEventsMatchTheSchema(t *testing.T) {
+	t.Parallel()
 	raw, err := schemas.FS.ReadFile(schemas.Path("permission_assist.access_request"))
 	if err != nil {
 		t.Fatal(err)

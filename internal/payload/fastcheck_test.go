@@ -13,6 +13,7 @@ import (
 // that its detection and fields are the slow path's.
 
 func TestFastPathIsOnlyForBundledSchemas(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir+"/permit.create_user.json", `{"type":"object"}`)
 	reg := mustRegistry(t, dir)
@@ -28,6 +29,7 @@ func TestFastPathIsOnlyForBundledSchemas(t *testing.T) {
 // TestFastPathAgreesWithCheckV5: every valid fixture is proved valid on the
 // fast path, under the schema and with the fields the slow path finds.
 func TestFastPathAgreesWithCheckV5(t *testing.T) {
+	t.Parallel()
 	reg := mustRegistry(t)
 	files, err := fs.Glob(fixtures.FS, "*/*.json")
 	if err != nil || len(files) == 0 {
@@ -59,6 +61,7 @@ func writeFile(t *testing.T, path, text string) {
 // A directory schema that replaces a bundled one keeps its rule and its
 // profile's fields.
 func TestReplacedSchemaKeepsFields(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir+"/permit.invite_user.json", `{"type":"object"}`)
 	reg := mustRegistry(t, dir)

@@ -8,6 +8,7 @@ import (
 // Check carries the fields a receiver needs, by the formats' rules, on the
 // fast path and on the slow one alike, valid or not.
 func TestCheckFields(t *testing.T) {
+	t.Parallel()
 	reg := mustRegistry(t)
 	invite := fixture(t, "permit.invite_user")
 	pa := fixture(t, "permission_assist.access_request_created")

@@ -9,6 +9,7 @@ import (
 // lineCols agrees with lineCol for every offset, in any order, across lines,
 // multi-byte characters and out-of-range offsets.
 func TestLineColsMatchesLineCol(t *testing.T) {
+	t.Parallel()
 	raw := []byte("{\n  \"é\": [1, \"ü€\",\n\t{\"k\": true}],\n  \"z\": null}\n")
 	var offs []int
 	for off := len(raw) + 2; off >= -1; off-- {
@@ -27,6 +28,7 @@ func TestLineColsMatchesLineCol(t *testing.T) {
 // Locating every element of a long array scans it once: the members of each
 // container are kept after the first visit.
 func TestLocatorScansEachContainerOnce(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString(`{"items": [`)
 	for i := range 2000 {

@@ -21,6 +21,7 @@ func errorBomb(t *testing.T, n int) []byte {
 // A payload built to fail lists the first DefaultMaxErrors errors, the
 // same ones and in the same order as the full list, and counts the rest.
 func TestErrorsCapped(t *testing.T) {
+	t.Parallel()
 	raw := errorBomb(t, 1000)
 	r := mustRegistry(t)
 	r.SetMaxErrors(0)
@@ -50,6 +51,7 @@ func TestErrorsCapped(t *testing.T) {
 // A cap that falls inside one failed keyword's errors (a "required" with
 // six missing properties) still keeps exactly max and counts the rest.
 func TestErrorsCappedMidKeyword(t *testing.T) {
+	t.Parallel()
 	r := mustRegistry(t)
 	r.SetMaxErrors(3)
 	res, err := r.Check(errorBomb(t, 2), "")

@@ -56,6 +56,7 @@ func obj(m map[string]any, path ...string) map[string]any {
 }
 
 func TestEveryFixtureValidatesAgainstItsSchema(t *testing.T) {
+	t.Parallel()
 	reg := mustRegistry(t)
 	files, _ := fs.Glob(fixtures.FS, "*/*.json")
 	if len(files) != 14 {
@@ -84,6 +85,7 @@ func TestEveryFixtureValidatesAgainstItsSchema(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		`{"type":"create_user"}`:            "permit.create_user",
 		`{"type":"invite_user"}`:            "permit.invite_user",
@@ -109,6 +111,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestNoMatchNamesTheSchemasTried(t *testing.T) {
+	t.Parallel()
 	_, err := mustRegistry(t).Check([]byte(`{"hello":"world"}`), "")
 	var nm NoMatchError
 	if !errors.As(err, &nm) {
@@ -124,6 +127,7 @@ func TestNoMatchNamesTheSchemasTried(t *testing.T) {
 // TestMessages checks the words, pointer and position of each kind of
 // failure on the Permission Assist schema.
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	reg := mustRegistry(t)
 	base := fixture(t, "permission_assist.access_request_created")
 	cases := []struct {
@@ -214,6 +218,7 @@ func valueStart(t *testing.T, raw []byte, ptr string) string {
 }
 
 func TestPositionsInTheFileAsWritten(t *testing.T) {
+	t.Parallel()
 	raw := []byte("{\n  \"type\": \"create_user\",\n  \"email\": \"ok@example.com\",\n  \"tenant_key\": 7,\n  \"role\": \"admin\",\n  \"permission_level\": \"ä\"\n}\n")
 	res, err := mustRegistry(t).Check(raw, "")
 	if err != nil {
@@ -229,6 +234,7 @@ func TestPositionsInTheFileAsWritten(t *testing.T) {
 }
 
 func TestLocatorHandlesEscapesDuplicatesAndUnicode(t *testing.T) {
+	t.Parallel()
 	raw := []byte(`{"a/b": {"x": 1}, "q\"k": [10, "é", {"z": true}], "d": 1, "d": 2}`)
 	l := newLocator(raw)
 	cases := map[string]string{
@@ -248,6 +254,7 @@ func TestLocatorHandlesEscapesDuplicatesAndUnicode(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
+	t.Parallel()
 	deep := strings.Repeat("[", 10001) + strings.Repeat("]", 10001)
 	cases := []struct {
 		name, in, msg string
@@ -279,6 +286,7 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func TestSchemaDirAndPath(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	custom := `{"$schema":"http://json-schema.org/draft-04/schema#","title":"Order","type":"object","required":["order_id"],"properties":{"order_id":{"type":"integer"}}}`
 	if err := os.WriteFile(filepath.Join(dir, "shop.order.schema.json"), []byte(custom), 0o644); err != nil {
@@ -317,6 +325,7 @@ func TestSchemaDirAndPath(t *testing.T) {
 }
 
 func TestBrokenUserSchemaIsReported(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(path, []byte(`{"type": 12}`), 0o644)
 	reg := mustRegistry(t)
@@ -333,6 +342,7 @@ func TestBrokenUserSchemaIsReported(t *testing.T) {
 }
 
 func TestCheckAllKeepsOrder(t *testing.T) {
+	t.Parallel()
 	reg := mustRegistry(t)
 	var inputs []Input
 	for i := 0; i < 50; i++ {

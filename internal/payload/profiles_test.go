@@ -58,6 +58,7 @@ func hub(t *testing.T) string {
 // Detection order: the event header first (one schema left is the one,
 // even against its rule), then the rules, then what the payload fits.
 func TestDetectionOrder(t *testing.T) {
+	t.Parallel()
 	dir := hub(t)
 	reg := openProfiles(t, filepath.Join(dir, "hub.yaml"))
 	header := func(v string) http.Header { return http.Header{"X-Hub-Event": {v}} }
@@ -104,6 +105,7 @@ func TestDetectionOrder(t *testing.T) {
 
 // Two schemas the payload fits equally: an error naming both.
 func TestAmbiguous(t *testing.T) {
+	t.Parallel()
 	dir := tree(t, map[string]string{"a.json": `{"type":"object"}`, "b.json": `{"type":"object"}`})
 	reg := openProfiles(t, dir)
 	_, err := reg.Check([]byte(`{}`), "")
@@ -116,6 +118,7 @@ func TestAmbiguous(t *testing.T) {
 // The near-miss hints come from the rules: any profile's, not only the
 // bundled ones.
 func TestNearMissFromRules(t *testing.T) {
+	t.Parallel()
 	dir := tree(t, map[string]string{
 		"p.yaml": "name: crm\nschemas: ./s\ndetect:\n  - schema: contact\n    equals: {/kind: contact.created}\n" +
 			"  - schema: deal\n    has: [deal, stage]\n",
@@ -141,6 +144,7 @@ func TestNearMissFromRules(t *testing.T) {
 
 // The fields come from the profile's pointers.
 func TestFieldsFromProfile(t *testing.T) {
+	t.Parallel()
 	dir := hub(t)
 	reg := openProfiles(t, filepath.Join(dir, "hub.yaml"))
 	res, err := reg.Check([]byte(`{"action":"edited","issue":{},"delivery":"d-1","id":"not this"}`), "")
@@ -176,6 +180,7 @@ const openAPI30 = `{
 // OpenAPI 3.0: compiled in place, nullable rewritten, boolean
 // exclusiveMinimum as draft 04 reads it; the generated payload validates.
 func TestOpenAPI30(t *testing.T) {
+	t.Parallel()
 	dir := tree(t, map[string]string{"api.json": openAPI30})
 	reg := openProfiles(t, filepath.Join(dir, "api.json"))
 	ok := `{"name":null,"size":2,"kind":null,"owner":null,"tags":["3b1f0c9e-2f4a-4d6b-9a51-7c0e8d2f6a10","9d2e4b6a-1c3f-4e5a-8b7c-0d1e2f3a4b5c"]}`
@@ -212,6 +217,7 @@ func TestOpenAPI30(t *testing.T) {
 // A --schema FILE that is an OpenAPI document is never a schema that
 // accepts everything.
 func TestResolveOpenAPI(t *testing.T) {
+	t.Parallel()
 	dir := tree(t, map[string]string{
 		"one.json": openAPI30,
 		"two.yaml": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n" +
@@ -236,6 +242,7 @@ func TestResolveOpenAPI(t *testing.T) {
 // A union of the provider's events fits whatever a member fits: the
 // member is chosen.
 func TestUnionSchemaYields(t *testing.T) {
+	t.Parallel()
 	dir := tree(t, map[string]string{
 		"delete/event.json": `{"$id": "delete$event", "type": "object", "required": ["ref", "ref_type"], "properties": {"ref_type": {"enum": ["tag", "branch"]}}}`,
 		"ping/event.json":   `{"$id": "ping$event", "type": "object", "required": ["zen"]}`,

@@ -3,6 +3,7 @@ package payload
 import "testing"
 
 func TestSameName(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		a, b string
 		want bool

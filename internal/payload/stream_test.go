@@ -10,6 +10,7 @@ import (
 // are, at most Window(workers) are taken and not yet emitted at once, and
 // the results come in the order the inputs did.
 func TestCheckStreamHoldsAWindow(t *testing.T) {
+	t.Parallel()
 	reg := mustRegistry(t)
 	valid := fixture(t, "permit.create_user")
 	const n = 10000

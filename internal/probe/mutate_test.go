@@ -12,6 +12,7 @@ import (
 )
 
 func TestTamperChangesOneByteAndKeepsTheBodyValid(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +49,7 @@ func TestTamperChangesOneByteAndKeepsTheBodyValid(t *testing.T) {
 }
 
 func TestTamperPicksAValueNotAKey(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"key": ["", "-x", {"inner": "value"}], "after": "later"}`)
 	tm := tamper(body)
 	if got := string(tm.body); got != `{"key": ["", "-x", {"inner": "walue"}], "after": "later"}` {
@@ -64,6 +66,7 @@ func TestTamperPicksAValueNotAKey(t *testing.T) {
 }
 
 func TestRotateStaysInClass(t *testing.T) {
+	t.Parallel()
 	hex := regexp.MustCompile(`^[0-9a-f]$`)
 	for _, c := range []byte("0123456789abcdef") {
 		if r := rotate(c); !hex.Match([]byte{r}) || r == c {
@@ -78,6 +81,7 @@ func TestRotateStaysInClass(t *testing.T) {
 }
 
 func TestUnknownFieldsAtSeveralDepths(t *testing.T) {
+	t.Parallel()
 	raw, _ := fixture.Load("permission_assist.access_request_created")
 	sets, pointers := unknownFieldSets(raw)
 	if len(sets) < 3 || len(sets) != len(pointers) {
@@ -135,6 +139,7 @@ func lookupPointer(v any, ptr string) (any, bool) {
 }
 
 func TestNotJSON(t *testing.T) {
+	t.Parallel()
 	for _, body := range [][]byte{[]byte(`{"a": 1, "b": [1, 2, 3]}`), []byte(`{}`), []byte(`1`), nil} {
 		if got := notJSON(body); json.Valid(got) || len(got) == 0 {
 			t.Errorf("notJSON(%q) = %q, which parses", body, got)
@@ -143,6 +148,7 @@ func TestNotJSON(t *testing.T) {
 }
 
 func TestFirstLine(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", 300)
 	for body, want := range map[string]string{
 		"ok":                     "ok",

@@ -30,6 +30,7 @@ func sampleReport() *Report {
 }
 
 func TestWriteText(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := WriteText(&buf, sampleReport(), render.NewPalette(false)); err != nil {
 		t.Fatal(err)
@@ -59,6 +60,7 @@ duplicate       fail    no answer
 }
 
 func TestWriteJSON(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, sampleReport()); err != nil {
 		t.Fatal(err)
@@ -86,6 +88,7 @@ func TestWriteJSON(t *testing.T) {
 }
 
 func TestJUnit(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := report.WriteJUnit(&buf, Suite(sampleReport())); err != nil {
 		t.Fatal(err)

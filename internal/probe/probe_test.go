@@ -131,6 +131,7 @@ func expectOnly(t *testing.T, got map[string]Check, want map[string]Result) {
 }
 
 func TestCorrectReceiversPassEverything(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		rc     *receiver
@@ -159,6 +160,7 @@ func TestCorrectReceiversPassEverything(t *testing.T) {
 }
 
 func TestEachBrokenReceiverFailsItsCheckOnly(t *testing.T) {
+	t.Parallel()
 	std := func(rc *receiver) *receiver {
 		rc.scheme, rc.secret = signature.Standard, testSecret
 		return rc
@@ -215,6 +217,7 @@ func TestEachBrokenReceiverFailsItsCheckOnly(t *testing.T) {
 }
 
 func TestWrongSecretOnTheReceiver(t *testing.T) {
+	t.Parallel()
 	// The receiver verifies with another secret: probe's correct deliveries
 	// are refused, and it says to check --secret.
 	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U="}
@@ -232,6 +235,7 @@ func TestWrongSecretOnTheReceiver(t *testing.T) {
 }
 
 func TestDetailsSayWhatWasSentAndWhatCameBack(t *testing.T) {
+	t.Parallel()
 	got := probeReceiver(t, &receiver{scheme: signature.Standard, secret: testSecret, acceptUnsigned: true, badJSON500: true}, nil)
 	u := got[CheckUnsigned]
 	for _, want := range []string{"with no signature header", "200 OK", `"ok"`} {
@@ -252,6 +256,7 @@ func TestDetailsSayWhatWasSentAndWhatCameBack(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -268,6 +273,7 @@ func TestUnreachable(t *testing.T) {
 // A certificate probe does not trust is a receiver it cannot reach: every
 // request fails in the handshake, before anything is sent.
 func TestUntrustedCertificateIsUnreachable(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewTLSServer(&receiver{scheme: signature.None})
 	defer srv.Close()
 	_, err := Run(context.Background(), Options{URL: srv.URL, Fixtures: []string{"permit.create_user"}, Scheme: signature.None})
@@ -283,6 +289,7 @@ func TestUntrustedCertificateIsUnreachable(t *testing.T) {
 }
 
 func TestCallbackAddrInUse(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -297,6 +304,7 @@ func TestCallbackAddrInUse(t *testing.T) {
 }
 
 func TestUnknownFixture(t *testing.T) {
+	t.Parallel()
 	_, err := Run(context.Background(), Options{URL: "http://127.0.0.1:1/", Fixtures: []string{"created"}})
 	var ue *fixture.UnknownError
 	if !errors.As(err, &ue) {
@@ -310,6 +318,7 @@ func TestUnknownFixture(t *testing.T) {
 // A receiver that echoes what it got, the bearer token included: the
 // report shows **** in its place. One that redirects everything is told so.
 func TestEchoedSecretIsMaskedAndRedirectsExplained(t *testing.T) {
+	t.Parallel()
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		io.WriteString(w, "bad token: "+r.Header.Get("Authorization"))
@@ -347,6 +356,7 @@ func TestEchoedSecretIsMaskedAndRedirectsExplained(t *testing.T) {
 // signature passes the rotation checks; so does one that checks Standard
 // Webhooks' v1a signatures with a whpk_ key, probe signing with the whsk_ one.
 func TestRotationChecksPass(t *testing.T) {
+	t.Parallel()
 	got := probeReceiver(t, &receiver{scheme: signature.Standard, secret: testSecret, more: []string{testSecret2}},
 		func(o *Options) { o.Secrets = []string{testSecret, testSecret2} })
 	want := skipsFor(signature.Standard, true)
@@ -376,6 +386,7 @@ func TestRotationChecksPass(t *testing.T) {
 // What the rotation checks send: the unknown signature first, in the form
 // the first secret makes; only the last secret's signature; svix-* names.
 func TestRotationDeliveries(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got []http.Header
 	var bodies [][]byte
@@ -429,6 +440,7 @@ func TestRotationDeliveries(t *testing.T) {
 // callback URLs on it, the stand-in takes the callbacks there, and the
 // callback checks pass.
 func TestCallbackBaseForAReceiverElsewhere(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -469,6 +481,7 @@ func TestCallbackBaseForAReceiverElsewhere(t *testing.T) {
 // A receiver that refuses every signed delivery is counted as refusing
 // every one of them, the same answer said once.
 func TestValidCountsEveryRefusal(t *testing.T) {
+	t.Parallel()
 	for _, fixtures := range [][]string{family("permission_assist"), family("permission_assist")[:3]} {
 		rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U="}
 		got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, fixtures })
@@ -488,6 +501,7 @@ func TestValidCountsEveryRefusal(t *testing.T) {
 // the signature doctor names the re-serialisation, as verify and listen do
 // for the same mistake, in the text, JSON and JUnit reports.
 func TestRefusalsDiagnosedFromTheAnswer(t *testing.T) {
+	t.Parallel()
 	for _, scheme := range []signature.Scheme{signature.Standard, signature.GitHub} {
 		t.Run(string(scheme), func(t *testing.T) {
 			rc := &receiver{scheme: scheme, secret: testSecret, reserialize: true, showExpected: true}
@@ -532,6 +546,7 @@ func TestRefusalsDiagnosedFromTheAnswer(t *testing.T) {
 // A receiver whose refusal names the likely cause itself (a listen in front
 // of it) has it passed on.
 func TestRefusalsCauseLinePassedOn(t *testing.T) {
+	t.Parallel()
 	rc := &receiver{scheme: signature.Standard, secret: "whsec_" + "c29tZXRoaW5nIGVsc2U=",
 		rejection: "no signature in webhook-signature matched the configured secret(s)\nlikely cause (json-reformatted): the standard signature matches this body compacted"}
 	got := probeReceiver(t, rc, func(o *Options) { o.Secret, o.Fixtures = testSecret, family("permit")[:1] })

@@ -27,6 +27,7 @@ func write(t *testing.T, files map[string]string) string {
 }
 
 func TestBundledProfiles(t *testing.T) {
+	t.Parallel()
 	if got := BundledNames(); !slices.Equal(got, []string{"permit", "permission_assist"}) {
 		t.Fatalf("bundled = %v", got)
 	}
@@ -64,6 +65,7 @@ func TestBundledProfiles(t *testing.T) {
 // A profile file: every key read, relative paths from the file's
 // directory, not the working directory.
 func TestProfileFile(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"conf/shop.profile.yaml": `name: shop
 schemas: ../schemas
@@ -129,6 +131,7 @@ story:
 }
 
 func TestLoaderErrors(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"schemas/a.json": `{}`,
 		"api.yaml":       "openapi: 3.1.0\ninfo: {title: x, version: '1'}\nwebhooks: {}\n",
@@ -186,6 +189,7 @@ func TestLoaderErrors(t *testing.T) {
 }
 
 func TestLoadAll(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{"hooks/a.json": `{}`, "hooks2/permit/b.json": `{}`})
 	ps, err := LoadAll(nil)
 	if err != nil || len(ps) != 2 {
@@ -204,6 +208,7 @@ func TestLoadAll(t *testing.T) {
 // Relative $ids resolve against the schema directory, not the file; the
 // document is rewritten only when its $id is relative.
 func TestSchemaResourceURLs(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"issues/opened.json":   `{"$id": "issues$opened", "$ref": "common/user.json"}`,
 		"common/user.json":     `{"$id": "common/user.json", "type": "object"}`,

@@ -10,6 +10,7 @@ import (
 
 // A story may live in a file of its own, read only when asked for.
 func TestStoryFile(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"schemas/a.json":       `{}`,
 		"p/desk.profile.yaml":  "name: desk\nschemas: ../schemas\nstory: stories/desk.yaml\n",
@@ -57,6 +58,7 @@ func TestStoryFile(t *testing.T) {
 // The bundled permission_assist story is a file of its own: parsing the
 // profiles, which every command does, does not parse it.
 func TestBundledStoryIsReadWhenAsked(t *testing.T) {
+	t.Parallel()
 	p, err := Load("permission_assist")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, value, want string }{
 		{"Authorization", "Bearer s3cr3t", "Bearer ****"},
 		{"authorization", "Basic dXNlcjpwYXNz", "Basic ****"},
@@ -41,6 +42,7 @@ func TestHeader(t *testing.T) {
 }
 
 func TestMasked(t *testing.T) {
+	t.Parallel()
 	for v, want := range map[string]bool{"****": true, "Bearer ****": true, "Basic ****": true, "": false, "s3cr3t": false, "x****": false} {
 		if Masked(v) != want {
 			t.Errorf("Masked(%q) = %v", v, !want)
@@ -52,6 +54,7 @@ func TestMasked(t *testing.T) {
 // lower-cased copy says, for names built from every fragment the rules
 // look for, in every case, with '_' for '-', cut short and run together.
 func TestClassifyMatchesLowerCasedCopy(t *testing.T) {
+	t.Parallel()
 	frags := []string{"x", "-", "_", "key", "Key", "KEY", "api", "Api-", "api_key", "apikey", "secret", "SeCrEt",
 		"token", "passwd", "password", "credential", "auth", "authorization", "Proxy-", "access", "private", "session",
 		"cookie", "idempotency", "Idempotency-Key", "signature", "webhook", "id", "k", "ey", " ", "\t", "é", "\u212a"}

@@ -3,6 +3,7 @@ package redact
 import "testing"
 
 func TestMasker(t *testing.T) {
+	t.Parallel()
 	m := NewMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "It's a Secret to Everybody", "whsec_ab/cd+ef==", ""})
 	for _, tc := range []struct{ in, want string }{
 		{"/", "/"},
@@ -40,6 +41,7 @@ func TestMasker(t *testing.T) {
 // The base64 key of a whsec_ secret is masked on its own too, escaped or
 // not, wherever the whole secret would be.
 func TestMaskerStandardKey(t *testing.T) {
+	t.Parallel()
 	m := NewMasker([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_ab/cd+ef=="})
 	for _, tc := range []struct{ in, want string }{
 		{"/x/MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "/x/****"},
@@ -69,6 +71,7 @@ func TestMaskerStandardKey(t *testing.T) {
 // A secret under 6 characters is masked only as a whole value; a longer
 // one anywhere.
 func TestMaskerShortSecret(t *testing.T) {
+	t.Parallel()
 	m := NewMasker([]string{"json", "a b", "sixsix"})
 	for _, tc := range []struct{ in, want string }{
 		{"application/json", "application/json"},
@@ -131,6 +134,7 @@ func TestMaskerNoMatchAllocatesNothing(t *testing.T) {
 }
 
 func TestMaskerLongest(t *testing.T) {
+	t.Parallel()
 	var zero Masker
 	if zero.Active() || zero.Longest() != 0 || zero.Mask("x") != "x" {
 		t.Error("the zero Masker masks")

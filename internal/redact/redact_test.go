@@ -11,6 +11,7 @@ import (
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 func TestRunsMask(t *testing.T) {
+	t.Parallel()
 	r := New([]string{secret, "s3cr3t-token-value", "short"})
 	for _, tc := range []struct{ in, want string }{
 		{"nothing here", "nothing here"},
@@ -39,6 +40,7 @@ func TestRunsMask(t *testing.T) {
 }
 
 func TestRunsError(t *testing.T) {
+	t.Parallel()
 	r := New([]string{secret})
 	base := errors.New("cannot reach http://h/?t=" + secret)
 	err := r.Error(fmt.Errorf("send: %w", base))
@@ -55,6 +57,7 @@ func TestRunsError(t *testing.T) {
 }
 
 func TestRecordLine(t *testing.T) {
+	t.Parallel()
 	raw := `{"seq":1,"headers":{"Authorization":"Bearer tok","X-Api-Key":"k","Webhook-Id":"msg_1"},"newer":{"x":1}}`
 	m, err := RecordLine([]byte(raw))
 	if err != nil {

@@ -37,6 +37,7 @@ func maskByMap(r *Runs, s string) string {
 // form of the secrets, of every length around MinRun, at every offset of
 // text around them (so at every alignment to 4), mask as the map says.
 func TestRunsFiltersMaskAsTheMap(t *testing.T) {
+	t.Parallel()
 	secrets := []string{secret, "s3cr3t-token-value", "another one with spaces"}
 	r := New(secrets)
 	var forms []string

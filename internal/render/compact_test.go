@@ -12,6 +12,7 @@ import (
 // lines, the summary, headers and errors included, whatever the payload;
 // full shows the whole body; none shows no body.
 func TestPrettyBodyModes(t *testing.T) {
+	t.Parallel()
 	body := fixture(t, "permission_assist.access_request_approved")
 	invalid := []byte(strings.Replace(string(body), `"action": "Add"`, `"action": "Delete"`, 1))
 	invalid = []byte(strings.Replace(string(invalid), `"type": "Group"`, `"type": "Team"`, 1))
@@ -73,6 +74,7 @@ func TestPrettyBodyModes(t *testing.T) {
 // The limits bound a body shown in full: its lines, its indentation and
 // its text, whatever arrives.
 func TestPrettyLimits(t *testing.T) {
+	t.Parallel()
 	deep := []byte(strings.Repeat("[", 50) + strings.Repeat("]", 50))
 	rec, c := delivered(t, 1, deep, nil)
 	out := pretty(rec, c, render.ViewOptions{Body: render.BodyFull, Limits: render.Limits{IndentDepth: 3, BodyLines: 10}})

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDiagLines(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	d := NewDiag(&b)
 	d.Errorf("cannot read %s", "a.json")
@@ -26,6 +27,7 @@ func TestDiagLines(t *testing.T) {
 // A colour Diag paints the warning label only, as commands do on a
 // terminal; with colour off it writes what a plain one does.
 func TestColorDiag(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	d := NewColorDiag(&b, NewPalette(true))
 	d.Warnf("careful")

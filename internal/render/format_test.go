@@ -7,6 +7,7 @@ import (
 )
 
 func TestExcerpt(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("é", 250)
 	cases := []struct {
 		in             string
@@ -32,6 +33,7 @@ func TestExcerpt(t *testing.T) {
 }
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		1234567 * time.Nanosecond:   "1.23ms",
 		412345678 * time.Nanosecond: "412ms",
@@ -45,6 +47,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestPaletteOnlyPaintsWhenOn(t *testing.T) {
+	t.Parallel()
 	if got := NewPalette(false).Red("x"); got != "x" {
 		t.Errorf("off palette painted: %q", got)
 	}

@@ -15,6 +15,7 @@ import (
 // path, query, callback id, event.name, user_invite_id and delivery id are
 // shown with their control characters escaped.
 func TestPrettyEscapesClientText(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	show := func(rec *record.Record, c render.Checked) { out.WriteString(pretty(rec, c, render.ViewOptions{})) }
 
@@ -65,6 +66,7 @@ var controlClasses = []struct {
 // all (Webhook-Id, Svix-Id, the signatures), the path and query, the ids,
 // the body as text and as JSON, and the error excerpts.
 func TestPrettyEscapesEveryControlClass(t *testing.T) {
+	t.Parallel()
 	for _, class := range controlClasses {
 		t.Run(class.name, func(t *testing.T) {
 			for _, r := range class.runes {
@@ -107,6 +109,7 @@ func TestPrettyEscapesEveryControlClass(t *testing.T) {
 // A signature cut short on the headers line is cut between characters,
 // never inside one (which would show a stray byte).
 func TestPrettyHeaderCutKeepsCharacters(t *testing.T) {
+	t.Parallel()
 	rec, c := delivered(t, 1, []byte(`{}`), record.Headers{"Webhook-Signature": "v1," + strings.Repeat("a", 20) + "é\u202e" + strings.Repeat("b", 40)})
 	out := pretty(rec, c, render.ViewOptions{})
 	// "é" takes bytes 24 and 25: the cut at 24 leaves it out whole.
@@ -118,6 +121,7 @@ func TestPrettyHeaderCutKeepsCharacters(t *testing.T) {
 // An exec run's block escapes what the command printed and the callback's
 // URL and answer, line by line: they can hold what a client sent.
 func TestPrettyExecEscapes(t *testing.T) {
+	t.Parallel()
 	for _, class := range controlClasses {
 		for _, r := range class.runes {
 			s := string(r)
@@ -144,6 +148,7 @@ func TestPrettyExecEscapes(t *testing.T) {
 
 // The exec block reads as before: summary, then each note.
 func TestPrettyExecBlock(t *testing.T) {
+	t.Parallel()
 	e := &record.Exec{Seq: 7, DeliverySeq: 6, StartedAt: clock.Add(time.Millisecond), DurationMS: 12.25, StdoutExcerpt: "done\n",
 		Callback: &record.ExecCallback{URL: "http://cb/x", Status: 200}}
 	var b bytes.Buffer

@@ -12,6 +12,7 @@ import (
 // its summary line, by name (escaped) or number, with a dropped
 // connection said as such; every forward target has its own line.
 func TestPrettyRuleAndForwards(t *testing.T) {
+	t.Parallel()
 	rec, c := delivered(t, 1, fixture(t, "permit.create_user"), nil)
 	rec.Status, rec.Rule = 503, &record.RuleRef{Number: 2}
 	rec.Forward = &record.Forward{URL: "http://127.0.0.1:3000/", Status: 200, DurationMS: 1.5, Body: "ok"}

@@ -27,6 +27,7 @@ import (
 // header value holding such bytes, and replay sends those very bytes, the
 // secrets still masked. The receiving end reads the raw request head.
 func TestRecordThenReplayByteExact(t *testing.T) {
+	t.Parallel()
 	const token = "s3cr3t-token-xyz"
 	cases := []struct {
 		name, line, header   string // as sent to listen
@@ -86,6 +87,7 @@ func TestRecordThenReplayByteExact(t *testing.T) {
 // replays from path, query and headers; a headers_base64 that does not
 // decode is an error, not a header sent wrong.
 func TestExactFieldsOptional(t *testing.T) {
+	t.Parallel()
 	rec := &record.Record{Seq: 3, Method: "POST", Path: "/a b", Query: "x=1", Headers: record.Headers{"X-A": "v"},
 		Signature: &record.Signature{Scheme: "none", Valid: true}}
 	if got := replay.URL(rec, "http://h/base"); got != "http://h/base/a%20b?x=1" {
@@ -197,6 +199,7 @@ func rawReceiver(t *testing.T) (string, <-chan string) {
 // one masked since (the inspector masks a file's signature headers) stays
 // masked in a replay and in Copy as curl.
 func TestExactHeaderYieldsToAMaskedOne(t *testing.T) {
+	t.Parallel()
 	rec := &record.Record{Seq: 4, Method: "POST", Path: "/", Signature: &record.Signature{Scheme: "none", Valid: true},
 		Headers:       record.Headers{"X-Sig": "****", "X-Bin": "a\ufffdb"},
 		HeadersBase64: record.Headers{"X-Sig": "c2VjcmV0/w==", "X-Bin": "Yf9i"}, // "secret\xff", "a\xffb"

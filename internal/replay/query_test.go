@@ -12,6 +12,7 @@ import (
 // A replay sends the recorded query exactly, a '#' in it included (a client
 // can send one raw, and listen records it), below --to's own query.
 func TestReplaySendsTheRecordedQueryExactly(t *testing.T) {
+	t.Parallel()
 	got := make(chan string, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got <- r.RequestURI

@@ -35,6 +35,7 @@ var recorded = map[string]string{
 }
 
 func TestPlan(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1700000000, 0)
 	opts := func(o Options) Options {
 		o.URL, o.Now, o.NewID = "http://127.0.0.1:3000/hooks", func() time.Time { return now }, func() string { return "0a2f4d8e-1111-4222-8333-944455556666" }
@@ -118,6 +119,7 @@ func TestPlan(t *testing.T) {
 }
 
 func TestPlanBase64Body(t *testing.T) {
+	t.Parallel()
 	rec := recordedDelivery("standard", nil)
 	rec.SetBody([]byte{0xff, 0x00, 'x'})
 	p, err := Plan(rec, Options{URL: "http://h/"})
@@ -127,6 +129,7 @@ func TestPlanBase64Body(t *testing.T) {
 }
 
 func TestSkip(t *testing.T) {
+	t.Parallel()
 	refused := recordedDelivery("", nil)
 	refused.Signature, refused.Error = nil, "body over --max-body"
 	for _, tt := range []struct {
@@ -148,6 +151,7 @@ func TestSkip(t *testing.T) {
 }
 
 func TestSelection(t *testing.T) {
+	t.Parallel()
 	seqs, err := ParseSeqs([]string{"3", "5-7", "10, 12"})
 	if err != nil {
 		t.Fatal(err)
@@ -178,6 +182,7 @@ func TestSelection(t *testing.T) {
 // re-signed Permission Assist delivery keeps its body's id as webhook-id;
 // several secrets give one signature each, as send signs.
 func TestPlanPathIDAndSecrets(t *testing.T) {
+	t.Parallel()
 	pa := `{"id":"0b7e2a9c-1d4f-4e8a-9c3b-5f6a7d8e9f01","event":{"name":"AccessRequestCreated"},"callback":"http://x/cb"}`
 	for _, tc := range []struct {
 		to, path, query, wantURL string

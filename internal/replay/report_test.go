@@ -10,6 +10,7 @@ import (
 
 // NewReport is replay's JSON line and the inspector's answer alike.
 func TestNewReport(t *testing.T) {
+	t.Parallel()
 	plan := Planned{Request: delivery.Request{Method: "POST", URL: "http://127.0.0.1:1/x?y=1"},
 		Scheme: "github (as recorded)", WebhookID: "msg_1"}
 	resp := delivery.Response{Status: 202, Attempts: 2, Duration: 1500 * time.Microsecond, Body: []byte("a\nb\nc\nd\ne\nf\ng")}

@@ -12,6 +12,7 @@ import (
 // file, and as encoding/xml wrote it for a whole Suite before cases were
 // streamed.
 func TestJUnitWriterDocument(t *testing.T) {
+	t.Parallel()
 	ts := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	tests := []struct {
 		suite Suite
@@ -91,6 +92,7 @@ func TestJUnitWriterDocument(t *testing.T) {
 // The cases go to the spool as they come, not to memory: what the writer
 // holds does not grow with their number.
 func TestJUnitWriterSpools(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	j := NewJUnitWriter(&out, "s", time.Time{})
 	c := Case{Name: strings.Repeat("x", 100), Classname: "c"}

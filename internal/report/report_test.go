@@ -9,6 +9,7 @@ import (
 )
 
 func TestAnnotation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		a    Annotation
@@ -75,6 +76,7 @@ type parsed struct {
 }
 
 func TestWriteJUnit(t *testing.T) {
+	t.Parallel()
 	s := Suite{
 		Name:      "webhook-tool probe",
 		Timestamp: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),

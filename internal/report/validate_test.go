@@ -9,6 +9,7 @@ import (
 )
 
 func TestFileAnnotationsAndFileCase(t *testing.T) {
+	t.Parallel()
 	invalid := payload.FileResult{Name: "a.json", Result: payload.Result{Schema: "permit.create_user", Errors: []payload.Error{
 		{InstanceLocation: "/role", Message: "must be a string; got number 1", Line: 3, Column: 11},
 		{InstanceLocation: "", Message: `missing required property "type"`, Line: 1, Column: 1},

@@ -11,6 +11,7 @@ import (
 // A rule's answer is held for its delay, or, hanging, for HangFor (a hang
 // rule's is respond.MaxHold).
 func TestHeld(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		spec string
 		want time.Duration
@@ -30,6 +31,7 @@ func TestHeld(t *testing.T) {
 
 // Drop closes the connection: a client sees it end with no answer.
 func TestDrop(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { Drop(w) }))
 	t.Cleanup(srv.Close)
 	c := &http.Client{Timeout: 10 * time.Second}

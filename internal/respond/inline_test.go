@@ -9,6 +9,7 @@ import (
 )
 
 func TestIsInline(t *testing.T) {
+	t.Parallel()
 	for spec, want := range map[string]bool{
 		"status=503 times=2": true,
 		"close":              true,
@@ -25,6 +26,7 @@ func TestIsInline(t *testing.T) {
 }
 
 func TestParseInline(t *testing.T) {
+	t.Parallel()
 	r, err := ParseInline(`name=slow event=AccessRequestCreated,AccessRequestApproved path='/hooks/*' method=post schema=permission_assist.* header.X-Env=staging signature=valid payload=valid delay=200ms times=2 rate=0.5 status=202 body="queued ${delivery.id}" headers.Retry-After=5 forward=http://127.0.0.1:3000/`)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +49,7 @@ func TestParseInline(t *testing.T) {
 }
 
 func TestParseInlineErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ spec, msg, hint string }{
 		{"stauts=503", `--respond 'stauts=503': "stauts=503" is not a KEY=VALUE word of a rule`, "the keys are name, status"},
 		{"status=503 retry", `"retry" is not a KEY=VALUE word`, "header.NAME and headers.NAME"},
@@ -77,6 +80,7 @@ func TestParseInlineErrors(t *testing.T) {
 // TestLoad: files and inline rules in the order given, numbered across
 // all of them; names unique across them; a file that cannot be read.
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "rules.yaml")
 	if err := os.WriteFile(file, []byte("- name: first\n  status: 503\n- status: 502\n"), 0o644); err != nil {

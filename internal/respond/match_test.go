@@ -39,6 +39,7 @@ func label(s *Rules, v View) string {
 
 // TestMatchKeys: each match key holds for what it names and nothing else.
 func TestMatchKeys(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		rule   string
 		edit   func(*View)
@@ -76,6 +77,7 @@ func TestMatchKeys(t *testing.T) {
 // TestMatchOrder: the first rule that matches answers; with none, Match
 // says so and the listener answers as it would without rules.
 func TestMatchOrder(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, "name=created event=AccessRequestCreated status=202", "name=rest status=500")
 	if got := label(s, created()); got != "created" {
 		t.Errorf("created: %s", got)
@@ -98,6 +100,7 @@ func TestMatchOrder(t *testing.T) {
 // TestMatchTimes: times: 2 answers the first two deliveries it matches,
 // then the next rule answers: a sender's third attempt succeeds.
 func TestMatchTimes(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, "status=503 times=2", "status=200")
 	var got []int
 	for range 4 {
@@ -115,6 +118,7 @@ func TestMatchTimes(t *testing.T) {
 // TestMatchTimesConcurrent: many deliveries at once; exactly times of them
 // get the rule.
 func TestMatchTimesConcurrent(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, "status=503 times=10", "status=200")
 	var mu sync.Mutex
 	count := map[int]int{}
@@ -151,6 +155,7 @@ func pattern(t *testing.T, seed uint64, spec string, n int) string {
 // TestMatchRate: rate answers about its share, the same deliveries for the
 // same seed, others for another seed.
 func TestMatchRate(t *testing.T) {
+	t.Parallel()
 	a, b := pattern(t, 42, "status=503 rate=0.2", 10000), pattern(t, 42, "status=503 rate=0.2", 10000)
 	if a != b {
 		t.Error("the same seed picked other deliveries")
@@ -175,6 +180,7 @@ func TestMatchRate(t *testing.T) {
 // TestMatchBadSignature: under --secret a failed signature is answered
 // only by a rule that asks for it; the rules that do not are passed over.
 func TestMatchBadSignature(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, "status=503 times=5", "signature=invalid status=403 body=forged", "signature=missing status=400")
 	if !s.MatchesBadSignature() {
 		t.Fatal("MatchesBadSignature is false")
@@ -206,6 +212,7 @@ func TestMatchBadSignature(t *testing.T) {
 // TestAnswer: the answer carries what the rule says, placeholders filled
 // in, and says whether the rule answers by itself.
 func TestAnswer(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, `status=409 body='dup ${delivery.id} #${delivery.seq} ${delivery.event}' headers.Retry-After=5 headers.X-A=1 headers.X-A=2 delay=5ms forward=http://127.0.0.1:1/a forward=http://127.0.0.1:2/b`)
 	_, a, ok := s.Match(created())
 	if !ok || !a.Answers || a.Status != 409 || string(a.Body) != "dup msg_1 #3 AccessRequestCreated" ||
@@ -230,6 +237,7 @@ func TestAnswer(t *testing.T) {
 // TestBodyAfterSeq: a body with ${delivery.seq} is filled in again once
 // the listener knows the seq; one without keeps the rule's own bytes.
 func TestBodyAfterSeq(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, `body='#${delivery.seq} ${delivery.id}'`, `status=204`, `body=plain`)
 	v := created()
 	v.Seq = 0
@@ -252,6 +260,7 @@ func TestBodyAfterSeq(t *testing.T) {
 // TestRuleForwards: a rule says where it forwards, so the listener can
 // prepare those targets before the first delivery.
 func TestRuleForwards(t *testing.T) {
+	t.Parallel()
 	s := mustRules(t, 0, "forward=http://127.0.0.1:1/a forward=http://127.0.0.1:2/b", "status=204")
 	if got := s.List()[0].Forwards(); len(got) != 2 || got[1] != "http://127.0.0.1:2/b" {
 		t.Errorf("forwards %v", got)

@@ -32,6 +32,7 @@ const contract = `# rules for the staging hooks
 `
 
 func TestParseContract(t *testing.T) {
+	t.Parallel()
 	rules, err := Parse([]byte(contract), "rules.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +65,7 @@ func TestParseContract(t *testing.T) {
 // TestParseJSONBody: a mapping or list body is JSON, keys in the file's
 // order, YAML types kept, and placeholders escaped to stay in their string.
 func TestParseJSONBody(t *testing.T) {
+	t.Parallel()
 	rules, err := Parse([]byte(`
 - status: 409
   body:
@@ -87,6 +89,7 @@ func TestParseJSONBody(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, file, want string
 	}{
@@ -157,6 +160,7 @@ func aliasBomb(levels int) string {
 // TestParseBomb: aliases of aliases are refused at a bound, not expanded:
 // past 4 MiB for the file as a whole, past 10,000 values for a body.
 func TestParseBomb(t *testing.T) {
+	t.Parallel()
 	_, err := Parse([]byte(aliasBomb(12)), "bomb.yaml")
 	if err == nil || !strings.Contains(err.Error(), "more than 4 MiB once its YAML aliases are expanded") {
 		t.Errorf("a file of 10^12 values: %v", err)
@@ -168,6 +172,7 @@ func TestParseBomb(t *testing.T) {
 }
 
 func TestParseTooMany(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat("- status: 503\n", MaxRules+1)
 	if _, err := Parse([]byte(big), "r.yaml"); err == nil || !strings.Contains(err.Error(), "more than 1000 rules") {
 		t.Errorf("error %v", err)
@@ -179,6 +184,7 @@ func TestParseTooMany(t *testing.T) {
 
 // TestParseAliases: an alias stands for the value it names.
 func TestParseAliases(t *testing.T) {
+	t.Parallel()
 	rules, err := Parse([]byte("- match: &m {event: A}\n  status: 503\n- match: *m\n  status: 200\n"), "r.yaml")
 	if err != nil {
 		t.Fatal(err)

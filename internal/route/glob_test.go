@@ -6,6 +6,7 @@ import (
 )
 
 func TestGlob(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pattern, s string
 		want       bool
@@ -43,6 +44,7 @@ func TestGlob(t *testing.T) {
 }
 
 func TestGlobRefused(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"", `abc\`, strings.Repeat("a", 1025)} {
 		if _, err := CompileGlob(p); err == nil {
 			t.Errorf("CompileGlob(%.20q) accepted", p)
@@ -53,6 +55,7 @@ func TestGlobRefused(t *testing.T) {
 // TestGlobNoBlowup: many stars against a long subject that almost
 // matches stay cheap (a backtracking matcher takes exponential time here).
 func TestGlobNoBlowup(t *testing.T) {
+	t.Parallel()
 	g := MustGlob(strings.Repeat("a*", 30) + "b")
 	if g.Match(strings.Repeat("a", 5000)) {
 		t.Fatal("matched")
@@ -60,6 +63,7 @@ func TestGlobNoBlowup(t *testing.T) {
 }
 
 func TestSplitWords(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		want []string

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseTarget(t *testing.T) {
+	t.Parallel()
 	tg, err := ParseTarget("http://127.0.0.1:3000/hooks event=AccessRequestCreated,'*Approved' schema=permission_assist.* path=/pa/** event=X")
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +46,7 @@ func TestParseTarget(t *testing.T) {
 }
 
 func TestParseTargetRefused(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ spec, msg, hint string }{
 		{"", "no URL", "give the app's URL"},
 		{"127.0.0.1:3000", "invalid URL", "did you mean http://127.0.0.1:3000?"},
@@ -72,6 +74,7 @@ func TestParseTargetRefused(t *testing.T) {
 }
 
 func TestSelect(t *testing.T) {
+	t.Parallel()
 	all, _ := ParseTarget("http://a/")
 	created, _ := ParseTarget("http://b/ event=AccessRequestCreated")
 	permit, _ := ParseTarget("http://c/ schema=permit.*")
@@ -92,6 +95,7 @@ func TestSelect(t *testing.T) {
 }
 
 func TestEvents(t *testing.T) {
+	t.Parallel()
 	none, err := ParseEvents(nil)
 	if err != nil || none.Active() || !none.Allows(Delivery{}) {
 		t.Fatal("no --events must let everything through")
@@ -127,6 +131,7 @@ func TestEvents(t *testing.T) {
 // TestURLFor: each target maps a request below listen's prefix as
 // --forward-to does: the rest of the path and the query kept.
 func TestURLFor(t *testing.T) {
+	t.Parallel()
 	tg, _ := ParseTarget("http://127.0.0.1:3000/hooks event=X")
 	u, _ := url.Parse("/in/permit?tenant=acme")
 	if got := tg.URLFor("/in/", u); got != "http://127.0.0.1:3000/hooks/permit?tenant=acme" {

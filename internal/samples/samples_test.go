@@ -39,6 +39,7 @@ func names(srcs []Source) []string {
 }
 
 func TestExpand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	b := write(t, dir, "d/b.json", "{}")
 	a := write(t, dir, "d/sub/a.ndjson", "")
@@ -103,6 +104,7 @@ const recordText = `{"seq":1,"received_at":"2026-01-01T10:00:00Z","method":"POST
 `
 
 func TestReadRecords(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rec := write(t, dir, "rec.ndjson", recordText)
 	got, st, err := collect(t, Options{Workers: 3}, Source{Name: rec})
@@ -131,6 +133,7 @@ func TestReadRecords(t *testing.T) {
 // A record file piped in, or named otherwise, is read as records; a
 // payload is one sample.
 func TestReadSniffs(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	payload := write(t, dir, "p.json", "{\n  \"seq\": 1,\n  \"method\": \"POST\"\n}\n")
 	oneLine := write(t, dir, "q.json", `{"seq":1,"method":"POST","body":"x"}`)
@@ -144,6 +147,7 @@ func TestReadSniffs(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notRecords := write(t, dir, "n.ndjson", "{\"a\":1}\n{\"b\":2}\n")
 	prose := write(t, dir, "p.ndjson", "hello\n")
@@ -170,6 +174,7 @@ func TestReadErrors(t *testing.T) {
 
 // The error returned is the lowest sample's, however the work was split.
 func TestReadFirstError(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var srcs []Source
 	for i := range 40 {
@@ -190,6 +195,7 @@ func TestReadFirstError(t *testing.T) {
 
 // parseLine reads what encoding/json reads into a record.Record.
 func TestParseLineMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
 	lines := append(strings.Split(strings.TrimSpace(recordText), "\n"),
 		`{"seq":1.5,"method":"POST"}`, `{"seq":1,"method":7}`, `{"seq":1,"method":"GET","schema":null,"duplicate":null,"body":null}`,
 		`{"seq":2,"method":"POST","received_at":"yesterday"}`, `{"seq":3,"method":"POST","schema":"x"}`,

@@ -11,6 +11,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	sc, err := Parse([]byte(`name: flow
 description: two steps
 steps:
@@ -54,6 +55,7 @@ steps:
 }
 
 func TestParseNamesAFileWithoutAName(t *testing.T) {
+	t.Parallel()
 	sc, err := Parse([]byte("steps:\n  - name: a\n    fixture: permit.create_user\n"), "dir/my-flow.yaml", "dir")
 	if err != nil || sc.Name != "my-flow" {
 		t.Fatalf("Parse: %v, name %q", err, sc.Name)
@@ -63,6 +65,7 @@ func TestParseNamesAFileWithoutAName(t *testing.T) {
 // TestParseErrors: each problem the file alone shows is an *Error at its
 // line, found before anything is rendered or sent.
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, file string
 		line       int
@@ -134,6 +137,7 @@ func TestParseErrors(t *testing.T) {
 // TestPrepareErrors: problems that show only once payloads are rendered
 // are errors at their line too, before anything is sent.
 func TestPrepareErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "list.json"), []byte(`[1, 2]`), 0o644); err != nil {
 		t.Fatal(err)
@@ -185,6 +189,7 @@ func TestPrepareErrors(t *testing.T) {
 }
 
 func TestReferences(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "custom.json"), []byte(`{"kind":"note","n":0}`), 0o644)
 	sc, err := Parse([]byte(`steps:
@@ -240,6 +245,7 @@ func TestReferences(t *testing.T) {
 }
 
 func TestSetValueTypes(t *testing.T) {
+	t.Parallel()
 	sc, err := Parse([]byte(`steps:
   - name: a
     fixture: permit.create_user
@@ -268,6 +274,7 @@ func TestSetValueTypes(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	if sc, err := Open("permission_assist.lifecycle"); err != nil || sc.Dir != "" || len(sc.Steps) != 6 {
 		t.Fatalf("Open(bundled) = %v, %v", sc, err)
 	}
@@ -304,6 +311,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestParseLimits(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("steps:\n")
 	for i := range MaxSteps + 1 {

@@ -83,6 +83,7 @@ func collect(results *[]Result) func(Result) {
 }
 
 func TestRunSendsEveryStepInOrderSigned(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	ds := prepareBundled(t, "permission_assist.lifecycle")
 	var results []Result
@@ -113,6 +114,7 @@ func TestRunSendsEveryStepInOrderSigned(t *testing.T) {
 }
 
 func TestRunDuplicateSendsIdenticalBytesAndHeaders(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	ds := prepareBundled(t, "permission_assist.canceled")
 	opts := runOptions(recv.URL)
@@ -145,6 +147,7 @@ func TestRunDuplicateSendsIdenticalBytesAndHeaders(t *testing.T) {
 }
 
 func TestRunShuffleWithSeedIsRepeatable(t *testing.T) {
+	t.Parallel()
 	ds := prepareBundled(t, "permission_assist.reopened")
 	received := func(seed uint64) ([]string, Summary) {
 		recv := newReceiver(t, nil)
@@ -214,6 +217,7 @@ func parsePrepare(t *testing.T, yaml string, base string) []Delivery {
 }
 
 func TestRunExpectations(t *testing.T) {
+	t.Parallel()
 	codes := map[int]int{1: 200, 2: 404, 3: 202, 4: 200}
 	recv := newReceiver(t, func(n int) int { return codes[n] })
 	ds := parsePrepare(t, `steps:
@@ -251,6 +255,7 @@ func TestRunExpectations(t *testing.T) {
 }
 
 func TestRunStopsAtTheFirstFailureUnlessKeepGoing(t *testing.T) {
+	t.Parallel()
 	ds := prepareBundled(t, "permission_assist.lifecycle")
 	failSecond := func(n int) int {
 		if n == 2 {
@@ -285,6 +290,7 @@ func TestRunStopsAtTheFirstFailureUnlessKeepGoing(t *testing.T) {
 }
 
 func TestRunNoAnswerFailsTheStep(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	url := recv.URL
 	recv.Close()
@@ -300,6 +306,7 @@ func TestRunNoAnswerFailsTheStep(t *testing.T) {
 }
 
 func TestRunDelays(t *testing.T) {
+	t.Parallel()
 	recv := newReceiver(t, nil)
 	ds := parsePrepare(t, `steps:
   - name: a
@@ -325,6 +332,7 @@ func TestRunDelays(t *testing.T) {
 }
 
 func TestRunWaitsForTheCallback(t *testing.T) {
+	t.Parallel()
 	cbs := &callback.StandIn{}
 	standIn := httptest.NewServer(cbs)
 	defer standIn.Close()

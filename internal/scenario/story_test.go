@@ -57,6 +57,7 @@ func at(v any, path string) any {
 }
 
 func TestBundledScenarioNamesAndSteps(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"permission_assist.lifecycle": {"Created", "Assigned", "Approved", "Provisioning", "Resolved", "Completed"},
 		"permission_assist.canceled":  {"Created", "Canceled"},
@@ -87,6 +88,7 @@ func TestBundledScenarioNamesAndSteps(t *testing.T) {
 }
 
 func TestEveryBundledStepIsValid(t *testing.T) {
+	t.Parallel()
 	reg, err := payload.NewRegistry()
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +142,7 @@ var reachedBy = map[string][]string{
 // TestPermissionAssistScenariosTellOneStory checks the story rules field by
 // field on every bundled Permission Assist scenario.
 func TestPermissionAssistScenariosTellOneStory(t *testing.T) {
+	t.Parallel()
 	for _, name := range Names() {
 		if !strings.HasPrefix(name, "permission_assist.") {
 			continue
@@ -275,6 +278,7 @@ func checkResponses(t *testing.T, where, event string, req map[string]any) {
 }
 
 func TestPermitScenariosKeepThePerson(t *testing.T) {
+	t.Parallel()
 	ds := prepareBundled(t, "permit.invite_flow")
 	invite, created, assigned := decodeBody(t, ds[0].Body), decodeBody(t, ds[1].Body), decodeBody(t, ds[2].Body)
 	if invite["user_invite_id"] == "3c7e9a15-6b2d-4f80-a4c1-e8d05b7f2a96" {
@@ -306,6 +310,7 @@ func TestPermitScenariosKeepThePerson(t *testing.T) {
 }
 
 func TestPrepareIsDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b := prepareBundled(t, "permission_assist.lifecycle"), prepareBundled(t, "permission_assist.lifecycle")
 	for i := range a {
 		if string(a[i].Body) != string(b[i].Body) {
@@ -315,6 +320,7 @@ func TestPrepareIsDeterministic(t *testing.T) {
 }
 
 func TestDelayAdvancesTheStoryClock(t *testing.T) {
+	t.Parallel()
 	sc, _ := Bundled("permission_assist.canceled")
 	ds, err := Prepare(t.Context(), sc, PrepareOptions{Start: testStart, NewID: counterIDs(), Delay: 90 * time.Second})
 	if err != nil {
@@ -331,6 +337,7 @@ func TestDelayAdvancesTheStoryClock(t *testing.T) {
 // TestStoryCarriesTheUsersOverrides: a set line on one step is part of the
 // story from then on, and a step's own set lines win over the story's.
 func TestStoryCarriesTheUsersOverrides(t *testing.T) {
+	t.Parallel()
 	ds := parsePrepare(t, `steps:
   - name: created
     fixture: permission_assist.access_request_created
@@ -361,6 +368,7 @@ func TestStoryCarriesTheUsersOverrides(t *testing.T) {
 // TestStoryStartingLater: a story may begin at any event; the milestones
 // the first event implies are set, and nothing before it is made up.
 func TestStoryStartingLater(t *testing.T) {
+	t.Parallel()
 	ds := parsePrepare(t, `steps:
   - name: resolved
     fixture: permission_assist.access_request_resolved

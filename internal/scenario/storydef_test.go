@@ -13,6 +13,7 @@ import (
 // A story is the profile's data: a profile of another provider, with a
 // story of its own vocabulary, carries its subject the same way.
 func TestStoryOfAnotherProfile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, text string) {
 		t.Helper()
@@ -84,6 +85,7 @@ story:
 // A story in a file of its own (story: FILE) is read when a scenario
 // needs it, and its mistakes are reported against that file.
 func TestStoryFromItsOwnFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, text := range map[string]string{
 		"desk.profile.yaml":    "name: desk\nschemas: ./schemas\nfixtures: ./examples\nfields:\n  event: /kind\nstory: desk.story.yaml\n",

@@ -220,6 +220,7 @@ func diagCases(t *testing.T) []diagCase {
 }
 
 func TestDiagnose(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(stdTS, 0)
 	for _, c := range diagCases(t) {
 		t.Run(c.name, func(t *testing.T) {
@@ -267,6 +268,7 @@ func tried(rep signature.Report) string {
 // TestDiagnoseNeverShowsSecrets checks every word Diagnose produces, found
 // or not, for the secrets and what they are made of.
 func TestDiagnoseNeverShowsSecrets(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(stdTS, 0)
 	for _, c := range diagCases(t) {
 		vo := signature.VerifyOptions{Scheme: c.scheme, Secrets: c.secrets, Now: now}
@@ -307,6 +309,7 @@ func TestDiagnoseNeverShowsSecrets(t *testing.T) {
 
 // A valid delivery is never diagnosed: the doctor is not on the success path.
 func TestDiagnoseValidDoesNothing(t *testing.T) {
+	t.Parallel()
 	h := stdHeaders(stdKey(t), stdTS, sent)
 	vo := signature.VerifyOptions{Secrets: []string{stdSecret}, Now: time.Unix(stdTS, 0)}
 	res := signature.Verify(vo, h, []byte(sent))
@@ -326,6 +329,7 @@ func TestDiagnoseValidDoesNothing(t *testing.T) {
 // A body over MaxDiagnoseBody is not transformed, even when a change would
 // explain it; the changes that leave the body alone are still tried.
 func TestDiagnoseBigBodyNotTransformed(t *testing.T) {
+	t.Parallel()
 	body := `{"pad":"` + strings.Repeat("x", signature.MaxDiagnoseBody) + `"}`
 	h := ghHeader([]byte(ghSecret), body)
 	vo := signature.VerifyOptions{Scheme: signature.GitHub, Secrets: []string{ghSecret}}
@@ -355,6 +359,7 @@ func TestDiagnoseBigBodyNotTransformed(t *testing.T) {
 // The candidate list is fixed: however the body looks, the number of
 // changes tried has the same bound.
 func TestDiagnoseBounded(t *testing.T) {
+	t.Parallel()
 	vo := signature.VerifyOptions{Scheme: signature.GitHub, Secrets: []string{ghSecret, "second secret"}}
 	for _, body := range []string{sent, jqPretty(t, sent), "plain text\r\n", "\ufeff{}"} {
 		h := ghHeader([]byte("a secret nobody has"), body)
@@ -372,6 +377,7 @@ func TestDiagnoseBounded(t *testing.T) {
 
 // A header stuffed with signatures does not make the diagnosis grow with it.
 func TestDiagnoseManySignatures(t *testing.T) {
+	t.Parallel()
 	vo := signature.VerifyOptions{Scheme: signature.Standard, Secrets: []string{stdSecret}, Now: time.Unix(stdTS, 0)}
 	var entries []string
 	for i := range 5000 {

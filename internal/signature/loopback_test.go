@@ -16,6 +16,7 @@ import (
 // server that verifies what it received, so header canonicalisation and
 // transport by net/http are part of what is tested.
 func TestLoopback(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec_" + "bG9vcGJhY2sga2V5IGZvciB0ZXN0cw==" // base64("loopback key for tests")
 	clock := time.Unix(1700000000, 0)
 

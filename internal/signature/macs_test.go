@@ -12,6 +12,7 @@ import (
 // fresh hmac.New gives, for many keys at once (past the pooled count) and
 // from many goroutines.
 func TestPooledMACsAgreeWithFreshOnes(t *testing.T) {
+	t.Parallel()
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)

@@ -32,6 +32,7 @@ const (
 )
 
 func TestSignStandardKnownVector(t *testing.T) {
+	t.Parallel()
 	got, err := signature.Sign(signature.Standard, stdSecret, stdID, time.Unix(stdTS, 0), []byte(stdBody))
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +60,7 @@ func TestSignStandardKnownVector(t *testing.T) {
 }
 
 func TestSignGitHubKnownVector(t *testing.T) {
+	t.Parallel()
 	got, err := signature.Sign(signature.GitHub, ghSecret, "ignored", time.Time{}, []byte(ghBody))
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +75,7 @@ func TestSignGitHubKnownVector(t *testing.T) {
 // crypto/hmac, following Stripe's documentation rather than the package's
 // helpers: the signed payload is "<t>.<body>" keyed by the whole secret.
 func TestSignStripeIndependent(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec_test_stripe_secret_0123456789"
 	body := []byte(`{"id":"evt_1","type":"payment_intent.succeeded"}`)
 	ts := time.Unix(1700000000, 0)
@@ -91,6 +94,7 @@ func TestSignStripeIndependent(t *testing.T) {
 }
 
 func TestSignStandardRawSecret(t *testing.T) {
+	t.Parallel()
 	// Without the whsec_ prefix the secret's own bytes are the key.
 	const secret = "plain-text-key"
 	ts := time.Unix(stdTS, 0)
@@ -107,6 +111,7 @@ func TestSignStandardRawSecret(t *testing.T) {
 }
 
 func TestSignBearerAndNone(t *testing.T) {
+	t.Parallel()
 	got, err := signature.Sign(signature.Bearer, "s3cr3t", "", time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +126,7 @@ func TestSignBearerAndNone(t *testing.T) {
 }
 
 func TestSignErrors(t *testing.T) {
+	t.Parallel()
 	ts := time.Unix(stdTS, 0)
 	tests := []struct {
 		name    string
@@ -166,6 +172,7 @@ func TestSignErrors(t *testing.T) {
 }
 
 func TestSignStandardUnpaddedSecret(t *testing.T) {
+	t.Parallel()
 	// Padding is easily lost in copy and paste; the key must not change.
 	padded := "whsec_" + b64([]byte("sixteen byte key"))
 	unpadded := strings.TrimRight(padded, "=")
@@ -181,6 +188,7 @@ func TestSignStandardUnpaddedSecret(t *testing.T) {
 }
 
 func TestParseScheme(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"standard", "github", "stripe", "bearer", "none", "auto", " GitHub "} {
 		s, err := signature.ParseScheme(in)
 		if err != nil {
@@ -201,6 +209,7 @@ func TestParseScheme(t *testing.T) {
 }
 
 func TestSchemes(t *testing.T) {
+	t.Parallel()
 	want := []signature.Scheme{"standard", "github", "stripe", "bearer", "none"}
 	if got := signature.Schemes(); !slices.Equal(got, want) {
 		t.Errorf("Schemes() = %q, want %q", got, want)
@@ -208,6 +217,7 @@ func TestSchemes(t *testing.T) {
 }
 
 func TestCheckSecret(t *testing.T) {
+	t.Parallel()
 	if err := signature.CheckSecret(signature.Standard, stdSecret); err != nil {
 		t.Errorf("CheckSecret(valid whsec_) = %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 // A Signer reused across many bodies, ids and timestamps gives exactly what
 // Sign gives for each, for every scheme and several secrets.
 func TestSignerMatchesSign(t *testing.T) {
+	t.Parallel()
 	secrets := map[signature.Scheme][]string{
 		signature.Standard: {stdSecret, "plain-text-secret", "whsec_c2hvcnQ", "x"},
 		signature.GitHub:   {ghSecret, "another", "a-very-long-secret-" + string(bytes.Repeat([]byte("k"), 100))},
@@ -48,6 +49,7 @@ func TestSignerMatchesSign(t *testing.T) {
 }
 
 func TestSignerKnownVectors(t *testing.T) {
+	t.Parallel()
 	s, err := signature.NewSigner(signature.Standard, stdSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +80,7 @@ func TestSignerKnownVectors(t *testing.T) {
 
 // Header values a Signer returned earlier stay as they were after later calls.
 func TestSignerResultsAreNotOverwritten(t *testing.T) {
+	t.Parallel()
 	s, err := signature.NewSigner(signature.Stripe, "whsec_stripe_test")
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +98,7 @@ func TestSignerResultsAreNotOverwritten(t *testing.T) {
 // NewSigner refuses what Sign refuses for a scheme and secret, with the same
 // message, and a Signer refuses the ids and timestamps Sign refuses.
 func TestSignerErrorsMatchSign(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		scheme signature.Scheme
 		secret string
@@ -133,6 +137,7 @@ func TestSignerErrorsMatchSign(t *testing.T) {
 // Several secrets: standard and stripe carry a signature per secret in one
 // header, each verifying alone; github and bearer carry the first secret's.
 func TestSignerMergesSecrets(t *testing.T) {
+	t.Parallel()
 	const second = "whsec_c2Vjb25kIGtleQ=="
 	ts := time.Unix(stdTS, 0)
 	body := []byte(stdBody)

@@ -47,6 +47,7 @@ func loadV1aVector(t *testing.T) v1aVector {
 // The signature OpenSSL made verifies with the whpk_ key, and with the whsk_
 // key (through its public key); one byte of the body changed, it does not.
 func TestV1aExternalVector(t *testing.T) {
+	t.Parallel()
 	v := loadV1aVector(t)
 	opts := signature.VerifyOptions{Tolerance: -1}
 	for _, key := range []string{v.public, v.signing} {
@@ -69,6 +70,7 @@ func TestV1aExternalVector(t *testing.T) {
 // Ed25519 is deterministic: signing the vector's content with its whsk_ key
 // gives OpenSSL's bytes exactly.
 func TestV1aSignsAsOpenSSLDoes(t *testing.T) {
+	t.Parallel()
 	v := loadV1aVector(t)
 	hs, err := signature.Sign(signature.Standard, v.signing, v.id, unix(t, v.ts), v.body)
 	if err != nil {
@@ -86,6 +88,7 @@ func TestV1aSignsAsOpenSSLDoes(t *testing.T) {
 }
 
 func TestV1aRoundTripAndMixedHeaders(t *testing.T) {
+	t.Parallel()
 	pair, err := signature.NewKeyPair(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +174,7 @@ func TestV1aRoundTripAndMixedHeaders(t *testing.T) {
 // A whpk_ key cannot sign, and says so; a whsk_ one signs under standard
 // only as v1a, and elsewhere is a secret's plain text as before.
 func TestV1aSigningKeys(t *testing.T) {
+	t.Parallel()
 	pair, _ := signature.NewKeyPair(nil)
 	if _, err := signature.NewSigner(signature.Standard, pair.Public); !errors.Is(err, signature.ErrPublicKey) {
 		t.Errorf("signing with whpk_: %v, want ErrPublicKey", err)
@@ -232,6 +236,7 @@ func pairPublic(t *testing.T) string {
 
 // NewKeyPair's keys are the Standard Webhooks encoding: 32 bytes each.
 func TestNewKeyPairEncoding(t *testing.T) {
+	t.Parallel()
 	p, err := signature.NewKeyPair(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -252,6 +257,7 @@ func TestNewKeyPairEncoding(t *testing.T) {
 // A Signer kept for a load run reuses its buffers: each v1a signature is
 // still over its own delivery.
 func TestV1aSignerReuse(t *testing.T) {
+	t.Parallel()
 	pair, _ := signature.NewKeyPair(nil)
 	s, err := signature.NewSigner(signature.Standard, pair.Signing)
 	if err != nil {

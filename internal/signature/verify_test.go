@@ -53,6 +53,7 @@ func hdr(kv ...string) http.Header {
 }
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	secrets := map[signature.Scheme]string{
 		signature.Standard: "whsec_" + b64([]byte("round trip key, 24 bytes")),
 		signature.GitHub:   "github secret",
@@ -80,6 +81,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestVerifyFailures(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec_" + "c2VjcmV0LWtleS1mb3ItdGVzdHM=" // base64("secret-key-for-tests")
 	const other = "whsec_" + "b3RoZXIta2V5LWZvci10ZXN0cw=="  // base64("other-key-for-tests")
 	const body = `{"type":"invite_user"}`
@@ -315,6 +317,7 @@ func TestVerifyFailures(t *testing.T) {
 }
 
 func TestVerifyDefaultsToRealClock(t *testing.T) {
+	t.Parallel()
 	// A zero Now means time.Now(): a request signed just now verifies, and
 	// one signed at the fixed test time, years ago, is stale.
 	fresh := signed(t, signature.Standard, stdSecret, time.Now(), "{}")
@@ -328,6 +331,7 @@ func TestVerifyDefaultsToRealClock(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		h    http.Header
@@ -355,6 +359,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestMessageID(t *testing.T) {
+	t.Parallel()
 	if got := signature.MessageID(hdr("webhook-id", "msg_1", "svix-id", "msg_2")); got != "msg_1" {
 		t.Errorf("MessageID = %q, want msg_1", got)
 	}
@@ -367,6 +372,7 @@ func TestMessageID(t *testing.T) {
 }
 
 func TestFailureKindText(t *testing.T) {
+	t.Parallel()
 	b, err := json.Marshal(struct {
 		Kind signature.FailureKind `json:"kind"`
 	}{signature.StaleTimestamp})

@@ -3,6 +3,7 @@ package suggest
 import "testing"
 
 func TestDistance(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		a, b string
 		want int
@@ -21,6 +22,7 @@ func TestDistance(t *testing.T) {
 }
 
 func TestClosest(t *testing.T) {
+	t.Parallel()
 	fixtures := []string{"permit.create_user", "permit.invite_user", "permit.invite_user_rebac", "permit.role_assignment"}
 	commands := []string{"listen", "send", "sign", "verify", "validate", "replay"}
 	for _, tc := range []struct {
@@ -44,6 +46,7 @@ func TestClosest(t *testing.T) {
 }
 
 func TestClosestTie(t *testing.T) {
+	t.Parallel()
 	if got := Closest("ab", []string{"ax", "ay"}); got != "" {
 		t.Errorf("a tie gave %q, want none", got)
 	}

@@ -14,6 +14,7 @@ import (
 )
 
 func TestGendocsWritesPagesForEveryCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stale := filepath.Join(dir, "man", "webhook-tool-removed.1")
 	os.MkdirAll(filepath.Dir(stale), 0o755)
@@ -122,6 +123,7 @@ func TestGendocsWritesPagesForEveryCommand(t *testing.T) {
 }
 
 func TestGendocsUsage(t *testing.T) {
+	t.Parallel()
 	var errb bytes.Buffer
 	if code := run(nil, func(string) string { return "" }, &errb); code != 2 || !strings.Contains(errb.String(), "usage: gendocs --dir DIR") {
 		t.Errorf("exit %d: %s", code, errb.String())
@@ -136,6 +138,7 @@ func TestGendocsUsage(t *testing.T) {
 // The shipped binary does not link cobra/doc (nor its markdown renderer):
 // only this generator does.
 func TestBinaryDoesNotLinkCobraDoc(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "github.com/webhook-tool/webhook-tool/cmd/webhook-tool").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)

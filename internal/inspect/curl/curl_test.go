@@ -73,6 +73,7 @@ var hostile = []struct {
 }
 
 func TestCommandArgv(t *testing.T) {
+	t.Parallel()
 	for _, tc := range hostile {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := New(tc.rec(), base, nil)
@@ -107,6 +108,7 @@ cat > "$CURL_STDIN"
 `
 
 func TestCommandInRealShells(t *testing.T) {
+	t.Parallel()
 	shells := []string{}
 	for _, sh := range []string{"sh", "dash", "bash", "zsh"} {
 		if _, err := exec.LookPath(sh); err == nil {
@@ -169,6 +171,7 @@ func runStub(t *testing.T, sh, bin, text string) ([]string, []byte) {
 // The real curl, when there is one, sends the recorded request: the
 // method, the path and query, the headers and the body's bytes.
 func TestCommandReachesAServer(t *testing.T) {
+	t.Parallel()
 	curl, err := exec.LookPath("curl")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

@@ -16,6 +16,7 @@ import (
 // or written with escapes. Whenever the fast path proves a payload valid,
 // v5 must agree; and it must prove every consistent unescaped one.
 func TestCaseSwitchAgreesWithV5(t *testing.T) {
+	t.Parallel()
 	const schema = "permission_assist.access_request"
 	b := bundled(t)
 	r := rand.New(rand.NewPCG(21, 4))

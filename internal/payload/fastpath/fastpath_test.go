@@ -23,6 +23,7 @@ var permitSchemas = []string{
 }
 
 func TestEveryBundledSchemaHasAFastPath(t *testing.T) {
+	t.Parallel()
 	b := bundled(t)
 	if len(b.names) != 6 {
 		t.Fatalf("%d bundled schemas: %v", len(b.names), b.names)
@@ -35,6 +36,7 @@ func TestEveryBundledSchemaHasAFastPath(t *testing.T) {
 }
 
 func TestGUIDCheckMatchesThePattern(t *testing.T) {
+	t.Parallel()
 	re := regexp.MustCompile(fastpath.GUIDPattern)
 	r := rand.New(rand.NewPCG(3, 3))
 	const alphabet = "0123456789abcdefABCDEFgG-\n é"
@@ -62,6 +64,7 @@ func TestGUIDCheckMatchesThePattern(t *testing.T) {
 // TestGUIDCheckEveryByte puts every byte value at every position of a
 // GUID: the word-at-a-time check must agree with the pattern on each.
 func TestGUIDCheckEveryByte(t *testing.T) {
+	t.Parallel()
 	re := regexp.MustCompile(fastpath.GUIDPattern)
 	for _, guid := range []string{"e5b0d3a8-6c41-4f2e-9d87-3a1f5c0b7e26", "ABCDEF01-2345-6789-abcd-ef0123456789"} {
 		for p := 0; p < len(guid); p++ {
@@ -82,6 +85,7 @@ func TestGUIDCheckEveryByte(t *testing.T) {
 // every untouched generated payload, or it is not doing its job. The
 // registry, which takes the fast path first, must give v5's verdict too.
 func TestFastPathAgreesWithV5(t *testing.T) {
+	t.Parallel()
 	b := bundled(t)
 	reg, err := payload.NewRegistry()
 	if err != nil {

@@ -93,6 +93,7 @@ func agreeWithV5(t *testing.T, name, s string) bool {
 }
 
 func TestQuickFormatsAgreeWithV5(t *testing.T) {
+	t.Parallel()
 	names := make([]string, 0, len(fastpath.QuickFormats))
 	for name := range fastpath.QuickFormats {
 		names = append(names, name)
@@ -128,6 +129,7 @@ const formatAlphabet = "0123456789:-+.TtZz@[]%/?#_~ \t\x00azAZ\\\"()<>é٢"
 // TestQuickFormatsAgreeWithV5Mutated mutates the common strings of each
 // format at random and holds the hand-written checks to v5 on each.
 func TestQuickFormatsAgreeWithV5Mutated(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 9))
 	n := 40000
 	if testing.Short() {

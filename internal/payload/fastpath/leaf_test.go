@@ -18,6 +18,7 @@ import (
 // and the value has no escapes (and, for a format, a shape the
 // hand-written check knows).
 func TestLeafShapesAgreeWithV5(t *testing.T) {
+	t.Parallel()
 	leaves := []string{
 		`{"type": "string", "pattern": "` + fastpath.GUIDPattern + `"}`,
 		`{"enum": ["Add", "Remove", "AccessRequestCreated", ""]}`,

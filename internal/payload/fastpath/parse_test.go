@@ -13,6 +13,7 @@ import (
 // flagged byte of 8 is the first quote, backslash, control byte or byte
 // from 0x80 up among them, and none is flagged when there is none.
 func TestStringStops(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(9, 9))
 	interesting := []byte{0, 1, 0x1f, 0x20, 0x21, '"', 0x23, '\\', 0x5b, 0x5d, 0x7f, 0x80, 0x9f, 0xa0, 0xa2, 0xdc, 0xff, 'a'}
 	var b [8]byte
@@ -43,6 +44,7 @@ func TestStringStops(t *testing.T) {
 // no text that is not valid UTF-8, wherever the bad byte is, and take
 // strings of multi-byte characters.
 func TestParseRefusesInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	bad := []string{"\xff", "\xc3", "\xc3(", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "\x80"}
 	for _, b := range bad {
 		for _, doc := range []string{
@@ -76,6 +78,7 @@ func TestParseRefusesInvalidUTF8(t *testing.T) {
 // is the one the name tables compute from the name alone, for every
 // length and wherever the name sits, the end of the text included.
 func TestNameSlotInputAt(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(4, 4))
 	for n := 0; n < 3000; n++ {
 		raw := make([]byte, 1+r.IntN(12))

@@ -15,6 +15,7 @@ import (
 // last 40 bytes, where Append's word loop starts and hands over to its
 // padded copy of the last bytes.
 func TestAppendLinePrettyBodies(t *testing.T) {
+	t.Parallel()
 	files := fixtures.Files()
 	if len(files) == 0 {
 		t.Fatal("no bundled fixtures")

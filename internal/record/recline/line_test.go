@@ -98,6 +98,7 @@ func baseRecord() *record.Record {
 }
 
 func TestAppendLineHostileStrings(t *testing.T) {
+	t.Parallel()
 	for _, s := range hostile {
 		// In every string field, and as a body both by value and by reference.
 		fields := []func(r *record.Record){
@@ -133,6 +134,7 @@ func TestAppendLineHostileStrings(t *testing.T) {
 }
 
 func TestAppendLineOptionalFields(t *testing.T) {
+	t.Parallel()
 	recs := []*record.Record{
 		{}, // zero time, nil headers, no verdicts
 		{Headers: map[string]string{}, Duplicate: true, Status: -1},
@@ -165,6 +167,7 @@ func TestAppendLineOptionalFields(t *testing.T) {
 // TestAppendLineRefusesWhatEncodingJSONRefuses: Marshal then reports
 // encoding/json's error.
 func TestAppendLineRefusesWhatEncodingJSONRefuses(t *testing.T) {
+	t.Parallel()
 	for _, rec := range []*record.Record{
 		{ReceivedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{ReceivedAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
@@ -186,6 +189,7 @@ func TestAppendLineRefusesWhatEncodingJSONRefuses(t *testing.T) {
 // random bytes drawn to hit escaping, multi-byte runes, invalid UTF-8 and
 // word boundaries of the 8-byte fast scan.
 func TestAppendLineMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []string{"a", "Z", " ", "\"", "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "<", "&", "é", "✓", "🎉",
 		"\u2028", "\u2029", "\xff", "\xc3", "\xe2\x80", "\xed\xa0\x80", "\xf0\x9f"}
