@@ -25,6 +25,7 @@ import (
 // until the file ended (never, for a FIFO held open) or was checked
 // (seconds, for 500 steps), and then claim a step was in flight.
 func TestScenarioRunEndsOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	var big strings.Builder
 	big.WriteString("steps:\n")
 	events := []string{"created", "assigned", "approved", "provisioning", "resolved", "completed"}

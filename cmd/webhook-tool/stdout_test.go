@@ -136,6 +136,7 @@ func (p *listenProc) recordLines() int {
 // output is gone, and SIGTERM ends it with its summary, exit 0. Before, the
 // third delivery killed it with SIGPIPE, recorded but never answered.
 func TestListenStdoutClosed(t *testing.T) {
+	t.Parallel()
 	p := startListen(t, "--output", "json")
 	br := bufio.NewReader(p.stdout)
 	for i := range 10 {
@@ -167,6 +168,7 @@ func TestListenStdoutClosed(t *testing.T) {
 // delivery is answered and recorded, and SIGTERM still ends listen. Before,
 // deliveries hung unanswered once the pipe was full and SIGTERM did nothing.
 func TestListenStdoutStalled(t *testing.T) {
+	t.Parallel()
 	for _, output := range []string{"json", "pretty"} {
 		t.Run(output, func(t *testing.T) {
 			p := startListen(t, "--output", output)

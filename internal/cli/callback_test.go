@@ -27,6 +27,7 @@ func runCallbackCLI(t *testing.T, stdin io.Reader, inTTY bool, args ...string) (
 // for input nobody knows to type. Scripts cannot fake a terminal, so it is
 // checked here.
 func TestCallbackStdinTerminal(t *testing.T) {
+	t.Parallel()
 	hang := blockingReader{}
 	for _, args := range [][]string{
 		{"http://127.0.0.1:9/cb", "-"},
@@ -45,6 +46,7 @@ type blockingReader struct{}
 func (blockingReader) Read([]byte) (int, error) { select {} }
 
 func TestCallbackStdinTwice(t *testing.T) {
+	t.Parallel()
 	_, errOut, code := runCallbackCLI(t, strings.NewReader(`{"callback":"http://127.0.0.1:9/cb"}`), false, "--from-payload", "-", "-")
 	if code != ExitUsage || !strings.Contains(errOut, "standard input cannot hold both the delivery and the message") {
 		t.Errorf("code %d, stderr %q", code, errOut)
@@ -53,6 +55,7 @@ func TestCallbackStdinTwice(t *testing.T) {
 
 // The message arrives exactly, and a 2xx prints one line on stdout.
 func TestCallbackRoundTrip(t *testing.T) {
+	t.Parallel()
 	var got []byte
 	var ctype, ua string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -74,6 +77,7 @@ func TestCallbackRoundTrip(t *testing.T) {
 // A redirect's Location is the server's text: shown escaped, C1 and bidi
 // controls included.
 func TestCallbackRedirectLocationEscaped(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/elsewhere\u009b2J\u202e")
 		w.WriteHeader(http.StatusFound)

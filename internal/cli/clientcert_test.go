@@ -111,6 +111,7 @@ func mtlsReceiver(t *testing.T, ca *pki) (*httptest.Server, func() []string) {
 // Every sending command presents --cert/--key to a receiver that requires a
 // client certificate, through the shared client flags.
 func TestClientCertificateEverySender(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca := newPKI(t, dir, "ca")
 	srv, subjects := mtlsReceiver(t, ca)
@@ -144,6 +145,7 @@ func TestClientCertificateEverySender(t *testing.T) {
 // Without a certificate, or with one the receiver's CA did not issue, the
 // handshake fails and the hint says what to give.
 func TestClientCertificateRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca := newPKI(t, dir, "ca")
 	other := newPKI(t, dir, "other")
@@ -167,6 +169,7 @@ func TestClientCertificateRefused(t *testing.T) {
 // --cert and --key come as a pair of readable PEM files; anything else is a
 // usage error, with a hint, before anything is sent.
 func TestClientCertificateFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca := newPKI(t, dir, "ca")
 	cert, key := ca.issue(t, "sender", false)

@@ -25,6 +25,7 @@ func testApp(out, errb *bytes.Buffer) *App {
 // The client flags resolve the same way for every command that registers
 // them: what is accepted, what is refused and with which message.
 func TestClientFlagsResolve(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	headers := filepath.Join(dir, "h.txt")
 	os.WriteFile(headers, []byte("X-One: 1\r\n\nX-Two:  two words \n"), 0o644)
@@ -99,6 +100,7 @@ func TestClientFlagsResolve(t *testing.T) {
 // send, replay and callback refuse the same client flag values with the
 // same message, before anything is read or sent.
 func TestClientFlagsSameEverywhere(t *testing.T) {
+	t.Parallel()
 	commands := map[string][]string{
 		"send":     {"send", "permit.create_user", "--scheme", "none", "--to", "http://127.0.0.1:9/"},
 		"replay":   {"replay", "missing.ndjson", "--to", "http://127.0.0.1:9/"},
@@ -134,6 +136,7 @@ func TestClientFlagsSameEverywhere(t *testing.T) {
 // Flag parsing can be tested alone: runF receives the options the flags
 // filled, and nothing runs.
 func TestSendFlagsParseAlone(t *testing.T) {
+	t.Parallel()
 	var got *SendOptions
 	cmd := newSendCmd(testApp(&bytes.Buffer{}, &bytes.Buffer{}), func(o *SendOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"permit.create_user", "--to", "http://h/", "-H", "A: 1", "--retries", "5", "--timeout", "0", "-k", "--count", "3"})

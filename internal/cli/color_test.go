@@ -13,6 +13,7 @@ import (
 // colour appears there, and NO_COLOR (any value), --no-color, its config
 // forms and TERM=dumb each turn it off. Off a terminal it never appears.
 func TestColorOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	schema := filepath.Join(dir, "strict.json")
 	payload := filepath.Join(dir, "p.json")
@@ -70,6 +71,7 @@ func TestColorOnlyOnATerminal(t *testing.T) {
 
 // TestJSONOutputHasNoColor: --output json is only JSON, even on a terminal.
 func TestJSONOutputHasNoColor(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "TERM": "xterm"}
 	app := &App{

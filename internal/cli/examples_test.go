@@ -8,6 +8,7 @@ import (
 // The examples built from the bundled fixtures are not built for a run
 // that shows no help, and are there when help is shown.
 func TestExamplesBuiltWhenHelpIsShown(t *testing.T) {
+	t.Parallel()
 	app, _, _ := helpWalkApp(t)
 	root := NewRootCmd(app)
 	for _, name := range []string{"send", "probe"} {

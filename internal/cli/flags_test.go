@@ -13,6 +13,7 @@ import (
 // commas kept, no default shown, a slice to the config file and to
 // completion.
 func TestStringArrayFlag(t *testing.T) {
+	t.Parallel()
 	var got []string
 	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	stringArrayVarP(fs, &got, "secret", "s", "a `SECRET`")

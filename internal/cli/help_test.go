@@ -79,6 +79,7 @@ func findCmd(t *testing.T, root *cobra.Command, path []string) *cobra.Command {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
+	t.Parallel()
 	paths := commandPaths(t)
 	if len(paths) < 10 {
 		t.Fatalf("walked only %d commands: %v", len(paths), paths)
@@ -137,6 +138,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 // TestHelpWalkCoversTheTree guards the walk itself: the commands that exist
 // today must be among those walked (the walk must not silently shrink).
 func TestHelpWalkCoversTheTree(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, p := range commandPaths(t) {
 		seen[strings.Join(p, " ")] = true
@@ -167,6 +169,7 @@ const maxFlagLine = 200
 // maxFlagLine characters (detail goes to the command's Long or a help
 // topic).
 func TestFlagPlaceholdersAndLines(t *testing.T) {
+	t.Parallel()
 	app, _, _ := helpWalkApp(t)
 	root := NewRootCmd(app)
 	root.InitDefaultHelpCmd()
@@ -223,6 +226,7 @@ func badPlaceholder(f *pflag.Flag, name string) string {
 // --max-size is a flag of the commands that read payload files or
 // standard input, and of no other (callback's own bounds its message).
 func TestMaxSizeOnlyWhereItWorks(t *testing.T) {
+	t.Parallel()
 	want := []string{"callback", "schemas drift", "schemas infer", "send", "sign", "validate", "verify"}
 	var got []string
 	for _, path := range commandPaths(t) {
@@ -245,6 +249,7 @@ func TestMaxSizeOnlyWhereItWorks(t *testing.T) {
 // completion speaks in this tool's words, not the library's ("Generate the
 // autocompletion script ... for the specified shell").
 func TestCompletionInOurWords(t *testing.T) {
+	t.Parallel()
 	for _, path := range [][]string{{"completion"}, {"completion", "bash"}, {"completion", "zsh"}, {"completion", "fish"}, {"completion", "powershell"}} {
 		app, out, errb := helpWalkApp(t)
 		if code := Run(app, append(path, "--help")); code != ExitOK {

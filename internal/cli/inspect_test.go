@@ -59,6 +59,7 @@ func TestListenUINotStartedWhenEveryPortIsTaken(t *testing.T) {
 // The Replay button's replayer re-signs as replay does: a fresh id, the
 // recorded scheme, the body as recorded, the signature headers replaced.
 func TestReplayerResigns(t *testing.T) {
+	t.Parallel()
 	rcv := &receiver{}
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()

@@ -25,6 +25,7 @@ import (
 // instead of ending the process, which would leave listen --exec's
 // commands running in their own process groups.
 func TestSecondSignalQuitsAClaimingCommand(t *testing.T) {
+	t.Parallel()
 	ctx, stop := notifySignals(context.Background())
 	defer stop()
 	q := quitContext(ctx)

@@ -3,6 +3,7 @@ package cli
 import "testing"
 
 func TestMentionsFlag(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		msg, name string
 		want      bool

@@ -13,6 +13,7 @@ import (
 // tree: every command's help and usage errors, and the config file's
 // keys of other commands, which the whole tree knows.
 func TestOneCommandTreeActsAsTheWholeTree(t *testing.T) {
+	t.Parallel()
 	full := NewRootCmd(&App{})
 	var lines [][]string
 	for _, c := range full.Commands() {

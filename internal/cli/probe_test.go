@@ -11,6 +11,7 @@ import (
 // -H headers go on every delivery probe sends, the unsigned one too, and
 // the signature headers only on the signed ones.
 func TestProbeHeadersOnEveryDelivery(t *testing.T) {
+	t.Parallel()
 	srv, got := recorder(t)
 	out, errOut, code := runCLI(t, &App{}, "probe", "--to", srv.URL+"/hooks", "--fixture", "permit.create_user",
 		"--secret", testSecret, "-H", "X-Api-Key: k1", "--output", "json")
@@ -50,6 +51,7 @@ func TestProbeHeadersOnEveryDelivery(t *testing.T) {
 }
 
 func TestProbeHeaderErrors(t *testing.T) {
+	t.Parallel()
 	_, errOut, code := runCLI(t, &App{}, "probe", "--to", "http://127.0.0.1:1/", "--family", "permit", "--secret", "s", "-H", "no colon")
 	if code != ExitUsage || !strings.Contains(errOut, `malformed header "no colon"`) {
 		t.Errorf("exit %d: %s", code, errOut)
@@ -63,6 +65,7 @@ func TestProbeHeaderErrors(t *testing.T) {
 // The scorecard is coloured on a terminal only, never with NO_COLOR, and
 // --output json and junit never are.
 func TestProbeColour(t *testing.T) {
+	t.Parallel()
 	srv, _ := recorder(t)
 	for _, tc := range []struct {
 		name   string
@@ -97,6 +100,7 @@ func TestProbeColour(t *testing.T) {
 // probe's flags fill ProbeOptions alone, the shared client flags included
 // (runF receives them and nothing runs).
 func TestProbeFlagsParseAlone(t *testing.T) {
+	t.Parallel()
 	var got *ProbeOptions
 	cmd := newProbeCmd(testApp(&bytes.Buffer{}, &bytes.Buffer{}), func(o *ProbeOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--to", "http://h/hooks", "--fixture", "permit.create_user", "--fixture", "permit.invite_user",

@@ -11,6 +11,7 @@ import (
 // TestProfilesTopicDocumentsEveryKey: the profiles help topic shows every
 // key the profile file takes, as a line of its example file.
 func TestProfilesTopicDocumentsEveryKey(t *testing.T) {
+	t.Parallel()
 	b, err := topicFS.ReadFile("topics/profiles.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +27,7 @@ func TestProfilesTopicDocumentsEveryKey(t *testing.T) {
 
 // `webhook-tool help profiles` is the topic, on the profiles command.
 func TestHelpProfilesIsTheTopic(t *testing.T) {
+	t.Parallel()
 	app, out, errb := helpWalkApp(t)
 	if code := Run(app, []string{"help", "profiles"}); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errb)

@@ -14,6 +14,7 @@ import (
 // reaches the terminal with its control characters escaped, C1 and bidi
 // controls included.
 func TestRecordTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok \u009b2J \u202edone\n"))

@@ -79,6 +79,7 @@ func loadGoreleaser(t *testing.T) goreleaserConfig {
 var cliPkg = reflect.TypeOf(BuildInfo{}).PkgPath()
 
 func TestGoreleaserBuildsEveryPlatform(t *testing.T) {
+	t.Parallel()
 	c := loadGoreleaser(t)
 	if c.Version != 2 {
 		t.Errorf("version = %d, want 2 (goreleaser v2 config)", c.Version)
@@ -109,6 +110,7 @@ func TestGoreleaserBuildsEveryPlatform(t *testing.T) {
 }
 
 func TestGoreleaserLdflagsSetVersionVars(t *testing.T) {
+	t.Parallel()
 	c := loadGoreleaser(t)
 	flags := strings.Join(c.Builds[0].Ldflags, " ")
 	for name, tmpl := range map[string]string{
@@ -128,6 +130,7 @@ func TestGoreleaserLdflagsSetVersionVars(t *testing.T) {
 // them: a renamed variable or package would otherwise go unnoticed until a
 // release printed "(devel)".
 func TestGoreleaserLdflagsReachVersionCommand(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -165,6 +168,7 @@ func TestGoreleaserLdflagsReachVersionCommand(t *testing.T) {
 }
 
 func TestGoreleaserArchivesPackagesAndChangelog(t *testing.T) {
+	t.Parallel()
 	c := loadGoreleaser(t)
 	if len(c.Archives) != 1 {
 		t.Fatalf("want one archive config, got %d", len(c.Archives))
@@ -260,6 +264,7 @@ func docsHookDir(t *testing.T, c goreleaserConfig) string {
 // TestGoreleaserHookLdflagsMatchBuild keeps the docs hook's -X flags on the
 // same package as the build's, so the man pages name the released version.
 func TestGoreleaserHookLdflagsMatchBuild(t *testing.T) {
+	t.Parallel()
 	c := loadGoreleaser(t)
 	for _, h := range c.Before.Hooks {
 		if strings.Contains(h, "gendocs") && !strings.Contains(h, "-X "+cliPkg+".version={{ .Version }}") {

@@ -12,6 +12,7 @@ import (
 // Each command's flags can be tested alone: runF receives the options the
 // flags filled and nothing runs (gh's NewCmdX(f, runF)).
 func TestFlagsParseAlone(t *testing.T) {
+	t.Parallel()
 	app := testApp(&bytes.Buffer{}, &bytes.Buffer{})
 	tests := []struct {
 		name string
@@ -83,6 +84,7 @@ func TestFlagsParseAlone(t *testing.T) {
 // The clock and the id generator come from App: the same App gives the
 // same request, byte for byte, and the ids are the generator's.
 func TestSendDryRunUsesTheAppsClockAndIDs(t *testing.T) {
+	t.Parallel()
 	run := func() string {
 		var out, errb bytes.Buffer
 		app := testApp(&out, &errb)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestScenarioRunFlagErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		msg  string
@@ -33,6 +34,7 @@ func TestScenarioRunFlagErrors(t *testing.T) {
 }
 
 func TestScenarioRunAgainstAReceiver(t *testing.T) {
+	t.Parallel()
 	srv, got := recorder(t)
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	out, errOut, code := runCLI(t, &App{Now: func() time.Time { return now }},
@@ -74,6 +76,7 @@ func TestScenarioRunAgainstAReceiver(t *testing.T) {
 
 // The flags alone: runF gets the options they fill, nothing runs.
 func TestScenarioRunFlagsParseAlone(t *testing.T) {
+	t.Parallel()
 	var got *ScenarioRunOptions
 	cmd := newScenarioCmd(&App{}, func(o *ScenarioRunOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"run", "flow.yaml", "--to", "http://h/", "--retries", "0", "--timeout", "2s", "-H", "X-A: 1", "--cacert", "ca.pem",

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseSince(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	app := &App{Now: func() time.Time { return now }}
 	for in, want := range map[string]time.Time{

@@ -15,6 +15,7 @@ import (
 // Ctrl-C on a terminal echoes ^C where the cursor is; the summary starts on
 // a line of its own, so it never reads "^Csent 12 deliveries".
 func TestLoadSummaryAfterInterruptStartsOnANewLine(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		tty, interrupted bool
 		wantFirst        string
@@ -37,6 +38,7 @@ func TestLoadSummaryAfterInterruptStartsOnANewLine(t *testing.T) {
 // Without --to, send delivers to listen's address; when nothing listens
 // there, the hint says so and how to start it.
 func TestDefaultToHint(t *testing.T) {
+	t.Parallel()
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	o := delivery.Outgoing{Req: delivery.Request{URL: defaultTo}}
 	err := deliveryFailure(o, delivery.Response{Attempts: 1}, refused, &client{ToDefault: true})

@@ -54,6 +54,7 @@ func tickingClock() func() time.Time {
 // attempt has the same id and its own timestamp and signature; the summary
 // lists each with its scheduled and real time.
 func TestSendRetrySchedule(t *testing.T) {
+	t.Parallel()
 	srv, got := flaky(t)
 	out, errOut, code := runCLI(t, &App{Now: tickingClock()}, "send", "permission_assist.access_request_created",
 		"--to", srv.URL+"/", "--secret", testSecret, "--retry-schedule", "svix", "--time-scale", "1000000x")
@@ -99,6 +100,7 @@ func TestSendRetrySchedule(t *testing.T) {
 
 // TestSendRetryScheduleJSON: --output json carries every attempt.
 func TestSendRetryScheduleJSON(t *testing.T) {
+	t.Parallel()
 	srv, _ := flaky(t)
 	out, errOut, code := runCLI(t, &App{}, "send", "permit.create_user", "--to", srv.URL+"/", "--secret", testSecret,
 		"--retry-schedule", "0,1s,1m,1h", "--time-scale", "1e6", "--output", "json")
@@ -136,6 +138,7 @@ func TestSendRetryScheduleJSON(t *testing.T) {
 }
 
 func TestSendRetryScheduleFile(t *testing.T) {
+	t.Parallel()
 	srv, got := flaky(t)
 	file := filepath.Join(t.TempDir(), "vendor.txt")
 	os.WriteFile(file, []byte("# our vendor's schedule\n0\n10s\n1m   # then\n"), 0o644)
@@ -147,6 +150,7 @@ func TestSendRetryScheduleFile(t *testing.T) {
 }
 
 func TestSendRetryScheduleRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.txt")
 	os.WriteFile(bad, []byte("0\nsoon\n"), 0o644)
@@ -173,6 +177,7 @@ func TestSendRetryScheduleRefused(t *testing.T) {
 }
 
 func TestScheduleTime(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		0: "0s", 5 * time.Second: "5s", 5 * time.Minute: "5m", 5*time.Minute + 50*time.Second: "5m50s",
 		2 * time.Hour: "2h", 2*time.Hour + 35*time.Minute + 5*time.Second: "2h35m5s", 27*time.Hour + 35*time.Minute: "27h35m",

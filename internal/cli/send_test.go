@@ -62,6 +62,7 @@ func recorder(t *testing.T) (*httptest.Server, func() []delivered) {
 // Each delivery of a load run has its own id (also in the body and the
 // callback), its own timestamp, and a signature over its own bytes.
 func TestSendLoadDeliveriesAreDistinct(t *testing.T) {
+	t.Parallel()
 	srv, got := recorder(t)
 	clock := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	var mu sync.Mutex
@@ -113,6 +114,7 @@ func TestSendLoadDeliveriesAreDistinct(t *testing.T) {
 // A receiver that never answers: --timeout ends each attempt, the message
 // says how long, and nothing hangs.
 func TestSendTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -139,6 +141,7 @@ func TestSendTimeout(t *testing.T) {
 
 // The injected clock signs: --dry-run shows the timestamp it gives.
 func TestSendDryRunUsesClock(t *testing.T) {
+	t.Parallel()
 	at := time.Unix(1700000000, 0)
 	out, errOut, code := runCLI(t, &App{Now: func() time.Time { return at }}, "send", "permission_assist.access_request_created",
 		"--to", "http://127.0.0.1:9/", "--secret", testSecret, "--dry-run")
@@ -154,6 +157,7 @@ func TestSendDryRunUsesClock(t *testing.T) {
 
 // Standard input that is a terminal is never read.
 func TestSendStdinTerminal(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"send", "-", "--to", "http://127.0.0.1:9/", "--scheme", "none"},
 		{"send", "--data", "@-", "--to", "http://127.0.0.1:9/", "--scheme", "none"},
@@ -169,6 +173,7 @@ func TestSendStdinTerminal(t *testing.T) {
 
 // A redirect is the receiver's answer, not an instruction to re-send.
 func TestSendDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/old" {
 			t.Errorf("followed the redirect to %s", r.URL.Path)

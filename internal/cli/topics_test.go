@@ -9,6 +9,7 @@ import (
 // TestHelpTopics: every topic file becomes `webhook-tool help TOPIC`,
 // printing its text on stdout, and README points readers at each one.
 func TestHelpTopics(t *testing.T) {
+	t.Parallel()
 	cmds := topicCmds()
 	for _, c := range cmds {
 		loadTopic(c)

@@ -19,6 +19,7 @@ const validPayload = `{"email": "ann@example.com", "tenant_key": "acme", "role":
 // usual. Were it opened for reading, a writer comes after a while to end
 // the wait, and the checks fail instead of the test hanging.
 func TestValidateSkipsAFIFOItFinds(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "a.json", []byte(validPayload))
 	fifo := filepath.Join(dir, "x.json")
@@ -54,6 +55,7 @@ func TestValidateSkipsAFIFOItFinds(t *testing.T) {
 // script feeds, or a shell's process substitution (`validate <(cat x.json)`,
 // which names /dev/fd/N).
 func TestValidateReadsAFIFOItIsGiven(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "x.json")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {

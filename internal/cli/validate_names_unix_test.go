@@ -14,6 +14,7 @@ import (
 // request adds cannot put a control character on the terminal, nor a line
 // GitHub Actions takes as a workflow command on stdout or stderr.
 func TestValidateEscapesFileNames(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	names := map[string]string{ // name -> content
 		"a\n::error::pwned\x1b]0;title\x07.json": validPayload,

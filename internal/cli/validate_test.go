@@ -34,6 +34,7 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 // Hostile files never panic: each is reported as an invalid file with a
 // position, and the exit code says invalid (1).
 func TestValidateHostileFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	big := bytes.Repeat([]byte(" "), 50<<20)
 	copy(big, `{"type":"create_user","email":"a@example.com","tenant_key":"t","role":"r","permission_level":"p","pad":"`)
@@ -74,6 +75,7 @@ func TestValidateHostileFiles(t *testing.T) {
 }
 
 func TestValidateColourOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := writeFile(t, dir, "a.json", []byte(`{"type":"create_user"}`))
 	out, _, _ := runValidateCLI(t, true, nil, "validate", p)
@@ -106,6 +108,7 @@ func TestValidateColourOnlyOnATerminal(t *testing.T) {
 }
 
 func TestValidateNoArgsOnATerminalIsAUsageError(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	app := &App{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb, InTTY: true}, Getenv: func(string) string { return "" }, Now: time.Now}
 	if code := Run(app, []string{"validate"}); code != ExitUsage {

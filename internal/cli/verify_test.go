@@ -12,6 +12,7 @@ import (
 // TestRedactedVerdict: only an Authorization value listen redacted makes a
 // bearer delivery uncheckable; anything else is verified as usual.
 func TestRedactedVerdict(t *testing.T) {
+	t.Parallel()
 	accepted := &record.Signature{Scheme: "bearer", Valid: true}
 	for _, c := range []struct {
 		scheme signature.Scheme
