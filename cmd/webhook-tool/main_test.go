@@ -163,18 +163,29 @@ func cmdBodies(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // gone PID: the process PID has ended: there is none, or it is a zombie
-// left for an init that does not reap (as in some containers).
+// left for an init that does not reap (as in some containers). A killed
+// process ends once it is next scheduled, which on a loaded machine can be
+// a moment after kill(2) returned, so gone waits up to 10 s for it;
+// ! gone asks about now.
 func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: gone PID")
 	}
 	pid, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	gone := true
-	if p, err := os.FindProcess(pid); err == nil && p.Signal(syscall.Signal(0)) == nil {
+	ended := func() bool {
+		p, err := os.FindProcess(pid)
+		if err != nil || p.Signal(syscall.Signal(0)) != nil {
+			return true
+		}
 		stat, _ := os.ReadFile("/proc/" + args[0] + "/stat")
 		i := bytes.LastIndexByte(stat, ')')
-		gone = i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+		return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+	}
+	gone := ended()
+	for deadline := time.Now().Add(10 * time.Second); !neg && !gone && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		gone = ended()
 	}
 	if gone == neg {
 		ts.Fatalf("process %d: gone %v", pid, gone)
