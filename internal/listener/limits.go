@@ -82,25 +82,16 @@ func (b *bodyBudget) give(n int64) {
 
 // admit is the admit stage: the limits a delivery must fit before its body
 // is read. Its announced length is within --max-body (413). Its first body
-// buffer, d.buf from here on, is a pooled one when that fits the
-// bytes-in-flight budget, else a fresh one that costs the budget nothing:
-// what the body grows by beyond it, read charges (503, Retry-After). The limit on connections is the listening
+// buffer, d.buf from here on, is a pooled one, which costs the
+// bytes-in-flight budget nothing (maxPooledBody): what the body grows by
+// beyond it, read charges (503, Retry-After). The limit on connections is the listening
 // socket's (connLimiter): a request that reached the handler has passed it.
 func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
 	if r.ContentLength > l.cfg.MaxBody {
 		return &refusal{status: http.StatusRequestEntityTooLarge,
 			reason: fmt.Sprintf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, l.cfg.MaxBody)}
 	}
-	bp := bodyPool.Get().(*[]byte)
-	if !l.bodies.take(charge(cap(*bp))) {
-		// A buffer pooled from a larger body does not fit; a fresh one
-		// of freeBodyBytes costs the budget nothing, so an ordinary
-		// delivery is still taken. read charges what it grows by.
-		bodyPool.Put(bp)
-		b := make([]byte, 0, freeBodyBytes)
-		bp = &b
-	}
-	d.buf = bp
+	d.buf = bodyPool.Get().(*[]byte)
 	return nil
 }
 

@@ -102,29 +102,48 @@ func TestBodyBudget(t *testing.T) {
 	}
 }
 
-// A small delivery is taken while large bodies hold the budget even when
-// the pool hands admit a buffer left by a large body: that buffer's
-// capacity would not fit, and a fresh one costs the budget nothing.
-func TestBodyBudgetTakesSmallDeliveryWhatEverThePoolHolds(t *testing.T) {
+// Large bodies before do not change what the next body costs: a small
+// delivery is still taken while large bodies hold the budget, and a
+// stalled client still holds only about what it sent. (A buffer a large
+// body grew, pooled for the next body, would charge it its capacity.)
+func TestBodyBudgetAfterLargeBodies(t *testing.T) {
 	t.Parallel()
 	l, _ := newTestListener(t, func(c *Config) { c.MaxBodyInFlight = 1 << 20; c.MaxBody = 512 << 10 })
-	held := l.bodies.max - 4<<10
-	if !l.bodies.take(held) {
-		t.Fatal("take")
-	}
-	body := `{"type":"create_user","pad":"` + strings.Repeat("p", 5<<10) + `"}`
-	// sync.Pool may drop what is put (always under -race, now and then),
-	// so a few rounds make the large buffer the one admit gets.
-	for i := range 20 {
-		big := make([]byte, 0, maxPooledBody)
-		putBody(&big)
+	post := func(body string) int {
 		w := httptest.NewRecorder()
 		l.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)))
-		if w.Code == 503 {
+		return w.Code
+	}
+	large := `{"type":"create_user","pad":"` + strings.Repeat("p", 200<<10) + `"}`
+	small := `{"type":"create_user","pad":"` + strings.Repeat("p", 5<<10) + `"}`
+	for i := range 20 {
+		if code := post(large); code == 503 {
+			t.Fatalf("round %d: a large delivery was refused with the budget free", i)
+		}
+		held := l.bodies.max - 4<<10
+		if !l.bodies.take(held) {
+			t.Fatal("take")
+		}
+		if code := post(small); code == 503 {
 			t.Fatalf("round %d: a 5 KB delivery was refused while large bodies held the budget", i)
 		}
+		l.bodies.give(held)
 	}
-	l.bodies.give(held)
+	post(large)
+	pr, pw := io.Pipe()
+	req := httptest.NewRequest(http.MethodPost, "/", pr)
+	req.ContentLength = 400 << 10
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.ServeHTTP(httptest.NewRecorder(), req)
+	}()
+	pw.Write(bytes.Repeat([]byte("a"), 10<<10)) // returns once the handler has read it
+	if used := l.bodies.used.Load(); used > 64<<10 {
+		t.Errorf("after a large body, 10 KiB sent of 400 KiB announced holds %d bytes of the budget", used)
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF)
+	<-done
 	if got := l.bodies.used.Load(); got != 0 {
 		t.Errorf("%d bytes still taken after every request ended", got)
 	}

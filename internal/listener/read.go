@@ -11,11 +11,14 @@ import (
 // bodyPool recycles request-body buffers: the body is read once into a
 // pooled buffer, verified, validated and escaped into the record line from
 // there, and the buffer goes back when the answer is written.
-var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, maxPooledBody); return &b }}
 
-// maxPooledBody is the largest buffer kept for reuse; a rare huge body is
-// left to the collector rather than pinned in the pool.
-const maxPooledBody = 256 << 10
+// maxPooledBody is the largest buffer kept for reuse: what the
+// bytes-in-flight budget gives each body free. The next body may be any
+// body, and a larger buffer would charge it, however small, or however
+// little its client has sent, the buffer's whole capacity. A typical
+// delivery fits; a larger body grows its own buffer as its bytes arrive.
+const maxPooledBody = freeBodyBytes
 
 // putBody returns a body buffer to the pool.
 func putBody(bp *[]byte) {
