@@ -130,20 +130,9 @@ func TestBodyBudgetAfterLargeBodies(t *testing.T) {
 		l.bodies.give(held)
 	}
 	post(large)
-	pr, pw := io.Pipe()
-	req := httptest.NewRequest(http.MethodPost, "/", pr)
-	req.ContentLength = 400 << 10
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		l.ServeHTTP(httptest.NewRecorder(), req)
-	}()
-	pw.Write(bytes.Repeat([]byte("a"), 10<<10)) // returns once the handler has read it
-	if used := l.bodies.used.Load(); used > 64<<10 {
+	if used := stalledHolds(l, 400<<10, 10<<10); used > 64<<10 {
 		t.Errorf("after a large body, 10 KiB sent of 400 KiB announced holds %d bytes of the budget", used)
 	}
-	pw.CloseWithError(io.ErrUnexpectedEOF)
-	<-done
 	if got := l.bodies.used.Load(); got != 0 {
 		t.Errorf("%d bytes still taken after every request ended", got)
 	}
@@ -154,20 +143,28 @@ func TestBodyBudgetAfterLargeBodies(t *testing.T) {
 func TestBodyBudgetCountsBytesSent(t *testing.T) {
 	t.Parallel()
 	l, _ := newTestListener(t, func(c *Config) { c.MaxBody = 1 << 20 })
+	if used := stalledHolds(l, 1<<20, 10<<10); used > 64<<10 {
+		t.Errorf("10 KiB sent of 1 MiB announced holds %d bytes of the budget", used)
+	}
+}
+
+// stalledHolds is the budget l holds while a client that announced
+// announced bytes has sent sent of them and stalls; the client then
+// gives up, and stalledHolds returns once the request has ended.
+func stalledHolds(l *Listener, announced int64, sent int) int64 {
 	pr, pw := io.Pipe()
 	req := httptest.NewRequest(http.MethodPost, "/", pr)
-	req.ContentLength = 1 << 20
+	req.ContentLength = announced
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		l.ServeHTTP(httptest.NewRecorder(), req)
 	}()
-	pw.Write(bytes.Repeat([]byte("a"), 10<<10)) // returns once the handler has read it
-	if used := l.bodies.used.Load(); used > 64<<10 {
-		t.Errorf("10 KiB sent of 1 MiB announced holds %d bytes of the budget", used)
-	}
+	pw.Write(bytes.Repeat([]byte("a"), sent)) // returns once the handler has read it
+	used := l.bodies.used.Load()
 	pw.CloseWithError(io.ErrUnexpectedEOF)
 	<-done
+	return used
 }
 
 // With MaxConns open, a new client is still served: the oldest idle
