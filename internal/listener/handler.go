@@ -15,9 +15,10 @@ import (
 // each in one place:
 //
 //	route         a callback, a delivery, or 404/405 (this file)
-//	admit         --max-body and the bytes-in-flight budget (limits.go; the
+//	admit         --max-body, and a pooled first buffer (limits.go; the
 //	              connection limit is the socket's, connLimiter)
-//	read          the body, into a pooled buffer (read.go)
+//	read          the body, its growth charged to the bytes-in-flight
+//	              budget (read.go)
 //	authenticate  the signature, verified or diagnosed (authenticate.go)
 //	validate      the schema, the delivery id and duplicates (validate.go)
 //	program       --events and the response rules, when listen has any (rules.go)

@@ -84,8 +84,9 @@ func (b *bodyBudget) give(n int64) {
 // is read. Its announced length is within --max-body (413). Its first body
 // buffer, d.buf from here on, is a pooled one, which costs the
 // bytes-in-flight budget nothing (maxPooledBody): what the body grows by
-// beyond it, read charges (503, Retry-After). The limit on connections is the listening
-// socket's (connLimiter): a request that reached the handler has passed it.
+// beyond it, read charges (503, Retry-After). The limit on connections is
+// the listening socket's (connLimiter): a request that reached the handler
+// has passed it.
 func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
 	if r.ContentLength > l.cfg.MaxBody {
 		return &refusal{status: http.StatusRequestEntityTooLarge,
