@@ -61,6 +61,7 @@ func newForwardTarget(t route.Target) forwardTarget {
 // the record's forward, the others' in forwards. It returns what the
 // sender should get: the first target's answer (forwardTo).
 func (l *Listener) forward(r *http.Request, d *inflight, targets []forwardTarget) answer {
+	releaseLazyRead(r) // the forward ends early when the sender goes away
 	ctx := r.Context()
 	if t := l.cfg.ForwardTimeout; t > 0 && (len(targets) > 1 || l.cfg.ForwardClient.Timeout == 0 || l.cfg.ForwardClient.Timeout > t) {
 		var cancel context.CancelFunc

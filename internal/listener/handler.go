@@ -16,7 +16,8 @@ import (
 //
 //	route         a callback, a delivery, or 404/405 (this file)
 //	admit         --max-body, and a pooled first buffer (limits.go; the
-//	              connection limit is the socket's, connLimiter)
+//	              connection limit is the socket's, connLimiter, and the
+//	              timeouts the connections', conn.go)
 //	read          the body, its growth charged to the bytes-in-flight
 //	              budget (read.go)
 //	authenticate  the signature, verified or diagnosed (authenticate.go)
@@ -82,6 +83,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer l.release(d)
+	armLazyRead(r) // the body is read: net/http's background read waits in the conn (conn.go)
 	l.authenticate(r, d)
 	l.validate(r, d)
 	if l.programmed {

@@ -174,6 +174,7 @@ type connLimiter struct {
 	log   *rateLog
 	onRef func() // counts a refused connection
 	sleep func(time.Duration)
+	set   *connSet // when set, connections are served as its conns
 
 	mu   sync.Mutex
 	open int
@@ -209,6 +210,9 @@ func (c *connLimiter) Accept() (net.Conn, error) {
 		if over && c.closeIdle(1) == 0 {
 			c.refuse(conn)
 			continue
+		}
+		if c.set != nil {
+			return c.set.wrap(conn), nil
 		}
 		return conn, nil
 	}

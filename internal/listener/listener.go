@@ -17,7 +17,10 @@
 //
 // The hot path holds no lock while it verifies, validates or marshals: the
 // only shared steps are the duplicate-id set (a map under a short lock) and
-// the record writer's group commit (see record.Writer).
+// the record writer's group commit (see record.Writer). Below net/http, each
+// connection (conn.go) reads ahead and keeps net/http's deadlines itself,
+// which spares a typical delivery two of its three read(2) calls and the
+// runtime timer changes of its nine deadlines.
 package listener
 
 import (
@@ -141,6 +144,42 @@ type Config struct {
 	// bytes held by the requests being read (0: DefaultMaxBodyInFlight).
 	MaxConns        int
 	MaxBodyInFlight int64
+
+	// Timeouts cut off a client that is slow or sits idle; a field left
+	// zero takes DefaultTimeouts'.
+	Timeouts Timeouts
+}
+
+// Timeouts are how long a client may take (see http.Server's fields of
+// the same names). Each connection has its own goroutine, so until a
+// timeout a slow client delays nobody else.
+type Timeouts struct {
+	ReadHeader time.Duration // from a request's first byte to its last header
+	Read       time.Duration // to its last body byte
+	Write      time.Duration // from its last header to the answer's last byte (covers a slow --forward-to app)
+	Idle       time.Duration // between keep-alive requests
+}
+
+// DefaultTimeouts are listen's.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 90 * time.Second, Idle: 120 * time.Second}
+
+// orDefaults is t with its zero fields DefaultTimeouts'.
+func (t Timeouts) orDefaults() Timeouts {
+	or := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+	}
+	or(&t.ReadHeader, DefaultTimeouts.ReadHeader)
+	or(&t.Read, DefaultTimeouts.Read)
+	or(&t.Write, DefaultTimeouts.Write)
+	or(&t.Idle, DefaultTimeouts.Idle)
+	return t
+}
+
+// shortest is the shortest of t's timeouts.
+func (t Timeouts) shortest() time.Duration {
+	return min(t.ReadHeader, t.Read, t.Write, t.Idle)
 }
 
 // Stats counts what the listener saw, for the summary at shutdown.
@@ -261,6 +300,7 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	cfg.Timeouts = cfg.Timeouts.orDefaults()
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = connBudget()
 	}

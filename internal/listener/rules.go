@@ -109,6 +109,7 @@ func (l *Listener) hold(w http.ResponseWriter, r *http.Request, d *inflight, a *
 	wait := ra.Held()
 	gone := false
 	if wait > 0 {
+		releaseLazyRead(r) // the wait ends when the sender goes away
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:

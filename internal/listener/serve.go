@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
@@ -29,21 +28,23 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler: l,
 		// A client that trickles its headers or body, or sits idle, is cut
-		// off; each connection has its own goroutine, so until then it
-		// delays nobody else.
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      90 * time.Second, // covers a slow --forward-to app
-		IdleTimeout:       120 * time.Second,
+		// off (Config.Timeouts; the connSet's watch applies them).
+		ReadHeaderTimeout: l.cfg.Timeouts.ReadHeader,
+		ReadTimeout:       l.cfg.Timeouts.Read,
+		WriteTimeout:      l.cfg.Timeouts.Write,
+		IdleTimeout:       l.cfg.Timeouts.Idle,
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          log.New(prefixWriter{log: l.log, clientCA: l.cfg.TLS != nil && l.cfg.TLS.ClientCAs != nil}, "", 0),
 		TLSConfig:         l.cfg.TLS,
 		// Counting connections as well as handlers covers a request that
 		// was read just as the server closed, whose handler has yet to
 		// start: its connection is counted until its goroutine ends.
-		ConnState: l.connState,
+		ConnState:   l.connState,
+		ConnContext: withConn,
 	}
 	l.conns = newConnLimiter(ln, l.cfg.MaxConns, l.log, func() { l.n.refusedConns.Add(1) })
+	l.conns.set = newConnSet(watchTick(l.cfg.Timeouts.shortest()))
+	defer l.conns.set.close()
 	ln = l.conns
 	if l.cfg.TLS != nil {
 		ln = tls.NewListener(ln, l.cfg.TLS)
