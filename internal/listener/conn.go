@@ -56,6 +56,10 @@ type conn struct {
 
 	lazy atomic.Int32  // lazyOff, lazyArmed, lazyParked
 	wake chan lazyWake // wakes the parked background read
+
+	// idle is when the connection went idle between requests, as the
+	// set's idleSeq (later is larger); 0 while it is not idle.
+	idle atomic.Int64
 }
 
 // The lazy background read's states.
@@ -257,11 +261,12 @@ func init() { coarseNow.Store(time.Now().UnixNano()) }
 
 // connSet is the connections being served, for the watch.
 type connSet struct {
-	tick  time.Duration
-	mu    sync.Mutex
-	conns map[*conn]struct{}
-	stop  chan struct{}
-	done  chan struct{}
+	tick    time.Duration
+	idleSeq atomic.Int64 // orders the conns' idle stamps
+	mu      sync.Mutex
+	conns   map[*conn]struct{}
+	stop    chan struct{}
+	done    chan struct{}
 }
 
 // newConnSet starts a set whose watch looks every tick. close stops it.
@@ -285,6 +290,16 @@ func (s *connSet) remove(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+}
+
+// each calls f for every conn of the set, the set locked: f must not
+// close one.
+func (s *connSet) each(f func(*conn)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		f(c)
+	}
 }
 
 // watch applies the deadlines that have passed, every tick, until close.

@@ -1,11 +1,14 @@
 package listener
 
 import (
+	"cmp"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -167,23 +170,28 @@ func (r *rateLog) flush() {
 // within max. When a new connection would go beyond, or accept fails for
 // want of descriptors, idle keep-alive connections are closed first,
 // oldest first, so a new client is still served; only when none is idle is
-// the new connection refused (a 503, written without waiting).
+// the new connection refused (a 503, written without waiting). The
+// connections it hands out are its set's conns, which carry their own
+// state: a request costs two atomic stores, not a lock.
 type connLimiter struct {
 	net.Listener
 	max   int
 	log   *rateLog
 	onRef func() // counts a refused connection
 	sleep func(time.Duration)
-	set   *connSet // when set, connections are served as its conns
+	set   *connSet
 
-	mu   sync.Mutex
-	open int
-	idle map[net.Conn]time.Time
+	open atomic.Int64
 }
 
-func newConnLimiter(ln net.Listener, max int, log *rateLog, onRef func()) *connLimiter {
-	return &connLimiter{Listener: ln, max: max, log: log, onRef: onRef, sleep: time.Sleep, idle: map[net.Conn]time.Time{}}
+// newConnLimiter serves ln; its conns' deadlines are applied every tick
+// (watchTick). stop ends that once the connections are done.
+func newConnLimiter(ln net.Listener, max int, log *rateLog, onRef func(), tick time.Duration) *connLimiter {
+	return &connLimiter{Listener: ln, max: max, log: log, onRef: onRef, sleep: time.Sleep, set: newConnSet(tick)}
 }
+
+// stop stops the conns' deadline watch.
+func (c *connLimiter) stop() { c.set.close() }
 
 // Accept returns the next connection. Failures for want of descriptors
 // (or other passing ones) are retried here, after closing idle
@@ -204,17 +212,11 @@ func (c *connLimiter) Accept() (net.Conn, error) {
 			continue
 		}
 		delay = 5 * time.Millisecond
-		c.mu.Lock()
-		over := c.open >= c.max
-		c.mu.Unlock()
-		if over && c.closeIdle(1) == 0 {
+		if c.open.Load() >= int64(c.max) && c.closeIdle(1) == 0 {
 			c.refuse(conn)
 			continue
 		}
-		if c.set != nil {
-			return c.set.wrap(conn), nil
-		}
-		return conn, nil
+		return c.set.wrap(conn), nil
 	}
 }
 
@@ -227,50 +229,67 @@ func (c *connLimiter) refuse(conn net.Conn) {
 	_ = conn.Close()
 }
 
-// state follows a served connection (from http.Server's ConnState).
-func (c *connLimiter) state(conn net.Conn, s http.ConnState) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// state follows a served connection (from http.Server's ConnState): a
+// conn, or a *tls.Conn over one.
+func (c *connLimiter) state(nc net.Conn, s http.ConnState) {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	cc, _ := nc.(*conn)
 	switch s {
 	case http.StateNew:
-		c.open++
+		c.open.Add(1)
 	case http.StateIdle:
-		c.idle[conn] = time.Now()
+		if cc != nil {
+			cc.idle.Store(c.set.idleSeq.Add(1))
+		}
 	case http.StateActive:
-		delete(c.idle, conn)
+		if cc != nil {
+			cc.idle.Store(0)
+		}
 	case http.StateClosed, http.StateHijacked:
-		delete(c.idle, conn)
-		c.open--
+		if cc != nil {
+			cc.idle.Store(0)
+		}
+		c.open.Add(-1)
 	}
 }
 
 func (c *connLimiter) idleCount() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.idle)
+	n := 0
+	c.set.each(func(cc *conn) {
+		if cc.idle.Load() != 0 {
+			n++
+		}
+	})
+	return n
 }
 
 // closeIdle closes up to n idle connections, oldest first, and returns how
-// many it closed.
+// many it closed. One that has just taken a request is left open.
 func (c *connLimiter) closeIdle(n int) int {
-	c.mu.Lock()
-	victims := make([]net.Conn, 0, min(n, len(c.idle)))
-	for len(victims) < n && len(c.idle) > 0 {
-		var oldest net.Conn
-		var at time.Time
-		for conn, t := range c.idle {
-			if oldest == nil || t.Before(at) {
-				oldest, at = conn, t
-			}
+	type victim struct {
+		c     *conn
+		since int64
+	}
+	var idle []victim
+	c.set.each(func(cc *conn) {
+		if v := cc.idle.Load(); v != 0 {
+			idle = append(idle, victim{cc, v})
 		}
-		delete(c.idle, oldest)
-		victims = append(victims, oldest)
+	})
+	slices.SortFunc(idle, func(a, b victim) int { return cmp.Compare(a.since, b.since) })
+	closed := 0
+	for _, v := range idle {
+		if closed == n {
+			break
+		}
+		if v.c.idle.CompareAndSwap(v.since, 0) {
+			v.c.Close()
+			closed++
+		}
 	}
-	c.mu.Unlock()
-	for _, conn := range victims {
-		conn.Close()
-	}
-	return len(victims)
+	return closed
 }
 
 // retryableAccept reports whether an accept error passes: no descriptors

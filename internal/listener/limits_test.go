@@ -259,7 +259,8 @@ func TestAcceptErrorsRateLimited(t *testing.T) {
 	t.Parallel()
 	var errb lockedBuf
 	log := newRateLog(render.NewDiag(&errb), func() time.Time { return time.Unix(0, 0) }) // time stands still
-	c := newConnLimiter(&fakeListener{n: 5000}, 10, log, func() {})
+	c := newConnLimiter(&fakeListener{n: 5000}, 10, log, func() {}, maxTick)
+	defer c.stop()
 	c.sleep = func(time.Duration) {}
 	if _, err := c.Accept(); err != net.ErrClosed {
 		t.Fatalf("Accept: %v", err)

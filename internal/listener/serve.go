@@ -42,9 +42,8 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		ConnState:   l.connState,
 		ConnContext: withConn,
 	}
-	l.conns = newConnLimiter(ln, l.cfg.MaxConns, l.log, func() { l.n.refusedConns.Add(1) })
-	l.conns.set = newConnSet(watchTick(l.cfg.Timeouts.shortest()))
-	defer l.conns.set.close()
+	l.conns = newConnLimiter(ln, l.cfg.MaxConns, l.log, func() { l.n.refusedConns.Add(1) }, watchTick(l.cfg.Timeouts.shortest()))
+	defer l.conns.stop()
 	ln = l.conns
 	if l.cfg.TLS != nil {
 		ln = tls.NewListener(ln, l.cfg.TLS)
