@@ -34,7 +34,8 @@ import (
 //     socket first (releaseLazyRead).
 //
 // A connection under TLS is read by crypto/tls, not by net/http: it gets
-// the first two (the handler finds no conn to arm).
+// the first two (the handler finds no conn to arm). Every conn also keeps
+// its own idle state, for connLimiter.
 type conn struct {
 	net.Conn
 	set *connSet
@@ -82,8 +83,10 @@ const (
 	// typical delivery, headers and body, in one read(2).
 	aheadSize = 8 << 10
 	// aheadMin: reads smaller than this (the background read, the tail of
-	// net/http's buffer) go straight to the socket, so that what a
-	// connection holds here stays under aheadSize - aheadMin.
+	// net/http's buffer) go straight to the socket. A connection holds one
+	// pooled aheadSize buffer at most, only while bytes are left in it,
+	// and no more than aheadSize - aheadMin of them: what a client has
+	// sent, not what it announced.
 	aheadMin = 2 << 10
 	// maxTick is how often, at most, the connSet's watch applies the
 	// deadlines that have passed: how late a timeout of listen's (10 s and
