@@ -43,8 +43,9 @@ type conn struct {
 	// Read ahead: the unread bytes of held, a pooled buffer. Only Read
 	// touches them, and net/http never reads a connection from two
 	// goroutines at once.
-	ahead []byte
-	held  *[]byte
+	ahead   []byte
+	held    *[]byte
+	holding atomic.Bool // held counts in the set's aheadHeld
 
 	// Deadlines, as Unix nanoseconds (0: none), and whether one is set on
 	// the socket (mu held to set or clear one there).
@@ -52,7 +53,6 @@ type conn struct {
 	rReal      atomic.Bool
 	wReal      atomic.Bool
 	mu         sync.Mutex
-	closed     atomic.Bool
 	removeOnce sync.Once
 
 	lazy atomic.Int32  // lazyOff, lazyArmed, lazyParked
@@ -88,6 +88,9 @@ const (
 	// and no more than aheadSize - aheadMin of them: what a client has
 	// sent, not what it announced.
 	aheadMin = 2 << 10
+	// maxAheadHeld is how many connections may hold read-ahead bytes at
+	// once: 4 MB of buffers, whatever the number of connections.
+	maxAheadHeld = 512
 	// maxTick is how often, at most, the connSet's watch applies the
 	// deadlines that have passed: how late a timeout of listen's (10 s and
 	// more) takes effect. Shorter timeouts get a shorter tick (watchTick).
@@ -107,6 +110,7 @@ func (c *conn) Read(p []byte) (int, error) {
 		n := copy(p, c.ahead)
 		c.ahead = c.ahead[n:]
 		if len(c.ahead) == 0 {
+			c.letGo()
 			aheadPool.Put(c.held)
 			c.held, c.ahead = nil, nil
 		}
@@ -120,7 +124,7 @@ func (c *conn) Read(p []byte) (int, error) {
 			return 0, net.ErrClosed
 		}
 	}
-	if len(p) < aheadMin || len(p) >= aheadSize {
+	if len(p) < aheadMin || len(p) >= aheadSize || c.set.aheadHeld.Load() >= c.set.maxAhead {
 		return c.Conn.Read(p)
 	}
 	bp := aheadPool.Get().(*[]byte)
@@ -129,6 +133,8 @@ func (c *conn) Read(p []byte) (int, error) {
 	if m < n {
 		// The rest is the next read's; an error with it (a socket gives
 		// none with bytes) comes again after them.
+		c.holding.Store(true)
+		c.set.aheadHeld.Add(1)
 		c.held, c.ahead = bp, (*bp)[m:n]
 		return m, nil
 	}
@@ -136,10 +142,18 @@ func (c *conn) Read(p []byte) (int, error) {
 	return m, err
 }
 
+// letGo takes c's read-ahead buffer off the set's count, once: when its
+// bytes are read, or when the connection is closed with some left.
+func (c *conn) letGo() {
+	if c.holding.CompareAndSwap(true, false) {
+		c.set.aheadHeld.Add(-1)
+	}
+}
+
 // Close closes the connection, and wakes a background read waiting here.
 func (c *conn) Close() error {
-	c.closed.Store(true)
 	c.wakeLazy(wakeClose)
+	c.letGo()
 	c.removeOnce.Do(func() { c.set.remove(c) })
 	return c.Conn.Close()
 }
@@ -266,15 +280,20 @@ func init() { coarseNow.Store(time.Now().UnixNano()) }
 type connSet struct {
 	tick    time.Duration
 	idleSeq atomic.Int64 // orders the conns' idle stamps
-	mu      sync.Mutex
-	conns   map[*conn]struct{}
-	stop    chan struct{}
-	done    chan struct{}
+	// aheadHeld is how many conns hold read-ahead bytes; at maxAhead the
+	// others read as net/http asks, so what reading ahead can hold, all
+	// connections together, is bounded.
+	aheadHeld atomic.Int64
+	maxAhead  int64
+	mu        sync.Mutex
+	conns     map[*conn]struct{}
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 // newConnSet starts a set whose watch looks every tick. close stops it.
 func newConnSet(tick time.Duration) *connSet {
-	s := &connSet{tick: tick, conns: map[*conn]struct{}{}, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &connSet{tick: tick, maxAhead: maxAheadHeld, conns: map[*conn]struct{}{}, stop: make(chan struct{}), done: make(chan struct{})}
 	coarseNow.Store(time.Now().UnixNano())
 	go s.watch()
 	return s

@@ -137,6 +137,38 @@ func TestConnReadsAhead(t *testing.T) {
 	}
 }
 
+// Reading ahead is bounded across connections: with maxAhead
+// connections holding bytes, another reads as net/http asks; once one has
+// given its bytes out, or been closed with them, reading ahead is back.
+func TestConnReadAheadBounded(t *testing.T) {
+	t.Parallel()
+	s := testSet(t, maxTick)
+	s.maxAhead = 1
+	delivery := strings.Repeat("d", 6000)
+	fa, fb := newFakeConn(delivery), newFakeConn(delivery+delivery)
+	a, b := s.wrap(fa), s.wrap(fb)
+	p := make([]byte, 4096)
+	a.Read(p) // a holds the rest of its delivery
+	b.Read(p)
+	if sizes, _, _ := fb.calls(); sizes[0] != 4096 {
+		t.Fatalf("with a holding bytes, b read %d, want 4096", sizes[0])
+	}
+	a.Read(p) // a's bytes are out
+	b.Read(p)
+	if sizes, _, _ := fb.calls(); sizes[1] != aheadSize {
+		t.Fatalf("with none holding, b read %d, want %d", sizes[1], aheadSize)
+	}
+	b.Close() // closed while holding
+	fa.feed(delivery)
+	a.Read(p)
+	if sizes, _, _ := fa.calls(); sizes[1] != aheadSize {
+		t.Fatalf("after b closed, a read %d, want %d", sizes[1], aheadSize)
+	}
+	if n := s.aheadHeld.Load(); n != 1 {
+		t.Fatalf("%d conns counted as holding, want 1", n)
+	}
+}
+
 // A deadline to come is only noted; one already past goes to the socket at
 // once, and clearing it then clears the socket's. The watch applies a noted
 // deadline to the socket once it has passed.
