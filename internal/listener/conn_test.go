@@ -300,14 +300,7 @@ func TestTimeoutsCutSlowClientsOff(t *testing.T) {
 	l, _ := newTestListener(t, func(c *Config) {
 		c.Timeouts = Timeouts{ReadHeader: limit, Read: 2 * limit, Idle: limit}
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := testContext()
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	addr := serveTest(t, l)
 
 	// cutOff reports whether the server closed c within 20 limits.
 	cutOff := func(t *testing.T, c net.Conn) {
@@ -320,7 +313,7 @@ func TestTimeoutsCutSlowClientsOff(t *testing.T) {
 	}
 	dial := func(t *testing.T) net.Conn {
 		t.Helper()
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,21 +340,6 @@ func TestTimeoutsCutSlowClientsOff(t *testing.T) {
 		resp.Body.Close()
 		cutOff(t, c)
 	})
-}
-
-// serveTest serves l on a loopback port until the test ends, and returns
-// its address.
-func serveTest(t *testing.T, l *Listener) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := testContext()
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return ln.Addr().String()
 }
 
 // A forward ends when the sender goes away, the app's request cancelled

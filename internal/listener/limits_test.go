@@ -173,15 +173,7 @@ func stalledHolds(l *Listener, announced int64, sent int) int64 {
 func TestConnLimitClosesIdleFirst(t *testing.T) {
 	t.Parallel()
 	l, _ := newTestListener(t, func(c *Config) { c.MaxConns = 3 })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := testContext()
-	done := make(chan error, 1)
-	go func() { done <- l.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	addr := ln.Addr().String()
+	addr := serveTest(t, l)
 
 	request := func(c net.Conn, br *bufio.Reader) (int, error) {
 		fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
@@ -303,6 +295,21 @@ func TestRecordFailuresRateLimited(t *testing.T) {
 
 func testContext() (ctx context.Context, cancel func()) {
 	return context.WithCancel(context.Background())
+}
+
+// serveTest serves l on a loopback port until the test ends, and returns
+// its address.
+func serveTest(t *testing.T, l *Listener) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := testContext()
+	done := make(chan error, 1)
+	go func() { done <- l.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ln.Addr().String()
 }
 
 // waitFor waits until cond holds, as the server's connection states change
