@@ -146,7 +146,7 @@ type Config struct {
 	MaxBodyInFlight int64
 
 	// Timeouts cut off a client that is slow or sits idle; a field left
-	// zero takes DefaultTimeouts'.
+	// zero takes defaultTimeouts'.
 	Timeouts Timeouts
 }
 
@@ -160,20 +160,20 @@ type Timeouts struct {
 	Idle       time.Duration // between keep-alive requests
 }
 
-// DefaultTimeouts are listen's.
-var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 90 * time.Second, Idle: 120 * time.Second}
+// defaultTimeouts are listen's (help limits gives them).
+var defaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 90 * time.Second, Idle: 120 * time.Second}
 
-// orDefaults is t with its zero fields DefaultTimeouts'.
+// orDefaults is t with its zero fields defaultTimeouts'.
 func (t Timeouts) orDefaults() Timeouts {
 	or := func(d *time.Duration, def time.Duration) {
 		if *d <= 0 {
 			*d = def
 		}
 	}
-	or(&t.ReadHeader, DefaultTimeouts.ReadHeader)
-	or(&t.Read, DefaultTimeouts.Read)
-	or(&t.Write, DefaultTimeouts.Write)
-	or(&t.Idle, DefaultTimeouts.Idle)
+	or(&t.ReadHeader, defaultTimeouts.ReadHeader)
+	or(&t.Read, defaultTimeouts.Read)
+	or(&t.Write, defaultTimeouts.Write)
+	or(&t.Idle, defaultTimeouts.Idle)
 	return t
 }
 
