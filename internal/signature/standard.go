@@ -27,6 +27,13 @@ type standardSigs struct {
 	sawV1, sawV1a bool     // an entry of the version, well-formed or not
 }
 
+// canonicalBase64 decodes a signature only from its one standard encoding:
+// base64 leaves the last character's low bits unused, and a decoder that
+// ignores them takes several strings for one signature. Svix's libraries
+// compare the encoded strings, so they refuse the others; so does this.
+// (strings.Fields has already split on the line breaks it would skip.)
+var canonicalBase64 = base64.StdEncoding.Strict()
+
 func readStandardSigs(values []string) standardSigs {
 	var s standardSigs
 	for _, v := range values {
@@ -38,12 +45,12 @@ func readStandardSigs(values []string) standardSigs {
 			switch version {
 			case "v1":
 				s.sawV1 = true
-				if sig, err := base64.StdEncoding.DecodeString(enc); err == nil && len(sig) == macSize {
+				if sig, err := canonicalBase64.DecodeString(enc); err == nil && len(sig) == macSize {
 					s.v1 = append(s.v1, sig)
 				}
 			case "v1a":
 				s.sawV1a = true
-				if sig, err := base64.StdEncoding.DecodeString(enc); err == nil && len(sig) == ed25519.SignatureSize {
+				if sig, err := canonicalBase64.DecodeString(enc); err == nil && len(sig) == ed25519.SignatureSize {
 					s.v1a = append(s.v1a, sig)
 				}
 			}
