@@ -280,7 +280,7 @@ func (d *doctor) keyType(h Headers) bool {
 		return false
 	}
 	_, _, sigName := standardNames(h)
-	sigs := readStandardSigs(h.Values(sigName))
+	sigs := readStandardSigs(values(h, sigName))
 	var hmacs, eds int
 	for _, s := range d.secrets {
 		if KindOf(trimSecret(s)) == HMACSecret {

@@ -303,7 +303,7 @@ func decodeBase64(s string) ([]byte, bool) {
 // compared as digests, in constant time, as Verify does.
 func (d *doctor) bearer(h Headers) {
 	t := &target{scheme: Bearer}
-	word, token, ok := strings.Cut(strings.TrimSpace(h.Get(HeaderAuthorization)), " ")
+	word, token, ok := strings.Cut(strings.TrimSpace(get(h, HeaderAuthorization)), " ")
 	if !ok || !strings.EqualFold(word, "Bearer") {
 		return
 	}

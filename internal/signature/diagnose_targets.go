@@ -141,11 +141,11 @@ func (t *target) mac(key, body []byte) []byte {
 	m := hmac.New(sha256.New, key)
 	switch t.scheme {
 	case Standard:
-		return standardMAC(m, t.id, t.ts, body)
+		return standardMAC(m, nil, t.id, t.ts, body)
 	case Stripe:
-		return stripeMAC(m, t.ts, body)
+		return stripeMAC(m, nil, t.ts, body)
 	}
-	return githubMAC(m, body)
+	return githubMAC(m, nil, body)
 }
 
 // findTargets reads the signature of the scheme that failed and of every
@@ -180,12 +180,12 @@ func standardTarget(h Headers) *target {
 	if !present(h, idName, tsName, sigName) {
 		idName, tsName, sigName = HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature
 	}
-	id, ts := h.Get(idName), h.Get(tsName)
-	if id == "" || ts == "" || len(h.Values(sigName)) == 0 {
+	id, ts := get(h, idName), get(h, tsName)
+	if id == "" || ts == "" || len(values(h, sigName)) == 0 {
 		return nil
 	}
 	t := &target{scheme: Standard, header: sigName, id: id, ts: ts, expected: `"v1,<base64>"`}
-	for _, v := range h.Values(sigName) {
+	for _, v := range values(h, sigName) {
 		for _, entry := range strings.Fields(v) {
 			version, enc, ok := strings.Cut(entry, ",")
 			switch {
@@ -207,7 +207,7 @@ func standardTarget(h Headers) *target {
 }
 
 func githubTarget(h Headers) *target {
-	values := h.Values(HeaderGitHubSignature)
+	values := values(h, HeaderGitHubSignature)
 	if len(values) == 0 {
 		return nil
 	}
@@ -220,7 +220,7 @@ func githubTarget(h Headers) *target {
 }
 
 func stripeTarget(h Headers) *target {
-	values := h.Values(HeaderStripeSignature)
+	values := values(h, HeaderStripeSignature)
 	if len(values) == 0 {
 		return nil
 	}

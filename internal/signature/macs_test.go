@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"net/textproto"
 	"sync"
 	"testing"
 )
@@ -25,8 +26,8 @@ func TestPooledMACsAgreeWithFreshOnes(t *testing.T) {
 				fresh.Write(msg)
 				want := fresh.Sum(nil)
 				m := getMAC(key)
-				m.Write(msg)
-				got := m.Sum(nil)
+				m.buf = githubMAC(m, m.buf, msg)
+				got := append([]byte(nil), m.buf...)
 				m.release()
 				if !hmac.Equal(got, want) {
 					t.Errorf("key %q: pooled MAC differs from a fresh one", key)
@@ -36,10 +37,21 @@ func TestPooledMACsAgreeWithFreshOnes(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	macPools.mu.Lock()
-	n := len(macPools.m)
-	macPools.mu.Unlock()
+	n := len(*macPools.m.Load())
 	if n > maxPooledKeys {
 		t.Errorf("%d keys pooled, want at most %d", n, maxPooledKeys)
+	}
+}
+
+// TestCanonicalKeys holds canonicalKey to net/http's canonical form of
+// every header name the schemes look up: a wrong one would find nothing.
+func TestCanonicalKeys(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{HeaderWebhookID, HeaderWebhookTimestamp, HeaderWebhookSignature,
+		HeaderSvixID, HeaderSvixTimestamp, HeaderSvixSignature, HeaderGitHubSignature, HeaderGitHubSHA1,
+		HeaderStripeSignature, HeaderAuthorization} {
+		if got, want := canonicalKey(name), textproto.CanonicalMIMEHeaderKey(name); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", name, got, want)
+		}
 	}
 }

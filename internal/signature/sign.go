@@ -33,31 +33,36 @@ func joinSchemes(ss []Scheme) string {
 	return strings.Join(names, ", ")
 }
 
-// The MAC helpers write the signed parts into the hash one after another
-// instead of concatenating them: bodies can be large and listen verifies
-// every delivery, so the copy is worth avoiding. Each takes a fresh (or
-// Reset) HMAC so Verify can reuse one per secret across several candidates.
+// The MAC helpers write the signed parts into the hash without copying
+// the body: bodies can be large and listen verifies every delivery. The
+// parts before the body are put together in buf, written in one piece, and
+// the sum is made in buf too, so a caller that keeps buf (a pooled state's)
+// allocates nothing; buf may be nil. The result aliases buf. Each takes a
+// fresh (or Reset) HMAC so Verify can reuse one per secret across several
+// candidates.
 
 // standardMAC is the Standard Webhooks signature: HMAC over "id.timestamp.body".
-func standardMAC(m hash.Hash, id, ts string, body []byte) []byte {
-	m.Write([]byte(id))
-	m.Write([]byte{'.'})
-	m.Write([]byte(ts))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return m.Sum(nil)
+func standardMAC(m hash.Hash, buf []byte, id, ts string, body []byte) []byte {
+	buf = append(append(append(append(buf[:0], id...), '.'), ts...), '.')
+	return macSum(m, buf, body)
 }
 
 // githubMAC is GitHub's X-Hub-Signature-256: HMAC over the body alone.
-func githubMAC(m hash.Hash, body []byte) []byte {
-	m.Write(body)
-	return m.Sum(nil)
+func githubMAC(m hash.Hash, buf, body []byte) []byte {
+	return macSum(m, buf[:0], body)
 }
 
 // stripeMAC is Stripe's v1 signature: HMAC over "t.body".
-func stripeMAC(m hash.Hash, t string, body []byte) []byte {
-	m.Write([]byte(t))
-	m.Write([]byte{'.'})
+func stripeMAC(m hash.Hash, buf []byte, t string, body []byte) []byte {
+	buf = append(append(buf[:0], t...), '.')
+	return macSum(m, buf, body)
+}
+
+// macSum writes prefix and body and sums them into prefix's array.
+func macSum(m hash.Hash, prefix, body []byte) []byte {
+	if len(prefix) > 0 {
+		m.Write(prefix)
+	}
 	m.Write(body)
-	return m.Sum(nil)
+	return m.Sum(prefix[:0])
 }

@@ -117,7 +117,7 @@ func Detect(h Headers) Scheme {
 // counts as present: the sender meant to send the header.
 func present(h Headers, names ...string) bool {
 	for _, n := range names {
-		if len(h.Values(n)) > 0 {
+		if len(values(h, n)) > 0 {
 			return true
 		}
 	}
@@ -128,10 +128,38 @@ func present(h Headers, names ...string) bool {
 // svix-id alias), "" when there is none. Receivers use it to spot
 // redeliveries of the same message.
 func MessageID(h Headers) string {
-	if id := h.Get(HeaderWebhookID); id != "" {
+	if id := get(h, HeaderWebhookID); id != "" {
 		return id
 	}
-	return h.Get(HeaderSvixID)
+	return get(h, HeaderSvixID)
+}
+
+// get and values read the header name (one of the Header names above).
+// http.Header keys its values by the canonical form of a name, and makes
+// a canonical copy of any other name it is asked for: six allocations a
+// Standard Webhooks delivery, when the lower-case names are looked up as
+// they are spelled.
+func get(h Headers, name string) string      { return h.Get(canonicalKey(name)) }
+func values(h Headers, name string) []string { return h.Values(canonicalKey(name)) }
+
+// canonicalKey is textproto.CanonicalMIMEHeaderKey of the Header names
+// that are not spelled canonically (a test holds them to it).
+func canonicalKey(name string) string {
+	switch name {
+	case HeaderWebhookID:
+		return "Webhook-Id"
+	case HeaderWebhookTimestamp:
+		return "Webhook-Timestamp"
+	case HeaderWebhookSignature:
+		return "Webhook-Signature"
+	case HeaderSvixID:
+		return "Svix-Id"
+	case HeaderSvixTimestamp:
+		return "Svix-Timestamp"
+	case HeaderSvixSignature:
+		return "Svix-Signature"
+	}
+	return name
 }
 
 // ErrNoSecret is wrapped by the error Sign and CheckSecret return when a

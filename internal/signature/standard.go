@@ -37,7 +37,7 @@ var canonicalBase64 = base64.StdEncoding.Strict()
 func readStandardSigs(values []string) standardSigs {
 	var s standardSigs
 	for _, v := range values {
-		for _, entry := range strings.Fields(v) {
+		for entry := range strings.FieldsSeq(v) {
 			version, enc, ok := strings.Cut(entry, ",")
 			if !ok {
 				continue
@@ -119,15 +119,15 @@ func kindsOf(secrets []secret) (v1, v1a bool) {
 // the request valid: a sender may put both kinds in one header.
 func verifyStandard(secrets []secret, total int, h Headers, body []byte, now time.Time, tol time.Duration) Result {
 	idName, tsName, sigName := standardNames(h)
-	sigValues := h.Values(sigName)
+	sigValues := values(h, sigName)
 	if len(sigValues) == 0 {
 		return failf(Standard, MissingHeader, sigName, "missing %s header", sigName)
 	}
-	id := h.Get(idName)
+	id := get(h, idName)
 	if id == "" {
 		return failf(Standard, MissingHeader, idName, "missing %s header", idName)
 	}
-	tsRaw := h.Get(tsName)
+	tsRaw := get(h, tsName)
 	if tsRaw == "" {
 		return failf(Standard, MissingHeader, tsName, "missing %s header", tsName)
 	}
@@ -169,7 +169,8 @@ func (ks standardKeys) match(sigs standardSigs, id, ts string, body []byte) int 
 	if len(sigs.v1) > 0 {
 		for _, k := range ks.hmac {
 			m := getMAC(k.key)
-			ok := anyEqual(standardMAC(m, id, ts, body), sigs.v1)
+			m.buf = standardMAC(m, m.buf, id, ts, body)
+			ok := anyEqual(m.buf, sigs.v1)
 			m.release()
 			if ok {
 				matched = k.index

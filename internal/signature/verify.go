@@ -140,7 +140,7 @@ func Verify(opts VerifyOptions, h Headers, body []byte) Result {
 // (SHA-1) is not accepted: it is only mentioned so the reason explains why a
 // request carrying it alone fails.
 func verifyGitHub(secrets []secret, h Headers, body []byte) Result {
-	values := h.Values(HeaderGitHubSignature)
+	values := values(h, HeaderGitHubSignature)
 	if len(values) == 0 {
 		if present(h, HeaderGitHubSHA1) {
 			return failf(GitHub, MissingHeader, HeaderGitHubSignature,
@@ -173,7 +173,8 @@ func verifyGitHub(secrets []secret, h Headers, body []byte) Result {
 
 	for _, s := range secrets {
 		m := getMAC([]byte(s.value))
-		ok := anyEqual(githubMAC(m, body), candidates)
+		m.buf = githubMAC(m, m.buf, body)
+		ok := anyEqual(m.buf, candidates)
 		m.release()
 		if ok {
 			return Result{Scheme: GitHub, Valid: true, SecretIndex: s.index}
@@ -188,7 +189,7 @@ func verifyGitHub(secrets []secret, h Headers, body []byte) Result {
 // keys, such as Stripe's v0 test-mode signature, are skipped.
 func verifyStripe(secrets []secret, h Headers, body []byte, now time.Time, tol time.Duration) Result {
 	const name = HeaderStripeSignature
-	values := h.Values(name)
+	values := values(h, name)
 	if len(values) == 0 {
 		return failf(Stripe, MissingHeader, name, "missing %s header", name)
 	}
@@ -231,7 +232,8 @@ func verifyStripe(secrets []secret, h Headers, body []byte, now time.Time, tol t
 	matched := -1
 	for _, s := range secrets {
 		m := getMAC([]byte(s.value))
-		ok := anyEqual(stripeMAC(m, tRaw, body), candidates)
+		m.buf = stripeMAC(m, m.buf, tRaw, body)
+		ok := anyEqual(m.buf, candidates)
 		m.release()
 		if ok {
 			matched = s.index
@@ -251,7 +253,7 @@ func verifyStripe(secrets []secret, h Headers, body []byte, now time.Time, tol t
 // secret itself, so no reason may quote any part of it.
 func verifyBearer(secrets []secret, h Headers) Result {
 	const name = HeaderAuthorization
-	values := h.Values(name)
+	values := values(h, name)
 	if len(values) == 0 {
 		return failf(Bearer, MissingHeader, name, "missing %s header", name)
 	}
