@@ -24,6 +24,7 @@ type Page struct {
 // a seq below before (before <= 0: from the newest). Next is the seq to ask
 // for the page after, nil when the start of the record was reached.
 func (s *Store) List(limit int, before int64, f Filter) Page {
+	s.catchUp()
 	for {
 		s.mu.Lock()
 		p, done := s.list(limit, before, f)
@@ -95,6 +96,7 @@ var ErrNotFound = errors.New("no record with that seq")
 // masked, with "callbacks" (the callbacks the stand-in got for its delivery
 // id) and "exec_runs" (its listen --exec runs) added.
 func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
+	s.catchUp()
 	s.waitFor(seq)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,6 +143,7 @@ func (s *Store) Detail(seq int64) (map[string]json.RawMessage, error) {
 
 // Record is the record numbered seq, for a replay.
 func (s *Store) Record(seq int64) (*record.Record, error) {
+	s.catchUp()
 	s.waitFor(seq)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -46,6 +46,11 @@ const refreshRate = 20
 
 // Run reads what Tap queued (a ring) or follows the file (a record file,
 // at each Tap and every interval), until ctx is done.
+//
+// A record file is followed only while a page streams its rows. With none
+// open, Run notes that the file grew and reads nothing: the next request
+// of the page (catchUp) indexes what came meanwhile. So an inspector that
+// nobody has open costs a listener under load nothing but the Tap.
 func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 	if s.f != nil {
 		for {
@@ -54,6 +59,10 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 				return
 			case <-s.notify:
 			case <-tick:
+			}
+			if !s.hub.active() {
+				s.behind.Store(true)
+				continue
 			}
 			_ = s.Refresh()
 			// At most refreshRate looks a second: under load the batches
@@ -123,4 +132,21 @@ func (s *Store) Feed(b []byte) {
 	out := s.announce(start, s.base+s.lines.len())
 	s.mu.Unlock()
 	s.hub.publish(out)
+}
+
+// catchUp indexes the lines Run left for later, when it left any: every
+// answer the page is given starts here.
+func (s *Store) catchUp() {
+	if s.f != nil && s.behind.Swap(false) {
+		_ = s.Refresh()
+	}
+}
+
+// Subscribe opens a stream of the rows that match f, from the lines
+// appended after those already indexed: the lines Run left for later are
+// indexed once the stream is open, so they reach it.
+func (s *Store) Subscribe(f Filter) *Subscription {
+	sub := s.hub.Subscribe(f)
+	s.catchUp()
+	return sub
 }

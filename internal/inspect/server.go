@@ -302,7 +302,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusInternalServerError, "streaming is not supported here")
 		return
 	}
-	sub := s.cfg.Store.Hub().Subscribe(ParseFilter(r.URL.Query().Get("q")))
+	sub := s.cfg.Store.Subscribe(ParseFilter(r.URL.Query().Get("q")))
 	defer sub.Close()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")

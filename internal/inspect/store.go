@@ -58,9 +58,10 @@ type Store struct {
 	skipped   int   // lines that are not records
 	tooLong   int   // lines longer than record.MaxLineSize, passed over
 	notify    chan struct{}
-	buf       []byte // follow's read buffer
-	tailBuf   []byte // wholeLines' read buffer
-	scratch   []byte // read's line
+	behind    atomic.Bool // the file grew while nobody was looking (Run)
+	buf       []byte      // follow's read buffer
+	tailBuf   []byte      // wholeLines' read buffer
+	scratch   []byte      // read's line
 
 	// A ring.
 	maxLines int
@@ -188,6 +189,7 @@ func (s *Store) Hub() *Hub { return s.hub }
 
 // Info says what the store holds.
 func (s *Store) Info() Info {
+	s.catchUp()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := Info{Records: s.lines.len(), Skipped: s.skipped, TooLong: s.tooLong, MaxLine: record.MaxLineSize, Indexing: !s.indexed()}
