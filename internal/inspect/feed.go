@@ -13,8 +13,8 @@ import (
 
 // Tap is a record.Options.Tap: it hands a written batch to the store
 // without waiting. A file store only notes that the file grew; a ring
-// copies the batch for Run to read, and counts it lost when its queue is
-// full rather than hold up the listener.
+// copies the batch (into its arena) for Run to read, and counts it lost
+// when its queue is full rather than hold up the listener.
 func (s *Store) Tap(batch []byte) {
 	if s.f != nil {
 		select {
@@ -24,10 +24,12 @@ func (s *Store) Tap(batch []byte) {
 		return
 	}
 	if s.queued.Add(int64(len(batch))) <= maxQueued {
+		b, c := s.arena.copyIn(batch)
 		select {
-		case s.queue <- bytes.Clone(batch):
+		case s.queue <- tapped{b, c}:
 			return
 		default:
+			s.arena.release(c)
 		}
 	}
 	s.queued.Add(-int64(len(batch)))
@@ -78,9 +80,10 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 		select {
 		case <-ctx.Done():
 			return
-		case b := <-s.queue:
-			s.Feed(b)
-			s.queued.Add(-int64(len(b)))
+		case t := <-s.queue:
+			s.feed(t.b, t.c)
+			s.arena.release(t.c) // the batch's own hold
+			s.queued.Add(-int64(len(t.b)))
 		}
 	}
 }
@@ -89,7 +92,17 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 //
 // The lines are split in place, not through record.Reader, which copies
 // each: this runs for every delivery of a busy listener.
-func (s *Store) Feed(b []byte) {
+func (s *Store) Feed(b []byte) { s.feed(b, nil) }
+
+// tapped is a batch Tap queued, and the arena chunk it was copied into.
+type tapped struct {
+	b []byte
+	c *arenaChunk
+}
+
+// feed is Feed of b, which is in the arena chunk c (nil: b is the
+// caller's, and each line is copied).
+func (s *Store) feed(b []byte, c *arenaChunk) {
 	s.mu.Lock()
 	from, start := s.lines.len(), s.base+s.lines.len()
 	var read []readLine
@@ -108,9 +121,9 @@ func (s *Store) Feed(b []byte) {
 			continue
 		}
 		// A delivery's summary is read when it is listed or streamed;
-		// callbacks and exec runs at once, to link them. Each line is
-		// kept on its own: one that referred to its batch would keep the
-		// whole batch alive, and the ring's bound would not hold.
+		// callbacks and exec runs at once, to link them. A line is kept
+		// where Tap copied it, holding its chunk; one fed by a caller is
+		// copied on its own, not held in the caller's batch.
 		e := slot{n: uint32(len(raw))}
 		if v, ok := seqPrefix(raw); ok && !linked(raw) {
 			e.seq = v
@@ -122,7 +135,14 @@ func (s *Store) Feed(b []byte) {
 			continue
 		}
 		s.lines.push(e)
-		s.raws = append(s.raws, bytes.Clone(raw))
+		if c == nil {
+			raw = bytes.Clone(raw)
+		} else {
+			s.arena.hold(c, 1)
+			raw = raw[:len(raw):len(raw)]
+		}
+		s.raws = append(s.raws, raw)
+		s.chunks = append(s.chunks, c)
 		s.bytes += len(raw)
 	}
 	s.take(scan{from: from, read: read})

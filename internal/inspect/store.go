@@ -68,9 +68,11 @@ type Store struct {
 	maxBytes int
 	bytes    int
 	dropped  int64
-	queue    chan []byte
-	queued   atomic.Int64 // bytes in queue
-	lost     int64        // lines the ring had no room to queue
+	queue    chan tapped
+	queued   atomic.Int64  // bytes in queue
+	arena    arena         // where Tap copies batches
+	chunks   []*arenaChunk // the chunk each of raws is in; nil: its own memory
+	lost     int64         // lines the ring had no room to queue
 }
 
 // Info describes a Store for the page's header (GET /api/info).
@@ -172,7 +174,7 @@ func NewMemoryWith(maxLines, maxBytes int, events EventReader) *Store {
 	if events != nil {
 		s.events = events
 	}
-	s.queue = make(chan []byte, 1024)
+	s.queue = make(chan tapped, 1024)
 	return s
 }
 
@@ -277,9 +279,15 @@ func (s *Store) dropFirst() {
 	s.lines.dropFirst()
 	s.raws[0] = nil
 	s.raws = s.raws[1:]
+	if c := s.chunks[0]; c != nil {
+		s.arena.release(c)
+	}
+	s.chunks[0] = nil
+	s.chunks = s.chunks[1:]
 	s.base++
 	if cap(s.raws) > 2*s.maxLines && len(s.raws) < cap(s.raws)/2 {
 		s.raws = append(make([][]byte, 0, s.maxLines+1), s.raws...)
+		s.chunks = append(make([]*arenaChunk, 0, s.maxLines+1), s.chunks...)
 	}
 }
 

@@ -1,0 +1,101 @@
+package inspect
+
+import "sync"
+
+// The memory a ring's lines live in. Tap copies each batch the record
+// writer hands it into a chunk, the ring keeps its lines as slices of the
+// chunk, and a chunk is used again once the ring has let go of every line
+// in it. Copying each batch into fresh memory, as the ring did, cost a
+// busy listen with the page on and no --record a fifth of its CPU: the
+// collector ran often, and under listen's memory limit the runtime gave
+// the freed pages back to the system and faulted them in again.
+//
+// Lines are read only under the store's lock, and a chunk is reused only
+// after dropFirst, under the same lock, let go of its last line: a slice
+// handed out by rawAt is never overwritten while it is being read.
+
+// arenaChunkSize is the size of a chunk: about 140 record lines of a 6 KB
+// delivery. A batch larger than that gets a chunk of its own size, not
+// reused.
+const arenaChunkSize = 1 << 20
+
+// spareChunks is how many emptied chunks are kept for reuse; the ring's
+// own bound (maxBytes) bounds the rest.
+const spareChunks = 2
+
+// arenaChunk is a piece of arena memory and how many holders it has: a
+// batch queued for Run, or a line of the ring.
+type arenaChunk struct {
+	buf  []byte
+	used int
+	refs int
+}
+
+// arena hands out arenaChunk space to Tap and takes emptied chunks back. Its
+// lock is its own, held for a copy at most: Tap must not wait for the
+// page's requests.
+type arena struct {
+	mu    sync.Mutex
+	cur   *arenaChunk
+	spare []*arenaChunk
+}
+
+// copyIn copies b into arenaChunk space and returns the copy and its arenaChunk,
+// which holds one reference for it.
+func (a *arena) copyIn(b []byte) ([]byte, *arenaChunk) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c := a.cur
+	if c == nil || len(c.buf)-c.used < len(b) {
+		if c != nil && c.refs == 0 {
+			a.recycleLocked(c)
+		}
+		c = a.newChunkLocked(len(b))
+		a.cur = c
+		if len(b) > arenaChunkSize {
+			a.cur = nil // a one-off: nothing else goes in it
+		}
+	}
+	out := c.buf[c.used : c.used+len(b) : c.used+len(b)]
+	copy(out, b)
+	c.used += len(b)
+	c.refs++
+	return out, c
+}
+
+func (a *arena) newChunkLocked(n int) *arenaChunk {
+	if n <= arenaChunkSize {
+		if k := len(a.spare); k > 0 {
+			c := a.spare[k-1]
+			a.spare = a.spare[:k-1]
+			return c
+		}
+		n = arenaChunkSize
+	}
+	return &arenaChunk{buf: make([]byte, n)}
+}
+
+// hold adds n holders to c.
+func (a *arena) hold(c *arenaChunk, n int) {
+	a.mu.Lock()
+	c.refs += n
+	a.mu.Unlock()
+}
+
+// release takes one holder from c, and reuses c once it has none and Tap
+// has moved on from it.
+func (a *arena) release(c *arenaChunk) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c.refs--; c.refs == 0 && c != a.cur {
+		a.recycleLocked(c)
+	}
+}
+
+func (a *arena) recycleLocked(c *arenaChunk) {
+	if len(c.buf) != arenaChunkSize || len(a.spare) >= spareChunks {
+		return // the collector takes it
+	}
+	c.used = 0
+	a.spare = append(a.spare, c)
+}
