@@ -1,6 +1,9 @@
 package inspect
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // The memory a ring's lines live in. Tap copies each batch the record
 // writer hands it into a chunk, the ring keeps its lines as slices of the
@@ -15,12 +18,12 @@ import "sync"
 // handed out by rawAt is never overwritten while it is being read.
 
 // arenaChunkSize is the size of a chunk: about 140 record lines of a 6 KB
-// delivery. A batch larger than that gets a chunk of its own size, not
-// reused.
+// delivery. A batch over a quarter of it that does not fit in the current
+// chunk gets a chunk of its own size, not reused.
 const arenaChunkSize = 1 << 20
 
 // spareChunks is how many emptied chunks are kept for reuse; the ring's
-// own bound (maxBytes) bounds the rest.
+// own bound (maxBytes, which counts the chunks in use) bounds the rest.
 const spareChunks = 2
 
 // arenaChunk is a piece of arena memory and how many holders it has: a
@@ -31,30 +34,43 @@ type arenaChunk struct {
 	refs int
 }
 
-// arena hands out arenaChunk space to Tap and takes emptied chunks back. Its
+// arena hands out chunk space to Tap and takes emptied chunks back. Its
 // lock is its own, held for a copy at most: Tap must not wait for the
 // page's requests.
+//
+// The room a chunk has left when a batch does not fit in it is held with
+// the chunk's lines, so the ring bounds the bytes of the chunks in use
+// (held), not only its lines' bytes.
 type arena struct {
 	mu    sync.Mutex
 	cur   *arenaChunk
 	spare []*arenaChunk
+	bytes atomic.Int64 // of the chunks in use: neither spare nor let go
 }
 
-// copyIn copies b into arenaChunk space and returns the copy and its arenaChunk,
+// held is how many bytes the chunks in use hold.
+func (a *arena) held() int64 { return a.bytes.Load() }
+
+// copyIn copies b into chunk space and returns the copy and its chunk,
 // which holds one reference for it.
 func (a *arena) copyIn(b []byte) ([]byte, *arenaChunk) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c := a.cur
-	if c == nil || len(c.buf)-c.used < len(b) {
+	switch {
+	case c != nil && len(c.buf)-c.used >= len(b):
+	case len(b) > arenaChunkSize/4:
+		// A large batch gets a chunk of its own, and the current one
+		// keeps its room for the next small ones: no chunk is held
+		// mostly empty by one large line.
+		c = &arenaChunk{buf: make([]byte, len(b))}
+		a.bytes.Add(int64(len(b)))
+	default:
 		if c != nil && c.refs == 0 {
 			a.recycleLocked(c)
 		}
-		c = a.newChunkLocked(len(b))
+		c = a.newChunkLocked()
 		a.cur = c
-		if len(b) > arenaChunkSize {
-			a.cur = nil // a one-off: nothing else goes in it
-		}
 	}
 	out := c.buf[c.used : c.used+len(b) : c.used+len(b)]
 	copy(out, b)
@@ -63,16 +79,14 @@ func (a *arena) copyIn(b []byte) ([]byte, *arenaChunk) {
 	return out, c
 }
 
-func (a *arena) newChunkLocked(n int) *arenaChunk {
-	if n <= arenaChunkSize {
-		if k := len(a.spare); k > 0 {
-			c := a.spare[k-1]
-			a.spare = a.spare[:k-1]
-			return c
-		}
-		n = arenaChunkSize
+func (a *arena) newChunkLocked() *arenaChunk {
+	a.bytes.Add(arenaChunkSize)
+	if k := len(a.spare); k > 0 {
+		c := a.spare[k-1]
+		a.spare = a.spare[:k-1]
+		return c
 	}
-	return &arenaChunk{buf: make([]byte, n)}
+	return &arenaChunk{buf: make([]byte, arenaChunkSize)}
 }
 
 // hold adds n holders to c.
@@ -82,7 +96,7 @@ func (a *arena) hold(c *arenaChunk, n int) {
 	a.mu.Unlock()
 }
 
-// release takes one holder from c, and reuses c once it has none and Tap
+// release takes one holder from c, and lets c go once it has none and Tap
 // has moved on from it.
 func (a *arena) release(c *arenaChunk) {
 	a.mu.Lock()
@@ -92,9 +106,11 @@ func (a *arena) release(c *arenaChunk) {
 	}
 }
 
+// recycleLocked lets c go: kept for reuse, or left to the collector.
 func (a *arena) recycleLocked(c *arenaChunk) {
+	a.bytes.Add(-int64(len(c.buf)))
 	if len(c.buf) != arenaChunkSize || len(a.spare) >= spareChunks {
-		return // the collector takes it
+		return
 	}
 	c.used = 0
 	a.spare = append(a.spare, c)

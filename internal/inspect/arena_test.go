@@ -74,18 +74,74 @@ func TestRingReusesItsMemory(t *testing.T) {
 }
 
 // Tap's copy of a batch into a reused chunk allocates nothing (not
-// parallel: AllocsPerRun counts the whole process's allocations). Each
-// batch is over half a chunk, so each needs a chunk of its own.
+// parallel: AllocsPerRun counts the whole process's allocations). Each run
+// taps a chunk's worth of batches, so each needs a chunk.
 func TestRingTapAllocatesNothing(t *testing.T) {
-	s2 := NewMemory(50, 64<<20)
-	line := []byte(ringLine(1, arenaChunkSize/2))
-	allocs := testing.AllocsPerRun(2000, func() {
-		s2.Tap(line)
-		t := <-s2.queue
-		s2.queued.Add(-int64(len(t.b)))
-		s2.arena.release(t.c)
+	s := NewMemory(50, 64<<20)
+	line := []byte(ringLine(1, arenaChunkSize/4-200))
+	allocs := testing.AllocsPerRun(500, func() {
+		for range 4 {
+			s.Tap(line)
+			t := <-s.queue
+			s.queued.Add(-int64(len(t.b)))
+			s.arena.release(t.c)
+		}
 	})
-	if allocs >= 1 {
-		t.Errorf("Tap allocates %.1f times a batch, want none once the arena is warm", allocs)
+	if allocs != 0 {
+		t.Errorf("Tap allocates %.1f times a chunk's worth of batches, want none once the arena is warm", allocs)
+	}
+}
+
+// The ring's bound counts the arena's chunks, not only its lines: lines
+// of over half a chunk (each in a chunk of its own), lines of just over a
+// fifth (four to a chunk, which then holds a fifth it cannot use) and small
+// lines are all dropped so that what the chunks hold stays within
+// maxBytes.
+func TestRingBoundsItsChunks(t *testing.T) {
+	t.Parallel()
+	for _, pad := range []int{arenaChunkSize/2 + 1000, arenaChunkSize/5 + 100, 6000} {
+		const maxBytes = 8 << 20
+		s := NewMemory(1000, maxBytes)
+		ctx, cancel := context.WithCancel(context.Background())
+		go s.Run(ctx, nil)
+		for seq := 1; seq <= 3*maxBytes/pad+20; seq++ {
+			s.Tap([]byte(ringLine(seq, pad)))
+			for s.queued.Load() > 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		cancel()
+		s.mu.Lock()
+		held, lines := s.arena.held(), len(s.raws)
+		s.mu.Unlock()
+		if held > maxBytes+arenaChunkSize || lines == 0 {
+			t.Errorf("lines of %d bytes: the ring's chunks hold %d bytes for %d lines, bound %d", pad, held, lines, maxBytes)
+		}
+	}
+}
+
+// A batch Tap cannot queue is not copied: a flood the page cannot keep up
+// with pins no chunk. Here Run takes one batch in 31 and the ring keeps
+// it; the lost ones must not hold chunk space between the kept ones.
+func TestRingLostBatchesHoldNoChunk(t *testing.T) {
+	t.Parallel()
+	s := NewMemory(1000, 64<<20) // no Run: the test takes from the queue
+	line := []byte(ringLine(1, 6000))
+	for range cap(s.queue) {
+		s.Tap(line)
+	}
+	var kept []tapped // as the ring would keep them
+	for range 200 {
+		kept = append(kept, <-s.queue)
+		for range 31 {
+			s.Tap(line) // one queued, thirty lost
+		}
+	}
+	held, max := s.arena.held(), int64((cap(s.queue)+len(kept))*len(line)+2*arenaChunkSize)
+	if held > max {
+		t.Errorf("after a flood, %d bytes of chunks held for %d batches queued or kept (at most %d)", held, cap(s.queue)+len(kept), max)
+	}
+	if in := s.Info(); in.Lost != 200*30 {
+		t.Errorf("lost %d lines, want %d", in.Lost, 200*30)
 	}
 }

@@ -23,7 +23,10 @@ func (s *Store) Tap(batch []byte) {
 		}
 		return
 	}
-	if s.queued.Add(int64(len(batch))) <= maxQueued {
+	// Tap is the record writer's alone, and Run the only reader: a queue
+	// with room now has room for the send below. A batch that would be
+	// lost is not copied, so it holds no chunk.
+	if s.queued.Add(int64(len(batch))) <= maxQueued && len(s.queue) < cap(s.queue) {
 		b, c := s.arena.copyIn(batch)
 		select {
 		case s.queue <- tapped{b, c}:
@@ -62,11 +65,13 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 			case <-s.notify:
 			case <-tick:
 			}
+			// Noted before the look at the streams: a stream that opens
+			// in between catches up itself (Subscribe).
+			s.behind.Store(true)
 			if !s.hub.active() {
-				s.behind.Store(true)
 				continue
 			}
-			_ = s.Refresh()
+			s.catchUp()
 			// At most refreshRate looks a second: under load the batches
 			// written meanwhile are taken in one.
 			select {
@@ -146,7 +151,7 @@ func (s *Store) feed(b []byte, c *arenaChunk) {
 		s.bytes += len(raw)
 	}
 	s.take(scan{from: from, read: read})
-	for s.lines.len() > 0 && (s.lines.len() > s.maxLines || s.bytes > s.maxBytes) {
+	for s.lines.len() > 0 && (s.lines.len() > s.maxLines || s.bytes > s.maxBytes || s.arena.held() > int64(s.maxBytes)) {
 		s.dropFirst()
 	}
 	out := s.announce(start, s.base+s.lines.len())
@@ -156,15 +161,20 @@ func (s *Store) feed(b []byte, c *arenaChunk) {
 
 // catchUp indexes the lines Run left for later, when it left any: every
 // answer the page is given starts here.
+// A look that fails leaves the lines for the next one.
 func (s *Store) catchUp() {
 	if s.f != nil && s.behind.Swap(false) {
-		_ = s.Refresh()
+		if err := s.Refresh(); err != nil {
+			s.behind.Store(true)
+		}
 	}
 }
 
 // Subscribe opens a stream of the rows that match f, from the lines
 // appended after those already indexed: the lines Run left for later are
-// indexed once the stream is open, so they reach it.
+// indexed once the stream is open, so they reach it. (The page lists
+// before it streams, so these are few; a stream they would fill is
+// closed, and the page reloads.)
 func (s *Store) Subscribe(f Filter) *Subscription {
 	sub := s.hub.Subscribe(f)
 	s.catchUp()
