@@ -34,6 +34,13 @@ type arenaChunk struct {
 	refs int
 }
 
+// chunked is bytes and the arena chunk they are in (nil: memory of their
+// own): a batch Tap queued, or a line a ring holds.
+type chunked struct {
+	b []byte
+	c *arenaChunk
+}
+
 // arena hands out chunk space to Tap and takes emptied chunks back. Its
 // lock is its own, held for a copy at most: Tap must not wait for the
 // page's requests.

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// ringLine is a record line of seq whose body is pad bytes that name it,
+// testRingLine is a record line of seq whose body is pad bytes that name it,
 // so that a line overwritten by another shows.
-func ringLine(seq, pad int) string {
+func testRingLine(seq, pad int) string {
 	name := fmt.Sprintf("<%d>", seq)
 	body := strings.Repeat(name, pad/len(name)+1)[:pad]
 	return fmt.Sprintf(`{"seq":%d,"received_at":"2026-12-07T12:00:00Z","method":"POST","path":"/","headers":{},"body":%q,"status":200}`+"\n", seq, body)
@@ -34,7 +34,7 @@ func TestRingReusesItsMemory(t *testing.T) {
 		batch = batch[:0]
 		for range n {
 			seq++
-			batch = append(batch, ringLine(seq, pad)...)
+			batch = append(batch, testRingLine(seq, pad)...)
 		}
 		s.Tap(batch)
 		for s.queued.Load() > 0 { // Run has fed it
@@ -47,8 +47,8 @@ func TestRingReusesItsMemory(t *testing.T) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for i, raw := range s.raws {
-			if want := ringLine(seq-len(s.raws)+1+i, pad); string(raw)+"\n" != want {
-				t.Fatalf("after %d lines, line %d of the ring was overwritten: %.60q...", seq, i, raw)
+			if want := testRingLine(seq-len(s.raws)+1+i, pad); string(raw.b)+"\n" != want {
+				t.Fatalf("after %d lines, line %d of the ring was overwritten: %.60q...", seq, i, raw.b)
 			}
 		}
 	}
@@ -78,7 +78,7 @@ func TestRingReusesItsMemory(t *testing.T) {
 // taps a chunk's worth of batches, so each needs a chunk.
 func TestRingTapAllocatesNothing(t *testing.T) {
 	s := NewMemory(50, 64<<20)
-	line := []byte(ringLine(1, arenaChunkSize/4-200))
+	line := []byte(testRingLine(1, arenaChunkSize/4-200))
 	allocs := testing.AllocsPerRun(500, func() {
 		for range 4 {
 			s.Tap(line)
@@ -105,7 +105,7 @@ func TestRingBoundsItsChunks(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		go s.Run(ctx, nil)
 		for seq := 1; seq <= 3*maxBytes/pad+20; seq++ {
-			s.Tap([]byte(ringLine(seq, pad)))
+			s.Tap([]byte(testRingLine(seq, pad)))
 			for s.queued.Load() > 0 {
 				time.Sleep(time.Millisecond)
 			}
@@ -126,11 +126,11 @@ func TestRingBoundsItsChunks(t *testing.T) {
 func TestRingLostBatchesHoldNoChunk(t *testing.T) {
 	t.Parallel()
 	s := NewMemory(1000, 64<<20) // no Run: the test takes from the queue
-	line := []byte(ringLine(1, 6000))
+	line := []byte(testRingLine(1, 6000))
 	for range cap(s.queue) {
 		s.Tap(line)
 	}
-	var kept []tapped // as the ring would keep them
+	var kept []chunked // as the ring would keep them
 	for range 200 {
 		kept = append(kept, <-s.queue)
 		for range 31 {

@@ -29,7 +29,7 @@ func (s *Store) Tap(batch []byte) {
 	if s.queued.Add(int64(len(batch))) <= maxQueued && len(s.queue) < cap(s.queue) {
 		b, c := s.arena.copyIn(batch)
 		select {
-		case s.queue <- tapped{b, c}:
+		case s.queue <- chunked{b, c}:
 			return
 		default:
 			s.arena.release(c)
@@ -99,18 +99,13 @@ func (s *Store) Run(ctx context.Context, tick <-chan time.Time) {
 // each: this runs for every delivery of a busy listener.
 func (s *Store) Feed(b []byte) { s.feed(b, nil) }
 
-// tapped is a batch Tap queued, and the arena chunk it was copied into.
-type tapped struct {
-	b []byte
-	c *arenaChunk
-}
-
 // feed is Feed of b, which is in the arena chunk c (nil: b is the
 // caller's, and each line is copied).
 func (s *Store) feed(b []byte, c *arenaChunk) {
 	s.mu.Lock()
 	from, start := s.lines.len(), s.base+s.lines.len()
 	var read []readLine
+	kept := 0 // lines held in c
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
@@ -143,12 +138,14 @@ func (s *Store) feed(b []byte, c *arenaChunk) {
 		if c == nil {
 			raw = bytes.Clone(raw)
 		} else {
-			s.arena.hold(c, 1)
 			raw = raw[:len(raw):len(raw)]
+			kept++
 		}
-		s.raws = append(s.raws, raw)
-		s.chunks = append(s.chunks, c)
+		s.raws = append(s.raws, chunked{raw, c})
 		s.bytes += len(raw)
+	}
+	if kept > 0 {
+		s.arena.hold(c, kept) // before any of them can be dropped, below
 	}
 	s.take(scan{from: from, read: read})
 	for s.lines.len() > 0 && (s.lines.len() > s.maxLines || s.bytes > s.maxBytes || s.arena.held() > int64(s.maxBytes)) {

@@ -158,7 +158,7 @@ func TestSummariesHeldAreBounded(t *testing.T) {
 	for fw.n < n {
 		fw.grow(5000, 0)
 	}
-	sub := fw.s.Hub().Subscribe(inspect.ParseFilter("nothing-matches"))
+	sub := fw.s.Subscribe(inspect.ParseFilter("nothing-matches"))
 	defer sub.Close()
 	h1 := liveHeap()
 	fw.grow(10_000, 0) // announced to the page: every new line read

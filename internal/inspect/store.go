@@ -27,8 +27,8 @@ type Store struct {
 	mu    sync.Mutex
 	hub   *Hub
 	lines lineIndex
-	raws  [][]byte // a ring's lines, as lines has them; nil for a file
-	base  int      // absolute number of line 0; lines dropped from the ring are gone
+	raws  []chunked // a ring's lines, as lines has them; nil for a file
+	base  int       // absolute number of line 0; lines dropped from the ring are gone
 	// cache holds the summaries of the newest lines read: the others are
 	// read again from their lines when asked for.
 	cache *summaries
@@ -68,11 +68,10 @@ type Store struct {
 	maxBytes int
 	bytes    int
 	dropped  int64
-	queue    chan tapped
-	queued   atomic.Int64  // bytes in queue
-	arena    arena         // where Tap copies batches
-	chunks   []*arenaChunk // the chunk each of raws is in; nil: its own memory
-	lost     int64         // lines the ring had no room to queue
+	queue    chan chunked
+	queued   atomic.Int64 // bytes in queue
+	arena    arena        // where Tap copies batches
+	lost     int64        // lines the ring had no room to queue
 }
 
 // Info describes a Store for the page's header (GET /api/info).
@@ -174,7 +173,7 @@ func NewMemoryWith(maxLines, maxBytes int, events EventReader) *Store {
 	if events != nil {
 		s.events = events
 	}
-	s.queue = make(chan tapped, 1024)
+	s.queue = make(chan chunked, 1024)
 	return s
 }
 
@@ -185,9 +184,6 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
-
-// Hub is where new lines are announced.
-func (s *Store) Hub() *Hub { return s.hub }
 
 // Info says what the store holds.
 func (s *Store) Info() Info {
@@ -274,20 +270,17 @@ func (s *Store) dropFirst() {
 		delete(s.bySeq, e.seq)
 	}
 	s.cache.drop(abs)
-	s.bytes -= len(s.raws[0])
+	s.bytes -= len(s.raws[0].b)
 	s.dropped++
 	s.lines.dropFirst()
-	s.raws[0] = nil
-	s.raws = s.raws[1:]
-	if c := s.chunks[0]; c != nil {
+	if c := s.raws[0].c; c != nil {
 		s.arena.release(c)
 	}
-	s.chunks[0] = nil
-	s.chunks = s.chunks[1:]
+	s.raws[0] = chunked{}
+	s.raws = s.raws[1:]
 	s.base++
 	if cap(s.raws) > 2*s.maxLines && len(s.raws) < cap(s.raws)/2 {
-		s.raws = append(make([][]byte, 0, s.maxLines+1), s.raws...)
-		s.chunks = append(make([]*arenaChunk, 0, s.maxLines+1), s.chunks...)
+		s.raws = append(make([]chunked, 0, s.maxLines+1), s.raws...)
 	}
 }
 
@@ -342,7 +335,7 @@ func (s *Store) noteRead(abs int, e *slot, l *line) {
 // rawAt is the record line at relative index i.
 func (s *Store) rawAt(i int) ([]byte, error) {
 	if s.f == nil {
-		return s.raws[i], nil
+		return s.raws[i].b, nil
 	}
 	e := s.lines.at(i)
 	b := make([]byte, e.n)
@@ -356,7 +349,7 @@ func (s *Store) rawAt(i int) ([]byte, error) {
 // s.scratch, which the next call overwrites. s.mu is held.
 func (s *Store) scratchAt(i int) ([]byte, error) {
 	if s.f == nil {
-		return s.raws[i], nil
+		return s.raws[i].b, nil
 	}
 	e := s.lines.at(i)
 	if int(e.n) > maxWarmSpan {

@@ -171,7 +171,7 @@ func TestFileStoreSkipsBrokenLinesAndFollows(t *testing.T) {
 	if got := fmt.Sprint(seqs(s.List(10, 0, inspect.Filter{}))); got != "[1]" {
 		t.Fatalf("list %s", got)
 	}
-	sub := s.Hub().Subscribe(inspect.Filter{})
+	sub := s.Subscribe(inspect.Filter{})
 	defer sub.Close()
 
 	rc.appendLine(`{"seq":3,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/half"`) // no newline yet
@@ -221,7 +221,7 @@ func TestMemoryRingDropsOldest(t *testing.T) {
 	rc := newRecorder(t, record.Options{Tap: s.Tap})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sub := s.Hub().Subscribe(inspect.Filter{})
+	sub := s.Subscribe(inspect.Filter{})
 	defer sub.Close()
 	go s.Run(ctx, nil)
 	for i := 1; i <= 5; i++ {
