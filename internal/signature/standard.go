@@ -25,14 +25,28 @@ func standardNames(h Headers) (idName, tsName, sigName string) {
 type standardSigs struct {
 	v1, v1a       [][]byte // the well-formed ones: 32-byte HMACs, 64-byte Ed25519 signatures
 	sawV1, sawV1a bool     // an entry of the version, well-formed or not
+	// loose: an entry of a version that would decode had its last
+	// character's unused bits been ignored (see canonicalBase64).
+	looseV1, looseV1a bool
 }
 
 // canonicalBase64 decodes a signature only from its one standard encoding:
 // base64 leaves the last character's low bits unused, and a decoder that
 // ignores them takes several strings for one signature. Svix's libraries
 // compare the encoded strings, so they refuse the others; so does this.
-// (strings.Fields has already split on the line breaks it would skip.)
+// (strings.FieldsSeq has already split on the line breaks it would skip.)
 var canonicalBase64 = base64.StdEncoding.Strict()
+
+// decodeSig decodes a signature of n bytes. loose reports one that only a
+// decoder ignoring the unused bits would take (the failure path alone
+// looks).
+func decodeSig(enc string, n int) (sig []byte, loose bool) {
+	if sig, err := canonicalBase64.DecodeString(enc); err == nil && len(sig) == n {
+		return sig, false
+	}
+	lax, err := base64.StdEncoding.DecodeString(enc)
+	return nil, err == nil && len(lax) == n
+}
 
 func readStandardSigs(values []string) standardSigs {
 	var s standardSigs
@@ -45,14 +59,18 @@ func readStandardSigs(values []string) standardSigs {
 			switch version {
 			case "v1":
 				s.sawV1 = true
-				if sig, err := canonicalBase64.DecodeString(enc); err == nil && len(sig) == macSize {
+				sig, loose := decodeSig(enc, macSize)
+				if sig != nil {
 					s.v1 = append(s.v1, sig)
 				}
+				s.looseV1 = s.looseV1 || loose
 			case "v1a":
 				s.sawV1a = true
-				if sig, err := canonicalBase64.DecodeString(enc); err == nil && len(sig) == ed25519.SignatureSize {
+				sig, loose := decodeSig(enc, ed25519.SignatureSize)
+				if sig != nil {
 					s.v1a = append(s.v1a, sig)
 				}
+				s.looseV1a = s.looseV1a || loose
 			}
 		}
 	}
@@ -208,10 +226,10 @@ func malformedStandard(sigName string, sigs standardSigs, wantV1, wantV1a bool) 
 	switch {
 	case wantV1 && sigs.sawV1:
 		return failf(Standard, MalformedHeader, sigName,
-			"malformed %s header: the v1 signature is not a base64 SHA-256 HMAC", sigName)
+			"malformed %s header: the v1 signature is not a base64 SHA-256 HMAC%s", sigName, looseNote(sigs.looseV1))
 	case wantV1a && sigs.sawV1a:
 		return failf(Standard, MalformedHeader, sigName,
-			"malformed %s header: the v1a signature is not a base64 Ed25519 signature", sigName)
+			"malformed %s header: the v1a signature is not a base64 Ed25519 signature%s", sigName, looseNote(sigs.looseV1a))
 	case wantV1 && wantV1a:
 		return failf(Standard, MalformedHeader, sigName,
 			"malformed %s header: no v1 or v1a signature (expected \"v1,<base64>\" or \"v1a,<base64>\")", sigName)
@@ -221,6 +239,16 @@ func malformedStandard(sigName string, sigs standardSigs, wantV1, wantV1a bool) 
 	}
 	return failf(Standard, MalformedHeader, sigName,
 		"malformed %s header: no v1 signature (expected \"v1,<base64>\")", sigName)
+}
+
+// looseNote says why a signature that looks right is refused, when it is
+// the encoding's unused bits.
+func looseNote(loose bool) string {
+	if !loose {
+		return ""
+	}
+	return " in its one standard encoding: its last character sets bits base64 leaves unused " +
+		"(a standard base64 encoder of the HMAC writes it one way only)"
 }
 
 // versionMismatch says which kind of key the header's signatures need:

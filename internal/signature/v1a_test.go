@@ -282,3 +282,54 @@ func TestV1aSignerReuse(t *testing.T) {
 		}
 	}
 }
+
+// A signature verifies only in its one standard base64 encoding: with a bit
+// base64 leaves unused set in its last character it decodes, loosely, to
+// the same bytes, and is refused as malformed, saying why. Both versions:
+// v1 (32 bytes, 2 unused bits) and v1a (64 bytes, OpenSSL's, 4).
+func TestSignatureOnlyInItsStandardBase64(t *testing.T) {
+	t.Parallel()
+	v := loadV1aVector(t)
+	body := []byte(`{"event":"ping"}`)
+	ts := time.Unix(stdTS, 0)
+	hs, err := signature.Sign(signature.Standard, stdSecret, stdID, ts, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := hs[2].Value
+	for _, c := range []struct {
+		name, secret, id, ts, sig string
+		body                      []byte
+	}{
+		{"v1", stdSecret, stdID, strconv.FormatInt(stdTS, 10), v1, body},
+		{"v1a", v.public, v.id, v.ts, v.sig, v.body},
+	} {
+		opts := signature.VerifyOptions{Secrets: []string{c.secret}, Tolerance: -1}
+		if res := signature.Verify(opts, hdr("webhook-id", c.id, "webhook-timestamp", c.ts, "webhook-signature", c.sig), c.body); !res.Valid {
+			t.Fatalf("%s: the genuine signature does not verify: %+v", c.name, res)
+		}
+		loose := setUnusedBit(t, c.sig)
+		res := signature.Verify(opts, hdr("webhook-id", c.id, "webhook-timestamp", c.ts, "webhook-signature", loose), c.body)
+		if res.Valid || res.Kind != signature.MalformedHeader || !strings.Contains(res.Reason, "bits base64 leaves unused") {
+			t.Errorf("%s: %q verified, or was refused without saying why: %+v", c.name, loose, res)
+		}
+	}
+}
+
+// setUnusedBit sets the lowest bit of the last base64 character of the
+// signature in "version,base64", one base64 leaves unused.
+func setUnusedBit(t *testing.T, vsig string) string {
+	t.Helper()
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	i := len(strings.TrimRight(vsig, "=")) - 1
+	k := strings.IndexByte(alphabet, vsig[i])
+	if k < 0 || k&1 != 0 {
+		t.Fatalf("%q: its last character is not a canonical one", vsig)
+	}
+	out := vsig[:i] + string(alphabet[k|1]) + vsig[i+1:]
+	_, enc, _ := strings.Cut(out, ",")
+	if _, err := base64.StdEncoding.DecodeString(enc); err != nil {
+		t.Fatalf("%q does not decode loosely: %v", out, err)
+	}
+	return out
+}
