@@ -160,8 +160,12 @@ type Timeouts struct {
 	Idle       time.Duration // between keep-alive requests
 }
 
-// defaultTimeouts are listen's (help limits gives them).
+// defaultTimeouts are listen's (help limits and help receiving give them;
+// a test holds the texts to these values through DefaultTimeouts).
 var defaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 90 * time.Second, Idle: 120 * time.Second}
+
+// DefaultTimeouts returns the timeouts a Config left zero takes.
+func DefaultTimeouts() Timeouts { return defaultTimeouts }
 
 // orDefaults is t with its zero fields defaultTimeouts'.
 func (t Timeouts) orDefaults() Timeouts {
