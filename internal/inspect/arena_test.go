@@ -145,3 +145,24 @@ func TestRingLostBatchesHoldNoChunk(t *testing.T) {
 		t.Errorf("lost %d lines, want %d", in.Lost, 200*30)
 	}
 }
+
+// A ring bounded below one chunk keeps what fits its bound: the chunk
+// Tap copies into is there whatever the ring holds, and dropping lines
+// could not give it back.
+func TestRingUnderOneChunkKeepsItsLines(t *testing.T) {
+	t.Parallel()
+	s := NewMemory(100, arenaChunkSize/2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Run(ctx, nil)
+	for seq := 1; seq <= 2; seq++ {
+		s.Tap([]byte(testRingLine(seq, 100)))
+		for s.queued.Load() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	s.Feed([]byte(testRingLine(3, 100)))
+	if got := s.Info().Records; got != 3 {
+		t.Errorf("a ring bounded at %d bytes holds %d of 3 small lines", arenaChunkSize/2, got)
+	}
+}

@@ -148,13 +148,18 @@ func (s *Store) feed(b []byte, c *arenaChunk) {
 		s.arena.hold(c, kept) // before any of them can be dropped, below
 	}
 	s.take(scan{from: from, read: read})
-	for s.lines.len() > 0 && (s.lines.len() > s.maxLines || s.bytes > s.maxBytes || s.arena.held() > int64(s.maxBytes)) {
+	for s.lines.len() > 0 && (s.lines.len() > s.maxLines || s.bytes > s.maxBytes || s.arena.held() > s.maxChunkBytes()) {
 		s.dropFirst()
 	}
 	out := s.announce(start, s.base+s.lines.len())
 	s.mu.Unlock()
 	s.hub.publish(out)
 }
+
+// maxChunkBytes bounds the arena chunks a ring's lines keep: its byte
+// bound, and never below one chunk, as the chunk Tap copies into is there
+// whatever the ring holds (dropping lines could not give it back).
+func (s *Store) maxChunkBytes() int64 { return int64(max(s.maxBytes, arenaChunkSize)) }
 
 // catchUp indexes the lines Run left for later, when it left any: every
 // answer the page is given starts here.
