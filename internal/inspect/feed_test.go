@@ -24,7 +24,9 @@ func TestFileStoreFollowsOnlyWhileWatched(t *testing.T) {
 	appendLines := func(k int) {
 		for range k {
 			n++
-			fmt.Fprintf(f, `{"seq":%d,"received_at":"2026-12-07T12:00:00Z","method":"POST","path":"/p%d","headers":{},"body":"{}","status":200}`+"\n", n, n)
+			if _, err := f.WriteString(testRingLine(n, 10)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	appendLines(1)

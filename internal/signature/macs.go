@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"hash"
+	"maps"
 	"sync"
 	"sync/atomic"
 )
@@ -53,7 +54,7 @@ func lookupPool(key []byte) *sync.Pool {
 	}
 	macPools.mu.Lock()
 	defer macPools.mu.Unlock()
-	old := map[string]*sync.Pool{}
+	var old map[string]*sync.Pool
 	if m := macPools.m.Load(); m != nil {
 		old = *m
 	}
@@ -63,9 +64,9 @@ func lookupPool(key []byte) *sync.Pool {
 	k := string(key)
 	p := &sync.Pool{}
 	p.New = func() any { return &pooledMAC{Hash: hmac.New(sha256.New, []byte(k)), pool: p} }
-	m := make(map[string]*sync.Pool, len(old)+1)
-	for kk, pp := range old {
-		m[kk] = pp
+	m := maps.Clone(old)
+	if m == nil {
+		m = map[string]*sync.Pool{}
 	}
 	m[k] = p
 	macPools.m.Store(&m)
