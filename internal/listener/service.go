@@ -17,6 +17,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/gctune"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/writeback"
 )
 
 // RunConfig is a whole `listen` run: the handler's Config and what Run
@@ -134,6 +135,14 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	signal.Ignore(syscall.SIGPIPE)
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
+	}
+	if f, ok := cfg.Out.(*os.File); ok {
+		// stdout redirected to a file takes every delivery again: like
+		// the record, its pages leave the cache once written. Stop runs
+		// last, after the queue below has stopped writing.
+		wb := writeback.New(f, writeback.Options{})
+		defer wb.Stop()
+		cfg.Out = wb
 	}
 	out := NewOutQueue(cfg.Out, cfg.Diag, OutQueueOptions{})
 	cfg.Out = out

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/webhook-tool/webhook-tool/internal/writeback"
 )
 
 // File is a record file opened for appending that notices what a plain
@@ -16,9 +18,14 @@ import (
 //
 // A write that fails part-way is cut back, so the file only ever holds whole
 // lines. File is used by one goroutine at a time (the Writer's).
+//
+// What File appends leaves the page cache once written (writeback): a
+// record grows by hundreds of MB a minute under load, and nobody reads it
+// back but a follower of its tail.
 type File struct {
 	path    string
 	f       *os.File
+	wb      *writeback.File // writes to f
 	info    os.FileInfo
 	lastSeq int64
 }
@@ -38,10 +45,10 @@ func OpenFile(path string) (*File, error) {
 			// A crash left the last line without its newline: end it, so
 			// the next record starts a line of its own instead of being
 			// glued to the broken one.
-			_, err = f.f.Write([]byte{'\n'})
+			_, err = f.wb.Write([]byte{'\n'})
 		}
 		if err != nil {
-			f.f.Close()
+			f.closeFile()
 			return nil, err
 		}
 		f.lastSeq = seq
@@ -106,8 +113,16 @@ func (f *File) open() error {
 		fh.Close()
 		return fmt.Errorf("cannot open record file: %w", err)
 	}
-	f.f, f.info = fh, info
+	f.f, f.wb, f.info = fh, writeback.New(fh, writeback.Options{}), info
 	return nil
+}
+
+// closeFile stops the advice on the open file and closes it.
+func (f *File) closeFile() error {
+	f.wb.Stop()
+	err := f.f.Close()
+	f.f, f.wb = nil, nil
+	return err
 }
 
 // Path is the file's name as given.
@@ -122,8 +137,7 @@ func (f *File) Write(p []byte) (int, error) {
 	}
 	st, err := os.Stat(f.path)
 	if err != nil || !os.SameFile(st, f.info) {
-		f.f.Close()
-		f.f = nil
+		f.closeFile()
 		what := "was replaced"
 		if errors.Is(err, fs.ErrNotExist) {
 			what = "was removed"
@@ -133,7 +147,7 @@ func (f *File) Write(p []byte) (int, error) {
 		}
 		return 0, fmt.Errorf("record file %s %s; started a new one, without these deliveries", f.path, what)
 	}
-	n, err := f.f.Write(p)
+	n, err := f.wb.Write(p)
 	if err != nil {
 		if n > 0 && st.Mode().IsRegular() {
 			// Drop the torn line so the next batch does not start mid-line.
@@ -149,7 +163,7 @@ func (f *File) Close() error {
 	if f.f == nil {
 		return nil
 	}
-	return f.f.Close()
+	return f.closeFile()
 }
 
 func unwrapPathError(err error) error {

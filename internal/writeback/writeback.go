@@ -1,0 +1,140 @@
+// Package writeback keeps the page cache of a file that is only appended to
+// small. listen appends every delivery to its record file, and with
+// --output json to stdout again: at 20,000 deliveries a second that is
+// 300 MB a second of new page cache, which the kernel would hold dirty
+// until its writeback timer (30 s by default) and then keep cached.
+//
+// A File hands the kernel the pages behind the end to write out as they
+// fill (sync_file_range, which does not wait for the disk) and, once they
+// are a window further behind and written, tells it they will not be read
+// again (posix_fadvise DONTNEED, which drops only clean pages). The file's
+// cache then stays at a few windows, and the pages it gives back are the
+// ones the next writes take. That matters most where fresh memory is dear:
+// in a virtual machine that returns free memory to its host (free page
+// reporting), every new page of cache is a fault in the host, and on the
+// machine listen is measured on an append to fresh cache cost 8 times one
+// to pages just freed (bash .ci/bench; see the README's Performance).
+//
+// Nothing here can lose data: both calls are advice, their failures are
+// ignored (the File stops advising after one), and a page still dirty is
+// not dropped. On a file that is not regular (a terminal, a pipe, a FIFO),
+// and off Linux, a File only writes.
+package writeback
+
+import (
+	"os"
+	"sync"
+)
+
+// Options tune a File. The zero value is listen's.
+type Options struct {
+	// Window is how many bytes are appended between two hand-offs to
+	// writeback (default 8 MiB): large enough that the calls cost nothing
+	// per delivery, small enough that the pages handed back are reused
+	// while they are still warm.
+	Window int64
+	// Keep is how many bytes behind the end stay cached (default 16 MiB),
+	// for a reader following the file (inspect --follow, tail -f).
+	Keep int64
+
+	// For tests: wait makes each hand-off wait until the pages are
+	// written, so that the drop that follows finds them clean; advised,
+	// when set, is called with the offset each round of advice reached.
+	wait    bool
+	advised func(to int64)
+}
+
+// File writes to an *os.File and keeps the pages behind the end out of the
+// page cache. One goroutine writes at a time; the advice is given on a
+// goroutine of its own, so a write never waits for it.
+type File struct {
+	f      *os.File
+	window int64
+	off    int64 // where the next write lands, as far as this File knows
+	handed int64 // the offset last handed to the advising goroutine
+
+	next chan int64 // to the advising goroutine: advise up to here
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// New returns a File writing to f. It does not own f: Stop ends the advice,
+// and closing f stays with the caller.
+func New(f *os.File, opts Options) *File {
+	w := &File{f: f}
+	if opts.Window <= 0 {
+		opts.Window = 8 << 20
+	}
+	if opts.Keep <= 0 {
+		opts.Keep = 16 << 20
+	}
+	start, ok := appendOffset(f)
+	if !ok {
+		return w
+	}
+	w.window, w.off, w.handed = opts.Window, start, start
+	w.next = make(chan int64, 1)
+	w.quit, w.done = make(chan struct{}), make(chan struct{})
+	go w.advise(int(f.Fd()), start, opts)
+	return w
+}
+
+// Write writes p to the file.
+func (w *File) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if w.next == nil {
+		return n, err
+	}
+	w.off += int64(n)
+	if w.off-w.handed >= w.window {
+		select {
+		case w.next <- w.off:
+			w.handed = w.off
+		default: // still advising on the last window: this one joins the next
+		}
+	}
+	return n, err
+}
+
+// Stop ends the advice and waits until it has ended, so that the caller
+// may close the file. Writes after Stop still write. Stop may be called
+// more than once, and concurrently with Write.
+func (w *File) Stop() {
+	if w.next == nil {
+		return
+	}
+	w.once.Do(func() { close(w.quit) })
+	<-w.done
+}
+
+// advise is the File's goroutine: it hands each window to writeback as it
+// fills, and drops what is further back than Keep.
+func (w *File) advise(fd int, start int64, opts Options) {
+	defer close(w.done)
+	written, dropped := start, start
+	for {
+		var to int64
+		select {
+		case <-w.quit:
+			return
+		case to = <-w.next:
+		}
+		if to <= written {
+			continue
+		}
+		if startWriteback(fd, written, to-written, opts.wait) != nil {
+			return // a file system that refuses: write on without advice
+		}
+		written = to
+		if end := written - opts.Keep; end > dropped {
+			if dropCache(fd, dropped, end-dropped) != nil {
+				return
+			}
+			dropped = end
+		}
+		if opts.advised != nil {
+			opts.advised(to)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package writeback
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// cached is how many bytes of the file at path are in the page cache.
+func cached(t *testing.T, path string) int64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(m)
+	page := int64(os.Getpagesize())
+	vec := make([]byte, (st.Size()+page-1)/page)
+	if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)), uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		t.Fatal(errno)
+	}
+	var n int64
+	for _, v := range vec {
+		n += int64(v & 1)
+	}
+	return n * page
+}
+
+const mib = 1 << 20
+
+// appendMiB appends total bytes to w a MiB at a time, and after each
+// hand-off waits for its round of advice.
+func appendMiB(t *testing.T, w *File, total int, rounds <-chan int64) {
+	t.Helper()
+	chunk := bytes.Repeat([]byte("0123456789abcdef"), mib/16)
+	for range total / mib {
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		if w.next != nil && w.handed == w.off {
+			<-rounds
+		}
+	}
+}
+
+func TestFileKeepsOnlyTheTailCached(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, opts *Options) string {
+		path := filepath.Join(dir, name)
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if opts == nil { // the control: a plain write
+			if _, err := f.Write(bytes.Repeat([]byte{'x'}, 48*mib)); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}
+		rounds := make(chan int64, 1)
+		opts.advised = func(to int64) { rounds <- to }
+		w := New(f, *opts)
+		appendMiB(t, w, 48*mib, rounds)
+		w.Stop()
+		return path
+	}
+	plain := write("plain", nil)
+	if got := cached(t, plain); got < 40*mib {
+		t.Fatalf("a plain 48 MiB write left %d MiB cached; this machine drops cache on its own, so the test cannot tell", got/mib)
+	}
+	advised := write("advised", &Options{Window: mib, Keep: 4 * mib, wait: true})
+	// Everything up to Keep behind the last hand-off is dropped.
+	if got := cached(t, advised); got > 6*mib {
+		t.Errorf("48 MiB written with a 4 MiB keep left %d MiB cached, want at most 6", got/mib)
+	}
+	if st, _ := os.Stat(advised); st.Size() != 48*mib {
+		t.Errorf("the advised file holds %d bytes, want %d", st.Size(), 48*mib)
+	}
+}
+
+func TestFileAdvisesFromTheEndOfAnAppendedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec")
+	if err := os.WriteFile(path, bytes.Repeat([]byte{'o'}, 8*mib), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []int64
+	rounds := make(chan int64, 1)
+	w := New(f, Options{Window: mib, Keep: mib, advised: func(to int64) { rounds <- to }})
+	chunk := bytes.Repeat([]byte{'n'}, mib)
+	for range 2 {
+		w.Write(chunk)
+		got = append(got, <-rounds)
+	}
+	w.Stop()
+	if got[0] != 9*mib || got[1] != 10*mib {
+		t.Errorf("advice reached %v, want [%d %d]: the offsets count from the file's end", got, 9*mib, 10*mib)
+	}
+}
+
+func TestFileOnAPipeOnlyWrites(t *testing.T) {
+	r, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer wr.Close()
+	w := New(wr, Options{Window: 1})
+	if w.next != nil {
+		t.Fatal("a pipe was given advice")
+	}
+	if n, err := w.Write([]byte("line\n")); n != 5 || err != nil {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	buf := make([]byte, 5)
+	if _, err := r.Read(buf); err != nil || string(buf) != "line\n" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	w.Stop() // a no-op, and it returns
+}
+
+func TestFileStopWhileWriting(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := New(f, Options{Window: 4096, Keep: 4096})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		line := bytes.Repeat([]byte{'l'}, 1000)
+		for range 2000 {
+			w.Write(line)
+		}
+	}()
+	w.Stop()
+	w.Stop()
+	wg.Wait()
+	if st, _ := f.Stat(); st.Size() != 2000*1000 {
+		t.Errorf("the file holds %d bytes, want %d: writes after Stop still write", st.Size(), 2000*1000)
+	}
+}
