@@ -39,10 +39,20 @@ type Options struct {
 
 	// For tests: wait makes each hand-off wait until the pages are
 	// written, so that the drop that follows finds them clean; advised,
-	// when set, is called with the offset each round of advice reached.
+	// when set, is called with the offset each round of advice reached;
+	// calls, when set, stands in for the two system calls.
 	wait    bool
 	advised func(to int64)
+	calls   *kernel
 }
+
+// kernel is the advice a File gives.
+type kernel struct {
+	writeback func(fd int, off, n int64, wait bool) error
+	drop      func(fd int, off, n int64) error
+}
+
+var system = kernel{writeback: startWriteback, drop: dropCache}
 
 // File writes to an *os.File and keeps the pages behind the end out of the
 // page cache. One goroutine writes at a time; the advice is given on a
@@ -108,11 +118,20 @@ func (w *File) Stop() {
 	<-w.done
 }
 
-// advise is the File's goroutine: it hands each window to writeback as it
-// fills, and drops what is further back than Keep.
+// advise is the File's goroutine. Each round hands to writeback what the
+// round before had reached, in whole pages, and drops what is Keep further
+// back. Writeback stays a window behind the end because a write to a page
+// under writeback can wait for the disk: handing over the end itself, the
+// page the next append goes to, held one append to the record 19 ms and
+// one to stdout 185 ms (perf trace, under wrk).
 func (w *File) advise(fd int, start int64, opts Options) {
 	defer close(w.done)
-	written, dropped := start, start
+	k := system
+	if opts.calls != nil {
+		k = *opts.calls
+	}
+	page := int64(os.Getpagesize())
+	written, dropped, reached := start, start, start
 	for {
 		var to int64
 		select {
@@ -120,15 +139,16 @@ func (w *File) advise(fd int, start int64, opts Options) {
 			return
 		case to = <-w.next:
 		}
-		if to <= written {
-			continue
+		end := reached / page * page
+		reached = to
+		if end > written {
+			if k.writeback(fd, written, end-written, opts.wait) != nil {
+				return // a file system that refuses: write on without advice
+			}
+			written = end
 		}
-		if startWriteback(fd, written, to-written, opts.wait) != nil {
-			return // a file system that refuses: write on without advice
-		}
-		written = to
 		if end := written - opts.Keep; end > dropped {
-			if dropCache(fd, dropped, end-dropped) != nil {
+			if k.drop(fd, dropped, end-dropped) != nil {
 				return
 			}
 			dropped = end

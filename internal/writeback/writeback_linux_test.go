@@ -161,3 +161,51 @@ func TestFileStopWhileWriting(t *testing.T) {
 		t.Errorf("the file holds %d bytes, want %d: writes after Stop still write", st.Size(), 2000*1000)
 	}
 }
+
+// TestFileLeavesTheEndAlone checks each round's advice: writeback takes
+// whole pages up to where the round before reached, never the page the
+// next append goes to, and the drop stays Keep behind it.
+func TestFileLeavesTheEndAlone(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type span struct{ off, n int64 }
+	var wb, drops []span
+	calls := &kernel{
+		writeback: func(_ int, off, n int64, _ bool) error { wb = append(wb, span{off, n}); return nil },
+		drop:      func(_ int, off, n int64) error { drops = append(drops, span{off, n}); return nil },
+	}
+	rounds := make(chan int64, 1)
+	const window, keep = 10000, 20000
+	w := New(f, Options{Window: window, Keep: keep, calls: calls, advised: func(to int64) { rounds <- to }})
+	var reached []int64
+	line := bytes.Repeat([]byte{'r'}, 3001) // never page-aligned
+	for range 40 {
+		w.Write(line)
+		if w.handed == w.off {
+			reached = append(reached, <-rounds)
+		}
+	}
+	w.Stop()
+	page := int64(os.Getpagesize())
+	var written int64
+	for i, s := range wb {
+		if s.off != written {
+			t.Errorf("writeback %d starts at %d, want %d (where the last one ended)", i, s.off, written)
+		}
+		written = s.off + s.n
+		if written%page != 0 {
+			t.Errorf("writeback %d ends at %d, inside a page", i, written)
+		}
+	}
+	// The last round hands over up to where the one before it reached,
+	// not its own offset: the end of the file stays out of writeback.
+	if n := len(reached); n < 3 || written != reached[n-2]/page*page {
+		t.Fatalf("writeback reached %d; rounds reached %v: want the second-to-last, in whole pages", written, reached)
+	}
+	if end := drops[len(drops)-1]; end.off+end.n != written-keep {
+		t.Errorf("the drop ends at %d, want %d (Keep behind the writeback)", end.off+end.n, written-keep)
+	}
+}
