@@ -194,15 +194,17 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 
 // deadport VAR: set VAR to a TCP port on 127.0.0.1 that nothing listens
 // on, for a script to see a refused connection. Servers never use it: they
-// bind port 0 and say where they are in their banner (waitbanner).
+// bind port 0 and say where they are in their banner (waitbanner). The
+// port stays bound, never listening, until the script ends (holdDeadPort):
+// a port merely closed again could be handed to a server of a script
+// running in parallel, and was, once in CI.
 func cmdDeadport(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: deadport VAR")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, release, err := holdDeadPort()
 	ts.Check(err)
-	port := l.Addr().(*net.TCPAddr).Port
-	ts.Check(l.Close())
+	ts.Defer(release)
 	ts.Setenv(args[0], strconv.Itoa(port))
 }
 
