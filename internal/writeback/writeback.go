@@ -36,6 +36,13 @@ type Options struct {
 	// Keep is how many bytes behind the end stay cached (default 16 MiB),
 	// for a reader following the file (inspect --follow, tail -f).
 	Keep int64
+	// After is how many bytes a File appends before it advises at all
+	// (default 1 GiB; negative: none). A burst of a few hundred MB is
+	// the page cache's to absorb, and writing it back while it arrives
+	// only adds latency (about 1 ms of p99 under wrk here); it is a run
+	// that goes on that would fill memory and slow as the cache grows.
+	// The first After bytes are left to the kernel's own writeback.
+	After int64
 
 	// For tests: wait makes each hand-off wait until the pages are
 	// written, so that the drop that follows finds them clean; advised,
@@ -79,14 +86,23 @@ func New(f *os.File, opts Options) *File {
 	if opts.Keep <= 0 {
 		opts.Keep = 16 << 20
 	}
+	switch {
+	case opts.After == 0:
+		opts.After = 1 << 30
+	case opts.After < 0:
+		opts.After = 0
+	}
 	start, ok := appendOffset(f)
 	if !ok {
 		return w
 	}
-	w.window, w.off, w.handed = opts.Window, start, start
+	// The first hand-off comes once After bytes are appended; advice
+	// starts a window before that.
+	from := start + max(opts.After-opts.Window, 0)
+	w.window, w.off, w.handed = opts.Window, start, from
 	w.next = make(chan int64, 1)
 	w.quit, w.done = make(chan struct{}), make(chan struct{})
-	go w.advise(int(f.Fd()), start, opts)
+	go w.advise(int(f.Fd()), from, opts)
 	return w
 }
 

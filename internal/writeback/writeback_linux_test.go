@@ -83,7 +83,7 @@ func TestFileKeepsOnlyTheTailCached(t *testing.T) {
 	if got := cached(t, plain); got < 40*mib {
 		t.Fatalf("a plain 48 MiB write left %d MiB cached; this machine drops cache on its own, so the test cannot tell", got/mib)
 	}
-	advised := write("advised", &Options{Window: mib, Keep: 4 * mib, wait: true})
+	advised := write("advised", &Options{Window: mib, Keep: 4 * mib, After: -1, wait: true})
 	// Everything up to Keep behind the last hand-off is dropped.
 	if got := cached(t, advised); got > 6*mib {
 		t.Errorf("48 MiB written with a 4 MiB keep left %d MiB cached, want at most 6", got/mib)
@@ -105,7 +105,7 @@ func TestFileAdvisesFromTheEndOfAnAppendedFile(t *testing.T) {
 	defer f.Close()
 	var got []int64
 	rounds := make(chan int64, 1)
-	w := New(f, Options{Window: mib, Keep: mib, advised: func(to int64) { rounds <- to }})
+	w := New(f, Options{Window: mib, Keep: mib, After: -1, advised: func(to int64) { rounds <- to }})
 	chunk := bytes.Repeat([]byte{'n'}, mib)
 	for range 2 {
 		w.Write(chunk)
@@ -179,7 +179,7 @@ func TestFileLeavesTheEndAlone(t *testing.T) {
 	}
 	rounds := make(chan int64, 1)
 	const window, keep = 10000, 20000
-	w := New(f, Options{Window: window, Keep: keep, calls: calls, advised: func(to int64) { rounds <- to }})
+	w := New(f, Options{Window: window, Keep: keep, After: -1, calls: calls, advised: func(to int64) { rounds <- to }})
 	var reached []int64
 	line := bytes.Repeat([]byte{'r'}, 3001) // never page-aligned
 	for range 40 {
@@ -207,5 +207,38 @@ func TestFileLeavesTheEndAlone(t *testing.T) {
 	}
 	if end := drops[len(drops)-1]; end.off+end.n != written-keep {
 		t.Errorf("the drop ends at %d, want %d (Keep behind the writeback)", end.off+end.n, written-keep)
+	}
+}
+
+// TestFileAdvisesOnlyAfterItsFirstBytes: a burst smaller than After gets
+// no advice at all; past it, advice starts a window before After.
+func TestFileAdvisesOnlyAfterItsFirstBytes(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type span struct{ off, n int64 }
+	var wb []span
+	calls := &kernel{
+		writeback: func(_ int, off, n int64, _ bool) error { wb = append(wb, span{off, n}); return nil },
+		drop:      func(int, int64, int64) error { return nil },
+	}
+	rounds := make(chan int64, 1)
+	w := New(f, Options{Window: mib, Keep: mib, After: 8 * mib, calls: calls, advised: func(to int64) { rounds <- to }})
+	var reached []int64
+	chunk := bytes.Repeat([]byte{'a'}, mib)
+	for range 16 {
+		w.Write(chunk)
+		if w.handed == w.off {
+			reached = append(reached, <-rounds)
+		}
+	}
+	w.Stop()
+	if len(reached) == 0 || reached[0] != 8*mib {
+		t.Fatalf("rounds reached %v, want the first at %d (After)", reached, 8*mib)
+	}
+	if len(wb) == 0 || wb[0].off != 7*mib {
+		t.Fatalf("writeback %v, want it to start at %d (a window before After)", wb, 7*mib)
 	}
 }
