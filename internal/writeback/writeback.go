@@ -4,12 +4,13 @@
 // 300 MB a second of new page cache, which the kernel would hold dirty
 // until its writeback timer (30 s by default) and then keep cached.
 //
-// A File hands the kernel the pages behind the end to write out as they
-// fill (sync_file_range, which does not wait for the disk) and, once they
-// are a window further behind and written, tells it they will not be read
-// again (posix_fadvise DONTNEED, which drops only clean pages). The file's
-// cache then stays at a few windows, and the pages it gives back are the
-// ones the next writes take. That matters most where fresh memory is dear:
+// Once it has appended After bytes (1 GiB: a shorter burst is the page
+// cache's to absorb), a File hands the kernel the pages a window or two
+// behind the end to write out (sync_file_range, which does not wait for
+// the disk) and, once they are Keep further back, tells it they will not
+// be read again (posix_fadvise DONTNEED, which drops only clean pages). The
+// file's cache past the first After bytes then stays at a few windows, and
+// the pages it gives back are the ones the next writes take. That matters most where fresh memory is dear:
 // in a virtual machine that returns free memory to its host (free page
 // reporting), every new page of cache is a fault in the host, and on the
 // machine listen is measured on an append to fresh cache cost 8 times one
@@ -33,8 +34,10 @@ type Options struct {
 	// per delivery, small enough that the pages handed back are reused
 	// while they are still warm.
 	Window int64
-	// Keep is how many bytes behind the end stay cached (default 16 MiB),
-	// for a reader following the file (inspect --follow, tail -f).
+	// Keep is how many bytes behind what was handed to writeback stay
+	// cached (default 16 MiB), for a reader following the file (inspect
+	// --follow, tail -f): with writeback one or two windows behind the
+	// end, the last 24 to 32 MiB by default.
 	Keep int64
 	// After is how many bytes a File appends before it advises at all
 	// (default 1 GiB; negative: none). A burst of a few hundred MB is

@@ -42,20 +42,47 @@ func cached(t *testing.T, path string) int64 {
 
 const mib = 1 << 20
 
-// appendMiB appends total bytes to w a MiB at a time, and after each
-// hand-off waits for its round of advice.
-func appendMiB(t *testing.T, w *File, total int, rounds <-chan int64) {
+// appendRounds appends chunk to w times times and, after each write that
+// handed a round to the advising goroutine, waits for that round; it
+// returns the offsets the rounds reached.
+func appendRounds(t *testing.T, w *File, chunk []byte, times int, rounds <-chan int64) []int64 {
 	t.Helper()
-	chunk := bytes.Repeat([]byte("0123456789abcdef"), mib/16)
-	for range total / mib {
+	var reached []int64
+	for range times {
 		before := w.handed
 		if _, err := w.Write(chunk); err != nil {
 			t.Fatal(err)
 		}
 		if w.handed != before {
-			<-rounds
+			reached = append(reached, <-rounds)
 		}
 	}
+	return reached
+}
+
+type span struct{ off, n int64 }
+
+// standIn records the advice a File gives instead of giving it.
+type standIn struct {
+	writebacks, drops []span
+}
+
+func (s *standIn) kernel() *kernel {
+	return &kernel{
+		writeback: func(_ int, off, n int64, _ bool) error { s.writebacks = append(s.writebacks, span{off, n}); return nil },
+		drop:      func(_ int, off, n int64) error { s.drops = append(s.drops, span{off, n}); return nil },
+	}
+}
+
+// newTestFile is a new file in a test directory, closed when the test ends.
+func newTestFile(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func TestFileKeepsOnlyTheTailCached(t *testing.T) {
@@ -76,7 +103,7 @@ func TestFileKeepsOnlyTheTailCached(t *testing.T) {
 		rounds := make(chan int64, 1)
 		opts.advised = func(to int64) { rounds <- to }
 		w := New(f, *opts)
-		appendMiB(t, w, 48*mib, rounds)
+		appendRounds(t, w, bytes.Repeat([]byte("0123456789abcdef"), mib/16), 48, rounds)
 		w.Stop()
 		return path
 	}
@@ -104,16 +131,11 @@ func TestFileAdvisesFromTheEndOfAnAppendedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var got []int64
 	rounds := make(chan int64, 1)
 	w := New(f, Options{Window: mib, Keep: mib, After: -1, advised: func(to int64) { rounds <- to }})
-	chunk := bytes.Repeat([]byte{'n'}, mib)
-	for range 2 {
-		w.Write(chunk)
-		got = append(got, <-rounds)
-	}
+	got := appendRounds(t, w, bytes.Repeat([]byte{'n'}, mib), 2, rounds)
 	w.Stop()
-	if got[0] != 9*mib || got[1] != 10*mib {
+	if len(got) != 2 || got[0] != 9*mib || got[1] != 10*mib {
 		t.Errorf("advice reached %v, want [%d %d]: the offsets count from the file's end", got, 9*mib, 10*mib)
 	}
 }
@@ -140,11 +162,7 @@ func TestFileOnAPipeOnlyWrites(t *testing.T) {
 }
 
 func TestFileStopWhileWriting(t *testing.T) {
-	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newTestFile(t)
 	w := New(f, Options{Window: 4096, Keep: 4096})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -167,33 +185,15 @@ func TestFileStopWhileWriting(t *testing.T) {
 // whole pages up to where the round before reached, never the page the
 // next append goes to, and the drop stays Keep behind it.
 func TestFileLeavesTheEndAlone(t *testing.T) {
-	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type span struct{ off, n int64 }
-	var wb, drops []span
-	calls := &kernel{
-		writeback: func(_ int, off, n int64, _ bool) error { wb = append(wb, span{off, n}); return nil },
-		drop:      func(_ int, off, n int64) error { drops = append(drops, span{off, n}); return nil },
-	}
+	var k standIn
 	rounds := make(chan int64, 1)
 	const window, keep = 10000, 20000
-	w := New(f, Options{Window: window, Keep: keep, After: -1, calls: calls, advised: func(to int64) { rounds <- to }})
-	var reached []int64
-	line := bytes.Repeat([]byte{'r'}, 3001) // never page-aligned
-	for range 40 {
-		before := w.handed
-		w.Write(line)
-		if w.handed != before {
-			reached = append(reached, <-rounds)
-		}
-	}
+	w := New(newTestFile(t), Options{Window: window, Keep: keep, After: -1, calls: k.kernel(), advised: func(to int64) { rounds <- to }})
+	reached := appendRounds(t, w, bytes.Repeat([]byte{'r'}, 3001), 40, rounds) // never page-aligned
 	w.Stop()
 	page := int64(os.Getpagesize())
 	var written int64
-	for i, s := range wb {
+	for i, s := range k.writebacks {
 		if s.off != written {
 			t.Errorf("writeback %d starts at %d, want %d (where the last one ended)", i, s.off, written)
 		}
@@ -207,7 +207,7 @@ func TestFileLeavesTheEndAlone(t *testing.T) {
 	if n := len(reached); n < 3 || written != reached[n-2]/page*page {
 		t.Fatalf("writeback reached %d; rounds reached %v: want the second-to-last, in whole pages", written, reached)
 	}
-	if end := drops[len(drops)-1]; end.off+end.n != written-keep {
+	if end := k.drops[len(k.drops)-1]; end.off+end.n != written-keep {
 		t.Errorf("the drop ends at %d, want %d (Keep behind the writeback)", end.off+end.n, written-keep)
 	}
 }
@@ -215,33 +215,15 @@ func TestFileLeavesTheEndAlone(t *testing.T) {
 // TestFileAdvisesOnlyAfterItsFirstBytes: a burst smaller than After gets
 // no advice at all; past it, advice starts a window before After.
 func TestFileAdvisesOnlyAfterItsFirstBytes(t *testing.T) {
-	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type span struct{ off, n int64 }
-	var wb []span
-	calls := &kernel{
-		writeback: func(_ int, off, n int64, _ bool) error { wb = append(wb, span{off, n}); return nil },
-		drop:      func(int, int64, int64) error { return nil },
-	}
+	var k standIn
 	rounds := make(chan int64, 1)
-	w := New(f, Options{Window: mib, Keep: mib, After: 8 * mib, calls: calls, advised: func(to int64) { rounds <- to }})
-	var reached []int64
-	chunk := bytes.Repeat([]byte{'a'}, mib)
-	for range 16 {
-		before := w.handed
-		w.Write(chunk)
-		if w.handed != before {
-			reached = append(reached, <-rounds)
-		}
-	}
+	w := New(newTestFile(t), Options{Window: mib, Keep: mib, After: 8 * mib, calls: k.kernel(), advised: func(to int64) { rounds <- to }})
+	reached := appendRounds(t, w, bytes.Repeat([]byte{'a'}, mib), 16, rounds)
 	w.Stop()
 	if len(reached) == 0 || reached[0] != 8*mib {
 		t.Fatalf("rounds reached %v, want the first at %d (After)", reached, 8*mib)
 	}
-	if len(wb) == 0 || wb[0].off != 7*mib {
+	if wb := k.writebacks; len(wb) == 0 || wb[0].off != 7*mib {
 		t.Fatalf("writeback %v, want it to start at %d (a window before After)", wb, 7*mib)
 	}
 }
