@@ -16,6 +16,19 @@ func testRingLine(seq, pad int) string {
 	return fmt.Sprintf(`{"seq":%d,"received_at":"2026-12-07T12:00:00Z","method":"POST","path":"/","headers":{},"body":%q,"status":200}`+"\n", seq, body)
 }
 
+// tapFed taps batch into s and waits until s's Run has taken it, failing
+// after 10 s (a Run that stopped taking batches).
+func tapFed(t *testing.T, s *Store, batch []byte) {
+	t.Helper()
+	s.Tap(batch)
+	for deadline := time.Now().Add(10 * time.Second); s.queued.Load() > 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("Run did not take a tapped batch within 10 s (%d bytes queued)", s.queued.Load())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // A ring fed by Tap keeps its lines in arena chunks that are used again
 // once the ring has let go of them: every line it holds reads as it was
 // tapped, long after the first chunks were reused.
@@ -36,10 +49,7 @@ func TestRingReusesItsMemory(t *testing.T) {
 			seq++
 			batch = append(batch, testRingLine(seq, pad)...)
 		}
-		s.Tap(batch)
-		for s.queued.Load() > 0 { // Run has fed it
-			time.Sleep(time.Millisecond)
-		}
+		tapFed(t, s, batch)
 	}
 	// checkRing fails when a line the ring holds no longer reads as it
 	// was tapped.
@@ -105,10 +115,7 @@ func TestRingBoundsItsChunks(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		go s.Run(ctx, nil)
 		for seq := 1; seq <= 3*maxBytes/pad+20; seq++ {
-			s.Tap([]byte(testRingLine(seq, pad)))
-			for s.queued.Load() > 0 {
-				time.Sleep(time.Millisecond)
-			}
+			tapFed(t, s, []byte(testRingLine(seq, pad)))
 		}
 		cancel()
 		s.mu.Lock()
@@ -156,10 +163,7 @@ func TestRingUnderOneChunkKeepsItsLines(t *testing.T) {
 	defer cancel()
 	go s.Run(ctx, nil)
 	for seq := 1; seq <= 2; seq++ {
-		s.Tap([]byte(testRingLine(seq, 100)))
-		for s.queued.Load() > 0 {
-			time.Sleep(time.Millisecond)
-		}
+		tapFed(t, s, []byte(testRingLine(seq, 100)))
 	}
 	s.Feed([]byte(testRingLine(3, 100)))
 	if got := s.Info().Records; got != 3 {
