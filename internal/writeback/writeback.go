@@ -1,8 +1,8 @@
 // Package writeback keeps the page cache of a file that is only appended to
-// small. listen appends every delivery to its record file, and with
-// --output json to stdout again: at 20,000 deliveries a second that is
-// 300 MB a second of new page cache, which the kernel would hold dirty
-// until its writeback timer (30 s by default) and then keep cached.
+// small. listen appends every delivery to its record file, and to stdout
+// again when stdout is a file (JSON output): at 20,000 deliveries a second
+// that is 300 MB a second of new page cache, which the kernel would hold
+// dirty until its writeback timer (30 s by default) and then keep cached.
 //
 // Once it has appended After bytes (1 GiB: a shorter burst is the page
 // cache's to absorb), a File hands the kernel the pages a window or two
@@ -10,11 +10,12 @@
 // the disk) and, once they are Keep further back, tells it they will not
 // be read again (posix_fadvise DONTNEED, which drops only clean pages). The
 // file's cache past the first After bytes then stays at a few windows, and
-// the pages it gives back are the ones the next writes take. That matters most where fresh memory is dear:
-// in a virtual machine that returns free memory to its host (free page
-// reporting), every new page of cache is a fault in the host, and on the
-// machine listen is measured on an append to fresh cache cost 8 times one
-// to pages just freed (bash .ci/bench; see the README's Performance).
+// the pages it gives back are the ones the next writes take. That matters
+// most where fresh memory is dear: in a virtual machine that returns free
+// memory to its host (free page reporting), every new page of cache is a
+// fault in the host, and on the machine listen is measured on an append to
+// fresh cache cost up to 8 times one to pages just freed (bash .ci/bench;
+// see the README's Performance).
 //
 // Nothing here can lose data: both calls are advice, their failures are
 // ignored (the File stops advising after one), and a page still dirty is
