@@ -27,9 +27,13 @@ const doctorPerSecond = 20
 // diagnosed.
 func (l *Listener) authenticate(r *http.Request, d *inflight) {
 	rec := &d.rec
-	sch := l.cfg.Scheme
-	if sch == "" || sch == signature.Auto {
-		sch = signature.Detect(r.Header)
+	// The scheme only matters here without a secret or in report-only
+	// mode: otherwise the verifier detects it itself.
+	sch := signature.Scheme("")
+	if len(l.cfg.Secrets) == 0 || l.cfg.ReportOnly {
+		if sch = l.cfg.Scheme; sch == "" || sch == signature.Auto {
+			sch = signature.Detect(r.Header)
+		}
 	}
 	switch {
 	case len(l.cfg.Secrets) == 0 && sch != signature.None:
@@ -39,11 +43,11 @@ func (l *Listener) authenticate(r *http.Request, d *inflight) {
 		// Unsigned, and no secret was asked for: as without one.
 		rec.Signature = &record.Signature{Scheme: string(signature.None), Valid: true}
 	default:
-		opts := l.verify
-		opts.Now = rec.ReceivedAt
-		v := signature.Verify(opts, r.Header, d.body)
+		v := l.verifier.Verify(r.Header, d.body, rec.ReceivedAt)
 		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: l.masker.Mask(v.Reason)}
 		if !v.Valid {
+			opts := l.verify
+			opts.Now = rec.ReceivedAt
 			rec.Signature.Kind = v.Kind.String()
 			rec.Signature.Diagnosis = l.diagnose(opts, r.Header, d.body, v)
 			l.n.badSig.Add(1)

@@ -225,7 +225,8 @@ type counters struct {
 type Listener struct {
 	cfg       Config
 	prefix    string
-	verify    signature.VerifyOptions
+	verify    signature.VerifyOptions // the doctor's, with a delivery's Now
+	verifier  *signature.Verifier     // verify, read once for the run
 	seen      *idSet
 	callbacks *idSet
 	out       *outBatcher // pretty output
@@ -327,10 +328,12 @@ func New(cfg Config) (*Listener, error) {
 		}
 	}
 	cfg.Secrets = secrets
+	verify := signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance}
 	l := &Listener{
 		cfg:        cfg,
 		prefix:     NormalizePrefix(cfg.PathPrefix),
-		verify:     signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance},
+		verify:     verify,
+		verifier:   signature.NewVerifier(verify),
 		seen:       newIDSet(seenIDs),
 		callbacks:  newIDSet(usedCallbacks),
 		out:        &outBatcher{w: cfg.Out},

@@ -135,7 +135,7 @@ func kindsOf(secrets []secret) (v1, v1a bool) {
 // the v1 signatures with the HMAC secrets, the v1a signatures with the
 // Ed25519 keys. Any signature a configured key can check that matches makes
 // the request valid: a sender may put both kinds in one header.
-func verifyStandard(secrets []secret, total int, h Headers, body []byte, now time.Time, tol time.Duration) Result {
+func (v *Verifier) verifyStandard(h Headers, body []byte, now time.Time) Result {
 	idName, tsName, sigName := standardNames(h)
 	sigValues := values(h, sigName)
 	if len(sigValues) == 0 {
@@ -156,24 +156,24 @@ func verifyStandard(secrets []secret, total int, h Headers, body []byte, now tim
 	}
 
 	sigs := readStandardSigs(sigValues)
-	wantV1, wantV1a := kindsOf(secrets)
+	wantV1, wantV1a := v.v1, v.v1a
 	checkable := wantV1 && len(sigs.v1) > 0 || wantV1a && len(sigs.v1a) > 0
 	if !checkable && len(sigs.v1) == 0 && len(sigs.v1a) == 0 {
 		return malformedStandard(sigName, sigs, wantV1, wantV1a)
 	}
-	keys, r, ok := deriveStandardKeys(secrets, total)
-	if !ok {
-		return r
+	d := v.standardKeys()
+	if !d.ok {
+		return d.failure
 	}
 	if !checkable {
 		return failf(Standard, NoMatch, sigName, "no signature in %s can be checked with the configured secret(s): %s",
 			sigName, versionMismatch(len(sigs.v1a) > 0))
 	}
-	matched := keys.match(sigs, id, tsRaw, body)
+	matched := d.keys.match(sigs, id, tsRaw, body)
 	if matched < 0 {
 		return failf(Standard, NoMatch, sigName, "no signature in %s matched the configured secret(s)", sigName)
 	}
-	if r, ok := checkTimestamp(Standard, tsName, ts, now, tol); !ok {
+	if r, ok := checkTimestamp(Standard, tsName, ts, now, v.tol); !ok {
 		return r
 	}
 	return Result{Scheme: Standard, Valid: true, SecretIndex: matched}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -74,11 +75,79 @@ type secret struct {
 // The signature is checked before the timestamp, so a timestamp failure
 // means the signature itself was good: the delivery is a replay, or one of
 // the clocks is off.
+//
+// Verify reads opts anew on every call; a caller that checks many requests
+// with the same options makes a Verifier once instead.
 func Verify(opts VerifyOptions, h Headers, body []byte) Result {
-	scheme := opts.Scheme
-	if scheme == "" {
-		scheme = Auto
+	var v Verifier
+	v.read(opts)
+	return v.Verify(h, body, opts.Now)
+}
+
+// Verifier is Verify with its options read once: the secrets sorted out,
+// and the Standard Webhooks keys decoded (base64, Ed25519) the first time a
+// request needs them rather than for every request. listen makes one for
+// its run. It is safe for concurrent use.
+type Verifier struct {
+	scheme  Scheme
+	secrets []secret
+	total   int // len(VerifyOptions.Secrets), for "secret i of n"
+	tol     time.Duration
+	v1, v1a bool // the Standard versions the secrets can check (kindsOf)
+
+	once    sync.Once
+	derived derivedKeys // once done
+}
+
+// derivedKeys are the Standard keys deriveStandardKeys read from the
+// secrets, or, when one is broken, the failure every Standard request gets.
+type derivedKeys struct {
+	keys    standardKeys
+	failure Result
+	ok      bool
+}
+
+// NewVerifier reads opts for a Verifier; its Now is not kept, as each
+// request is checked against a clock of its own (Verifier.Verify).
+func NewVerifier(opts VerifyOptions) *Verifier {
+	v := &Verifier{}
+	v.read(opts)
+	return v
+}
+
+func (v *Verifier) read(opts VerifyOptions) {
+	v.scheme, v.total, v.tol = opts.Scheme, len(opts.Secrets), opts.Tolerance
+	if v.scheme == "" {
+		v.scheme = Auto
 	}
+	if v.tol == 0 {
+		v.tol = DefaultTolerance
+	}
+	v.secrets = make([]secret, 0, len(opts.Secrets))
+	for i, s := range opts.Secrets {
+		if s != "" {
+			v.secrets = append(v.secrets, secret{i, s})
+		}
+	}
+	v.v1, v.v1a = kindsOf(v.secrets)
+}
+
+// standardKeys derives the Standard keys the first time a request needs
+// them.
+func (v *Verifier) standardKeys() *derivedKeys {
+	v.once.Do(v.derive)
+	return &v.derived
+}
+
+func (v *Verifier) derive() {
+	d := &v.derived
+	d.keys, d.failure, d.ok = deriveStandardKeys(v.secrets, v.total)
+}
+
+// Verify checks a request as the package's Verify does, with now as the
+// clock for its signed timestamp (the zero time: time.Now()).
+func (v *Verifier) Verify(h Headers, body []byte, now time.Time) Result {
+	scheme := v.scheme
 	detected := scheme == Auto
 	if detected {
 		scheme = Detect(h)
@@ -90,16 +159,9 @@ func Verify(opts VerifyOptions, h Headers, body []byte) Result {
 			"unknown signature scheme %q; valid schemes: %s", string(scheme), validNames())
 	}
 
-	secrets := make([]secret, 0, len(opts.Secrets))
-	for i, s := range opts.Secrets {
-		if s != "" {
-			secrets = append(secrets, secret{i, s})
-		}
-	}
-
 	if scheme == None {
 		switch {
-		case len(secrets) == 0:
+		case len(v.secrets) == 0:
 			return Result{Scheme: None, Valid: true}
 		case detected:
 			return fail(None, MissingHeader, "",
@@ -111,28 +173,22 @@ func Verify(opts VerifyOptions, h Headers, body []byte) Result {
 					"choose the scheme the sender uses, or auto")
 		}
 	}
-	if len(secrets) == 0 {
+	if len(v.secrets) == 0 {
 		return failf(scheme, NoSecret, "", "no secret is configured to verify the %s signature", scheme)
 	}
-
-	tol := opts.Tolerance
-	if tol == 0 {
-		tol = DefaultTolerance
-	}
-	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 
 	switch scheme {
 	case Standard:
-		return verifyStandard(secrets, len(opts.Secrets), h, body, now, tol)
+		return v.verifyStandard(h, body, now)
 	case GitHub:
-		return verifyGitHub(secrets, h, body)
+		return verifyGitHub(v.secrets, h, body)
 	case Stripe:
-		return verifyStripe(secrets, h, body, now, tol)
+		return verifyStripe(v.secrets, h, body, now, v.tol)
 	default: // Bearer
-		return verifyBearer(secrets, h)
+		return verifyBearer(v.secrets, h)
 	}
 }
 
