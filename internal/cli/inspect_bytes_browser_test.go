@@ -18,6 +18,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
+	"github.com/webhook-tool/webhook-tool/internal/testexec"
 )
 
 // The page keeps every byte a record holds: Copy as curl quotes each part
@@ -108,9 +109,7 @@ cat > "$CURL_STDIN"
 func runWithStubCurl(t *testing.T, command string) ([]string, []byte) {
 	t.Helper()
 	bin, dir := t.TempDir(), t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "curl"), []byte(curlStub), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testexec.Write(t, filepath.Join(bin, "curl"), curlStub)
 	cmd := exec.Command("sh", "-c", command)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),

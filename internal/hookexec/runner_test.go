@@ -23,6 +23,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/callback"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
+	"github.com/webhook-tool/webhook-tool/internal/testexec"
 )
 
 // script writes a shell script into dir and returns the command line that
@@ -30,9 +31,7 @@ import (
 func script(t *testing.T, dir, text string) string {
 	t.Helper()
 	p := filepath.Join(dir, "hook.sh")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+text), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testexec.Write(t, p, "#!/bin/sh\n"+text)
 	return "'" + p + "'"
 }
 

@@ -23,15 +23,14 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
+	"github.com/webhook-tool/webhook-tool/internal/testexec"
 )
 
 // hookScript writes a shell script and returns the command line running it.
 func hookScript(t *testing.T, dir, text string) string {
 	t.Helper()
 	p := filepath.Join(dir, "hook.sh")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+text), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testexec.Write(t, p, "#!/bin/sh\n"+text)
 	return "'" + p + "'"
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
+	"github.com/webhook-tool/webhook-tool/internal/testexec"
 )
 
 const base = "http://127.0.0.1:9/base"
@@ -119,9 +120,7 @@ func TestCommandInRealShells(t *testing.T) {
 		t.Fatal("no sh on PATH")
 	}
 	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "curl"), []byte(stub), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testexec.Write(t, filepath.Join(bin, "curl"), stub)
 	for _, sh := range shells {
 		for _, tc := range hostile {
 			t.Run(sh+"/"+tc.name, func(t *testing.T) {
