@@ -46,10 +46,8 @@ func (l *Listener) authenticate(r *http.Request, d *inflight) {
 		v := l.verifier.Verify(r.Header, d.body, rec.ReceivedAt)
 		rec.Signature = &record.Signature{Scheme: string(v.Scheme), Valid: v.Valid, Reason: l.masker.Mask(v.Reason)}
 		if !v.Valid {
-			opts := l.verify
-			opts.Now = rec.ReceivedAt
 			rec.Signature.Kind = v.Kind.String()
-			rec.Signature.Diagnosis = l.diagnose(opts, r.Header, d.body, v)
+			rec.Signature.Diagnosis = l.diagnose(l.verifier.Options(rec.ReceivedAt), r.Header, d.body, v)
 			l.n.badSig.Add(1)
 		}
 	}

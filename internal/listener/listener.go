@@ -225,8 +225,7 @@ type counters struct {
 type Listener struct {
 	cfg       Config
 	prefix    string
-	verify    signature.VerifyOptions // the doctor's, with a delivery's Now
-	verifier  *signature.Verifier     // verify, read once for the run
+	verifier  *signature.Verifier // the secrets, read once for the run
 	seen      *idSet
 	callbacks *idSet
 	out       *outBatcher // pretty output
@@ -328,12 +327,10 @@ func New(cfg Config) (*Listener, error) {
 		}
 	}
 	cfg.Secrets = secrets
-	verify := signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance}
 	l := &Listener{
 		cfg:        cfg,
 		prefix:     NormalizePrefix(cfg.PathPrefix),
-		verify:     verify,
-		verifier:   signature.NewVerifier(verify),
+		verifier:   signature.NewVerifier(signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance}),
 		seen:       newIDSet(seenIDs),
 		callbacks:  newIDSet(usedCallbacks),
 		out:        &outBatcher{w: cfg.Out},

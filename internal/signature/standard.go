@@ -161,7 +161,7 @@ func (v *Verifier) verifyStandard(h Headers, body []byte, now time.Time) Result 
 	if !checkable && len(sigs.v1) == 0 && len(sigs.v1a) == 0 {
 		return malformedStandard(sigName, sigs, wantV1, wantV1a)
 	}
-	d := v.standardKeys()
+	d := v.keys()
 	if !d.ok {
 		return d.failure
 	}

@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"net/http"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +42,9 @@ func TestVerifierMatchesVerify(t *testing.T) {
 	}
 	for oname, opts := range optionSets {
 		v := signature.NewVerifier(opts)
+		if o := v.Options(now); o.Now != now || !reflect.DeepEqual(o.Secrets, opts.Secrets) || o.Scheme != opts.Scheme || o.Tolerance != opts.Tolerance {
+			t.Errorf("%s: Options(now) = %+v, want the options made from with Now %v", oname, o, now)
+		}
 		var wg sync.WaitGroup
 		for rname, req := range requests {
 			o := opts

@@ -89,6 +89,7 @@ func Verify(opts VerifyOptions, h Headers, body []byte) Result {
 // request needs them rather than for every request. listen makes one for
 // its run. It is safe for concurrent use.
 type Verifier struct {
+	opts    VerifyOptions // as given, for Options
 	scheme  Scheme
 	secrets []secret
 	total   int // len(VerifyOptions.Secrets), for "secret i of n"
@@ -116,6 +117,7 @@ func NewVerifier(opts VerifyOptions) *Verifier {
 }
 
 func (v *Verifier) read(opts VerifyOptions) {
+	v.opts = opts
 	v.scheme, v.total, v.tol = opts.Scheme, len(opts.Secrets), opts.Tolerance
 	if v.scheme == "" {
 		v.scheme = Auto
@@ -132,9 +134,16 @@ func (v *Verifier) read(opts VerifyOptions) {
 	v.v1, v.v1a = kindsOf(v.secrets)
 }
 
-// standardKeys derives the Standard keys the first time a request needs
-// them.
-func (v *Verifier) standardKeys() *derivedKeys {
+// Options returns the options the Verifier was made from, with now as
+// their clock: what the doctor (Diagnose) needs for a request it failed.
+func (v *Verifier) Options(now time.Time) VerifyOptions {
+	o := v.opts
+	o.Now = now
+	return o
+}
+
+// keys derives the Standard keys the first time a request needs them.
+func (v *Verifier) keys() *derivedKeys {
 	v.once.Do(v.derive)
 	return &v.derived
 }
