@@ -43,11 +43,11 @@ type Options struct {
 	// After is how many bytes a File appends before it advises at all
 	// (default 1 GiB; negative: none). A burst of a few hundred MB is
 	// the page cache's to absorb, and writing it back while it arrives
-	// only adds latency (about 1 ms of p99 under wrk here) and CPU (in
-	// the same bench rounds, advice from the start took listen from 68.5
-	// to 83 µs a delivery); it is a run that goes on that would fill
-	// memory and slow as the cache grows. The first After bytes are left
-	// to the kernel's own writeback.
+	// adds latency: in the bench's rounds, advice from the start saved
+	// listen CPU on cold memory (72 µs a delivery against 86) but one
+	// round in four had a p99 of 21.5 ms, 2.4 times bare's. It is a run
+	// that goes on that would fill memory and slow as the cache grows.
+	// The first After bytes are left to the kernel's own writeback.
 	After int64
 
 	// For tests: wait makes each hand-off wait until the pages are
