@@ -16,6 +16,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/render"
+	"github.com/webhook-tool/webhook-tool/internal/sigctx"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -112,7 +113,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 			opts.OnReady(r)
 		}
 	}
-	cfg.Quit = quitContext(ctx) // a second Ctrl-C cuts the drain short, --exec's commands killed first
+	cfg.Quit = sigctx.Quit(ctx) // a second Ctrl-C cuts the drain short, --exec's commands killed first
 	sum, err := listener.Run(ctx, cfg)
 	if err != nil {
 		return listenError(err)

@@ -17,31 +17,8 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/fixture"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
+	"github.com/webhook-tool/webhook-tool/internal/sigctx"
 )
-
-// TestSecondSignalQuitsAClaimingCommand: with Main's signal handling the
-// first SIGINT cancels the command's context and, when the command has
-// claimed the second (listen does), the second cancels its quit context
-// instead of ending the process, which would leave listen --exec's
-// commands running in their own process groups.
-func TestSecondSignalQuitsAClaimingCommand(t *testing.T) {
-	t.Parallel()
-	ctx, stop := notifySignals(context.Background())
-	defer stop()
-	q := quitContext(ctx)
-	self := os.Getpid()
-	if err := syscall.Kill(self, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	<-ctx.Done()
-	if q.Err() != nil {
-		t.Fatal("the first Ctrl-C cancelled the quit context too")
-	}
-	if err := syscall.Kill(self, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	<-q.Done() // without the claim, the default handling would end the test binary here
-}
 
 // TestListenQuitKillsRunningCommands: a second Ctrl-C during the drain
 // ends listen at once, and a command still running is killed with its
@@ -56,7 +33,7 @@ func TestListenQuitKillsRunningCommands(t *testing.T) {
 	app := testListenApp(&out, &errb)
 	hard, quitNow := context.WithCancel(context.Background())
 	defer quitNow()
-	ctx, interrupt := context.WithCancel(context.WithValue(context.Background(), quitKey{}, &quit{ctx: hard}))
+	ctx, interrupt := context.WithCancel(sigctx.WithQuit(context.Background(), hard))
 	defer interrupt()
 	cmd := "sleep 300 & echo $! > '" + pidFile + ".tmp'; mv '" + pidFile + ".tmp' '" + pidFile + "'; wait"
 	ready, done := startListen(t, ctx, app, &ListenOptions{Addr: "127.0.0.1:0", Path: "/", Scheme: "none",

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webhook-tool/webhook-tool/internal/config"
+	"github.com/webhook-tool/webhook-tool/internal/sigctx"
 	"github.com/webhook-tool/webhook-tool/internal/suggest"
 )
 
@@ -25,13 +26,13 @@ import (
 // SIGTERM) cancels the context every command runs under, so a command stops
 // cleanly and reports; after it the default handling is back, and a second
 // Ctrl-C ends the process at once, unless the command has taken the second
-// one over to end what it started first (signals.go).
+// one over to end what it started first (internal/sigctx).
 func Main() int { return MainApp(NewApp(), os.Args[1:]) }
 
 // MainApp is Main with the app and arguments given, for a test harness
 // that runs the real entry point over streams of its own.
 func MainApp(app *App, args []string) int {
-	ctx, stop := notifySignals(context.Background())
+	ctx, stop := sigctx.Notify(context.Background())
 	defer stop()
 	return RunContext(ctx, app, args)
 }
