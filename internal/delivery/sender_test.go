@@ -152,6 +152,7 @@ func TestSenderRequestIsFreshEachAttempt(t *testing.T) {
 
 // A sender goes to the transport directly only when c.Do would add nothing.
 func TestDirectOnlyWhenTheClientAddsNothing(t *testing.T) {
+	t.Parallel()
 	jar, _ := cookiejar.New(nil)
 	tr := http.DefaultTransport
 	for _, tc := range []struct {

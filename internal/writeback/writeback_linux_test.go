@@ -86,6 +86,7 @@ func newTestFile(t *testing.T) *os.File {
 }
 
 func TestFileKeepsOnlyTheTailCached(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, opts *Options) string {
 		path := filepath.Join(dir, name)
@@ -122,6 +123,7 @@ func TestFileKeepsOnlyTheTailCached(t *testing.T) {
 }
 
 func TestFileAdvisesFromTheEndOfAnAppendedFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rec")
 	if err := os.WriteFile(path, bytes.Repeat([]byte{'o'}, 8*mib), 0o600); err != nil {
 		t.Fatal(err)
@@ -141,6 +143,7 @@ func TestFileAdvisesFromTheEndOfAnAppendedFile(t *testing.T) {
 }
 
 func TestFileOnAPipeOnlyWrites(t *testing.T) {
+	t.Parallel()
 	r, wr, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +165,7 @@ func TestFileOnAPipeOnlyWrites(t *testing.T) {
 }
 
 func TestFileStopWhileWriting(t *testing.T) {
+	t.Parallel()
 	f := newTestFile(t)
 	w := New(f, Options{Window: 4096, Keep: 4096})
 	var wg sync.WaitGroup
@@ -185,6 +189,7 @@ func TestFileStopWhileWriting(t *testing.T) {
 // whole pages up to where the round before reached, never the page the
 // next append goes to, and the drop stays Keep behind it.
 func TestFileLeavesTheEndAlone(t *testing.T) {
+	t.Parallel()
 	var k standIn
 	rounds := make(chan int64, 1)
 	const window, keep = 10000, 20000
@@ -215,6 +220,7 @@ func TestFileLeavesTheEndAlone(t *testing.T) {
 // TestFileAdvisesOnlyAfterItsFirstBytes: a burst smaller than After gets
 // no advice at all; past it, advice starts a window before After.
 func TestFileAdvisesOnlyAfterItsFirstBytes(t *testing.T) {
+	t.Parallel()
 	var k standIn
 	rounds := make(chan int64, 1)
 	w := New(newTestFile(t), Options{Window: mib, Keep: mib, After: 8 * mib, calls: k.kernel(), advised: func(to int64) { rounds <- to }})
