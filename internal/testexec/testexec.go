@@ -9,17 +9,26 @@
 package testexec
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
 )
 
 // Write creates path with text, executable, and fails the test on error.
+// Call it from the test's own goroutine, as it may stop the test.
 func Write(t testing.TB, path, text string) {
 	t.Helper()
+	if err := write(path, text); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func write(path, text string) error {
 	cmd := exec.Command("/bin/sh", "-c", `cat > "$1" && chmod 755 "$1"`, "sh", path)
 	cmd.Stdin = strings.NewReader(text)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("writing %s: %v: %s", path, err, out)
+		return fmt.Errorf("writing %s: %v: %s", path, err, out)
 	}
+	return nil
 }
