@@ -125,7 +125,8 @@ func verifyUnmasked(app *App, opts *VerifyOptions) error {
 	if opts.Tolerance == 0 {
 		vo.Tolerance = -1 // the package's "no check"
 	}
-	do := doctorOptions{DiagnoseOptions: signature.DiagnoseOptions{VerifyOptions: vo, Others: otherSecrets(app)}, explain: opts.Explain}
+	do := doctorOptions{DiagnoseOptions: signature.DiagnoseOptions{VerifyOptions: vo, Others: otherSecrets(app)},
+		verifier: signature.NewVerifier(vo), explain: opts.Explain}
 
 	if opts.Recorded != "" {
 		if opts.File != "" || len(opts.Headers) > 0 {
@@ -167,10 +168,11 @@ func verifyUnmasked(app *App, opts *VerifyOptions) error {
 	return nil
 }
 
-// verifyOne checks one request. Problems of the configuration rather than of
-// the request (no secret, an unusable secret) are usage errors.
+// verifyOne checks one request, against the clock do.Now. Problems of the
+// configuration rather than of the request (no secret, an unusable secret)
+// are usage errors.
 func verifyOne(do doctorOptions, h http.Header, body []byte) (verdict, error) {
-	res := signature.Verify(do.VerifyOptions, h, body)
+	res := do.verifier.Verify(h, body, do.Now)
 	switch res.Kind {
 	case signature.NoSecret:
 		return verdict{}, usageError(errors.New(res.Reason), "pass --secret S (or set WEBHOOK_TOOL_SECRET)")

@@ -16,7 +16,8 @@ import (
 // doctorOptions is how verify checks and, on a failure, diagnoses.
 type doctorOptions struct {
 	signature.DiagnoseOptions
-	explain bool // --explain: keep every candidate tried
+	verifier *signature.Verifier // made from DiagnoseOptions.VerifyOptions, once for every delivery checked
+	explain  bool                // --explain: keep every candidate tried
 }
 
 // doctorFindings is the signature doctor's part of a verdict.
