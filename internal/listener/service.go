@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -119,6 +120,13 @@ func (s Summary) Ended(diag *render.Diag) error {
 // drain limit, so SIGTERM still ends listen within it.
 const outFlushLimit = 2 * time.Second
 
+// catchSIGPIPE makes a write to a closed stdout an EPIPE for the whole
+// process. The signal is caught, not ignored: an ignored signal stays
+// ignored in the processes listen starts, and --exec's commands would then
+// see `producer | head` fail with "Broken pipe" instead of ending quietly.
+// A caught one is back to its default there.
+var catchSIGPIPE = sync.OnceFunc(func() { signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE) })
+
 // Run serves deliveries on cfg.Addr until ctx is done, then drains and
 // returns the summary. Its error is a run that could not start (an
 // *InputError for what the user gave: an address in use, a record file that
@@ -132,7 +140,7 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	// Output never holds up a delivery: stdout is written through a
 	// bounded queue that drops lines when it cannot keep up, and a closed
 	// stdout (| head) is an EPIPE to give up on, not a SIGPIPE to die of.
-	signal.Ignore(syscall.SIGPIPE)
+	catchSIGPIPE()
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
