@@ -102,18 +102,21 @@ func (l *Listener) refuseExec(d *inflight, why error) answer {
 var execRetryAfter = http.Header{"Retry-After": {strconv.Itoa(RetryAfter)}}
 
 // submitExec is the exec tap: it queues job once d is recorded (its seq is
-// WEBHOOK_SEQ), or gives its place back when d could not be recorded
-// (answered 500: the sender retries). refused is reported here, where the
-// delivery's seq is known.
-func (l *Listener) submitExec(job *hookexec.Job, refused error, d *inflight, recorded bool) {
+// WEBHOOK_SEQ) and accepted, or gives its place back when d was not: a
+// delivery that could not be recorded (answered 500), or was answered
+// anything but 2xx (--status, the app behind --forward-to), is one the
+// sender delivers again, and keepID released its id, so the command runs
+// for the delivery that is accepted, once. refused is reported here,
+// where the delivery's seq is known.
+func (l *Listener) submitExec(job *hookexec.Job, refused error, d *inflight, recorded, accepted bool) {
 	if refused != nil && recorded {
 		l.cfg.Diag.Warnf("#%d: %s", d.rec.Seq, d.rec.Error)
 	}
 	if job == nil {
 		return
 	}
-	if !recorded {
-		l.exec.Release() // answered 500: keepID released the id too
+	if !accepted {
+		l.exec.Release()
 		return
 	}
 	job.DeliverySeq = d.rec.Seq

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -424,6 +425,41 @@ func TestExecNotRunForADeliveryAnswered500(t *testing.T) {
 	e.stop()
 	if raw, _ := os.ReadFile(log); string(raw) != "eeeeeeee-0000-4000-8000-000000000005\n" {
 		t.Errorf("the command ran for %q, want the retry alone", raw)
+	}
+}
+
+// TestExecNotRunForADeliveryTheAppTurnsAway: with --forward-to, the sender
+// gets the app's answer. A delivery the app answers 503 is one the sender
+// delivers again, so it runs nothing and keeps no id: the retry, answered
+// 200, runs the command, once in all.
+func TestExecNotRunForADeliveryTheAppTurnsAway(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	log := filepath.Join(dir, "log")
+	var calls atomic.Int32
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer app.Close()
+	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_ID" >> '`+log+"'\n"), func(c *listener.Config) {
+		c.Secrets, c.Scheme = nil, signature.None
+		c.ForwardTo = app.URL
+	})
+	body := paDelivery(t, "permission_assist.access_request_provisioning", "eeeeeeee-0000-4000-8000-000000000006", "https://pa.example.com/webhooks/callback/")
+	if status, _ := e.post("/", body); status != 503 {
+		t.Fatalf("first attempt: %d, want the app's 503", status)
+	}
+	if status, _ := e.post("/", body); status != 200 {
+		t.Fatalf("retry: %d, want 200 (not taken for a duplicate)", status)
+	}
+	e.stop()
+	if raw, _ := os.ReadFile(log); string(raw) != "eeeeeeee-0000-4000-8000-000000000006\n" {
+		t.Errorf("the command ran for %q, want the retry alone", raw)
+	}
+	if st := e.l.Stats().Exec; st.OK != 1 {
+		t.Errorf("exec stats %+v, want one run", st)
 	}
 }
 

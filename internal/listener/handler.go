@@ -97,9 +97,11 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		a = answer{status: http.StatusInternalServerError, body: notRecordedDelivery}
 	}
-	// Only a delivery accepted and recorded keeps its id.
-	l.keepID(d, recorded && a.status/100 == 2)
-	l.submitExec(job, refused, d, recorded)
+	// Only a delivery accepted (answered 2xx) and recorded keeps its id
+	// and runs the command: any other, the sender delivers again.
+	accepted := recorded && a.status/100 == 2
+	l.keepID(d, accepted)
+	l.submitExec(job, refused, d, recorded, accepted)
 	if a.held {
 		l.hold(w, r, d, &a)
 		return
