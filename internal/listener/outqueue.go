@@ -2,6 +2,7 @@ package listener
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -57,9 +58,10 @@ type OutQueue struct {
 	inflight   int64 // lines of the write under way
 	lastNotice time.Time
 
-	wake chan struct{}
-	full chan struct{} // a batch is queued, or Close: stop gathering
-	done chan struct{}
+	wake   chan struct{}
+	full   chan struct{} // a batch is queued, or Close: stop gathering
+	done   chan struct{}
+	notice chan struct{} // one slot, taken while a notice is being written
 }
 
 // OutQueueOptions adjust an OutQueue.
@@ -85,26 +87,33 @@ func NewOutQueue(w io.Writer, diag *render.Diag, opts OutQueueOptions) *OutQueue
 		opts.Now = time.Now
 	}
 	q := &OutQueue{w: w, diag: diag, max: opts.MaxBytes, batch: opts.BatchBytes, linger: opts.Linger, now: opts.Now,
-		wake: make(chan struct{}, 1), full: make(chan struct{}, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), full: make(chan struct{}, 1), done: make(chan struct{}),
+		notice: make(chan struct{}, 1)}
 	go q.loop()
 	return q
 }
 
 // Write queues p, or drops it when the queue is full or stdout is gone. It
-// never blocks on stdout and never fails.
+// never blocks on stdout, nor on stderr, and never fails. A p larger than
+// the whole queue (a batch of large record lines) is taken when nothing
+// else waits.
 func (q *OutQueue) Write(p []byte) (int, error) {
+	var notice string
 	q.mu.Lock()
 	switch {
 	case q.broken || q.stopping:
 		q.dropped += lines(p)
-	case len(q.buf)+len(p) > q.max:
+	case len(q.buf)+len(p) > q.max && len(q.buf) > 0:
 		q.dropped += lines(p)
-		q.noticeLocked()
+		notice = q.noticeLocked()
 	default:
 		q.buf = append(q.buf, p...)
 	}
 	full := len(q.buf) >= q.batch
 	q.mu.Unlock()
+	if notice != "" {
+		q.say(notice)
+	}
 	select {
 	case q.wake <- struct{}{}:
 	default: // already due
@@ -123,20 +132,35 @@ func nudge(c chan struct{}) {
 	}
 }
 
-// noticeLocked says on stderr that lines are being dropped: at the first
-// drop, then every outNoticeEvery. q.mu held.
-func (q *OutQueue) noticeLocked() {
+// noticeLocked is what to say on stderr, if anything, when lines are
+// dropped: at the first drop, then every outNoticeEvery. q.mu held.
+func (q *OutQueue) noticeLocked() string {
 	now := q.now()
 	if !q.lastNotice.IsZero() && now.Sub(q.lastNotice) < outNoticeEvery {
-		return
+		return ""
 	}
 	first := q.lastNotice.IsZero()
 	q.lastNotice = now
 	if first {
-		q.diag.Warnf("standard output is not keeping up; dropping output lines (every delivery is still answered, and recorded with --record)")
+		return "standard output is not keeping up; dropping output lines (every delivery is still answered, and recorded with --record)"
+	}
+	return fmt.Sprintf("%d output lines dropped so far; standard output is still not keeping up", q.dropped)
+}
+
+// say writes a notice on a goroutine of its own: stderr may be the same
+// paused terminal as stdout, and the delivery that dropped a line must not
+// wait for it. One notice is written at a time; one due while the last is
+// still being written is skipped (the next gives the count).
+func (q *OutQueue) say(msg string) {
+	select {
+	case q.notice <- struct{}{}:
+	default:
 		return
 	}
-	q.diag.Warnf("%d output lines dropped so far; standard output is still not keeping up", q.dropped)
+	go func() {
+		q.diag.Warnf("%s", msg)
+		<-q.notice
+	}()
 }
 
 func (q *OutQueue) loop() {
@@ -216,6 +240,10 @@ func (q *OutQueue) Close(limit time.Duration) int64 {
 	defer t.Stop()
 	select {
 	case <-q.done:
+		select { // and a notice still being written
+		case q.notice <- struct{}{}:
+		case <-t.C:
+		}
 	case <-t.C:
 	}
 	q.mu.Lock()

@@ -43,13 +43,61 @@ func TestOutQueueNeverBlocks(t *testing.T) {
 	if q.Dropped() < 80 {
 		t.Errorf("%d lines dropped, want at least 80 of 100", q.Dropped())
 	}
-	if n := strings.Count(errb.String(), "not keeping up"); n != 1 {
-		t.Errorf("%d notices, want 1:\n%s", n, errb.String())
-	}
 	if n := q.Close(10 * time.Millisecond); n != 100 {
 		t.Errorf("Close: %d lines not shown, want all 100 (the writer never returned)", n)
 	}
 	close(sw.release)
+	// The notice is written on a goroutine of its own.
+	waitFor(t, "the notice", func() bool { return strings.Contains(errb.String(), "not keeping up") })
+	if n := strings.Count(errb.String(), "not keeping up"); n != 1 {
+		t.Errorf("%d notices, want 1:\n%s", n, errb.String())
+	}
+}
+
+// stdout and stderr the same paused terminal (or `listen 2>&1 | less`,
+// paused): the write that drops the first line must not wait for stderr to
+// take the notice, or every delivery would wait behind it. The notice
+// comes once stderr moves again.
+func TestOutQueueStalledStderrHoldsUpNothing(t *testing.T) {
+	t.Parallel()
+	sw := &stalledWriter{release: make(chan struct{})}
+	q := listener.NewOutQueue(sw, render.NewDiag(sw), listener.OutQueueOptions{MaxBytes: 1000})
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		line := []byte(strings.Repeat("x", 99) + "\n")
+		for range 100 {
+			q.Write(line)
+		}
+	}()
+	select {
+	case <-wrote:
+	case <-time.After(30 * time.Second):
+		close(sw.release)
+		t.Fatal("Write waited for the stalled stderr")
+	}
+	close(sw.release)
+	q.Close(time.Minute)
+}
+
+// A single write larger than the whole queue (the record writer's batch of
+// large lines, mirrored in one Write) is taken when nothing else waits,
+// not dropped with a notice that stdout is not keeping up.
+func TestOutQueueTakesAWriteLargerThanTheQueue(t *testing.T) {
+	t.Parallel()
+	var out, errb syncBuffer
+	q := listener.NewOutQueue(&out, render.NewDiag(&errb), listener.OutQueueOptions{MaxBytes: 1000})
+	batch := strings.Repeat(strings.Repeat("y", 99)+"\n", 15)
+	q.Write([]byte(batch))
+	if n := q.Close(time.Minute); n != 0 {
+		t.Errorf("%d lines dropped, want none", n)
+	}
+	if out.String() != batch {
+		t.Errorf("stdout got %d bytes, want the %d written", len(out.String()), len(batch))
+	}
+	if errb.String() != "" {
+		t.Errorf("stderr: %q", errb.String())
+	}
 }
 
 // Once stdout fails (closed by `| head`), it is given up on: said once,
