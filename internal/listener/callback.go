@@ -45,13 +45,8 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight,
 		d.rec.Error = "the callback URL for delivery " + d.rec.CallbackFor + " was already used; a callback URL must not be reused"
 		a = answer{status: http.StatusConflict, body: []byte(d.rec.Error + "\n")}
 	}
-	if l.record(d, a.status) {
-		l.print(d)
-	} else {
-		if reserved {
-			l.callbacks.remove(key)
-		}
-		a = answer{status: http.StatusInternalServerError, body: notRecordedCallback}
+	if !l.recordAndPrint(d, &a) && reserved {
+		l.callbacks.remove(key)
 	}
 	l.respond(w, &a)
 }

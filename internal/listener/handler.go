@@ -91,12 +91,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	job, refused := l.reserveExec(d)
 	a := l.answer(r, d, refused)
-	recorded := l.record(d, a.status)
-	if recorded {
-		l.print(d)
-	} else {
-		a = answer{status: http.StatusInternalServerError, body: notRecordedDelivery}
-	}
+	recorded := l.recordAndPrint(d, &a)
 	// Only a delivery accepted (answered 2xx) and recorded keeps its id
 	// and runs the command: any other, the sender delivers again.
 	accepted := recorded && a.status/100 == 2
@@ -190,12 +185,24 @@ func (l *Listener) reject(w http.ResponseWriter, d *inflight, f *refusal) {
 	l.n.rejected.Add(1)
 	d.rec.Error = f.reason
 	a := answer{status: f.status, body: []byte(f.reason + "\n"), header: f.header}
-	if l.record(d, f.status) {
-		l.print(d)
-	} else {
-		a.status = http.StatusInternalServerError
-	}
+	l.recordAndPrint(d, &a)
 	l.respond(w, &a)
+}
+
+// recordAndPrint is the record stage and the print tap after it: d is
+// recorded with a's status, and shown. A record that cannot be written
+// makes a a 500 saying so, whatever it was, so that the sender retries.
+func (l *Listener) recordAndPrint(d *inflight, a *answer) bool {
+	if l.record(d, a.status) {
+		l.print(d)
+		return true
+	}
+	body := notRecordedDelivery
+	if d.rec.Kind == record.KindCallback {
+		body = notRecordedCallback
+	}
+	*a = answer{status: http.StatusInternalServerError, body: body}
+	return false
 }
 
 // release gives the body's bytes back to the in-flight budget, and its

@@ -482,6 +482,27 @@ func TestRecordFailureAnswers500Loudly(t *testing.T) {
 	}
 }
 
+// A request refused before it is checked (here a GET, 405 with Allow)
+// whose record cannot be written gets the same 500 as any other: the text
+// says it was not recorded, and no Allow says what to send instead.
+func TestRecordFailureOfARefusalAnswers500(t *testing.T) {
+	t.Parallel()
+	e := start(t, func(c *listener.Config) {
+		c.Secrets = nil
+		c.Records = record.NewWriter(failingWriter{}, record.Options{})
+	})
+	resp, err := e.client.Get(e.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 500 || resp.Header.Get("Allow") != "" ||
+		string(b) != "webhook-tool listen could not record this delivery; see its stderr\n" {
+		t.Errorf("got %d, Allow %q, body %q; want 500, no Allow, the could-not-record text", resp.StatusCode, resp.Header.Get("Allow"), b)
+	}
+}
+
 func TestRecordFileRemoved(t *testing.T) {
 	t.Parallel()
 	e := start(t, func(c *listener.Config) { c.Secrets = nil })
