@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"log"
 	"net"
 	"net/http"
@@ -23,7 +24,10 @@ import (
 // that would run one is answered 503); the commands already taken run
 // within the same ShutdownTimeout, and those still running then are killed.
 // Every run is recorded before Serve returns. Config.Quit being done ends
-// that wait at once, and Serve returns context.Canceled.
+// that wait at once, and Serve returns context.Canceled; or ErrStuck when
+// handlers had still not returned (a record write that never ends: a
+// --record FIFO nobody reads): Serve then returns without them, and the
+// caller must not wait for Records either.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler: l,
@@ -55,6 +59,8 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 	var drain context.Context // the --exec commands share the drain limit
 	select {
 	case err = <-errc:
+		l.stopExec()
+		l.stop()
 		srv.Close()
 	case <-ctx.Done():
 		l.stopExec()
@@ -70,8 +76,12 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		drain = sctx
 	}
 	// srv.Serve has returned, so every accepted connection has been
-	// counted; wait for them and their handlers to finish.
-	l.busy.wait()
+	// counted; wait for them and their handlers to finish, unless told to
+	// quit: a handler stuck in a write that does not return must not keep
+	// the second Ctrl-C from ending listen.
+	if !l.busy.waitOr(l.quit().Done()) {
+		err = ErrStuck
+	}
 	if drain == nil {
 		var cancel context.CancelFunc
 		drain, cancel = context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
@@ -123,15 +133,25 @@ func (b *busyCount) add(d int64) {
 	}
 }
 
-// wait returns once the count is zero. There is one waiter at a time.
-func (b *busyCount) wait() {
+// waitOr returns once the count is zero, or stop is closed; it reports
+// whether the count is zero. There is one waiter at a time.
+func (b *busyCount) waitOr(stop <-chan struct{}) bool {
 	b.init()
 	b.waiting.Store(true)
 	defer b.waiting.Store(false)
 	for b.n.Load() != 0 {
-		<-b.zero
+		select {
+		case <-b.zero:
+		case <-stop:
+			return b.n.Load() == 0
+		}
 	}
+	return true
 }
+
+// ErrStuck is how Serve ended when told to quit while handlers had still
+// not returned.
+var ErrStuck = errors.New("told to quit while requests were still waiting for their record to be written")
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a
 // client speaking plain HTTP, or without the client certificate

@@ -84,8 +84,10 @@ type Summary struct {
 	// Verdict is the expectation's (--expect); nil without one.
 	Verdict *expect.Report
 	// Stopped is how serving ended: nil, context.Canceled (told to quit,
-	// a second Ctrl-C), context.DeadlineExceeded (requests still in flight
-	// at the drain limit were cut off), or what stopped the server.
+	// a second Ctrl-C), ErrStuck (told to quit, with requests still
+	// waiting for their record), context.DeadlineExceeded (requests still
+	// in flight at the drain limit were cut off), or what stopped the
+	// server.
 	Stopped error
 	Drain   time.Duration // the drain limit
 }
@@ -96,6 +98,9 @@ type Summary struct {
 // failure: every request that reached the handler is recorded.
 func (s Summary) Ended(diag *render.Diag) error {
 	switch err := s.Stopped; {
+	case errors.Is(err, ErrStuck):
+		// The second Ctrl-C, with handlers stuck in a record write.
+		diag.Warnf("%v (a --record FIFO nobody reads, a disk that does not answer): they were not recorded nor answered, and their senders will deliver them again", err)
 	case errors.Is(err, context.Canceled):
 		// The second Ctrl-C: as at the drain limit, but now.
 		diag.Warnf("told to quit: the connections still open were closed (their requests recorded, see the summary)")
@@ -178,7 +183,12 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
-	defer closeRecords()
+	drained := false // drain closes the records itself
+	defer func() {
+		if !drained {
+			closeRecords()
+		}
+	}()
 	cfg.Records = records
 	scheme := "http"
 	if cfg.Cert != nil {
@@ -221,7 +231,8 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	if x != nil {
 		x.start()
 	}
-	sum := l.drain(ctx, ln, records, out, x)
+	drained = true
+	sum := l.drain(ctx, ln, closeRecords, out, x)
 	sum.Forwarding = l.forwarding()
 	sum.Filtering, sum.Output = cfg.Events.Active(), cfg.Output
 	if x != nil {
@@ -231,8 +242,8 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 }
 
 // drain serves on ln until ctx is done and shuts down in order: the
-// requests in flight, the record writer, the output queue.
-func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.Writer, out *OutQueue, x *expectation) Summary {
+// requests in flight, the record writer (closeRecords), the output queue.
+func (l *Listener) drain(ctx context.Context, ln net.Listener, closeRecords func(), out *OutQueue, x *expectation) Summary {
 	served, announced := make(chan struct{}), make(chan struct{})
 	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
 	go func() {
@@ -256,7 +267,9 @@ func (l *Listener) drain(ctx context.Context, ln net.Listener, records *record.W
 	serveErr := l.Serve(ctx, ln)
 	close(served)
 	<-announced
-	records.Close()
+	if !errors.Is(serveErr, ErrStuck) { // else the writer is stuck too: left behind
+		closeRecords()
+	}
 	dropped := out.Close(min(outFlushLimit, time.Until(flushBy)))
 	return Summary{Stats: l.Stats(), Dropped: dropped, Stopped: serveErr, Drain: l.cfg.ShutdownTimeout}
 }
