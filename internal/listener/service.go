@@ -119,11 +119,21 @@ func (s Summary) Ended(diag *render.Diag) error {
 	return nil
 }
 
-// outFlushLimit is how long a run waits at exit for stdout to take the
-// output still queued: a terminal or a reading pipe takes 8 MiB in far
-// less, and a stalled one would never; it is cut to what is left of the
-// drain limit, so SIGTERM still ends listen within it.
-const outFlushLimit = 2 * time.Second
+// How long a run waits at exit for stdout to take the output still queued:
+// a terminal or a reading pipe takes 8 MiB in far less than outFlushLimit,
+// and a stalled one would never. The wait is cut to what is left of the
+// drain limit, so SIGTERM still ends listen within it, but never below
+// outFlushFloor: the last lines (the runs of the commands killed at the
+// limit) are queued just before it, and a wait of nothing would drop them.
+const (
+	outFlushLimit = 2 * time.Second
+	outFlushFloor = 250 * time.Millisecond
+)
+
+// flushLimit is how long to wait for stdout with left of the drain limit.
+func flushLimit(left time.Duration) time.Duration {
+	return min(outFlushLimit, max(left, outFlushFloor))
+}
 
 // catchSIGPIPE makes a write to a closed stdout an EPIPE for the whole
 // process. The signal is caught, not ignored: an ignored signal stays
@@ -270,7 +280,7 @@ func (l *Listener) drain(ctx context.Context, ln net.Listener, closeRecords func
 	if !errors.Is(serveErr, ErrStuck) { // else the writer is stuck too: left behind
 		closeRecords()
 	}
-	dropped := out.Close(min(outFlushLimit, time.Until(flushBy)))
+	dropped := out.Close(flushLimit(time.Until(flushBy)))
 	return Summary{Stats: l.Stats(), Dropped: dropped, Stopped: serveErr, Drain: l.cfg.ShutdownTimeout}
 }
 
