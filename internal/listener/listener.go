@@ -333,7 +333,7 @@ func New(cfg Config) (*Listener, error) {
 		verifier:   signature.NewVerifier(signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance}),
 		seen:       newIDSet(seenIDs),
 		callbacks:  newIDSet(usedCallbacks),
-		out:        &outBatcher{w: cfg.Out},
+		out:        newOutBatcher(cfg.Out),
 		masker:     redact.NewMasker(secrets),
 		doctor:     make(chan struct{}, doctorSlots),
 		doctorRate: newTokenBucket(doctorPerSecond, time.Now),

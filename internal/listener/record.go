@@ -58,8 +58,8 @@ func (l *Listener) observe(d *inflight) {
 }
 
 // print is the print tap: with pretty output it shows a recorded request's
-// block, and returns once it is written, so a delivery is shown before it
-// is answered; not one outside --events. (JSON output is the record
+// block before it is answered (written, or queued for stdout under Run:
+// outBatcher); not one outside --events. (JSON output is the record
 // writer's Mirror.)
 func (l *Listener) print(d *inflight) {
 	if l.cfg.Output != Pretty || d.filtered {
