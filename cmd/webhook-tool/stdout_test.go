@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -188,5 +189,35 @@ func TestListenStdoutStalled(t *testing.T) {
 				t.Errorf("the summary does not count the lines never shown:\n%s", p.stderr)
 			}
 		})
+	}
+}
+
+// `listen --output json --expect ... | jq` with jq stalled: listen still
+// ends by itself once the expectation is decided (exit 1 here: --within ran
+// out), the verdict line waiting for stdout no longer than any other line.
+// Before, the verdict was written to stdout directly after the run, and
+// listen hung on the full pipe.
+func TestListenExpectStdoutStalled(t *testing.T) {
+	t.Parallel()
+	p := startListen(t, "--output", "json", "--expect", "AccessRequestApproved=1", "--within", "5s")
+	body := `{"type":"create_user","pad":"` + strings.Repeat("p", 6000) + `"}`
+	for i := range 20 { // 140 KB of record lines: more than the pipe holds
+		if err := p.post(body); err != nil {
+			t.Fatalf("delivery %d: %v", i+1, err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("exit: %v, want 1\n%s", err, p.stderr)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("listen did not end by itself with its stdout stalled:\n%s", p.stderr)
+	}
+	if !strings.Contains(p.stderr.String(), "expectation not met within 5s") {
+		t.Errorf("no verdict on stderr:\n%s", p.stderr)
 	}
 }

@@ -118,7 +118,7 @@ func listenRun(ctx context.Context, app *App, opts *ListenOptions) error {
 	if err != nil {
 		return listenError(err)
 	}
-	return listenError(sum.Report(app.Err, app.Out, diag, pal))
+	return listenError(sum.Report(app.Err, diag, pal))
 }
 
 // listenError maps the listener's errors to exit codes: what the user gave

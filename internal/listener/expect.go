@@ -2,7 +2,6 @@ package listener
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,10 +80,11 @@ func (x *expectation) verdict() *expect.Report {
 }
 
 // Report writes how the run ended on stderr (w): the verdict's lines
-// (--expect), the summary line, and what Ended says; with JSON output the
-// verdict is also the last line of out. It returns Ended's error, else
-// ErrNotMet when there was an expectation and it was not met.
-func (s Summary) Report(w, out io.Writer, diag *render.Diag, pal *render.Palette) error {
+// (--expect), the summary line, and what Ended says. (With JSON output
+// the verdict is also the last line of stdout, written by Run.) It returns
+// Ended's error, else ErrNotMet when there was an expectation and it was
+// not met.
+func (s Summary) Report(w io.Writer, diag *render.Diag, pal *render.Palette) error {
 	if s.Verdict != nil {
 		fmt.Fprintln(w, strings.Join(s.Verdict.Lines(), "\n"))
 	}
@@ -94,10 +94,6 @@ func (s Summary) Report(w, out io.Writer, diag *render.Diag, pal *render.Palette
 	}
 	if s.Verdict == nil {
 		return nil
-	}
-	if s.Output == JSON {
-		line, _ := json.Marshal(s.Verdict) // plain strings and numbers: it cannot fail
-		fmt.Fprintf(out, "%s\n", line)
 	}
 	if !s.Verdict.OK {
 		return ErrNotMet

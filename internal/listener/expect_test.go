@@ -49,7 +49,7 @@ func postTo(t *testing.T, url string, body []byte, hdr []signature.Header) int {
 }
 
 // ended waits for a run that must end by itself, and writes its report.
-func ended(t *testing.T, done <-chan runResult, out *syncBuffer) (listener.Summary, string, error) {
+func ended(t *testing.T, done <-chan runResult) (listener.Summary, string, error) {
 	t.Helper()
 	var res runResult
 	select {
@@ -61,7 +61,7 @@ func ended(t *testing.T, done <-chan runResult, out *syncBuffer) (listener.Summa
 		t.Fatal(res.err)
 	}
 	var errb bytes.Buffer
-	err := res.sum.Report(&errb, out, render.NewDiag(&errb), render.NewPalette(false))
+	err := res.sum.Report(&errb, render.NewDiag(&errb), render.NewPalette(false))
 	return res.sum, errb.String(), err
 }
 
@@ -88,7 +88,7 @@ func TestExpectMet(t *testing.T) {
 			t.Fatalf("status %d", st)
 		}
 	}
-	sum, stderr, err := ended(t, done, out)
+	sum, stderr, err := ended(t, done)
 	if err != nil || sum.Verdict == nil || sum.Verdict.Verdict != "met" {
 		t.Fatalf("err %v, verdict %+v", err, sum.Verdict)
 	}
@@ -109,7 +109,7 @@ func TestExpectFailsOnABadSignature(t *testing.T) {
 	if st := postTo(t, r.URL, body, sign(t, signature.Standard, "whsec_c2Vjb25kIGxpc3RlbmVyIGtleQ==", "msg_bad", clock, body)); st != 401 {
 		t.Fatalf("status %d", st)
 	}
-	sum, stderr, err := ended(t, done, out)
+	sum, stderr, err := ended(t, done)
 	if !errors.Is(err, listener.ErrNotMet) || sum.Verdict.Verdict != "failed" {
 		t.Fatalf("err %v, verdict %+v", err, sum.Verdict)
 	}
@@ -125,7 +125,7 @@ func TestExpectFailsOnABadSignature(t *testing.T) {
 func TestExpectWithinRunsOut(t *testing.T) {
 	t.Parallel()
 	_, _, done, out := expectRun(t, 100*time.Millisecond, "AccessRequestApproved=1")
-	sum, stderr, err := ended(t, done, out)
+	sum, stderr, err := ended(t, done)
 	if !errors.Is(err, listener.ErrNotMet) || sum.Verdict.Verdict != "timeout" {
 		t.Fatalf("err %v, verdict %+v", err, sum.Verdict)
 	}
@@ -141,18 +141,18 @@ func TestExpectWithinRunsOut(t *testing.T) {
 // is reached leaves the verdict pending, exit 1.
 func TestExpectCallbacks(t *testing.T) {
 	t.Parallel()
-	r, _, done, out := expectRun(t, 0, "callback=1")
+	r, _, done, _ := expectRun(t, 0, "callback=1")
 	if st := postTo(t, r.URL+"webhooks/callback/msg_1", []byte("done"), nil); st != 200 {
 		t.Fatalf("status %d", st)
 	}
-	if sum, _, err := ended(t, done, out); err != nil || sum.Verdict.Verdict != "met" {
+	if sum, _, err := ended(t, done); err != nil || sum.Verdict.Verdict != "met" {
 		t.Fatalf("err %v, verdict %+v", err, sum.Verdict)
 	}
 
-	r, cancel, done, out := expectRun(t, 0, "callback=2")
+	r, cancel, done, _ := expectRun(t, 0, "callback=2")
 	postTo(t, r.URL+"webhooks/callback/msg_1", []byte("done"), nil)
 	cancel()
-	if sum, stderr, err := ended(t, done, out); !errors.Is(err, listener.ErrNotMet) || sum.Verdict.Verdict != "pending" ||
+	if sum, stderr, err := ended(t, done); !errors.Is(err, listener.ErrNotMet) || sum.Verdict.Verdict != "pending" ||
 		!strings.HasPrefix(stderr, "expectation not met: listen stopped first\n  1 of 2 callbacks (1 missing)\n") {
 		t.Fatalf("err %v, verdict %+v, stderr:\n%s", err, sum.Verdict, stderr)
 	}

@@ -3,6 +3,7 @@ package listener
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,7 +110,14 @@ func (s Summary) Ended(diag *render.Diag) error {
 		// and every request that had reached the handler is recorded (one
 		// whose body never finished as 503): the record alone decides.
 		diag.Warnf("requests were still in flight after %s; their connections were closed (recorded, see the summary)", s.Drain)
-	case err != nil && !errors.Is(err, http.ErrServerClosed):
+	}
+	return s.failure()
+}
+
+// failure is the run's failure that Ended returns, without a word on diag.
+func (s Summary) failure() error {
+	if err := s.Stopped; err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, ErrStuck) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return &RunError{Err: fmt.Errorf("listener stopped: %w", err)}
 	}
 	if n := int(s.RecordFailures); n > 0 {
@@ -245,14 +253,13 @@ func Run(ctx context.Context, cfg RunConfig) (Summary, error) {
 	sum := l.drain(ctx, ln, closeRecords, out, x)
 	sum.Forwarding = l.forwarding()
 	sum.Filtering, sum.Output = cfg.Events.Active(), cfg.Output
-	if x != nil {
-		sum.Verdict = x.verdict()
-	}
 	return sum, nil
 }
 
 // drain serves on ln until ctx is done and shuts down in order: the
-// requests in flight, the record writer (closeRecords), the output queue.
+// requests in flight, the record writer (closeRecords), the expectation's
+// verdict (with JSON output, the last line of out, unless the run failed),
+// the output queue.
 func (l *Listener) drain(ctx context.Context, ln net.Listener, closeRecords func(), out *OutQueue, x *expectation) Summary {
 	served, announced := make(chan struct{}), make(chan struct{})
 	flushBy := time.Now().Add(1<<63 - 1) // the drain limit's end, once stopping
@@ -280,8 +287,16 @@ func (l *Listener) drain(ctx context.Context, ln net.Listener, closeRecords func
 	if !errors.Is(serveErr, ErrStuck) { // else the writer is stuck too: left behind
 		closeRecords()
 	}
-	dropped := out.Close(flushLimit(time.Until(flushBy)))
-	return Summary{Stats: l.Stats(), Dropped: dropped, Stopped: serveErr, Drain: l.cfg.ShutdownTimeout}
+	sum := Summary{Stats: l.Stats(), Stopped: serveErr, Drain: l.cfg.ShutdownTimeout}
+	if x != nil {
+		sum.Verdict = x.verdict()
+		if l.cfg.Output == JSON && sum.failure() == nil {
+			line, _ := json.Marshal(sum.Verdict) // plain strings and numbers: it cannot fail
+			out.Write(append(line, '\n'))
+		}
+	}
+	sum.Dropped = out.Close(flushLimit(time.Until(flushBy)))
+	return sum
 }
 
 // openRecords is the record sink: the record file, or nowhere; either way
