@@ -385,3 +385,28 @@ func TestPostAnswerCutShortIsNotOK(t *testing.T) {
 		t.Errorf("err = %v, want a body cut short", res.Err)
 	}
 }
+
+// The reason phrase is the server's to choose: escape sequences in it
+// (a terminal title, a screen clear) reach the terminal escaped.
+func TestPostEscapesTheReasonPhrase(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.Read(make([]byte, 4096))
+		c.Write([]byte("HTTP/1.1 500 \x1b]0;pwned\x07Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+	}()
+	s := &Sender{Client: &http.Client{}}
+	res := s.Post(context.Background(), "http://"+ln.Addr().String()+"/cb", []byte("done"))
+	if res.Status != 500 || strings.ContainsAny(res.Reason, "\x1b\x07") || !strings.Contains(res.Reason, "Oops") {
+		t.Errorf("status %d, reason %q: want 500 with the phrase escaped", res.Status, res.Reason)
+	}
+}

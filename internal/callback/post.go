@@ -97,7 +97,7 @@ func (s *Sender) Post(ctx context.Context, rawURL string, msg []byte) Result {
 		// arrived. An answer cut short (the timeout ran out while it
 		// dripped in, the connection broke) keeps Err set: it is no OK.
 		res.Status = resp.Status
-		res.Reason = strings.TrimSpace(resp.Reason)
+		res.Reason = render.Escape(strings.TrimSpace(resp.Reason)) // the server's own words, shown on a terminal
 		if res.Reason == "" || !strings.HasPrefix(res.Reason, fmt.Sprint(resp.Status)) {
 			res.Reason = fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
 		}
