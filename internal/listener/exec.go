@@ -15,6 +15,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/delivery"
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
@@ -179,9 +180,11 @@ func seqRanges(seqs []int64) string {
 }
 
 // execStderr streams a line of a command's standard error to stderr,
-// prefixed with its delivery's seq.
+// prefixed with its delivery's seq, escaped: a command that echoes what
+// the delivery carried (a jq error quoting the body) would otherwise pass
+// a sender's escape sequences to the terminal.
 func (l *Listener) execStderr(j *hookexec.Job, line []byte) {
-	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + l.masker.Mask(string(line)) + "\n"
+	msg := "[#" + strconv.FormatInt(j.DeliverySeq, 10) + "] " + render.EscapeKeepTabs(l.masker.Mask(string(line))) + "\n"
 	_, _ = l.cfg.Diag.Writer().Write([]byte(msg))
 }
 

@@ -246,6 +246,27 @@ echo
 	}
 }
 
+// A command's stderr is shown as it comes, escaped: it may quote the
+// delivery, whose bytes the sender chose. The record keeps it as it was.
+func TestExecStderrIsShownEscaped(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	e := startExec(t, hookScript(t, dir, "cat > /dev/null\nprintf 'bad input: \\033]0;pwned\\007\\033[2J\\tend\\n' >&2\n"), func(c *listener.Config) {
+		c.Secrets, c.Scheme = nil, signature.None
+	})
+	body := paDelivery(t, "permission_assist.access_request_provisioning", "eeeeeeee-0000-4000-8000-000000000007", "https://pa.example.com/webhooks/callback/")
+	if status, _ := e.post("/", body); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	recs := e.records()
+	if s := e.errOut.String(); strings.ContainsAny(s, "\x1b\x07") || !strings.Contains(s, "[#1] bad input: \\x1b]0;pwned\\a\\x1b[2J\tend\n") {
+		t.Errorf("stderr stream:\n%q", s)
+	}
+	if len(recs) != 2 || dig(recs[1], "stderr_excerpt") != "bad input: \x1b]0;pwned\x07\x1b[2J\tend\n" {
+		t.Errorf("records %v", recs)
+	}
+}
+
 func TestExecNonZeroExitPostsNothingAndSaysSo(t *testing.T) {
 	t.Parallel()
 	cb := newCBServer(t)
