@@ -16,7 +16,6 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/record"
 	"github.com/webhook-tool/webhook-tool/internal/render"
-	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
 // ExecConfig turns on `listen --exec`: a command for each accepted
@@ -69,7 +68,7 @@ func (l *Listener) reserveExec(d *inflight) (job *hookexec.Job, refused error) {
 		rec.Schema == nil || !rec.Schema.Valid || d.filtered || !d.runsExec() {
 		return nil, nil
 	}
-	if rec.Signature.Scheme == string(signature.None) && l.cfg.Scheme != signature.None {
+	if l.unsigned(rec.Signature) {
 		// Unsigned, and only reported so: the command has side effects.
 		return nil, nil
 	}

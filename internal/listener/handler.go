@@ -42,7 +42,7 @@ type inflight struct {
 	fields    payload.Fields // for --exec
 	idKey     idDigest       // the delivery id's digest, when tracked
 	tracked   bool
-	reserved  bool // idKey was added to seen for this delivery
+	reserved  *idSet // the set idKey was added to for this delivery; nil: none
 
 	// Set by the program stage (rules.go), when there is one.
 	filtered bool          // outside --events: recorded and answered, not printed, forwarded or run

@@ -118,3 +118,36 @@ func TestDuplicateKeysLastWins(t *testing.T) {
 		t.Errorf("delivery_id %v, want b (the last id, as encoding/json reads it)", got)
 	}
 }
+
+// Without --secret (ReportOnly) an unsigned delivery is taken and answered
+// 200, but anyone can send one: sent first with a coming delivery's id (a
+// Permission Assist id is in the body), it must not make the signed
+// delivery a duplicate. Unsigned deliveries are still duplicates of one
+// another, and of a signed one before them.
+func TestUnsignedDeliveryCannotTakeASignedOnesID(t *testing.T) {
+	t.Parallel()
+	e := start(t, func(c *listener.Config) { c.ReportOnly = true })
+	const a, b = "aaaaaaaa-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002"
+	post := func(id string, signs bool) {
+		t.Helper()
+		body := paDelivery(t, "permission_assist.access_request_created", id, "https://pa.example.com/webhooks/callback/")
+		var hdr []signature.Header
+		if signs {
+			hdr = signed(t, id, body)
+		}
+		if status, answer := e.post("/", body, hdr...); status != 200 {
+			t.Fatalf("%s: status %d %q", id, status, answer)
+		}
+	}
+	post(a, false) // the forgery, first
+	post(a, true)  // the real delivery
+	post(a, false) // unsigned again: a duplicate of the real one
+	post(b, false)
+	post(b, false) // unsigned, twice
+	recs := e.records()
+	for i, want := range []any{nil, nil, true, nil, true} {
+		if got := dig(recs[i], "duplicate"); got != want {
+			t.Errorf("record %d (%v, %v): duplicate = %v, want %v", i+1, recs[i]["delivery_id"], dig(recs[i], "signature.scheme"), got, want)
+		}
+	}
+}

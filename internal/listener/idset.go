@@ -15,11 +15,13 @@ const (
 	// client inventing ids sends those.
 	maxTrackedID = 256
 
-	// seenIDs and usedCallbacks are how many ids each set keeps, oldest
-	// forgotten first: a redelivery comes minutes after the original, not
-	// a hundred thousand deliveries later. At 16 bytes a digest (plus the
-	// map's overhead) the two sets stay under 10 MB whatever arrives.
+	// seenIDs, unsignedIDs and usedCallbacks are how many ids each set
+	// keeps, oldest forgotten first: a redelivery comes minutes after the
+	// original, not a hundred thousand deliveries later. At 16 bytes a
+	// digest (plus the map's overhead) the three sets stay under 12 MB
+	// whatever arrives.
 	seenIDs       = 1 << 17
+	unsignedIDs   = 1 << 15
 	usedCallbacks = 1 << 16
 )
 

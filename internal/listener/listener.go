@@ -223,13 +223,16 @@ type counters struct {
 
 // Listener handles deliveries. It is an http.Handler.
 type Listener struct {
-	cfg       Config
-	prefix    string
-	verifier  *signature.Verifier // the secrets, read once for the run
-	seen      *idSet
-	callbacks *idSet
-	out       *outBatcher // pretty output
-	n         counters
+	cfg      Config
+	prefix   string
+	verifier *signature.Verifier // the secrets, read once for the run
+	seen     *idSet
+	// seenUnsigned is seen for the deliveries that came unsigned to a
+	// listener that checks signatures (trackID).
+	seenUnsigned *idSet
+	callbacks    *idSet
+	out          *outBatcher // pretty output
+	n            counters
 
 	// busy counts open connections and running handlers; Serve returns
 	// only once it is back to zero, so the caller may close Records.
@@ -328,16 +331,17 @@ func New(cfg Config) (*Listener, error) {
 	}
 	cfg.Secrets = secrets
 	l := &Listener{
-		cfg:        cfg,
-		prefix:     NormalizePrefix(cfg.PathPrefix),
-		verifier:   signature.NewVerifier(signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance}),
-		seen:       newIDSet(seenIDs),
-		callbacks:  newIDSet(usedCallbacks),
-		out:        newOutBatcher(cfg.Out),
-		masker:     redact.NewMasker(secrets),
-		doctor:     make(chan struct{}, doctorSlots),
-		doctorRate: newTokenBucket(doctorPerSecond, time.Now),
-		log:        newRateLog(cfg.Diag, time.Now),
+		cfg:          cfg,
+		prefix:       NormalizePrefix(cfg.PathPrefix),
+		verifier:     signature.NewVerifier(signature.VerifyOptions{Scheme: cfg.Scheme, Secrets: secrets, Tolerance: cfg.Tolerance}),
+		seen:         newIDSet(seenIDs),
+		seenUnsigned: newIDSet(unsignedIDs),
+		callbacks:    newIDSet(usedCallbacks),
+		out:          newOutBatcher(cfg.Out),
+		masker:       redact.NewMasker(secrets),
+		doctor:       make(chan struct{}, doctorSlots),
+		doctorRate:   newTokenBucket(doctorPerSecond, time.Now),
+		log:          newRateLog(cfg.Diag, time.Now),
 	}
 	l.bodies.max = cfg.MaxBodyInFlight
 	l.programmed = cfg.Rules.Len() > 0 || cfg.Events.Active()

@@ -60,7 +60,11 @@ func (l *Listener) validate(r *http.Request, d *inflight) {
 // A delivery whose signature holds reserves its id, so two at once with
 // one id are one delivery and a duplicate (--exec runs one command);
 // keepID releases the reservation unless the delivery is answered 2xx and
-// recorded. A delivery whose signature failed only looks.
+// recorded. A delivery whose signature failed only looks. An unsigned one,
+// to a listener that checks signatures (it is reported, not refused, when
+// no --secret is given), reserves its id among the unsigned alone: anyone
+// can send one, and it must not make the signed delivery of its id a
+// duplicate (whose --exec command would then never run).
 func (l *Listener) trackID(r *http.Request, d *inflight, bodyID string) {
 	id := l.cfg.Registry.DeliveryID(r.Header)
 	if id == "" {
@@ -76,11 +80,19 @@ func (l *Listener) trackID(r *http.Request, d *inflight, bodyID string) {
 	}
 	sig := d.rec.Signature
 	var dup bool
-	if !sig.Valid && sig.Kind != record.Unchecked {
+	switch {
+	case !sig.Valid && sig.Kind != record.Unchecked:
 		dup = l.seen.has(d.idKey)
-	} else {
+	case l.unsigned(sig):
+		dup = l.seen.has(d.idKey) || l.seenUnsigned.add(d.idKey)
+		if !dup {
+			d.reserved = l.seenUnsigned
+		}
+	default:
 		dup = l.seen.add(d.idKey)
-		d.reserved = !dup
+		if !dup {
+			d.reserved = l.seen
+		}
 	}
 	if dup {
 		d.rec.Duplicate = true
@@ -92,7 +104,13 @@ func (l *Listener) trackID(r *http.Request, d *inflight, bodyID string) {
 // accepted (answered 2xx) and recorded, released otherwise, so that the
 // sender's retry after a 401, a 5xx or a failed record is not a duplicate.
 func (l *Listener) keepID(d *inflight, accepted bool) {
-	if d.reserved && !accepted {
-		l.seen.remove(d.idKey)
+	if d.reserved != nil && !accepted {
+		d.reserved.remove(d.idKey)
 	}
+}
+
+// unsigned reports whether sig is that of a delivery that came unsigned to
+// a listener that checks signatures.
+func (l *Listener) unsigned(sig *record.Signature) bool {
+	return sig.Scheme == string(signature.None) && l.cfg.Scheme != signature.None
 }
