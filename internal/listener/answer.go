@@ -2,6 +2,7 @@ package listener
 
 import (
 	"net/http"
+	"time"
 )
 
 // answer is what the sender gets: chosen by the answer stage (or by a
@@ -19,6 +20,10 @@ type answer struct {
 	// answer, after the rule's delay, or drops the connection; ruled,
 	// that the body is the rule's own (rules.go).
 	held, ruled bool
+
+	// close ends the connection with the answer, without reading what is
+	// left of the body: a refusal's (reject).
+	close bool
 }
 
 // The answers to a request whose record could not be written: 500, so the
@@ -78,6 +83,14 @@ func (l *Listener) respond(w http.ResponseWriter, a *answer) {
 	}
 	if contentType != "" && a.header["Content-Type"] == nil { // a rule's own Content-Type wins
 		h.Set("Content-Type", contentType)
+	}
+	if a.close {
+		// Else net/http reads up to 256 KB of the body left unread
+		// before it ends the request, holding it (and its headers) for
+		// as long as a stalled client likes. A read deadline already
+		// past ends that read at once, and with it the connection.
+		h.Set("Connection", "close")
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 	}
 	w.WriteHeader(a.status)
 	if len(a.body) > 0 {

@@ -43,6 +43,9 @@ type inflight struct {
 	idKey     idDigest       // the delivery id's digest, when tracked
 	tracked   bool
 	reserved  *idSet // the set idKey was added to for this delivery; nil: none
+	// headerCharge is what the headers cost the bytes-in-flight budget
+	// (admit), given back with the body's buffer.
+	headerCharge int64
 
 	// Set by the program stage (rules.go), when there is one.
 	filtered bool          // outside --events: recorded and answered, not printed, forwarded or run
@@ -115,6 +118,7 @@ func (l *Listener) take(w http.ResponseWriter, r *http.Request, d *inflight, f *
 		f = l.read(w, r, d)
 	}
 	if f != nil {
+		l.giveHeaders(d)
 		l.reject(w, d, f)
 		return false
 	}
@@ -180,12 +184,14 @@ func (l *Listener) callbackID(p string) (id, exact string, ok bool) {
 	return "", "", false
 }
 
-// reject records and answers a request refused before it could be checked.
+// reject records and answers a request refused before it could be checked,
+// and ends its connection: its body is not read.
 func (l *Listener) reject(w http.ResponseWriter, d *inflight, f *refusal) {
 	l.n.rejected.Add(1)
 	d.rec.Error = f.reason
 	a := answer{status: f.status, body: []byte(f.reason + "\n"), header: f.header}
 	l.recordAndPrint(d, &a)
+	a.close = true // the refusal, or the 500 of a record that failed
 	l.respond(w, &a)
 }
 
@@ -205,11 +211,12 @@ func (l *Listener) recordAndPrint(d *inflight, a *answer) bool {
 	return false
 }
 
-// release gives the body's bytes back to the in-flight budget, and its
-// buffer to the pool unless it was forwarded: net/http may still be
-// sending a forwarded body to the app when the app's answer is already
-// back, so that one is left to the collector.
+// release gives the body's bytes, and its headers' charge, back to the
+// in-flight budget, and its buffer to the pool unless it was forwarded:
+// net/http may still be sending a forwarded body to the app when the
+// app's answer is already back, so that one is left to the collector.
 func (l *Listener) release(d *inflight) {
+	l.giveHeaders(d)
 	if d.buf == nil {
 		return // given back already (hold)
 	}

@@ -47,6 +47,18 @@ const (
 	// through is bounded by the connection limit: 4096 x 8 KiB = 32 MiB.
 	freeBodyBytes = 8 << 10
 
+	// maxHeaderBytes bounds a request's line and headers (net/http allows
+	// 4 KiB more): a webhook's take 1 to 2 KB, and what a client sends
+	// there is memory held while its body is read, parsed into a map at
+	// up to 200 bytes a field more. net/http's default is 1 MiB.
+	maxHeaderBytes = 64 << 10
+
+	// freeHeaderBytes of each request's parsed headers are not charged to
+	// the bytes-in-flight budget (what they cost is reckoned as net/http
+	// does: their bytes, and 200 a field); beyond it they are, until the
+	// request is answered. Typical headers cost 2 to 4 KB.
+	freeHeaderBytes = 8 << 10
+
 	// bodyRetryAfter is the Retry-After, in seconds, of that 503.
 	bodyRetryAfter = "1"
 
@@ -95,8 +107,34 @@ func (l *Listener) admit(r *http.Request, d *inflight) *refusal {
 		return &refusal{status: http.StatusRequestEntityTooLarge,
 			reason: fmt.Sprintf("body of %d bytes is larger than --max-body (%d bytes)", r.ContentLength, l.cfg.MaxBody)}
 	}
+	if c := int64(headerCost(r.Header) - freeHeaderBytes); c > 0 {
+		if !l.bodies.take(c) {
+			return l.overloaded()
+		}
+		d.headerCharge = c
+	}
 	d.buf = bodyPool.Get().(*[]byte)
 	return nil
+}
+
+// headerCost is what h costs in memory as net/http reckons it when it
+// parses a request: the bytes of the names and values, 200 a name, and
+// the slice slot of each value.
+func headerCost(h http.Header) int {
+	n := 400
+	for k, vs := range h {
+		n += len(k) + 200
+		for _, v := range vs {
+			n += len(v) + 16
+		}
+	}
+	return n
+}
+
+// giveHeaders gives d's headers' charge back to the budget.
+func (l *Listener) giveHeaders(d *inflight) {
+	l.bodies.give(d.headerCharge)
+	d.headerCharge = 0
 }
 
 // overBudget is the answer to a request beyond the bytes-in-flight budget.

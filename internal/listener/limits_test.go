@@ -148,6 +148,58 @@ func TestBodyBudgetCountsBytesSent(t *testing.T) {
 	}
 }
 
+// A request's headers are memory held while its body is read: beyond
+// freeHeaderBytes they are charged to the bytes-in-flight budget, and given
+// back with the body's bytes; headers that do not fit get 503 at once.
+func TestHeadersChargeTheBudget(t *testing.T) {
+	t.Parallel()
+	l, _ := newTestListener(t, func(c *Config) { c.MaxBodyInFlight = 256 << 10; c.MaxBody = 64 << 10 })
+	withHeaders := func(n int, body io.Reader) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, "/", body)
+		for i := range n {
+			req.Header.Set(fmt.Sprintf("X-Pad-%d", i), strings.Repeat("h", 50))
+		}
+		return req
+	}
+
+	// 300 fields, about 80 KB as net/http reckons them, and a body that
+	// stalls: the headers hold the budget until the request ends.
+	pr, pw := io.Pipe()
+	req := withHeaders(300, pr)
+	req.ContentLength = 10 << 10
+	cost := int64(headerCost(req.Header) - freeHeaderBytes)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.ServeHTTP(httptest.NewRecorder(), req)
+	}()
+	pw.Write([]byte("a")) // returns once the handler has read it
+	if used := l.bodies.used.Load(); used != cost || cost < 64<<10 {
+		t.Errorf("stalled with %d bytes of headers: %d of the budget held, want %d", cost, used, cost)
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF)
+	<-done
+	if used := l.bodies.used.Load(); used != 0 {
+		t.Errorf("after the request: %d of the budget still held", used)
+	}
+
+	// 1,000 fields cost more than the whole budget: 503, and nothing held.
+	rec := httptest.NewRecorder()
+	l.ServeHTTP(rec, withHeaders(1000, strings.NewReader(`{}`)))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("headers over the budget: %d %v, want 503 with Retry-After", rec.Code, rec.Header())
+	}
+	if used := l.bodies.used.Load(); used != 0 {
+		t.Errorf("after the refusal: %d of the budget still held", used)
+	}
+	// Ordinary headers cost nothing.
+	rec = httptest.NewRecorder()
+	l.ServeHTTP(rec, withHeaders(10, strings.NewReader(`{}`)))
+	if rec.Code != http.StatusOK {
+		t.Errorf("ordinary headers: %d", rec.Code)
+	}
+}
+
 // stalledHolds is the budget l holds while a client that announced
 // announced bytes has sent sent of them and stalls; the client then
 // gives up, and stalledHolds returns once the request has ended.

@@ -650,3 +650,60 @@ func TestBadInputNeverPanics(t *testing.T) {
 		t.Errorf("pretty output is %d bytes: hostile bodies must be cut short", len(e.out.String()))
 	}
 }
+
+// Headers beyond 64 KiB (net/http's default is 1 MiB) are refused by
+// net/http with 431: a webhook's take 1 to 2 KB.
+func TestHeadersOver64KiBRefused(t *testing.T) {
+	t.Parallel()
+	e := start(t, func(c *listener.Config) { c.Secrets = nil })
+	for _, tc := range []struct {
+		size int
+		want int
+	}{{40 << 10, 200}, {100 << 10, 431}} {
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/", strings.NewReader(`{}`))
+		req.Header.Set("X-Pad", strings.Repeat("h", tc.size))
+		resp, err := e.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("a %d-byte header: %d, want %d", tc.size, resp.StatusCode, tc.want)
+		}
+	}
+}
+
+// A refused request ends its connection with the answer: net/http would
+// otherwise read the rest of its body first, holding the request, and its
+// headers, for as long as a client that stalls mid-body likes (here, with
+// the body's time limit an hour, for an hour).
+func TestRefusalClosesTheConnection(t *testing.T) {
+	t.Parallel()
+	e := start(t, func(c *listener.Config) {
+		c.Secrets = nil
+		c.MaxBody, c.MaxBodyInFlight = 16<<10, 32<<10
+		c.Timeouts = listener.Timeouts{Read: time.Hour, Write: time.Hour, Idle: time.Hour}
+	})
+	c, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var req strings.Builder
+	req.WriteString("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")
+	for i := range 300 { // some 80 KB as net/http reckons headers: over the budget
+		fmt.Fprintf(&req, "X-Pad-%d: %s\r\n", i, strings.Repeat("h", 50))
+	}
+	req.WriteString("\r\n{") // one byte of the 100, and no more
+	if _, err := io.WriteString(c, req.String()); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	got, err := io.ReadAll(c) // the answer, then the end of the connection
+	if err != nil {
+		t.Fatalf("%v after %q: the connection was left open", err, got)
+	}
+	if !strings.HasPrefix(string(got), "HTTP/1.1 503 ") || !strings.Contains(string(got), "Connection: close") {
+		t.Errorf("answer %q, want a 503 closing the connection", got)
+	}
+}

@@ -37,7 +37,7 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       l.cfg.Timeouts.Read,
 		WriteTimeout:      l.cfg.Timeouts.Write,
 		IdleTimeout:       l.cfg.Timeouts.Idle,
-		MaxHeaderBytes:    1 << 20,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          log.New(prefixWriter{log: l.log, clientCA: l.cfg.TLS != nil && l.cfg.TLS.ClientCAs != nil}, "", 0),
 		TLSConfig:         l.cfg.TLS,
 		// Counting connections as well as handlers covers a request that
