@@ -11,6 +11,7 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/infer"
 	"github.com/webhook-tool/webhook-tool/internal/jsonscan"
 	"github.com/webhook-tool/webhook-tool/internal/payload"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/samples"
 )
 
@@ -56,18 +57,8 @@ func excerpt(v any) string {
 	if err != nil {
 		return ""
 	}
-	s := string(b)
-	if len(s) > maxExample {
-		cut := maxExample
-		for cut > 0 && !utf8Start(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
+	return render.Clip(string(b), maxExample)
 }
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
 // undeclaredAt counts an undeclared field's value (raw JSON text) once per
 // delivery (first says this is the delivery's first at pattern), and

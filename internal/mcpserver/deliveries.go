@@ -13,6 +13,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/export"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/replay"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
@@ -211,12 +212,7 @@ func (s *server) summary(rec *record.Record) DeliverySummary {
 	return sum
 }
 
-func cutField(s string) string {
-	if len(s) <= maxField {
-		return s
-	}
-	return s[:maxField] + "…"
-}
+func cutField(s string) string { return render.Clip(s, maxField) }
 
 func payloadVerdict(s *record.Schema) string {
 	switch {

@@ -66,7 +66,7 @@ func writeHeaders(b *bytes.Buffer, pal *Palette, headers record.Headers) {
 			continue
 		}
 		if !strings.HasSuffix(name, "-Id") && len(v) > headerValueShown {
-			v = cutRunes(v, headerValueShown) + "…" // a signature's start is enough to tell two apart
+			v = CutRunes(v, headerValueShown) + "…" // a signature's start is enough to tell two apart
 		}
 		parts = append(parts, pal.Dim(name+":")+" "+Escape(v))
 	}
@@ -75,8 +75,8 @@ func writeHeaders(b *bytes.Buffer, pal *Palette, headers record.Headers) {
 	}
 }
 
-// cutRunes is s cut to at most n bytes, not in the middle of a character.
-func cutRunes(s string, n int) string {
+// CutRunes is s cut to at most n bytes, not in the middle of a character.
+func CutRunes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -88,6 +88,15 @@ func cutRunes(s string, n int) string {
 		end = n // not UTF-8 here anyway: cut where asked
 	}
 	return s[:end]
+}
+
+// Clip is s when it has at most n bytes, else s cut to n bytes, not in the
+// middle of a character, with "…" marking the cut.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return CutRunes(s, n) + "…"
 }
 
 // folded is how a container too deep for compact mode is shown:
