@@ -18,11 +18,17 @@ type diffAnswer struct {
 	Changes []change   `json:"changes"`
 	Left    []diffLine `json:"left"`
 	Right   []diffLine `json:"right"`
+	// Note says why a JSON body is compared as bytes.
+	Note string `json:"note,omitempty"`
 }
+
+// diffNote says why a JSON body is compared as bytes.
+const diffNote = "a body too large or too deeply nested to compare member by member is compared as received"
 
 // diffBodies is GET /api/diff: the Diff of two records' bodies, read
 // without loss (see jnode). A body that is not JSON is compared as bytes,
-// shown as one JSON string.
+// shown as one JSON string, and so is one whose side of the Diff would pass
+// answerBound (see diffCost).
 func (s *Server) diffBodies(w http.ResponseWriter, r *http.Request) {
 	var seqs [2]int64
 	var bodies [2][]byte
@@ -48,6 +54,13 @@ func (s *Server) diffBodies(w http.ResponseWriter, r *http.Request) {
 	}
 	a, okA := parseJSON(bodies[0])
 	b, okB := parseJSON(bodies[1])
+	var note string
+	if okA && diffCost(a) > answerBound(len(bodies[0])) {
+		okA, note = false, diffNote
+	}
+	if okB && diffCost(b) > answerBound(len(bodies[1])) {
+		okB, note = false, diffNote
+	}
 	var changes []change
 	switch {
 	case okA && okB:
@@ -68,7 +81,7 @@ func (s *Server) diffBodies(w http.ResponseWriter, r *http.Request) {
 		marked[c.Path] = true
 	}
 	s.writeJSON(w, http.StatusOK, diffAnswer{A: seqs[0], B: seqs[1], Changes: append([]change{}, changes...),
-		Left: lines(a, marked), Right: lines(b, marked)})
+		Left: lines(a, marked), Right: lines(b, marked), Note: note})
 }
 
 // textNode is a body that is not JSON, shown as a JSON string.
@@ -79,17 +92,20 @@ func textNode(b []byte) *jnode {
 
 // addPrettyBody adds "body_pretty" to a record's detail when its body is
 // JSON: the body indented, every number, key and string as written
-// (json.Indent reads no value), for the page's pretty view and Edit and
+// (indentJSON reads no value), for the page's pretty view and Edit and
 // send, which would round numbers and drop repeated keys if JavaScript
-// parsed the body.
+// parsed the body. A body whose indented form would pass answerBound gets
+// "body_pretty_note" instead, and the page shows it as received.
 func addPrettyBody(d map[string]json.RawMessage) {
 	var body, enc string
 	if json.Unmarshal(d["body"], &body) != nil || (d["body_encoding"] != nil && json.Unmarshal(d["body_encoding"], &enc) == nil && enc != "") {
 		return
 	}
-	var out bytes.Buffer
-	if json.Indent(&out, []byte(body), "", "  ") != nil {
-		return
+	out, err := indentJSON([]byte(body), answerBound(len(body)))
+	switch {
+	case errors.Is(err, errTooLarge):
+		d["body_pretty_note"], _ = json.Marshal(prettyNote)
+	case err == nil:
+		d["body_pretty"], _ = json.Marshal(string(out))
 	}
-	d["body_pretty"], _ = json.Marshal(out.String())
 }

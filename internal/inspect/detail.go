@@ -64,7 +64,7 @@ func (s *Store) list(limit int, before int64, f Filter) (Page, bool) {
 		if !f.Match(&sum) {
 			continue
 		}
-		p.Deliveries = append(p.Deliveries, sum)
+		p.Deliveries = append(p.Deliveries, sum.cut())
 		if len(p.Deliveries) == limit {
 			if i > 0 || !s.indexed() {
 				next := sum.Seq

@@ -263,7 +263,7 @@ func lines(n *jnode, changed map[string]bool) []diffLine {
 	var walk func(n *jnode, path string, indent int, key string, last, hit bool)
 	walk = func(n *jnode, path string, indent int, key string, last, hit bool) {
 		hit = hit || changed[path] || (path == "" && changed["/"])
-		pad := strings.Repeat("  ", indent)
+		pad := strings.Repeat("  ", min(indent, maxIndentDepth))
 		if key != "" {
 			pad += key + ": "
 		}
@@ -291,8 +291,42 @@ func lines(n *jnode, changed map[string]bool) []diffLine {
 				walk(n.kids[i], pointer(path, itoa(i)), indent+1, "", k == len(order)-1, hit)
 			}
 		}
-		out = append(out, diffLine{Text: strings.Repeat("  ", indent) + string(n.kind+2) + comma, Changed: hit})
+		out = append(out, diffLine{Text: strings.Repeat("  ", min(indent, maxIndentDepth)) + string(n.kind+2) + comma, Changed: hit})
 	}
 	walk(n, "", 0, "", true, false)
 	return out
+}
+
+// diffCost is about the bytes a side of the Diff makes of n: its lines, as
+// lines indents them, and the JSON Pointer of each value, which lines looks
+// up and a change carries. Pointers grow with the nesting and with the
+// names on the way: they are what makes a Diff of a deep body large.
+func diffCost(n *jnode) int {
+	var walk func(n *jnode, depth, pointerLen int) int
+	walk = func(n *jnode, depth, pointerLen int) int {
+		pad := 2 * min(depth, maxIndentDepth)
+		c := pointerLen + pad + len(n.raw) + 2
+		if len(n.kids) > 0 {
+			c += pad + 2 // the closing line
+		}
+		for i, kid := range n.kids {
+			step := 1 + digits(i)
+			if n.kind == '{' {
+				step = 1 + len(n.keys[i].raw)
+				c += len(n.keys[i].raw) + 2
+			}
+			c += walk(kid, depth+1, pointerLen+step)
+		}
+		return c
+	}
+	return walk(n, 0, 0)
+}
+
+// digits is the length of i written in decimal.
+func digits(i int) int {
+	n := 1
+	for ; i >= 10; i /= 10 {
+		n++
+	}
+	return n
 }

@@ -324,7 +324,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return // fell behind: the page reconnects and reloads
 			}
-			b, _ := json.Marshal(row)
+			b, _ := json.Marshal(row.cut())
 			if _, err := fmt.Fprintf(w, "data: %s\n\n", s.scrub.Mask(string(b))); err != nil {
 				return
 			}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/webhook-tool/webhook-tool/internal/payload"
 	"github.com/webhook-tool/webhook-tool/internal/record"
+	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
 // Kinds of line, as the list shows them. An exec line (listen --exec) is
@@ -54,6 +55,22 @@ type Summary struct {
 	Rule     *record.RuleRef `json:"rule,omitempty"`
 	ExecRuns int             `json:"exec_runs"`
 	Error    string          `json:"error,omitempty"`
+}
+
+// maxRowText bounds each text of a row that a client chose (the path, the
+// event, the delivery id, the callback's delivery id, the error); the
+// detail has them whole. Rows are many: 150 deliveries with a 900 KB event
+// made a page of the list 165 MB.
+const maxRowText = 1 << 10
+
+// cut is s as the list and the stream hand it out: each text a client
+// chose cut to maxRowText bytes (render.Clip). A filter matches the texts
+// whole.
+func (s Summary) cut() Summary {
+	for _, f := range [...]*string{&s.Path, &s.Event, &s.DeliveryID, &s.CallbackFor, &s.Error} {
+		*f = render.Clip(*f, maxRowText)
+	}
+	return s
 }
 
 // line is what the store keeps of a record line: the summary fields and

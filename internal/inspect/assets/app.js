@@ -261,7 +261,7 @@ async function showDetail(seq, keepTab) {
   }
   if (rec.schema) parts.push(schemaSection(rec.schema));
   parts.push(section('Headers', kv(Object.keys(rec.headers || {}).sort().map((k) => [k, el('span', {class: 'mono'}, rec.headers[k])]))));
-  parts.push(bodySection(body, rec.body_pretty, rec.schema ? rec.schema.errors || [] : []));
+  parts.push(bodySection(body, rec.body_pretty, rec.schema ? rec.schema.errors || [] : [], rec.body_pretty_note));
   for (const f of [rec.forward, ...(rec.forwards || [])].filter(Boolean)) {
     parts.push(section('Forwarded', kv([['to', f.url], ['answer', f.status ? el('span', {class: statusClass(f.status)}, f.status) : el('span', {class: 'bad'}, 'none')],
       ['time', f.duration_ms + ' ms'], f.error && ['error', f.error], f.body && ['body', el('pre', {}, f.body)]])));
@@ -305,8 +305,8 @@ function schemaSection(sch) {
 // bodySection shows the body pretty and raw; the raw view numbers the lines
 // and marks each schema error at its line:col. The pretty view is the
 // server's (body_pretty): the body is never parsed here, where numbers
-// would round and repeated keys merge.
-function bodySection(body, pretty, errors) {
+// would round and repeated keys merge. note says why a JSON body has none.
+function bodySection(body, pretty, errors, note) {
   const raw = el('div', {class: 'raw mono'});
   const byLine = new Map();
   errors.forEach((e, i) => { if (e.line) { if (!byLine.has(e.line)) byLine.set(e.line, []); byLine.get(e.line).push([e, i]); } });
@@ -323,7 +323,7 @@ function bodySection(body, pretty, errors) {
       el('span', {class: 'no'}, n + 1), code,
       errs.map(([e]) => el('span', {class: 'note'}, e.instanceLocation + ': ' + e.message))));
   });
-  const views = {pretty: el('pre', {class: 'pretty mono'}, pretty === undefined ? body : pretty), raw};
+  const views = {pretty: el('div', {}, note ? el('p', {class: 'muted'}, note) : null, el('pre', {class: 'pretty mono'}, pretty === undefined ? body : pretty)), raw};
   const tabs = el('div', {class: 'tabs'});
   const holder = el('div', {});
   const show = (name) => {
@@ -434,6 +434,7 @@ async function showDiff() {
     section(diffs.length + ' changed path' + (diffs.length === 1 ? '' : 's'), diffs.length === 0 ? el('p', {class: 'ok'}, 'The bodies are the same JSON.') :
       el('table', {class: 'errors', id: 'diffpaths'}, el('tr', {}, el('th', {}, 'pointer'), el('th', {}, ''), el('th', {}, '#' + s1), el('th', {}, '#' + s2)),
         diffs.map((c) => el('tr', {}, el('td', {class: 'mono pointer'}, c.path), el('td', {}, c.kind), el('td', {class: 'mono'}, show(c.a)), el('td', {class: 'mono'}, show(c.b)))))),
+    ...(d.note ? [el('p', {class: 'muted', id: 'diffnote'}, d.note)] : []),
     el('div', {class: 'diff'}, side(d.left), side(d.right)));
 }
 
