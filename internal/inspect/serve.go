@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -68,16 +69,24 @@ func Loopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// MaxConns is how many connections the inspector serves at once; a page
+// takes a few (itself, its event stream, its API calls). Beyond it a new
+// connection waits to be accepted, so that the inspector cannot take the
+// descriptors listen's deliveries need: listen keeps MaxConns out of its
+// own budget.
+const MaxConns = 64
+
 // Serve answers on ln until ctx is done; the open event streams end then.
 // errLog gets net/http's own complaints.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, errLog *log.Logger) error {
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	ln = limitConns(ln, MaxConns)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    1 << 20,
+		MaxHeaderBytes:    64 << 10, // a browser's headers take 1 or 2 KB
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          errLog,
 	}
@@ -107,4 +116,47 @@ func Start(ctx context.Context, addr string, tries int, h http.Handler, errLog *
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, ln, h, errLog) }()
 	return "http://" + ln.Addr().String() + "/", done, nil
+}
+
+// slotListener accepts a connection only while fewer than cap(slots) are
+// open; Accept waits for one to close, or for Close.
+type slotListener struct {
+	net.Listener
+	slots     chan struct{}
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func limitConns(ln net.Listener, n int) net.Listener {
+	return &slotListener{Listener: ln, slots: make(chan struct{}, n), closed: make(chan struct{})}
+}
+
+func (l *slotListener) Accept() (net.Conn, error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &slotConn{Conn: c, free: sync.OnceFunc(func() { <-l.slots })}, nil
+}
+
+func (l *slotListener) Close() error {
+	l.closeOnce.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+// slotConn gives its slot back when it is closed.
+type slotConn struct {
+	net.Conn
+	free func()
+}
+
+func (c *slotConn) Close() error {
+	c.free()
+	return c.Conn.Close()
 }

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/webhook-tool/webhook-tool/internal/inspect"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
 
@@ -30,8 +31,9 @@ const (
 
 	// fdReserve is how many descriptors are kept out of the connection
 	// budget: the record file, stdout and stderr, --forward-to's
-	// connections, schema files, with room to spare.
-	fdReserve = 128
+	// connections, schema files, with room to spare, and the inspector's
+	// connections.
+	fdReserve = 128 + inspect.MaxConns
 
 	// DefaultMaxBodyInFlight is how many body bytes all requests being
 	// read may hold at once; a request that would go beyond is answered
