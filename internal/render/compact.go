@@ -38,8 +38,13 @@ const (
 	// compactErrors is how many validation errors compact mode lists.
 	compactErrors = 8
 	// headerValueShown is how much of a signature the headers line shows;
-	// ids are shown whole.
+	// ids are shown whole, up to idShown (listen tracks ids of at most 256
+	// bytes: a longer one is a client's invention, not worth a screen).
 	headerValueShown = 24
+	idShown          = 256
+
+	// pathShown is how much of a path and query the summary line shows.
+	pathShown = 1 << 10
 )
 
 // jsonLimits bound writeJSON: at most lines lines, containers nested depth
@@ -65,8 +70,10 @@ func writeHeaders(b *bytes.Buffer, pal *Palette, headers record.Headers) {
 		if !ok {
 			continue
 		}
-		if !strings.HasSuffix(name, "-Id") && len(v) > headerValueShown {
-			v = CutRunes(v, headerValueShown) + "…" // a signature's start is enough to tell two apart
+		if strings.HasSuffix(name, "-Id") {
+			v = Clip(v, idShown)
+		} else {
+			v = Clip(v, headerValueShown) // a signature's start is enough to tell two apart
 		}
 		parts = append(parts, pal.Dim(name+":")+" "+Escape(v))
 	}

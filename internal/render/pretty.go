@@ -89,7 +89,7 @@ func Pretty(b *bytes.Buffer, rec *record.Record, body []byte, c Checked, o ViewO
 	if rec.Query != "" {
 		path += "?" + rec.Query
 	}
-	b.WriteString(pal.Cyan(Escape(path)))
+	b.WriteString(pal.Cyan(Escape(Clip(path, pathShown))))
 	b.WriteString("  ")
 
 	v.verdicts(b, rec, c)
@@ -148,7 +148,7 @@ func (v view) verdicts(b *bytes.Buffer, rec *record.Record, c Checked) {
 	pal := v.pal
 	switch {
 	case rec.Kind == record.KindCallback:
-		b.WriteString(pal.Magenta("callback for " + Escape(rec.CallbackFor)))
+		b.WriteString(pal.Magenta("callback for " + Escape(Clip(rec.CallbackFor, idShown))))
 		return
 	case rec.Signature == nil: // rejected before it could be checked
 		b.WriteString(pal.Red("rejected"))
@@ -235,7 +235,7 @@ func (v view) notes(b *bytes.Buffer, rec *record.Record) {
 		note("invite to approve:", "user_invite_id "+pal.Bold(Escape(rec.UserInviteID)), pal.Yellow)
 	}
 	if rec.Duplicate {
-		note("duplicate:", "delivery id "+Escape(rec.DeliveryID)+" was received before; answered as usual", pal.Yellow)
+		note("duplicate:", "delivery id "+Escape(Clip(rec.DeliveryID, idShown))+" was received before; answered as usual", pal.Yellow)
 	}
 	if r := rec.Rule; r != nil {
 		text := Escape(r.Name)

@@ -158,3 +158,20 @@ func TestPrettyExecBlock(t *testing.T) {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
+
+// What a client chose is shown within reason: a 300 KB delivery id, a
+// 100 KB path and a 200 KB callback id are cut (with "…"), so a delivery
+// still takes a few lines of the terminal, not a screenful of one line.
+func TestPrettyCutsLongClientText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("A", 300<<10)
+	rec, c := delivered(t, 1, []byte(`{"type":"create_user"}`), nil)
+	rec.Path, rec.Query = "/"+strings.Repeat("p", 100<<10), ""
+	rec.Headers = record.Headers{"Webhook-Id": long}
+	rec.DeliveryID, rec.Duplicate = long, true
+	cb := &record.Record{Seq: 2, ReceivedAt: clock, Method: "POST", Path: "/webhooks/callback/x", Kind: record.KindCallback, CallbackFor: long, Status: 200}
+	got := pretty(rec, c, render.ViewOptions{}) + pretty(cb, render.Checked{}, render.ViewOptions{})
+	if len(got) > 8<<10 || !strings.Contains(got, "AAAA…") || !strings.Contains(got, "pppp…") {
+		t.Errorf("%d bytes of output:\n%.2000s", len(got), got)
+	}
+}
