@@ -26,6 +26,10 @@ type answer struct {
 	close bool
 }
 
+// refusedDrain is how long the rest of a refused request's body may take
+// to arrive, to be discarded, before its connection is closed.
+const refusedDrain = 2 * time.Second
+
 // The answers to a request whose record could not be written: 500, so the
 // sender retries.
 var (
@@ -85,12 +89,13 @@ func (l *Listener) respond(w http.ResponseWriter, a *answer) {
 		h.Set("Content-Type", contentType)
 	}
 	if a.close {
-		// Else net/http reads up to 256 KB of the body left unread
-		// before it ends the request, holding it (and its headers) for
-		// as long as a stalled client likes. A read deadline already
-		// past ends that read at once, and with it the connection.
+		// After the answer net/http reads what is left of the body, up to
+		// 256 KB, so that a client still sending it reads the answer
+		// rather than a broken pipe; but it would wait for a client that
+		// stalls for as long as the body's time limit, holding the request
+		// and its headers. refusedDrain bounds that wait.
 		h.Set("Connection", "close")
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(refusedDrain))
 	}
 	w.WriteHeader(a.status)
 	if len(a.body) > 0 {

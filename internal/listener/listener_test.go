@@ -676,7 +676,7 @@ func TestHeadersOver64KiBRefused(t *testing.T) {
 // A refused request ends its connection with the answer: net/http would
 // otherwise read the rest of its body first, holding the request, and its
 // headers, for as long as a client that stalls mid-body likes (here, with
-// the body's time limit an hour, for an hour).
+// the body's time limit an hour, for an hour; now for refusedDrain).
 func TestRefusalClosesTheConnection(t *testing.T) {
 	t.Parallel()
 	e := start(t, func(c *listener.Config) {
