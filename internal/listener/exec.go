@@ -110,7 +110,9 @@ var execRetryAfter = http.Header{"Retry-After": {strconv.Itoa(RetryAfter)}}
 // where the delivery's seq is known.
 func (l *Listener) submitExec(job *hookexec.Job, refused error, d *inflight, recorded, accepted bool) {
 	if refused != nil && recorded {
-		l.cfg.Diag.Warnf("#%d: %s", d.rec.Seq, d.rec.Error)
+		// Once a second at most, with a count: a burst that finds the
+		// queue full is one complaint, not one a delivery.
+		l.log.printf("--exec refusals", (*render.Diag).Warnf, "#%d: %s", d.rec.Seq, d.rec.Error)
 	}
 	if job == nil {
 		return

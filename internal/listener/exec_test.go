@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -360,6 +361,41 @@ func TestExecFullQueueAnswers503AndTheRetryRuns(t *testing.T) {
 		t.Errorf("stderr:\n%s", e.errOut)
 	}
 	if st := e.l.Stats().Exec; st.Refused != 1 || st.OK != 3 {
+		t.Errorf("stats = %+v", st)
+	}
+}
+
+// A burst of deliveries that find the --exec queue full is said on
+// stderr once a second with a count, not once a delivery; each is still
+// answered 503 and recorded.
+func TestExecRefusalsSaidOnceASecond(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gate := filepath.Join(dir, "gate")
+	e := startExec(t, hookScript(t, dir, "while [ ! -e '"+gate+"' ]; do sleep 0.05; done\n"), func(c *listener.Config) {
+		c.Exec.Concurrency, c.Exec.Queue = 1, 1
+	})
+	body := fixture(t, "permit.create_user")
+	for i := range 22 {
+		id := fmt.Sprintf("msg_%d", i)
+		want := 503
+		if i < 2 {
+			want = 200 // one runs, one waits
+		}
+		if status, _ := e.post("/", body, signed(t, id, body)...); status != want {
+			t.Fatalf("%s: %d, want %d", id, status, want)
+		}
+	}
+	os.WriteFile(gate, nil, 0o644)
+	e.stop()
+	errs := e.errOut.String()
+	if n := strings.Count(errs, "the --exec queue is full"); n == 0 || n >= 10 {
+		t.Errorf("%d warnings for 20 refusals:\n%s", n, errs)
+	}
+	if !regexp.MustCompile(`--exec refusals: \d+ more times since the last message`).MatchString(errs) {
+		t.Errorf("no count of the refusals not said:\n%s", errs)
+	}
+	if st := e.l.Stats().Exec; st.Refused != 20 {
 		t.Errorf("stats = %+v", st)
 	}
 }

@@ -44,10 +44,13 @@ func digestID(id string) (idDigest, bool) {
 // idSet remembers the last n digests it was given, so memory stays bounded
 // on a listener that runs for days.
 //
-// Callers add an id only once its request was accepted and recorded (a
-// delivery answered 2xx, a callback answered 200): a rejected attempt does
-// not make its retry a duplicate, and an unauthenticated client cannot use
-// up the id of a delivery still to come.
+// Callers add an id when a request that may take it arrives (a delivery
+// whose signature holds, a callback), so that two at once with one id are
+// one and a duplicate, and remove it again unless the request was accepted
+// and recorded (a delivery answered 2xx, a callback answered 200): a
+// rejected attempt does not make its retry a duplicate, and an
+// unauthenticated client cannot use up the id of a delivery still to come
+// (trackID, keepID).
 type idSet struct {
 	mu   sync.Mutex
 	m    map[idDigest]int // digest -> its slot in ring
