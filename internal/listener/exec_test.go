@@ -461,62 +461,56 @@ func (f *failFirst) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestExecNotRunForADeliveryAnswered500: a delivery that could not be
-// recorded is answered 500 and runs nothing; the sender's retry is no
-// duplicate, and runs the command.
-func TestExecNotRunForADeliveryAnswered500(t *testing.T) {
+// A delivery that is not accepted runs nothing: one whose record could
+// not be written (answered 500), or one the app behind --forward-to
+// answered 503 (the sender gets the app's answer). The sender delivers it
+// again; its retry is no duplicate, is answered 200, and runs the command,
+// once in all.
+func TestExecRunsOnlyForTheAcceptedRetry(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	log := filepath.Join(dir, "log")
-	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_ID" >> '`+log+"'\n"), func(c *listener.Config) {
-		c.Secrets, c.Scheme = nil, signature.None
-		c.Records = record.NewWriter(&failFirst{}, record.Options{})
-	})
-	body := paDelivery(t, "permission_assist.access_request_provisioning", "eeeeeeee-0000-4000-8000-000000000005", "https://pa.example.com/webhooks/callback/")
-	if status, _ := e.post("/", body); status != 500 {
-		t.Fatalf("first attempt: %d, want 500", status)
-	}
-	if status, _ := e.post("/", body); status != 200 {
-		t.Fatalf("retry: %d, want 200", status)
-	}
-	e.stop()
-	if raw, _ := os.ReadFile(log); string(raw) != "eeeeeeee-0000-4000-8000-000000000005\n" {
-		t.Errorf("the command ran for %q, want the retry alone", raw)
-	}
-}
-
-// TestExecNotRunForADeliveryTheAppTurnsAway: with --forward-to, the sender
-// gets the app's answer. A delivery the app answers 503 is one the sender
-// delivers again, so it runs nothing and keeps no id: the retry, answered
-// 200, runs the command, once in all.
-func TestExecNotRunForADeliveryTheAppTurnsAway(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	log := filepath.Join(dir, "log")
-	var calls atomic.Int32
-	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-	}))
-	defer app.Close()
-	e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_ID" >> '`+log+"'\n"), func(c *listener.Config) {
-		c.Secrets, c.Scheme = nil, signature.None
-		c.ForwardTo = app.URL
-	})
-	body := paDelivery(t, "permission_assist.access_request_provisioning", "eeeeeeee-0000-4000-8000-000000000006", "https://pa.example.com/webhooks/callback/")
-	if status, _ := e.post("/", body); status != 503 {
-		t.Fatalf("first attempt: %d, want the app's 503", status)
-	}
-	if status, _ := e.post("/", body); status != 200 {
-		t.Fatalf("retry: %d, want 200 (not taken for a duplicate)", status)
-	}
-	e.stop()
-	if raw, _ := os.ReadFile(log); string(raw) != "eeeeeeee-0000-4000-8000-000000000006\n" {
-		t.Errorf("the command ran for %q, want the retry alone", raw)
-	}
-	if st := e.l.Stats().Exec; st.OK != 1 {
-		t.Errorf("exec stats %+v, want one run", st)
+	for _, tc := range []struct {
+		name  string
+		first int
+		edit  func(t *testing.T, c *listener.Config)
+	}{
+		{"record failed", 500, func(t *testing.T, c *listener.Config) {
+			c.Records = record.NewWriter(&failFirst{}, record.Options{})
+		}},
+		{"the app answered 503", 503, func(t *testing.T, c *listener.Config) {
+			var calls atomic.Int32
+			app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					w.WriteHeader(http.StatusServiceUnavailable)
+				}
+			}))
+			t.Cleanup(app.Close)
+			c.ForwardTo = app.URL
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			log := filepath.Join(dir, "log")
+			e := startExec(t, hookScript(t, dir, `echo "$WEBHOOK_ID" >> '`+log+"'\n"), func(c *listener.Config) {
+				c.Secrets, c.Scheme = nil, signature.None
+				tc.edit(t, c)
+			})
+			const id = "eeeeeeee-0000-4000-8000-000000000005"
+			body := paDelivery(t, "permission_assist.access_request_provisioning", id, "https://pa.example.com/webhooks/callback/")
+			if status, _ := e.post("/", body); status != tc.first {
+				t.Fatalf("first attempt: %d, want %d", status, tc.first)
+			}
+			if status, _ := e.post("/", body); status != 200 {
+				t.Fatalf("retry: %d, want 200 (not taken for a duplicate)", status)
+			}
+			e.stop()
+			if raw, _ := os.ReadFile(log); string(raw) != id+"\n" {
+				t.Errorf("the command ran for %q, want the retry alone", raw)
+			}
+			if st := e.l.Stats().Exec; st.OK != 1 {
+				t.Errorf("exec stats %+v, want one run", st)
+			}
+		})
 	}
 }
 
