@@ -83,7 +83,11 @@ func (l *Listener) read(w http.ResponseWriter, r *http.Request, d *inflight) *re
 				// connection: the request is recorded like any other,
 				// as refused for the shutdown.
 				l.n.cutOff.Add(1)
-				return fail(&refusal{status: http.StatusServiceUnavailable, reason: fmt.Sprintf("listen shut down before the whole body arrived (%d bytes read): the connection was closed after waiting %s for it", len(b), l.cfg.ShutdownTimeout)})
+				why := fmt.Sprintf("after waiting %s for it", l.cfg.ShutdownTimeout)
+				if l.quit().Err() != nil {
+					why = "at the second Ctrl-C"
+				}
+				return fail(&refusal{status: http.StatusServiceUnavailable, reason: fmt.Sprintf("listen shut down before the whole body arrived (%d bytes read): the connection was closed %s", len(b), why)})
 			}
 			return fail(&refusal{status: http.StatusBadRequest, reason: fmt.Sprintf("could not read the whole body (%d bytes read): %v", len(b), err)})
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/render"
 )
@@ -76,11 +77,16 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		drain = sctx
 	}
 	// srv.Serve has returned, so every accepted connection has been
-	// counted; wait for them and their handlers to finish, unless told to
-	// quit: a handler stuck in a write that does not return must not keep
-	// the second Ctrl-C from ending listen.
+	// counted; wait for them and their handlers to finish. Told to quit,
+	// the handlers still running are writing their record: they have
+	// stuckGrace more, and a handler stuck in a write that does not return
+	// must not keep the second Ctrl-C from ending listen.
 	if !l.busy.waitOr(l.quit().Done()) {
-		err = ErrStuck
+		grace, cancel := context.WithTimeout(context.Background(), stuckGrace)
+		if !l.busy.waitOr(grace.Done()) {
+			err = ErrStuck
+		}
+		cancel()
 	}
 	if drain == nil {
 		var cancel context.CancelFunc
@@ -149,8 +155,12 @@ func (b *busyCount) waitOr(stop <-chan struct{}) bool {
 	return true
 }
 
+// stuckGrace is how long, once told to quit, Serve still waits for the
+// handlers writing their record.
+const stuckGrace = 2 * time.Second
+
 // ErrStuck is how Serve ended when told to quit while handlers had still
-// not returned.
+// not returned stuckGrace later.
 var ErrStuck = errors.New("told to quit while requests were still waiting for their record to be written")
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a

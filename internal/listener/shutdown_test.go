@@ -47,8 +47,20 @@ func (g *gateWriter) Write(p []byte) (int, error) {
 // after its handler has recorded it, so the caller can close the record
 // writer then without losing it. Before the fix Serve returned while the
 // handler was still running, and listen's Close lost the record.
+//
+// The second Ctrl-C (Config.Quit) cuts the wait short the same way, and the
+// record says so rather than naming a drain limit that never passed.
 func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 	t.Parallel()
+	for _, quit := range []bool{false, true} {
+		t.Run(map[bool]string{false: "drain limit", true: "second Ctrl-C"}[quit], func(t *testing.T) {
+			t.Parallel()
+			shutdownCutsSlowClient(t, quit)
+		})
+	}
+}
+
+func shutdownCutsSlowClient(t *testing.T, quit bool) {
 	recPath := filepath.Join(t.TempDir(), "rec.ndjson")
 	f, err := record.OpenFile(recPath)
 	if err != nil {
@@ -58,11 +70,19 @@ func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 	gate := &gateWriter{dst: f, served: make(chan struct{}), hold: time.Second}
 	records := record.NewWriter(gate, record.Options{})
 	errOut := &syncBuffer{}
-	l, err := listener.New(listener.Config{
+	cfg := listener.Config{
 		Scheme: signature.Auto, Secrets: []string{secret}, Registry: registry, Records: records,
 		Output: listener.Quiet, Diag: render.NewDiag(errOut), Now: func() time.Time { return clock },
 		ShutdownTimeout: 50 * time.Millisecond,
-	})
+	}
+	quitCtx, quitNow := context.WithCancel(context.Background())
+	defer quitNow()
+	wantErr, wantWhy := error(context.DeadlineExceeded), "the connection was closed after waiting 50ms for it"
+	if quit {
+		cfg.ShutdownTimeout, cfg.Quit = time.Hour, quitCtx
+		wantErr, wantWhy = context.Canceled, "the connection was closed at the second Ctrl-C"
+	}
+	l, err := listener.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +112,9 @@ func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 	}
 
 	cancel()
+	if quit {
+		quitNow()
+	}
 	var serveErr error
 	select {
 	case serveErr = <-done:
@@ -102,8 +125,8 @@ func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 	close(gate.served)
 	records.Close() // as listen does once Serve has returned
 
-	if !errors.Is(serveErr, context.DeadlineExceeded) {
-		t.Errorf("Serve returned %v, want the drain limit's context.DeadlineExceeded", serveErr)
+	if !errors.Is(serveErr, wantErr) {
+		t.Errorf("Serve returned %v, want %v", serveErr, wantErr)
 	}
 	if !writtenBeforeReturn {
 		t.Error("Serve returned before the in-flight request's record was written")
@@ -123,7 +146,7 @@ func TestShutdownWaitsForSlowClientAndRecordsIt(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("record holds %d lines, want 1:\n%s", len(lines), raw)
 	}
-	for _, want := range []string{`"seq":1,`, `"status":503`, `listen shut down before the whole body arrived (1 bytes read)`} {
+	for _, want := range []string{`"seq":1,`, `"status":503`, `listen shut down before the whole body arrived (1 bytes read)`, wantWhy} {
 		if !strings.Contains(lines[0], want) {
 			t.Errorf("record line lacks %s:\n%s", want, lines[0])
 		}
