@@ -104,7 +104,11 @@ func (u *inspector) start(diag *render.Diag, recordPath, listen, replayTo string
 	})
 	url, err := u.serve(ctx, diag, srv)
 	if errors.Is(err, inspect.ErrNoFreePort) {
+		// No page: the store is fed no more (a ring would keep up to
+		// its queue's bytes for nobody).
 		r.UIErr = err
+		u.store.Store(nil)
+		store.Close()
 		return nil
 	}
 	if err != nil {
