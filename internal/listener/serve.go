@@ -93,7 +93,24 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener) error {
 		drain, cancel = context.WithTimeout(l.quit(), l.cfg.ShutdownTimeout)
 		defer cancel()
 	}
-	l.waitExec(drain)
+	// The commands' runs are recorded through the same writer: told to
+	// quit, they too get stuckGrace once killed, no more.
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		l.waitExec(drain)
+	}()
+	select {
+	case <-ran:
+	case <-l.quit().Done():
+		grace := time.NewTimer(stuckGrace)
+		select {
+		case <-ran:
+		case <-grace.C:
+			err = ErrStuck
+		}
+		grace.Stop()
+	}
 	return err
 }
 
@@ -161,7 +178,7 @@ const stuckGrace = 2 * time.Second
 
 // ErrStuck is how Serve ended when told to quit while handlers had still
 // not returned stuckGrace later.
-var ErrStuck = errors.New("told to quit while requests were still waiting for their record to be written")
+var ErrStuck = errors.New("told to quit while requests or --exec runs were still waiting for their record to be written")
 
 // prefixWriter gives net/http's own complaints (TLS handshake errors from a
 // client speaking plain HTTP, or without the client certificate

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/webhook-tool/webhook-tool/internal/hookexec"
 	"github.com/webhook-tool/webhook-tool/internal/listener"
 	"github.com/webhook-tool/webhook-tool/internal/render"
 	"github.com/webhook-tool/webhook-tool/internal/signature"
@@ -91,5 +92,63 @@ func TestRunQuitsWithDeliveriesStuckOnTheRecord(t *testing.T) {
 	var ended bytes.Buffer
 	if err := res.sum.Ended(render.NewDiag(&ended)); err != nil || !strings.Contains(ended.String(), "their senders will deliver them again") {
 		t.Errorf("Ended: %v, said %q", err, ended.String())
+	}
+}
+
+// The same with --exec: the command's run is recorded through the stuck
+// writer too, once the second Ctrl-C has killed it. Run still ends.
+func TestRunQuitsWithAnExecRunStuckOnTheRecord(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rec.fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close() // never read: the pipe (64 KiB) fills
+	quit, quitNow := context.WithCancel(context.Background())
+	defer quitNow()
+	started := filepath.Join(dir, "started")
+	cfg := listener.RunConfig{
+		Config: listener.Config{
+			Scheme: signature.Auto, Secrets: []string{secret}, Registry: registry, Output: listener.Quiet,
+			Out: &bytes.Buffer{}, Diag: render.NewDiag(&syncBuffer{}), Now: func() time.Time { return clock },
+			ShutdownTimeout: 50 * time.Millisecond, Quit: quit,
+			Exec: &listener.ExecConfig{Config: hookexec.Config{Command: "touch '" + started + "'; sleep 30"}},
+		},
+		Addr: "127.0.0.1:0", Record: path,
+	}
+	r, cancel, done := runService(t, cfg)
+	defer cancel()
+	post := func(body []byte, id string) {
+		req, _ := http.NewRequest(http.MethodPost, r.URL, bytes.NewReader(body))
+		for _, h := range signed(t, id, body) {
+			req.Header.Set(h.Name, h.Value)
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	const id = "dddddddd-0000-4000-8000-000000000001"
+	post(paDelivery(t, "permission_assist.access_request_provisioning", id, "https://pa.example.com/webhooks/callback/"), id)
+	waitFor(t, "the command to start", func() bool { _, err := os.Stat(started); return err == nil })
+	// A 100 KB record: more than the pipe has left. Its write cannot finish.
+	go post([]byte(`{"type":"create_user","pad":"`+strings.Repeat("p", 100<<10)+`"}`), "msg_big")
+	waitFor(t, "the FIFO to fill", func() bool {
+		n, err := unix.IoctlGetInt(int(reader.Fd()), unix.TIOCINQ)
+		return err == nil && n >= 32<<10
+	})
+	cancel()
+	quitNow()
+	select {
+	case res := <-done:
+		if !errors.Is(res.sum.Stopped, listener.ErrStuck) {
+			t.Errorf("Stopped = %v, want ErrStuck", res.sum.Stopped)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not end at the second Ctrl-C")
 	}
 }
