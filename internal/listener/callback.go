@@ -32,7 +32,7 @@ func (l *Listener) callback(w http.ResponseWriter, r *http.Request, d *inflight,
 	key, tracked := digestID(id)
 	if !tracked {
 		l.reject(w, d, &refusal{status: http.StatusBadRequest,
-			reason: fmt.Sprintf("callback id of %d bytes is longer than the %d a delivery id can be", len(id), maxTrackedID)})
+			reason: fmt.Sprintf("callback id of %d bytes is longer than the %d a delivery id can be", len(id), maxTrackedID)}, false) // its body is read
 		return
 	}
 	a := answer{status: http.StatusOK, body: callbackOK}

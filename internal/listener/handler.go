@@ -119,7 +119,7 @@ func (l *Listener) take(w http.ResponseWriter, r *http.Request, d *inflight, f *
 	}
 	if f != nil {
 		l.giveHeaders(d)
-		l.reject(w, d, f)
+		l.reject(w, d, f, r.ContentLength != 0)
 		return false
 	}
 	return true
@@ -184,14 +184,15 @@ func (l *Listener) callbackID(p string) (id, exact string, ok bool) {
 	return "", "", false
 }
 
-// reject records and answers a request refused before it could be checked,
-// and ends its connection: its body is not read.
-func (l *Listener) reject(w http.ResponseWriter, d *inflight, f *refusal) {
+// reject records and answers a request refused before it could be
+// checked. unread says its body was not read (or not all of it): the
+// connection then ends with the answer.
+func (l *Listener) reject(w http.ResponseWriter, d *inflight, f *refusal, unread bool) {
 	l.n.rejected.Add(1)
 	d.rec.Error = f.reason
 	a := answer{status: f.status, body: []byte(f.reason + "\n"), header: f.header}
 	l.recordAndPrint(d, &a)
-	a.close = true // the refusal, or the 500 of a record that failed
+	a.close = unread // the refusal's, or the 500's of a record that failed
 	l.respond(w, &a)
 }
 

@@ -706,4 +706,26 @@ func TestRefusalClosesTheConnection(t *testing.T) {
 	if !strings.HasPrefix(string(got), "HTTP/1.1 503 ") || !strings.Contains(string(got), "Connection: close") {
 		t.Errorf("answer %q, want a 503 closing the connection", got)
 	}
+
+	// A refusal with no body left to read keeps its connection: two GETs
+	// (405) on one connection are both answered.
+	c2, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	io.WriteString(c2, "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	c2.SetReadDeadline(time.Now().Add(30 * time.Second))
+	br := bufio.NewReader(c2)
+	for i := range 2 {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("GET %d: %v", i+1, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 405 || resp.Close {
+			t.Errorf("GET %d: %d, close %v; want 405 keeping the connection", i+1, resp.StatusCode, resp.Close)
+		}
+	}
 }
