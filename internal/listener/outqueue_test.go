@@ -243,3 +243,21 @@ func TestOutQueueCloseEndsGathering(t *testing.T) {
 		t.Errorf("writes of %v bytes, want the gathered line written at Close", rw.sizes)
 	}
 }
+
+// The last line (the --expect verdict) is kept when the queue is full, and
+// written once stdout moves again.
+func TestOutQueueWriteLastWhenFull(t *testing.T) {
+	t.Parallel()
+	sw := &stalledWriter{release: make(chan struct{})}
+	q := listener.NewOutQueue(sw, render.NewDiag(nil), listener.OutQueueOptions{MaxBytes: 1000})
+	line := strings.Repeat("x", 99) + "\n"
+	for range 30 { // the writer holds one write; the queue fills behind it
+		q.Write([]byte(line))
+	}
+	dropped := q.Dropped()
+	q.WriteLast([]byte(`{"kind":"verdict"}` + "\n"))
+	close(sw.release)
+	if n := q.Close(time.Minute); n != dropped {
+		t.Errorf("%d lines dropped in all, want the %d dropped before the verdict", n, dropped)
+	}
+}

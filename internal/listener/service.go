@@ -292,7 +292,7 @@ func (l *Listener) drain(ctx context.Context, ln net.Listener, closeRecords func
 		sum.Verdict = x.verdict()
 		if l.cfg.Output == JSON && sum.failure() == nil {
 			line, _ := json.Marshal(sum.Verdict) // plain strings and numbers: it cannot fail
-			out.Write(append(line, '\n'))
+			out.WriteLast(append(line, '\n'))
 		}
 	}
 	sum.Dropped = out.Close(flushLimit(time.Until(flushBy)))
