@@ -70,11 +70,15 @@ func Loopback(addr string) bool {
 }
 
 // MaxConns is how many connections the inspector serves at once; a page
-// takes a few (itself, its event stream, its API calls). Beyond it a new
-// connection waits to be accepted, so that the inspector cannot take the
-// descriptors listen's deliveries need: listen keeps MaxConns out of its
-// own budget.
-const MaxConns = 64
+// takes up to seven (its event stream, and a browser's six for the rest),
+// and keeps them idle at most idleTimeout. Beyond it a new connection
+// waits to be accepted, so that the inspector cannot take the descriptors
+// listen's deliveries need: listen keeps MaxConns out of its own budget.
+const MaxConns = 128
+
+// idleTimeout closes a page's idle keep-alive connections soon, so that
+// the slots of tabs left open come free.
+const idleTimeout = 10 * time.Second
 
 // Serve answers on ln until ctx is done; the open event streams end then.
 // errLog gets net/http's own complaints.
@@ -85,7 +89,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, errLog *log.Log
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10, // a browser's headers take 1 or 2 KB
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          errLog,
