@@ -1,14 +1,10 @@
 package inspect_test
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/webhook-tool/webhook-tool/internal/inspect"
 )
@@ -101,16 +97,7 @@ func TestAPIDiffOfDeepBodiesIsBounded(t *testing.T) {
 func TestAPIRowsCutLongTexts(t *testing.T) {
 	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/stream", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	stream := bufio.NewReader(resp.Body)
-	stream.ReadString('\n') // the comment that says the stream is open
+	stream := e.stream(t, "")
 
 	event := "Access" + strings.Repeat("é", 450<<10) // 900 KB
 	id := strings.Repeat("i", 200<<10)

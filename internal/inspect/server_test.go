@@ -47,6 +47,28 @@ type apiEnv struct {
 	rep   *fakeReplayer
 }
 
+// stream opens the event stream with filter q, checks that it is one and
+// reads its opening comment; it is closed when the test ends.
+func (e *apiEnv) stream(t *testing.T, q string) *bufio.Reader {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/stream?q="+url.QueryEscape(q), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	br := bufio.NewReader(resp.Body)
+	if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, ":") {
+		t.Fatalf("first line %q", line) // the comment that says the stream is open
+	}
+	return br
+}
+
 func newAPI(t *testing.T, n int, cfg inspect.Config) *apiEnv {
 	t.Helper()
 	rc := newRecorder(t, record.Options{})
@@ -192,25 +214,7 @@ func readEvent(t *testing.T, br *bufio.Reader) inspect.Summary {
 func TestAPIStream(t *testing.T) {
 	t.Parallel()
 	e := newAPI(t, 1, inspect.Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	open := func(q string) *bufio.Reader {
-		req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/stream?q="+q, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
-			t.Fatalf("content type %q", ct)
-		}
-		br := bufio.NewReader(resp.Body)
-		if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, ":") {
-			t.Fatalf("first line %q", line) // the comment that says the stream is open
-		}
-		return br
-	}
-	all, invalid := open(""), open("is:invalid")
+	all, invalid := e.stream(t, ""), e.stream(t, "is:invalid")
 	e.rc.send("/", guid(2), paBody(t, guid(2), ""), true)
 	e.rc.send("/", guid(3), paBody(t, guid(3), "Delete"), true)
 	if err := e.store.Refresh(); err != nil {
@@ -322,16 +326,7 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 	e.rc.callback(guid(1), "the secret is "+secret)
 	e.rc.appendLine(`{"seq":8,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/x/` + secret + `","headers":{"Authorization":"Bearer tok-123456","X-Key":"` + key + `"},"body":"{\"token\":\"` + secret + `\"}","signature":{"scheme":"standard","valid":false,"reason":"x"},"status":401}` + "\n")
 	e.store.Refresh()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/stream", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	br := bufio.NewReader(resp.Body)
-	br.ReadString('\n')
+	br := e.stream(t, "")
 	e.rc.appendLine(`{"seq":9,"received_at":"2026-11-30T12:00:09Z","method":"POST","path":"/` + secret + `","headers":{},"body":"","status":200,"delivery_id":"` + secret + `"}` + "\n")
 	e.store.Refresh()
 	var streamed strings.Builder

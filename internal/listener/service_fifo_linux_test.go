@@ -20,14 +20,11 @@ import (
 	"github.com/webhook-tool/webhook-tool/internal/signature"
 )
 
-// --record to a FIFO whose reader stopped reading: once the pipe is full,
-// deliveries wait for their record, and no drain limit can end that wait
-// (the record comes before the answer). The second Ctrl-C (Config.Quit)
-// still ends the run, with the deliveries stuck neither recorded nor
-// answered, and says so. Before, Run waited for them for ever.
-func TestRunQuitsWithDeliveriesStuckOnTheRecord(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "rec.fifo")
+// unreadFIFO makes a FIFO in dir and opens it for reading, as a record's
+// reader that then never reads; it is closed when the test ends.
+func unreadFIFO(t *testing.T, dir string) (string, *os.File) {
+	t.Helper()
+	path := filepath.Join(dir, "rec.fifo")
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +32,18 @@ func TestRunQuitsWithDeliveriesStuckOnTheRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer reader.Close() // never read: the pipe fills
+	t.Cleanup(func() { reader.Close() })
+	return path, reader
+}
+
+// --record to a FIFO whose reader stopped reading: once the pipe is full,
+// deliveries wait for their record, and no drain limit can end that wait
+// (the record comes before the answer). The second Ctrl-C (Config.Quit)
+// still ends the run, with the deliveries stuck neither recorded nor
+// answered, and says so. Before, Run waited for them for ever.
+func TestRunQuitsWithDeliveriesStuckOnTheRecord(t *testing.T) {
+	t.Parallel()
+	path, reader := unreadFIFO(t, t.TempDir())
 	// A pipe of one page: the first 7 KB record fills it, and its write
 	// cannot finish.
 	if _, err := unix.FcntlInt(reader.Fd(), unix.F_SETPIPE_SZ, 4096); err != nil {
@@ -100,15 +108,7 @@ func TestRunQuitsWithDeliveriesStuckOnTheRecord(t *testing.T) {
 func TestRunQuitsWithAnExecRunStuckOnTheRecord(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "rec.fifo")
-	if err := syscall.Mkfifo(path, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	reader, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close() // never read: the pipe (64 KiB) fills
+	path, reader := unreadFIFO(t, dir) // its pipe: 64 KiB
 	quit, quitNow := context.WithCancel(context.Background())
 	defer quitNow()
 	started := filepath.Join(dir, "started")
